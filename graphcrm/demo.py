@@ -48,6 +48,8 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
+from graphcrm.model import OPEN_STAGES
+
 DEMO_PASSWORD = "graphcrm-demo"
 
 _SEED = "graphcrm-demo-1"
@@ -311,7 +313,7 @@ MEMBERS = [
 
 # Our coverage: user, person key, strength, since (years ago), days since the last
 # routine contact (None: contact only through the scripted EVENTS below).
-# Routine contacts: strength - 1 of them (at least one), every few weeks back from there.
+# Routine contacts: strength - 1 of them (at least one), every 7 to 16 weeks back from there.
 RELATIONSHIPS = [
     # city bureau: multi-threaded
     ("u-zhangwei", "liu-hongmei", 4, 3, 6), ("u-zhangwei", "wang-jianguo", 5, 5, 3),
@@ -387,7 +389,8 @@ OPPORTUNITIES = [
      "码头智能化改造", "the terminal automation"),
     ("opp-huade-mes", "acc-huade-jv", "Huade Jiangzhou Plant MES & Industrial IoT Platform 华德江州工厂MES与工业物联网平台",
      36_000_000, "CNY", "evaluation", 25,
-     "Automotive references, SAP integration, on-premise deployment, German group IT security standard, TCO over 5 years.",
+     "Automotive references, SAP integration, on-premise deployment, German group IT security standard, "
+     "TCO over 5 years.",
      "MES项目", "the MES project"),
     ("opp-hospital-logistics", "acc-first-hospital", "智慧后勤一体化管理平台", 7_200_000, "CNY", "lost", -100,
      "综合评分法：技术50分、价格40分、服务10分；重视售后响应。", "智慧后勤平台", "the smart logistics platform"),
@@ -484,6 +487,8 @@ COMPETITOR_RELATIONSHIPS = [
 
 EVENTS = [
     # city bureau
+    (340, 2, "visit", "in_person", ("u-director",), ("chen-guoqiang",), None, 1, None,
+     "年度走访陈局长：介绍我司在城市更新和智慧建造领域的能力，陈局长提到明年将启动智慧工地监管平台建设。"),
     (300, 2, "feedback", "in_person", ("u-zhangwei",), ("wang-jianguo",), "opp-citybureau-archive", 2, 8,
      "城建档案数字化一期验收回访：王主任对数据迁移质量满意，希望二期增加移动端查询。"),
     (62, 6, "event", "event", ("u-director", "u-zhangwei"), ("liu-hongmei",), "opp-citybureau-smartsite", 1, None,
@@ -500,6 +505,10 @@ EVENTS = [
     (7, 6, "meeting", "video", ("u-sunli", "u-zhangwei"), ("sun-jie",), "opp-citybureau-smartsite", 0, None,
      "招标文件答疑：确认投标截止时间、现场踏勘安排和联合体要求。"),
     # metro group and operations
+    (330, 2, "meeting", "in_person", ("u-director", "u-lina"), ("zheng-hai",), None, 2, None,
+     "战略合作年度高层会晤：郑董事长肯定双方合作，希望我方参与后续新线建设。"),
+    (280, 6, "meeting", "in_person", ("u-lina",), ("qin-feng",), "opp-metro-line2-upgrade", 1, None,
+     "与秦总确认2号线改造的夜间施工窗口和不停运切换方案。"),
     (240, 6, "event", "event", ("u-director", "u-lina"), ("zheng-hai", "wu-zhiyuan"), "opp-metro-line2-upgrade",
      2, None, "2号线改造项目签约仪式，郑董事长、吴总经理出席，双方表示将深化战略合作。"),
     (240, 7, "event", "event", ("u-director",), ("qin-feng",), "opp-metro-line2-upgrade", 1, None,
@@ -527,6 +536,8 @@ EVENTS = [
     (6, 10, "wechat", "wechat", ("u-zhangwei",), ("zou-ping",), "opp-port-tos", 0, None,
      "邹萍提示：严总更认可东方数科在外港的案例，建议找能与严总说上话的人引荐。"),
     # joint venture
+    (320, 3, "meeting", "in_person", ("u-liuyang",), ("zhang-lihua",), None, 1, None,
+     "First meeting with EVP Zhang Lihua: Huade plans a digital-factory programme for the Jiangzhou plant."),
     (60, 7, "feedback", "video", ("u-liuyang",), ("david-chen",), None, 1, 7,
      "Feedback on the paint-shop energy-monitoring pilot: data quality good; dashboards need a German/English/"
      "Chinese language switch."),
@@ -538,6 +549,8 @@ EVENTS = [
     (11, 6, "email", "email", ("u-sunli",), ("wang-fang",), "opp-huade-mes", 0, None,
      "Sent the commercial clarification requested by purchasing (payment terms, warranty, spare parts)."),
     # hospital
+    (270, 3, "feedback", "in_person", ("u-zhangwei",), ("peng-tao",), None, 1, 7,
+     "能耗监测系统上线回访：彭科长认可系统功能，希望加强培训和驻场支持。"),
     (160, 6, "feedback", "phone", ("u-zhangwei",), ("kang-jian",), None, -1, 4,
      "能耗监测系统年度回访：康处长反映报表数据不准、驻场响应慢，表示新平台会慎重选择供应商。"),
     (130, 3, "feedback", "wechat", ("u-zhangwei",), ("fu-lei",), None, -1, 3,
@@ -559,12 +572,12 @@ _SUBJECTS = {
     "zh": (["介绍{topic}方案要点", "了解{topic}的预算与立项进度", "确认{topic}的时间安排",
             "交流{topic}的评分办法和技术要求", "听取对{topic}竞争格局的看法", "跟进{topic}下一步工作"],
            ["例行沟通，了解近期工作重点", "交流行业政策与信息化规划", "回访在用系统运行情况",
-            "节日问候并了解明年预算安排"]),
+            "分享我司近期同类项目案例"]),
     "en": (["walked through our approach for {topic}", "discussed budget and approval status of {topic}",
             "confirmed the timeline for {topic}", "reviewed the evaluation criteria for {topic}",
             "asked about the competitive landscape for {topic}", "agreed next steps on {topic}"],
            ["regular catch-up on current priorities", "exchanged views on digital-transformation plans",
-            "checked how the installed systems are running", "season's greetings and next year's budget outlook"]),
+            "checked how the installed systems are running", "shared our latest reference projects"]),
 }
 _SENTENCES = {
     "zh": {"visit": "拜访{name}，{subject}。", "meeting": "与{name}会谈，{subject}。",
@@ -700,9 +713,8 @@ def demo_portfolio(
     # interactions: routine contacts plus the scripted events, oldest first
     member_of = {(user, target) for user, target, _ in MEMBERS}
     coverage = {(user, key): (strength, since) for user, key, strength, since, _ in RELATIONSHIPS}
-    drafts = [_routine_contact(row, person, account_of, language, roles_of, opportunity, member_of)
-              for row in RELATIONSHIPS]
-    drafts = [d for contacts in drafts for d in contacts]
+    drafts = [draft for row in RELATIONSHIPS
+              for draft in _routine_contact(row, person, account_of, language, roles_of, opportunity, member_of)]
     for days, hour, kind, channel, users, keys, opp_id, sentiment, satisfaction, summary in EVENTS:
         for user in users:
             for key in keys:
@@ -754,8 +766,7 @@ def _routine_contact(row, person, account_of, language, roles_of, opportunity, m
         candidates = [
             opp_id for opp_id in roles_of.get(key, [])
             if ((user, opp_id) in member_of or (user, opportunity[opp_id]["account"]) in member_of)
-            and (opportunity[opp_id]["stage"] in ("lead", "qualify", "pre_bid", "tender", "submitted", "evaluation")
-                 or days > -opportunity[opp_id]["close"])
+            and (opportunity[opp_id]["stage"] in OPEN_STAGES or days > -opportunity[opp_id]["close"])
         ]
         opp_id = candidates[0] if candidates and rng.random() < 0.75 else None
         with_opp, general = _SUBJECTS[lang]
@@ -765,5 +776,5 @@ def _routine_contact(row, person, account_of, language, roles_of, opportunity, m
         summary = _SENTENCES[lang][kind].format(name=name, subject=subject)
         contacts.append(_Draft(days, rng.randint(1, 9), rng.choice((0, 15, 30, 45)), kind, channel,
                                (user,), (key,), opp_id, sentiment, None, summary))
-        days += rng.randint(20, 45)
+        days += rng.randint(50, 110)
     return contacts

@@ -133,9 +133,11 @@ def test_other_day_same_ids_and_shifted_dates(portfolio):
         assert other == {k: v for k, v in b.items() if k not in ("at", "close_date")}
 
 
-def test_default_today():
+def test_default_today(portfolio):
     nodes, _ = demo_portfolio()
-    assert nodes == demo_portfolio(date.today())[0]
+    assert [p["id"] for _, p in nodes] == [p["id"] for _, p in portfolio[0]]
+    latest = max(p["at"] for label, p in nodes if label == "Interaction")
+    assert 0 < (date.today() - datetime.fromisoformat(latest).date()).days <= 7
 
 
 # --------------------------------------------------------------------------
