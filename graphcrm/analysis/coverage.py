@@ -1,0 +1,494 @@
+"""Coverage gaps of one opportunity: what a bid team must fix before the bid.
+
+Each gap is a :class:`~graphcrm.analysis._common.Finding` with a stable
+``kind``, a ``severity`` (high / medium / low), the people involved (ours and
+theirs), an English ``message`` and a suggested ``action``:
+
+=========================== ==================================================
+kind                        fires when
+=========================== ==================================================
+``missing_role``            a buying-center role has nobody identified
+                            (economic buyer, decision maker, technical buyer,
+                            user buyer, procurement, champion or coach)
+``no_eb_access``            the economic buyer has no relationship of
+                            strength >= 3 from our team
+``no_dm_access``            same for a decision maker
+``uncovered_high_influence`` a stakeholder of influence >= 4 has no strong
+                            relationship from our team
+``stale_relationship``      every strong relationship to a stakeholder is past
+                            its contact cadence (30/60/90/180 days by
+                            influence 5/4/3/other)
+``no_champion``             a coach is known but nobody champions us
+``weak_champion``           a champion has influence <= 2 or no strong
+                            relationship with us
+``single_threaded``         fewer than two stakeholders hold a strong
+                            relationship with us, or one of our people holds
+                            them all
+``single_point_of_failure`` one person (ours or theirs) is on every path from
+                            our team to a key stakeholder
+``uncovered_blocker``       a blocker or high-influence opponent whom nobody
+                            we know well can work on
+``blocker_on_path``         every shortest influence path from our champion
+                            to a decision-maker runs through a blocker
+``competitor_closer``       a competitor's relationship with a stakeholder is
+                            stronger than our best one
+=========================== ==================================================
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from graphcrm.analysis._common import (
+    DECISION_ROLES,
+    HIGH_INFLUENCE,
+    STRONG,
+    Finding,
+    in_typed,
+    label,
+    name_of,
+    out_typed,
+    person_ref,
+    role_label,
+    sort_findings,
+)
+from graphcrm.analysis._deal import Context, DealFacts, Member, deal_facts
+
+#: The roles every buying center should have somebody for; a tuple means
+#: "any of these".
+REQUIRED_ROLES = (
+    ("economic_buyer",),
+    ("decision_maker",),
+    ("technical_buyer",),
+    ("user_buyer",),
+    ("procurement",),
+    ("champion", "coach"),
+)
+ROLE_SEVERITY = {
+    "economic_buyer": "high",
+    "decision_maker": "high",
+    "champion": "high",
+    "technical_buyer": "medium",
+    "user_buyer": "low",
+    "procurement": "low",
+}
+
+FINDING_KINDS = (
+    "missing_role",
+    "no_eb_access",
+    "no_dm_access",
+    "uncovered_high_influence",
+    "stale_relationship",
+    "no_champion",
+    "weak_champion",
+    "single_threaded",
+    "single_point_of_failure",
+    "uncovered_blocker",
+    "blocker_on_path",
+    "competitor_closer",
+)
+
+
+def coverage_gaps(
+    G: nx.MultiDiGraph,
+    opportunity_id: str,
+    *,
+    now=None,
+    cadence: dict | None = None,
+    strong: int = STRONG,
+    high_influence: int = HIGH_INFLUENCE,
+) -> list[dict]:
+    """List the coverage gaps of one opportunity, most severe first.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        An account, opportunity or portfolio graph in the documented format.
+    opportunity_id : str
+        The opportunity (bid) to check.
+    now : datetime or str, optional
+        The day the check is made (default: ``G.graph["loaded_at"]``).
+    cadence : dict, optional
+        Days without contact before a relationship is stale, by the
+        stakeholder's influence; default ``{5: 30, 4: 60, 3: 90, 2: 180, 1: 180}``.
+    strong : int
+        Minimum strength (1-5) of a relationship that counts as strong.
+    high_influence : int
+        Minimum influence (1-5) of a stakeholder that counts as high.
+
+    Returns
+    -------
+    list of dict
+        One dict per finding: ``kind`` (stable code, see the module table),
+        ``severity`` ("high" = likely to lose the bid over it, "medium" =
+        weakens the position, "low" = housekeeping), ``people`` (references
+        ``{"id", "name", "label", "title", ...}`` of the stakeholders and our
+        people concerned), ``message`` (what is wrong), ``action`` (what to do
+        next) and ``data`` (the figures behind it).
+
+    Examples
+    --------
+    >>> from graphcrm.graph.nxgraph import build_graph
+    >>> G = build_graph(
+    ...     [("Account", {"id": "a1", "name": "Acme"}),
+    ...      ("Opportunity", {"id": "o1", "name": "Grid upgrade", "stage": "tender"}),
+    ...      ("Person", {"id": "p1", "name": "王强", "influence": 5}),
+    ...      ("User", {"id": "u1", "username": "li", "display_name": "Li Wei"})],
+    ...     [("FOR", "o1", "a1", {}), ("WORKS_AT", "p1", "a1", {}),
+    ...      ("ROLE_IN", "p1", "o1", {"role": "economic_buyer"}),
+    ...      ("RELATIONSHIP", "u1", "p1", {"strength": 2})],
+    ...     loaded_at="2026-05-01T00:00:00+00:00")
+    >>> [f["kind"] for f in coverage_gaps(G, "o1") if f["kind"] == "no_eb_access"]
+    ['no_eb_access']
+    """
+    ctx = Context(G, now=now, cadence=cadence, strong=strong, high_influence=high_influence)
+    return [f.to_dict() for f in gaps_of(ctx, deal_facts(ctx, opportunity_id))]
+
+
+# --------------------------------------------------------------------------
+
+
+def _ref(G, m: Member, **extra) -> dict:
+    ref = person_ref(G, m.id, influence=m.influence, stance=m.stance)
+    if m.role:
+        ref["role"] = m.role
+    ref.update(extra)
+    return ref
+
+
+def _who(G, m: Member) -> str:
+    role = f", {role_label(m.role)}" if m.role else ""
+    return f"{m.name} ({G.nodes[m.id].get('title') or 'stakeholder'}{role})"
+
+
+def gaps_of(ctx: Context, facts: DealFacts) -> list[Finding]:
+    """All findings for ``facts`` (internal entry point shared with readiness,
+    what-if and the portfolio)."""
+    G = ctx.G
+    strong, hi = ctx.strong, ctx.high_influence
+    members = facts.members
+    out: list[Finding] = []
+
+    # -- missing roles ---------------------------------------------------
+    for roles in REQUIRED_ROLES:
+        present = [m for m in members.values() if m.role in roles]
+        if "champion" in roles:
+            present += [m for m in members.values() if m.stance == "champion" and m not in present]
+        if present:
+            continue
+        names = " or ".join(role_label(r) for r in roles)
+        out.append(
+            Finding(
+                kind="missing_role",
+                severity=ROLE_SEVERITY[roles[0]],
+                message=f"No {names} identified for {facts.name}.",
+                action=f"Ask our contacts who acts as {names} and add them to the buying center.",
+                data={"role": roles[0], "roles": list(roles)},
+            )
+        )
+
+    # -- economic buyer / decision maker access --------------------------
+    for role, kind in (("economic_buyer", "no_eb_access"), ("decision_maker", "no_dm_access")):
+        for m in facts.with_role(role):
+            if m.best_ours >= strong:
+                continue
+            how = f"only a strength-{m.best_ours} relationship" if m.ours else "no relationship at all"
+            out.append(
+                Finding(
+                    kind=kind,
+                    severity="high",
+                    people=[_ref(G, m)],
+                    message=f"We have {how} with the {role_label(role)}, {_who(G, m)}.",
+                    action=f"Get a senior sponsor on our side introduced to {m.name}; see the warm introduction paths.",
+                    data={"role": role, "best_strength": m.best_ours},
+                )
+            )
+
+    # -- blockers and opponents ------------------------------------------
+    blocker_ids = set()
+    for m in members.values():
+        is_blocker = m.role == "blocker" or (m.stance == "opponent" and m.influence >= hi)
+        if not is_blocker:
+            continue
+        counter = _counter_coverage(ctx, facts, m)
+        if counter:
+            continue
+        blocker_ids.add(m.id)
+        out.append(
+            Finding(
+                kind="uncovered_blocker",
+                severity="high" if m.influence >= hi else "medium",
+                people=[_ref(G, m)],
+                message=(
+                    f"{_who(G, m)} is {'a blocker' if m.role == 'blocker' else 'an opponent'} "
+                    f"with influence {m.influence}, and nobody we know well can work on them."
+                ),
+                action=f"Find out {m.name}'s objections and win over someone who influences them, or meet them directly.",
+                data={"role": m.role, "influence": m.influence, "stance": m.stance},
+            )
+        )
+
+    # -- high-influence people without a strong relationship ---------------
+    for m in members.values():
+        if m.influence < hi or m.role in DECISION_ROLES or m.id in blocker_ids:
+            continue
+        if m.best_ours >= strong:
+            continue
+        out.append(
+            Finding(
+                kind="uncovered_high_influence",
+                severity="high" if m.influence >= 5 else "medium",
+                people=[_ref(G, m)],
+                message=f"{_who(G, m)} has influence {m.influence} but no strong relationship with our team.",
+                action=f"Plan a meeting with {m.name}, ideally through a warm introduction.",
+                data={"role": m.role, "influence": m.influence, "best_strength": m.best_ours},
+            )
+        )
+
+    # -- stale relationships ---------------------------------------------
+    for m in members.values():
+        strong_rels = m.strong(strong)
+        if not strong_rels or any(not r["stale"] for r in strong_rels):
+            continue
+        owners = [person_ref(G, r["id"]) for r in strong_rels]
+        worst = strong_rels[0]
+        since = "never recorded" if worst["days_since"] is None else f"{worst['days_since']} days ago"
+        severity = "high" if facts.is_key(m, hi) else ("medium" if m.influence >= 3 else "low")
+        out.append(
+            Finding(
+                kind="stale_relationship",
+                severity=severity,
+                people=[_ref(G, m)] + owners,
+                message=(
+                    f"Our strong relationship with {_who(G, m)} is going stale: last contact {since}, "
+                    f"cadence {worst['cadence_days']} days."
+                ),
+                action=f"{owners[0]['name']} should contact {m.name} this week.",
+                data={"days_since": worst["days_since"], "cadence_days": worst["cadence_days"], "role": m.role},
+            )
+        )
+
+    # -- champion ----------------------------------------------------------
+    champions = facts.champions()
+    if not champions and facts.coaches():
+        out.append(
+            Finding(
+                kind="no_champion",
+                severity="medium",
+                people=[_ref(G, m) for m in facts.coaches()],
+                message=f"{facts.name} has a coach but nobody who actively sells for us inside the customer.",
+                action="Develop a champion among the supporters with influence; ask the coach who could carry our case.",
+                data={"role": "champion"},
+            )
+        )
+    weak = []
+    for m in champions:
+        reasons = []
+        if m.influence <= 2:
+            reasons.append(f"low influence ({m.influence})")
+        if m.best_ours < strong:
+            reasons.append(f"a weak relationship with us (best strength {m.best_ours})")
+        if reasons:
+            weak.append((m, reasons))
+    all_weak = len(weak) == len(champions)
+    for m, reasons in weak:
+        out.append(
+            Finding(
+                kind="weak_champion",
+                severity="high" if all_weak else "low",
+                people=[_ref(G, m)],
+                message=f"Our champion {_who(G, m)} has {' and '.join(reasons)}.",
+                action=(
+                    f"Strengthen the relationship with {m.name}"
+                    if m.best_ours < strong
+                    else f"Find a champion with more influence; ask {m.name} to introduce one"
+                )
+                + ".",
+                data={"role": m.role, "influence": m.influence, "best_strength": m.best_ours},
+            )
+        )
+
+    # -- single-threaded ---------------------------------------------------
+    if members:
+        holders: dict = {}
+        contacts = []
+        for m in members.values():
+            rels = m.strong(strong)
+            if rels:
+                contacts.append(m)
+            for r in rels:
+                holders.setdefault(r["id"], []).append(m.id)
+        if len(contacts) < 2:
+            what = "no strong contact" if not contacts else f"only one strong contact ({contacts[0].name})"
+            out.append(
+                Finding(
+                    kind="single_threaded",
+                    severity="high",
+                    people=[_ref(G, m) for m in contacts] + [person_ref(G, u) for u in sorted(holders)],
+                    message=f"{facts.name} is single-threaded: {what} in a buying center of {len(members)}.",
+                    action="Build strong relationships with at least two more stakeholders, starting with the decision-makers.",
+                    data={"strong_contacts": len(contacts), "owners": len(holders)},
+                )
+            )
+        elif len(holders) == 1:
+            (owner,) = holders
+            out.append(
+                Finding(
+                    kind="single_threaded",
+                    severity="high",
+                    people=[person_ref(G, owner)] + [_ref(G, m) for m in contacts],
+                    message=(
+                        f"All {len(contacts)} strong relationships in {facts.name} are held by one person on our "
+                        f"side, {name_of(G, owner)}."
+                    ),
+                    action=f"Bring a second team member into the relationships {name_of(G, owner)} holds.",
+                    data={"strong_contacts": len(contacts), "owners": 1},
+                )
+            )
+
+    # -- single points of failure -----------------------------------------
+    out.extend(_single_points(ctx, facts))
+
+    # -- blockers on the champion's path ------------------------------------
+    out.extend(_blockers_on_path(ctx, facts))
+
+    # -- competitors closer than us -----------------------------------------
+    bidding = set(facts.competitors)
+    for m in members.values():
+        if not m.theirs or m.best_theirs <= m.best_ours:
+            continue
+        top = m.theirs[0]
+        comp = top["id"]
+        key = facts.is_key(m, hi)
+        on_deal = comp in bidding or not bidding
+        severity = "high" if key and on_deal else ("medium" if key or on_deal else "low")
+        out.append(
+            Finding(
+                kind="competitor_closer",
+                severity=severity,
+                people=[_ref(G, m), person_ref(G, comp)],
+                message=(
+                    f"{name_of(G, comp)} has a stronger relationship with {_who(G, m)} "
+                    f"(strength {top['strength']}) than we do ({m.best_ours})."
+                ),
+                action=f"Raise our relationship with {m.name}: more senior contact, a reference visit, or a workshop.",
+                data={"competitor": comp, "their_strength": top["strength"], "our_strength": m.best_ours, "role": m.role},
+            )
+        )
+    return sort_findings(out)
+
+
+def _counter_coverage(ctx: Context, facts: DealFacts, m: Member) -> list:
+    """Who can work on ``m``: our strong contacts among themselves and the
+    people who influence them or whom they report to."""
+    G = ctx.G
+    if m.best_ours >= ctx.strong:
+        return [m.id]
+    levers = {u for u, _ in in_typed(G, m.id, "INFLUENCES")}
+    levers.update(v for v, _ in out_typed(G, m.id, "REPORTS_TO"))
+    found = []
+    for p in sorted(levers):
+        if label(G, p) != "Person":
+            continue
+        other = facts.members.get(p)
+        stance = other.stance if other else G.nodes[p].get("stance", "neutral")
+        if stance in ("skeptic", "opponent"):
+            continue
+        influence = other.influence if other else G.nodes[p].get("influence", 3)
+        rels = other.ours if other else ctx.relationships(p, influence, "User")
+        if any(r["strength"] >= ctx.strong for r in rels):
+            found.append(p)
+    return found
+
+
+def _single_points(ctx: Context, facts: DealFacts) -> list[Finding]:
+    G = ctx.G
+    dom = ctx.dominators(facts.scope)
+    root, idom = dom["root"], dom["idom"]
+    cut: dict = {}
+    for m in facts.members.values():
+        if not facts.is_key(m, ctx.high_influence) or m.id not in idom:
+            continue
+        d = idom[m.id]
+        while d != root:
+            cut.setdefault(d, []).append(m)
+            d = idom[d]
+    out = []
+    for d in sorted(cut):
+        targets = cut[d]
+        ours = label(G, d) == "User"
+        who = f"{name_of(G, d)} ({'our ' if ours else ''}{G.nodes[d].get('title') or ('team member' if ours else 'stakeholder')})"
+        names = ", ".join(_who(G, t) for t in targets)
+        severity = "high" if any(t.role in DECISION_ROLES for t in targets) else "medium"
+        out.append(
+            Finding(
+                kind="single_point_of_failure",
+                severity=severity,
+                people=[person_ref(G, d)] + [_ref(G, t) for t in targets],
+                message=f"If {who} left, we would lose our only path to {names}.",
+                action=(
+                    f"Build a second relationship to {targets[0].name} that does not depend on {name_of(G, d)}."
+                ),
+                data={"side": "ours" if ours else "theirs", "cuts": [t.id for t in targets]},
+            )
+        )
+    return out
+
+
+def influence_digraph(G, scope) -> nx.DiGraph:
+    """Directed "can put in a word with" graph among customer people:
+    u influences v, subordinates and managers talk both ways, acquaintances
+    both ways."""
+    D = nx.DiGraph()
+    D.add_nodes_from(sorted(scope))
+    for u in sorted(scope):
+        for v, keyed in G._succ[u].items():
+            if v not in scope or v == u:
+                continue
+            if "INFLUENCES" in keyed:
+                D.add_edge(u, v)
+            if "REPORTS_TO" in keyed or "KNOWS" in keyed:
+                D.add_edge(u, v)
+                D.add_edge(v, u)
+    return D
+
+
+def _blockers_on_path(ctx: Context, facts: DealFacts) -> list[Finding]:
+    G = ctx.G
+    champions = facts.champions()
+    deciders = facts.decision_people()
+    if not champions or not deciders:
+        return []
+
+    def blocking(p) -> bool:
+        m = facts.members.get(p)
+        if m is not None:
+            return m.role == "blocker" or m.stance == "opponent"
+        return G.nodes[p].get("stance") == "opponent"
+
+    D = influence_digraph(G, facts.scope)
+    out = []
+    for c in champions:
+        for t in deciders:
+            if c.id == t.id or not nx.has_path(D, c.id, t.id):
+                continue
+            paths = list(nx.all_shortest_paths(D, c.id, t.id))
+            on_path = [set(p for p in path[1:-1] if blocking(p)) for path in paths]
+            if not all(on_path) or len(paths[0]) <= 2:
+                continue
+            blockers = sorted(set().union(*on_path))
+            names = ", ".join(name_of(G, b) for b in blockers)
+            out.append(
+                Finding(
+                    kind="blocker_on_path",
+                    severity="high",
+                    people=[_ref(G, c)] + [person_ref(G, b) for b in blockers] + [_ref(G, t)],
+                    message=(
+                        f"Every short path from our champion {c.name} to the {role_label(t.role)} {t.name} "
+                        f"runs through {names}, who opposes us."
+                    ),
+                    action=f"Open a direct line from {c.name} or our team to {t.name}, or neutralise {names}.",
+                    data={"role": t.role, "champion": c.id, "blockers": blockers, "path_length": len(paths[0]) - 1},
+                )
+            )
+    return out

@@ -1,0 +1,139 @@
+"""Maintenance plan: who should we contact this week, per owner.
+
+Regular relationship maintenance made concrete: every relationship from one
+of our people to a stakeholder has a cadence set by the stakeholder's
+influence (30 / 60 / 90 / 180 days for influence 5 / 4 / 3 / other,
+configurable).  A relationship is *due* when its last contact (the edge's
+``last_contact_at`` or a later interaction the owner attended with the
+person) is older than the cadence minus the planning horizon, or unknown.
+Each owner's list is ordered by the stakeholder's influence, then by the
+value of the open deals the stakeholder is in, then by days overdue.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from graphcrm.analysis._common import STRONG, as_int, cadence_days, iso, label, name_of, nodes_with_label, out_typed, person_account, title_of
+from graphcrm.analysis._deal import Context
+from graphcrm.model import OPEN_STAGES
+
+
+def maintenance_plan(
+    G: nx.MultiDiGraph,
+    *,
+    now=None,
+    cadence: dict | None = None,
+    horizon_days: int = 7,
+    owner: str | None = None,
+    account_id: str | None = None,
+    min_strength: int = 1,
+    limit_per_owner: int | None = None,
+) -> dict:
+    """List the relationships to refresh within ``horizon_days``, per owner.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        Graph in the documented format.
+    now : datetime or str, optional
+        Today (default: ``G.graph["loaded_at"]``).
+    cadence : dict, optional
+        Days between contacts by influence (default 5: 30, 4: 60, 3: 90,
+        else 180).
+    horizon_days : int
+        Planning window: a relationship that falls due within it is listed.
+    owner : str, optional
+        Only this user's relationships.
+    account_id : str, optional
+        Only stakeholders working at this account.
+    min_strength : int
+        Ignore relationships weaker than this.
+    limit_per_owner : int, optional
+        Keep each owner's first ``limit_per_owner`` contacts.
+
+    Returns
+    -------
+    dict
+        ``as_of``, ``horizon_days``, ``total`` (contacts due) and ``owners``:
+        list of ``{id, name, title, due}`` (owners with the most urgent
+        high-influence work first), ``due`` being
+        ``{person: {id, name, title}, account: {id, name} | None, influence,
+        strength, last_contact, days_since (None = never recorded),
+        cadence_days, days_overdue (negative: due in that many days),
+        open_deal_value, deals: [ids]}``.
+
+    Examples
+    --------
+    >>> from graphcrm.graph.nxgraph import build_graph
+    >>> G = build_graph(
+    ...     [("User", {"id": "u1", "username": "li", "display_name": "Li Wei"}),
+    ...      ("Person", {"id": "p1", "name": "王强", "influence": 5}),
+    ...      ("Person", {"id": "p2", "name": "Zhang Min", "influence": 2})],
+    ...     [("RELATIONSHIP", "u1", "p1", {"strength": 4, "last_contact_at": "2026-03-01T00:00:00+00:00"}),
+    ...      ("RELATIONSHIP", "u1", "p2", {"strength": 4, "last_contact_at": "2026-04-20T00:00:00+00:00"})],
+    ...     loaded_at="2026-05-01T00:00:00+00:00")
+    >>> plan = maintenance_plan(G)
+    >>> [(c["person"]["name"], c["days_overdue"]) for c in plan["owners"][0]["due"]]
+    [('王强', 31)]
+    """
+    ctx = Context(G, now=now, cadence=cadence, strong=STRONG)
+    users = [owner] if owner is not None else sorted(nodes_with_label(G, "User"))
+    deal_cache: dict = {}
+    owners = []
+    total = 0
+    for u in users:
+        if u not in G or label(G, u) != "User" or G.nodes[u].get("active", True) is False:
+            continue
+        due = []
+        for p, d in sorted(out_typed(G, u, "RELATIONSHIP")):
+            if label(G, p) != "Person" or as_int(d.get("strength"), 3) < min_strength:
+                continue
+            acc = person_account(G, p)
+            if account_id is not None and acc != account_id:
+                continue
+            infl = as_int(G.nodes[p].get("influence"), 3)
+            limit = cadence_days(infl, cadence)
+            last = ctx.last_contact(u, p, d)
+            days = (ctx.now - last).days if last else None
+            overdue = (days - limit) if days is not None else None
+            if overdue is not None and overdue < -horizon_days:
+                continue
+            if p not in deal_cache:
+                deals = [
+                    o for o, _ in sorted(out_typed(G, p, "ROLE_IN"))
+                    if G.nodes[o].get("stage", "lead") in OPEN_STAGES
+                ]
+                value = sum(float(G.nodes[o].get("value") or 0) for o in deals)
+                deal_cache[p] = (deals, value)
+            deals, value = deal_cache[p]
+            due.append(
+                {
+                    "person": {"id": p, "name": name_of(G, p), "title": title_of(G, p)},
+                    "account": {"id": acc, "name": name_of(G, acc)} if acc else None,
+                    "influence": infl,
+                    "strength": as_int(d.get("strength"), 3),
+                    "last_contact": iso(last),
+                    "days_since": days,
+                    "cadence_days": limit,
+                    "days_overdue": overdue,
+                    "open_deal_value": value,
+                    "deals": deals,
+                }
+            )
+        if not due:
+            continue
+        due.sort(
+            key=lambda c: (
+                -c["influence"],
+                -c["open_deal_value"],
+                -(c["days_overdue"] if c["days_overdue"] is not None else 10**6),
+                c["person"]["id"],
+            )
+        )
+        if limit_per_owner is not None:
+            due = due[:limit_per_owner]
+        total += len(due)
+        owners.append({"id": u, "name": name_of(G, u), "title": title_of(G, u), "due": due})
+    owners.sort(key=lambda o: (-max(c["influence"] for c in o["due"]), -len(o["due"]), o["id"]))
+    return {"as_of": iso(ctx.now), "horizon_days": horizon_days, "total": total, "owners": owners}

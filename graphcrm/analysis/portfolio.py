@@ -1,0 +1,364 @@
+"""Portfolio coverage: the sales director's table of accounts and open bids.
+
+Everything is computed per account from the account's own neighbourhood
+(its people, our relationships to them, its opportunities), never with a
+global centrality or community pass, so the time grows linearly with the
+number of accounts (see ``bench/bench_analysis.py``).
+
+Suggested relationship tier (the evidence ladder)
+--------------------------------------------------
+"Strong contacts" are people we hold a relationship of strength >= 3 with;
+"executive contacts" are strong contacts of seniority >= 4 or influence >= 4;
+"departments covered" counts departments with a strong contact.
+
+=================== ===========================================================
+tier                evidence required (all of it)
+=================== ===========================================================
+strategic_partner   >= 6 strong contacts, >= 2 executive contacts,
+                    >= 3 departments covered, >= 2 won projects
+cooperative         >= 3 strong contacts, >= 1 executive contact,
+                    >= 2 departments covered, >= 1 won project
+service             >= 2 strong contacts, or >= 1 won project
+transactional       anything less
+=================== ===========================================================
+
+Customer lifetime value
+-----------------------
+``CLV = E x (1 + d) / (1 + d - r)``: the discounted value of an annual margin-
+free revenue ``E`` kept each year with probability ``r`` (the geometric
+series sum_t E (r / (1 + d))^t), where
+
+* ``E = annual_value + w x max(potential_value - annual_value, 0)`` is the
+  expected annual revenue, ``w = (won + 1) / (won + lost + 2)`` the account's
+  smoothed win rate (Laplace rule; 0.5 without history);
+* ``r`` is the recorded tier's expected retention (transactional 0.60,
+  service 0.75, cooperative 0.85, strategic partner 0.92), times 0.8 when the
+  lifecycle is ``at_risk`` and 0 when ``churned``;
+* ``d`` is the discount rate (default 0.10).
+
+Suggested segment: ``strategic`` when CLV >= 20,000,000, ``key`` when
+CLV >= 5,000,000, ``growth`` when the potential is at least twice the annual
+value (and at least 1,000,000), else ``general`` (amounts in the account's
+currency; thresholds configurable).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import networkx as nx
+
+from graphcrm.analysis._common import (
+    HIGH_INFLUENCE,
+    STRONG,
+    as_int,
+    in_typed,
+    iso,
+    label,
+    nodes_with_label,
+    require,
+)
+from graphcrm.analysis._deal import Context, deal_facts
+from graphcrm.analysis.coverage import gaps_of
+from graphcrm.analysis.readiness import readiness_of
+
+TIER_ORDER = ("transactional", "service", "cooperative", "strategic_partner")
+RETENTION = {"transactional": 0.60, "service": 0.75, "cooperative": 0.85, "strategic_partner": 0.92}
+SEGMENT_THRESHOLDS = {"strategic": 20_000_000.0, "key": 5_000_000.0, "growth_ratio": 2.0, "growth_min": 1_000_000.0}
+
+
+def _num(v) -> float:
+    try:
+        return float(v) if v is not None else 0.0
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def suggest_tier(strong_contacts: int, exec_contacts: int, departments: int, won: int) -> tuple[str, list[str]]:
+    """The relationship tier the evidence supports, with the evidence."""
+    evidence = [
+        f"{strong_contacts} strong contact(s)",
+        f"{exec_contacts} executive contact(s)",
+        f"{departments} department(s) covered",
+        f"{won} won project(s)",
+    ]
+    if strong_contacts >= 6 and exec_contacts >= 2 and departments >= 3 and won >= 2:
+        return "strategic_partner", evidence
+    if strong_contacts >= 3 and exec_contacts >= 1 and departments >= 2 and won >= 1:
+        return "cooperative", evidence
+    if strong_contacts >= 2 or won >= 1:
+        return "service", evidence
+    return "transactional", evidence
+
+
+def lifetime_value(
+    annual_value, potential_value, tier: str, lifecycle: str | None, won: int, lost: int, *, discount_rate: float = 0.10, retention: dict | None = None
+) -> dict:
+    """CLV by the formula in the module text; returns the figures used."""
+    annual = _num(annual_value)
+    potential = _num(potential_value)
+    win_rate = (won + 1) / (won + lost + 2)
+    expected = annual + win_rate * max(potential - annual, 0.0)
+    r = {**RETENTION, **(retention or {})}.get(tier or "transactional", RETENTION["transactional"])
+    if lifecycle == "at_risk":
+        r *= 0.8
+    elif lifecycle == "churned":
+        r = 0.0
+    clv = 0.0 if lifecycle == "churned" else expected * (1 + discount_rate) / (1 + discount_rate - r)
+    return {
+        "clv": round(clv, 2),
+        "expected_annual_value": round(expected, 2),
+        "win_rate": round(win_rate, 4),
+        "retention": round(r, 4),
+        "discount_rate": discount_rate,
+    }
+
+
+def suggest_segment(clv: float, annual_value, potential_value, thresholds: dict | None = None) -> str:
+    t = {**SEGMENT_THRESHOLDS, **(thresholds or {})}
+    if clv >= t["strategic"]:
+        return "strategic"
+    if clv >= t["key"]:
+        return "key"
+    annual, potential = _num(annual_value), _num(potential_value)
+    if potential >= t["growth_min"] and potential >= t["growth_ratio"] * max(annual, 1.0):
+        return "growth"
+    return "general"
+
+
+def opportunity_row(ctx: Context, opportunity_id) -> tuple[dict, list]:
+    """One open opportunity's coverage figures and its findings."""
+    G = ctx.G
+    facts = deal_facts(ctx, opportunity_id)
+    findings = gaps_of(ctx, facts)
+    ready = readiness_of(ctx, facts)
+    sev = Counter(f.severity for f in findings)
+    kinds = sorted({f.kind for f in findings})
+    o = G.nodes[opportunity_id]
+    strong_contacts = sum(1 for m in facts.members.values() if m.best_ours >= ctx.strong)
+    stale = sum(1 for m in facts.members.values() for r in m.ours if r["stale"])
+    row = {
+        "id": opportunity_id,
+        "name": facts.name,
+        "account_id": facts.account_id,
+        "account_name": str(G.nodes[facts.account_id].get("name")) if facts.account_id else None,
+        "stage": facts.stage,
+        "value": facts.value,
+        "currency": o.get("currency", "CNY"),
+        "close_date": o.get("close_date"),
+        "readiness": ready["score"],
+        "components": {c["name"]: c["value"] for c in ready["components"]},
+        "buying_center": len(facts.members),
+        "strong_contacts": strong_contacts,
+        "stale_relationships": stale,
+        "eb_access": "no_eb_access" not in kinds and bool(facts.with_role("economic_buyer")),
+        "champion": bool(facts.champions()),
+        "single_threaded": "single_threaded" in kinds,
+        "findings": {"high": sev.get("high", 0), "medium": sev.get("medium", 0), "low": sev.get("low", 0)},
+        "kinds": kinds,
+        "value_at_risk": round(facts.value * (1 - ready["score"] / 100.0), 2),
+        "next_best_action": ready["next_best_action"],
+    }
+    return row, findings
+
+
+def account_row(ctx: Context, account_id, *, discount_rate=0.10, retention=None, segment_thresholds=None) -> tuple[dict, list]:
+    """One account's coverage figures and its open opportunities' rows."""
+    G = ctx.G
+    a = G.nodes[account_id]
+    people = [p for p, _ in in_typed(G, account_id, "WORKS_AT") if label(G, p) == "Person"]
+    contacts = strong = execs = stale = 0
+    holders = set()
+    depts_all, depts_cov = set(), set()
+    for p in people:
+        d = G.nodes[p]
+        dept = d.get("department")
+        if dept:
+            depts_all.add(dept)
+        infl = as_int(d.get("influence"), 3)
+        rels = ctx.relationships(p, infl, "User")
+        if not rels:
+            continue
+        contacts += 1
+        stale += sum(1 for r in rels if r["stale"])
+        if rels[0]["strength"] >= ctx.strong:
+            strong += 1
+            holders.update(r["id"] for r in rels if r["strength"] >= ctx.strong)
+            if dept:
+                depts_cov.add(dept)
+            if as_int(d.get("seniority"), 0) >= 4 or infl >= ctx.high_influence:
+                execs += 1
+    won = lost = 0
+    won_value = 0.0
+    opp_rows = []
+    for o, _ in sorted(in_typed(G, account_id, "FOR")):
+        if label(G, o) != "Opportunity":
+            continue
+        stage = G.nodes[o].get("stage", "lead")
+        if stage == "won":
+            won += 1
+            won_value += _num(G.nodes[o].get("value"))
+        elif stage == "lost":
+            lost += 1
+        else:
+            opp_rows.append(opportunity_row(ctx, o)[0])
+    tier = a.get("tier", "transactional")
+    segment = a.get("segment", "general")
+    sug_tier, tier_evidence = suggest_tier(strong, execs, len(depts_cov), won)
+    clv = lifetime_value(
+        a.get("annual_value"), a.get("potential_value"), tier, a.get("lifecycle"), won, lost,
+        discount_rate=discount_rate, retention=retention,
+    )
+    sug_segment = suggest_segment(clv["clv"], a.get("annual_value"), a.get("potential_value"), segment_thresholds)
+    open_value = sum(r["value"] for r in opp_rows)
+    at_risk_value = sum(r["value_at_risk"] for r in opp_rows)
+    row = {
+        "id": account_id,
+        "name": str(a.get("name") or account_id),
+        "industry": a.get("industry"),
+        "region": a.get("region"),
+        "segment": segment,
+        "tier": tier,
+        "lifecycle": a.get("lifecycle"),
+        "annual_value": _num(a.get("annual_value")),
+        "potential_value": _num(a.get("potential_value")),
+        "people": len(people),
+        "contacts": contacts,
+        "strong_contacts": strong,
+        "executive_contacts": execs,
+        "departments": len(depts_all),
+        "departments_covered": len(depts_cov),
+        "our_people": len(holders),
+        "stale_relationships": stale,
+        "won": won,
+        "lost": lost,
+        "won_value": won_value,
+        "open_opportunities": len(opp_rows),
+        "open_value": open_value,
+        "value_at_risk": round(at_risk_value, 2),
+        "min_readiness": min((r["readiness"] for r in opp_rows), default=None),
+        "single_threaded_opportunities": sum(1 for r in opp_rows if r["single_threaded"]),
+        "suggested_tier": sug_tier,
+        "tier_evidence": tier_evidence,
+        "tier_mismatch": sug_tier != tier,
+        "tier_direction": (
+            "up" if TIER_ORDER.index(sug_tier) > TIER_ORDER.index(tier) else "down"
+        ) if sug_tier != tier and tier in TIER_ORDER else None,
+        "lifetime_value": clv,
+        "suggested_segment": sug_segment,
+        "segment_mismatch": sug_segment != segment,
+    }
+    return row, opp_rows
+
+
+def portfolio_coverage(
+    G: nx.MultiDiGraph,
+    *,
+    now=None,
+    cadence: dict | None = None,
+    strong: int = STRONG,
+    high_influence: int = HIGH_INFLUENCE,
+    accounts=None,
+    discount_rate: float = 0.10,
+    retention: dict | None = None,
+    segment_thresholds: dict | None = None,
+    at_risk_top: int = 20,
+) -> dict:
+    """Coverage of every account and open bid in one table, for the sales director.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A portfolio (or account) graph in the documented format.
+    now, cadence, strong, high_influence
+        As in :func:`graphcrm.analysis.coverage_gaps`.
+    accounts : iterable of str, optional
+        Only these accounts (default: every Account node).
+    discount_rate, retention, segment_thresholds
+        Parameters of the lifetime value and segment rules (module text).
+    at_risk_top : int
+        Length of the at-risk rankings.
+
+    Returns
+    -------
+    dict
+        ``as_of``; ``totals`` (accounts, open opportunities, open value, value
+        at risk, stale relationships, single-threaded bids, bids without
+        economic-buyer access, tier and segment mismatches);
+        ``accounts``: one row per account (segment, tier, lifecycle, values,
+        people, contacts / strong / executive contacts, departments covered,
+        our people involved, stale relationships, won/lost, open value,
+        ``value_at_risk``, lowest readiness, ``suggested_tier`` with
+        evidence and ``tier_mismatch``, ``lifetime_value`` {clv, expected
+        annual value, win rate, retention}, ``suggested_segment`` and
+        ``segment_mismatch``); ``opportunities``: one row per open bid
+        (stage, value, readiness 0-100 and its components, buying-center
+        size, strong contacts, stale relationships, EB access, champion,
+        single-threaded, finding counts by severity and kinds,
+        ``value_at_risk`` = value x (1 - readiness/100): the part of the bid
+        value our coverage does not secure); ``at_risk``: the bids and the
+        accounts with the most value at risk.
+
+    Examples
+    --------
+    >>> from graphcrm.graph.nxgraph import build_graph
+    >>> G = build_graph(
+    ...     [("Account", {"id": "a1", "name": "Acme", "tier": "strategic_partner",
+    ...                   "annual_value": 1e6, "potential_value": 3e6}),
+    ...      ("Opportunity", {"id": "o1", "name": "Grid", "stage": "tender", "value": 2e6}),
+    ...      ("Person", {"id": "p1", "name": "王强", "influence": 5})],
+    ...     [("FOR", "o1", "a1", {}), ("WORKS_AT", "p1", "a1", {}),
+    ...      ("ROLE_IN", "p1", "o1", {"role": "economic_buyer"})],
+    ...     loaded_at="2026-05-01T00:00:00+00:00")
+    >>> r = portfolio_coverage(G)
+    >>> row = r["accounts"][0]
+    >>> row["suggested_tier"], row["tier_mismatch"], row["lifetime_value"]["clv"]
+    ('transactional', True, 12222222.22)
+    >>> r["opportunities"][0]["single_threaded"]
+    True
+    """
+    ctx = Context(G, now=now, cadence=cadence, strong=strong, high_influence=high_influence)
+    ids = sorted(accounts) if accounts is not None else sorted(nodes_with_label(G, "Account"))
+    for a in ids:
+        require(G, a, "Account")
+    acc_rows, opp_rows = [], []
+    for a in ids:
+        row, opps = account_row(ctx, a, discount_rate=discount_rate, retention=retention, segment_thresholds=segment_thresholds)
+        acc_rows.append(row)
+        opp_rows.extend(opps)
+    totals = {
+        "accounts": len(acc_rows),
+        "people": sum(r["people"] for r in acc_rows),
+        "open_opportunities": len(opp_rows),
+        "open_value": sum(r["value"] for r in opp_rows),
+        "value_at_risk": round(sum(r["value_at_risk"] for r in opp_rows), 2),
+        "stale_relationships": sum(r["stale_relationships"] for r in acc_rows),
+        "single_threaded": sum(1 for r in opp_rows if r["single_threaded"]),
+        "no_eb_access": sum(1 for r in opp_rows if not r["eb_access"]),
+        "tier_mismatches": sum(1 for r in acc_rows if r["tier_mismatch"]),
+        "segment_mismatches": sum(1 for r in acc_rows if r["segment_mismatch"]),
+    }
+    risky_opps = sorted(opp_rows, key=lambda r: (-r["value_at_risk"], -r["findings"]["high"], r["id"]))[:at_risk_top]
+    risky_accs = sorted(
+        (r for r in acc_rows if r["value_at_risk"] > 0 or r["lifecycle"] == "at_risk"),
+        key=lambda r: (-r["value_at_risk"], r["lifecycle"] != "at_risk", r["id"]),
+    )[:at_risk_top]
+    return {
+        "as_of": iso(ctx.now),
+        "totals": totals,
+        "accounts": acc_rows,
+        "opportunities": opp_rows,
+        "at_risk": {
+            "opportunities": [
+                {k: r[k] for k in ("id", "name", "account_id", "account_name", "stage", "value", "readiness", "value_at_risk", "kinds", "next_best_action")}
+                for r in risky_opps
+            ],
+            "accounts": [
+                {k: r[k] for k in ("id", "name", "segment", "tier", "lifecycle", "open_value", "value_at_risk", "min_readiness", "stale_relationships")}
+                for r in risky_accs
+            ],
+        },
+    }
+
+
+__all__ = ["portfolio_coverage", "suggest_tier", "lifetime_value", "suggest_segment", "account_row", "opportunity_row"]
