@@ -369,7 +369,7 @@ def gaps_of(ctx: Context, facts: DealFacts) -> list[Finding]:
                 people=[_ref(G, m), person_ref(G, comp)],
                 message=(
                     f"{name_of(G, comp)} has a stronger relationship with {_who(G, m)} "
-                    f"(strength {top['strength']}) than we do ({m.best_ours})."
+                    f"(strength {top['strength']}) than we do ({m.best_ours or 'none'})."
                 ),
                 action=f"Raise our relationship with {m.name}: more senior contact, a reference visit, or a workshop.",
                 data={"competitor": comp, "their_strength": top["strength"], "our_strength": m.best_ours, "role": m.role},

@@ -28,18 +28,21 @@ Customer lifetime value
 free revenue ``E`` kept each year with probability ``r`` (the geometric
 series sum_t E (r / (1 + d))^t), where
 
-* ``E = annual_value + w x max(potential_value - annual_value, 0)`` is the
-  expected annual revenue, ``w = (won + 1) / (won + lost + 2)`` the account's
-  smoothed win rate (Laplace rule; 0.5 without history);
+* ``E = annual_value + c x w x max(potential_value - annual_value, 0)`` is
+  the expected annual revenue: the current value plus the share of the
+  untapped potential we can expect to capture, ``w = (won + 1) / (won + lost
+  + 2)`` being the account's smoothed win rate (Laplace rule; 0.5 without
+  history) and ``c = 0.25`` the share of the gap captured per year;
 * ``r`` is the recorded tier's expected retention (transactional 0.60,
   service 0.75, cooperative 0.85, strategic partner 0.92), times 0.8 when the
   lifecycle is ``at_risk`` and 0 when ``churned``;
 * ``d`` is the discount rate (default 0.10).
 
-Suggested segment: ``strategic`` when CLV >= 20,000,000, ``key`` when
-CLV >= 5,000,000, ``growth`` when the potential is at least twice the annual
-value (and at least 1,000,000), else ``general`` (amounts in the account's
-currency; thresholds configurable).
+Suggested segment: ``strategic`` when CLV >= 100,000,000, ``key`` when
+CLV >= 20,000,000, ``growth`` when the potential is at least three times the
+annual value (and at least 1,000,000) and the account is winnable (smoothed
+win rate >= 0.5, lifecycle neither at risk nor churned), else ``general``
+(amounts in the account's currency; thresholds configurable).
 """
 
 from __future__ import annotations
@@ -64,7 +67,9 @@ from graphcrm.analysis.readiness import readiness_of
 
 TIER_ORDER = ("transactional", "service", "cooperative", "strategic_partner")
 RETENTION = {"transactional": 0.60, "service": 0.75, "cooperative": 0.85, "strategic_partner": 0.92}
-SEGMENT_THRESHOLDS = {"strategic": 20_000_000.0, "key": 5_000_000.0, "growth_ratio": 2.0, "growth_min": 1_000_000.0}
+SEGMENT_THRESHOLDS = {"strategic": 100_000_000.0, "key": 20_000_000.0, "growth_ratio": 3.0, "growth_min": 1_000_000.0}
+#: Share of the gap between potential and annual value captured per year.
+GROWTH_CAPTURE = 0.25
 
 
 def _num(v) -> float:
@@ -98,7 +103,7 @@ def lifetime_value(
     annual = _num(annual_value)
     potential = _num(potential_value)
     win_rate = (won + 1) / (won + lost + 2)
-    expected = annual + win_rate * max(potential - annual, 0.0)
+    expected = annual + GROWTH_CAPTURE * win_rate * max(potential - annual, 0.0)
     r = {**RETENTION, **(retention or {})}.get(tier or "transactional", RETENTION["transactional"])
     if lifecycle == "at_risk":
         r *= 0.8
@@ -114,14 +119,18 @@ def lifetime_value(
     }
 
 
-def suggest_segment(clv: float, annual_value, potential_value, thresholds: dict | None = None) -> str:
+def suggest_segment(
+    clv: float, annual_value, potential_value, thresholds: dict | None = None, *, win_rate: float = 0.5, lifecycle: str | None = None
+) -> str:
+    """The segment the lifetime value and growth suggest (rules in the module text)."""
     t = {**SEGMENT_THRESHOLDS, **(thresholds or {})}
     if clv >= t["strategic"]:
         return "strategic"
     if clv >= t["key"]:
         return "key"
     annual, potential = _num(annual_value), _num(potential_value)
-    if potential >= t["growth_min"] and potential >= t["growth_ratio"] * max(annual, 1.0):
+    winnable = win_rate >= 0.5 and lifecycle not in ("at_risk", "churned")
+    if winnable and potential >= t["growth_min"] and potential >= t["growth_ratio"] * max(annual, 1.0):
         return "growth"
     return "general"
 
@@ -209,7 +218,10 @@ def account_row(ctx: Context, account_id, *, discount_rate=0.10, retention=None,
         a.get("annual_value"), a.get("potential_value"), tier, a.get("lifecycle"), won, lost,
         discount_rate=discount_rate, retention=retention,
     )
-    sug_segment = suggest_segment(clv["clv"], a.get("annual_value"), a.get("potential_value"), segment_thresholds)
+    sug_segment = suggest_segment(
+        clv["clv"], a.get("annual_value"), a.get("potential_value"), segment_thresholds,
+        win_rate=clv["win_rate"], lifecycle=a.get("lifecycle"),
+    )
     open_value = sum(r["value"] for r in opp_rows)
     at_risk_value = sum(r["value_at_risk"] for r in opp_rows)
     row = {
@@ -313,7 +325,7 @@ def portfolio_coverage(
     >>> r = portfolio_coverage(G)
     >>> row = r["accounts"][0]
     >>> row["suggested_tier"], row["tier_mismatch"], row["lifetime_value"]["clv"]
-    ('transactional', True, 12222222.22)
+    ('transactional', True, 7638888.89)
     >>> r["opportunities"][0]["single_threaded"]
     True
     """
