@@ -73,11 +73,12 @@ def test_strong_relationship_to_uncovered_decision_maker_never_lowers_readiness(
     user = data.draw(st.sampled_from(sorted({k for k, (lbl, _) in d.nodes.items() if lbl == "User"} | {"unew"})))
     if user == "unew":
         d.node("User", "unew", username="unew", display_name="New")
-    d.rel(
-        "RELATIONSHIP", user, target,
-        strength=data.draw(st.integers(3, 5)),
-        last_contact_at=days_ago(data.draw(st.integers(0, 400))),
-    )
+    last = days_ago(data.draw(st.integers(0, 400)))
+    existing = d.rels.get(("RELATIONSHIP", user, target))
+    if existing is not None:
+        # strengthening a relationship we already have does not make its last contact older
+        last = max(last, existing["last_contact_at"])
+    d.rel("RELATIONSHIP", user, target, strength=data.draw(st.integers(3, 5)), last_contact_at=last)
     after = bid_readiness(d.graph(), "o1")
     assert after["score"] >= before["score"]
     for b, a in zip(before["components"], after["components"]):

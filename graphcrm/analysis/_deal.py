@@ -18,7 +18,6 @@ import networkx as nx
 from graphcrm.analysis._common import (
     DECISION_ROLES,
     HIGH_INFLUENCE,
-    PEOPLE_TYPES,
     STRONG,
     account_of_opportunity,
     account_people,
@@ -26,7 +25,6 @@ from graphcrm.analysis._common import (
     cadence_days,
     in_typed,
     label,
-    out_typed,
     parse_time,
     require,
     resolve_now,
@@ -37,15 +35,45 @@ STALE_FACTOR = 0.6
 
 
 class Context:
-    """Options and caches shared by the analyses of one call."""
+    """Options and caches shared by the analyses of one call.
 
-    def __init__(self, G, *, now=None, cadence=None, strong: int = STRONG, high_influence: int = HIGH_INFLUENCE):
+    ``removed`` holds ids of people (ours or theirs) to treat as gone (the
+    what-if analysis): they, their roles and their relationships are ignored
+    without modifying or viewing the graph.
+    """
+
+    def __init__(
+        self,
+        G,
+        *,
+        now=None,
+        cadence=None,
+        strong: int = STRONG,
+        high_influence: int = HIGH_INFLUENCE,
+        removed=frozenset(),
+        _shared: dict | None = None,
+    ):
         self.G = G
         self.now: datetime = resolve_now(G, now)
         self.cadence = cadence
         self.strong = strong
         self.high_influence = high_influence
+        self.removed = frozenset(removed)
+        self._shared = {} if _shared is None else _shared  # graphs built for a scope, shared with what-if contexts
         self._reach: dict = {}
+        self._influence: dict = {}
+
+    def without(self, removed) -> Context:
+        """The same context with ``removed`` people gone (sharing the caches)."""
+        return Context(
+            self.G,
+            now=self.now,
+            cadence=self.cadence,
+            strong=self.strong,
+            high_influence=self.high_influence,
+            removed=self.removed | frozenset(removed),
+            _shared=self._shared,
+        )
 
     # -- relationships -------------------------------------------------
     def last_contact(self, user, person, edge: dict) -> datetime | None:
@@ -64,9 +92,10 @@ class Context:
         """Relationships into ``person`` from nodes of ``source_label``,
         strongest first: ``{id, strength, last_contact, days_since, cadence_days, stale}``."""
         G = self.G
+        removed = self.removed
         out = []
         for u, d in in_typed(G, person, "RELATIONSHIP"):
-            if label(G, u) != source_label:
+            if u in removed or G.nodes[u].get("label") != source_label:
                 continue
             if source_label == "User" and G.nodes[u].get("active", True) is False:
                 continue
@@ -87,6 +116,31 @@ class Context:
         return out
 
     # -- reachability (single points of failure) -------------------------
+    def _reach_graph(self, scope: frozenset) -> nx.DiGraph:
+        """The our-team-to-customer graph over ``scope`` (built once, shared)."""
+        key = ("reach", scope)
+        D = self._shared.get(key)
+        if D is not None:
+            return D
+        G = self.G
+        nodes = G.nodes
+        D = nx.DiGraph()
+        D.add_node(ROOT)
+        edges = []
+        for p in scope:
+            D.add_node(p)
+            for u, keyed in G._pred[p].items():
+                if "RELATIONSHIP" in keyed and nodes[u].get("label") == "User" and nodes[u].get("active", True) is not False:
+                    edges.append((ROOT, u))
+                    edges.append((u, p))
+            for v, keyed in G._succ[p].items():
+                if v in scope and v != p and ("REPORTS_TO" in keyed or "INFLUENCES" in keyed or "KNOWS" in keyed):
+                    edges.append((p, v))
+                    edges.append((v, p))
+        D.add_edges_from(edges)
+        self._shared[key] = D
+        return D
+
     def dominators(self, scope: frozenset) -> dict:
         """Immediate dominators from "us" in the our-team-to-customer graph.
 
@@ -99,24 +153,47 @@ class Context:
         cached = self._reach.get(scope)
         if cached is not None:
             return cached
-        G = self.G
-        D = nx.DiGraph()
-        root = ("__us__",)
-        D.add_node(root)
-        for p in scope:
-            D.add_node(p)
-            for u, keyed in G._pred[p].items():
-                if "RELATIONSHIP" in keyed and label(G, u) == "User" and G.nodes[u].get("active", True) is not False:
-                    D.add_edge(root, u)
-                    D.add_edge(u, p)
-            for v, keyed in G._succ[p].items():
-                if v in scope and v != p and any(t in keyed for t in PEOPLE_TYPES):
-                    D.add_edge(p, v)
-                    D.add_edge(v, p)
-        idom = nx.immediate_dominators(D, root)
-        result = {"root": root, "idom": idom}
+        D = self._reach_graph(scope)
+        if self.removed:
+            D = D.copy()
+            D.remove_nodes_from([n for n in self.removed if n in D])
+        idom = nx.immediate_dominators(D, ROOT)
+        result = {"root": ROOT, "idom": idom}
         self._reach[scope] = result
         return result
+
+    def influence_digraph(self, scope: frozenset) -> nx.DiGraph:
+        """Directed "can put in a word with" graph among the people in
+        ``scope``: u influences v; subordinates and managers talk both ways;
+        acquaintances both ways.  Removed people are left out."""
+        cached = self._influence.get(scope)
+        if cached is not None:
+            return cached
+        key = ("influence", scope)
+        D = self._shared.get(key)
+        if D is None:
+            G = self.G
+            D = nx.DiGraph()
+            D.add_nodes_from(sorted(scope))
+            edges = []
+            for u in sorted(scope):
+                for v, keyed in G._succ[u].items():
+                    if v not in scope or v == u:
+                        continue
+                    if "INFLUENCES" in keyed:
+                        edges.append((u, v))
+                    if "REPORTS_TO" in keyed or "KNOWS" in keyed:
+                        edges.append((u, v))
+                        edges.append((v, u))
+            D.add_edges_from(edges)
+            self._shared[key] = D
+        if self.removed:
+            D = nx.restricted_view(D, [n for n in self.removed if n in D], [])
+        self._influence[scope] = D
+        return D
+
+
+ROOT = ("__us__",)
 
 
 @dataclass
@@ -165,7 +242,8 @@ class DealFacts:
     value: float
     members: dict  # id -> Member, in id order
     competitors: list  # competitor ids bidding on this opportunity
-    scope: frozenset  # customer people considered for paths
+    scope: frozenset  # customer people considered for paths (before removals)
+    removed: frozenset = frozenset()  # people treated as gone (what-if)
 
     def with_role(self, *roles) -> list:
         return [m for m in self.members.values() if m.role in roles]
@@ -192,7 +270,7 @@ def deal_facts(ctx: Context, opportunity_id) -> DealFacts:
     account_id = account_of_opportunity(G, opportunity_id)
     members = {}
     for p, d in sorted(in_typed(G, opportunity_id, "ROLE_IN"), key=lambda x: x[0]):
-        if label(G, p) != "Person":
+        if label(G, p) != "Person" or p in ctx.removed:
             continue
         pd = G.nodes[p]
         influence = as_int(d.get("influence") if d.get("influence") is not None else pd.get("influence"), 3)
@@ -202,7 +280,7 @@ def deal_facts(ctx: Context, opportunity_id) -> DealFacts:
         m.theirs = ctx.relationships(p, influence, "Competitor")
         members[p] = m
     competitors = sorted(c for c, _ in in_typed(G, opportunity_id, "COMPETES_FOR"))
-    scope = set(members)
+    scope = {p for p, _ in in_typed(G, opportunity_id, "ROLE_IN") if label(G, p) == "Person"}
     if account_id is not None:
         scope.update(account_people(G, account_id))
     try:
@@ -218,4 +296,5 @@ def deal_facts(ctx: Context, opportunity_id) -> DealFacts:
         members=members,
         competitors=competitors,
         scope=frozenset(scope),
+        removed=ctx.removed,
     )

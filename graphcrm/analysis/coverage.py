@@ -388,7 +388,7 @@ def _counter_coverage(ctx: Context, facts: DealFacts, m: Member) -> list:
     levers.update(v for v, _ in out_typed(G, m.id, "REPORTS_TO"))
     found = []
     for p in sorted(levers):
-        if label(G, p) != "Person":
+        if label(G, p) != "Person" or p in ctx.removed:
             continue
         other = facts.members.get(p)
         stance = other.stance if other else G.nodes[p].get("stance", "neutral")
@@ -435,24 +435,6 @@ def _single_points(ctx: Context, facts: DealFacts) -> list[Finding]:
     return out
 
 
-def influence_digraph(G, scope) -> nx.DiGraph:
-    """Directed "can put in a word with" graph among customer people:
-    u influences v, subordinates and managers talk both ways, acquaintances
-    both ways."""
-    D = nx.DiGraph()
-    D.add_nodes_from(sorted(scope))
-    for u in sorted(scope):
-        for v, keyed in G._succ[u].items():
-            if v not in scope or v == u:
-                continue
-            if "INFLUENCES" in keyed:
-                D.add_edge(u, v)
-            if "REPORTS_TO" in keyed or "KNOWS" in keyed:
-                D.add_edge(u, v)
-                D.add_edge(v, u)
-    return D
-
-
 def _blockers_on_path(ctx: Context, facts: DealFacts) -> list[Finding]:
     G = ctx.G
     champions = facts.champions()
@@ -466,17 +448,32 @@ def _blockers_on_path(ctx: Context, facts: DealFacts) -> list[Finding]:
             return m.role == "blocker" or m.stance == "opponent"
         return G.nodes[p].get("stance") == "opponent"
 
-    D = influence_digraph(G, facts.scope)
+    D = ctx.influence_digraph(facts.scope)
+    blocking_nodes = {p for p in D if blocking(p)}
+    if not blocking_nodes:
+        return []
     out = []
     for c in champions:
+        if c.id not in D:
+            continue
+        fwd = nx.single_source_shortest_path_length(D, c.id)
         for t in deciders:
-            if c.id == t.id or not nx.has_path(D, c.id, t.id):
+            dist = fwd.get(t.id)
+            if c.id == t.id or dist is None or dist <= 1:
                 continue
-            paths = list(nx.all_shortest_paths(D, c.id, t.id))
-            on_path = [set(p for p in path[1:-1] if blocking(p)) for path in paths]
-            if not all(on_path) or len(paths[0]) <= 2:
+            bwd = dict(nx.single_target_shortest_path_length(D, t.id))
+            on_paths = sorted(
+                b for b in blocking_nodes - {c.id, t.id} if b in fwd and b in bwd and fwd[b] + bwd[b] == dist
+            )
+            if not on_paths:
                 continue
-            blockers = sorted(set().union(*on_path))
+            around = nx.restricted_view(D, blocking_nodes - {c.id, t.id}, [])
+            try:
+                if nx.shortest_path_length(around, c.id, t.id) == dist:
+                    continue  # some shortest path avoids every blocker
+            except nx.NetworkXNoPath:
+                pass
+            blockers = on_paths
             names = ", ".join(name_of(G, b) for b in blockers)
             out.append(
                 Finding(
@@ -488,7 +485,7 @@ def _blockers_on_path(ctx: Context, facts: DealFacts) -> list[Finding]:
                         f"runs through {names}, who opposes us."
                     ),
                     action=f"Open a direct line from {c.name} or our team to {t.name}, or neutralise {names}.",
-                    data={"role": t.role, "champion": c.id, "blockers": blockers, "path_length": len(paths[0]) - 1},
+                    data={"role": t.role, "champion": c.id, "blockers": blockers, "path_length": dist},
                 )
             )
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 import networkx as nx
 
 from graphcrm.analysis._common import (
+    DECISION_ROLES,
     HIGH_INFLUENCE,
     STRONG,
     as_int,
@@ -33,7 +34,7 @@ from graphcrm.analysis.outlook import stance_outlook
 from graphcrm.analysis.paths import warm_paths
 from graphcrm.analysis.portfolio import account_row, portfolio_coverage
 from graphcrm.analysis.readiness import readiness_of
-from graphcrm.analysis.whatif import key_people, what_if
+from graphcrm.analysis.whatif import key_people, what_if_in
 
 
 def opportunity_report(
@@ -45,6 +46,7 @@ def opportunity_report(
     strong: int = STRONG,
     high_influence: int = HIGH_INFLUENCE,
     paths_per_target: int = 2,
+    max_path_targets: int = 10,
     seed: int = 0,
 ) -> dict:
     """Everything a bid team needs about one opportunity, as plain data.
@@ -59,6 +61,8 @@ def opportunity_report(
         As in :func:`graphcrm.analysis.coverage_gaps`.
     paths_per_target : int
         Warm introduction paths listed per key stakeholder we do not reach.
+    max_path_targets : int
+        At most this many such stakeholders (the most influential first).
     seed : int
         Seed for the factions and (sampled) brokers.
 
@@ -117,7 +121,7 @@ def opportunity_report(
         m for m in facts.members.values() if facts.is_key(m, high_influence) and m.best_ours < strong
     ]
     paths = []
-    for m in sorted(targets, key=lambda m: (-m.influence, m.id)):
+    for m in sorted(targets, key=lambda m: (-m.influence, m.role not in DECISION_ROLES, m.id))[:max_path_targets]:
         paths.append(
             {
                 "target": person_ref(G, m.id, role=m.role, influence=m.influence),
@@ -126,7 +130,7 @@ def opportunity_report(
         )
     scenarios = []
     for who in key_people(G, opportunity_id, strong=strong):
-        r = what_if(G, opportunity_id, who["id"], now=ctx.now, cadence=cadence, strong=strong, high_influence=high_influence)
+        r = what_if_in(ctx, opportunity_id, who["id"], before=(findings, ready))
         scenarios.append(
             {
                 "removed": who,

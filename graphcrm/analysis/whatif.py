@@ -1,9 +1,9 @@
 """What-if: recompute gaps and readiness as if people left.
 
-The graph is never modified: the analysis runs on ``networkx.restricted_view``
-of the graph without the departed nodes (a person leaving the customer takes
-their roles and ties with them; one of our people leaving takes our
-relationships with them).
+The graph is never modified (nor copied): the analysis runs with the departed
+people marked as gone, so that a person leaving the customer takes their
+roles and ties with them, and one of our people leaving takes our
+relationships with them.
 """
 
 from __future__ import annotations
@@ -65,14 +65,21 @@ def what_if(
     >>> r["score_delta"] < 0, "missing_role" in [f["kind"] for f in r["new_findings"]]
     (True, True)
     """
+    ctx = Context(G, now=now, cadence=cadence, strong=strong, high_influence=high_influence)
+    return what_if_in(ctx, opportunity_id, remove)
+
+
+def what_if_in(ctx: Context, opportunity_id, remove, *, before: tuple | None = None) -> dict:
+    """:func:`what_if` within an existing context (``before`` = the
+    already computed ``(findings, readiness)``, to save recomputing them)."""
+    G = ctx.G
     removed = [remove] if isinstance(remove, str) else sorted(set(remove))
     removed = [n for n in removed if n in G and n != opportunity_id]
-    opts = dict(now=now, cadence=cadence, strong=strong, high_influence=high_influence)
-    ctx = Context(G, **opts)
-    before_f = gaps_of(ctx, deal_facts(ctx, opportunity_id))
-    before_r = readiness_of(ctx, deal_facts(ctx, opportunity_id))
-    V = nx.restricted_view(G, removed, [])
-    ctx2 = Context(V, **{**opts, "now": ctx.now})
+    if before is None:
+        facts = deal_facts(ctx, opportunity_id)
+        before = (gaps_of(ctx, facts), readiness_of(ctx, facts))
+    before_f, before_r = before
+    ctx2 = ctx.without(removed)
     facts2 = deal_facts(ctx2, opportunity_id)
     after_f = gaps_of(ctx2, facts2)
     after_r = readiness_of(ctx2, facts2)
@@ -122,4 +129,4 @@ def key_people(G, opportunity_id, *, strong: int = STRONG) -> list[dict]:
     return out
 
 
-__all__ = ["what_if", "key_people"]
+__all__ = ["what_if", "what_if_in", "key_people"]

@@ -1,0 +1,137 @@
+"""Benchmarks of the analysis engine; prints JSON figures.
+
+    /tmp/venv/bin/python bench/bench_analysis.py [--quick]
+
+Figures (best of several runs, seconds unless named ``_ms``):
+
+* ``opportunity_report_ms``: one opportunity's full report on an account
+  graph of 500 stakeholders with a typical buying center (5-30), and
+  ``opportunity_report_500_center_ms`` with all 500 in the buying center;
+* ``account_report_ms``: one account report (50 and 500 stakeholders);
+* ``portfolio_coverage``: at 200 accounts x 50 = 10k people and 2,000 x 50 =
+  100k people (~500k relationships), plus the ratio;
+* ``betweenness``: exact vs sampled (k=64, seed 0) on one 500-person account:
+  times and the overlap of the top-10 brokers.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import platform
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import networkx as nx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from synthetic import synthetic_portfolio  # noqa: E402
+
+from graphcrm.analysis import account_report, brokers, opportunity_report, portfolio_coverage  # noqa: E402
+from graphcrm.analysis._common import people_graph, scope_people  # noqa: E402
+from graphcrm.graph.nxgraph import build_graph  # noqa: E402
+
+TODAY = date(2026, 5, 1)
+LOADED = "2026-05-01T12:00:00+00:00"
+
+
+def best_of(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def biggest_open_opportunity(G):
+    best = None
+    for o, d in G.nodes(data=True):
+        if d.get("label") == "Opportunity" and d.get("stage") not in ("won", "lost"):
+            size = sum(1 for _, keyed in G._pred[o].items() if "ROLE_IN" in keyed)
+            if best is None or size > best[0]:
+                best = (size, o)
+    return best[1], best[0]
+
+
+def main(quick: bool = False) -> dict:
+    out: dict = {"machine": {"python": platform.python_version(), "networkx": nx.__version__, "cpus": __import__("os").cpu_count()}}
+    repeat = 3 if quick else 5
+
+    # one account of 500 stakeholders (an account graph as the store loads it)
+    G500 = build_graph(*synthetic_portfolio(1, 500, seed=11, today=TODAY, opportunities_per_account=(3, 3),
+                                            with_interactions=True), kind="account", account_id="acc-00000", loaded_at=LOADED)
+    opp, size = biggest_open_opportunity(G500)
+    out["opportunity_report_ms"] = {
+        "stakeholders": 500,
+        "buying_center": size,
+        "ms": round(1000 * best_of(lambda: opportunity_report(G500, opp), repeat), 1),
+    }
+    Gall = build_graph(*synthetic_portfolio(1, 500, seed=11, today=TODAY, buying_center=(500, 500),
+                                            opportunities_per_account=(1, 1)), kind="account", account_id="acc-00000", loaded_at=LOADED)
+    opp_all, size_all = biggest_open_opportunity(Gall)
+    if Gall.nodes[opp_all].get("stage") in ("won", "lost"):
+        opp_all = next(o for o, d in Gall.nodes(data=True) if d.get("label") == "Opportunity")
+    out["opportunity_report_500_center_ms"] = {
+        "stakeholders": 500,
+        "buying_center": size_all,
+        "ms": round(1000 * best_of(lambda: opportunity_report(Gall, opp_all), max(1, repeat - 2)), 1),
+    }
+    G50 = build_graph(*synthetic_portfolio(1, 50, seed=12, today=TODAY, with_interactions=True), kind="account",
+                      account_id="acc-00000", loaded_at=LOADED)
+    out["account_report_ms"] = {
+        "50_stakeholders": round(1000 * best_of(lambda: account_report(G50, "acc-00000"), repeat), 1),
+        "500_stakeholders": round(1000 * best_of(lambda: account_report(G500, "acc-00000"), max(1, repeat - 2)), 1),
+    }
+
+    # sampled vs exact betweenness on the 500-person account
+    H = people_graph(G500, scope_people(G500, account_id="acc-00000"))
+    t = time.perf_counter()
+    exact = nx.betweenness_centrality(H)
+    t_exact = time.perf_counter() - t
+    t = time.perf_counter()
+    sampled = nx.betweenness_centrality(H, k=64, seed=0)
+    t_sampled = time.perf_counter() - t
+    top_e = sorted(exact, key=lambda p: (-exact[p], p))[:10]
+    top_s = sorted(sampled, key=lambda p: (-sampled[p], p))[:10]
+    r = brokers(G500, account_id="acc-00000")
+    out["betweenness"] = {
+        "people": H.number_of_nodes(),
+        "ties": H.number_of_edges(),
+        "exact_s": round(t_exact, 3),
+        "sampled_k64_s": round(t_sampled, 3),
+        "top10_overlap": len(set(top_e) & set(top_s)),
+        "top1_same": top_e[0] == top_s[0],
+        "brokers_method_used": r["method"],
+    }
+
+    # portfolio coverage at 10k and 100k people
+    pc = {}
+    for accounts in ([200] if quick else [200, 2000]):
+        nodes, rels = synthetic_portfolio(accounts, 50, seed=7, today=TODAY)
+        G = build_graph(nodes, rels, kind="portfolio", loaded_at=LOADED)
+        del nodes, rels
+        secs = best_of(lambda: portfolio_coverage(G), 1 if accounts > 500 else repeat)
+        res = portfolio_coverage(G)
+        pc[f"{accounts * 50}_people"] = {
+            "accounts": accounts,
+            "people": accounts * 50,
+            "nodes": G.number_of_nodes(),
+            "relationships": G.number_of_edges(),
+            "open_opportunities": res["totals"]["open_opportunities"],
+            "seconds": round(secs, 2),
+        }
+        del G, res
+    if "100000_people" in pc:
+        pc["ratio_100k_over_10k"] = round(pc["100000_people"]["seconds"] / pc["10000_people"]["seconds"], 1)
+    out["portfolio_coverage"] = pc
+    return out
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(quick="--quick" in sys.argv), indent=2, ensure_ascii=False))
