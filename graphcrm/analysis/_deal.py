@@ -154,9 +154,9 @@ class Context:
         if cached is not None:
             return cached
         D = self._reach_graph(scope)
-        if self.removed:
-            D = D.copy()
-            D.remove_nodes_from([n for n in self.removed if n in D])
+        gone = {n for n in self.removed if n in D}
+        if gone:
+            D = _lean(D, gone)
         idom = nx.immediate_dominators(D, ROOT)
         result = {"root": ROOT, "idom": idom}
         self._reach[scope] = result
@@ -165,7 +165,7 @@ class Context:
     def influence_digraph(self, scope: frozenset) -> nx.DiGraph:
         """Directed "can put in a word with" graph among the people in
         ``scope``: u influences v; subordinates and managers talk both ways;
-        acquaintances both ways.  Removed people are left out."""
+        acquaintances both ways.  Removed people are left out (a view)."""
         cached = self._influence.get(scope)
         if cached is not None:
             return cached
@@ -187,13 +187,22 @@ class Context:
                         edges.append((v, u))
             D.add_edges_from(edges)
             self._shared[key] = D
-        if self.removed:
-            D = nx.restricted_view(D, [n for n in self.removed if n in D], [])
+        gone = [n for n in self.removed if n in D]
+        if gone:
+            D = nx.restricted_view(D, gone, [])
         self._influence[scope] = D
         return D
 
 
 ROOT = ("__us__",)
+
+
+def _lean(D: nx.DiGraph, drop) -> nx.DiGraph:
+    """A new attribute-free DiGraph: ``D`` without the nodes in ``drop``."""
+    H = nx.DiGraph()
+    H.add_nodes_from(n for n in D if n not in drop)
+    H.add_edges_from((u, v) for u, v in D.edges() if u not in drop and v not in drop)
+    return H
 
 
 @dataclass

@@ -454,26 +454,26 @@ def _blockers_on_path(ctx: Context, facts: DealFacts) -> list[Finding]:
         return []
     out = []
     for c in champions:
-        if c.id not in D:
-            continue
-        fwd = nx.single_source_shortest_path_length(D, c.id)
         for t in deciders:
-            dist = fwd.get(t.id)
-            if c.id == t.id or dist is None or dist <= 1:
+            if c.id == t.id or c.id not in D or t.id not in D:
                 continue
-            bwd = dict(nx.single_target_shortest_path_length(D, t.id))
-            on_paths = sorted(
-                b for b in blocking_nodes - {c.id, t.id} if b in fwd and b in bwd and fwd[b] + bwd[b] == dist
-            )
-            if not on_paths:
-                continue
-            around = nx.restricted_view(D, blocking_nodes - {c.id, t.id}, [])
             try:
-                if nx.shortest_path_length(around, c.id, t.id) == dist:
+                dist = nx.shortest_path_length(D, c.id, t.id)  # bidirectional BFS
+            except nx.NetworkXNoPath:
+                continue
+            if dist <= 1:
+                continue
+            others = blocking_nodes - {c.id, t.id}
+            try:
+                if nx.shortest_path_length(nx.restricted_view(D, others, []), c.id, t.id) == dist:
                     continue  # some shortest path avoids every blocker
             except nx.NetworkXNoPath:
                 pass
-            blockers = on_paths
+            fwd = nx.single_source_shortest_path_length(D, c.id, cutoff=dist)
+            bwd = nx.single_source_shortest_path_length(D.reverse(copy=False), t.id, cutoff=dist)
+            blockers = sorted(b for b in others if b in fwd and b in bwd and fwd[b] + bwd[b] == dist)
+            if not blockers:
+                continue
             names = ", ".join(name_of(G, b) for b in blockers)
             out.append(
                 Finding(

@@ -86,12 +86,18 @@ def warm_paths(
     """
     require(G, target_id, "Person")
     ctx = Context(G, now=now, cadence=cadence)
-    allowed = None if sources is None else set(sources)
+    H = intro_graph(ctx, [target_id], max_hops=max_hops, sources=sources, min_strength=min_strength)
+    return paths_in(G, H, target_id, k=k, max_hops=max_hops)
 
-    # The ball of people within max_hops-1 customer ties of the target, then
-    # our users who know anyone in it.
-    ball = {target_id: 0}
-    frontier = [target_id]
+
+def intro_graph(ctx: Context, targets, *, max_hops: int = 4, sources=None, min_strength: int = 1) -> nx.DiGraph:
+    """The weighted introduction graph around ``targets``: every person within
+    ``max_hops - 1`` customer ties of a target, our users who know any of
+    them, and a root node before our users (built once for several targets)."""
+    G = ctx.G
+    allowed = None if sources is None else set(sources)
+    ball = {t: 0 for t in targets}
+    frontier = list(targets)
     for depth in range(1, max_hops):
         nxt = []
         for p in frontier:
@@ -100,8 +106,8 @@ def warm_paths(
                     ball[q] = depth
                     nxt.append(q)
         frontier = nxt
-    H = nx.DiGraph()
-    H.add_node(_ROOT)
+    edges: dict = {}
+    users = set()
     for p in sorted(ball):
         for q, t, forward, d in _people_ties(G, p):
             if q not in ball:
@@ -111,8 +117,9 @@ def warm_paths(
                 continue
             w = s / 5.0
             # the edge p -> q, described from p's point of view
-            if not H.has_edge(p, q) or H[p][q]["warmth"] < w:
-                H.add_edge(p, q, warmth=w, cost=-math.log(w) + 1e-6, type=t, forward=forward, strength=s)
+            old = edges.get((p, q))
+            if old is None or old["warmth"] < w:
+                edges[(p, q)] = {"warmth": w, "cost": -math.log(w) + 1e-6, "type": t, "forward": forward, "strength": s}
         for u, keyed in G._pred[p].items():
             d = keyed.get("RELATIONSHIP")
             if d is None or label(G, u) != "User" or G.nodes[u].get("active", True) is False:
@@ -124,21 +131,32 @@ def warm_paths(
                 continue
             last = ctx.last_contact(u, p, d)
             influence = as_int(G.nodes[p].get("influence"), 3)
-            stale = last is None or (ctx.now - last).days > cadence_days(influence, cadence)
+            stale = last is None or (ctx.now - last).days > cadence_days(influence, ctx.cadence)
             w = s / 5.0 * (STALE_FACTOR if stale else 1.0)
-            H.add_edge(_ROOT, u, warmth=1.0, cost=0.0)
-            H.add_edge(u, p, warmth=w, cost=-math.log(w) + 1e-6, type="RELATIONSHIP", forward=True, strength=s, stale=stale)
+            users.add(u)
+            edges[(u, p)] = {
+                "warmth": w, "cost": -math.log(w) + 1e-6, "type": "RELATIONSHIP", "forward": True, "strength": s, "stale": stale,
+            }
+    H = nx.DiGraph()
+    H.add_node(_ROOT)
+    H.add_edges_from((_ROOT, u, {"warmth": 1.0, "cost": 0.0}) for u in sorted(users))
+    H.add_edges_from((a, b, d) for (a, b), d in edges.items())
+    return H
+
+
+def paths_in(G, H: nx.DiGraph, target_id, *, k: int = 3, max_hops: int = 4) -> list[dict]:
+    """The k best paths to ``target_id`` in an :func:`intro_graph`."""
     if target_id not in H or not nx.has_path(H, _ROOT, target_id):
         return []
     out = []
+    skipped = 0
     for path in nx.shortest_simple_paths(H, _ROOT, target_id, weight="cost"):
         path = path[1:]
-        if any(label(G, n) == "User" for n in path[1:]):
-            continue
         hops = len(path) - 1
-        if hops > max_hops:
+        if hops > max_hops or any(label(G, n) == "User" for n in path[1:]):
             # Yen's order is by cost, not length: keep looking a little.
-            if len(out) + 1 > k * 10:
+            skipped += 1
+            if skipped > k * 10:
                 break
             continue
         score = 1.0

@@ -31,7 +31,7 @@ from graphcrm.analysis.factions import factions
 from graphcrm.analysis.influence import influence_ranking
 from graphcrm.analysis.maintenance import maintenance_plan
 from graphcrm.analysis.outlook import stance_outlook
-from graphcrm.analysis.paths import warm_paths
+from graphcrm.analysis.paths import intro_graph, paths_in
 from graphcrm.analysis.portfolio import account_row, portfolio_coverage
 from graphcrm.analysis.readiness import readiness_of
 from graphcrm.analysis.whatif import key_people, what_if_in
@@ -47,6 +47,7 @@ def opportunity_report(
     high_influence: int = HIGH_INFLUENCE,
     paths_per_target: int = 2,
     max_path_targets: int = 10,
+    path_max_hops: int = 3,
     seed: int = 0,
 ) -> dict:
     """Everything a bid team needs about one opportunity, as plain data.
@@ -63,6 +64,8 @@ def opportunity_report(
         Warm introduction paths listed per key stakeholder we do not reach.
     max_path_targets : int
         At most this many such stakeholders (the most influential first).
+    path_max_hops : int
+        Longest introduction path listed (our relationship counts as a hop).
     seed : int
         Seed for the factions and (sampled) brokers.
 
@@ -120,14 +123,17 @@ def opportunity_report(
     targets = [
         m for m in facts.members.values() if facts.is_key(m, high_influence) and m.best_ours < strong
     ]
+    targets = sorted(targets, key=lambda m: (-m.influence, m.role not in DECISION_ROLES, m.id))[:max_path_targets]
     paths = []
-    for m in sorted(targets, key=lambda m: (-m.influence, m.role not in DECISION_ROLES, m.id))[:max_path_targets]:
-        paths.append(
-            {
-                "target": person_ref(G, m.id, role=m.role, influence=m.influence),
-                "paths": warm_paths(G, m.id, k=paths_per_target, now=ctx.now, cadence=cadence),
-            }
-        )
+    if targets:
+        H = intro_graph(ctx, [m.id for m in targets], max_hops=path_max_hops)
+        for m in targets:
+            paths.append(
+                {
+                    "target": person_ref(G, m.id, role=m.role, influence=m.influence),
+                    "paths": paths_in(G, H, m.id, k=paths_per_target, max_hops=path_max_hops),
+                }
+            )
     scenarios = []
     for who in key_people(G, opportunity_id, strong=strong):
         r = what_if_in(ctx, opportunity_id, who["id"], before=(findings, ready))

@@ -101,19 +101,25 @@ def what_if_in(ctx: Context, opportunity_id, remove, *, before: tuple | None = N
     }
 
 
-def key_people(G, opportunity_id, *, strong: int = STRONG) -> list[dict]:
-    """The departures worth simulating for an opportunity: each champion,
-    and our account manager (the bid/account team member who holds the most
+def key_people(G, opportunity_id, *, strong: int = STRONG, max_champions: int = 2) -> list[dict]:
+    """The departures worth simulating for an opportunity: our most
+    influential champion(s) (at most ``max_champions``) and our account manager (the bid/account team member who holds the most
     strong relationships in the buying center).
 
     Returns a list of ``{id, name, label, why}``.
     """
     out = []
     members = {p: d for p, d in in_typed(G, opportunity_id, "ROLE_IN")}
-    for p in sorted(members):
-        d = members[p]
-        if d.get("role") == "champion" or (d.get("stance") or G.nodes[p].get("stance")) == "champion":
-            out.append(person_ref(G, p, why="our champion"))
+    champions = [
+        p for p in members
+        if members[p].get("role") == "champion" or (members[p].get("stance") or G.nodes[p].get("stance")) == "champion"
+    ]
+
+    def influence(p):
+        return as_int(members[p].get("influence") or G.nodes[p].get("influence"), 3)
+
+    for p in sorted(champions, key=lambda p: (-influence(p), p))[:max_champions]:
+        out.append(person_ref(G, p, why="our champion"))
     holds: dict = {}
     for p in members:
         for u, d in in_typed(G, p, "RELATIONSHIP"):
