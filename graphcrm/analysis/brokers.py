@@ -21,7 +21,7 @@ def brokers(
     opportunity_id: str | None = None,
     people=None,
     exact_threshold: int = 300,
-    k: int = 64,
+    k: int = 128,
     seed: int = 0,
     top: int | None = 10,
 ) -> dict:

@@ -14,7 +14,6 @@ from graphcrm.analysis._common import (
     DECISION_ROLES,
     HIGH_INFLUENCE,
     STRONG,
-    as_int,
     in_typed,
     iso,
     label,

@@ -101,7 +101,7 @@ def what_if_in(ctx: Context, opportunity_id, remove, *, before: tuple | None = N
     }
 
 
-def key_people(G, opportunity_id, *, strong: int = STRONG, max_champions: int = 2) -> list[dict]:
+def key_people(G, opportunity_id, *, strong: int = STRONG, max_champions: int = 1) -> list[dict]:
     """The departures worth simulating for an opportunity: our most
     influential champion(s) (at most ``max_champions``) and our account manager (the bid/account team member who holds the most
     strong relationships in the buying center).
