@@ -1,0 +1,1 @@
+"""The Cypher statements of GraphCRM, installed as package data (graphcrm.cypher)."""

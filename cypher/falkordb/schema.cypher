@@ -1,0 +1,24 @@
+// FalkorDB schema.  Unique constraints are not Cypher in FalkorDB: the backend
+// creates them with the GRAPH.CONSTRAINT command on top of the id index below
+// and waits until they are OPERATIONAL (graphcrm/graph/backends.py).
+
+// name: schema.indexes
+CALL db.indexes() YIELD label, properties
+RETURN label, properties
+
+// name: schema.id_index
+// each: label
+CREATE INDEX FOR (n:__LABEL__) ON (n.id)
+
+// name: schema.name_index.Account
+CREATE INDEX FOR (n:Account) ON (n.name)
+
+// name: schema.name_index.Person
+CREATE INDEX FOR (n:Person) ON (n.name)
+
+// name: schema.username_index
+CREATE INDEX FOR (n:User) ON (n.username)
+
+// name: schema.constraints
+CALL db.constraints() YIELD type, label, properties, status
+RETURN type, label, properties, status

@@ -1,0 +1,70 @@
+// The loaders behind GraphStore.account_graph / portfolio_graph.  Node
+// statements return (label, props) rows, relationship statements return
+// (type, start, end, props) rows; graphcrm/graph/nxgraph.py documents the
+// networkx graph they become.
+
+// name: load.account.nodes
+MATCH (n:Account {id: $id})
+RETURN labels(n)[0] AS label, properties(n) AS props
+UNION
+MATCH (:Account {id: $id})-[:PART_OF]-(n:Account)
+RETURN labels(n)[0] AS label, properties(n) AS props
+UNION
+MATCH (:Account {id: $id})<-[:WORKS_AT]-(n:Person)
+RETURN labels(n)[0] AS label, properties(n) AS props
+UNION
+MATCH (:Account {id: $id})<-[:WORKS_AT]-(:Person)-[:REPORTS_TO|INFLUENCES|KNOWS]-(n:Person)
+RETURN labels(n)[0] AS label, properties(n) AS props
+UNION
+MATCH (:Account {id: $id})<-[:WORKS_AT]-(:Person)-[:REPORTS_TO|INFLUENCES|KNOWS]-(:Person)-[:WORKS_AT]->(n:Account)
+RETURN labels(n)[0] AS label, properties(n) AS props
+UNION
+MATCH (:Account {id: $id})<-[:WORKS_AT]-(:Person)-[:REPORTS_TO|INFLUENCES|KNOWS*0..1]-(:Person)<-[:RELATIONSHIP]-(n)
+RETURN labels(n)[0] AS label, properties(n) AS props
+UNION
+MATCH (:Account {id: $id})<-[:MEMBER_OF|FOR]-(n)
+RETURN labels(n)[0] AS label, properties(n) AS props
+UNION
+MATCH (:Account {id: $id})<-[:FOR]-(:Opportunity)<-[:MEMBER_OF|COMPETES_FOR|ROLE_IN]-(n)
+RETURN labels(n)[0] AS label, properties(n) AS props
+UNION
+MATCH (:Account {id: $id})<-[:WORKS_AT]-(:Person)<-[:WITH]-(n:Interaction)
+RETURN labels(n)[0] AS label, properties(n) AS props
+UNION
+MATCH (:Account {id: $id})<-[:WORKS_AT]-(:Person)<-[:WITH]-(:Interaction)<-[:ATTENDED]-(n:User)
+RETURN labels(n)[0] AS label, properties(n) AS props
+
+// name: load.account.relationships
+MATCH (:Account {id: $id})-[r:PART_OF]-(:Account)
+RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props
+UNION
+MATCH (:Account {id: $id})<-[r:WORKS_AT|MEMBER_OF|FOR]-()
+RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props
+UNION
+MATCH (:Account {id: $id})<-[:WORKS_AT]-(:Person)-[r:REPORTS_TO|INFLUENCES|KNOWS]-(:Person)
+RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props
+UNION
+MATCH (:Account {id: $id})<-[:WORKS_AT]-(:Person)-[:REPORTS_TO|INFLUENCES|KNOWS]-(:Person)-[r:WORKS_AT]->(:Account)
+RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props
+UNION
+MATCH (:Account {id: $id})<-[:WORKS_AT]-(:Person)-[:REPORTS_TO|INFLUENCES|KNOWS*0..1]-(:Person)<-[r:RELATIONSHIP]-()
+RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props
+UNION
+MATCH (:Account {id: $id})<-[:FOR]-(:Opportunity)<-[r:MEMBER_OF|COMPETES_FOR|ROLE_IN|ABOUT]-()
+RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props
+UNION
+MATCH (:Account {id: $id})<-[:WORKS_AT]-(:Person)<-[r:WITH]-(:Interaction)
+RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props
+UNION
+MATCH (:Account {id: $id})<-[:WORKS_AT]-(:Person)<-[:WITH]-(:Interaction)<-[r:ATTENDED]-(:User)
+RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props
+
+// name: load.portfolio.nodes
+MATCH (n)
+WHERE NOT n:Interaction
+RETURN labels(n)[0] AS label, properties(n) AS props
+
+// name: load.portfolio.relationships
+MATCH (a)-[r]->(b)
+WHERE NOT type(r) IN ['ATTENDED', 'WITH', 'ABOUT']
+RETURN type(r) AS type, a.id AS start, b.id AS end, properties(r) AS props

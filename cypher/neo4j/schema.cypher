@@ -1,0 +1,16 @@
+// Neo4j 5 schema: unique ids per label and lookup indexes, all idempotent.
+
+// name: schema.id_constraint
+// each: label
+CREATE CONSTRAINT graphcrm___LABEL___id IF NOT EXISTS
+FOR (n:__LABEL__) REQUIRE n.id IS UNIQUE
+
+// name: schema.name_index.Account
+CREATE INDEX graphcrm_account_name IF NOT EXISTS FOR (n:Account) ON (n.name)
+
+// name: schema.name_index.Person
+CREATE INDEX graphcrm_person_name IF NOT EXISTS FOR (n:Person) ON (n.name)
+
+// name: schema.username_constraint
+CREATE CONSTRAINT graphcrm_user_username IF NOT EXISTS
+FOR (n:User) REQUIRE n.username IS UNIQUE

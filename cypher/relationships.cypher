@@ -1,0 +1,39 @@
+// Relationship statements, one of each per allowed (start label, type, end label)
+// (see graphcrm/graph/statements.py).  Between two nodes there is at most one
+// relationship of a type; it carries version, created_at and updated_at.
+
+// name: relationship.merge
+// each: relationship
+MATCH (a:__START__ {id: $start}), (b:__END__ {id: $end})
+MERGE (a)-[r:__TYPE__]->(b)
+ON CREATE SET r.created_at = $now, r.version = 0
+SET r += $props, r.version = r.version + 1, r.updated_at = $now
+RETURN properties(r) AS props
+
+// name: relationship.get
+// each: relationship
+MATCH (:__START__ {id: $start})-[r:__TYPE__]->(:__END__ {id: $end})
+RETURN properties(r) AS props
+
+// Optimistic concurrency, as for nodes.
+// name: relationship.update
+// each: relationship
+MATCH (:__START__ {id: $start})-[r:__TYPE__]->(:__END__ {id: $end})
+WHERE r.version = $version
+SET r += $changes, r.version = r.version + 1, r.updated_at = $now
+RETURN properties(r) AS props
+
+// name: relationship.delete
+// each: relationship
+MATCH (:__START__ {id: $start})-[r:__TYPE__]->(:__END__ {id: $end})
+DELETE r
+RETURN count(*) AS n
+
+// name: relationship.merge_batch
+// each: relationship
+UNWIND $rows AS row
+MATCH (a:__START__ {id: row.start}), (b:__END__ {id: row.end})
+MERGE (a)-[r:__TYPE__]->(b)
+ON CREATE SET r.created_at = $now, r.version = 0
+SET r += row.props, r.version = r.version + 1, r.updated_at = $now
+RETURN count(r) AS n

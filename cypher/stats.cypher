@@ -1,0 +1,11 @@
+// name: stats.labels
+MATCH (n)
+RETURN labels(n)[0] AS label, count(n) AS n
+
+// name: stats.types
+MATCH ()-[r]->()
+RETURN type(r) AS type, count(r) AS n
+
+// name: graph.clear
+MATCH (n)
+DETACH DELETE n

@@ -1,0 +1,206 @@
+"""The ``graphcrm`` command: a thin click layer over GraphStore and the analysis.
+
+Every command reads its settings from the environment (see README), opens
+the store (starting the embedded database when needed) and prints either
+text or, with ``--json``, JSON.  Domain errors end in one line on stderr and
+exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+
+import click
+
+from graphcrm import __version__
+from graphcrm.config import Settings
+from graphcrm.errors import GraphCRMError
+from graphcrm.graph import embedded_server, open_store
+from graphcrm.model import USER_ROLES
+
+
+def fail_cleanly(command):
+    """Turn domain errors into a one-line message and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except GraphCRMError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+class Context:
+    """What every command shares: the settings and, on first use, the store."""
+
+    def __init__(self):
+        self.settings = Settings.from_env()
+        self._store = None
+
+    @property
+    def store(self):
+        if self._store is None:
+            self._store = open_store(self.settings)
+            click.get_current_context().call_on_close(self._store.close)
+        return self._store
+
+
+pass_context = click.make_pass_decorator(Context, ensure=True)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="graphcrm")
+def main():
+    """GraphCRM: stakeholder networks for B2B project sales."""
+
+
+@main.command()
+@pass_context
+@fail_cleanly
+def init(ctx: Context):
+    """Create the database schema (unique ids, indexes); safe to run again."""
+    store = ctx.store
+    click.echo(f"schema ready on {store.backend_name} at {store.location}")
+
+
+@main.command()
+@pass_context
+@fail_cleanly
+def demo(ctx: Context):
+    """Load the demo portfolio (idempotent: loading twice changes nothing but versions)."""
+    from graphcrm.demo import DEMO_PASSWORD, load_demo
+
+    counts = load_demo(ctx.store)
+    click.echo(f"demo portfolio loaded: {counts['nodes']} nodes, {counts['relationships']} relationships")
+    click.echo(f"demo logins: director / admin / lina (password: {DEMO_PASSWORD})")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--prod", is_flag=True, help="Serve with waitress (needs GRAPHCRM_SECRET_KEY).")
+@click.option("--demo", "with_demo", is_flag=True, help="Load the demo portfolio first.")
+@fail_cleanly
+def serve(host: str, port: int, prod: bool, with_demo: bool):
+    """Run the web app."""
+    from graphcrm.web import create_app
+
+    app = create_app({"PRODUCTION": prod})
+    if with_demo:
+        from graphcrm.demo import DEMO_PASSWORD, load_demo
+
+        with app.app_context():
+            from graphcrm.web.db import get_store
+
+            load_demo(get_store())
+        click.echo(f"demo portfolio loaded; log in as director, admin or lina with password {DEMO_PASSWORD}")
+    click.echo(f"GraphCRM on http://{host}:{port}/")
+    if prod:
+        import waitress
+
+        waitress.serve(app, host=host, port=port, threads=16)
+    else:
+        app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+# -- db ------------------------------------------------------------------------
+
+
+@main.group()
+def db():
+    """The database: start, stop, status."""
+
+
+@db.command("start")
+@pass_context
+@fail_cleanly
+def db_start(ctx: Context):
+    """Start the embedded database server and leave it running."""
+    if ctx.settings.database_url:
+        raise click.ClickException("GRAPHCRM_DATABASE_URL names a Neo4j server: nothing to start here")
+    server = embedded_server(ctx.settings)
+    if server.start():
+        click.echo(f"embedded FalkorDB started (pid {server.pid()}, data in {server.data_dir})")
+    else:
+        click.echo(f"embedded FalkorDB already running (pid {server.pid()}, data in {server.data_dir})")
+
+
+@db.command("stop")
+@pass_context
+@fail_cleanly
+def db_stop(ctx: Context):
+    """Stop the embedded database server cleanly."""
+    server = embedded_server(ctx.settings)
+    if server.stop():
+        click.echo("embedded FalkorDB stopped")
+    else:
+        click.echo("embedded FalkorDB was not running")
+
+
+@db.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_context
+@fail_cleanly
+def db_status(ctx: Context, as_json: bool):
+    """Backend, location, and counts per label and relationship type."""
+    stats = ctx.store.stats()
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"backend: {stats['backend']}\nlocation: {stats['location']}")
+    click.echo("nodes:")
+    for label, n in stats["nodes"].items():
+        click.echo(f"  {label:<14}{n:>8}")
+    click.echo("relationships:")
+    for rel_type, n in stats["relationships"].items():
+        click.echo(f"  {rel_type:<14}{n:>8}")
+
+
+# -- users ------------------------------------------------------------------------
+
+
+@main.group()
+def user():
+    """Login accounts of our own team."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(list(USER_ROLES)))
+@click.option("--name", "display_name", help="Display name (default: the username).")
+@pass_context
+@fail_cleanly
+def user_add(ctx: Context, username: str, role: str, display_name: str | None):
+    """Add a user; the password comes from GRAPHCRM_PASSWORD or a prompt."""
+    from graphcrm.users import add_user
+
+    password = os.environ.get("GRAPHCRM_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            raise click.ClickException("no password: set GRAPHCRM_PASSWORD or run in a terminal")
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    created = add_user(ctx.store, username, role=role, password=password, display_name=display_name)
+    click.echo(f"user {created['username']} ({created['role']}) added with id {created['id']}")
+
+
+@user.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_context
+@fail_cleanly
+def user_list(ctx: Context, as_json: bool):
+    """List the users."""
+    users = [
+        {k: u.get(k) for k in ("id", "username", "display_name", "role", "active")}
+        for u in ctx.store.list("User")
+    ]
+    if as_json:
+        click.echo(json.dumps(users, ensure_ascii=False, indent=2))
+        return
+    for u in sorted(users, key=lambda u: u["username"]):
+        state = "" if u.get("active", True) else "  (deactivated)"
+        click.echo(f"{u['username']:<20}{u['role']:<10}{u['display_name']}{state}")

@@ -1,0 +1,58 @@
+"""Settings, read from the environment (see README "Configuration")."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+DEFAULT_SECRET_KEY = "dev-only-not-secret"
+
+
+@dataclass(frozen=True)
+class Settings:
+    #: where the embedded database keeps its files
+    data_dir: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir("graphcrm")))
+    #: unset: embedded FalkorDB; bolt://, neo4j://, neo4j+s://...: Neo4j
+    database_url: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: str | None = None
+    neo4j_database: str = "neo4j"
+    #: the graph (FalkorDB) that holds the data
+    graph_name: str = "graphcrm"
+    #: append-only file fsync policy of the embedded store: "always" (no
+    #: acknowledged write is lost, ~3,700 writes/s) or "everysec" (faster, may
+    #: lose the last second on power loss)
+    fsync: str = "always"
+    #: FalkorDB's experimental Bolt port (tests of the Neo4j code path); 0 = off
+    bolt_port: int = 0
+    secret_key: str = DEFAULT_SECRET_KEY
+
+    @classmethod
+    def from_env(cls, environ: dict | None = None, **overrides) -> "Settings":
+        env = os.environ if environ is None else environ
+        values: dict = {}
+        if env.get("GRAPHCRM_DATA_DIR"):
+            values["data_dir"] = Path(env["GRAPHCRM_DATA_DIR"]).expanduser()
+        simple = {
+            "GRAPHCRM_DATABASE_URL": "database_url",
+            "GRAPHCRM_NEO4J_USER": "neo4j_user",
+            "GRAPHCRM_NEO4J_PASSWORD": "neo4j_password",
+            "GRAPHCRM_NEO4J_DATABASE": "neo4j_database",
+            "GRAPHCRM_GRAPH": "graph_name",
+            "GRAPHCRM_FSYNC": "fsync",
+            "GRAPHCRM_SECRET_KEY": "secret_key",
+        }
+        for var, name in simple.items():
+            if env.get(var):
+                values[name] = env[var]
+        if env.get("GRAPHCRM_BOLT_PORT"):
+            values["bolt_port"] = int(env["GRAPHCRM_BOLT_PORT"])
+        values.update(overrides)
+        return cls(**values)
+
+    @property
+    def backend(self) -> str:
+        return "neo4j" if self.database_url else "falkordb"

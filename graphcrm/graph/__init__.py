@@ -1,0 +1,60 @@
+"""Storage: one GraphStore API over the embedded FalkorDB and Neo4j.
+
+>>> from graphcrm.config import Settings
+>>> store = open_store(Settings.from_env())      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+
+from graphcrm.config import Settings
+from graphcrm.errors import ConfigError
+from graphcrm.graph.embedded import EmbeddedServer
+from graphcrm.graph.store import GraphStore
+
+__all__ = ["GraphStore", "EmbeddedServer", "open_store", "embedded_server"]
+
+log = logging.getLogger(__name__)
+
+_NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+
+
+def embedded_server(settings: Settings) -> EmbeddedServer:
+    return EmbeddedServer(settings.data_dir, fsync=settings.fsync, bolt_port=settings.bolt_port)
+
+
+def open_store(settings: Settings, *, setup_schema: bool = True) -> GraphStore:
+    """Open the store the settings name, starting the embedded server if needed.
+
+    An embedded server started here is stopped again when the store is
+    closed (or at exit) unless other processes are still connected to it.
+    """
+    from graphcrm.graph.backends import FalkorBackend, Neo4jBackend
+
+    if settings.database_url:
+        if not settings.database_url.startswith(_NEO4J_SCHEMES):
+            raise ConfigError(
+                f"GRAPHCRM_DATABASE_URL: {settings.database_url!r} is not a Neo4j URL "
+                f"(expected one of {', '.join(_NEO4J_SCHEMES)}); leave it unset for the embedded database"
+            )
+        backend = Neo4jBackend(
+            settings.database_url, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database
+        )
+        store = GraphStore(backend)
+    else:
+        server = embedded_server(settings)
+        started = server.start()
+        on_close = None
+        if started:
+            def on_close():
+                if server.other_clients() == 0:
+                    server.stop()
+                else:
+                    log.info("embedded FalkorDB left running: other graphcrm processes use it")
+            atexit.register(lambda: on_close and store._on_close and store.close())
+        store = GraphStore(FalkorBackend(server, settings.graph_name), on_close=on_close)
+    if setup_schema:
+        store.setup_schema()
+    return store

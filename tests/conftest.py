@@ -1,0 +1,133 @@
+"""Shared fixtures: a real embedded FalkorDB for the whole session, a fresh
+graph per test, and the same store contract on every backend available.
+
+Backends (fixture ``any_store``):
+
+* ``falkordb`` — always: the embedded server.
+* ``bolt`` — the Neo4j driver code path against the same FalkorDB server's
+  experimental Bolt port.  Tests that cannot pass there because of a
+  FalkorDB Bolt limitation carry ``@pytest.mark.bolt_limit("why")`` and are
+  expected to fail there (xfail) while passing on the other backends.
+* ``neo4j`` — a real Neo4j when ``GRAPHCRM_TEST_NEO4J_URL`` (with
+  ``GRAPHCRM_TEST_NEO4J_USER`` / ``_PASSWORD`` / ``_DATABASE``) is set.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import socket
+import uuid
+
+import pytest
+
+from graphcrm.config import Settings
+from graphcrm.graph import embedded_server, open_store
+from graphcrm.graph.backends import FalkorBackend, Neo4jBackend
+from graphcrm.graph.store import GraphStore
+
+# -- every named statement must run at least once on the embedded backend ----------
+
+_executed: set[str] = set()
+_original_run = FalkorBackend.run
+
+
+def _recording_run(self, statement, params=None, *, write=False):
+    _executed.add(statement)
+    return _original_run(self, statement, params, write=write)
+
+
+FalkorBackend.run = _recording_run
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail a full run of the suite that left a Cypher statement unexecuted."""
+    config = session.config
+    whole_suite = (
+        not config.option.keyword
+        and not config.option.markexpr
+        and not config.option.lf
+        and all(os.path.abspath(a).rstrip("/") == os.path.abspath("tests") for a in config.args)
+    )
+    if not whole_suite or exitstatus != 0:
+        return
+    from graphcrm.graph.statements import load_statements
+
+    missing = sorted(set(load_statements("falkordb")) - _executed)
+    if missing:
+        print("\nCypher statements never executed by the tests:\n  " + "\n  ".join(missing))
+        session.exitstatus = 1
+
+
+# -- the embedded server --------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory) -> Settings:
+    """Settings of the session's embedded server (Bolt port on, for the driver tests)."""
+    data_dir = tmp_path_factory.mktemp("data")
+    base = Settings(data_dir=data_dir, bolt_port=_free_port(), secret_key="test-secret")
+    server = embedded_server(base)
+    server.start()
+    yield base
+    server.stop()
+
+
+def _fresh(settings: Settings) -> Settings:
+    return dataclasses.replace(settings, graph_name=f"test-{uuid.uuid4().hex[:10]}")
+
+
+@pytest.fixture
+def store(settings) -> GraphStore:
+    """A GraphStore on a fresh, empty graph of the embedded server."""
+    s = open_store(_fresh(settings))
+    yield s
+    s.backend.drop()
+    s.close()
+
+
+def _bolt_store(settings: Settings) -> GraphStore:
+    backend = Neo4jBackend(f"bolt://127.0.0.1:{settings.bolt_port}", "neo4j", "", "neo4j")
+    store = GraphStore(backend)
+    store.clear()
+    return store
+
+
+def _neo4j_store() -> GraphStore:
+    env = os.environ
+    backend = Neo4jBackend(
+        env["GRAPHCRM_TEST_NEO4J_URL"],
+        env.get("GRAPHCRM_TEST_NEO4J_USER", "neo4j"),
+        env.get("GRAPHCRM_TEST_NEO4J_PASSWORD", ""),
+        env.get("GRAPHCRM_TEST_NEO4J_DATABASE", "neo4j"),
+    )
+    store = GraphStore(backend)
+    store.clear()
+    store.setup_schema()
+    return store
+
+
+BACKENDS = ["falkordb", "bolt"] + (["neo4j"] if os.environ.get("GRAPHCRM_TEST_NEO4J_URL") else [])
+
+
+@pytest.fixture(params=BACKENDS)
+def any_store(request, settings) -> GraphStore:
+    """The same store contract on every backend available (see module docstring)."""
+    if request.param == "falkordb":
+        s = open_store(_fresh(settings))
+    elif request.param == "bolt":
+        marker = request.node.get_closest_marker("bolt_limit")
+        if marker:
+            request.applymarker(pytest.mark.xfail(reason="FalkorDB Bolt limit: " + marker.args[0], strict=False))
+        s = _bolt_store(settings)
+    else:
+        s = _neo4j_store()
+    yield s
+    s.backend.drop()
+    s.close()

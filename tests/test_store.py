@@ -1,0 +1,321 @@
+"""The GraphStore contract, run on every backend available (see conftest)."""
+
+from __future__ import annotations
+
+import pytest
+
+from graphcrm.errors import Conflict, NotFound, ValidationError
+
+SAMPLES = {
+    "Account": {"name": "深圳市住房和建设局", "segment": "strategic", "tier": "cooperative", "annual_value": 1.2e7},
+    "Person": {"name": "Zhang Min 张敏", "title": "副处长", "influence": 4, "stance": "supporter"},
+    "User": {"username": "li.wei", "display_name": "Li Wei 李伟", "role": "manager"},
+    "Opportunity": {"name": "Metro Line 4 signalling", "stage": "tender", "value": 8.5e7, "close_date": "2027-03-31"},
+    "Competitor": {"name": "华信智能 Huaxin"},
+    "Interaction": {"kind": "wechat", "channel": "wechat", "at": "2026-10-02T08:15:00+00:00", "summary": "确认评标时间"},
+}
+EDITS = {
+    "Account": {"lifecycle": "at_risk"},
+    "Person": {"stance": "champion", "title": None},
+    "User": {"display_name": "Wei Li"},
+    "Opportunity": {"stage": "submitted"},
+    "Competitor": {"name": "Huaxin Intelligent"},
+    "Interaction": {"sentiment": 2},
+}
+
+
+def snapshot(store):
+    graph = store.portfolio_graph()
+    return (
+        sorted((n, tuple(sorted(d.items()))) for n, d in graph.nodes(data=True)),
+        sorted(graph.edges(keys=True)),
+        store.stats()["nodes"],
+        store.stats()["relationships"],
+    )
+
+
+@pytest.fixture
+def account(any_store):
+    any_store.create("Account", SAMPLES["Account"], id="acc-szjs")
+    return "acc-szjs"
+
+
+@pytest.mark.parametrize("label", list(SAMPLES))
+def test_node_life_cycle(any_store, label):
+    created = any_store.create(label, SAMPLES[label])
+    assert created["version"] == 1
+    assert created["created_at"] == created["updated_at"]
+    for key, value in SAMPLES[label].items():
+        assert created[key] == value
+    assert any_store.get(label, created["id"]) == created
+    assert any_store.count(label) == 1
+    assert [n["id"] for n in any_store.list(label)] == [created["id"]]
+    assert [n["id"] for n in any_store.get_many(label, [created["id"], "nope"])] == [created["id"]]
+
+    updated = any_store.update(label, created["id"], EDITS[label], version=1)
+    assert updated["version"] == 2
+    for key, value in EDITS[label].items():
+        assert updated.get(key) == value
+
+    any_store.delete(label, created["id"])
+    assert any_store.find(label, created["id"]) is None
+    with pytest.raises(NotFound):
+        any_store.delete(label, created["id"])
+
+
+def test_ids_are_generated_and_kept(any_store):
+    generated = any_store.create("Competitor", {"name": "A"})
+    assert generated["id"].startswith("comp-")
+    given = any_store.create("Competitor", {"name": "B"}, id="comp-b")
+    assert given["id"] == "comp-b"
+
+
+@pytest.mark.parametrize(
+    "label, props, field",
+    [
+        ("Person", {"name": "王芳", "stance": "friendly"}, "stance"),
+        ("Person", {"title": "处长"}, "name"),
+        ("Person", {"name": "王芳", "influence": 9}, "influence"),
+        ("Person", {"name": "x" * 10_000_000}, "name"),
+        ("Person", {"name": "bell\x07"}, "name"),
+        ("Account", {"name": "A", "segment": "vip"}, "segment"),
+        ("Opportunity", {"name": "O", "stage": "signed"}, "stage"),
+        ("Opportunity", {"name": "O", "close_date": "2027-02-30"}, "close_date"),
+        ("User", {"username": "a b", "display_name": "x"}, "username"),
+        ("Interaction", {"kind": "call", "at": "yesterday"}, "at"),
+        ("Person", {"name": "x", "salary": 1}, "salary"),
+    ],
+)
+def test_bad_input_names_the_field_and_writes_nothing(any_store, label, props, field):
+    before = snapshot(any_store)
+    with pytest.raises(ValidationError) as error:
+        any_store.create(label, props)
+    assert error.value.field == field
+    assert snapshot(any_store) == before
+
+
+def test_unknown_enum_lists_the_allowed_values(any_store):
+    with pytest.raises(ValidationError) as error:
+        any_store.create("Person", {"name": "王芳", "stance": "friendly"})
+    assert "'champion'" in error.value.message and "'opponent'" in error.value.message
+
+
+@pytest.mark.bolt_limit("FalkorDB's Bolt port answers every error as 'unknown error', so a duplicate is not told apart")
+def test_duplicate_id_is_refused(any_store, account):
+    before = snapshot(any_store)
+    with pytest.raises(Conflict):
+        any_store.create("Account", {"name": "Another"}, id=account)
+    assert snapshot(any_store) == before
+
+
+def test_stale_version_is_refused_with_the_current_values(any_store, account):
+    person = any_store.create_person(account, {"name": "陈静", "stance": "neutral"})
+    mine = any_store.update("Person", person["id"], {"stance": "supporter"}, version=person["version"])
+    with pytest.raises(Conflict) as error:
+        any_store.update("Person", person["id"], {"stance": "opponent"}, version=person["version"])
+    assert error.value.current["stance"] == "supporter"
+    assert error.value.current["version"] == mine["version"]
+    assert any_store.get("Person", person["id"])["stance"] == "supporter"
+
+
+def test_update_of_missing_node_is_not_found(any_store):
+    with pytest.raises(NotFound):
+        any_store.update("Account", "acc-none", {"name": "x"}, version=1)
+
+
+def test_person_and_employment_are_written_together(any_store, account):
+    person = any_store.create_person(account, {"name": "Emily Chen"}, since="2019-09-01")
+    assert any_store.get_relationship("WORKS_AT", person["id"], account)["since"] == "2019-09-01"
+    before = snapshot(any_store)
+    with pytest.raises(NotFound):
+        any_store.create_person("acc-missing", {"name": "Nobody"})
+    assert snapshot(any_store) == before
+
+
+def test_opportunity_and_account_are_written_together(any_store, account):
+    opp = any_store.create_opportunity(account, SAMPLES["Opportunity"])
+    assert any_store.account_of("Opportunity", opp["id"]) == account
+    assert [o["id"] for o in any_store.opportunities_of_account(account)] == [opp["id"]]
+    before = snapshot(any_store)
+    with pytest.raises(NotFound):
+        any_store.create_opportunity("acc-missing", {"name": "Ghost bid"})
+    assert snapshot(any_store) == before
+
+
+def test_relationships_life_cycle(any_store, account):
+    boss = any_store.create_person(account, {"name": "王建国", "influence": 5}, id="p-wang")
+    deputy = any_store.create_person(account, {"name": "李娜"}, id="p-li")
+    user = any_store.create("User", SAMPLES["User"], id="u-liwei")
+    rival = any_store.create("Competitor", SAMPLES["Competitor"], id="comp-hx")
+
+    any_store.relate("REPORTS_TO", deputy["id"], boss["id"])
+    any_store.relate("INFLUENCES", deputy["id"], boss["id"], {"strength": 4})
+    rel = any_store.relate("RELATIONSHIP", user["id"], boss["id"], {"strength": 2, "since": "2024-01-01"})
+    assert rel["version"] == 1 and rel["strength"] == 2
+    any_store.relate("RELATIONSHIP", rival["id"], boss["id"], {"strength": 5})
+    any_store.relate("MEMBER_OF", user["id"], account, {"team_role": "account owner"})
+
+    again = any_store.relate("RELATIONSHIP", user["id"], boss["id"], {"strength": 3})
+    assert again["version"] == 2 and again["strength"] == 3
+
+    changed = any_store.update_relationship("RELATIONSHIP", user["id"], boss["id"], {"strength": 4}, version=2)
+    assert changed["strength"] == 4 and changed["since"] == "2024-01-01" and changed["version"] == 3
+    with pytest.raises(Conflict) as error:
+        any_store.update_relationship("RELATIONSHIP", user["id"], boss["id"], {"strength": 1}, version=2)
+    assert error.value.current["strength"] == 4
+
+    any_store.unrelate("INFLUENCES", deputy["id"], boss["id"])
+    with pytest.raises(NotFound):
+        any_store.get_relationship("INFLUENCES", deputy["id"], boss["id"])
+    with pytest.raises(NotFound):
+        any_store.unrelate("INFLUENCES", deputy["id"], boss["id"])
+
+
+@pytest.mark.parametrize(
+    "rel_type, start, end, props, error",
+    [
+        ("ROLE_IN", "p-ghost", "opp-x", {"role": "decision_maker"}, NotFound),
+        ("ROLE_IN", "p-real", "opp-x", {"role": "boss"}, ValidationError),
+        ("KNOWS", "p-real", "p-real", {"strength": 3}, ValidationError),
+        ("LIKES", "p-real", "p-real", {}, ValidationError),
+        ("RELATIONSHIP", "p-real", "p-real", {"strength": 3}, NotFound),  # a Person cannot start it
+        ("INFLUENCES", "p-real", "p-ghost", {"strength": 9}, ValidationError),
+    ],
+)
+def test_bad_relationships_are_refused_and_write_nothing(any_store, account, rel_type, start, end, props, error):
+    any_store.create_person(account, {"name": "Real Person"}, id="p-real")
+    any_store.create_opportunity(account, {"name": "Bid"}, id="opp-x")
+    before = snapshot(any_store)
+    with pytest.raises(error):
+        any_store.relate(rel_type, start, end, props)
+    assert snapshot(any_store) == before
+
+
+def test_logging_an_interaction_refreshes_recency(any_store, account):
+    any_store.create_person(account, {"name": "王建国"}, id="p-wang")
+    any_store.create_person(account, {"name": "Emily Chen"}, id="p-emily")
+    any_store.create("User", SAMPLES["User"], id="u-liwei")
+    opp = any_store.create_opportunity(account, {"name": "Bid"})
+    any_store.relate("RELATIONSHIP", "u-liwei", "p-wang", {"strength": 4, "last_contact_at": "2026-01-01T00:00:00+00:00"})
+
+    logged = any_store.log_interaction(
+        {"kind": "visit", "at": "2026-11-20T09:00:00+00:00", "summary": "技术交流", "sentiment": 1},
+        user_ids=["u-liwei"], person_ids=["p-wang", "p-emily"], opportunity_id=opp["id"],
+    )
+    wang = any_store.get_relationship("RELATIONSHIP", "u-liwei", "p-wang")
+    assert wang["last_contact_at"] == "2026-11-20T09:00:00+00:00" and wang["strength"] == 4
+    emily = any_store.get_relationship("RELATIONSHIP", "u-liwei", "p-emily")
+    assert emily["strength"] == 1 and emily["last_contact_at"] == "2026-11-20T09:00:00+00:00"
+
+    # an older interaction logged later does not push recency back
+    any_store.log_interaction(
+        {"kind": "call", "at": "2026-06-01T09:00:00+00:00"}, user_ids=["u-liwei"], person_ids=["p-wang"]
+    )
+    assert any_store.get_relationship("RELATIONSHIP", "u-liwei", "p-wang")["last_contact_at"].startswith("2026-11-20")
+
+    timeline = any_store.timeline("p-wang")
+    assert [t["props"]["kind"] for t in timeline] == ["visit", "call"]
+    assert timeline[0]["users"] == ["Li Wei 李伟"] and timeline[0]["opportunity_id"] == opp["id"]
+    assert logged["summary"] == "技术交流"
+
+
+def test_interaction_with_unknown_person_writes_nothing(any_store, account):
+    any_store.create("User", SAMPLES["User"], id="u-liwei")
+    before = snapshot(any_store)
+    with pytest.raises(NotFound):
+        any_store.log_interaction(
+            {"kind": "call", "at": "2026-11-20T09:00:00+00:00"}, user_ids=["u-liwei"], person_ids=["p-ghost"]
+        )
+    assert snapshot(any_store) == before
+
+
+def test_search_finds_chinese_and_english_names(any_store, account):
+    any_store.create_person(account, {"name": "王建国", "title": "局长"}, id="p-wang")
+    any_store.create_person(account, {"name": "Emily Chen", "title": "Procurement lead"}, id="p-emily")
+    assert [p["id"] for p in any_store.search("建国")["people"]] == ["p-wang"]
+    assert [p["id"] for p in any_store.search("emily")["people"]] == ["p-emily"]
+    assert any_store.search("procurement")["people"][0]["account_id"] == account
+    assert [a["id"] for a in any_store.search("住房")["accounts"]] == [account]
+    assert any_store.search("   ") == {"accounts": [], "people": []}
+
+
+def test_membership_grants_the_account_directly_or_through_a_bid(any_store, account):
+    other = any_store.create("Account", {"name": "Shenzhen Metro Group"})
+    opp = any_store.create_opportunity(other["id"], {"name": "Depot"})
+    any_store.create("User", SAMPLES["User"], id="u-liwei")
+    assert any_store.member_accounts("u-liwei") == set()
+    any_store.relate("MEMBER_OF", "u-liwei", account)
+    any_store.relate("MEMBER_OF", "u-liwei", opp["id"], {"team_role": "bid manager"})
+    assert any_store.member_accounts("u-liwei") == {account, other["id"]}
+    assert any_store.user_by_username("li.wei")["id"] == "u-liwei"
+    assert any_store.user_by_username("nobody") is None
+
+
+def test_account_graph_holds_the_documented_neighbourhood(any_store, account):
+    s = any_store
+    parent = s.create("Account", {"name": "深圳市人民政府"}, id="acc-gov")
+    s.relate("PART_OF", account, parent["id"])
+    s.create_person(account, {"name": "王建国"}, id="p-wang")
+    s.create_person(account, {"name": "李娜"}, id="p-li")
+    other = s.create("Account", {"name": "Metro Group"}, id="acc-metro")
+    s.create_person(other["id"], {"name": "Former colleague"}, id="p-former")
+    s.create_person(other["id"], {"name": "Unrelated"}, id="p-unrelated")
+    s.relate("REPORTS_TO", "p-li", "p-wang")
+    s.relate("KNOWS", "p-former", "p-li", {"strength": 4})
+    s.create("User", SAMPLES["User"], id="u-liwei")
+    s.create("User", {"username": "zhou", "display_name": "周明", "role": "director", "password_hash": "x"}, id="u-zhou")
+    s.relate("RELATIONSHIP", "u-liwei", "p-wang", {"strength": 4})
+    s.relate("RELATIONSHIP", "u-zhou", "p-former", {"strength": 5})
+    s.relate("MEMBER_OF", "u-liwei", account)
+    s.create("Competitor", {"name": "Huaxin"}, id="comp-hx")
+    opp = s.create_opportunity(account, {"name": "Bid"}, id="opp-bid")
+    s.relate("ROLE_IN", "p-wang", opp["id"], {"role": "economic_buyer"})
+    s.relate("COMPETES_FOR", "comp-hx", opp["id"])
+    s.log_interaction({"kind": "visit", "at": "2026-11-01T10:00:00+00:00"}, user_ids=["u-liwei"], person_ids=["p-li"])
+
+    G = s.account_graph(account)
+    assert G.graph["kind"] == "account" and G.graph["account_id"] == account
+    labels = {n: d["label"] for n, d in G.nodes(data=True)}
+    interaction = next(n for n, label in labels.items() if label == "Interaction")
+    assert set(labels) == {
+        account, "acc-gov", "p-wang", "p-li", "acc-metro", "p-former", "u-liwei", "u-zhou",
+        "comp-hx", "opp-bid", interaction,
+    }
+    assert "password_hash" not in G.nodes["u-zhou"]
+    assert G["p-wang"]["opp-bid"]["ROLE_IN"]["role"] == "economic_buyer"
+    assert G["u-zhou"]["p-former"]["RELATIONSHIP"]["strength"] == 5  # a warm path across accounts
+    assert G["p-former"]["acc-metro"]["WORKS_AT"]["type"] == "WORKS_AT"
+    assert {k for _, _, k in G.edges(keys=True)} >= {
+        "PART_OF", "WORKS_AT", "REPORTS_TO", "KNOWS", "RELATIONSHIP", "MEMBER_OF", "FOR", "ROLE_IN",
+        "COMPETES_FOR", "ATTENDED", "WITH",
+    }
+    O = s.opportunity_graph("opp-bid")
+    assert O.graph["kind"] == "opportunity" and O.graph["opportunity_id"] == "opp-bid"
+    assert set(O.nodes) == set(G.nodes)
+    with pytest.raises(NotFound):
+        s.account_graph("acc-none")
+
+
+def test_bulk_merge_is_idempotent(any_store):
+    nodes = [
+        ("Account", {"id": "acc-1", "name": "华南电网"}),
+        ("Person", {"id": "p-1", "name": "赵磊", "influence": 5}),
+        ("Person", {"id": "p-2", "name": "Grace Lin"}),
+    ]
+    rels = [("WORKS_AT", "p-1", "acc-1", {}), ("WORKS_AT", "p-2", "acc-1", {}), ("KNOWS", "p-2", "p-1", {"strength": 2})]
+    first = any_store.bulk_merge(nodes, rels)
+    assert first == {"nodes": 3, "relationships": 3}
+    any_store.bulk_merge(nodes, rels)
+    stats = any_store.stats()
+    assert stats["nodes"]["Person"] == 2 and stats["relationships"]["KNOWS"] == 1
+    assert any_store.get("Person", "p-1")["influence"] == 5
+    with pytest.raises(ValidationError):
+        any_store.bulk_merge([("Person", {"id": "p-3", "name": "x", "stance": "bogus"})])
+    assert any_store.find("Person", "p-3") is None
+
+
+def test_stats_count_every_label_and_type(any_store, account):
+    stats = any_store.stats()
+    assert stats["nodes"]["Account"] == 1 and stats["nodes"]["Person"] == 0
+    assert set(stats["relationships"]) >= {"WORKS_AT", "ROLE_IN", "RELATIONSHIP"}
+    assert stats["backend"] in ("falkordb", "neo4j")
