@@ -1,0 +1,87 @@
+"""The Flask web app: ``create_app()`` is the app factory.
+
+Routes (see :mod:`graphcrm.web.views` and :mod:`graphcrm.web.auth`)::
+
+    /login, /logout                 sign in / out
+    /                               portfolio dashboard (director/admin) or my accounts
+    /accounts/<id>                  account page: stakeholder table and network
+    /opportunities/<id>             readiness, gaps, warm paths
+    /people/<id>                    roles, who knows them, timeline, log an interaction
+    /search?q=                      accounts and people the user may see
+    /api/accounts/<id>              account report (JSON)
+    /api/opportunities/<id>         opportunity report (JSON)
+"""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from graphcrm.config import DEFAULT_SECRET_KEY, Settings
+from graphcrm.errors import ConfigError, Conflict, NotFound, StoreUnavailable, ValidationError
+
+csrf = CSRFProtect()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    test_config = dict(test_config or {})
+    settings = test_config.pop("SETTINGS", None) or Settings.from_env()
+    if test_config.get("PRODUCTION") and settings.secret_key == DEFAULT_SECRET_KEY:
+        raise ConfigError("refusing to start in production with the default SECRET_KEY: set GRAPHCRM_SECRET_KEY")
+
+    app = Flask(__name__)
+    app.config.from_mapping(
+        SECRET_KEY=settings.secret_key,
+        GRAPHCRM_SETTINGS=settings,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+    )
+    app.config.update(test_config)
+
+    csrf.init_app(app)
+    login_manager = LoginManager()
+    login_manager.session_protection = "strong"
+    login_manager.login_view = "auth.login"
+    login_manager.init_app(app)
+
+    from graphcrm.web import auth, views
+
+    login_manager.user_loader(auth.load_user)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(views.bp)
+    _register_error_handlers(app)
+    return app
+
+
+def _error_page(code: int, title: str, message: str):
+    return render_template("error.html", code=code, title=title, message=message), code
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(NotFound)
+    def not_found(e):
+        return _error_page(404, "Not found", "This page does not exist, or you do not have access to it.")
+
+    @app.errorhandler(404)
+    def http_not_found(e):
+        return _error_page(404, "Not found", "This page does not exist, or you do not have access to it.")
+
+    @app.errorhandler(ValidationError)
+    def invalid(e):
+        return _error_page(400, "Invalid input", f"{e.field}: {e.message}")
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(e):
+        return _error_page(400, "Form expired", "The form was missing its security token or it expired. "
+                           "Reload the page and try again.")
+
+    @app.errorhandler(Conflict)
+    def conflict(e):
+        return _error_page(409, "Changed by someone else", str(e))
+
+    @app.errorhandler(StoreUnavailable)
+    def unavailable(e):
+        return _error_page(503, "Database unavailable",
+                           "The graph database cannot be reached right now. Try again in a moment.")
