@@ -1,0 +1,328 @@
+"""Flask test-client tests of the web app against the real embedded database."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import uuid
+
+import pytest
+
+from graphcrm.config import DEFAULT_SECRET_KEY
+from graphcrm.errors import ConfigError
+from graphcrm.users import add_user
+from graphcrm.web import create_app
+from graphcrm.web.auth import safe_next
+from graphcrm.web.db import get_store
+
+PASSWORD = "correct-horse-42"
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def _load(store) -> dict:
+    """Two accounts with separate teams, a bid, a champion, and a person with a hostile name."""
+    ids = {}
+    east = store.create("Account", {"name": "华东电网 East Grid", "segment": "strategic", "tier": "cooperative",
+                                    "lifecycle": "active", "annual_value": 12_000_000, "industry": "Utilities"},
+                        id="acc-east")
+    west = store.create("Account", {"name": "Westbank Logistics", "segment": "growth"}, id="acc-west")
+    ids.update(east=east["id"], west=west["id"])
+    users = {
+        "admin": "admin", "director": "director", "lina": "manager", "omar": "manager",
+        "bo": "bid", "vera": "viewer",
+    }
+    for username, role in users.items():
+        ids[username] = add_user(store, username, role=role, password=PASSWORD, id=f"user-{username}")["id"]
+    store.relate("MEMBER_OF", ids["lina"], ids["east"], {"team_role": "account manager"})
+    store.relate("MEMBER_OF", ids["vera"], ids["east"])
+    store.relate("MEMBER_OF", ids["omar"], ids["west"])
+    cio = store.create_person(ids["east"], {"name": "王强", "title": "CIO", "department": "IT",
+                                            "influence": 5, "stance": "supporter"}, id="p-cio")
+    cfo = store.create_person(ids["east"], {"name": "Li Na CFO", "title": "CFO", "department": "Finance",
+                                            "influence": 5, "stance": "skeptic"}, id="p-cfo")
+    xss = store.create_person(ids["east"], {"name": XSS, "title": "Engineer", "department": "IT",
+                                            "influence": 2, "stance": "champion"}, id="p-xss")
+    store.create_person(ids["west"], {"name": "Wes Secret", "title": "COO", "influence": 4}, id="p-west")
+    store.relate("REPORTS_TO", xss["id"], cio["id"])
+    store.relate("INFLUENCES", cio["id"], cfo["id"], {"strength": 4})
+    store.relate("RELATIONSHIP", ids["lina"], cio["id"], {"strength": 4, "since": "2024-01-10"})
+    opp = store.create_opportunity(ids["east"], {"name": "Grid upgrade 2027", "value": 8_000_000,
+                                                 "stage": "tender", "close_date": "2027-03-01"}, id="opp-east")
+    store.relate("ROLE_IN", cio["id"], opp["id"], {"role": "technical_buyer"})
+    store.relate("ROLE_IN", cfo["id"], opp["id"], {"role": "economic_buyer"})
+    store.relate("ROLE_IN", xss["id"], opp["id"], {"role": "coach"})
+    store.relate("MEMBER_OF", ids["bo"], opp["id"])
+    comp = store.create("Competitor", {"name": "RivalCorp"}, id="comp-1")
+    store.relate("COMPETES_FOR", comp["id"], opp["id"])
+    store.relate("RELATIONSHIP", comp["id"], cfo["id"], {"strength": 5})
+    west_opp = store.create_opportunity(ids["west"], {"name": "Warehouse WMS", "stage": "qualify"}, id="opp-west")
+    ids.update(opp=opp["id"], west_opp=west_opp["id"])
+    return ids
+
+
+@pytest.fixture(scope="module")
+def web_settings(settings):
+    return dataclasses.replace(settings, graph_name=f"test-web-{uuid.uuid4().hex[:10]}")
+
+
+@pytest.fixture(scope="module")
+def app(web_settings):
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SETTINGS": web_settings})
+    with app.app_context():
+        store = get_store()
+        store.clear()
+        app.config["IDS"] = _load(store)
+    yield app
+    store = app.extensions["graphcrm_store"]
+    store.backend.drop()
+    store.close()
+
+
+@pytest.fixture
+def ids(app):
+    return app.config["IDS"]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username="lina", password=PASSWORD, next_url=None):
+        url = "/login" + (f"?next={next_url}" if next_url else "")
+        return self.client.post(url, data={"username": username, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+# -- app factory ---------------------------------------------------------------------------
+
+
+def test_production_refuses_default_secret(web_settings):
+    with pytest.raises(ConfigError):
+        create_app({"PRODUCTION": True, "SETTINGS": dataclasses.replace(web_settings, secret_key=DEFAULT_SECRET_KEY)})
+    assert create_app({"PRODUCTION": True, "SETTINGS": web_settings}).config["SECRET_KEY"] == "test-secret"
+
+
+# -- login -------------------------------------------------------------------------------------
+
+
+def test_login_page_and_login_ok(client, auth):
+    assert client.get("/login").status_code == 200
+    r = auth.login()
+    assert r.status_code == 302 and r.headers["Location"] == "/"
+    assert "My accounts" in text(client.get("/"))
+
+
+def test_bad_login_same_message_for_unknown_user_and_wrong_password(client, auth):
+    wrong = auth.login(password="not-the-password")
+    unknown = auth.login(username="nobody")
+    assert wrong.status_code == unknown.status_code == 401
+    assert "Unknown username or wrong password." in text(wrong)
+    assert re.sub(r'value="[^"]*"', "", text(wrong)) == re.sub(r'value="[^"]*"', "", text(unknown))
+    assert client.get("/").status_code == 302  # still anonymous
+
+
+def test_login_required_redirects_to_login(client):
+    r = client.get("/accounts/acc-east")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_safe_next_redirect(client, auth):
+    assert auth.login(next_url="/accounts/acc-east").headers["Location"] == "/accounts/acc-east"
+    auth.logout()
+    assert auth.login(next_url="https://evil.example/").headers["Location"] == "/"
+    for bad in ("//evil.example", "/\\evil.example", "https://evil.example", "javascript:alert(1)", ""):
+        assert safe_next(bad) is None
+    assert safe_next("/people/p-cio?x=1") == "/people/p-cio?x=1"
+
+
+def test_logout(client, auth):
+    auth.login()
+    assert auth.logout().status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_csrf_rejects_post_without_token(web_settings, app):
+    csrf_app = create_app({"TESTING": True, "SETTINGS": web_settings})
+    csrf_app.extensions["graphcrm_store"] = app.extensions["graphcrm_store"]  # share the open store
+    c = csrf_app.test_client()
+    r = c.post("/login", data={"username": "lina", "password": PASSWORD})
+    assert r.status_code == 400
+    assert "security token" in text(r)
+    # with the token from the form it works
+    page = text(c.get("/login"))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    r = c.post("/login", data={"username": "lina", "password": PASSWORD, "csrf_token": token})
+    assert r.status_code == 302
+    # and a logged-in POST to the interaction form without a token is rejected too
+    r = c.post("/people/p-cio", data={"kind": "call", "channel": "phone", "at": "2026-05-01T09:30"})
+    assert r.status_code == 400
+
+
+# -- access matrix ------------------------------------------------------------------------------
+
+EAST_URLS = ["/accounts/acc-east", "/api/accounts/acc-east", "/opportunities/opp-east",
+             "/api/opportunities/opp-east", "/people/p-cio"]
+WEST_URLS = ["/accounts/acc-west", "/api/accounts/acc-west", "/opportunities/opp-west",
+             "/api/opportunities/opp-west", "/people/p-west"]
+
+
+@pytest.mark.parametrize(
+    "username, east, west",
+    [
+        ("admin", 200, 200),
+        ("director", 200, 200),
+        ("lina", 200, 404),   # manager of east
+        ("omar", 404, 200),   # manager of west
+        ("bo", 200, 404),     # bid team of the east opportunity
+        ("vera", 200, 404),   # viewer, member of east
+    ],
+)
+def test_access_matrix(client, auth, username, east, west):
+    auth.login(username)
+    for url in EAST_URLS:
+        assert client.get(url).status_code == east, (username, url)
+    for url in WEST_URLS:
+        r = client.get(url)
+        assert r.status_code == west, (username, url)
+        if west == 404:
+            assert "Wes Secret" not in text(r) and "Westbank" not in text(r)
+
+
+def test_dashboard_for_director_lists_every_account(client, auth):
+    auth.login("director")
+    page = text(client.get("/"))
+    assert "Portfolio coverage" in page
+    assert "Westbank Logistics" in page and "East Grid" in page
+
+
+def test_manager_home_lists_only_own_accounts(client, auth):
+    auth.login("omar")
+    page = text(client.get("/"))
+    assert "Westbank Logistics" in page and "East Grid" not in page
+
+
+def test_search_is_filtered_by_access(client, auth):
+    auth.login("omar")
+    page = text(client.get("/search?q=e"))
+    assert "Wes Secret" in page and "王强" not in page
+    auth.logout()
+    auth.login("director")
+    page = text(client.get("/search?q=" + "王"))
+    assert "王强" in page
+
+
+def test_missing_account_is_404(client, auth):
+    auth.login("admin")
+    for url in ("/accounts/nope", "/api/accounts/nope", "/opportunities/nope", "/people/nope"):
+        r = client.get(url)
+        assert r.status_code == 404
+        assert "Traceback" not in text(r)
+
+
+# -- pages ----------------------------------------------------------------------------------------
+
+
+def test_account_page_network_and_table(client, auth):
+    auth.login("lina")
+    r = client.get("/accounts/acc-east")
+    page = text(r)
+    assert "王强" in page and "Grid upgrade 2027" in page
+    assert "/static/vis-network.min.js" in page and "/static/network.js" in page
+    assert "http://" not in page and "https://" not in page  # nothing from outside the origin
+    data = json.loads(re.search(r'<script type="application/json" id="network-data">(.*?)</script>',
+                                page, re.S).group(1))
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert {"p-cio", "p-cfo", "p-xss", "user-lina", "comp-1"} <= set(nodes)
+    assert nodes["p-cio"]["size"] > nodes["p-xss"]["size"]          # sized by influence
+    assert nodes["p-cio"]["color"] != nodes["p-cfo"]["color"]       # colored by stance
+    assert nodes["user-lina"]["shape"] == "box" and nodes["comp-1"]["shape"] == "triangle"
+    kinds = {e["kind"] for e in data["edges"]}
+    assert {"REPORTS_TO", "INFLUENCES", "RELATIONSHIP"} <= kinds
+    assert client.get("/static/vis-network.min.js").status_code == 200
+
+
+def test_xss_name_is_escaped_everywhere(client, auth):
+    auth.login("lina")
+    for url in ("/accounts/acc-east", "/people/p-xss", "/opportunities/opp-east", "/search?q=img"):
+        page = text(client.get(url))
+        assert XSS not in page, url
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page or "\\u003cimg src=x onerror=alert(1)\\u003e" in page, url
+
+
+def test_opportunity_page(client, auth):
+    auth.login("bo")
+    page = text(client.get("/opportunities/opp-east"))
+    assert "Bid readiness" in page and "Actions" in page and "Warm paths" in page
+    data = client.get("/api/opportunities/opp-east").get_json()
+    assert data["opportunity"]["id"] == "opp-east"
+    assert 0 <= data["readiness"]["score"] <= 100
+
+
+def test_api_account(client, auth):
+    auth.login("vera")
+    data = client.get("/api/accounts/acc-east").get_json()
+    assert data["kind"] == "account" and data["account"]["id"] == "acc-east"
+    assert "password_hash" not in json.dumps(data)
+
+
+def test_person_page(client, auth):
+    auth.login("lina")
+    page = text(client.get("/people/p-cio"))
+    assert "Technical buyer" in page or "technical_buyer" in page
+    assert "lina" in page  # who knows them
+    assert "Log an interaction" in page
+
+
+def test_log_interaction(client, auth, app):
+    auth.login("lina")
+    r = client.post("/people/p-cfo", data={"kind": "meeting", "channel": "in_person", "at": "2026-05-01T09:30",
+                                          "summary": "Budget review <b>ok</b>", "sentiment": "1"})
+    assert r.status_code == 302
+    page = text(client.get("/people/p-cfo"))
+    assert "Interaction logged." in page
+    assert "Budget review &lt;b&gt;ok&lt;/b&gt;" in page
+    with app.app_context():
+        timeline = get_store().timeline("p-cfo")
+    assert timeline and timeline[0]["props"]["kind"] == "meeting"
+
+
+def test_log_interaction_bad_input_shows_field_error(client, auth, app):
+    auth.login("lina")
+    with app.app_context():
+        before = len(get_store().timeline("p-cio"))
+    r = client.post("/people/p-cio", data={"kind": "call", "channel": "phone", "at": "yesterday-ish",
+                                          "sentiment": "1"})
+    assert r.status_code == 400
+    assert "must be a date and time" in text(r)
+    r = client.post("/people/p-cio", data={"kind": "call", "channel": "phone", "at": "2026-05-01T09:30",
+                                          "sentiment": "9"})
+    assert r.status_code == 400
+    assert "field-error" in text(r)
+    with app.app_context():
+        assert len(get_store().timeline("p-cio")) == before  # nothing half-saved
+
+
+def test_read_only_roles_cannot_log_interactions(client, auth):
+    for username in ("vera", "director"):
+        auth.login(username)
+        assert "Log an interaction" not in text(client.get("/people/p-cio"))
+        r = client.post("/people/p-cio", data={"kind": "call", "channel": "phone", "at": "2026-05-01T09:30"})
+        assert r.status_code == 404
+        auth.logout()
