@@ -64,7 +64,7 @@ def visible_accounts() -> list[dict]:
 def network_data(G, account_id: str) -> dict:
     """Nodes and edges of the stakeholder network, built with pyvis, as plain
     data for vis-network (rendered by static/network.js, not pyvis's template)."""
-    net = Network(directed=True)
+    net = Network(directed=True)  # pyvis drops a node's color when it has a group: no groups
     people = set()
     for n, d in G.nodes(data=True):
         label = d.get("label")
@@ -82,15 +82,14 @@ def network_data(G, account_id: str) -> dict:
                 ) if x
             )
             net.add_node(n, label=str(d.get("name") or n), title=title, shape="dot",
-                         color=STANCE_COLORS.get(stance, "#bdbdbd"), size=10 + 5 * influence,
-                         group="person")
+                         color=STANCE_COLORS.get(stance, "#bdbdbd"), size=10 + 5 * influence)
         elif label == "User":
             net.add_node(n, label=str(d.get("display_name") or d.get("username") or n),
                          title=f"{d.get('display_name') or n}\n{model.label_text(model.USER_ROLES, d.get('role'))}",
-                         shape="box", color="#4a90d9", group="user")
+                         shape="box", color="#4a90d9")
         else:
             net.add_node(n, label=str(d.get("name") or n), title=f"Competitor: {d.get('name') or n}",
-                         shape="triangle", color="#7f0000", size=18, group="competitor")
+                         shape="triangle", color="#7f0000", size=18)
     ids = {node["id"] for node in net.nodes}
     for u, v, d in G.edges(data=True):
         kind = d.get("type")
