@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from pyvis.network import Network
+from wtforms.fields.choices import SelectChoice
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -156,9 +157,9 @@ def opportunity(opportunity_id: str):
 
 
 class InteractionForm(FlaskForm):
-    kind = SelectField("Kind", choices=[(k, v[0]) for k, v in model.INTERACTION_KINDS.items()],
+    kind = SelectField("Kind", choices=[SelectChoice(k, v[0]) for k, v in model.INTERACTION_KINDS.items()],
                        validators=[DataRequired()])
-    channel = SelectField("Channel", choices=[(k, v[0]) for k, v in model.CHANNELS.items()],
+    channel = SelectField("Channel", choices=[SelectChoice(k, v[0]) for k, v in model.CHANNELS.items()],
                           validators=[DataRequired()])
     at = StringField("When (UTC, YYYY-MM-DDTHH:MM)", validators=[DataRequired(), Length(max=40)])
     summary = TextAreaField("Summary", validators=[Optional(), Length(max=4000)])
