@@ -25,7 +25,7 @@ UNION
 MATCH (:Account {id: $id})<-[:MEMBER_OF|FOR]-(n)
 RETURN labels(n)[0] AS label, properties(n) AS props
 UNION
-MATCH (:Account {id: $id})<-[:FOR]-(:Opportunity)<-[:MEMBER_OF|COMPETES_FOR|ROLE_IN]-(n)
+MATCH (:Account {id: $id})<-[:FOR]-(:Opportunity)<-[:MEMBER_OF|COMPETES_FOR|ROLE_IN|ABOUT]-(n)
 RETURN labels(n)[0] AS label, properties(n) AS props
 UNION
 MATCH (:Account {id: $id})<-[:WORKS_AT]-(:Person)<-[:WITH]-(n:Interaction)

@@ -204,3 +204,35 @@ def user_list(ctx: Context, as_json: bool):
     for u in sorted(users, key=lambda u: u["username"]):
         state = "" if u.get("active", True) else "  (deactivated)"
         click.echo(f"{u['username']:<20}{u['role']:<10}{u['display_name']}{state}")
+
+
+# -- analysis -----------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("scope", type=click.Choice(["portfolio", "account", "opportunity"]))
+@click.argument("ident", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_context
+@fail_cleanly
+def analyze(ctx: Context, scope: str, ident: str | None, as_json: bool):
+    """Analysis results: `analyze portfolio`, `analyze account ID`, `analyze opportunity ID`."""
+    from graphcrm import analysis
+
+    if scope != "portfolio" and not ident:
+        raise click.UsageError(f"`analyze {scope}` needs the {scope}'s id")
+    store = ctx.store
+    if scope == "portfolio":
+        report = analysis.portfolio_report(store.portfolio_graph())
+    elif scope == "account":
+        report = analysis.account_report(store.account_graph(ident), ident)
+    else:
+        report = analysis.opportunity_report(store.opportunity_graph(ident), ident)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(analysis.format_report(report))
+
+
+if __name__ == "__main__":
+    main()

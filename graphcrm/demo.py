@@ -778,3 +778,17 @@ def _routine_contact(row, person, account_of, language, roles_of, opportunity, m
                                (user,), (key,), opp_id, sentiment, None, summary))
         days += rng.randint(50, 110)
     return contacts
+
+
+def load_demo(store, today: date | None = None) -> dict:
+    """Write the demo portfolio into ``store`` (idempotent: the same ids every
+    time, so loading twice adds nothing).  Every demo user gets DEMO_PASSWORD."""
+    from graphcrm.users import hash_password
+
+    nodes, relationships = demo_portfolio(today)
+    password_hash = hash_password(DEMO_PASSWORD)
+    nodes = [
+        (label, {**props, "password_hash": password_hash} if label == "User" else props)
+        for label, props in nodes
+    ]
+    return store.bulk_merge(nodes, relationships)

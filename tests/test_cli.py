@@ -1,0 +1,71 @@
+"""The graphcrm command, run through click's test runner on the session's embedded server."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+
+import pytest
+from click.testing import CliRunner
+
+from graphcrm.cli import main
+
+
+@pytest.fixture
+def runner(settings, monkeypatch):
+    graph = f"cli-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("GRAPHCRM_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("GRAPHCRM_GRAPH", graph)
+    yield CliRunner()
+    from graphcrm.graph import open_store
+
+    with open_store(dataclasses.replace(settings, graph_name=graph)) as store:
+        store.backend.drop()
+
+
+def test_demo_then_status_reports_the_demo_counts(runner):
+    result = runner.invoke(main, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "director" in result.output
+    status = json.loads(runner.invoke(main, ["db", "status", "--json"]).output)
+    assert status["backend"] == "falkordb"
+    assert status["nodes"]["Account"] >= 5 and status["nodes"]["Person"] >= 80
+    assert status["relationships"]["ROLE_IN"] > 0
+    text = runner.invoke(main, ["db", "status"]).output
+    assert "Person" in text and "ROLE_IN" in text
+
+
+def test_analyze_prints_text_and_json(runner):
+    runner.invoke(main, ["demo"])
+    text = runner.invoke(main, ["analyze", "opportunity", "opp-metro-line4"])
+    assert text.exit_code == 0 and "readiness" in text.output.lower()
+    report = json.loads(runner.invoke(main, ["analyze", "account", "acc-citybureau", "--json"]).output)
+    assert report["kind"] == "account"
+    portfolio = json.loads(runner.invoke(main, ["analyze", "portfolio", "--json"]).output)
+    assert portfolio["kind"] == "portfolio"
+    missing = runner.invoke(main, ["analyze", "account", "acc-nope"])
+    assert missing.exit_code == 1 and "not found" in missing.output and "Traceback" not in missing.output
+
+
+def test_user_add_and_list(runner, monkeypatch):
+    runner.invoke(main, ["init"])
+    monkeypatch.setenv("GRAPHCRM_PASSWORD", "s3cret-enough")
+    added = runner.invoke(main, ["user", "add", "chen.jing", "--role", "bid", "--name", "陈静"])
+    assert added.exit_code == 0, added.output
+    again = runner.invoke(main, ["user", "add", "chen.jing", "--role", "bid"])
+    assert again.exit_code == 1 and "taken" in again.output
+    bad_role = runner.invoke(main, ["user", "add", "x.y", "--role", "boss"])
+    assert bad_role.exit_code == 2 and "boss" in bad_role.output
+    monkeypatch.setenv("GRAPHCRM_PASSWORD", "short")
+    weak = runner.invoke(main, ["user", "add", "w.w", "--role", "viewer"])
+    assert weak.exit_code == 1 and "password" in weak.output
+    users = json.loads(runner.invoke(main, ["user", "list", "--json"]).output)
+    assert [(u["username"], u["display_name"], u["role"]) for u in users] == [("chen.jing", "陈静", "bid")]
+
+
+def test_bad_database_url_is_one_line(runner, monkeypatch):
+    monkeypatch.setenv("GRAPHCRM_DATABASE_URL", "mysql://localhost")
+    result = runner.invoke(main, ["db", "status"])
+    assert result.exit_code == 1
+    assert "GRAPHCRM_DATABASE_URL" in result.output and "Traceback" not in result.output

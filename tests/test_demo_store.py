@@ -1,0 +1,52 @@
+"""The demo portfolio written to the embedded store and read back."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from graphcrm.demo import DEMO_PASSWORD, demo_portfolio, load_demo
+from graphcrm.users import authenticate
+
+TODAY = date(2026, 11, 23)
+SYSTEM = {"version", "created_at", "updated_at"}
+
+
+def _strip(props: dict) -> dict:
+    return {k: v for k, v in props.items() if k not in SYSTEM}
+
+
+def test_round_trip_gives_exactly_what_was_written(store):
+    nodes, rels = demo_portfolio(TODAY)
+    load_demo(store, TODAY)
+
+    written_nodes = {props["id"]: (label, props) for label, props in nodes}
+    written_rels = {(t, s, e): props for t, s, e, props in rels}
+    read_nodes, read_rels = {}, {}
+    graphs = [store.portfolio_graph()] + [store.account_graph(a) for a in (p["id"] for p in store.list("Account"))]
+    for G in graphs:
+        for node, data in G.nodes(data=True):
+            read_nodes[node] = (data["label"], _strip({k: v for k, v in data.items() if k != "label"}))
+        for s, e, key, data in G.edges(keys=True, data=True):
+            read_rels[(key, s, e)] = _strip({k: v for k, v in data.items() if k != "type"})
+
+    assert read_nodes.keys() == written_nodes.keys()
+    for node_id, (label, props) in written_nodes.items():
+        assert read_nodes[node_id] == (label, props), node_id
+    assert read_rels == written_rels
+
+
+def test_loading_twice_adds_nothing_and_counts_match(store):
+    nodes, rels = demo_portfolio(TODAY)
+    load_demo(store, TODAY)
+    first = store.stats()
+    load_demo(store, TODAY)
+    assert store.stats() == first
+    assert sum(first["nodes"].values()) == len(nodes)
+    assert sum(first["relationships"].values()) == len(rels)
+
+
+def test_demo_users_log_in_with_the_demo_password(store):
+    load_demo(store, TODAY)
+    assert authenticate(store, "director", DEMO_PASSWORD)["role"] == "director"
+    assert authenticate(store, "director", "wrong-password") is None
+    assert authenticate(store, "nobody", DEMO_PASSWORD) is None

@@ -1,0 +1,41 @@
+"""An installed (not editable) graphcrm finds its Cypher statements."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+
+from graphcrm.graph.statements import load_statements, parse
+
+
+def test_the_wheel_carries_the_cypher_folder(tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), "."],
+        check=True,
+    )
+    wheel = next(tmp_path.glob("graphcrm-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "graphcrm/cypher/nodes.cypher" in names
+    assert "graphcrm/cypher/falkordb/schema.cypher" in names
+    assert "graphcrm/cypher/neo4j/schema.cypher" in names
+    target = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(target)
+    probe = (
+        "import graphcrm.graph.statements as s, sys; "
+        "assert s.__file__.startswith(sys.argv[1]), s.__file__; "
+        "print(len(s.load_statements('falkordb')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(target)!r}); " + probe, str(target)],
+        capture_output=True, text=True, check=True,
+    )
+    assert int(out.stdout) == len(load_statements("falkordb"))
+
+
+def test_statements_expand_only_from_the_vocabulary():
+    statements = parse("// name: node.get\n// each: label\nMATCH (n:__LABEL__ {id: $id}) RETURN n\n")
+    assert set(statements) == {f"node.get:{label}" for label in ("Account", "Person", "User", "Opportunity", "Competitor", "Interaction")}
+    assert statements["node.get:Person"] == "MATCH (n:Person {id: $id}) RETURN n"
+    assert "relationship.merge:User:RELATIONSHIP:Person" in load_statements("falkordb")
+    assert "relationship.merge:Person:RELATIONSHIP:Person" not in load_statements("falkordb")
