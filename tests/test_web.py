@@ -208,7 +208,7 @@ def test_access_matrix(client, auth, username, east, west):
 def test_dashboard_for_director_lists_every_account(client, auth):
     auth.login("director")
     page = text(client.get("/"))
-    assert "Portfolio coverage" in page
+    assert "Portfolio coverage" in page and "Open bids" in page and "Grid upgrade 2027" in page
     assert "Westbank Logistics" in page and "East Grid" in page
 
 
