@@ -10,9 +10,9 @@ import uuid
 import pytest
 
 from graphcrm.config import DEFAULT_SECRET_KEY
-from graphcrm.errors import ConfigError
+from graphcrm.errors import ConfigError, Conflict, StoreUnavailable, ValidationError
 from graphcrm.users import add_user
-from graphcrm.web import create_app
+from graphcrm.web import create_app, views
 from graphcrm.web.auth import safe_next
 from graphcrm.web.db import get_store
 
@@ -326,3 +326,56 @@ def test_read_only_roles_cannot_log_interactions(client, auth):
         r = client.post("/people/p-cio", data={"kind": "call", "channel": "phone", "at": "2026-05-01T09:30"})
         assert r.status_code == 404
         auth.logout()
+
+
+# -- error pages ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "error, status, words",
+    [
+        (StoreUnavailable("connection refused"), 503, "Database unavailable"),
+        (ValidationError("name", "must not be empty"), 400, "name: must not be empty"),
+        (Conflict("Account 'acc-east' was changed by someone else"), 409, "changed by someone else"),
+    ],
+)
+def test_domain_errors_become_clear_pages(client, auth, monkeypatch, error, status, words):
+    auth.login("director")
+
+    def boom(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(views, "portfolio_report", boom)
+    r = client.get("/")
+    assert r.status_code == status
+    assert words in text(r) and "Traceback" not in text(r)
+
+
+# -- the demo portfolio ------------------------------------------------------------------------------
+
+
+def test_demo_portfolio_pages_render(settings):
+    from graphcrm.demo import DEMO_PASSWORD, load_demo
+
+    demo_settings = dataclasses.replace(settings, graph_name=f"test-web-demo-{uuid.uuid4().hex[:10]}")
+    demo_app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SETTINGS": demo_settings})
+    with demo_app.app_context():
+        store = get_store()
+        load_demo(store)
+        accounts = [a["id"] for a in store.list("Account")]
+        opportunities = [o["id"] for o in store.list("Opportunity")]
+        people = [p["id"] for p in store.list("Person", limit=20)]
+    try:
+        c = demo_app.test_client()
+        assert c.post("/login", data={"username": "director", "password": DEMO_PASSWORD}).status_code == 302
+        urls = ["/", "/search?q=江州"] + [f"/accounts/{a}" for a in accounts] + \
+            [f"/opportunities/{o}" for o in opportunities] + [f"/people/{p}" for p in people]
+        for url in urls:
+            assert c.get(url).status_code == 200, url
+        c = demo_app.test_client()
+        assert c.post("/login", data={"username": "viewer", "password": DEMO_PASSWORD}).status_code == 302
+        statuses = {c.get(f"/accounts/{a}").status_code for a in accounts}
+        assert statuses == {200, 404}  # a viewer sees some accounts, not all
+    finally:
+        store.backend.drop()
+        store.close()
