@@ -14,7 +14,8 @@ Routes (see :mod:`graphcrm.web.views` and :mod:`graphcrm.web.auth`)::
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request, session
+from flask_babel import Babel, get_locale, lazy_gettext as _l
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -22,6 +23,17 @@ from graphcrm.config import DEFAULT_SECRET_KEY, Settings
 from graphcrm.errors import ConfigError, Conflict, NotFound, StoreUnavailable, ValidationError
 
 csrf = CSRFProtect()
+
+#: languages of the UI: English and Simplified Chinese
+LANGUAGES = ("en", "zh")
+
+
+def select_locale() -> str:
+    """The language chosen with /lang/<code>, else the browser's preference."""
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or "en"
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -41,9 +53,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(test_config)
 
     csrf.init_app(app)
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(get_locale=get_locale, LANGUAGES=LANGUAGES)
     login_manager = LoginManager()
     login_manager.session_protection = "strong"
     login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.init_app(app)
 
     from graphcrm.web import auth, views
@@ -55,33 +70,33 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-def _error_page(code: int, title: str, message: str):
-    return render_template("error.html", code=code, title=title, message=message), code
+def _error_page(code: int, title, message):
+    return render_template("error.html", code=code, title=str(title), message=str(message)), code
 
 
 def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def not_found(e):
-        return _error_page(404, "Not found", "This page does not exist, or you do not have access to it.")
+        return _error_page(404, _l("Not found"), _l("This page does not exist, or you do not have access to it."))
 
     @app.errorhandler(404)
     def http_not_found(e):
-        return _error_page(404, "Not found", "This page does not exist, or you do not have access to it.")
+        return _error_page(404, _l("Not found"), _l("This page does not exist, or you do not have access to it."))
 
     @app.errorhandler(ValidationError)
     def invalid(e):
-        return _error_page(400, "Invalid input", f"{e.field}: {e.message}")
+        return _error_page(400, _l("Invalid input"), f"{e.field}: {e.message}")
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
-        return _error_page(400, "Form expired", "The form was missing its security token or it expired. "
-                           "Reload the page and try again.")
+        return _error_page(400, _l("Form expired"), _l(
+            "The form was missing its security token or it expired. Reload the page and try again."))
 
     @app.errorhandler(Conflict)
     def conflict(e):
-        return _error_page(409, "Changed by someone else", str(e))
+        return _error_page(409, _l("Changed by someone else"), str(e))
 
     @app.errorhandler(StoreUnavailable)
     def unavailable(e):
-        return _error_page(503, "Database unavailable",
-                           "The graph database cannot be reached right now. Try again in a moment.")
+        return _error_page(503, _l("Database unavailable"),
+                           _l("The graph database cannot be reached right now. Try again in a moment."))

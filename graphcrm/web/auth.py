@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -23,7 +24,7 @@ bp = Blueprint("auth", __name__)
 
 SEE_ALL = ("admin", "director")
 EDITORS = ("manager", "bid")
-BAD_LOGIN = "Unknown username or wrong password."
+BAD_LOGIN = _l("Unknown username or wrong password.")
 
 
 class User(UserMixin):
@@ -96,8 +97,8 @@ def safe_next(target: str | None) -> str | None:
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=200)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -107,7 +108,7 @@ def login():
     if form.validate_on_submit():
         props = authenticate(get_store(), form.username.data, form.password.data)
         if props is None:
-            error = BAD_LOGIN
+            error = str(BAD_LOGIN)
         else:
             login_user(User(props))
             return redirect(safe_next(request.args.get("next")) or url_for("views.index"))
@@ -119,5 +120,15 @@ def login():
 @login_required
 def logout():
     logout_user()
-    flash("You are signed out.")
+    flash(_("You are signed out."))
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/lang/<code>")
+def set_language(code: str):
+    """Switch the UI language (en or zh) and go back to a page of this site."""
+    from graphcrm.web import LANGUAGES
+
+    if code in LANGUAGES:
+        session["lang"] = code
+    return redirect(safe_next(request.args.get("next")) or url_for("views.index"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from pyvis.network import Network
@@ -38,7 +39,7 @@ NETWORK_NODE_LABELS = ("Person", "User", "Competitor")
 
 @bp.app_template_filter("label")
 def label_filter(value, vocabulary: str):
-    return model.label_text(getattr(model, vocabulary), value)
+    return model.label_text(getattr(model, vocabulary), value, str(get_locale() or "en"))
 
 
 @bp.app_context_processor
@@ -157,14 +158,21 @@ def opportunity(opportunity_id: str):
 
 
 class InteractionForm(FlaskForm):
-    kind = SelectField("Kind", choices=[SelectChoice(k, v[0]) for k, v in model.INTERACTION_KINDS.items()],
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, v[0]) for k, v in model.INTERACTION_KINDS.items()],
                        validators=[DataRequired()])
-    channel = SelectField("Channel", choices=[SelectChoice(k, v[0]) for k, v in model.CHANNELS.items()],
+    channel = SelectField(_l("Channel"), choices=[SelectChoice(k, v[0]) for k, v in model.CHANNELS.items()],
                           validators=[DataRequired()])
-    at = StringField("When (UTC, YYYY-MM-DDTHH:MM)", validators=[DataRequired(), Length(max=40)])
-    summary = TextAreaField("Summary", validators=[Optional(), Length(max=4000)])
-    sentiment = IntegerField("Sentiment (-2..+2)", default=0,
+    at = StringField(_l("When (UTC, YYYY-MM-DDTHH:MM)"), validators=[DataRequired(), Length(max=40)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=4000)])
+    sentiment = IntegerField(_l("Sentiment (-2..+2)"), default=0,
                              validators=[Optional(), NumberRange(min=-2, max=2)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lang = str(get_locale() or "en")
+        self.kind.choices = [SelectChoice(k, model.label_text(model.INTERACTION_KINDS, k, lang))
+                             for k in model.INTERACTION_KINDS]
+        self.channel.choices = [SelectChoice(k, model.label_text(model.CHANNELS, k, lang)) for k in model.CHANNELS]
 
 
 def _at_value(text: str) -> str:
@@ -172,7 +180,7 @@ def _at_value(text: str) -> str:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise ValidationError("at", "must be a date and time like 2026-05-01T09:30") from None
+        raise ValidationError("at", _("must be a date and time like 2026-05-01T09:30")) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed.isoformat()
@@ -200,7 +208,7 @@ def person(person_id: str):
                 target = getattr(form, e.field, None) or form.summary
                 target.errors = list(target.errors) + [e.message]
             else:
-                flash("Interaction logged.")
+                flash(_("Interaction logged."))
                 return redirect(url_for("views.person", person_id=person_id))
         status = 400
     elif not form.at.data:
