@@ -379,3 +379,22 @@ def test_demo_portfolio_pages_render(settings):
     finally:
         store.backend.drop()
         store.close()
+
+
+# -- language ------------------------------------------------------------------------------------
+
+
+def test_language_follows_browser_and_can_be_switched(client, auth):
+    page = text(client.get("/login", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}))
+    assert "登录" in page and 'lang="zh-Hans"' in page
+    r = client.post("/login", data={"username": "lina", "password": "wrong-password"},
+                    headers={"Accept-Language": "zh-CN"})
+    assert "用户名不存在或密码错误。" in text(r)
+    auth.login("lina")
+    assert "Stakeholders" in text(client.get("/accounts/acc-east"))
+    r = client.get("/lang/zh?next=/accounts/acc-east")
+    assert r.status_code == 302 and r.headers["Location"] == "/accounts/acc-east"
+    page = text(client.get("/accounts/acc-east"))
+    assert "干系人" in page and "高价值" in page and "合作型" in page  # UI strings and enum labels
+    assert client.get("/lang/en?next=https://evil.example/").headers["Location"] == "/"
+    assert "Stakeholders" in text(client.get("/accounts/acc-east"))
