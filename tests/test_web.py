@@ -140,7 +140,9 @@ def test_bad_login_same_message_for_unknown_user_and_wrong_password(client, auth
 
 def test_login_required_redirects_to_login(client):
     r = client.get("/accounts/acc-east")
-    assert r.status_code == 302 and "/login" in r.headers["Location"]
+    assert r.status_code == 302 and r.headers["Location"] == "/login?next=/accounts/acc-east"
+    r = client.get("/api/accounts/acc-east")
+    assert r.status_code == 401 and r.get_json() == {"error": "login required"}
 
 
 def test_safe_next_redirect(client, auth):

@@ -14,7 +14,7 @@ Routes (see :mod:`graphcrm.web.views` and :mod:`graphcrm.web.auth`)::
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request, session
+from flask import Flask, redirect, render_template, request, session, url_for
 from flask_babel import Babel, get_locale, lazy_gettext as _l
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -64,6 +64,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from graphcrm.web import auth, views
 
     login_manager.user_loader(auth.load_user)
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        # JSON clients get 401, browsers the login page (back here afterwards)
+        if request.path.startswith("/api/"):
+            return {"error": "login required"}, 401
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
     app.register_blueprint(auth.bp)
     app.register_blueprint(views.bp)
     _register_error_handlers(app)
