@@ -319,3 +319,54 @@ def test_stats_count_every_label_and_type(any_store, account):
     assert stats["nodes"]["Account"] == 1 and stats["nodes"]["Person"] == 0
     assert set(stats["relationships"]) >= {"WORKS_AT", "ROLE_IN", "RELATIONSHIP"}
     assert stats["backend"] in ("falkordb", "neo4j")
+
+
+REL_PROPS = {"ROLE_IN": {"role": "coach"}, "INFLUENCES": {"strength": 2}, "KNOWS": {"strength": 2},
+             "RELATIONSHIP": {"strength": 2}, "MEMBER_OF": {"team_role": "bid lead"}, "WORKS_AT": {"since": "2020-05-01"}}
+REL_EDITS = {"ROLE_IN": {"stance": "champion"}, "INFLUENCES": {"strength": 5}, "KNOWS": {"strength": 5},
+             "RELATIONSHIP": {"strength": 5}, "MEMBER_OF": {"team_role": "owner"}, "WORKS_AT": {"since": "2021-01-01"}}
+COMBINATIONS = [
+    (start, rel_type, end)
+    for rel_type, (starts, ends, *_) in __import__("graphcrm.model", fromlist=["x"]).RELATIONSHIP_TYPES.items()
+    for start in starts
+    for end in ends
+]
+
+
+@pytest.mark.parametrize("start_label, rel_type, end_label", COMBINATIONS, ids="-".join)
+def test_every_relationship_type_round_trips(any_store, start_label, rel_type, end_label):
+    """Each allowed (start, type, end): bulk write, merge, read, versioned update, delete."""
+    start = any_store.create(start_label, SAMPLES[start_label], id=f"s-{start_label.lower()}")["id"]
+    end = any_store.create(end_label, SAMPLES[end_label], id=f"e-{end_label.lower()}")["id"]
+    any_store.bulk_merge([], [(rel_type, start, end, REL_PROPS.get(rel_type, {}))])
+    merged = any_store.relate(rel_type, start, end, REL_PROPS.get(rel_type))
+    assert merged["version"] == 2  # bulk write, then merge
+    assert any_store.get_relationship(rel_type, start, end) == merged
+    edit = REL_EDITS.get(rel_type, {})
+    updated = any_store.update_relationship(rel_type, start, end, edit, version=2)
+    assert updated["version"] == 3 and all(updated[k] == v for k, v in edit.items())
+    any_store.unrelate(rel_type, start, end)
+    assert any_store.stats()["relationships"][rel_type] == 0
+
+
+@pytest.mark.parametrize("label", list(SAMPLES))
+def test_bulk_merge_writes_every_label(any_store, label):
+    any_store.bulk_merge([(label, dict(SAMPLES[label], id=f"bulk-{label.lower()}"))])
+    stored = any_store.get(label, f"bulk-{label.lower()}")
+    assert stored["version"] == 1 and stored["created_at"]
+
+
+def test_people_of_an_account_and_the_account_of_a_person(any_store, account):
+    any_store.create_person(account, {"name": "王建国"}, id="p-wang")
+    any_store.create_person(account, {"name": "Emily Chen"}, id="p-emily")
+    assert [p["id"] for p in any_store.people_of_account(account)] == ["p-emily", "p-wang"]
+    assert any_store.account_of("Person", "p-wang") == account
+    assert any_store.account_of("Account", account) == account
+    assert any_store.account_of("Person", "p-ghost") is None
+
+
+def test_clear_empties_the_graph(any_store, account):
+    any_store.create_person(account, {"name": "王建国"})
+    any_store.clear()
+    stats = any_store.stats()
+    assert sum(stats["nodes"].values()) == 0 and sum(stats["relationships"].values()) == 0
