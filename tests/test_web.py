@@ -46,6 +46,7 @@ def _load(store) -> dict:
     store.create_person(ids["west"], {"name": "Wes Secret", "title": "COO", "influence": 4}, id="p-west")
     store.relate("REPORTS_TO", xss["id"], cio["id"])
     store.relate("INFLUENCES", cio["id"], cfo["id"], {"strength": 4})
+    store.relate("KNOWS", cio["id"], "p-west", {"strength": 3})  # former colleagues across accounts
     store.relate("RELATIONSHIP", ids["lina"], cio["id"], {"strength": 4, "since": "2024-01-10"})
     opp = store.create_opportunity(ids["east"], {"name": "Grid upgrade 2027", "value": 8_000_000,
                                                  "stage": "tender", "close_date": "2027-03-01"}, id="opp-east")
@@ -258,6 +259,15 @@ def test_account_page_network_and_table(client, auth):
     kinds = {e["kind"] for e in data["edges"]}
     assert {"REPORTS_TO", "INFLUENCES", "RELATIONSHIP"} <= kinds
     assert client.get("/static/vis-network.min.js").status_code == 200
+
+
+def test_network_hides_people_of_accounts_the_user_cannot_see(client, auth):
+    auth.login("lina")
+    page = text(client.get("/accounts/acc-east"))
+    assert "Wes Secret" not in page and "p-west" not in page
+    auth.logout()
+    auth.login("director")
+    assert "Wes Secret" in text(client.get("/accounts/acc-east"))
 
 
 def test_xss_name_is_escaped_everywhere(client, auth):

@@ -63,18 +63,29 @@ def visible_accounts() -> list[dict]:
     return [a for a in accounts if a["id"] in mine]
 
 
-def network_data(G, account_id: str) -> dict:
+def _employer(G, person_id: str) -> str | None:
+    for _, v, e in G.out_edges(person_id, data=True):
+        if e.get("type") == "WORKS_AT":
+            return v
+    return None
+
+
+def network_data(G, account_id: str, visible: set[str] | None = None) -> dict:
     """Nodes and edges of the stakeholder network, built with pyvis, as plain
-    data for vis-network (rendered by static/network.js, not pyvis's template)."""
+    data for vis-network (rendered by static/network.js, not pyvis's template).
+
+    People of other accounts (acquaintances across accounts) appear only when
+    ``visible`` (the account ids the user may see; None: all) holds their account.
+    """
     net = Network(directed=True)  # pyvis drops a node's color when it has a group: no groups
-    people = set()
     for n, d in G.nodes(data=True):
         label = d.get("label")
         if label not in NETWORK_NODE_LABELS:
             continue
         if label == "Person":
-            # people of this account, plus people of other accounts linked to them
-            people.add(n)
+            employer = _employer(G, n)
+            if employer != account_id and visible is not None and employer not in visible:
+                continue
             influence = int(d.get("influence") or 1)
             stance = d.get("stance") or "neutral"
             title = "\n".join(
@@ -143,7 +154,8 @@ def account(account_id: str):
         account=G.nodes[account_id],
         report=report,
         people=_people_rows(G, account_id),
-        network=network_data(G, account_id),
+        network=network_data(G, account_id, None if current_user.sees_all
+                             else store.member_accounts(current_user.id)),
         can_edit=can_edit_account(current_user, account_id),
     )
 
