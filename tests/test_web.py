@@ -278,6 +278,15 @@ def test_xss_name_is_escaped_everywhere(client, auth):
         assert "&lt;img src=x onerror=alert(1)&gt;" in page or "\\u003cimg src=x onerror=alert(1)\\u003e" in page, url
 
 
+def test_stakeholder_csv(client, auth):
+    auth.login("lina")
+    r = client.get("/accounts/acc-east/stakeholders.csv")
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    body = r.get_data(as_text=True)
+    assert "王强" in body and XSS in body and "lina (4)" in body
+    assert client.get("/accounts/acc-west/stakeholders.csv").status_code == 404
+
+
 def test_opportunity_page(client, auth):
     auth.login("bo")
     page = text(client.get("/opportunities/opp-east"))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime, timezone
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -157,6 +159,30 @@ def account(account_id: str):
         network=network_data(G, account_id, None if current_user.sees_all
                              else store.member_accounts(current_user.id)),
         can_edit=can_edit_account(current_user, account_id),
+    )
+
+
+def _csv_cell(value) -> str:
+    """Text as a spreadsheet shows it, never as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.route("/accounts/<account_id>/stakeholders.csv")
+@login_required
+def account_csv(account_id: str):
+    require_account("Account", account_id)
+    G = get_store().account_graph(account_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "name", "title", "department", "influence", "stance", "our_relationships"])
+    for p in _people_rows(G, account_id):
+        ours = "; ".join(f"{r['name']} ({r['strength']})" for r in p["ours"])
+        writer.writerow([_csv_cell(x) for x in (p["id"], p.get("name"), p.get("title"), p.get("department"),
+                                                p.get("influence"), p.get("stance"), ours)])
+    return Response(
+        "\ufeff" + out.getvalue(), mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="stakeholders-{account_id}.csv"'},
     )
 
 
