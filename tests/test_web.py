@@ -308,6 +308,7 @@ def test_person_page(client, auth):
     page = text(client.get("/people/p-cio"))
     assert "Technical buyer" in page or "technical_buyer" in page
     assert "lina" in page  # who knows them
+    assert "Warm paths" in page
     assert "Log an interaction" in page
 
 
@@ -318,7 +319,7 @@ def test_log_interaction(client, auth, app):
     assert r.status_code == 302
     page = text(client.get("/people/p-cfo"))
     assert "Interaction logged." in page
-    assert "Budget review &lt;b&gt;ok&lt;/b&gt;" in page
+    assert "Budget review &lt;b&gt;ok&lt;/b&gt;" in page and "sentiment +1" in page
     with app.app_context():
         timeline = get_store().timeline("p-cfo")
     assert timeline and timeline[0]["props"]["kind"] == "meeting"

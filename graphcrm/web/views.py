@@ -16,7 +16,7 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from graphcrm import model
-from graphcrm.analysis import account_report, opportunity_report, portfolio_report
+from graphcrm.analysis import account_report, opportunity_report, portfolio_report, warm_paths
 from graphcrm.errors import ValidationError
 from graphcrm.web.auth import can_edit_account, can_view_account, require_account
 from graphcrm.web.db import get_store
@@ -268,6 +268,7 @@ def person(person_id: str):
     return render_template(
         "person.html", person=props, account=G.nodes[account_id], account_id=account_id, roles=roles,
         knowers=knowers, timeline=store.timeline(person_id), form=form, can_edit=can_edit,
+        paths=warm_paths(G, person_id, k=3),
     ), status
 
 
