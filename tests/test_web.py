@@ -247,7 +247,7 @@ def test_account_page_network_and_table(client, auth):
     r = client.get("/accounts/acc-east")
     page = text(r)
     assert "王强" in page and "Grid upgrade 2027" in page
-    assert "/static/vis-network.min.js" in page and "/static/network.js" in page
+    assert "/static/vis-network.min.js" in page and "/static/network.js" in page and "/static/table.js" in page
     assert "http://" not in page and "https://" not in page  # nothing from outside the origin
     data = json.loads(re.search(r'<script type="application/json" id="network-data">(.*?)</script>',
                                 page, re.S).group(1))
