@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import signal
 import sys
 
 import click
@@ -100,6 +101,9 @@ def serve(host: str, port: int, prod: bool, with_demo: bool):
             load_demo(get_store())
         click.echo(f"demo portfolio loaded; log in as director, admin or lina with password {DEMO_PASSWORD}")
     click.echo(f"GraphCRM on http://{host}:{port}/")
+    # SIGTERM ends the process through sys.exit, so the embedded server started
+    # for it is stopped cleanly at exit
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if prod:
         import waitress
 
