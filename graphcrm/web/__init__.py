@@ -1,6 +1,7 @@
 """The Flask web app: ``create_app()`` is the app factory.
 
-Routes (see :mod:`graphcrm.web.views` and :mod:`graphcrm.web.auth`)::
+Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
+``opportunities``, ``people``, ``search``, ``api``)::
 
     /login, /logout                 sign in / out
     /                               portfolio dashboard (director/admin) or my accounts
@@ -61,7 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.init_app(app)
 
-    from graphcrm.web import auth, views
+    from graphcrm.web import accounts, api, auth, dashboard, opportunities, people, search
 
     login_manager.user_loader(auth.load_user)
 
@@ -72,10 +73,23 @@ def create_app(test_config: dict | None = None) -> Flask:
             return {"error": "login required"}, 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(views.bp)
+    for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, search.bp, api.bp):
+        app.register_blueprint(blueprint)
+    _register_template_helpers(app)
     _register_error_handlers(app)
     return app
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from graphcrm import model
+    from graphcrm.web.network import STANCE_COLORS
+
+    @app.template_filter("label")
+    def label_filter(value, vocabulary: str):
+        """An enum value in the UI language: ``{{ p.stance|label('STANCES') }}``."""
+        return model.label_text(getattr(model, vocabulary), value, str(get_locale() or "en"))
+
+    app.jinja_env.globals["STANCE_COLORS"] = STANCE_COLORS
 
 
 def _error_page(code: int, title, message):

@@ -111,7 +111,7 @@ def login():
             error = str(BAD_LOGIN)
         else:
             login_user(User(props))
-            return redirect(safe_next(request.args.get("next")) or url_for("views.index"))
+            return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))
     status = 401 if error else (400 if form.errors else 200)
     return render_template("login.html", form=form, error=error), status
 
@@ -131,4 +131,4 @@ def set_language(code: str):
 
     if code in LANGUAGES:
         session["lang"] = code
-    return redirect(safe_next(request.args.get("next")) or url_for("views.index"))
+    return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))
