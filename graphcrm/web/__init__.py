@@ -15,6 +15,8 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Flask, redirect, render_template, request, session, url_for
 from flask_babel import Babel, get_locale, lazy_gettext as _l
 from flask_login import LoginManager
@@ -27,6 +29,18 @@ csrf = CSRFProtect()
 
 #: languages of the UI: English and Simplified Chinese
 LANGUAGES = ("en", "zh")
+
+#: words of the analysis results (warm-path verbs, finding severities) in the UI language
+ANALYSIS_WORDS = {
+    "high": _l("high"),
+    "medium": _l("medium"),
+    "low": _l("low"),
+    "knows": _l("knows"),
+    "influences": _l("influences"),
+    "is influenced by": _l("is influenced by"),
+    "reports to": _l("reports to"),
+    "manages": _l("manages"),
+}
 
 
 def select_locale() -> str:
@@ -88,6 +102,21 @@ def _register_template_helpers(app: Flask) -> None:
     def label_filter(value, vocabulary: str):
         """An enum value in the UI language: ``{{ p.stance|label('STANCES') }}``."""
         return model.label_text(getattr(model, vocabulary), value, str(get_locale() or "en"))
+
+    @app.template_filter("when")
+    def when_filter(value: str | None) -> str:
+        """An ISO timestamp as ``2026-05-01 09:30`` (as stored, UTC)."""
+        if not value:
+            return ""
+        try:
+            return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return value
+
+    @app.template_filter("word")
+    def word_filter(word: str) -> str:
+        """An analysis word ("knows", "high"...) in the UI language."""
+        return str(ANALYSIS_WORDS.get(word, word))
 
     app.jinja_env.globals["STANCE_COLORS"] = STANCE_COLORS
 

@@ -30,7 +30,8 @@ class InteractionForm(FlaskForm):
                        validators=[DataRequired()])
     channel = SelectField(_l("Channel"), choices=[SelectChoice(k, v[0]) for k, v in model.CHANNELS.items()],
                           validators=[DataRequired()])
-    at = StringField(_l("When (UTC, YYYY-MM-DDTHH:MM)"), validators=[DataRequired(), Length(max=40)])
+    at = StringField(_l("When (UTC)"), validators=[DataRequired(), Length(max=40)],
+                     render_kw={"type": "datetime-local"})
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=4000)])
     sentiment = IntegerField(_l("Sentiment (-2..+2)"), default=0,
                              validators=[Optional(), NumberRange(min=-2, max=2)])
