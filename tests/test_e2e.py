@@ -139,9 +139,13 @@ class Session:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
-    def wait_for_network(self) -> None:
-        self.page.wait_for_function(
-            "window.graphcrmNetwork && Object.keys(window.graphcrmNetwork.getPositions()).length > 0")
+    def wait_for_network(self, timeout: float = 20.0) -> None:
+        # polled from here: page.wait_for_function evaluates strings, which the CSP forbids
+        deadline = time.monotonic() + timeout
+        while not self.page.evaluate(
+                "!!window.graphcrmNetwork && Object.keys(window.graphcrmNetwork.getPositions()).length > 0"):
+            assert time.monotonic() < deadline, "the network was not drawn"
+            time.sleep(0.1)
 
     def close(self) -> None:
         self.context.close()

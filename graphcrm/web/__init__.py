@@ -24,6 +24,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from graphcrm.config import DEFAULT_SECRET_KEY, Settings
 from graphcrm.errors import ConfigError, Conflict, NotFound, StoreUnavailable, ValidationError
+from graphcrm.web.security import init_security
 
 csrf = CSRFProtect()
 
@@ -61,8 +62,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         SECRET_KEY=settings.secret_key,
         GRAPHCRM_SETTINGS=settings,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
     app.config.update(test_config)
@@ -89,6 +88,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, search.bp, api.bp):
         app.register_blueprint(blueprint)
+    init_security(app)
     _register_template_helpers(app)
     _register_error_handlers(app)
     return app
