@@ -6,6 +6,7 @@ the data set is the one of the access matrix (tests/test_access.py)."""
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 
@@ -79,3 +80,127 @@ def test_production_forces_https_and_secure_cookie(access_app):
     cookie = r.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert set(CONTENT_SECURITY_POLICY) <= {d.split()[0] for d in r.headers["Content-Security-Policy"].split("; ")}
+
+
+# -- login and sessions ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def new_user(access_app):
+    """A fresh manager of "ours" (the tests below change their user)."""
+    from graphcrm.users import add_user
+    from graphcrm.web.db import get_store
+
+    with access_app.app_context():
+        store = get_store()
+        user = add_user(store, f"tmp-{uuid.uuid4().hex[:8]}", role="manager", password=PASSWORD)
+        store.relate("MEMBER_OF", user["id"], "acc-ours")
+    return user
+
+
+def _store(app):
+    return app.extensions["graphcrm_store"]
+
+
+def test_login_rate_limit(access_app):
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SETTINGS": access_app.config["GRAPHCRM_SETTINGS"],
+                      "LOGIN_LIMIT_PER_USER": "3 per minute", "LOGIN_LIMIT_PER_ADDRESS": "5 per minute"})
+    app.extensions["graphcrm_store"] = _store(access_app)
+    c = app.test_client()
+    for _ in range(4):  # successful logins do not count
+        assert login(c, "lina").status_code == 302
+    for _ in range(3):
+        assert login(c, "lina", "wrong-password").status_code == 401
+    r = login(c, "lina")  # even the right password: this address + username is blocked
+    assert r.status_code == 429 and "Too many failed sign-in attempts" in text(r)
+    assert login(c, "LINA ").status_code == 429  # the same username, however typed
+    assert login(c, "vera", "wrong-password").status_code == 401
+    assert login(c, "nobody", "wrong-password").status_code == 401
+    assert login(c, "vera").status_code == 429  # this address: 5 failures
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.1.2.3"
+    assert login(other, "lina").status_code == 302  # another address is not blocked
+    assert c.get("/login").status_code == 200  # only sign-in attempts are limited
+
+
+def test_same_message_for_unknown_wrong_password_and_deactivated(access_app, new_user):
+    from graphcrm.users import set_active
+
+    c = access_app.test_client()
+    set_active(_store(access_app), new_user["id"], False)
+    pages = [text(login(c, *attempt)) for attempt in
+             ((new_user["username"], PASSWORD), ("nobody-at-all", PASSWORD), ("lina", "wrong-password"))]
+    assert all("Unknown username or wrong password." in p for p in pages)
+    blank = [re.sub(r'value="[^"]*"', "", p) for p in pages]
+    assert blank[0] == blank[1] == blank[2]
+
+
+def test_login_starts_a_fresh_session(access_app):
+    c = access_app.test_client()
+    with c.session_transaction() as s:
+        s["planted"] = "by someone else"
+        s["lang"] = "zh"
+    login(c, "lina")
+    with c.session_transaction() as s:
+        assert "planted" not in s and s["lang"] == "zh"
+        assert s["_user_id"].startswith("user-lina|") and len(s["_user_id"]) > len("user-lina|") + 20
+
+
+def _copy_session(app, source):
+    thief = app.test_client()
+    cookie = source.get_cookie("session")
+    thief.set_cookie(cookie.key, cookie.value)
+    return thief
+
+
+def test_logout_ends_the_old_session_cookie_and_every_other_session(access_app, new_user):
+    c, other_device = access_app.test_client(), access_app.test_client()
+    login(c, new_user["username"])
+    login(other_device, new_user["username"])
+    stolen = _copy_session(access_app, c)
+    assert stolen.get("/accounts/acc-ours").status_code == 200  # a copied cookie works while signed in
+    assert c.post("/logout").status_code == 302
+    for client in (c, stolen, other_device):
+        r = client.get("/accounts/acc-ours")
+        assert r.status_code == 302 and r.headers["Location"].startswith("/login")
+        assert client.get("/api/accounts/acc-ours").status_code == 401
+    assert login(c, new_user["username"]).status_code == 302  # signing in again works
+
+
+def test_password_change_ends_sessions(access_app, new_user):
+    from graphcrm.users import set_password
+
+    c = access_app.test_client()
+    login(c, new_user["username"])
+    set_password(_store(access_app), new_user["id"], "another-horse-43")
+    assert c.get("/").status_code == 302
+    assert login(c, new_user["username"]).status_code == 401
+    assert login(c, new_user["username"], "another-horse-43").status_code == 302
+
+
+def test_deactivated_user_is_refused_at_once(access_app, new_user):
+    from graphcrm.users import set_active
+
+    c = access_app.test_client()
+    login(c, new_user["username"])
+    assert c.get("/accounts/acc-ours").status_code == 200
+    set_active(_store(access_app), new_user["id"], False)
+    assert c.get("/accounts/acc-ours").status_code == 302
+    assert c.get("/api/accounts/acc-ours").status_code == 401
+    assert login(c, new_user["username"]).status_code == 401
+    set_active(_store(access_app), new_user["id"], True)
+    assert login(c, new_user["username"]).status_code == 302
+
+
+def test_user_secrets_never_reach_pages_or_json(access_app):
+    c = access_app.test_client()
+    login(c, "admin")
+    login(access_app.test_client(), "lina")
+    users = {u["username"]: u for u in _store(access_app).list("User")}
+    secrets = [users[n][k] for n in ("admin", "lina") for k in ("password_hash", "session_token")]
+    for url in ("/", "/accounts/acc-ours", "/accounts/acc-ours/stakeholders.csv", "/opportunities/opp-ours",
+                "/people/p-ours-cfo", "/search?q=a", "/api/accounts/acc-ours", "/api/opportunities/opp-ours"):
+        body = text(c.get(url))
+        for secret in secrets:
+            assert secret not in body, url
+        assert "password_hash" not in body and "session_token" not in body, url

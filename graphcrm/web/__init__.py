@@ -143,6 +143,11 @@ def _register_error_handlers(app: Flask) -> None:
         return _error_page(400, _l("Form expired"), _l(
             "The form was missing its security token or it expired. Reload the page and try again."))
 
+    @app.errorhandler(429)
+    def too_many(e):
+        return _error_page(429, _l("Too many attempts"), _l(
+            "Too many failed sign-in attempts. Wait a minute and try again."))
+
     @app.errorhandler(Conflict)
     def conflict(e):
         return _error_page(409, _l("Changed by someone else"), str(e))
