@@ -9,8 +9,7 @@ from flask import Blueprint, Response, render_template
 from flask_login import current_user, login_required
 
 from graphcrm.analysis import account_report
-from graphcrm.web.auth import can_edit_account, require_account
-from graphcrm.web.db import get_store
+from graphcrm.web.auth import account_graph, can_edit_account, require_account
 from graphcrm.web.network import network_data
 
 bp = Blueprint("accounts", __name__)
@@ -35,16 +34,14 @@ def people_rows(G, account_id: str) -> list[dict]:
 @login_required
 def account(account_id: str):
     require_account("Account", account_id)
-    store = get_store()
-    G = store.account_graph(account_id)
+    G = account_graph(account_id)
     report = account_report(G, account_id)
     return render_template(
         "account.html",
         account=G.nodes[account_id],
         report=report,
         people=people_rows(G, account_id),
-        network=network_data(G, account_id, None if current_user.sees_all
-                             else store.member_accounts(current_user.id)),
+        network=network_data(G),
         can_edit=can_edit_account(current_user, account_id),
     )
 
@@ -59,7 +56,7 @@ def _csv_cell(value) -> str:
 @login_required
 def account_csv(account_id: str):
     require_account("Account", account_id)
-    G = get_store().account_graph(account_id)
+    G = account_graph(account_id)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["id", "name", "title", "department", "influence", "stance", "our_relationships"])

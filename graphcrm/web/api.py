@@ -6,8 +6,7 @@ from flask import Blueprint, jsonify
 from flask_login import login_required
 
 from graphcrm.analysis import account_report, opportunity_report
-from graphcrm.web.auth import require_account
-from graphcrm.web.db import get_store
+from graphcrm.web.auth import account_graph, opportunity_graph, require_account
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -16,11 +15,11 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @login_required
 def api_account(account_id: str):
     require_account("Account", account_id)
-    return jsonify(account_report(get_store().account_graph(account_id), account_id))
+    return jsonify(account_report(account_graph(account_id), account_id))
 
 
 @bp.route("/opportunities/<opportunity_id>")
 @login_required
 def api_opportunity(opportunity_id: str):
     require_account("Opportunity", opportunity_id)
-    return jsonify(opportunity_report(get_store().opportunity_graph(opportunity_id), opportunity_id))
+    return jsonify(opportunity_report(opportunity_graph(opportunity_id), opportunity_id))

@@ -101,6 +101,45 @@ def require_account(label: str, node_id: str, *, edit: bool = False) -> str:
     return account_id
 
 
+def visible_account_ids() -> set[str] | None:
+    """The accounts the current user may see; None: every account."""
+    if current_user.sees_all:
+        return None
+    return get_store().member_accounts(current_user.id)
+
+
+def _account_of_node(G, n: str) -> str | None:
+    label = G.nodes[n].get("label")
+    if label == "Account":
+        return n
+    rel_type = {"Person": "WORKS_AT", "Opportunity": "FOR"}.get(label)
+    if rel_type is None:
+        return None
+    return next((v for _, v, t in G.out_edges(n, keys=True) if t == rel_type), "")
+
+
+def visible_graph(G):
+    """``G`` without the accounts the current user may not see and their
+    people and opportunities (an account graph reaches into other accounts
+    through KNOWS / INFLUENCES / REPORTS_TO / PART_OF edges).  Our users,
+    competitors and interactions stay."""
+    visible = visible_account_ids()
+    if visible is None:
+        return G
+    hidden = {n for n in G if (a := _account_of_node(G, n)) is not None and a not in visible}
+    return G.subgraph(set(G) - hidden).copy() if hidden else G
+
+
+def account_graph(account_id: str):
+    """The account graph of a visible account, as the current user may see it."""
+    return visible_graph(get_store().account_graph(account_id))
+
+
+def opportunity_graph(opportunity_id: str):
+    """The opportunity graph of a visible opportunity, as the current user may see it."""
+    return visible_graph(get_store().opportunity_graph(opportunity_id))
+
+
 def safe_next(target: str | None) -> str | None:
     """Only a relative path on this site (no scheme, no host, no //)."""
     if not target or not isinstance(target, str):

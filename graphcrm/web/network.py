@@ -27,20 +27,12 @@ EDGE_STYLES = {
 NETWORK_NODE_LABELS = ("Person", "User", "Competitor")
 
 
-def employer(G, person_id: str) -> str | None:
-    for _, v, e in G.out_edges(person_id, data=True):
-        if e.get("type") == "WORKS_AT":
-            return v
-    return None
-
-
-
-def network_data(G, account_id: str, visible: set[str] | None = None) -> dict:
+def network_data(G) -> dict:
     """Nodes and edges of the stakeholder network, built with pyvis, as plain
     data for vis-network (rendered by static/network.js, not pyvis's template).
 
-    People of other accounts (acquaintances across accounts) appear only when
-    ``visible`` (the account ids the user may see; None: all) holds their account.
+    ``G`` is the account graph as the user may see it (web.auth.visible_graph):
+    people of other accounts the user may see appear as acquaintances.
     """
     lang = str(get_locale() or "en")
     net = Network(directed=True)  # pyvis drops a node's color when it has a group: no groups
@@ -49,9 +41,6 @@ def network_data(G, account_id: str, visible: set[str] | None = None) -> dict:
         if label not in NETWORK_NODE_LABELS:
             continue
         if label == "Person":
-            works_at = employer(G, n)
-            if works_at != account_id and visible is not None and works_at not in visible:
-                continue
             influence = int(d.get("influence") or 1)
             stance = d.get("stance") or "neutral"
             title = "\n".join(

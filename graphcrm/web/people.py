@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from graphcrm import model
 from graphcrm.analysis import warm_paths
 from graphcrm.errors import ValidationError
-from graphcrm.web.auth import can_edit_account, require_account
+from graphcrm.web.auth import account_graph, can_edit_account, require_account, visible_account_ids
 from graphcrm.web.db import get_store
 
 bp = Blueprint("people", __name__)
@@ -55,6 +55,18 @@ def _at_value(text: str) -> str:
     return parsed.isoformat()
 
 
+def _timeline(store, person_id: str) -> list[dict]:
+    """The person's interactions; an opportunity they were about is named
+    only when the user may see its account."""
+    visible = visible_account_ids()
+    entries = store.timeline(person_id)
+    for t in entries:
+        if t.get("opportunity_id") and visible is not None \
+                and store.account_of("Opportunity", t["opportunity_id"]) not in visible:
+            t["opportunity_id"] = t["opportunity_name"] = None
+    return entries
+
+
 @bp.route("/people/<person_id>", methods=["GET", "POST"])
 @login_required
 def person(person_id: str):
@@ -83,7 +95,7 @@ def person(person_id: str):
     elif not form.at.data:
         form.at.data = _now_local_input()
 
-    G = store.account_graph(account_id)
+    G = account_graph(account_id)
     if person_id not in G:
         abort(404)
     props = G.nodes[person_id]
@@ -98,6 +110,6 @@ def person(person_id: str):
     ]
     return render_template(
         "person.html", person=props, account=G.nodes[account_id], account_id=account_id, roles=roles,
-        knowers=knowers, timeline=store.timeline(person_id), form=form, can_edit=can_edit,
+        knowers=knowers, timeline=_timeline(store, person_id), form=form, can_edit=can_edit,
         paths=warm_paths(G, person_id, k=3),
     ), status
