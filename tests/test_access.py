@@ -92,8 +92,9 @@ def login(client, username: str, password: str = PASSWORD):
 #:   signed_in  every signed-in user (what they see is filtered by account)
 #:   view       admin and director; others only on an account they are on the team of
 #:   edit       admin; manager and bid on an account they are on the team of (others: 404)
+#:   sees_all   admin and director (others: 403)
 #:   admin      admin only (others: 403)
-ACCESS = ("public", "signed_in", "view", "edit", "admin")
+ACCESS = ("public", "signed_in", "view", "edit", "sees_all", "admin")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,6 +131,8 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("/people/<person_id>", "POST"): Row("edit", "/people/{person}", ok=400,
                                          data={"kind": "call", "channel": "phone", "at": "not a time",
                                                "summary": "must not be stored"}),
+    ("/api/accounts", "GET"): Row("signed_in", "/api/accounts"),
+    ("/api/portfolio", "GET"): Row("sees_all", "/api/portfolio"),
     ("/api/accounts/<account_id>", "GET"): Row("view", "/api/accounts/{account}"),
     ("/api/opportunities/<opportunity_id>", "GET"): Row("view", "/api/opportunities/{opportunity}"),
 }
@@ -154,11 +157,12 @@ def expected(row: Row, role: str | None, target: str) -> int:
         "signed_in": True,
         "view": member,
         "edit": role == "admin" or (role in ("manager", "bid") and target == "ours"),
+        "sees_all": role in ("admin", "director"),
         "admin": role == "admin",
     }[row.access]
     if allowed:
         return row.ok
-    return 403 if row.access == "admin" else 404
+    return 403 if row.access in ("sees_all", "admin") else 404
 
 
 def fingerprint(store) -> dict:
@@ -226,7 +230,7 @@ def test_no_data_of_a_forbidden_account_anywhere(access_app, role):
     warm paths, timeline) of the account the user is on: nothing of the other one."""
     client = access_app.test_client()
     login(client, ROLES[role])
-    urls = ["/", "/accounts/acc-ours", "/accounts/acc-ours/stakeholders.csv", "/opportunities/opp-ours",
+    urls = ["/", "/api/accounts", "/accounts/acc-ours", "/accounts/acc-ours/stakeholders.csv", "/opportunities/opp-ours",
             "/people/p-ours-cio", "/people/p-ours-cfo", "/api/accounts/acc-ours", "/api/opportunities/opp-ours"]
     urls += [f"/search?q={q}" for q in ("Secret", "孙", "Forbidden", "禁运", "Hidden", "秘密", "138", "e")]
     for url in urls:
