@@ -14,7 +14,7 @@ from graphcrm.web import create_app
 from graphcrm.web.network import STANCE_COLORS
 from graphcrm.web.security import CONTENT_SECURITY_POLICY
 
-from test_access import PASSWORD, access_app, login  # noqa: F401  (access_app: a fixture)
+from test_access import PASSWORD, ROUTES, TARGETS, access_app, fingerprint, login  # noqa: F401 (a fixture)
 
 
 def text(response) -> str:
@@ -204,3 +204,144 @@ def test_user_secrets_never_reach_pages_or_json(access_app):
         for secret in secrets:
             assert secret not in body, url
         assert "password_hash" not in body and "session_token" not in body, url
+
+
+# -- CSRF ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def csrf_client(access_app):
+    """A client of the app with CSRF protection on, signed in as admin (who may post everywhere)."""
+    app = create_app({"TESTING": True, "SETTINGS": access_app.config["GRAPHCRM_SETTINGS"]})
+    app.extensions["graphcrm_store"] = _store(access_app)
+    c = app.test_client()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', text(c.get("/login"))).group(1)
+    assert c.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token}).status_code == 302
+    return c
+
+
+def test_every_post_route_refuses_a_request_without_csrf_token(access_app, csrf_client):
+    store = _store(access_app)
+    posts = [(rule, row) for (rule, method), row in ROUTES.items() if method == "POST"]
+    assert posts
+    before = fingerprint(store)
+    for rule, row in posts:
+        url = row.url.format(**TARGETS["ours"])
+        for token in (None, "forged-token"):
+            data = dict(row.data or {}) | ({"csrf_token": token} if token else {})
+            r = csrf_client.post(url, data=data)
+            assert r.status_code == 400 and "security token" in text(r), (rule, token)
+    assert fingerprint(store) == before
+    assert csrf_client.get("/accounts/acc-ours").status_code == 200  # logout without a token did not sign out
+
+
+# -- markup and Cypher-like text in every text field -------------------------------------------------
+
+XSS = '</script><img src=x onerror=alert(1)>"\'><svg onload=alert(2)>'
+CYPHER = "'}) MATCH (n) DETACH DELETE n //"
+
+#: the required properties of each label, beside the text under test
+BASE = {"Account": {"name": "base"}, "Person": {"name": "base"}, "Opportunity": {"name": "base"},
+        "Competitor": {"name": "base"}, "User": {"username": "base", "display_name": "base"},
+        "Interaction": {"kind": "meeting", "at": "2026-05-01T09:30:00+00:00"}}
+
+
+def text_fields(label: str, payload: str) -> list[str]:
+    """Every property of ``label`` that accepts ``payload`` as free text."""
+    from graphcrm.errors import ValidationError
+    from graphcrm.model import NODE_MODELS, SECRET_PROPERTIES, validate_node
+
+    fields = []
+    for field in NODE_MODELS[label].model_fields:
+        if field in SECRET_PROPERTIES:
+            continue
+        try:
+            clean = validate_node(label, {**BASE[label], field: payload})
+        except ValidationError:
+            continue
+        if clean.get(field) == payload:
+            fields.append(field)
+    return fields
+
+
+def _hostile(label: str, payload: str) -> dict:
+    return {**BASE[label], **{f: payload for f in text_fields(label, payload)}}
+
+
+def load_hostile_account(store, key: str, payload: str) -> dict:
+    """An account whose every text (account, people, opportunity, competitor,
+    our user, team role, interaction) is ``payload``."""
+    ids = {k: f"{k}-{key}" for k in ("account", "person", "boss", "opportunity", "competitor", "user")}
+    store.create("Account", _hostile("Account", payload), id=ids["account"])
+    store.create_person(ids["account"], {**_hostile("Person", payload), "influence": 5}, id=ids["person"])
+    store.create_person(ids["account"], _hostile("Person", payload), id=ids["boss"])
+    store.relate("REPORTS_TO", ids["person"], ids["boss"])
+    store.create_opportunity(ids["account"], _hostile("Opportunity", payload), id=ids["opportunity"])
+    store.relate("ROLE_IN", ids["person"], ids["opportunity"], {"role": "decision_maker"})
+    store.create("Competitor", _hostile("Competitor", payload), id=ids["competitor"])
+    store.relate("COMPETES_FOR", ids["competitor"], ids["opportunity"])
+    store.relate("RELATIONSHIP", ids["competitor"], ids["person"], {"strength": 4})
+    store.create("User", {**_hostile("User", payload), "username": f"hostile-{key}", "role": "manager"},
+                 id=ids["user"])
+    store.relate("MEMBER_OF", ids["user"], ids["account"], {"team_role": payload})
+    store.relate("MEMBER_OF", "user-lina", ids["account"], {"team_role": payload})
+    store.relate("RELATIONSHIP", ids["user"], ids["boss"], {"strength": 2})
+    store.log_interaction(_hostile("Interaction", payload), user_ids=[ids["user"]], person_ids=[ids["person"]],
+                          opportunity_id=ids["opportunity"])
+    return ids
+
+
+def _pages(client, ids: dict, query: str):
+    """Every GET page of the route table, on the given account."""
+    targets = {"account": ids["account"], "opportunity": ids["opportunity"], "person": ids["person"]}
+    for (rule, method), row in ROUTES.items():
+        if method == "GET" and row.access != "public":
+            url = row.url.format(**targets).replace("?q=e", "?q=" + query)
+            yield url, client.get(url)
+
+
+@pytest.mark.parametrize("key, payload", [("xss", XSS), ("cypher", CYPHER)])
+def test_hostile_text_in_every_field_is_shown_as_text(access_app, key, payload):
+    from markupsafe import escape
+
+    store = _store(access_app)
+    assert {"name", "industry", "region"} <= set(text_fields("Account", payload))
+    assert {"name", "title", "department", "notes"} <= set(text_fields("Person", payload))
+    ids = load_hostile_account(store, key, payload)
+    director, c = access_app.test_client(), access_app.test_client()
+    login(director, "director")  # every page, the portfolio too
+    login(c, "lina")             # on the account's team: may log interactions
+    counts = store.stats()
+    seen = 0
+    for url, r in _pages(director, ids, payload[:12]):
+        assert r.status_code == 200, url
+        body = text(r)
+        if r.mimetype == "text/html":
+            assert payload not in body, url  # never as markup
+            seen += str(escape(payload)) in body or payload.replace("<", "\\u003c") in body
+        else:
+            assert r.mimetype in ("application/json", "text/csv"), url
+            assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert seen >= 5  # shown (escaped) on the dashboard, search, account, opportunity and person pages
+    for url, r in _pages(c, ids, payload[:12]):  # and so for a manager, where allowed
+        assert r.status_code in (200, 403) and (r.mimetype != "text/html" or payload not in text(r)), url
+    # logged through the form, searched for: stored and shown verbatim, nothing else touched
+    r = c.post(f"/people/{ids['boss']}", data={"kind": "call", "channel": "phone", "at": "2026-06-01T10:00",
+                                               "summary": payload, "sentiment": "0"})
+    assert r.status_code == 302
+    assert store.timeline(ids["boss"])[0]["props"]["summary"] == payload
+    assert str(escape(payload)) in text(c.get(f"/people/{ids['boss']}"))
+    assert c.get("/search", query_string={"q": payload}).status_code == 200
+    assert store.find("Person", ids["person"])["name"] == payload
+    after = store.stats()
+    assert after["nodes"]["Interaction"] == counts["nodes"]["Interaction"] + 1
+    assert {k: v for k, v in after["nodes"].items() if k != "Interaction"} == \
+        {k: v for k, v in counts["nodes"].items() if k != "Interaction"}
+
+
+def test_cypher_like_username_at_login_is_just_a_wrong_login(access_app):
+    c = access_app.test_client()
+    before = _store(access_app).stats()
+    r = login(c, CYPHER, CYPHER)
+    assert r.status_code == 401 and "Unknown username or wrong password." in text(r)
+    assert _store(access_app).stats() == before
