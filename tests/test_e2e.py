@@ -293,3 +293,18 @@ def test_login_page(browser, server):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "login-zh.png"), full_page=True)
     context.close()
+
+
+def test_browser_enforces_the_content_security_policy(session_of):
+    """Script that got into a page anyway would not run: the CSP forbids inline script."""
+    s = session_of("lina")
+    s.goto(f"/accounts/{ACCOUNT}")
+    ran = s.page.evaluate("""() => {
+        const el = document.createElement('script');
+        el.textContent = 'window.injectedRan = true';
+        document.body.appendChild(el);
+        return window.injectedRan === true;
+    }""")
+    assert ran is False
+    assert any("Content Security Policy" in p for p in s.problems)
+    s.problems.clear()  # the violation was the point here
