@@ -33,8 +33,28 @@ csrf = CSRFProtect()
 #: languages of the UI: English and Simplified Chinese
 LANGUAGES = ("en", "zh")
 
-#: words of the analysis results (warm-path verbs, finding severities) in the UI language
+#: words of the analysis results in the UI language, by the code the analysis
+#: uses: finding kinds (graphcrm.analysis.coverage.FINDING_KINDS), readiness
+#: components, severities and warm-path verbs
 ANALYSIS_WORDS = {
+    "missing_role": _l("Buying-center role missing"),
+    "no_eb_access": _l("No access to the economic buyer"),
+    "no_dm_access": _l("No access to the decision maker"),
+    "uncovered_high_influence": _l("Influential stakeholder not covered"),
+    "stale_relationship": _l("Relationship going stale"),
+    "no_champion": _l("No champion"),
+    "weak_champion": _l("Weak champion"),
+    "single_threaded": _l("Single-threaded"),
+    "single_point_of_failure": _l("Single point of failure"),
+    "uncovered_blocker": _l("Blocker nobody works on"),
+    "blocker_on_path": _l("Blocker on the champion's path"),
+    "competitor_closer": _l("Competitor closer than us"),
+    "economic_buyer_access": _l("Economic buyer access"),
+    "champion_strength": _l("Champion strength"),
+    "buying_role_coverage": _l("Decision process / buying-role coverage"),
+    "multi_threading": _l("Multi-threading"),
+    "engagement_recency": _l("Engagement recency"),
+    "competitive_balance": _l("Competitive relationship balance"),
     "high": _l("high"),
     "medium": _l("medium"),
     "low": _l("low"),
