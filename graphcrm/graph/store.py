@@ -429,6 +429,13 @@ class GraphStore:
             "relationships": relationships,
         }
 
+    def integrity_problems(self) -> list[dict]:
+        """What a half-finished write would leave behind: stakeholders without
+        an account, opportunities without their account, interactions without
+        attendee or stakeholder, nodes or relationships without id / version.
+        Empty when the graph is consistent (``{"problem": ..., "id": ...}`` rows)."""
+        return self._read("integrity.problems")
+
     def clear(self) -> None:
         """Delete every node and relationship (tests, restore into a fresh store)."""
         self._write("graph.clear")
