@@ -15,7 +15,7 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
 
 from __future__ import annotations
 
-from flask import Flask, redirect, render_template, request, session, url_for
+from flask import Flask, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import Babel, get_locale, lazy_gettext as _l
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -92,7 +92,13 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["STANCE_COLORS"] = STANCE_COLORS
 
 
-def _error_page(code: int, title, message):
+def _error_page(code: int, title, message, *, field: str | None = None):
+    """The error as a page, or as JSON ``{"error": ..., "field": ...}`` under /api/."""
+    if request.path.startswith("/api/"):
+        body = {"error": str(message)}
+        if field:
+            body["field"] = field
+        return jsonify(body), code
     return render_template("error.html", code=code, title=str(title), message=str(message)), code
 
 
@@ -107,7 +113,7 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ValidationError)
     def invalid(e):
-        return _error_page(400, _l("Invalid input"), f"{e.field}: {e.message}")
+        return _error_page(400, _l("Invalid input"), f"{e.field}: {e.message}", field=e.field)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
@@ -120,5 +126,10 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(StoreUnavailable)
     def unavailable(e):
-        return _error_page(503, _l("Database unavailable"),
-                           _l("The graph database cannot be reached right now. Try again in a moment."))
+        app.logger.warning("database unavailable: %s", e)
+        if g.get("_login_user") is None:
+            # the user could not be loaded either: show the page signed out
+            g._login_user = app.login_manager.anonymous_user()
+        body, code = _error_page(503, _l("Database unavailable"),
+                                 _l("The graph database cannot be reached right now. Try again in a moment."))
+        return body, code, {"Retry-After": "5"}
