@@ -18,7 +18,7 @@ WHERE NOT (:User)-[:ATTENDED]->(i) OR NOT (i)-[:WITH]->(:Person)
 RETURN 'interaction without attendee or stakeholder' AS problem, i.id AS id
 UNION ALL
 MATCH (n)
-WHERE n.id IS NULL OR n.version IS NULL
+WHERE NOT n:AuditEntry AND (n.id IS NULL OR n.version IS NULL)
 RETURN 'node without id or version' AS problem, labels(n)[0] AS id
 UNION ALL
 MATCH (a)-[r]->(b)

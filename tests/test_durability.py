@@ -34,7 +34,7 @@ store = open_store(Settings.from_env())
 store.create("User", {"username": "writer", "display_name": "写入进程"}, id="u-writer")
 print("ready", flush=True)
 try:
-    for i in range(100_000):
+    for i in range(300):
         store.create("Account", {"name": f"客户 {i}", "segment": "key"}, id=f"acc-{i}")
         print(f"ack Account acc-{i}", flush=True)
         store.create_person(f"acc-{i}", {"name": f"Person {i}", "stance": "supporter"}, id=f"p-{i}")
@@ -111,11 +111,14 @@ def test_every_acknowledged_write_survives_a_sigkill_of_the_database(own_setting
     writer = _spawn(own_settings, WRITER)
     lines = _read_until(writer, lambda line: line == "ready")
     lines += _read_until(writer, lambda line: line.startswith("ack") and line.endswith("-150"))
+    pid = server.pid()
     server.kill()  # mid-stream: the writer is busy with its next writes
-    rest, _ = writer.communicate(timeout=60)
+    rest, _ = writer.communicate(timeout=120)
     lines += rest.splitlines()
-    assert writer.returncode == 3, "the writer sees the database go away as StoreUnavailable"
-    assert not server.is_running()
+    # the writer's store restarts the server: a write in flight at the kill
+    # ends in StoreUnavailable (exit 3), one not yet sent goes on after the restart
+    assert writer.returncode in (0, 3), writer.stderr.read()
+    assert server.pid() != pid
 
     acked = [line.split()[1:] for line in lines if line.startswith("ack ")]
     assert len(acked) >= 600

@@ -126,6 +126,7 @@ class FalkorBackend(Backend):
             ("Account", "name", "schema.name_index.Account"),
             ("Person", "name", "schema.name_index.Person"),
             ("User", "username", "schema.username_index"),
+            ("AuditEntry", "at", "schema.audit_index"),
         ]
         for label, prop, statement in wanted:
             if (label, prop) not in existing:

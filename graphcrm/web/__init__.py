@@ -11,6 +11,7 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
     /search?q=                      accounts and people the user may see
     /api/accounts/<id>              account report (JSON)
     /api/opportunities/<id>         opportunity report (JSON)
+    /admin/audit                    the audit log (admin)
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.init_app(app)
 
-    from graphcrm.web import accounts, api, auth, dashboard, opportunities, people, search
+    from graphcrm.web import accounts, api, audit, auth, dashboard, opportunities, people, search
 
     login_manager.user_loader(auth.load_user)
 
@@ -73,8 +74,9 @@ def create_app(test_config: dict | None = None) -> Flask:
             return {"error": "login required"}, 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
-    for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, search.bp, api.bp):
+    for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, search.bp, api.bp, audit.bp):
         app.register_blueprint(blueprint)
+    audit.record_signed_in_user(app)
     _register_template_helpers(app)
     _register_error_handlers(app)
     return app
