@@ -9,6 +9,8 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
     /opportunities/<id>             readiness, gaps, warm paths
     /people/<id>                    roles, who knows them, timeline, log an interaction
     /search?q=                      accounts and people the user may see
+    /api/accounts                   accounts the user may see (JSON)
+    /api/portfolio                  portfolio coverage report (JSON; director, admin)
     /api/accounts/<id>              account report (JSON)
     /api/opportunities/<id>         opportunity report (JSON)
     /admin/audit                    the audit log (admin)
@@ -16,7 +18,7 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
 
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, redirect, render_template, request, session, url_for
+from flask import Flask, g, redirect, render_template, request, session, url_for
 from flask_babel import Babel, get_locale, lazy_gettext as _l
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -95,12 +97,13 @@ def _register_template_helpers(app: Flask) -> None:
 
 
 def _error_page(code: int, title, message, *, field: str | None = None):
-    """The error as a page, or as JSON ``{"error": ..., "field": ...}`` under /api/."""
+    """An error as a page, or as ``{"error": ..., "message": ...}`` (plus the
+    ``field`` at fault) for the JSON API."""
     if request.path.startswith("/api/"):
-        body = {"error": str(message)}
+        body = {"error": str(title), "message": str(message)}
         if field:
             body["field"] = field
-        return jsonify(body), code
+        return body, code
     return render_template("error.html", code=code, title=str(title), message=str(message)), code
 
 
@@ -112,6 +115,10 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(404)
     def http_not_found(e):
         return _error_page(404, _l("Not found"), _l("This page does not exist, or you do not have access to it."))
+
+    @app.errorhandler(403)
+    def forbidden(e):
+        return _error_page(403, _l("Not allowed"), _l("Your role does not allow this."))
 
     @app.errorhandler(ValidationError)
     def invalid(e):

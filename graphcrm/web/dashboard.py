@@ -12,13 +12,13 @@ bp = Blueprint("dashboard", __name__)
 
 
 def visible_accounts() -> list[dict]:
+    """The accounts the signed-in user may see (all for directors and admins)."""
     store = get_store()
     accounts = store.list("Account", limit=100000)
     if current_user.sees_all:
         return accounts
     mine = store.member_accounts(current_user.id)
     return [a for a in accounts if a["id"] in mine]
-
 
 
 @bp.route("/")
