@@ -1,10 +1,15 @@
 // Node statements, one of each per label (see graphcrm/graph/statements.py).
 // Every node carries id, version, created_at and updated_at.
+//
+// Every write statement ends with the audit clause: $audit is a list holding
+// the AuditEntry of the write (graphcrm/audit.py), created in the same
+// statement, hence the same transaction, only when the write happens.
 
 // name: node.create
 // each: label
 CREATE (n:__LABEL__)
 SET n = $props
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(n) AS props
 
 // name: node.get
@@ -24,6 +29,7 @@ RETURN properties(n) AS props
 MATCH (n:__LABEL__ {id: $id})
 WHERE n.version = $version
 SET n += $changes, n.version = n.version + 1, n.updated_at = $now
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(n) AS props
 
 // name: node.delete
@@ -31,6 +37,7 @@ RETURN properties(n) AS props
 MATCH (n:__LABEL__ {id: $id})
 WITH n, n.id AS id
 DETACH DELETE n
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN id
 
 // name: node.list
@@ -54,7 +61,9 @@ UNWIND $rows AS row
 MERGE (n:__LABEL__ {id: row.id})
 ON CREATE SET n.created_at = $now, n.version = 0
 SET n += row, n.version = n.version + 1, n.updated_at = $now
-RETURN count(n) AS n
+WITH count(n) AS written
+FOREACH (entry IN CASE WHEN written > 0 THEN $audit ELSE [] END | CREATE (e:AuditEntry) SET e = entry)
+RETURN written AS n
 
 // name: person.by_account
 MATCH (p:Person)-[:WORKS_AT]->(:Account {id: $account_id})
@@ -101,6 +110,7 @@ CREATE (p:Person)
 SET p = $props
 CREATE (p)-[w:WORKS_AT]->(a)
 SET w = $works_at, w.version = 1, w.created_at = $now, w.updated_at = $now
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(p) AS props
 
 // An opportunity and its account, written together.
@@ -110,4 +120,5 @@ CREATE (o:Opportunity)
 SET o = $props
 CREATE (o)-[f:FOR]->(a)
 SET f.version = 1, f.created_at = $now, f.updated_at = $now
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(o) AS props

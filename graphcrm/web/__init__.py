@@ -13,13 +13,14 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
     /api/portfolio                  portfolio coverage report (JSON; director, admin)
     /api/accounts/<id>              account report (JSON)
     /api/opportunities/<id>         opportunity report (JSON)
+    /admin/audit                    the audit log (admin)
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, redirect, render_template, request, session, url_for
+from flask import Flask, g, redirect, render_template, request, session, url_for
 from flask_babel import Babel, get_locale, lazy_gettext as _l
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -97,7 +98,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.init_app(app)
 
-    from graphcrm.web import accounts, api, auth, dashboard, opportunities, people, search
+    from graphcrm.web import accounts, api, audit, auth, dashboard, opportunities, people, search
 
     login_manager.user_loader(auth.load_user)
 
@@ -108,9 +109,10 @@ def create_app(test_config: dict | None = None) -> Flask:
             return {"error": "login required"}, 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
-    for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, search.bp, api.bp):
+    for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, search.bp, api.bp, audit.bp):
         app.register_blueprint(blueprint)
     init_security(app)
+    audit.record_signed_in_user(app)
     _register_template_helpers(app)
     _register_error_handlers(app)
     return app
@@ -143,10 +145,14 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["STANCE_COLORS"] = STANCE_COLORS
 
 
-def _error_page(code: int, title, message):
-    """An error as a page, or as ``{"error": ..., "message": ...}`` for the JSON API."""
+def _error_page(code: int, title, message, *, field: str | None = None):
+    """An error as a page, or as ``{"error": ..., "message": ...}`` (plus the
+    ``field`` at fault) for the JSON API."""
     if request.path.startswith("/api/"):
-        return {"error": str(title), "message": str(message)}, code
+        body = {"error": str(title), "message": str(message)}
+        if field:
+            body["field"] = field
+        return body, code
     return render_template("error.html", code=code, title=str(title), message=str(message)), code
 
 
@@ -165,7 +171,7 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ValidationError)
     def invalid(e):
-        return _error_page(400, _l("Invalid input"), f"{e.field}: {e.message}")
+        return _error_page(400, _l("Invalid input"), f"{e.field}: {e.message}", field=e.field)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
@@ -183,5 +189,10 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(StoreUnavailable)
     def unavailable(e):
-        return _error_page(503, _l("Database unavailable"),
-                           _l("The graph database cannot be reached right now. Try again in a moment."))
+        app.logger.warning("database unavailable: %s", e)
+        if g.get("_login_user") is None:
+            # the user could not be loaded either: show the page signed out
+            g._login_user = app.login_manager.anonymous_user()
+        body, code = _error_page(503, _l("Database unavailable"),
+                                 _l("The graph database cannot be reached right now. Try again in a moment."))
+        return body, code, {"Retry-After": "5"}
