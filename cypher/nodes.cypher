@@ -111,3 +111,58 @@ SET o = $props
 CREATE (o)-[f:FOR]->(a)
 SET f.version = 1, f.created_at = $now, f.updated_at = $now
 RETURN properties(o) AS props
+
+// An account created by a manager, who joins its team in the same write.
+// name: account.create_with_member
+MATCH (u:User {id: $user_id})
+CREATE (a:Account)
+SET a = $props
+CREATE (u)-[m:MEMBER_OF]->(a)
+SET m.version = 1, m.created_at = $now, m.updated_at = $now
+RETURN properties(a) AS props
+
+// A competitor and the opportunity it competes for, written together.
+// name: competitor.create_for_opportunity
+MATCH (o:Opportunity {id: $opportunity_id})
+CREATE (c:Competitor)
+SET c = $props
+CREATE (c)-[f:COMPETES_FOR]->(o)
+SET f.version = 1, f.created_at = $now, f.updated_at = $now
+RETURN properties(c) AS props
+
+// An account with everything that belongs to it, in one write: its people,
+// its opportunities, and the interactions left with nobody once its people
+// are gone (an interaction that also met people elsewhere stays with them).
+// name: account.delete
+MATCH (a:Account {id: $id})
+OPTIONAL MATCH (p:Person)-[:WORKS_AT]->(a)
+WITH a, collect(p.id) AS people
+OPTIONAL MATCH (i:Interaction)-[:WITH]->(x:Person)
+WHERE x.id IN people
+WITH a, people, collect(DISTINCT i) AS interactions
+UNWIND (CASE WHEN size(interactions) = 0 THEN [null] ELSE interactions END) AS i
+OPTIONAL MATCH (i)-[:WITH]->(other:Person)
+WHERE NOT other.id IN people
+WITH a, people, i, count(other) AS others
+WITH a, people, collect(CASE WHEN others = 0 THEN i.id END) AS orphans
+OPTIONAL MATCH (o:Opportunity)-[:FOR]->(a)
+WITH a, people, orphans, collect(o.id) AS opportunities
+OPTIONAL MATCH (n)
+WHERE (n:Person AND n.id IN people) OR (n:Interaction AND n.id IN orphans)
+   OR (n:Opportunity AND n.id IN opportunities)
+WITH a, collect(n) AS doomed, a.id AS id
+DETACH DELETE a
+FOREACH (n IN doomed | DETACH DELETE n)
+RETURN id
+
+// A stakeholder with the interactions that met nobody else.
+// name: person.delete
+MATCH (p:Person {id: $id})
+OPTIONAL MATCH (i:Interaction)-[:WITH]->(p)
+OPTIONAL MATCH (i)-[:WITH]->(other:Person)
+WHERE other.id <> p.id
+WITH p, i, count(other) AS others
+WITH p, collect(CASE WHEN others = 0 THEN i END) AS orphans, p.id AS id
+DETACH DELETE p
+FOREACH (n IN orphans | DETACH DELETE n)
+RETURN id

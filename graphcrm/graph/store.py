@@ -149,6 +149,30 @@ class GraphStore:
             raise NotFound("Account", account_id)
         return rows[0]["props"]
 
+    def create_account(self, props: dict, *, member_id: str | None = None, id: str | None = None) -> dict:
+        """Create an account; ``member_id`` (a user) joins its team in the same write."""
+        if member_id is None:
+            return self.create("Account", props, id=id)
+        clean = validate_node("Account", props)
+        rows = self._write(
+            "account.create_with_member",
+            props=self._new_props("Account", clean, id), user_id=member_id, now=utcnow(),
+        )
+        if not rows:
+            raise NotFound("User", member_id)
+        return rows[0]["props"]
+
+    def create_competitor(self, opportunity_id: str, props: dict, *, id: str | None = None) -> dict:
+        """Create a competitor competing for ``opportunity_id`` (both written together)."""
+        clean = validate_node("Competitor", props)
+        rows = self._write(
+            "competitor.create_for_opportunity",
+            props=self._new_props("Competitor", clean, id), opportunity_id=opportunity_id, now=utcnow(),
+        )
+        if not rows:
+            raise NotFound("Opportunity", opportunity_id)
+        return rows[0]["props"]
+
     def find(self, label: str, id: str) -> dict | None:
         _check_label(label)
         rows = self._read(f"node.get:{label}", id=id)
@@ -185,10 +209,18 @@ class GraphStore:
             current=current,
         )
 
+    #: deletes that take what belongs to the node along (see cypher/nodes.cypher)
+    _CASCADES = {"Account": "account.delete", "Person": "person.delete"}
+
     def delete(self, label: str, id: str) -> None:
-        """Delete a node and its relationships."""
+        """Delete a node and its relationships, in one write.
+
+        An account goes with its people and opportunities; an account or a
+        person goes with the interactions that met nobody else, so nothing
+        is left dangling.
+        """
         _check_label(label)
-        if not self._write(f"node.delete:{label}", id=id):
+        if not self._write(self._CASCADES.get(label, f"node.delete:{label}"), id=id):
             raise NotFound(label, id)
 
     def list(self, label: str, *, skip: int = 0, limit: int = 1000) -> list[dict]:
@@ -212,17 +244,30 @@ class GraphStore:
                 return label
         raise NotFound(" or ".join(candidates), node_id)
 
-    def relate(self, rel_type: str, start: str, end: str, props: dict | None = None) -> dict:
-        """Create the relationship, or replace its properties if it exists."""
+    def relate(
+        self, rel_type: str, start: str, end: str, props: dict | None = None, *, replace: bool = True
+    ) -> dict:
+        """Create the relationship, or replace its properties if it exists.
+
+        With ``replace=False`` an existing relationship is left alone and
+        :class:`~graphcrm.errors.Conflict` (holding it) is raised: the check
+        and the write are one statement, so two colleagues adding the same
+        relationship cannot overwrite each other.
+        """
         clean = validate_relationship(rel_type, props)
         if start == end and rel_type in ("REPORTS_TO", "INFLUENCES", "KNOWS", "PART_OF"):
             raise ValidationError("end", f"a {rel_type} relationship cannot point to itself")
         key = relationship_key(*self._spread(rel_type, start, end))
         stored = {k: v for k, v in clean.items() if v is not None}
-        rows = self._write(f"relationship.merge:{key}", start=start, end=end, props=stored, now=utcnow())
-        if not rows:  # an end vanished between the check and the write
-            raise NotFound(rel_type, f"{start} -> {end}")
-        return rows[0]["props"]
+        statement = "relationship.merge" if replace else "relationship.create"
+        rows = self._write(f"{statement}:{key}", start=start, end=end, props=stored, now=utcnow())
+        if rows:
+            return rows[0]["props"]
+        if not replace:
+            current = self._read(f"relationship.get:{key}", start=start, end=end)
+            if current:
+                raise Conflict(f"this {rel_type} relationship exists already", current=current[0]["props"])
+        raise NotFound(rel_type, f"{start} -> {end}")  # an end vanished between the check and the write
 
     def _spread(self, rel_type: str, start: str, end: str) -> tuple[str, str, str]:
         start_label, end_label = self._endpoint_labels(rel_type, start, end)
