@@ -166,3 +166,8 @@ WITH p, collect(CASE WHEN others = 0 THEN i END) AS orphans, p.id AS id
 DETACH DELETE p
 FOREACH (n IN orphans | DETACH DELETE n)
 RETURN id
+
+// The accounts whose opportunities a competitor competes for.
+// name: competitor.account_ids
+MATCH (:Competitor {id: $id})-[:COMPETES_FOR]->(:Opportunity)-[:FOR]->(a:Account)
+RETURN DISTINCT a.id AS id

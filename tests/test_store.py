@@ -406,6 +406,7 @@ def test_account_with_team_member_and_competitor_with_bid_are_written_together(a
     assert any_store.member_accounts("u-liwei") == {created["id"]}
     opp = any_store.create_opportunity(account, {"name": "Bid"})
     rival = any_store.create_competitor(opp["id"], {"name": "华信 Huaxin"})
+    assert any_store.competitor_accounts(rival["id"]) == {account}
     assert any_store.get_relationship("COMPETES_FOR", rival["id"], opp["id"])["version"] == 1
     before = snapshot(any_store)
     with pytest.raises(NotFound):

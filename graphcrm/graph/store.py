@@ -352,6 +352,10 @@ class GraphStore:
         rows = self._read(statement, id=id)
         return rows[0]["id"] if rows else None
 
+    def competitor_accounts(self, competitor_id: str) -> set[str]:
+        """Ids of the accounts whose opportunities a competitor competes for."""
+        return {row["id"] for row in self._read("competitor.account_ids", id=competitor_id)}
+
     def user_by_username(self, username: str) -> dict | None:
         rows = self._read("user.by_username", username=username)
         return rows[0]["props"] if rows else None

@@ -1,13 +1,17 @@
-"""The opportunity page: readiness, coverage gaps, warm paths."""
+"""The opportunity page (readiness, coverage gaps, warm paths) and the
+opportunity and competitor create / edit / delete forms."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+from flask import Blueprint, abort, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
 from graphcrm.analysis import opportunity_report
-from graphcrm.web.auth import require_account
+from graphcrm.errors import ValidationError
+from graphcrm.web.auth import can_edit_account, require_account
 from graphcrm.web.db import get_store
+from graphcrm.web.forms import CompetesForForm, CompetitorForm, OpportunityForm, choices, confirm_page, form_page
 
 bp = Blueprint("opportunities", __name__)
 
@@ -18,4 +22,106 @@ def opportunity(opportunity_id: str):
     account_id = require_account("Opportunity", opportunity_id)
     G = get_store().opportunity_graph(opportunity_id)
     report = opportunity_report(G, opportunity_id)
-    return render_template("opportunity.html", report=report, account_id=account_id)
+    return render_template("opportunity.html", report=report, account_id=account_id,
+                           can_edit=can_edit_account(current_user, account_id))
+
+
+@bp.route("/accounts/<account_id>/opportunities/new", methods=["GET", "POST"])
+@login_required
+def new_opportunity(account_id: str):
+    require_account("Account", account_id, edit=True)
+    store = get_store()
+    return form_page(
+        OpportunityForm(), lambda props: store.create_opportunity(account_id, props),
+        title=_("New opportunity"), subject=store.get("Account", account_id)["name"],
+        cancel=url_for("accounts.account", account_id=account_id),
+        success=lambda o: url_for("opportunities.opportunity", opportunity_id=o["id"]),
+    )
+
+
+@bp.route("/opportunities/<opportunity_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_opportunity(opportunity_id: str):
+    require_account("Opportunity", opportunity_id, edit=True)
+    store = get_store()
+    form = OpportunityForm(editing=True)
+    back = url_for("opportunities.opportunity", opportunity_id=opportunity_id)
+    return form_page(
+        form, lambda props: store.update("Opportunity", opportunity_id, props, version=form.version.data),
+        title=_("Edit opportunity"), cancel=back, success=lambda o: back,
+        stored=store.get("Opportunity", opportunity_id),
+    )
+
+
+@bp.route("/opportunities/<opportunity_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_opportunity(opportunity_id: str):
+    account_id = require_account("Opportunity", opportunity_id, edit=True)
+    store = get_store()
+    return confirm_page(
+        lambda: store.delete("Opportunity", opportunity_id),
+        title=_("Delete the opportunity %(name)s?", name=store.get("Opportunity", opportunity_id)["name"]),
+        consequences=[_("its buying-center roles, competitors' bids and team memberships "
+                        "(the people and interactions stay)")],
+        cancel=url_for("opportunities.opportunity", opportunity_id=opportunity_id),
+        success=url_for("accounts.account", account_id=account_id),
+    )
+
+
+@bp.route("/opportunities/<opportunity_id>/competitors/new", methods=["GET", "POST"])
+@login_required
+def new_competitor(opportunity_id: str):
+    """A competitor for this bid: one already known, or a new one by name."""
+    require_account("Opportunity", opportunity_id, edit=True)
+    store = get_store()
+    form = CompetesForForm()
+    known = [(c["id"], c["name"]) for c in store.list("Competitor", limit=10000)]
+    form.other.choices = choices([("", "—")] + known)
+
+    def write(props):
+        if form.other.data:
+            return store.relate("COMPETES_FOR", form.other.data, opportunity_id, replace=False)
+        if not props["name"]:
+            raise ValidationError("name", _("choose a competitor or enter a new name"))
+        return store.create_competitor(opportunity_id, props)
+
+    back = url_for("opportunities.opportunity", opportunity_id=opportunity_id)
+    return form_page(form, write, title=_("Add a competitor"), cancel=back, success=lambda c: back,
+                     subject=store.get("Opportunity", opportunity_id)["name"])
+
+
+def require_competitor(competitor_id: str, *, every: bool) -> dict:
+    """The competitor, or 404 unless the user may edit an account it competes
+    at (``every``: all of them, to delete it)."""
+    store = get_store()
+    competitor = store.find("Competitor", competitor_id)
+    accounts = store.competitor_accounts(competitor_id) if competitor else set()
+    editable = [can_edit_account(current_user, a) for a in accounts]
+    allowed = current_user.role == "admin" or (editable and (all(editable) if every else any(editable)))
+    if competitor is None or not allowed:
+        abort(404)
+    return competitor
+
+
+@bp.route("/competitors/<competitor_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_competitor(competitor_id: str):
+    stored = require_competitor(competitor_id, every=False)
+    form = CompetitorForm(editing=True)
+    return form_page(
+        form, lambda props: get_store().update("Competitor", competitor_id, props, version=form.version.data),
+        title=_("Edit competitor"), cancel=url_for("dashboard.index"),
+        success=lambda c: url_for("dashboard.index"), stored=stored,
+    )
+
+
+@bp.route("/competitors/<competitor_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_competitor(competitor_id: str):
+    competitor = require_competitor(competitor_id, every=True)
+    return confirm_page(
+        lambda: get_store().delete("Competitor", competitor_id),
+        title=_("Delete the competitor %(name)s?", name=competitor["name"]),
+        consequences=[_("its bids and its relationships with stakeholders")],
+        cancel=url_for("dashboard.index"), success=url_for("dashboard.index"),
+    )

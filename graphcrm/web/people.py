@@ -1,11 +1,12 @@
-"""The person page: roles in deals, who knows them, timeline, log an interaction."""
+"""The person page (roles in deals, who knows them, timeline, log an
+interaction) and the stakeholder create / edit / delete forms."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
@@ -17,6 +18,7 @@ from graphcrm.analysis import warm_paths
 from graphcrm.errors import ValidationError
 from graphcrm.web.auth import can_edit_account, require_account
 from graphcrm.web.db import get_store
+from graphcrm.web.forms import PersonForm, confirm_page, form_page
 
 bp = Blueprint("people", __name__)
 
@@ -92,11 +94,63 @@ def person(person_id: str):
     ]
     knowers = [
         {"name": G.nodes[u].get("display_name") or G.nodes[u].get("name") or u,
-         "kind": G.nodes[u].get("label"), **e}
+         "kind": G.nodes[u].get("label"), "start": u, **e}
         for u, _, e in G.in_edges(person_id, data=True) if e.get("type") in ("RELATIONSHIP", "KNOWS")
+    ]
+    links = [
+        {"start": u, "end": v, "other": G.nodes[v if u == person_id else u].get("name"), **e}
+        for u, v, e in [*G.out_edges(person_id, data=True), *G.in_edges(person_id, data=True)]
+        if e.get("type") in ("REPORTS_TO", "INFLUENCES") or (e.get("type") == "KNOWS" and u == person_id)
     ]
     return render_template(
         "person.html", person=props, account=G.nodes[account_id], account_id=account_id, roles=roles,
-        knowers=knowers, timeline=store.timeline(person_id), form=form, can_edit=can_edit,
+        knowers=knowers, links=links, timeline=store.timeline(person_id), form=form, can_edit=can_edit,
         paths=warm_paths(G, person_id, k=3),
     ), status
+
+
+@bp.route("/accounts/<account_id>/people/new", methods=["GET", "POST"])
+@login_required
+def new_person(account_id: str):
+    require_account("Account", account_id, edit=True)
+    store = get_store()
+    return form_page(
+        PersonForm(), lambda props: store.create_person(account_id, props),
+        title=_("New stakeholder"), subject=store.get("Account", account_id)["name"],
+        cancel=url_for("accounts.account", account_id=account_id),
+        success=lambda p: url_for("people.person", person_id=p["id"]),
+    )
+
+
+@bp.route("/people/<person_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_person(person_id: str):
+    require_account("Person", person_id, edit=True)
+    store = get_store()
+    form = PersonForm(editing=True)
+    return form_page(
+        form, lambda props: store.update("Person", person_id, props, version=form.version.data),
+        title=_("Edit stakeholder"), cancel=url_for("people.person", person_id=person_id),
+        success=lambda p: url_for("people.person", person_id=person_id),
+        stored=store.get("Person", person_id),
+    )
+
+
+@bp.route("/people/<person_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_person(person_id: str):
+    account_id = require_account("Person", person_id, edit=True)
+    store = get_store()
+    person = store.get("Person", person_id)
+    interactions = len(store.timeline(person_id, limit=100000))
+    return confirm_page(
+        lambda: store.delete("Person", person_id),
+        title=_("Delete the stakeholder %(name)s?", name=person["name"]),
+        consequences=[
+            _("their roles in deals and every relationship with them"),
+            ngettext("of %(num)d interaction, those that met nobody else",
+                     "of %(num)d interactions, those that met nobody else", interactions),
+        ],
+        cancel=url_for("people.person", person_id=person_id),
+        success=url_for("accounts.account", account_id=account_id),
+    )
