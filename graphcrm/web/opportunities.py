@@ -1,29 +1,51 @@
-"""The opportunity page (readiness, coverage gaps, warm paths) and the
+"""The opportunity page (the power map: buying center over the org chart,
+readiness, coverage gaps, warm paths, stance outlook, what-if) and the
 opportunity and competitor create / edit / delete forms."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
-from graphcrm.analysis import opportunity_report
+from graphcrm.analysis import opportunity_report, what_if
 from graphcrm.errors import ValidationError
 from graphcrm.web.auth import can_edit_account, require_account
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import CompetesForForm, CompetitorForm, OpportunityForm, choices, confirm_page, form_page
+from graphcrm.web.network import power_map_data
 
 bp = Blueprint("opportunities", __name__)
+
+
+def departure_choices(G, report: dict) -> list[tuple[str, str]]:
+    """Who can be pretended gone: the buying center, then our people who
+    hold a relationship in it."""
+    people = [(m["id"], m["name"]) for m in report["buying_center"]]
+    ours = {r["id"]: r["name"] for m in report["buying_center"] for r in m["our_relationships"]}
+    return people + sorted(ours.items(), key=lambda kv: str(kv[1]))
 
 
 @bp.route("/opportunities/<opportunity_id>")
 @login_required
 def opportunity(opportunity_id: str):
+    """The power map: buying center over the org chart, gaps as actions,
+    readiness, warm paths, stance outlook and ``?leaves=<id>`` (what if this
+    person left)."""
     account_id = require_account("Opportunity", opportunity_id)
     G = get_store().opportunity_graph(opportunity_id)
     report = opportunity_report(G, opportunity_id)
-    return render_template("opportunity.html", report=report, account_id=account_id,
-                           can_edit=can_edit_account(current_user, account_id))
+    departures = departure_choices(G, report)
+    leaves = request.args.get("leaves") or None
+    if leaves is not None and leaves not in dict(departures):
+        raise ValidationError("leaves", _("choose a person of this buying center or of our team"))
+    return render_template(
+        "opportunity.html", report=report, account_id=account_id,
+        can_edit=can_edit_account(current_user, account_id),
+        power_map=power_map_data(G, opportunity_id, report["buying_center"], str(get_locale() or "en")),
+        departure_choices=departures, leaves=leaves,
+        scenario=what_if(G, opportunity_id, leaves) if leaves else None,
+    )
 
 
 @bp.route("/accounts/<account_id>/opportunities/new", methods=["GET", "POST"])
