@@ -53,3 +53,106 @@ def test_what_if_refuses_people_outside_the_deal(app):
         r = c.get(f"/opportunities/opp-east?leaves={who}")
         assert r.status_code == 400 and "leaves" in text(r) and "Wes Secret" not in text(r)
     assert login(app, "omar").get("/opportunities/opp-east?leaves=p-cfo").status_code == 404
+
+
+# -- my week ---------------------------------------------------------------------------------------
+
+
+def test_my_week_lists_my_overdue_contacts(app, store):
+    store.relate("RELATIONSHIP", "user-omar", "p-west", {"strength": 4, "last_contact_at": "2024-01-01T00:00:00+00:00"})
+    store.relate("RELATIONSHIP", "user-omar", "p-cfo", {"strength": 3, "last_contact_at": "2024-01-01T00:00:00+00:00"})
+    try:
+        page = text(login(app, "omar").get("/my-week"))
+        assert "Wes Secret" in page and "2024-01-01" in page
+        assert "Li Na CFO" not in page  # a contact at an account omar may not see stays hidden
+        page = text(login(app, "lina").get("/my-week"))
+        assert "Wes Secret" not in page
+    finally:
+        store.unrelate("RELATIONSHIP", "user-omar", "p-west")
+        store.unrelate("RELATIONSHIP", "user-omar", "p-cfo")
+
+
+@pytest.mark.parametrize("username", ["admin", "director", "lina", "bo", "vera"])
+def test_my_week_for_every_role(app, username):
+    r = login(app, username).get("/my-week")
+    assert r.status_code == 200 and "My week" in text(r)
+
+
+def test_my_week_needs_login(app):
+    assert app.test_client().get("/my-week").status_code == 302
+
+
+# -- users admin ------------------------------------------------------------------------------------
+
+ADMIN_URLS = ["/admin/users", "/admin/users/new", "/admin/users/user-vera/edit", "/admin/users/user-vera/password"]
+
+
+@pytest.mark.parametrize("username, status", [("admin", 200), ("director", 404), ("lina", 404), ("bo", 404),
+                                              ("vera", 404)])
+def test_users_admin_is_admin_only(app, username, status):
+    c = login(app, username)
+    for url in ADMIN_URLS:
+        assert c.get(url).status_code == status, (username, url)
+    assert ("/admin/users" in text(c.get("/my-week"))) is (status == 200)
+    if status == 404:
+        r = c.post("/admin/users/new", data={"username": "intruder", "display_name": "x", "role": "admin",
+                                             "password": "long-enough-1"})
+        assert r.status_code == 404
+
+
+def test_users_admin_add_change_role_deactivate_reset_password(app, store):
+    c = login(app, "admin")
+    page = text(c.get("/admin/users"))
+    assert "lina" in page and "Key-account manager" in page and "password_hash" not in page and "scrypt" not in page
+    r = c.post("/admin/users/new", data={"username": "zhou.min", "display_name": "周敏", "role": "bid",
+                                         "password": "short"})
+    assert r.status_code == 400 and "field-error" in text(r) and store.user_by_username("zhou.min") is None
+    r = c.post("/admin/users/new", data={"username": "lina", "display_name": "Another", "role": "bid",
+                                         "password": "long-enough-1"})
+    assert r.status_code == 400 and "exists already" in text(r)
+    r = c.post("/admin/users/new", data={"username": "zhou.min", "display_name": "周敏", "role": "bid",
+                                         "password": "long-enough-1"})
+    assert r.status_code == 302
+    user = store.user_by_username("zhou.min")
+    zhou = app.test_client()
+    assert zhou.post("/login", data={"username": "zhou.min", "password": "long-enough-1"}).status_code == 302
+
+    r = c.post(f"/admin/users/{user['id']}/edit", data={"display_name": "周敏", "role": "manager", "active": "y",
+                                                       "version": str(user["version"])})
+    assert r.status_code == 302 and store.get("User", user["id"])["role"] == "manager"
+    version = store.get("User", user["id"])["version"]
+    r = c.post(f"/admin/users/{user['id']}/password", data={"password": "new-password-2", "version": str(version)})
+    assert r.status_code == 302
+    assert app.test_client().post("/login", data={"username": "zhou.min", "password": "long-enough-1"}).status_code == 401
+    assert app.test_client().post("/login", data={"username": "zhou.min", "password": "new-password-2"}).status_code == 302
+    # deactivation: the open session is refused at once
+    version = store.get("User", user["id"])["version"]
+    r = c.post(f"/admin/users/{user['id']}/edit", data={"display_name": "周敏", "role": "manager",
+                                                       "version": str(version)})
+    assert r.status_code == 302 and store.get("User", user["id"])["active"] is False
+    assert zhou.get("/my-week").status_code == 302
+    assert "deactivated" in text(c.get("/admin/users"))
+
+
+def test_admin_cannot_lock_themselves_out(app, store):
+    c = login(app, "admin")
+    version = store.get("User", "user-admin")["version"]
+    r = c.post("/admin/users/user-admin/edit", data={"display_name": "admin", "role": "viewer", "active": "y",
+                                                    "version": str(version)})
+    assert r.status_code == 400 and "your own administrator access" in text(r)
+    assert store.get("User", "user-admin")["role"] == "admin"
+
+
+def test_stale_password_reset_shows_no_password(app, store):
+    c = login(app, "admin")
+    version = store.get("User", "user-vera")["version"]
+    store.update("User", "user-vera", {"display_name": "Vera V."}, version=version)
+    r = c.post("/admin/users/user-vera/password", data={"password": "secret-password-9", "version": str(version)})
+    assert r.status_code == 409 and "secret-password-9" not in text(r)
+    assert app.test_client().post("/login", data={"username": "vera", "password": "secret-password-9"}).status_code == 401
+
+
+def test_missing_user_is_404(app):
+    c = login(app, "admin")
+    assert c.get("/admin/users/user-nobody/edit").status_code == 404
+    assert c.get("/admin/users/user-nobody/password").status_code == 404

@@ -1,7 +1,8 @@
 """The Flask web app: ``create_app()`` is the app factory.
 
 Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
-``opportunities``, ``people``, ``relationships``, ``search``, ``api``); the
+``opportunities``, ``people``, ``relationships``, ``search``, ``api``,
+``admin``); the
 edit forms are in ``forms``::
 
     /login, /logout                 sign in / out
@@ -15,6 +16,8 @@ edit forms are in ``forms``::
     /opportunities/<id>/competitors/new, /competitors/<id>/edit, /competitors/<id>/delete
     /people/<id>/relationships/new/<ours|competitor|peer>, /opportunities/<id>/roles/new
     /relationships/<type>/<start>/<end>/edit, .../delete
+    /my-week                        my maintenance plan (whom to contact)
+    /admin/users[/new, /<id>/edit, /<id>/password]   users (admin only)
     /search?q=                      accounts and people the user may see
     /api/accounts/<id>              account report (JSON)
     /api/opportunities/<id>         opportunity report (JSON)
@@ -69,7 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.init_app(app)
 
-    from graphcrm.web import accounts, api, auth, dashboard, opportunities, people, relationships, search
+    from graphcrm.web import accounts, admin, api, auth, dashboard, opportunities, people, relationships, search
 
     login_manager.user_loader(auth.load_user)
 
@@ -81,7 +84,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, relationships.bp,
-                      search.bp, api.bp):
+                      search.bp, api.bp, admin.bp):
         app.register_blueprint(blueprint)
     _register_template_helpers(app)
     _register_error_handlers(app)

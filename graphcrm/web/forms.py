@@ -15,7 +15,8 @@ from datetime import date
 from flask import flash, redirect, render_template, request
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (BooleanField, DateField, FloatField, IntegerField, PasswordField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import HiddenInput
@@ -135,7 +136,7 @@ def save(form: GraphForm, write):
 
 def _shown(field, value) -> str:
     """A value as the form shows it (an enumeration by its label)."""
-    if value is None:
+    if value is None or isinstance(field, PasswordField):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -236,6 +237,31 @@ class CompetesForForm(GraphForm):
     name = StringField(_l("or a new competitor"), validators=[Optional(), Length(max=200)])
 
 
+# -- users (admin) -------------------------------------------------------------------------------
+
+class UserForm(Versioned, GraphForm):
+    PROPERTIES = ("display_name", "role", "active")
+    ENUMS = {"role": model.USER_ROLES}
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), default="viewer", validators=[DataRequired()])
+    active = BooleanField(_l("Active (may sign in)"), default=True)
+
+
+class NewUserForm(GraphForm):
+    PROPERTIES = ("username", "display_name", "role", "password")
+    ENUMS = {"role": model.USER_ROLES}
+    username = StringField(_l("Username"), validators=[
+        DataRequired(), Regexp(r"^[A-Za-z0-9_.@-]{2,64}$", message=_l("2-64 letters, digits or _ . @ -"))])
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), default="viewer", validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=1000)])
+
+
+class PasswordForm(Versioned, GraphForm):
+    PROPERTIES = ("password",)
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=1000)])
+
+
 class ConfirmForm(FlaskForm):
     """The confirmation of a delete: only its CSRF token."""
 
@@ -255,7 +281,7 @@ def form_page(form: GraphForm, write, *, title: str, cancel: str, success, store
             if result is not None:
                 flash(_("Saved."))
                 return redirect(success(result))
-            status = 409 if conflict else 400
+            status = 409 if conflict is not None else 400
     elif stored is not None:
         form.fill(stored)
     return render_template("form.html", form=form, title=title, cancel=cancel, conflict=conflict,
