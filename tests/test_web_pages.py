@@ -156,3 +156,34 @@ def test_missing_user_is_404(app):
     c = login(app, "admin")
     assert c.get("/admin/users/user-nobody/edit").status_code == 404
     assert c.get("/admin/users/user-nobody/password").status_code == 404
+
+
+# -- dashboard -------------------------------------------------------------------------------------
+
+
+def test_dashboard_at_risk_accounts_first_and_coverage_by_segment(app, store):
+    acc = store.create("Account", {"name": "Zeta Risky 风险客户", "segment": "strategic", "lifecycle": "at_risk"})
+    try:
+        page = text(login(app, "director").get("/"))
+        table = page[page.index('id="accounts"'):]
+        assert table.index("Zeta Risky") < table.index("Westbank Logistics")  # alphabetically last, shown first
+        assert 'class="at-risk"' in table
+        segments = {s["segment"]: s for s in json_block(page, "segment-chart-data")}
+        assert set(segments) == {"strategic", "key", "growth", "general"}
+        # east (strategic): 3 people, lina knows the CIO; the competitor's tie does not count
+        assert segments["strategic"]["people"] == 3 and segments["strategic"]["coverage"] == 33
+        assert segments["strategic"]["accounts"] == 2 and segments["growth"]["coverage"] == 0
+        assert "/static/chart.js" in page
+    finally:
+        store.delete("Account", acc["id"])
+
+
+@pytest.mark.parametrize("url", ["/", "/my-week", "/accounts/acc-east", "/opportunities/opp-east",
+                                 "/opportunities/opp-east?leaves=p-cio", "/people/p-cio", "/people/p-cio/edit",
+                                 "/admin/users", "/accounts/acc-east/delete"])
+def test_pages_load_nothing_from_outside_and_run_no_inline_script(app, url):
+    page = text(login(app, "admin").get(url))
+    assert "http://" not in page and "https://" not in page.replace('"http://www.w3.org', "")
+    for tag in re.findall(r"<script[^>]*>", page):
+        assert 'src="/static/' in tag or 'type="application/json"' in tag, (url, tag)
+    assert not re.search(r"<[a-z][^>]*\son[a-z]+=", page), url  # no inline event handlers
