@@ -37,7 +37,9 @@
     };
   }
   var network = new vis.Network(container, { nodes: nodes, edges: edgeView }, options);
-  network.once("stabilizationIterationsDone", function () { network.setOptions({ physics: false }); });
+  function settled() { container.dataset.settled = "true"; }
+  network.once("stabilizationIterationsDone", function () { network.setOptions({ physics: false }); settled(); });
+  if (options.physics === false) { network.once("afterDrawing", settled); }
   window.graphcrmNetwork = network;
 
   var details = document.getElementById("node-details");
