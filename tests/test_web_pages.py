@@ -187,3 +187,31 @@ def test_pages_load_nothing_from_outside_and_run_no_inline_script(app, url):
     for tag in re.findall(r"<script[^>]*>", page):
         assert 'src="/static/' in tag or 'type="application/json"' in tag, (url, tag)
     assert not re.search(r"<[a-z][^>]*\son[a-z]+=", page), url  # no inline event handlers
+
+
+# -- Chinese -------------------------------------------------------------------------------------
+
+
+def test_new_pages_and_forms_in_chinese(app, store):
+    c = login(app, "admin")
+    c.get("/lang/zh")
+    pages = {
+        "/people/p-cio/edit": ["编辑干系人", "影响力（1-5）", "立场", "保存", "取消", "拥护者"],
+        "/opportunities/opp-east/roles/new": ["加入采购决策团队", "采购决策角色", "经济决策者"],
+        "/people/p-cio/relationships/new/peer": ["汇报给", "影响", "认识"],
+        "/opportunities/opp-east?leaves=user-lina": ["权力地图", "假设此人离开", "投标准备度将从", "立场走势"],
+        "/my-week": ["本周待办"],
+        "/admin/users": ["用户", "大客户经理", "重置密码"],
+        "/": ["按客户分级的覆盖率", "客户（有风险的在前）", "高价值"],
+        "/accounts/acc-east/delete": ["同时删除：", "3 名干系人", "此操作无法撤销。"],
+    }
+    for url, words in pages.items():
+        page = text(c.get(url))
+        for w in words:
+            assert w in page, (url, w)
+    version = store.get("Person", "p-xss")["version"]
+    store.update("Person", "p-xss", {"title": "Senior Engineer"}, version=version)
+    r = c.post("/people/p-xss/edit", data={"name": XSS, "title": "Engineer", "influence": "2", "stance": "champion",
+                                          "version": str(version)})
+    assert r.status_code == 409 and "其他人已保存了修改" in text(r) and "对方（已保存）" in text(r)
+    assert "<td>职务</td><td>Senior Engineer</td><td>Engineer</td>" in text(r)

@@ -148,8 +148,8 @@ def delete_person(person_id: str):
         title=_("Delete the stakeholder %(name)s?", name=person["name"]),
         consequences=[
             _("their roles in deals and every relationship with them"),
-            ngettext("of %(num)d interaction, those that met nobody else",
-                     "of %(num)d interactions, those that met nobody else", interactions),
+            ngettext("of the %(num)d interaction logged with them, any that met nobody else",
+                     "of the %(num)d interactions logged with them, those that met nobody else", interactions),
         ],
         cancel=url_for("people.person", person_id=person_id),
         success=url_for("accounts.account", account_id=account_id),
