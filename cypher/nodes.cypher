@@ -26,8 +26,10 @@ WHERE n.version = $version
 SET n += $changes, n.version = n.version + 1, n.updated_at = $now
 RETURN properties(n) AS props
 
+// Accounts and people take what belongs to them along: account.delete, person.delete.
 // name: node.delete
 // each: label
+// except: Account Person
 MATCH (n:__LABEL__ {id: $id})
 WITH n, n.id AS id
 DETACH DELETE n
