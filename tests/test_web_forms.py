@@ -4,29 +4,17 @@ real embedded database: access per role, CSRF, validation next to the field,
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import uuid
 
 import pytest
-from test_web import PASSWORD, XSS, _load, text
+# app and web_settings are fixtures: each test module gets its own fresh graph with the same data
+from test_web import PASSWORD, XSS, app, text, web_settings  # noqa: F401
 
 from graphcrm.web import create_app
 from graphcrm.web.db import get_store
 
 
-@pytest.fixture(scope="module")
-def app(settings):
-    web_settings = dataclasses.replace(settings, graph_name=f"test-forms-{uuid.uuid4().hex[:10]}")
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SETTINGS": web_settings})
-    with app.app_context():
-        store = get_store()
-        store.clear()
-        app.config["IDS"] = _load(store)
-    yield app
-    store = app.extensions["graphcrm_store"]
-    store.backend.drop()
-    store.close()
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ import json
 import re
 
 import pytest
-from test_web import XSS, text
-from test_web_forms import app, login, store  # noqa: F401  (fixtures)
+# app, web_settings and store are fixtures: each test module gets its own fresh graph
+from test_web import XSS, app, text, web_settings  # noqa: F401
+from test_web_forms import login, store  # noqa: F401
 
 
 def json_block(page: str, block_id: str):

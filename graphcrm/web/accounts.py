@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from graphcrm.analysis import account_report
 from graphcrm.web.auth import can_create_accounts, can_edit_account, require_account
 from graphcrm.web.db import get_store
-from graphcrm.web.forms import AccountForm, confirm_page, form_page
+from graphcrm.web.forms import AccountForm, confirm_page, edit_page, form_page
 from graphcrm.web.network import network_data
 
 bp = Blueprint("accounts", __name__)
@@ -94,14 +94,8 @@ def new_account():
 @login_required
 def edit_account(account_id: str):
     require_account("Account", account_id, edit=True)
-    store = get_store()
-    form = AccountForm(editing=True)
-    return form_page(
-        form, lambda props: store.update("Account", account_id, props, version=form.version.data),
-        title=_("Edit account"), cancel=url_for("accounts.account", account_id=account_id),
-        success=lambda a: url_for("accounts.account", account_id=account_id),
-        stored=store.get("Account", account_id),
-    )
+    return edit_page("Account", account_id, AccountForm(editing=True), title=_("Edit account"),
+                     back=url_for("accounts.account", account_id=account_id))
 
 
 @bp.route("/accounts/<account_id>/delete", methods=["GET", "POST"])

@@ -23,6 +23,7 @@ from wtforms.widgets import HiddenInput
 
 from graphcrm import model
 from graphcrm.errors import Conflict, ValidationError
+from graphcrm.web.db import get_store
 
 def choices(pairs) -> list[SelectChoice]:
     """``(value, label)`` pairs as select options."""
@@ -286,6 +287,16 @@ def form_page(form: GraphForm, write, *, title: str, cancel: str, success, store
         form.fill(stored)
     return render_template("form.html", form=form, title=title, cancel=cancel, conflict=conflict,
                            subject=subject), status
+
+
+def edit_page(label: str, node_id: str, form: GraphForm, *, title: str, back: str, stored: dict | None = None):
+    """The edit form of one node: filled from the store, saved with the
+    version it was loaded with."""
+    store = get_store()
+    return form_page(
+        form, lambda props: store.update(label, node_id, props, version=form.version.data),
+        title=title, cancel=back, success=lambda _node: back, stored=stored or store.get(label, node_id),
+    )
 
 
 def confirm_page(delete, *, title: str, consequences: list[str], cancel: str, success: str):

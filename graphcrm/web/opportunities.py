@@ -10,9 +10,10 @@ from flask_login import current_user, login_required
 
 from graphcrm.analysis import opportunity_report, what_if
 from graphcrm.errors import ValidationError
-from graphcrm.web.auth import can_edit_account, require_account
+from graphcrm.web.auth import can_edit_account, require_account, safe_next
 from graphcrm.web.db import get_store
-from graphcrm.web.forms import CompetesForForm, CompetitorForm, OpportunityForm, choices, confirm_page, form_page
+from graphcrm.web.forms import (CompetesForForm, CompetitorForm, OpportunityForm, choices, confirm_page, edit_page,
+                                form_page)
 from graphcrm.web.network import power_map_data
 
 bp = Blueprint("opportunities", __name__)
@@ -65,14 +66,8 @@ def new_opportunity(account_id: str):
 @login_required
 def edit_opportunity(opportunity_id: str):
     require_account("Opportunity", opportunity_id, edit=True)
-    store = get_store()
-    form = OpportunityForm(editing=True)
-    back = url_for("opportunities.opportunity", opportunity_id=opportunity_id)
-    return form_page(
-        form, lambda props: store.update("Opportunity", opportunity_id, props, version=form.version.data),
-        title=_("Edit opportunity"), cancel=back, success=lambda o: back,
-        stored=store.get("Opportunity", opportunity_id),
-    )
+    return edit_page("Opportunity", opportunity_id, OpportunityForm(editing=True), title=_("Edit opportunity"),
+                     back=url_for("opportunities.opportunity", opportunity_id=opportunity_id))
 
 
 @bp.route("/opportunities/<opportunity_id>/delete", methods=["GET", "POST"])
@@ -129,21 +124,18 @@ def require_competitor(competitor_id: str, *, every: bool) -> dict:
 @login_required
 def edit_competitor(competitor_id: str):
     stored = require_competitor(competitor_id, every=False)
-    form = CompetitorForm(editing=True)
-    return form_page(
-        form, lambda props: get_store().update("Competitor", competitor_id, props, version=form.version.data),
-        title=_("Edit competitor"), cancel=url_for("dashboard.index"),
-        success=lambda c: url_for("dashboard.index"), stored=stored,
-    )
+    return edit_page("Competitor", competitor_id, CompetitorForm(editing=True), title=_("Edit competitor"),
+                     back=safe_next(request.args.get("next")) or url_for("dashboard.index"), stored=stored)
 
 
 @bp.route("/competitors/<competitor_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_competitor(competitor_id: str):
     competitor = require_competitor(competitor_id, every=True)
+    back = safe_next(request.args.get("next")) or url_for("dashboard.index")
     return confirm_page(
         lambda: get_store().delete("Competitor", competitor_id),
         title=_("Delete the competitor %(name)s?", name=competitor["name"]),
         consequences=[_("its bids and its relationships with stakeholders")],
-        cancel=url_for("dashboard.index"), success=url_for("dashboard.index"),
+        cancel=back, success=url_for("dashboard.index"),
     )

@@ -18,7 +18,7 @@ from graphcrm.analysis import warm_paths
 from graphcrm.errors import ValidationError
 from graphcrm.web.auth import can_edit_account, require_account
 from graphcrm.web.db import get_store
-from graphcrm.web.forms import PersonForm, confirm_page, form_page
+from graphcrm.web.forms import PersonForm, confirm_page, edit_page, form_page
 
 bp = Blueprint("people", __name__)
 
@@ -126,14 +126,8 @@ def new_person(account_id: str):
 @login_required
 def edit_person(person_id: str):
     require_account("Person", person_id, edit=True)
-    store = get_store()
-    form = PersonForm(editing=True)
-    return form_page(
-        form, lambda props: store.update("Person", person_id, props, version=form.version.data),
-        title=_("Edit stakeholder"), cancel=url_for("people.person", person_id=person_id),
-        success=lambda p: url_for("people.person", person_id=person_id),
-        stored=store.get("Person", person_id),
-    )
+    return edit_page("Person", person_id, PersonForm(editing=True), title=_("Edit stakeholder"),
+                     back=url_for("people.person", person_id=person_id))
 
 
 @bp.route("/people/<person_id>/delete", methods=["GET", "POST"])
