@@ -143,6 +143,10 @@ class FalkorBackend(Backend):
         self._db.connection.close()
 
 
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
 def _falkor_error(exc: Exception, statement: str) -> Exception:
     message = str(exc)
     if "unique constraint violation" in message:
@@ -155,6 +159,7 @@ class Neo4jBackend(Backend):
 
     def __init__(self, url: str, user: str, password: str | None, database: str):
         import neo4j
+        from neo4j import exceptions
         from neo4j.exceptions import ConfigurationError
 
         self.url = url
@@ -164,6 +169,15 @@ class Neo4jBackend(Backend):
             self._driver = neo4j.GraphDatabase.driver(url, auth=(user, password or ""))
         except (ValueError, ConfigurationError) as exc:
             raise StoreUnavailable(f"GRAPHCRM_DATABASE_URL: cannot use {url!r} ({exc})") from None
+        try:
+            # fail at once with one line, rather than after half a minute of retried transactions
+            self._driver.verify_connectivity()
+        except exceptions.AuthError as exc:
+            self._driver.close()
+            raise StoreUnavailable(f"Neo4j at {url} refused the credentials ({exc.message})") from None
+        except (exceptions.ServiceUnavailable, exceptions.DriverError, OSError) as exc:
+            self._driver.close()
+            raise StoreUnavailable(f"Neo4j at {url} cannot be reached ({_one_line(exc)})") from None
 
     @property
     def location(self) -> str:
@@ -186,7 +200,7 @@ class Neo4jBackend(Backend):
         except exceptions.AuthError as exc:
             raise StoreUnavailable(f"Neo4j at {self.url} refused the credentials ({exc.message})") from None
         except (exceptions.ServiceUnavailable, exceptions.SessionExpired, OSError) as exc:
-            raise StoreUnavailable(f"Neo4j at {self.url} cannot be reached ({exc})") from None
+            raise StoreUnavailable(f"Neo4j at {self.url} cannot be reached ({_one_line(exc)})") from None
         except exceptions.Neo4jError as exc:
             raise ValidationError("query", f"the database refused {statement}: {exc.message}") from None
         return [{key: _plain(value) for key, value in record.items()} for record in records]

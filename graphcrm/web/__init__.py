@@ -19,6 +19,8 @@ edit forms are in ``forms``::
     /my-week                        my maintenance plan (whom to contact)
     /admin/users[/new, /<id>/edit, /<id>/password]   users (admin only)
     /search?q=                      accounts and people the user may see
+    /api/accounts                   accounts the user may see (JSON)
+    /api/portfolio                  portfolio coverage report (JSON; director, admin)
     /api/accounts/<id>              account report (JSON)
     /api/opportunities/<id>         opportunity report (JSON)
 """
@@ -105,6 +107,9 @@ def _register_template_helpers(app: Flask) -> None:
 
 
 def _error_page(code: int, title, message):
+    """An error as a page, or as ``{"error": ..., "message": ...}`` for the JSON API."""
+    if request.path.startswith("/api/"):
+        return {"error": str(title), "message": str(message)}, code
     return render_template("error.html", code=code, title=str(title), message=str(message)), code
 
 
@@ -116,6 +121,10 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(404)
     def http_not_found(e):
         return _error_page(404, _l("Not found"), _l("This page does not exist, or you do not have access to it."))
+
+    @app.errorhandler(403)
+    def forbidden(e):
+        return _error_page(403, _l("Not allowed"), _l("Your role does not allow this."))
 
     @app.errorhandler(ValidationError)
     def invalid(e):

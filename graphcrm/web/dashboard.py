@@ -15,6 +15,7 @@ bp = Blueprint("dashboard", __name__)
 
 
 def visible_accounts() -> list[dict]:
+    """The accounts the signed-in user may see (all for directors and admins)."""
     store = get_store()
     accounts = store.list("Account", limit=100000)
     if current_user.sees_all:
