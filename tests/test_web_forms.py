@@ -414,3 +414,17 @@ def test_editing_a_deleted_record_is_404(app, store):
     r = c.post(f"/people/{person_id}/edit", data={"name": "Back", "influence": "3", "stance": "neutral",
                                                   "version": version})
     assert r.status_code == 404 and store.find("Person", person_id) is None
+
+
+def test_relationships_to_people_at_hidden_accounts_stay_hidden(app):
+    """The CIO knows a person at another account (fixture): lina, who may edit
+    the CIO's account but not see the other one, neither sees nor edits that tie."""
+    lina = login(app, "lina")
+    assert "Wes Secret" not in text(lina.get("/people/p-cio"))
+    for url in ("/relationships/KNOWS/p-cio/p-west/edit", "/relationships/KNOWS/p-cio/p-west/delete"):
+        r = lina.get(url)
+        assert r.status_code == 404 and "Wes Secret" not in text(r)
+    assert lina.post("/relationships/KNOWS/p-cio/p-west/delete").status_code == 404
+    admin = login(app, "admin")
+    assert "Wes Secret" in text(admin.get("/people/p-cio"))
+    assert admin.get("/relationships/KNOWS/p-cio/p-west/edit").status_code == 200

@@ -19,6 +19,7 @@ from graphcrm.errors import ValidationError
 from graphcrm.web.auth import can_edit_account, require_account
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import PersonForm, confirm_page, edit_page, form_page
+from graphcrm.web.network import employer
 
 bp = Blueprint("people", __name__)
 
@@ -92,15 +93,21 @@ def person(person_id: str):
         {"opportunity_id": v, "opportunity": G.nodes[v].get("name") or v, **e}
         for _, v, e in G.out_edges(person_id, data=True) if e.get("type") == "ROLE_IN"
     ]
+    visible = None if current_user.sees_all else store.member_accounts(current_user.id)
+
+    def shown(node):  # people at accounts the user may not see stay hidden
+        return G.nodes[node].get("label") != "Person" or visible is None or employer(G, node) in visible
+
     knowers = [
         {"name": G.nodes[u].get("display_name") or G.nodes[u].get("name") or u,
          "kind": G.nodes[u].get("label"), "start": u, **e}
-        for u, _, e in G.in_edges(person_id, data=True) if e.get("type") in ("RELATIONSHIP", "KNOWS")
+        for u, _, e in G.in_edges(person_id, data=True) if e.get("type") in ("RELATIONSHIP", "KNOWS") and shown(u)
     ]
     links = [
         {"start": u, "end": v, "other": G.nodes[v if u == person_id else u].get("name"), **e}
         for u, v, e in [*G.out_edges(person_id, data=True), *G.in_edges(person_id, data=True)]
-        if e.get("type") in ("REPORTS_TO", "INFLUENCES") or (e.get("type") == "KNOWS" and u == person_id)
+        if (e.get("type") in ("REPORTS_TO", "INFLUENCES") or (e.get("type") == "KNOWS" and u == person_id))
+        and shown(v if u == person_id else u)
     ]
     return render_template(
         "person.html", person=props, account=G.nodes[account_id], account_id=account_id, roles=roles,

@@ -109,6 +109,8 @@ def _anchor(rel_type: str, start: str, end: str) -> tuple[str, dict]:
     label, side, _form = EDITABLE[rel_type]
     anchor = end if side == "end" else start
     require_account(label, anchor, edit=True)
+    if rel_type in PEER_TYPES:  # the other stakeholder may work elsewhere: the user must see them too
+        require_account("Person", end)
     return _page_of(label, anchor), get_store().get_relationship(rel_type, start, end)
 
 
