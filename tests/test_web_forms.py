@@ -112,22 +112,27 @@ def test_forms_reject_a_post_without_csrf_token(app):
     c = csrf_app.test_client()
     page = text(c.get("/login"))
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    assert c.post("/login", data={"username": "lina", "password": PASSWORD, "csrf_token": token}).status_code == 302
+    assert c.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token}).status_code == 302
     with csrf_app.app_context():
         before = counts(get_store())
-    for url, data in (("/accounts/acc-east/people/new", {"name": "No Token", "influence": "3", "stance": "neutral"}),
-                      ("/people/p-xss/delete", {}),
-                      ("/accounts/acc-east/edit", {"name": "No Token", "version": "1"})):
+        user_before = get_store().get("User", "user-vera")
+    data = {"name": "No Token", "influence": "3", "stance": "neutral", "version": "1", "other": "p-cfo",
+            "role": "coach", "strength": "3", "kind": "KNOWS", "segment": "key", "tier": "service",
+            "lifecycle": "active", "stage": "lead", "currency": "CNY", "username": "notoken",
+            "display_name": "No Token", "password": "long-enough-1"}
+    for url in ["/accounts/new", "/admin/users/new", "/admin/users/user-vera/edit",
+                "/admin/users/user-vera/password", *EAST_FORMS]:
         r = c.post(url, data=data)
         assert r.status_code == 400 and "security token" in text(r), url
     with csrf_app.app_context():
-        assert counts(get_store()) == before
+        assert counts(get_store()) == before and get_store().get("User", "user-vera") == user_before
     # the rendered form carries its token, and posting it works
     page = text(c.get("/accounts/acc-east/people/new"))
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     r = c.post("/accounts/acc-east/people/new",
                data={"name": "With Token", "influence": "3", "stance": "neutral", "csrf_token": token})
     assert r.status_code == 302
+    assert c.post(r.headers["Location"] + "/delete", data={"csrf_token": token}).status_code == 302
 
 
 # -- validation ---------------------------------------------------------------------------------------
