@@ -45,6 +45,7 @@ def opportunity(opportunity_id: str):
         can_edit=can_edit_account(current_user, account_id),
         power_map=power_map_data(G, opportunity_id, report["buying_center"], str(get_locale() or "en")),
         departure_choices=departures, leaves=leaves,
+        component_labels={c["name"]: c.get("label") or c["name"] for c in report["readiness"]["components"]},
         scenario=what_if(G, opportunity_id, leaves) if leaves else None,
     )
 

@@ -9,7 +9,7 @@
   if (!dataEl || !box) { return; }
   var rows = JSON.parse(dataEl.textContent);
   var NS = "http://www.w3.org/2000/svg";
-  var labelWidth = 110, barWidth = 300, rowHeight = 26, width = labelWidth + barWidth + 90;
+  var labelWidth = 110, barWidth = 300, rowHeight = 26, width = labelWidth + barWidth + 130;
   var svg = document.createElementNS(NS, "svg");
   svg.setAttribute("viewBox", "0 0 " + width + " " + (rows.length * rowHeight + 4));
   svg.setAttribute("width", "100%");
