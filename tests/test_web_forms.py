@@ -176,8 +176,7 @@ def test_a_ten_megabyte_name_is_refused_cleanly(app, store):
     before = counts(store)
     r = c.post("/people/p-cio/edit", data={"name": "x" * 10_000_000, "influence": "5", "stance": "supporter",
                                           "version": "1"})
-    assert r.status_code in (400, 413)
-    assert "Traceback" not in text(r)
+    assert r.status_code == 400 and "Field cannot be longer than 200 characters." in text(r)
     assert counts(store) == before and store.get("Person", "p-cio")["name"] == "王强"
 
 
