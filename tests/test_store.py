@@ -464,3 +464,25 @@ def test_deleting_a_person_takes_interactions_that_met_nobody_else(any_store, ac
     assert s.find("Interaction", alone["id"]) is None
     assert [t["props"]["id"] for t in s.timeline("p-emily")] == [both["id"]]
     assert s.stats()["relationships"]["RELATIONSHIP"] == 1  # ours with Emily stays
+
+
+def test_owner_graph_holds_what_a_maintenance_plan_needs(any_store, account):
+    from graphcrm.analysis import maintenance_plan
+
+    s = any_store
+    s.create("User", SAMPLES["User"], id="u-liwei")
+    s.create("User", {"username": "zhou", "display_name": "周明", "role": "director"}, id="u-zhou")
+    s.create_person(account, {"name": "王建国", "influence": 5}, id="p-wang")
+    s.create_person(account, {"name": "Emily Chen"}, id="p-emily")
+    opp = s.create_opportunity(account, {"name": "Bid", "stage": "tender", "value": 5e6})
+    s.relate("ROLE_IN", "p-wang", opp["id"], {"role": "economic_buyer"})
+    s.relate("RELATIONSHIP", "u-liwei", "p-wang", {"strength": 4, "last_contact_at": "2026-01-01T00:00:00+00:00"})
+    s.relate("RELATIONSHIP", "u-zhou", "p-emily", {"strength": 4, "last_contact_at": "2026-01-01T00:00:00+00:00"})
+    G = s.owner_graph("u-liwei")
+    assert G.graph["kind"] == "owner" and set(G.nodes) == {"u-liwei", "p-wang", account, opp["id"]}
+    assert "password_hash" not in G.nodes["u-liwei"]
+    whole = maintenance_plan(s.portfolio_graph(), owner="u-liwei", now="2026-06-01T00:00:00+00:00")
+    assert maintenance_plan(G, owner="u-liwei", now="2026-06-01T00:00:00+00:00") == whole
+    assert whole["owners"][0]["due"][0]["open_deal_value"] == 5e6
+    with pytest.raises(NotFound):
+        s.owner_graph("u-ghost")

@@ -458,6 +458,14 @@ class GraphStore:
         G.graph.update(kind="opportunity", opportunity_id=opportunity_id)
         return G
 
+    def owner_graph(self, user_id: str) -> nx.MultiDiGraph:
+        """One of our people with their relationships, the stakeholders at the
+        other end, where those work and their roles in deals: enough for the
+        user's maintenance plan without loading the portfolio."""
+        self.get("User", user_id)
+        return self._rows_to_graph("load.owner.nodes", "load.owner.relationships", {"id": user_id},
+                                   kind="owner", user_id=user_id)
+
     def portfolio_graph(self) -> nx.MultiDiGraph:
         """Every account, person, user, opportunity and competitor with their
         relationships (no interactions: their recency is on RELATIONSHIP)."""

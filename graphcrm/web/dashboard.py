@@ -72,7 +72,7 @@ def my_week():
     contact within seven days, most urgent first (only at accounts the user
     may see)."""
     store = get_store()
-    plan = maintenance_plan(store.portfolio_graph(), owner=current_user.id, horizon_days=7)
+    plan = maintenance_plan(store.owner_graph(current_user.id), owner=current_user.id, horizon_days=7)
     due = [c for owner in plan["owners"] for c in owner["due"]]
     if not current_user.sees_all:
         mine = store.member_accounts(current_user.id)
