@@ -1,19 +1,28 @@
 """The Flask web app: ``create_app()`` is the app factory.
 
 Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
-``opportunities``, ``people``, ``search``, ``api``)::
+``opportunities``, ``people``, ``relationships``, ``search``, ``api``,
+``admin``, ``audit``); the edit forms are in ``forms``::
 
     /login, /logout                 sign in / out
     /                               portfolio dashboard (director/admin) or my accounts
     /accounts/<id>                  account page: stakeholder table and network
     /opportunities/<id>             readiness, gaps, warm paths
     /people/<id>                    roles, who knows them, timeline, log an interaction
+    /accounts/new, /accounts/<id>/edit, /accounts/<id>/delete
+    /accounts/<id>/people/new, /people/<id>/edit, /people/<id>/delete
+    /accounts/<id>/opportunities/new, /opportunities/<id>/edit, /opportunities/<id>/delete
+    /opportunities/<id>/competitors/new, /competitors/<id>/edit, /competitors/<id>/delete
+    /people/<id>/relationships/new/<ours|competitor|peer>, /opportunities/<id>/roles/new
+    /relationships/<type>/<start>/<end>/edit, .../delete
+    /my-week                        my maintenance plan (whom to contact)
+    /admin/users[/new, /<id>/edit, /<id>/password]   users (admin only)
+    /admin/audit                    the audit log (admin)
     /search?q=                      accounts and people the user may see
     /api/accounts                   accounts the user may see (JSON)
     /api/portfolio                  portfolio coverage report (JSON; director, admin)
     /api/accounts/<id>              account report (JSON)
     /api/opportunities/<id>         opportunity report (JSON)
-    /admin/audit                    the audit log (admin)
 """
 
 from __future__ import annotations
@@ -98,7 +107,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.init_app(app)
 
-    from graphcrm.web import accounts, api, audit, auth, dashboard, opportunities, people, search
+    from graphcrm.web import (accounts, admin, api, audit, auth, dashboard, opportunities, people,
+                              relationships, search)
 
     login_manager.user_loader(auth.load_user)
 
@@ -109,7 +119,8 @@ def create_app(test_config: dict | None = None) -> Flask:
             return {"error": "login required"}, 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
-    for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, search.bp, api.bp, audit.bp):
+    for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, relationships.bp,
+                      search.bp, api.bp, admin.bp, audit.bp):
         app.register_blueprint(blueprint)
     init_security(app)
     audit.record_signed_in_user(app)
@@ -120,6 +131,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _register_template_helpers(app: Flask) -> None:
     from graphcrm import model
+    from graphcrm.web.auth import can_create_accounts
     from graphcrm.web.network import STANCE_COLORS
 
     @app.template_filter("label")
@@ -142,7 +154,7 @@ def _register_template_helpers(app: Flask) -> None:
         """An analysis word ("knows", "high"...) in the UI language."""
         return str(ANALYSIS_WORDS.get(word, word))
 
-    app.jinja_env.globals["STANCE_COLORS"] = STANCE_COLORS
+    app.jinja_env.globals.update(STANCE_COLORS=STANCE_COLORS, can_create_accounts=can_create_accounts)
 
 
 def _error_page(code: int, title, message, *, field: str | None = None):
