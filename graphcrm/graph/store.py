@@ -367,19 +367,98 @@ class GraphStore:
                 raise ValidationError("type", f"{rel_type} cannot run from {start_label} to {end_label}")
             row = {"start": start, "end": end, "props": {k: v for k, v in clean.items() if v is not None}}
             by_key[relationship_key(start_label, rel_type, end_label)].append(row)
+        return self.merge_batches(by_label, by_key, batch_size=batch_size)
+
+    def merge_batches(
+        self,
+        nodes: dict[str, list[dict]],
+        relationships: dict[str, list[dict]],
+        *,
+        batch_size: int = 2000,
+        progress=None,
+        restore: bool = False,
+    ) -> dict:
+        """Write checked rows in UNWIND batches: the write half of :meth:`bulk_merge`.
+
+        ``nodes`` maps a label to rows of properties (each with ``id``);
+        ``relationships`` maps a relationship key (``"Person:WORKS_AT:Account"``,
+        see :func:`graphcrm.graph.statements.relationship_key`) to rows
+        ``{"start", "end", "props"}``.  Rows must already be valid: nothing
+        is checked here.  Nodes are upserted by id: versions go up, timestamps
+        are set.  With ``restore=True`` the rows are written exactly as given
+        (version and timestamps included) and replace every stored property.
+        ``progress(n)`` is called after each batch with the rows written.
+        """
+        node_statement, rel_statement = (
+            ("restore.nodes", "restore.relationships") if restore
+            else ("node.merge_batch", "relationship.merge_batch")
+        )
         now = utcnow()
         counts = {"nodes": 0, "relationships": 0}
-        for label, rows in by_label.items():
-            for i in range(0, len(rows), batch_size):
-                batch = rows[i : i + batch_size]
-                self._write(f"node.merge_batch:{label}", rows=batch, now=now)
-                counts["nodes"] += len(batch)
-        for key, rows in by_key.items():
-            for i in range(0, len(rows), batch_size):
-                batch = rows[i : i + batch_size]
-                self._write(f"relationship.merge_batch:{key}", rows=batch, now=now)
-                counts["relationships"] += len(batch)
+        for kind, groups, statement in (
+            ("nodes", nodes, node_statement), ("relationships", relationships, rel_statement)
+        ):
+            for key, rows in groups.items():
+                for i in range(0, len(rows), batch_size):
+                    batch = rows[i : i + batch_size]
+                    self._write(f"{statement}:{key}", rows=batch, now=now)
+                    counts[kind] += len(batch)
+                    if progress:
+                        progress(len(batch))
         return counts
+
+    def relationships_between(self, key: str, pairs: Iterable[tuple[str, str]], *, batch_size: int = 5000) -> dict:
+        """The stored properties of the ``key`` relationships between ``(start, end)``
+        pairs, as ``{(start, end): props}`` (pairs without one are left out)."""
+        pairs = [{"start": s, "end": e} for s, e in pairs]
+        found = {}
+        for i in range(0, len(pairs), batch_size):
+            for row in self._read(f"transfer.relationships_between:{key}", pairs=pairs[i : i + batch_size]):
+                found[(row["start"], row["end"])] = row["props"]
+        return found
+
+    def get_many_by_id(self, label: str, ids: Iterable[str], *, batch_size: int = 5000) -> dict[str, dict]:
+        """The stored nodes of ``label`` among ``ids``, as ``{id: props}``, in batches."""
+        ids = list(ids)
+        found = {}
+        for i in range(0, len(ids), batch_size):
+            found.update((props["id"], props) for props in self.get_many(label, ids[i : i + batch_size]))
+        return found
+
+    def users_by_username(self, usernames: Iterable[str]) -> dict[str, dict]:
+        """The users with these usernames, as ``{username: props}``."""
+        rows = self._read("transfer.users_by_username", usernames=list(usernames))
+        return {row["props"]["username"]: row["props"] for row in rows}
+
+    def dump(self, *, batch_size: int = 5000):
+        """Every node and relationship, for a backup: yields ``("node", label, props)``
+        and ``("relationship", (start_label, type, end_label), start, end, props)``,
+        page by page (nodes of a page, then the relationships leaving them)."""
+        for label in LABELS:
+            after = ""
+            while True:
+                page = [row["props"] for row in self._read(f"backup.nodes:{label}", after=after, limit=batch_size)]
+                if not page:
+                    break
+                for props in page:
+                    yield "node", label, props
+                ids = [props["id"] for props in page]
+                for row in self._read(f"backup.relationships:{label}", ids=ids):
+                    key = (label, row["type"], row["end_label"])
+                    yield "relationship", key, row["start"], row["end"], row["props"]
+                after = ids[-1]
+
+    def is_empty(self) -> bool:
+        stats = self.stats()
+        return not any(stats["nodes"].values()) and not any(stats["relationships"].values())
+
+    def forget_person(self, person_id: str, *, by: str, placeholder: str) -> dict:
+        """Erase a person's personal data and the notes of their interactions,
+        keeping an anonymous placeholder (see ``forget.person`` in cypher/)."""
+        rows = self._write("forget.person", id=person_id, by=by, placeholder=placeholder, now=utcnow())
+        if not rows:
+            raise NotFound("Person", person_id)
+        return {**rows[0]["props"], "interactions_erased": rows[0]["interactions"]}
 
     # -- loaders (format: graphcrm.graph.nxgraph) ------------------------------------------
 

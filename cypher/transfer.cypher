@@ -1,0 +1,64 @@
+// Statements behind imports, backup / restore and the right to erasure
+// (graphcrm/transfer/).  Every batch is one UNWIND statement, hence one
+// transaction.
+
+// The stored relationships between given (start, end) pairs: an import
+// compares them with its rows so that unchanged rows are not written again.
+// name: transfer.relationships_between
+// each: relationship
+UNWIND $pairs AS row
+MATCH (:__START__ {id: row.start})-[r:__TYPE__]->(:__END__ {id: row.end})
+RETURN row.start AS start, row.end AS end, properties(r) AS props
+
+// name: transfer.users_by_username
+UNWIND $usernames AS username
+MATCH (u:User {username: username})
+RETURN properties(u) AS props
+
+// Backup: the nodes of a label in pages ordered by id (keyset: ids after $after).
+// name: backup.nodes
+// each: label
+MATCH (n:__LABEL__)
+WHERE n.id > $after
+RETURN properties(n) AS props
+ORDER BY n.id
+LIMIT $limit
+
+// Backup: every relationship leaving the given nodes of a label.
+// name: backup.relationships
+// each: label
+UNWIND $ids AS id
+MATCH (a:__LABEL__ {id: id})-[r]->(b)
+RETURN a.id AS start, type(r) AS type, labels(b)[0] AS end_label, b.id AS end, properties(r) AS props
+
+// Restore: nodes with exactly the stored properties (id, version and
+// timestamps included); an existing node of the id is overwritten (--merge).
+// name: restore.nodes
+// each: label
+UNWIND $rows AS row
+MERGE (n:__LABEL__ {id: row.id})
+SET n = row
+RETURN count(n) AS n
+
+// name: restore.relationships
+// each: relationship
+UNWIND $rows AS row
+MATCH (a:__START__ {id: row.start}), (b:__END__ {id: row.end})
+MERGE (a)-[r:__TYPE__]->(b)
+SET r = row.props
+RETURN count(r) AS n
+
+// Right to erasure: the person keeps its id, relationships, influence, stance,
+// seniority and department (an anonymous placeholder for the analysis); its
+// name becomes $placeholder, every other personal property is removed, the
+// notes of its interactions are emptied, and who erased it and when is kept.
+// name: forget.person
+MATCH (p:Person {id: $id})
+SET p.name = $placeholder, p.title = NULL, p.email = NULL, p.phone = NULL, p.notes = NULL,
+    p.source_id = NULL, p.erased_at = $now, p.erased_by = $by,
+    p.version = p.version + 1, p.updated_at = $now
+WITH p
+OPTIONAL MATCH (i:Interaction)-[:WITH]->(p)
+WITH p, collect(i) AS interactions
+FOREACH (i IN interactions | SET i.summary = '', i.version = i.version + 1, i.updated_at = $now)
+RETURN properties(p) AS props, size(interactions) AS interactions
