@@ -78,6 +78,7 @@ def read_backup(path: Path) -> tuple[dict, dict[str, list[dict]], dict[str, list
     nodes: dict[str, list[dict]] = defaultdict(list)
     rels: dict[str, list[dict]] = defaultdict(list)
     ids: dict[str, str] = {}
+    ends: list[tuple] = []
     trailer = None
     try:
         handle = path.open(encoding="utf-8")
@@ -114,8 +115,7 @@ def read_backup(path: Path) -> tuple[dict, dict[str, list[dict]], dict[str, list
                 if (allowed is None or start_label not in allowed[0] or end_label not in allowed[1]
                         or not isinstance(item.get("props"), dict)):
                     raise ValidationError(where, f"unknown relationship {start_label}-{rel_type}->{end_label}")
-                if ids.get(start) != start_label or ids.get(end) != end_label:
-                    raise ValidationError(where, f"{rel_type} {start} -> {end}: an end is not in the file")
+                ends.append((where, rel_type, start, start_label, end, end_label))
                 rels[relationship_key(start_label, rel_type, end_label)].append(
                     {"start": start, "end": end, "props": item["props"]}
                 )
@@ -123,6 +123,9 @@ def read_backup(path: Path) -> tuple[dict, dict[str, list[dict]], dict[str, list
                 trailer = item
             else:
                 raise ValidationError(where, "neither a node, a relationship nor the end line")
+    for where, rel_type, start, start_label, end, end_label in ends:
+        if ids.get(start) != start_label or ids.get(end) != end_label:
+            raise ValidationError(where, f"{rel_type} {start} -> {end}: an end is not in the file")
     if trailer is None:
         raise ValidationError(name, "the file is cut off (no end line): the backup did not finish")
     counted = {"nodes": sum(map(len, nodes.values())), "relationships": sum(map(len, rels.values()))}
