@@ -18,6 +18,9 @@ Values the formats cannot hold, by a fixed rule (:func:`portable`):
   ``json_attributes`` (GraphML) so that a reader can decode them.
   Node-link JSON keeps lists and maps as they are; the CSV templates write
   them as JSON text.
+* **node ids**: the node id is the node's key in every format; node-link
+  JSON holds it in the node's ``id`` field only (networkx reads it back as
+  the key, not as an attribute).
 * **GEXF names**: GEXF reserves ``id``, ``label`` and ``type``: the node id
   is the GEXF node id, the node's graph label (Account, Person…) the GEXF
   node label, and the relationship type the GEXF edge label (the GEXF edge
