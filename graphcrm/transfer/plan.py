@@ -142,6 +142,7 @@ class ImportPlan:
         self._node_writes: dict[str, list[dict]] = {}
         self._rel_writes: dict[str, list[dict]] = {}
         self._touched: set[tuple[str, str]] = set()
+        self._updated: set[tuple[str, str]] = set()
         self._existing: dict[str, dict[str, dict]] = {}
         self._left_out: dict[str, Where] = {}
         self._resolved = False
@@ -318,6 +319,7 @@ class ImportPlan:
                     continue
                 counts["update"] += 1
                 self._touched.add((label, node_id))
+                self._updated.add((label, node_id))
             writes[label].append({**row, "id": node_id})
         self._node_writes = dict(writes)
 
@@ -342,10 +344,18 @@ class ImportPlan:
 
     # -- writing ---------------------------------------------------------------------------
 
+    def node_ids(self, label: str) -> list[str]:
+        """The ids of the nodes of ``label`` in the import."""
+        return [node_id for (lab, node_id) in self._nodes if lab == label]
+
     def touched(self) -> set[tuple[str, str]]:
         """``(label, id)`` of the stored nodes the import would change or
         connect to (for access checks: who may import into which account)."""
         return {(label, node_id) for label, node_id in self._touched if node_id in self._existing.get(label, {})}
+
+    def updated(self) -> set[tuple[str, str]]:
+        """``(label, id)`` of the stored nodes whose properties the import would change."""
+        return set(self._updated)
 
     def rows_to_write(self) -> int:
         return sum(map(len, self._node_writes.values())) + sum(map(len, self._rel_writes.values()))

@@ -1,7 +1,7 @@
 """The Flask web app: ``create_app()`` is the app factory.
 
 Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
-``opportunities``, ``people``, ``search``, ``api``)::
+``opportunities``, ``people``, ``search``, ``api``, ``transfer``)::
 
     /login, /logout                 sign in / out
     /                               portfolio dashboard (director/admin) or my accounts
@@ -11,6 +11,11 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
     /search?q=                      accounts and people the user may see
     /api/accounts/<id>              account report (JSON)
     /api/opportunities/<id>         opportunity report (JSON)
+    /import, /import/apply          upload, preview and apply an import (admin, manager)
+    /import/templates.zip?lang=     the CSV templates (en or zh headers)
+    /accounts/<id>/export/<format>  graphml, gexf, json or csv (zip); ?no_pii=1
+    /opportunities/<id>/export/<format>
+    /people/<id>/forget             erase a person's personal data (admin)
 """
 
 from __future__ import annotations
@@ -62,7 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.init_app(app)
 
-    from graphcrm.web import accounts, api, auth, dashboard, opportunities, people, search
+    from graphcrm.web import accounts, api, auth, dashboard, opportunities, people, search, transfer
 
     login_manager.user_loader(auth.load_user)
 
@@ -73,7 +78,8 @@ def create_app(test_config: dict | None = None) -> Flask:
             return {"error": "login required"}, 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
-    for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, search.bp, api.bp):
+    for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, search.bp, api.bp,
+                      transfer.bp):
         app.register_blueprint(blueprint)
     _register_template_helpers(app)
     _register_error_handlers(app)
