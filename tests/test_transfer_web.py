@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import re
-import uuid
 import zipfile
 
 import networkx as nx
@@ -16,30 +14,8 @@ from graphcrm.transfer.forget import PLACEHOLDER
 from graphcrm.web import create_app
 from graphcrm.web.db import get_store
 from test_import import FIXTURES, WANG
-from test_web import PASSWORD, XSS, AuthActions, _load, text
-
-
-@pytest.fixture(scope="module")
-def app(settings):
-    """The web test data in a graph of this module's own (tests that write use ids of their own)."""
-    web_settings = dataclasses.replace(settings, graph_name=f"test-transfer-{uuid.uuid4().hex[:10]}")
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SETTINGS": web_settings})
-    with app.app_context():
-        app.config["IDS"] = _load(get_store())
-    yield app
-    store = app.extensions["graphcrm_store"]
-    store.backend.drop()
-    store.close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def auth(client):
-    return AuthActions(client)
+from test_web import PASSWORD, XSS, AuthActions, text
+from test_web import app, auth, client, web_settings  # noqa: F401  (fixtures: this module's own graph)
 
 
 def fixture_files(*names):

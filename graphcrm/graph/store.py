@@ -407,14 +407,18 @@ class GraphStore:
                         progress(len(batch))
         return counts
 
-    def relationships_between(self, key: str, pairs: Iterable[tuple[str, str]], *, batch_size: int = 5000) -> dict:
+    def relationships_between(
+        self, key: str, pairs: Iterable[tuple[str, str]], *, props: bool = True, batch_size: int = 5000
+    ) -> dict:
         """The stored properties of the ``key`` relationships between ``(start, end)``
-        pairs, as ``{(start, end): props}`` (pairs without one are left out)."""
+        pairs, as ``{(start, end): props}`` (pairs without one are left out).
+        With ``props=False`` only which exist (``props`` are then empty dicts)."""
         pairs = [{"start": s, "end": e} for s, e in pairs]
+        statement = "transfer.relationships_between" if props else "transfer.relationships_exist"
         found = {}
         for i in range(0, len(pairs), batch_size):
-            for row in self._read(f"transfer.relationships_between:{key}", pairs=pairs[i : i + batch_size]):
-                found[(row["start"], row["end"])] = row["props"]
+            for row in self._read(f"{statement}:{key}", pairs=pairs[i : i + batch_size]):
+                found[(row["start"], row["end"])] = row.get("props", {})
         return found
 
     def get_many_by_id(self, label: str, ids: Iterable[str], *, batch_size: int = 5000) -> dict[str, dict]:

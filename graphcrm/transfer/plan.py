@@ -329,7 +329,11 @@ class ImportPlan:
             by_key[key].append(rel)
         writes: dict[str, list[dict]] = defaultdict(list)
         for key, rels in by_key.items():
-            stored = store.relationships_between(key, [(r.start, r.end) for r in rels])
+            stored = {}
+            for with_props in (True, False):  # rows without properties only need to know what exists
+                pairs = [(r.start, r.end) for r in rels if bool(r.props) == with_props]
+                if pairs:
+                    stored.update(store.relationships_between(key, pairs, props=with_props))
             start_label, rel_type, end_label = key.split(":")
             counts = self.report.relationships.setdefault(rel_type, {"create": 0, "update": 0, "unchanged": 0})
             for rel in rels:

@@ -272,15 +272,21 @@ class _Reader:
                 self.plan.add_relationship("MEMBER_OF", owner, aid, {"team_role": "Account owner"}, where,
                                            (oref, aref))
 
-    def contacts(self) -> None:
-        for where, row in self.rows("Contact", ("id",)):
-            pid, pref = self.ref(where, row, "Id")
+    def account_rows(self, sobject: str, required: tuple[str, ...]):
+        """``(where, row, (id, ref), (account, account ref))`` of the rows of an
+        object that belongs to an account; rows without an AccountId are left out."""
+        for where, row in self.rows(sobject, required):
+            node, ref = self.ref(where, row, "Id")
             account, account_ref = self.ref(where, row, "AccountId")
-            if pid is None:
+            if node is None:
                 continue
             if account is None:
-                self.plan.warn(where, f"{pref} has no AccountId (a private contact); left out")
+                self.plan.warn(where, f"{ref} has no AccountId; left out")
                 continue
+            yield where, row, (node, ref), (account, account_ref)
+
+    def contacts(self) -> None:
+        for where, row, (pid, pref), (account, account_ref) in self.account_rows("Contact", ("id",)):
             props = self.columns(row, {"title": "Title", "department": "Department", "email": "Email",
                                        "phone": ("Phone", "MobilePhone"), "notes": "Description"})
             props["name"] = row.get("name") or person_name(row.get("firstname"), row.get("lastname"))
@@ -293,14 +299,7 @@ class _Reader:
                 self.plan.add_relationship("REPORTS_TO", pid, boss, {}, where, (pref, boss_ref))
 
     def opportunities(self) -> None:
-        for where, row in self.rows("Opportunity", ("id", "name")):
-            oid, oref = self.ref(where, row, "Id")
-            account, account_ref = self.ref(where, row, "AccountId")
-            if oid is None:
-                continue
-            if account is None:
-                self.plan.warn(where, f"{oref} has no AccountId; left out")
-                continue
+        for where, row, (oid, oref), (account, account_ref) in self.account_rows("Opportunity", ("id", "name")):
             props = self.columns(row, {"name": "Name", "close_date": "CloseDate", "currency": "CurrencyIsoCode"})
             if "amount" in self.header:
                 props["value"] = self.number(where, row, "Amount")
