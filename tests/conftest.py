@@ -4,10 +4,9 @@ graph per test, and the same store contract on every backend available.
 Backends (fixture ``any_store``):
 
 * ``falkordb`` — always: the embedded server.
-* ``bolt`` — only with ``GRAPHCRM_TEST_BOLT=1`` (not yet in CI: after a few
-  tests the server stops answering and the driver retries for minutes) — the
-  Neo4j driver code path against a second FalkorDB server's
-  experimental Bolt port.  Tests that cannot pass there because of a
+* ``bolt`` — always (``GRAPHCRM_TEST_BOLT=0`` leaves it out): the Neo4j
+  driver code path (:class:`Neo4jBackend`) against a second FalkorDB server's
+  experimental Bolt port, through one driver for the whole session.  Tests that cannot pass there because of a
   FalkorDB Bolt limitation carry ``@pytest.mark.bolt_limit("why")`` and are
   expected to fail there (xfail) while passing on the other backends.
 * ``neo4j`` — a real Neo4j when ``GRAPHCRM_TEST_NEO4J_URL`` (with
@@ -113,11 +112,14 @@ def bolt_port(tmp_path_factory) -> int:
     server.stop()
 
 
-def _bolt_store(port: int) -> GraphStore:
-    backend = Neo4jBackend(f"bolt://127.0.0.1:{port}", "neo4j", "", "neo4j")
-    store = GraphStore(backend)
-    store.clear()
-    return store
+@pytest.fixture(scope="session")
+def bolt_store(bolt_port) -> GraphStore:
+    """One driver for the whole session, as in production (one per process):
+    FalkorDB's Bolt listener stops answering handshakes after a few drivers
+    have connected and closed."""
+    store = GraphStore(Neo4jBackend(f"bolt://127.0.0.1:{bolt_port}", "neo4j", "", "neo4j"))
+    yield store
+    store.close()
 
 
 def _neo4j_store() -> GraphStore:
@@ -136,7 +138,7 @@ def _neo4j_store() -> GraphStore:
 
 BACKENDS = (
     ["falkordb"]
-    + (["bolt"] if os.environ.get("GRAPHCRM_TEST_BOLT") else [])
+    + (["bolt"] if os.environ.get("GRAPHCRM_TEST_BOLT", "1") != "0" else [])
     + (["neo4j"] if os.environ.get("GRAPHCRM_TEST_NEO4J_URL") else [])
 )
 
@@ -150,7 +152,11 @@ def any_store(request, settings) -> GraphStore:
         marker = request.node.get_closest_marker("bolt_limit")
         if marker:
             request.applymarker(pytest.mark.xfail(reason="FalkorDB Bolt limit: " + marker.args[0], strict=False))
-        s = _bolt_store(request.getfixturevalue("bolt_port"))
+        s = request.getfixturevalue("bolt_store")
+        s.clear()
+        yield s
+        s.clear()
+        return
     else:
         s = _neo4j_store()
     yield s

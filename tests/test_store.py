@@ -333,7 +333,7 @@ COMBINATIONS = [
 ]
 
 
-@pytest.mark.parametrize("start_label, rel_type, end_label", COMBINATIONS, ids="-".join)
+@pytest.mark.parametrize("start_label, rel_type, end_label", COMBINATIONS, ids=["-".join(c) for c in COMBINATIONS])
 def test_every_relationship_type_round_trips(any_store, start_label, rel_type, end_label):
     """Each allowed (start, type, end): bulk write, merge, read, versioned update, delete."""
     start = any_store.create(start_label, SAMPLES[start_label], id=f"s-{start_label.lower()}")["id"]
