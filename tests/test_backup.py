@@ -114,6 +114,16 @@ def test_backup_restore_round_trip_reproduces_every_node_edge_and_property(any_s
     assert admin == any_store.user_by_username("admin.wu") and admin["password_hash"].startswith(("scrypt", "pbkdf2"))
 
 
+def test_restore_into_an_empty_database_of_any_backend(store, any_store, tmp_path):
+    """embedded → file → the other backend (through the Neo4j driver where available)."""
+    load_everything(store)
+    read_salesforce(FIXTURES).apply(store)
+    file = tmp_path / "embedded.jsonl"
+    backup(store, file)
+    restore(any_store, file)
+    assert contents(any_store) == contents(store)
+
+
 def test_dump_pages_through_large_labels(store):
     store.bulk_merge([("Account", {"id": f"acc-{i:03}", "name": f"Account {i}"}) for i in range(25)]
                      + [("Person", {"id": f"p-{i:03}", "name": f"张{i}"}) for i in range(25)],
