@@ -18,6 +18,22 @@ UNWIND $pairs AS row
 MATCH (:__START__ {id: row.start})-[:__TYPE__]->(:__END__ {id: row.end})
 RETURN row.start AS start, row.end AS end
 
+// The stored relationships leaving the given nodes: an import that holds the
+// complete set of a node's relationships of a type (Salesforce's ReportsToId,
+// ParentId, Opportunity.AccountId) removes the ones it no longer has.
+// name: transfer.outgoing
+// each: relationship
+UNWIND $ids AS id
+MATCH (:__START__ {id: id})-[:__TYPE__]->(b:__END__)
+RETURN id AS start, b.id AS end
+
+// name: transfer.delete_batch
+// each: relationship
+UNWIND $rows AS row
+MATCH (:__START__ {id: row.start})-[r:__TYPE__]->(:__END__ {id: row.end})
+DELETE r
+RETURN count(*) AS n
+
 // name: transfer.users_by_username
 UNWIND $usernames AS username
 MATCH (u:User {username: username})

@@ -84,6 +84,9 @@ def test_relationships_between_reads_every_type(store, start_label, rel_type, en
     assert found[(start, end)]["version"] == 1
     assert all(found[(start, end)][k] == v for k, v in REL_PROPS.get(rel_type, {}).items())
     assert store.relationships_between(key, [(start, end), ("nobody", end)], props=False) == {(start, end): {}}
+    assert store.outgoing(key, [start, "nobody"]) == [(start, end)]
+    assert store.delete_batches({key: [{"start": start, "end": end}, {"start": "nobody", "end": end}]}) == 1
+    assert store.outgoing(key, [start]) == []
 
 
 def test_users_by_username_and_is_empty(store):

@@ -174,6 +174,26 @@ def test_newer_export_updates_by_source_id_and_keeps_our_own_fields(store, tmp_p
     assert "email" not in store.get("Person", WANG)
 
 
+def test_newer_export_replaces_what_single_valued_fields_no_longer_name(store, tmp_path):
+    read_salesforce(FIXTURES).apply(store)
+    store.create_person(A1, {"name": "Manual Entry 手工"}, id="p-manual")
+    store.relate("REPORTS_TO", "p-manual", WANG)  # not from Salesforce: left alone
+    newer = copy_fixtures(tmp_path)
+    replace_in(newer / "Contact.csv", "Finance,0035g00000WqCio,", "Finance,0035g00000EmChn,")  # 李娜 → Emily
+    replace_in(newer / "Account.csv", "苏州分公司,0015g00000EgRdA,", "苏州分公司,,")  # no parent any more
+    replace_in(newer / "Opportunity.csv", "0065g00000SbMonAAF,0015g00000EgRdA,", "0065g00000SbMonAAF,0015g00000WbLgx,")
+    report = read_salesforce(newer).apply(store)
+    assert report.relationships["REPORTS_TO"] == {"create": 1, "update": 0, "unchanged": 3, "delete": 1}
+    assert report.relationships["PART_OF"] == {"create": 0, "update": 0, "unchanged": 0, "delete": 1}
+    assert report.relationships["FOR"] == {"create": 1, "update": 0, "unchanged": 2, "delete": 1}
+    assert "delete" in report.text()
+    assert edges(store, "REPORTS_TO") == sorted([(LI, EMILY), (EMILY, WANG), (ZHANG, LIU), (LIU, ZHAO),
+                                                 ("p-manual", WANG)])
+    assert edges(store, "PART_OF") == []
+    assert store.account_of("Opportunity", O3) == A3
+    assert read_salesforce(newer).apply(store).relationships["REPORTS_TO"]["delete"] == 0
+
+
 @pytest.mark.parametrize("file, old, new, message", [
     ("Contact.csv", "li.na@ecgrid.example.cn", "li.na at ecgrid", "Contact.csv line 3: email:"),
     ("Account.csv", "1.2E7", "lots", "Account.csv line 2: AnnualRevenue: 'lots' is not a number"),

@@ -421,6 +421,26 @@ class GraphStore:
                 found[(row["start"], row["end"])] = row.get("props", {})
         return found
 
+    def outgoing(self, key: str, ids: Iterable[str], *, batch_size: int = 5000) -> list[tuple[str, str]]:
+        """``(start, end)`` of the stored ``key`` relationships leaving the nodes ``ids``."""
+        ids = list(ids)
+        return [
+            (row["start"], row["end"])
+            for i in range(0, len(ids), batch_size)
+            for row in self._read(f"transfer.outgoing:{key}", ids=ids[i : i + batch_size])
+        ]
+
+    def delete_batches(self, relationships: dict[str, list[dict]], *, batch_size: int = 2000, progress=None) -> int:
+        """Delete relationships given as ``{key: [{"start", "end"}, ...]}`` in UNWIND batches."""
+        deleted = 0
+        for key, rows in relationships.items():
+            for i in range(0, len(rows), batch_size):
+                batch = rows[i : i + batch_size]
+                deleted += self._write(f"transfer.delete_batch:{key}", rows=batch)[0]["n"]
+                if progress:
+                    progress(len(batch))
+        return deleted
+
     def get_many_by_id(self, label: str, ids: Iterable[str], *, batch_size: int = 5000) -> dict[str, dict]:
         """The stored nodes of ``label`` among ``ids``, as ``{id: props}``, in batches."""
         ids = list(ids)

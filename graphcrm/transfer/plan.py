@@ -95,7 +95,7 @@ class Report:
     dry_run: bool = True
     applied: bool = False
     nodes: dict = field(default_factory=dict)  # label -> {"create": n, "update": n, "unchanged": n}
-    relationships: dict = field(default_factory=dict)  # type -> {...}
+    relationships: dict = field(default_factory=dict)  # type -> {..., "delete": n}
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -126,7 +126,7 @@ class Report:
         for title, counts in (("nodes", self.nodes), ("relationships", self.relationships)):
             for name, c in counts.items():
                 lines.append(f"  {name:<14} create {c['create']:>7}  update {c['update']:>7}  "
-                             f"unchanged {c['unchanged']:>7}")
+                             f"unchanged {c['unchanged']:>7}" + (f"  delete {c['delete']:>7}" if "delete" in c else ""))
         lines.append(f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)")
         lines += [f"  {p.level}: {p}" for p in self.problems]
         return "\n".join(lines)
@@ -145,6 +145,8 @@ class ImportPlan:
         self._updated: set[tuple[str, str]] = set()
         self._existing: dict[str, dict[str, dict]] = {}
         self._left_out: dict[str, Where] = {}
+        self._complete: dict[tuple[str, str], Where] = {}
+        self._rel_deletes: dict[str, list[dict]] = {}
         self._resolved = False
 
     # -- collecting rows ------------------------------------------------------------------
@@ -198,6 +200,12 @@ class ImportPlan:
         )
         return True
 
+    def complete(self, rel_type: str, start: str, where: Where) -> None:
+        """Declare that the import holds every ``rel_type`` relationship leaving
+        ``start`` (a single-valued source field such as ReportsToId): stored
+        ones the import does not have are removed."""
+        self._complete[(rel_type, start)] = where
+
     # -- comparing with the store -----------------------------------------------------------
 
     def resolve(self, store: GraphStore) -> Report:
@@ -209,6 +217,7 @@ class ImportPlan:
         kept_rels = self._drop_cycles(kept_rels)
         self._diff_nodes(existing)
         self._diff_relationships(store, kept_rels)
+        self._diff_removals(store, kept_rels)
         self._resolved = True
         self.report.problems.sort(key=lambda p: (p.file, p.line or 0))
         return self.report
@@ -307,7 +316,7 @@ class ImportPlan:
     def _diff_nodes(self, existing: dict) -> None:
         writes: dict[str, list[dict]] = defaultdict(list)
         for (label, node_id), node in self._nodes.items():
-            counts = self.report.nodes.setdefault(label, {"create": 0, "update": 0, "unchanged": 0})
+            counts = self.report.nodes.setdefault(label, _counts())
             stored = existing.get(label, {}).get(node_id)
             if stored is None:
                 row = {k: v for k, v in node.clean.items() if v is not None}
@@ -335,7 +344,7 @@ class ImportPlan:
                 if pairs:
                     stored.update(store.relationships_between(key, pairs, props=with_props))
             start_label, rel_type, end_label = key.split(":")
-            counts = self.report.relationships.setdefault(rel_type, {"create": 0, "update": 0, "unchanged": 0})
+            counts = self.report.relationships.setdefault(rel_type, _counts(delete=True))
             for rel in rels:
                 before = stored.get((rel.start, rel.end))
                 if before is not None and all(before.get(k) == v for k, v in rel.props.items()):
@@ -345,6 +354,23 @@ class ImportPlan:
                 writes[key].append({"start": rel.start, "end": rel.end, "props": rel.props})
                 self._touched.update(((start_label, rel.start), (end_label, rel.end)))
         self._rel_writes = dict(writes)
+
+    def _diff_removals(self, store: GraphStore, kept: list[tuple[str, _Relationship]]) -> None:
+        keep = {(rel.type, rel.start, rel.end) for _, rel in kept}
+        deletes: dict[str, list[dict]] = defaultdict(list)
+        for rel_type in sorted({t for t, _ in self._complete}):
+            starts, ends = RELATIONSHIP_TYPES[rel_type][:2]
+            for start_label in starts:
+                ids = [s for t, s in self._complete if t == rel_type and (start_label, s) in self._nodes]
+                for end_label in ends:
+                    key = relationship_key(start_label, rel_type, end_label)
+                    for start, end in store.outgoing(key, ids) if ids else ():
+                        if (rel_type, start, end) not in keep:
+                            deletes[key].append({"start": start, "end": end})
+                            self._touched.update(((start_label, start), (end_label, end)))
+                            counts = self.report.relationships.setdefault(rel_type, _counts(delete=True))
+                            counts["delete"] += 1
+        self._rel_deletes = dict(deletes)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -362,7 +388,8 @@ class ImportPlan:
         return set(self._updated)
 
     def rows_to_write(self) -> int:
-        return sum(map(len, self._node_writes.values())) + sum(map(len, self._rel_writes.values()))
+        return sum(len(rows) for group in (self._node_writes, self._rel_writes, self._rel_deletes)
+                   for rows in group.values())
 
     def apply(self, store: GraphStore, *, progress=None) -> Report:
         """Write the plan if it has no error (see the module docstring)."""
@@ -372,8 +399,13 @@ class ImportPlan:
         if not self.report.ok:
             return self.report
         store.merge_batches(self._node_writes, self._rel_writes, batch_size=BATCH_SIZE, progress=progress)
+        store.delete_batches(self._rel_deletes, batch_size=BATCH_SIZE, progress=progress)
         self.report.applied = True
         return self.report
+
+
+def _counts(*, delete: bool = False) -> dict[str, int]:
+    return {"create": 0, "update": 0, "unchanged": 0, **({"delete": 0} if delete else {})}
 
 
 def _path(bosses: dict[str, list[str]], start: str, goal: str) -> list[str] | None:

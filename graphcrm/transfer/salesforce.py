@@ -24,7 +24,11 @@ file is skipped, extra columns are ignored):
                                repeat Contact.AccountId
 =============================  ===============================================================
 
-Rows with IsDeleted true are left out.  Ids are normalised to the
+Salesforce is the system of record for its single-valued fields: when a
+newer export changes or empties a contact's ReportsToId, an account's
+ParentId or an opportunity's AccountId, the ``REPORTS_TO``, ``PART_OF`` or
+``FOR`` relationship the field no longer names is removed (the report
+counts them as ``delete``).  Rows with IsDeleted true are left out.  Ids are normalised to the
 18-character form (:func:`normalise_id`); node ids are ``sf-`` + that id,
 so a newer export updates the same nodes.  The stage, role and account-type
 mappings can be changed with a JSON file (:meth:`Mapping.from_file`).
@@ -265,6 +269,8 @@ class _Reader:
             props["source_id"] = aid[3:]
             self.plan.add_node("Account", aid, props, where)
             parent, pref = self.ref(where, row, "ParentId")
+            if "parentid" in self.header:
+                self.plan.complete("PART_OF", aid, where)
             if parent:
                 self.plan.add_relationship("PART_OF", aid, parent, {}, where, (aref, pref))
             owner, oref = self.ref(where, row, "OwnerId")
@@ -295,6 +301,8 @@ class _Reader:
                                requires=(("Account",), account, f"{account_ref} not found; contact left out"))
             self.plan.add_relationship("WORKS_AT", pid, account, {}, where, (pref, account_ref))
             boss, boss_ref = self.ref(where, row, "ReportsToId")
+            if "reportstoid" in self.header:
+                self.plan.complete("REPORTS_TO", pid, where)
             if boss:
                 self.plan.add_relationship("REPORTS_TO", pid, boss, {}, where, (pref, boss_ref))
 
@@ -310,6 +318,7 @@ class _Reader:
             self.plan.add_node("Opportunity", oid, props, where,
                                requires=(("Account",), account, f"{account_ref} not found; opportunity left out"))
             self.plan.add_relationship("FOR", oid, account, {}, where, (oref, account_ref))
+            self.plan.complete("FOR", oid, where)
 
     def contact_roles(self) -> None:
         for where, row in self.rows("OpportunityContactRole", ("opportunityid", "contactid")):
