@@ -86,6 +86,24 @@ def test_preview_accepts_a_zip_and_reports_errors_without_apply(client, auth, ap
     assert empty.status_code == 400
 
 
+
+def test_too_large_an_upload_is_refused(client, auth, monkeypatch):
+    from graphcrm.web import transfer
+
+    auth.login("admin")
+    monkeypatch.setattr(transfer, "MAX_UPLOAD", 1000)
+    assert preview(client, fixture_files()).status_code == 413
+
+
+def test_a_new_preview_replaces_the_pending_upload(client, auth, app):
+    auth.login("admin")
+    first = apply_token(text(preview(client, fixture_files("Account.csv"))))
+    second = apply_token(text(preview(client, fixture_files("Account.csv"))))
+    uploads = app.config["GRAPHCRM_SETTINGS"].data_dir / "uploads"
+    assert not (uploads / first).exists() and (uploads / second).exists()
+    assert client.post("/import/apply", data={"token": first}).status_code == 404
+
+
 def test_apply_needs_the_token_of_this_session(client, auth, app):
     auth.login("admin")
     files = [(io.BytesIO(b"id,name\nacc-token,Token Test Co\n"), "accounts.csv")]

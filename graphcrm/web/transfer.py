@@ -78,6 +78,9 @@ def _upload_dir(token: str) -> Path:
 
 def _save_upload(files) -> Path:
     """Save the uploaded CSV files (or the CSV files of one zip) under a new token."""
+    previous = session.get("import_token")
+    if previous:  # one pending upload per session: a new one replaces it
+        shutil.rmtree(_upload_dir(previous), ignore_errors=True)
     token = secrets.token_hex(16)
     target = _upload_dir(token)
     target.mkdir(parents=True)
@@ -135,10 +138,10 @@ def _check_manager_access(plan) -> None:
 @login_required
 def upload():
     _require_importer()
+    if request.method == "POST" and (request.content_length or 0) > MAX_UPLOAD:
+        abort(413)  # before the form reads the body
     form = UploadForm()
     if request.method == "POST":
-        if (request.content_length or 0) > MAX_UPLOAD:
-            abort(413)
         if form.validate_on_submit():
             files = [f for f in form.files.data or [] if f and f.filename]
             if not files:
