@@ -62,6 +62,8 @@ def test_admin_previews_then_applies_a_salesforce_export(client, auth, app):
     assert page.status_code == 200
     body = text(page)
     assert "Preview: nothing written yet" in body
+    row = re.search(r"<td>Person</td>(.*?)</tr>", body).group(1)
+    assert re.findall(r'<td class="num">(\d+)</td>', row) == ["8", "0", "0"]
     assert "Contact.csv line 9: AccountId 0015g00000NoAcc not found; contact left out" in body
     with app.app_context():
         assert get_store().find("Person", WANG) is None  # the preview wrote nothing
