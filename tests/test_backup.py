@@ -79,14 +79,24 @@ def test_relationships_between_reads_every_type(store, start_label, rel_type, en
     load_everything(store)
     key = relationship_key(start_label, rel_type, end_label)
     start, end = f"{start_label.lower()}-1", f"{end_label.lower()}-2"
-    found = store.relationships_between(key, [(start, end), (end, start), ("nobody", end)])
-    assert list(found) == [(start, end)]
-    assert found[(start, end)]["version"] == 1
-    assert all(found[(start, end)][k] == v for k, v in REL_PROPS.get(rel_type, {}).items())
-    assert store.relationships_between(key, [(start, end), ("nobody", end)], props=False) == {(start, end): {}}
+    found = store.relationships_between(key, [(start, end), (end, start), ("nobody", end)], ["version", "nope"])
+    assert found == {(start, end): {"version": 1}}
+    props = REL_PROPS.get(rel_type, {})
+    assert store.relationships_between(key, [(start, end)], list(props) or None) == {(start, end): props}
+    assert store.relationships_between(key, [(start, end), ("nobody", end)], None) == {(start, end): {}}
     assert store.outgoing(key, [start, "nobody"]) == [(start, end)]
     assert store.delete_batches({key: [{"start": start, "end": end}, {"start": "nobody", "end": end}]}) == 1
     assert store.outgoing(key, [start]) == []
+
+
+@pytest.mark.parametrize("label", list(SAMPLES))
+def test_node_values_reads_the_compared_properties_of_every_label(store, label):
+    load_everything(store)
+    ids = [f"{label.lower()}-1", "nobody"]
+    keys = [*list(SAMPLES[label])[:2], "nope"]
+    stored = store.get(label, ids[0])
+    assert store.node_values(label, ids, keys) == {ids[0]: {k: stored[k] for k in keys if k in stored}}
+    assert store.node_values(label, ids, []) == {ids[0]: {}}
 
 
 def test_users_by_username_and_is_empty(store):

@@ -119,6 +119,8 @@ def test_no_pii_leaves_out_emails_phones_and_notes(loaded, fmt):
                    "zhou.jie.1@szmc.example.cn"):
         assert secret not in text
     assert "王强" in text  # names stay
+    if fmt == "csv":
+        assert "email" not in text and "notes" not in text  # no empty columns that would erase on import
 
 
 def test_csv_export_imports_again_unchanged(loaded, settings, tmp_path):

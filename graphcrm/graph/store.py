@@ -65,6 +65,10 @@ def _clean_id(value, field: str = "id") -> str:
     return value
 
 
+def _set_values(keys: list[str], values) -> dict:
+    return {k: v for k, v in zip(keys, values) if v is not None}
+
+
 class GraphStore:
     """Domain operations over one graph database.
 
@@ -408,17 +412,30 @@ class GraphStore:
         return counts
 
     def relationships_between(
-        self, key: str, pairs: Iterable[tuple[str, str]], *, props: bool = True, batch_size: int = 5000
+        self, key: str, pairs: Iterable[tuple[str, str]], keys: Iterable[str] | None = (), *, batch_size: int = 5000
     ) -> dict:
-        """The stored properties of the ``key`` relationships between ``(start, end)``
-        pairs, as ``{(start, end): props}`` (pairs without one are left out).
-        With ``props=False`` only which exist (``props`` are then empty dicts)."""
+        """The stored ``key`` relationships between ``(start, end)`` pairs, as
+        ``{(start, end): {property: value}}`` with the properties ``keys``
+        that are set (pairs without a relationship are left out).  With
+        ``keys=None`` only which exist (their dicts are empty)."""
         pairs = [{"start": s, "end": e} for s, e in pairs]
-        statement = "transfer.relationships_between" if props else "transfer.relationships_exist"
+        keys = list(keys or ())
+        statement = "transfer.relationships_exist" if not keys else "transfer.relationships_between"
         found = {}
         for i in range(0, len(pairs), batch_size):
-            for row in self._read(f"{statement}:{key}", pairs=pairs[i : i + batch_size]):
-                found[(row["start"], row["end"])] = row.get("props", {})
+            for row in self._read(f"{statement}:{key}", pairs=pairs[i : i + batch_size], keys=keys):
+                found[(row["start"], row["end"])] = _set_values(keys, row.get("values", ()))
+        return found
+
+    def node_values(self, label: str, ids: Iterable[str], keys: Iterable[str], *, batch_size: int = 5000) -> dict:
+        """The stored nodes of ``label`` among ``ids`` as ``{id: {property: value}}``
+        with the properties ``keys`` that are set (``keys`` empty: only which exist)."""
+        _check_label(label)
+        ids, keys = list(ids), list(keys)
+        found = {}
+        for i in range(0, len(ids), batch_size):
+            for row in self._read(f"transfer.node_values:{label}", ids=ids[i : i + batch_size], keys=keys):
+                found[row["id"]] = _set_values(keys, row["values"])
         return found
 
     def outgoing(self, key: str, ids: Iterable[str], *, batch_size: int = 5000) -> list[tuple[str, str]]:
@@ -440,14 +457,6 @@ class GraphStore:
                 if progress:
                     progress(len(batch))
         return deleted
-
-    def get_many_by_id(self, label: str, ids: Iterable[str], *, batch_size: int = 5000) -> dict[str, dict]:
-        """The stored nodes of ``label`` among ``ids``, as ``{id: props}``, in batches."""
-        ids = list(ids)
-        found = {}
-        for i in range(0, len(ids), batch_size):
-            found.update((props["id"], props) for props in self.get_many(label, ids[i : i + batch_size]))
-        return found
 
     def users_by_username(self, usernames: Iterable[str]) -> dict[str, dict]:
         """The users with these usernames, as ``{username: props}``."""

@@ -124,8 +124,14 @@ def render(G: nx.MultiDiGraph, fmt: str) -> bytes:
         data = nx.node_link_data(G, edges="edges")
         return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
     if fmt == "csv":
-        return zip_files(templates.graph_files(G))
+        return zip_files(_csv_files(G))
     raise ValueError(f"unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
+
+
+def _csv_files(G: nx.MultiDiGraph) -> dict[str, str]:
+    """The CSV templates of ``G``; a --no-pii export has no personal-data columns
+    at all, so that importing it never empties them."""
+    return templates.graph_files(G, leave_out=NO_PII if G.graph.get("no_pii") else ())
 
 
 def zip_files(files: dict[str, str]) -> bytes:
@@ -142,7 +148,7 @@ def write(G: nx.MultiDiGraph, fmt: str, path: Path) -> Path:
     path = Path(path)
     if fmt == "csv" and path.suffix.lower() != ".zip":
         path.mkdir(parents=True, exist_ok=True)
-        for name, text in templates.graph_files(G).items():
+        for name, text in _csv_files(G).items():
             (path / name).write_text(text, encoding="utf-8")
         return path
     path.write_bytes(render(G, fmt))

@@ -26,7 +26,7 @@ would happen.
 
 from __future__ import annotations
 
-import contextlib
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -145,7 +145,7 @@ class ImportPlan:
         self._updated: set[tuple[str, str]] = set()
         self._existing: dict[str, dict[str, dict]] = {}
         self._left_out: dict[str, Where] = {}
-        self._complete: dict[tuple[str, str], Where] = {}
+        self._complete: set[tuple[str, str]] = set()
         self._rel_deletes: dict[str, list[dict]] = {}
         self._resolved = False
 
@@ -156,14 +156,6 @@ class ImportPlan:
 
     def warn(self, where: Where, message: str) -> None:
         self.report.problems.append(Problem("warning", where.file, where.line, message))
-
-    @contextlib.contextmanager
-    def checking(self, where: Where, prefix: str = ""):
-        """Report a ValidationError raised inside as an error of this row."""
-        try:
-            yield
-        except ValidationError as exc:
-            self.error(where, f"{prefix}{exc.field}: {exc.message}")
 
     def add_node(self, label: str, id: str, props: dict, where: Where, *, requires=None) -> bool:
         """Add a node keyed by ``id``.  ``props`` holds what the source says
@@ -188,23 +180,21 @@ class ImportPlan:
         """Add a relationship between two ids; ``refs`` names the ends as the
         source does (``("ContactId 003…", "ReportsToId 003…")``)."""
         try:
-            clean = validate_relationship(rel_type, {k: v for k, v in (props or {}).items() if v is not None})
+            clean = _relationship_props(rel_type, tuple((k, v) for k, v in (props or {}).items() if v is not None))
         except ValidationError as exc:
             self.error(where, f"{exc.field}: {exc.message}")
             return False
         if start == end and rel_type in NO_SELF_REFERENCE:
             self.warn(where, f"{refs[1]} points to the row itself; {rel_type} not stored")
             return False
-        self._relationships[(rel_type, start, end)] = _Relationship(
-            rel_type, start, end, {k: v for k, v in clean.items() if v is not None}, where, refs
-        )
+        self._relationships[(rel_type, start, end)] = _Relationship(rel_type, start, end, clean, where, refs)
         return True
 
-    def complete(self, rel_type: str, start: str, where: Where) -> None:
+    def complete(self, rel_type: str, start: str) -> None:
         """Declare that the import holds every ``rel_type`` relationship leaving
         ``start`` (a single-valued source field such as ReportsToId): stored
         ones the import does not have are removed."""
-        self._complete[(rel_type, start)] = where
+        self._complete.add((rel_type, start))
 
     # -- comparing with the store -----------------------------------------------------------
 
@@ -224,8 +214,12 @@ class ImportPlan:
 
     def _read_existing(self, store: GraphStore) -> dict[str, dict[str, dict]]:
         wanted: dict[str, set[str]] = defaultdict(set)
-        for label, node_id in self._nodes:
+        keys: dict[str, set[str]] = defaultdict(set)  # the properties to compare
+        for (label, node_id), node in self._nodes.items():
             wanted[label].add(node_id)
+            keys[label].update(node.fields)
+        if "Person" in keys:
+            keys["Person"].add("erased_at")
         for node in self._nodes.values():
             if node.requires:
                 for label in node.requires[0]:
@@ -235,7 +229,7 @@ class ImportPlan:
             for labels, node_id in ((starts, rel.start), (ends, rel.end)):
                 for label in labels:
                     wanted[label].add(node_id)
-        return {label: store.get_many_by_id(label, ids) for label, ids in wanted.items()}
+        return {label: store.node_values(label, ids, sorted(keys[label])) for label, ids in wanted.items()}
 
     def _match_users(self, store: GraphStore, existing: dict) -> None:
         """A user of the import whose username is taken by another stored user
@@ -339,10 +333,11 @@ class ImportPlan:
         writes: dict[str, list[dict]] = defaultdict(list)
         for key, rels in by_key.items():
             stored = {}
+            compared = sorted({k for r in rels for k in r.props})
             for with_props in (True, False):  # rows without properties only need to know what exists
                 pairs = [(r.start, r.end) for r in rels if bool(r.props) == with_props]
                 if pairs:
-                    stored.update(store.relationships_between(key, pairs, props=with_props))
+                    stored.update(store.relationships_between(key, pairs, compared if with_props else None))
             start_label, rel_type, end_label = key.split(":")
             counts = self.report.relationships.setdefault(rel_type, _counts(delete=True))
             for rel in rels:
@@ -402,6 +397,13 @@ class ImportPlan:
         store.delete_batches(self._rel_deletes, batch_size=BATCH_SIZE, progress=progress)
         self.report.applied = True
         return self.report
+
+
+@functools.lru_cache(maxsize=4096)
+def _relationship_props(rel_type: str, items: tuple) -> dict:
+    """The checked properties of a relationship, without None (imports repeat
+    the same few combinations thousands of times).  Do not change the result."""
+    return {k: v for k, v in validate_relationship(rel_type, dict(items)).items() if v is not None}
 
 
 def _counts(*, delete: bool = False) -> dict[str, int]:

@@ -36,6 +36,7 @@ mappings can be changed with a JSON file (:meth:`Mapping.from_file`).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -85,6 +86,7 @@ _ID = re.compile(r"^[A-Za-z0-9]{15}(?:[A-Za-z0-5]{3})?$")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
+@functools.lru_cache(maxsize=1 << 20)  # an export names the same ids again and again
 def normalise_id(value: str | None) -> str | None:
     """A Salesforce id in its 18-character form, or None for an empty reference.
 
@@ -114,7 +116,7 @@ def normalise_id(value: str | None) -> str | None:
 
 def _checksum(id15: str) -> str:
     return "".join(
-        _CHECKSUM[sum(1 << i for i, c in enumerate(id15[start : start + 5]) if c.isupper())]
+        _CHECKSUM[sum(1 << i for i, c in enumerate(id15[start : start + 5]) if "A" <= c <= "Z")]
         for start in (0, 5, 10)
     )
 
@@ -270,7 +272,7 @@ class _Reader:
             self.plan.add_node("Account", aid, props, where)
             parent, pref = self.ref(where, row, "ParentId")
             if "parentid" in self.header:
-                self.plan.complete("PART_OF", aid, where)
+                self.plan.complete("PART_OF", aid)
             if parent:
                 self.plan.add_relationship("PART_OF", aid, parent, {}, where, (aref, pref))
             owner, oref = self.ref(where, row, "OwnerId")
@@ -302,7 +304,7 @@ class _Reader:
             self.plan.add_relationship("WORKS_AT", pid, account, {}, where, (pref, account_ref))
             boss, boss_ref = self.ref(where, row, "ReportsToId")
             if "reportstoid" in self.header:
-                self.plan.complete("REPORTS_TO", pid, where)
+                self.plan.complete("REPORTS_TO", pid)
             if boss:
                 self.plan.add_relationship("REPORTS_TO", pid, boss, {}, where, (pref, boss_ref))
 
@@ -318,7 +320,7 @@ class _Reader:
             self.plan.add_node("Opportunity", oid, props, where,
                                requires=(("Account",), account, f"{account_ref} not found; opportunity left out"))
             self.plan.add_relationship("FOR", oid, account, {}, where, (oref, account_ref))
-            self.plan.complete("FOR", oid, where)
+            self.plan.complete("FOR", oid)
 
     def contact_roles(self) -> None:
         for where, row in self.rows("OpportunityContactRole", ("opportunityid", "contactid")):

@@ -159,17 +159,18 @@ def _column_lines(owner: str, columns: list[str]) -> list[str]:
     return lines + [""]
 
 
-def graph_files(G, *, no_pii: bool = False, drop: tuple[str, ...] = ()) -> dict[str, str]:
-    """A networkx graph (:mod:`graphcrm.graph.nxgraph`) as the CSV templates;
-    ``drop`` names properties left out (``--no-pii``)."""
+def graph_files(G, *, leave_out: tuple[str, ...] = ()) -> dict[str, str]:
+    """A networkx graph (:mod:`graphcrm.graph.nxgraph`) as the CSV templates
+    (only the files that have rows).  Columns in ``leave_out`` are not
+    written at all (an empty column would erase the property on import)."""
     files = {}
     for label, name in NODE_FILES.items():
-        columns = [c for c in node_columns(label) if c not in drop]
+        columns = [c for c in node_columns(label) if c not in leave_out]
         rows = [[d.get(c) for c in columns] for _, d in sorted(G.nodes(data=True)) if d.get("label") == label]
         if rows:
             files[name] = _csv_text(columns, rows)
     for rel_type, name in RELATIONSHIP_FILES.items():
-        columns = [c for c in relationship_columns(rel_type) if c not in drop]
+        columns = [c for c in relationship_columns(rel_type) if c not in leave_out]
         rows = [[u, v, *(d.get(c) for c in columns[2:])]
                 for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: e[:3]) if k == rel_type]
         if rows:
