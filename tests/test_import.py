@@ -348,6 +348,17 @@ def test_cli_import_dry_run_then_apply(runner):
     assert json.loads(runner.invoke(main, ["db", "status", "--json"]).output)["nodes"]["Person"] == 8
 
 
+def test_cli_import_with_a_mapping_file(runner, tmp_path):
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"roles": {"Coach (informal)": "coach"}}), encoding="utf-8")
+    result = runner.invoke(main, ["import", "salesforce", str(FIXTURES), "--mapping", str(mapping), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)  # the progress bar goes to stderr
+    assert report["applied"] and report["relationships"]["ROLE_IN"]["create"] == 4
+    bad = runner.invoke(main, ["import", "salesforce", str(FIXTURES), "--mapping", str(FIXTURES / "User.csv")])
+    assert bad.exit_code == 1 and "mapping" in bad.output and "Traceback" not in bad.output
+
+
 def test_cli_import_with_errors_exits_1_and_writes_nothing(runner, tmp_path):
     write_csv(tmp_path / "accounts.csv", "id,name,tier\nacc-1,Acme,golden\n")
     result = runner.invoke(main, ["import", "csv", str(tmp_path)])
