@@ -111,3 +111,13 @@ SET o = $props
 CREATE (o)-[f:FOR]->(a)
 SET f.version = 1, f.created_at = $now, f.updated_at = $now
 RETURN properties(o) AS props
+
+// Bulk load of new nodes (GraphStore.bulk_load): CREATE without looking for an
+// existing node first; an id that exists already violates the unique
+// constraint and the whole batch is refused.
+// name: node.create_batch
+// each: label
+UNWIND $rows AS row
+CREATE (n:__LABEL__)
+SET n = row, n.version = 1, n.created_at = $now, n.updated_at = $now
+RETURN count(n) AS n

@@ -1,5 +1,6 @@
 // name: stats.labels
 MATCH (n)
+WHERE NOT n:GraphCRMMeta
 RETURN labels(n)[0] AS label, count(n) AS n
 
 // name: stats.types

@@ -35,8 +35,21 @@ def _plain(value):
 
 
 class Backend:
+    """Runs named statements; keeps the change stamp.
+
+    The change stamp is a value that changes after every write that
+    succeeds (any statement run with ``write=True``), so a result computed
+    from the graph under one stamp is still valid while the stamp is the
+    same (:class:`graphcrm.cache.ReportCache`).  It is bumped *after* the
+    write commits: read the stamp before reading the graph and a cached
+    result can never hide a committed write for longer than the bump takes.
+    """
+
     name: str
     statements: dict[str, str]
+
+    def change_stamp(self) -> str:
+        raise NotImplementedError
 
     def run(self, statement: str, params: dict | None = None, *, write: bool = False) -> list[dict]:
         raise NotImplementedError
@@ -59,6 +72,9 @@ class FalkorBackend(Backend):
         self.statements = load_statements("falkordb")
         self._db = falkordb.FalkorDB(unix_socket_path=str(server.socket_path))
         self._graph = self._db.select_graph(graph_name)
+        #: the change stamp: a Redis counter beside the graph (not a node, so it
+        #: never shows in the graph; deleting the graph does not reset it)
+        self._stamp_key = f"graphcrm:change-stamp:{graph_name}"
 
     @property
     def location(self) -> str:
@@ -79,8 +95,26 @@ class FalkorBackend(Backend):
             raise _falkor_error(exc, statement) from None
         except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
             raise StoreUnavailable(f"the embedded database does not answer ({exc})") from None
+        if write:
+            self._bump()
         columns = [column[1] for column in result.header]
         return [dict(zip(columns, map(_plain, row))) for row in result.result_set]
+
+    def _bump(self) -> None:
+        import redis
+
+        try:
+            self._db.connection.incr(self._stamp_key)
+        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+            raise StoreUnavailable(f"the embedded database does not answer ({exc})") from None
+
+    def change_stamp(self) -> str:
+        import redis
+
+        try:
+            return str(self._db.connection.get(self._stamp_key) or 0)
+        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+            raise StoreUnavailable(f"the embedded database does not answer ({exc})") from None
 
     def setup_schema(self, timeout: float = 30.0) -> None:
         """Create the id indexes and unique constraints that are missing; wait until they work."""
@@ -138,6 +172,7 @@ class FalkorBackend(Backend):
             self._graph.delete()
         except redis.ResponseError:
             pass  # no such graph yet
+        self._bump()
 
     def close(self) -> None:
         self._db.connection.close()
@@ -189,7 +224,13 @@ class Neo4jBackend(Backend):
             raise StoreUnavailable(f"Neo4j at {self.url} cannot be reached ({exc})") from None
         except exceptions.Neo4jError as exc:
             raise ValidationError("query", f"the database refused {statement}: {exc.message}") from None
+        if write and statement != "meta.bump":
+            self.run("meta.bump", write=True)
         return [{key: _plain(value) for key, value in record.items()} for record in records]
+
+    def change_stamp(self) -> str:
+        rows = self.run("meta.stamp")
+        return rows[0]["stamp"] if rows else "0"
 
     def setup_schema(self, timeout: float = 30.0) -> None:
         for name in sorted(self.statements):

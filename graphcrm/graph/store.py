@@ -336,14 +336,16 @@ class GraphStore:
         *,
         batch_size: int = 2000,
         validate: bool = True,
+        create: bool = False,
     ) -> dict:
         """Upsert many nodes (keyed by ``id``) and relationships in batches.
 
         Used by the demo loader, imports and restore.  Each batch is one
         statement; a run of batches is not one transaction (callers that need
         all-or-nothing validate everything first, as ``validate=True`` does
-        here before the first write).
+        here before the first write).  ``create=True``: see :meth:`bulk_load`.
         """
+        verb = "create" if create else "merge"
         by_label: dict[str, list[dict]] = defaultdict(list)
         labels: dict[str, str] = {}
         for label, props in nodes:
@@ -372,14 +374,40 @@ class GraphStore:
         for label, rows in by_label.items():
             for i in range(0, len(rows), batch_size):
                 batch = rows[i : i + batch_size]
-                self._write(f"node.merge_batch:{label}", rows=batch, now=now)
+                self._write(f"node.{verb}_batch:{label}", rows=batch, now=now)
                 counts["nodes"] += len(batch)
         for key, rows in by_key.items():
             for i in range(0, len(rows), batch_size):
                 batch = rows[i : i + batch_size]
-                self._write(f"relationship.merge_batch:{key}", rows=batch, now=now)
+                self._write(f"relationship.{verb}_batch:{key}", rows=batch, now=now)
                 counts["relationships"] += len(batch)
         return counts
+
+    def bulk_load(
+        self,
+        nodes: Iterable[tuple[str, dict]],
+        relationships: Iterable[tuple[str, str, str, dict]] = (),
+        *,
+        batch_size: int = 5000,
+        validate: bool = True,
+    ) -> dict:
+        """Create many *new* nodes and relationships in batches (a fresh store,
+        an import of new data): faster than :meth:`bulk_merge` because
+        nothing is looked up before it is created (``bench/run`` reports the
+        ratio).
+
+        Each batch is one ``UNWIND`` statement.  An id that exists already is
+        refused by the unique constraint (:class:`~graphcrm.errors.Conflict`)
+        and its batch writes nothing; relationships are created as given, so
+        a pair listed twice gets two relationships (use :meth:`bulk_merge`
+        for data that may overlap what is stored).  Returns the counts written.
+        """
+        return self.bulk_merge(nodes, relationships, batch_size=batch_size, validate=validate, create=True)
+
+    def change_stamp(self) -> str:
+        """A value that changes after every write to this graph, by any
+        process: results computed under one stamp hold while it is the same."""
+        return self.backend.change_stamp()
 
     # -- loaders (format: graphcrm.graph.nxgraph) ------------------------------------------
 

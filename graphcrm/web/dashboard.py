@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from graphcrm.analysis import portfolio_report
-from graphcrm.web.db import get_store
+from graphcrm.web.db import get_reports, get_store
 
 bp = Blueprint("dashboard", __name__)
 
@@ -25,6 +24,6 @@ def visible_accounts() -> list[dict]:
 @login_required
 def index():
     if current_user.sees_all:
-        report = portfolio_report(get_store().portfolio_graph())
+        report = get_reports().portfolio_report()
         return render_template("dashboard.html", report=report)
     return render_template("my_accounts.html", accounts=visible_accounts())
