@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from graphcrm.config import Settings
 from graphcrm.errors import Conflict, ValidationError
+from graphcrm.graph import embedded_server, open_store
 
 NODES = [
     ("Account", {"id": "acc-hn", "name": "华南电网"}),
@@ -86,3 +88,26 @@ def test_every_write_changes_the_stamp_and_reads_do_not(any_store):
     # the stamp is not a node of the graph
     assert any_store.portfolio_graph().number_of_nodes() == 0
     assert sum(any_store.stats()["nodes"].values()) == 0
+
+
+def test_bulk_load_leaves_a_snapshot_that_restarts(tmp_path):
+    """After a bulk load the append-only file is one snapshot: a restart loads
+    it instead of replaying every batch."""
+    settings = Settings(data_dir=tmp_path / "data", graph_name="bulk")
+    store = open_store(settings)
+    try:
+        store.bulk_load(NODES, RELS)
+        stamp = store.change_stamp()
+    finally:
+        store.close()
+    aof = {p.name.split(".")[-1]: p.stat().st_size for p in (tmp_path / "data" / "appendonlydir").iterdir()}
+    assert aof["rdb"] > 0 and aof["aof"] == 0  # everything in the snapshot, nothing to replay
+    server = embedded_server(settings)
+    assert not server.is_running()
+    store = open_store(settings)
+    try:
+        assert store.stats()["relationships"]["WORKS_AT"] == 3
+        assert store.change_stamp() == stamp
+    finally:
+        store.close()
+        server.stop()

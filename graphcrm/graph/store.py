@@ -400,9 +400,17 @@ class GraphStore:
         refused by the unique constraint (:class:`~graphcrm.errors.Conflict`)
         and its batch writes nothing; relationships are created as given, so
         a pair listed twice gets two relationships (use :meth:`bulk_merge`
-        for data that may overlap what is stored).  Returns the counts written.
+        for data that may overlap what is stored).  Afterwards the database
+        log is compacted (:meth:`compact`).  Returns the counts written.
         """
-        return self.bulk_merge(nodes, relationships, batch_size=batch_size, validate=validate, create=True)
+        counts = self.bulk_merge(nodes, relationships, batch_size=batch_size, validate=validate, create=True)
+        self.compact()
+        return counts
+
+    def compact(self) -> None:
+        """Compact the database's log so that the next start loads a snapshot
+        instead of replaying every write (embedded FalkorDB; no-op on Neo4j)."""
+        self.backend.compact()
 
     def change_stamp(self) -> str:
         """A value that changes after every write to this graph, by any
