@@ -1,8 +1,9 @@
 """Analysis results cached until the graph changes.
 
 The portfolio report reads the whole graph (100,000 stakeholders take tens of
-seconds to load and analyse), yet most page views come while nothing was
-written.  :class:`ReportCache` keeps each result with the store's change
+seconds to load and analyse), an opportunity report searches warm paths
+(tens of milliseconds each, which add up under concurrent use), yet most page
+views come while nothing was written.  :class:`ReportCache` keeps each result with the store's change
 stamp (:meth:`graphcrm.graph.store.GraphStore.change_stamp`, bumped by every
 write from any process) and the UTC date, and computes it again only when
 either moved: a write anywhere invalidates every cached result, and a new day
@@ -24,7 +25,9 @@ from datetime import datetime, timezone
 
 from cachetools import LRUCache
 
-from graphcrm.analysis import portfolio_report
+import networkx as nx
+
+from graphcrm.analysis import account_report, opportunity_report, portfolio_report
 from graphcrm.graph.store import GraphStore
 
 
@@ -47,7 +50,7 @@ class ReportCache:
     Cached results are shared between callers: treat them as read-only.
     """
 
-    def __init__(self, store: GraphStore, *, maxsize: int = 64, today: Callable[[], str] = _today):
+    def __init__(self, store: GraphStore, *, maxsize: int = 512, today: Callable[[], str] = _today):
         self.store = store
         self._today = today
         self._entries: LRUCache = LRUCache(maxsize=maxsize)
@@ -87,3 +90,14 @@ class ReportCache:
     def portfolio_report(self) -> dict:
         """:func:`graphcrm.analysis.portfolio_report` of the whole store."""
         return self.get(("portfolio",), lambda: portfolio_report(self.store.portfolio_graph()))
+
+    def account_report(self, account_id: str, graph: nx.MultiDiGraph | None = None) -> dict:
+        """:func:`graphcrm.analysis.account_report`; ``graph``: the account
+        graph when the caller has loaded it already (used on a miss)."""
+        return self.get(("account", account_id), lambda: account_report(
+            graph if graph is not None else self.store.account_graph(account_id), account_id))
+
+    def opportunity_report(self, opportunity_id: str) -> dict:
+        """:func:`graphcrm.analysis.opportunity_report` of one opportunity."""
+        return self.get(("opportunity", opportunity_id), lambda: opportunity_report(
+            self.store.opportunity_graph(opportunity_id), opportunity_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
+import uuid
 
 from graphcrm.cache import ReportCache
 from graphcrm.demo import load_demo
@@ -78,3 +79,50 @@ def test_old_results_are_evicted(store):
     assert cache.get("a", lambda: calls.append(1) or "A again") == "A again"
     assert cache.get("c", lambda: calls.append(1) or "no") == "C"
     assert len(calls) == 1
+
+
+def test_account_and_opportunity_reports_follow_writes(store):
+    load_demo(store)
+    cache = ReportCache(store)
+    opp = next(o for o in store.list("Opportunity") if o["stage"] not in ("won", "lost"))
+    account = store.account_of("Opportunity", opp["id"])
+    first_account, first_opp = cache.account_report(account), cache.opportunity_report(opp["id"])
+    assert cache.account_report(account) is first_account
+    assert cache.opportunity_report(opp["id"]) is first_opp
+    assert first_opp["opportunity"]["stage"] == opp["stage"]
+    store.update("Opportunity", opp["id"], {"stage": "submitted"}, version=opp["version"])
+    assert cache.opportunity_report(opp["id"])["opportunity"]["stage"] == "submitted"
+    assert cache.account_report(account) is not first_account
+    # a graph the caller loaded already is used on a miss
+    G = store.account_graph(account)
+    store.update("Account", account, {"lifecycle": "at_risk"}, version=store.get("Account", account)["version"])
+    assert cache.account_report(account, store.account_graph(account))["account"]["lifecycle"] == "at_risk"
+    assert G.nodes[account].get("lifecycle") != "at_risk"
+
+
+def test_dashboard_shows_a_write_at_once(settings):
+    from graphcrm.demo import DEMO_PASSWORD
+    from graphcrm.web import create_app
+    from graphcrm.web.db import get_store
+
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "SETTINGS": dataclasses.replace(settings, graph_name=f"test-cache-{uuid.uuid4().hex[:8]}")})
+    with app.app_context():
+        store = get_store()
+        load_demo(store)
+    try:
+        c = app.test_client()
+        assert c.post("/login", data={"username": "director", "password": DEMO_PASSWORD}).status_code == 302
+        account = store.list("Account", limit=1)[0]
+        assert account["name"] in c.get("/").get_data(as_text=True)
+        store.update("Account", account["id"], {"name": "滨海港务集团 Binhai Port"}, version=account["version"])
+        page = c.get("/").get_data(as_text=True)
+        assert "滨海港务集团 Binhai Port" in page and account["name"] not in page
+        # each language has its own tables
+        c.get("/lang/zh")
+        assert "进行中的投标（准备度最低的在前）" in c.get("/").get_data(as_text=True)
+        c.get("/lang/en")
+        assert "Open bids, least ready first" in c.get("/").get_data(as_text=True)
+    finally:
+        store.backend.drop()
+        store.close()

@@ -8,9 +8,8 @@ import io
 from flask import Blueprint, Response, render_template
 from flask_login import current_user, login_required
 
-from graphcrm.analysis import account_report
 from graphcrm.web.auth import can_edit_account, require_account
-from graphcrm.web.db import get_store
+from graphcrm.web.db import get_reports, get_store
 from graphcrm.web.network import network_data
 
 bp = Blueprint("accounts", __name__)
@@ -37,7 +36,7 @@ def account(account_id: str):
     require_account("Account", account_id)
     store = get_store()
     G = store.account_graph(account_id)
-    report = account_report(G, account_id)
+    report = get_reports().account_report(account_id, G)
     return render_template(
         "account.html",
         account=G.nodes[account_id],

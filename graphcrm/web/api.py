@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from flask_login import login_required
 
-from graphcrm.analysis import account_report, opportunity_report
 from graphcrm.web.auth import require_account
-from graphcrm.web.db import get_store
+from graphcrm.web.db import get_reports
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -16,11 +15,11 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @login_required
 def api_account(account_id: str):
     require_account("Account", account_id)
-    return jsonify(account_report(get_store().account_graph(account_id), account_id))
+    return jsonify(get_reports().account_report(account_id))
 
 
 @bp.route("/opportunities/<opportunity_id>")
 @login_required
 def api_opportunity(opportunity_id: str):
     require_account("Opportunity", opportunity_id)
-    return jsonify(opportunity_report(get_store().opportunity_graph(opportunity_id), opportunity_id))
+    return jsonify(get_reports().opportunity_report(opportunity_id))

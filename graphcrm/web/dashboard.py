@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_babel import get_locale
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from graphcrm.web.db import get_reports, get_store
 
@@ -24,6 +26,10 @@ def visible_accounts() -> list[dict]:
 @login_required
 def index():
     if current_user.sees_all:
-        report = get_reports().portfolio_report()
-        return render_template("dashboard.html", report=report)
+        reports = get_reports()
+        # the tables (thousands of rows at scale) are the same for every
+        # director and admin: rendered once per change of the graph and language
+        tables = reports.get(("dashboard tables", str(get_locale())), lambda: Markup(
+            render_template("_dashboard_tables.html", report=reports.portfolio_report())))
+        return render_template("dashboard.html", report=reports.portfolio_report(), tables=tables)
     return render_template("my_accounts.html", accounts=visible_accounts())

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import login_required
 
-from graphcrm.analysis import opportunity_report
 from graphcrm.web.auth import require_account
-from graphcrm.web.db import get_store
+from graphcrm.web.db import get_reports
 
 bp = Blueprint("opportunities", __name__)
 
@@ -16,6 +15,5 @@ bp = Blueprint("opportunities", __name__)
 @login_required
 def opportunity(opportunity_id: str):
     account_id = require_account("Opportunity", opportunity_id)
-    G = get_store().opportunity_graph(opportunity_id)
-    report = opportunity_report(G, opportunity_id)
+    report = get_reports().opportunity_report(opportunity_id)
     return render_template("opportunity.html", report=report, account_id=account_id)
