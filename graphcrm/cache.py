@@ -28,6 +28,7 @@ from cachetools import LRUCache
 import networkx as nx
 
 from graphcrm.analysis import account_report, opportunity_report, portfolio_report
+from graphcrm.graph.nxgraph import gc_paused
 from graphcrm.graph.store import GraphStore
 
 
@@ -89,7 +90,12 @@ class ReportCache:
 
     def portfolio_report(self) -> dict:
         """:func:`graphcrm.analysis.portfolio_report` of the whole store."""
-        return self.get(("portfolio",), lambda: portfolio_report(self.store.portfolio_graph()))
+        def compute():
+            G = self.store.portfolio_graph()
+            with gc_paused():
+                return portfolio_report(G)
+
+        return self.get(("portfolio",), compute)
 
     def account_report(self, account_id: str, graph: nx.MultiDiGraph | None = None) -> dict:
         """:func:`graphcrm.analysis.account_report`; ``graph``: the account

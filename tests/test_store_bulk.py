@@ -111,3 +111,31 @@ def test_bulk_load_leaves_a_snapshot_that_restarts(tmp_path):
     finally:
         store.close()
         server.stop()
+
+
+def test_loaders_pause_the_garbage_collector_and_restore_it(any_store, monkeypatch):
+    import gc
+
+    from graphcrm.graph import nxgraph
+
+    any_store.bulk_load(NODES, RELS)
+    seen = []
+    original = nxgraph.build_graph
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr("graphcrm.graph.store.build_graph", spy)
+    assert gc.isenabled()
+    with nxgraph.gc_paused():  # nested use: the collector stays paused until the outer one ends
+        assert any_store.portfolio_graph().number_of_nodes() == 6
+        assert not gc.isenabled()
+    assert any_store.account_graph("acc-hn").has_node("p-zhao")
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()  # a collector switched off by the application stays off
+    try:
+        any_store.portfolio_graph()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -34,6 +34,50 @@ def _plain(value):
     return value
 
 
+class _Unsupported(Exception):
+    """A value the fast decoder leaves to the falkordb client (nodes, paths...)."""
+
+
+def _value(cell):
+    """One value of FalkorDB's compact result format: ``[type, value]``."""
+    kind, value = cell
+    if kind == 2 or kind == 3:  # string, integer
+        return value
+    if kind == 10:  # map: [key, cell, key, cell, ...]
+        return {value[i]: _value(value[i + 1]) for i in range(0, len(value), 2)}
+    if kind == 1:
+        return None
+    if kind == 4:
+        return value == "true"
+    if kind == 5:
+        return float(value)
+    if kind == 6:
+        return [_value(v) for v in value]
+    raise _Unsupported(kind)
+
+
+def _compact_rows(response) -> list[dict] | None:
+    """Rows of a compact read reply as plain dicts, or None when a value is
+    of a type left to the falkordb client.
+
+    The loaders read hundreds of thousands of rows at scale; decoding them
+    here straight into plain values takes a third of the time of the
+    client's generic parser followed by :func:`_plain` (bench/run).
+    """
+    import redis
+
+    for part in (response[0], response[-1]):
+        if isinstance(part, redis.ResponseError):
+            raise part
+    if len(response) == 1:
+        return []
+    columns = [column[1] for column in response[0]]
+    try:
+        return [dict(zip(columns, map(_value, row))) for row in response[1]]
+    except _Unsupported:
+        return None
+
+
 class Backend:
     """Runs named statements; keeps the change stamp.
 
@@ -82,13 +126,20 @@ class FalkorBackend(Backend):
 
     def run(self, statement, params=None, *, write=False):
         import redis
+        from falkordb.query_result import QueryResult
 
         text = self.text(statement)
         try:
             if write:
                 result = self._graph.query(text, params or {})
             else:
-                result = self._graph.ro_query(text, params or {})
+                response = self._graph.execute_command(
+                    "GRAPH.RO_QUERY", self.graph_name, self._graph._build_params_header(params or {}) + text, "--compact"
+                )
+                rows = _compact_rows(response)
+                if rows is not None:
+                    return rows
+                result = QueryResult(self._graph, response)
         except redis.ResponseError as exc:
             if not write and "empty key" in str(exc):
                 return []  # the graph does not exist yet: nothing to read

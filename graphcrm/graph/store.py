@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 import networkx as nx
 
 from graphcrm.errors import Conflict, NotFound, ValidationError
-from graphcrm.graph.nxgraph import build_graph
+from graphcrm.graph.nxgraph import build_graph, gc_paused
 from graphcrm.graph.statements import relationship_key
 from graphcrm.model import LABELS, RELATIONSHIP_TYPES, validate_node, validate_relationship
 
@@ -420,12 +420,13 @@ class GraphStore:
     # -- loaders (format: graphcrm.graph.nxgraph) ------------------------------------------
 
     def _rows_to_graph(self, node_statement: str, rel_statement: str, params: dict, **attrs) -> nx.MultiDiGraph:
-        nodes = [(row["label"], row["props"]) for row in self._read(node_statement, **params)]
-        rels = [
-            (row["type"], row["start"], row["end"], row["props"])
-            for row in self._read(rel_statement, **params)
-        ]
-        return build_graph(nodes, rels, loaded_at=utcnow(), **attrs)
+        with gc_paused():
+            nodes = [(row["label"], row["props"]) for row in self._read(node_statement, **params)]
+            rels = [
+                (row["type"], row["start"], row["end"], row["props"])
+                for row in self._read(rel_statement, **params)
+            ]
+            return build_graph(nodes, rels, loaded_at=utcnow(), **attrs)
 
     def account_graph(self, account_id: str) -> nx.MultiDiGraph:
         """One account with its people, our relationships, opportunities and interactions."""
