@@ -145,7 +145,7 @@ def analysis_times(store, ids: dict) -> dict:
             "analyse_s": round(analyse_s, 2),
             "cold_s": round(load_s + analyse_s, 2),
             "cache_first_s": round(first_s, 2),
-            "cached_s": round(cached_s, 4),
+            "cached_ms": round(cached_s * 1000, 3),
             "cold_over_cached": round((load_s + analyse_s) / max(cached_s, 1e-6)),
             "after_a_write_s": round(after_write_s, 2),
             "cache_hits": cache.hits,
@@ -267,17 +267,21 @@ def web_figures(data_dir: Path, db_pid: int, ids: dict, *, samples: int, clients
 
         results: dict[str, list[float]] = {kind: [] for kind in PAGES}
         lock = threading.Lock()
-        stop_at = time.monotonic() + duration
 
-        def worker(n: int):
-            rng = random.Random(n)
+        # sign the clients in one after the other (as people do); sixteen
+        # simultaneous logins would measure the password hash's memory instead
+        signed_in = []
+        for _ in range(clients):
             c = Client(port)
             try:
                 c.login(DIRECTOR, BENCH_PASSWORD)
+                signed_in.append(c)
             except Exception:
-                with lock:
-                    errors["concurrent"] += 1
-                return
+                errors["concurrent"] += 1
+        stop_at = time.monotonic() + duration
+
+        def worker(n: int, c: Client):
+            rng = random.Random(n)
             while time.monotonic() < stop_at:
                 kind = rng.choice(PAGES)
                 ident = rng.choice(ids[kind]) if kind != "dashboard" else None
@@ -292,7 +296,7 @@ def web_figures(data_dir: Path, db_pid: int, ids: dict, *, samples: int, clients
                         errors["concurrent"] += 1
             c.close()
 
-        threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+        threads = [threading.Thread(target=worker, args=(n, c)) for n, c in enumerate(signed_in)]
         started = time.perf_counter()
         for t in threads:
             t.start()
@@ -307,6 +311,7 @@ def web_figures(data_dir: Path, db_pid: int, ids: dict, *, samples: int, clients
             "single_client_ms": single,
             "concurrent": {
                 "clients": clients,
+                "ids_per_page": len(ids["account"]),
                 "seconds": round(elapsed, 1),
                 "requests": total,
                 "requests_per_s": round(total / elapsed, 1),
@@ -438,7 +443,7 @@ def compare_targets(largest: dict) -> dict:
         "opportunity_page_p95_ms_concurrent": pages.get("opportunity", {}).get("p95_ms"),
         "dashboard_p95_ms_concurrent": pages.get("dashboard", {}).get("p95_ms"),
         "portfolio_cold_s": largest["analysis"]["portfolio"]["cold_s"],
-        "portfolio_cached_s": largest["analysis"]["portfolio"]["cached_s"],
+        "portfolio_cached_s": round(largest["analysis"]["portfolio"]["cached_ms"] / 1000, 6),
         "web_plus_db_peak_rss_mib": (round(web["peak_rss_mib"]["web"] + web["peak_rss_mib"]["db"], 1)
                                      if web else None),
         "web_errors": (web["errors"]["single"] + web["errors"]["concurrent"]) if web else None,
@@ -461,7 +466,7 @@ def growth(small: dict, large: dict) -> dict:
         "time_to_ready_s": lambda r: r["load"]["time_to_ready_s"],
         "account_loader_p95_ms": lambda r: r["store_ms"]["account"]["p95_ms"],
         "portfolio_cold_s": lambda r: r["analysis"]["portfolio"]["cold_s"],
-        "portfolio_cached_s": lambda r: r["analysis"]["portfolio"]["cached_s"],
+        "portfolio_cached_ms": lambda r: r["analysis"]["portfolio"]["cached_ms"],
     }
     if "web" in small and "web" in large:
         for kind in PAGES:

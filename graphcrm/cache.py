@@ -97,11 +97,14 @@ class ReportCache:
 
         return self.get(("portfolio",), compute)
 
-    def account_report(self, account_id: str, graph: nx.MultiDiGraph | None = None) -> dict:
-        """:func:`graphcrm.analysis.account_report`; ``graph``: the account
-        graph when the caller has loaded it already (used on a miss)."""
-        return self.get(("account", account_id), lambda: account_report(
-            graph if graph is not None else self.store.account_graph(account_id), account_id))
+    def account_graph(self, account_id: str) -> nx.MultiDiGraph:
+        """The store's :meth:`~graphcrm.graph.store.GraphStore.account_graph`
+        (what the account and person pages draw on); shared, so read-only."""
+        return self.get(("account graph", account_id), lambda: self.store.account_graph(account_id))
+
+    def account_report(self, account_id: str) -> dict:
+        """:func:`graphcrm.analysis.account_report` of one account."""
+        return self.get(("account", account_id), lambda: account_report(self.account_graph(account_id), account_id))
 
     def opportunity_report(self, opportunity_id: str) -> dict:
         """:func:`graphcrm.analysis.opportunity_report` of one opportunity."""

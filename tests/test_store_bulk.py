@@ -139,3 +139,16 @@ def test_loaders_pause_the_garbage_collector_and_restore_it(any_store, monkeypat
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_bulk_load_validates_repeated_relationship_properties_each_time(any_store):
+    any_store.bulk_load(NODES)
+    rels = [("KNOWS", "p-grace", "p-tan", {"strength": 3}), ("KNOWS", "p-zhao", "p-tan", {"strength": 3}),
+            ("INFLUENCES", "p-zhao", "p-tan", {"strength": 3}), ("KNOWS", "p-tan", "p-zhao", {"strength": 9})]
+    with pytest.raises(ValidationError) as err:
+        any_store.bulk_load([], rels)
+    assert err.value.field == "strength"
+    assert any_store.stats()["relationships"]["KNOWS"] == 0
+    any_store.bulk_load([], rels[:3])
+    assert any_store.get_relationship("KNOWS", "p-zhao", "p-tan")["strength"] == 3
+    assert any_store.get_relationship("INFLUENCES", "p-zhao", "p-tan")["strength"] == 3

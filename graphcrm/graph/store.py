@@ -65,6 +65,19 @@ def _clean_id(value, field: str = "id") -> str:
     return value
 
 
+def _validate_relationship_once(memo: dict, rel_type: str, props: dict | None) -> dict:
+    """:func:`validate_relationship`, once per distinct (type, properties):
+    a bulk load repeats the same few (``{}``, ``{"strength": 3}``...)."""
+    try:
+        key = (rel_type, frozenset((k, type(v), v) for k, v in (props or {}).items()))
+        hash(key)
+    except TypeError:  # an unhashable value: validate it as it is
+        return validate_relationship(rel_type, props)
+    if key not in memo:
+        memo[key] = validate_relationship(rel_type, props)
+    return memo[key]
+
+
 class GraphStore:
     """Domain operations over one graph database.
 
@@ -360,9 +373,10 @@ class GraphStore:
             by_label[label].append(row)
             labels[row["id"]] = label
         by_key: dict[str, list[dict]] = defaultdict(list)
+        validated: dict = {}
         for rel_type, start, end, props in relationships:
             _check_type(rel_type)
-            clean = validate_relationship(rel_type, props) if validate else dict(props or {})
+            clean = _validate_relationship_once(validated, rel_type, props) if validate else dict(props or {})
             start_label = labels.get(start) or self._label_of(start, RELATIONSHIP_TYPES[rel_type][0], "start")
             end_label = labels.get(end) or self._label_of(end, RELATIONSHIP_TYPES[rel_type][1], "end")
             if start_label not in RELATIONSHIP_TYPES[rel_type][0] or end_label not in RELATIONSHIP_TYPES[rel_type][1]:

@@ -35,8 +35,9 @@ def people_rows(G, account_id: str) -> list[dict]:
 def account(account_id: str):
     require_account("Account", account_id)
     store = get_store()
-    G = store.account_graph(account_id)
-    report = get_reports().account_report(account_id, G)
+    reports = get_reports()
+    G = reports.account_graph(account_id)
+    report = reports.account_report(account_id)
     return render_template(
         "account.html",
         account=G.nodes[account_id],
@@ -58,7 +59,7 @@ def _csv_cell(value) -> str:
 @login_required
 def account_csv(account_id: str):
     require_account("Account", account_id)
-    G = get_store().account_graph(account_id)
+    G = get_reports().account_graph(account_id)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["id", "name", "title", "department", "influence", "stance", "our_relationships"])

@@ -16,7 +16,7 @@ from graphcrm import model
 from graphcrm.analysis import warm_paths
 from graphcrm.errors import ValidationError
 from graphcrm.web.auth import can_edit_account, require_account
-from graphcrm.web.db import get_store
+from graphcrm.web.db import get_reports, get_store
 
 bp = Blueprint("people", __name__)
 
@@ -82,7 +82,7 @@ def person(person_id: str):
     elif not form.at.data:
         form.at.data = _now_local_input()
 
-    G = store.account_graph(account_id)
+    G = get_reports().account_graph(account_id)
     if person_id not in G:
         abort(404)
     props = G.nodes[person_id]
