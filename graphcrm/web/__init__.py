@@ -27,6 +27,8 @@ edit forms are in ``forms``::
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Flask, redirect, render_template, request, session, url_for
 from flask_babel import Babel, get_locale, lazy_gettext as _l
 from flask_login import LoginManager
@@ -34,11 +36,44 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from graphcrm.config import DEFAULT_SECRET_KEY, Settings
 from graphcrm.errors import ConfigError, Conflict, NotFound, StoreUnavailable, ValidationError
+from graphcrm.web.security import init_security
 
 csrf = CSRFProtect()
 
 #: languages of the UI: English and Simplified Chinese
 LANGUAGES = ("en", "zh")
+
+#: words of the analysis results in the UI language, by the code the analysis
+#: uses: finding kinds (graphcrm.analysis.coverage.FINDING_KINDS), readiness
+#: components, severities and warm-path verbs
+ANALYSIS_WORDS = {
+    "missing_role": _l("Buying-center role missing"),
+    "no_eb_access": _l("No access to the economic buyer"),
+    "no_dm_access": _l("No access to the decision maker"),
+    "uncovered_high_influence": _l("Influential stakeholder not covered"),
+    "stale_relationship": _l("Relationship going stale"),
+    "no_champion": _l("No champion"),
+    "weak_champion": _l("Weak champion"),
+    "single_threaded": _l("Single-threaded"),
+    "single_point_of_failure": _l("Single point of failure"),
+    "uncovered_blocker": _l("Blocker nobody works on"),
+    "blocker_on_path": _l("Blocker on the champion's path"),
+    "competitor_closer": _l("Competitor closer than us"),
+    "economic_buyer_access": _l("Economic buyer access"),
+    "champion_strength": _l("Champion strength"),
+    "buying_role_coverage": _l("Decision process / buying-role coverage"),
+    "multi_threading": _l("Multi-threading"),
+    "engagement_recency": _l("Engagement recency"),
+    "competitive_balance": _l("Competitive relationship balance"),
+    "high": _l("high"),
+    "medium": _l("medium"),
+    "low": _l("low"),
+    "knows": _l("knows"),
+    "influences": _l("influences"),
+    "is influenced by": _l("is influenced by"),
+    "reports to": _l("reports to"),
+    "manages": _l("manages"),
+}
 
 
 def select_locale() -> str:
@@ -59,8 +94,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         SECRET_KEY=settings.secret_key,
         GRAPHCRM_SETTINGS=settings,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
     app.config.update(test_config)
@@ -88,6 +121,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, relationships.bp,
                       search.bp, api.bp, admin.bp):
         app.register_blueprint(blueprint)
+    init_security(app)
     _register_template_helpers(app)
     _register_error_handlers(app)
     return app
@@ -102,6 +136,21 @@ def _register_template_helpers(app: Flask) -> None:
     def label_filter(value, vocabulary: str):
         """An enum value in the UI language: ``{{ p.stance|label('STANCES') }}``."""
         return model.label_text(getattr(model, vocabulary), value, str(get_locale() or "en"))
+
+    @app.template_filter("when")
+    def when_filter(value: str | None) -> str:
+        """An ISO timestamp as ``2026-05-01 09:30`` (as stored, UTC)."""
+        if not value:
+            return ""
+        try:
+            return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return value
+
+    @app.template_filter("word")
+    def word_filter(word: str) -> str:
+        """An analysis word ("knows", "high"...) in the UI language."""
+        return str(ANALYSIS_WORDS.get(word, word))
 
     app.jinja_env.globals.update(STANCE_COLORS=STANCE_COLORS, can_create_accounts=can_create_accounts)
 
@@ -134,6 +183,11 @@ def _register_error_handlers(app: Flask) -> None:
     def csrf_error(e):
         return _error_page(400, _l("Form expired"), _l(
             "The form was missing its security token or it expired. Reload the page and try again."))
+
+    @app.errorhandler(429)
+    def too_many(e):
+        return _error_page(429, _l("Too many attempts"), _l(
+            "Too many failed sign-in attempts. Wait a minute and try again."))
 
     @app.errorhandler(Conflict)
     def conflict(e):

@@ -11,7 +11,7 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from graphcrm.analysis import account_report
-from graphcrm.web.auth import can_create_accounts, can_edit_account, require_account
+from graphcrm.web.auth import account_graph, can_create_accounts, can_edit_account, require_account
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import AccountForm, confirm_page, edit_page, form_page
 from graphcrm.web.network import network_data
@@ -38,16 +38,14 @@ def people_rows(G, account_id: str) -> list[dict]:
 @login_required
 def account(account_id: str):
     require_account("Account", account_id)
-    store = get_store()
-    G = store.account_graph(account_id)
+    G = account_graph(account_id)
     report = account_report(G, account_id)
     return render_template(
         "account.html",
         account=G.nodes[account_id],
         report=report,
         people=people_rows(G, account_id),
-        network=network_data(G, account_id, None if current_user.sees_all
-                             else store.member_accounts(current_user.id)),
+        network=network_data(G),
         can_edit=can_edit_account(current_user, account_id),
     )
 
@@ -62,7 +60,7 @@ def _csv_cell(value) -> str:
 @login_required
 def account_csv(account_id: str):
     require_account("Account", account_id)
-    G = get_store().account_graph(account_id)
+    G = account_graph(account_id)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["id", "name", "title", "department", "influence", "stance", "our_relationships"])

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from graphcrm.analysis import opportunity_report, what_if
 from graphcrm.errors import ValidationError
-from graphcrm.web.auth import can_edit_account, require_account, safe_next
+from graphcrm.web.auth import can_edit_account, opportunity_graph, require_account, safe_next
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import (CompetesForForm, CompetitorForm, OpportunityForm, choices, confirm_page, edit_page,
                                 form_page)
@@ -34,7 +34,7 @@ def opportunity(opportunity_id: str):
     readiness, warm paths, stance outlook and ``?leaves=<id>`` (what if this
     person left)."""
     account_id = require_account("Opportunity", opportunity_id)
-    G = get_store().opportunity_graph(opportunity_id)
+    G = opportunity_graph(opportunity_id)
     report = opportunity_report(G, opportunity_id)
     departures = departure_choices(G, report)
     leaves = request.args.get("leaves") or None
@@ -45,7 +45,6 @@ def opportunity(opportunity_id: str):
         can_edit=can_edit_account(current_user, account_id),
         power_map=power_map_data(G, opportunity_id, report["buying_center"], str(get_locale() or "en")),
         departure_choices=departures, leaves=leaves,
-        component_labels={c["name"]: c.get("label") or c["name"] for c in report["readiness"]["components"]},
         scenario=what_if(G, opportunity_id, leaves) if leaves else None,
     )
 

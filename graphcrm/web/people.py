@@ -16,10 +16,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from graphcrm import model
 from graphcrm.analysis import warm_paths
 from graphcrm.errors import ValidationError
-from graphcrm.web.auth import can_edit_account, require_account
+from graphcrm.web.auth import account_graph, can_edit_account, require_account, visible_account_ids
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import PersonForm, confirm_page, edit_page, form_page
-from graphcrm.web.network import employer
 
 bp = Blueprint("people", __name__)
 
@@ -33,7 +32,8 @@ class InteractionForm(FlaskForm):
                        validators=[DataRequired()])
     channel = SelectField(_l("Channel"), choices=[SelectChoice(k, v[0]) for k, v in model.CHANNELS.items()],
                           validators=[DataRequired()])
-    at = StringField(_l("When (UTC, YYYY-MM-DDTHH:MM)"), validators=[DataRequired(), Length(max=40)])
+    at = StringField(_l("When (UTC)"), validators=[DataRequired(), Length(max=40)],
+                     render_kw={"type": "datetime-local"})
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=4000)])
     sentiment = IntegerField(_l("Sentiment (-2..+2)"), default=0,
                              validators=[Optional(), NumberRange(min=-2, max=2)])
@@ -55,6 +55,18 @@ def _at_value(text: str) -> str:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed.isoformat()
+
+
+def _timeline(store, person_id: str) -> list[dict]:
+    """The person's interactions; an opportunity they were about is named
+    only when the user may see its account."""
+    visible = visible_account_ids()
+    entries = store.timeline(person_id)
+    for t in entries:
+        if t.get("opportunity_id") and visible is not None \
+                and store.account_of("Opportunity", t["opportunity_id"]) not in visible:
+            t["opportunity_id"] = t["opportunity_name"] = None
+    return entries
 
 
 @bp.route("/people/<person_id>", methods=["GET", "POST"])
@@ -85,7 +97,7 @@ def person(person_id: str):
     elif not form.at.data:
         form.at.data = _now_local_input()
 
-    G = store.account_graph(account_id)
+    G = account_graph(account_id)
     if person_id not in G:
         abort(404)
     props = G.nodes[person_id]
@@ -93,25 +105,19 @@ def person(person_id: str):
         {"opportunity_id": v, "opportunity": G.nodes[v].get("name") or v, **e}
         for _, v, e in G.out_edges(person_id, data=True) if e.get("type") == "ROLE_IN"
     ]
-    visible = None if current_user.sees_all else store.member_accounts(current_user.id)
-
-    def shown(node):  # people at accounts the user may not see stay hidden
-        return G.nodes[node].get("label") != "Person" or visible is None or employer(G, node) in visible
-
     knowers = [
         {"name": G.nodes[u].get("display_name") or G.nodes[u].get("name") or u,
          "kind": G.nodes[u].get("label"), "start": u, **e}
-        for u, _, e in G.in_edges(person_id, data=True) if e.get("type") in ("RELATIONSHIP", "KNOWS") and shown(u)
+        for u, _, e in G.in_edges(person_id, data=True) if e.get("type") in ("RELATIONSHIP", "KNOWS")
     ]
-    links = [
+    links = [  # G holds only what the user may see (people at hidden accounts are left out)
         {"start": u, "end": v, "other": G.nodes[v if u == person_id else u].get("name"), **e}
         for u, v, e in [*G.out_edges(person_id, data=True), *G.in_edges(person_id, data=True)]
-        if (e.get("type") in ("REPORTS_TO", "INFLUENCES") or (e.get("type") == "KNOWS" and u == person_id))
-        and shown(v if u == person_id else u)
+        if e.get("type") in ("REPORTS_TO", "INFLUENCES") or (e.get("type") == "KNOWS" and u == person_id)
     ]
     return render_template(
         "person.html", person=props, account=G.nodes[account_id], account_id=account_id, roles=roles,
-        knowers=knowers, links=links, timeline=store.timeline(person_id), form=form, can_edit=can_edit,
+        knowers=knowers, links=links, timeline=_timeline(store, person_id), form=form, can_edit=can_edit,
         paths=warm_paths(G, person_id, k=3),
     ), status
 
