@@ -2,8 +2,7 @@
 
 Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
 ``opportunities``, ``people``, ``relationships``, ``search``, ``api``,
-``admin``); the
-edit forms are in ``forms``::
+``admin``, ``audit``, ``transfer``); the edit forms are in ``forms``::
 
     /login, /logout                 sign in / out
     /                               portfolio dashboard (director/admin) or my accounts
@@ -18,18 +17,24 @@ edit forms are in ``forms``::
     /relationships/<type>/<start>/<end>/edit, .../delete
     /my-week                        my maintenance plan (whom to contact)
     /admin/users[/new, /<id>/edit, /<id>/password]   users (admin only)
+    /admin/audit                    the audit log (admin)
     /search?q=                      accounts and people the user may see
     /api/accounts                   accounts the user may see (JSON)
     /api/portfolio                  portfolio coverage report (JSON; director, admin)
     /api/accounts/<id>              account report (JSON)
     /api/opportunities/<id>         opportunity report (JSON)
+    /import, /import/apply          upload, preview and apply an import (admin, manager)
+    /import/templates.zip?lang=     the CSV templates (en or zh headers)
+    /accounts/<id>/export/<format>  graphml, gexf, json or csv (zip); ?no_pii=1
+    /opportunities/<id>/export/<format>
+    /people/<id>/forget             erase a person's personal data (admin)
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, redirect, render_template, request, session, url_for
+from flask import Flask, g, redirect, render_template, request, session, url_for
 from flask_babel import Babel, get_locale, lazy_gettext as _l
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -107,7 +112,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.init_app(app)
 
-    from graphcrm.web import accounts, admin, api, auth, dashboard, opportunities, people, relationships, search
+    from graphcrm.web import (accounts, admin, api, audit, auth, dashboard, opportunities, people,
+                              relationships, search, transfer)
 
     login_manager.user_loader(auth.load_user)
 
@@ -119,9 +125,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, relationships.bp,
-                      search.bp, api.bp, admin.bp):
+                      search.bp, api.bp, admin.bp, audit.bp, transfer.bp):
         app.register_blueprint(blueprint)
     init_security(app)
+    audit.record_signed_in_user(app)
     _register_template_helpers(app)
     _register_error_handlers(app)
     return app
@@ -155,10 +162,14 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(STANCE_COLORS=STANCE_COLORS, can_create_accounts=can_create_accounts)
 
 
-def _error_page(code: int, title, message):
-    """An error as a page, or as ``{"error": ..., "message": ...}`` for the JSON API."""
+def _error_page(code: int, title, message, *, field: str | None = None):
+    """An error as a page, or as ``{"error": ..., "message": ...}`` (plus the
+    ``field`` at fault) for the JSON API."""
     if request.path.startswith("/api/"):
-        return {"error": str(title), "message": str(message)}, code
+        body = {"error": str(title), "message": str(message)}
+        if field:
+            body["field"] = field
+        return body, code
     return render_template("error.html", code=code, title=str(title), message=str(message)), code
 
 
@@ -177,7 +188,7 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ValidationError)
     def invalid(e):
-        return _error_page(400, _l("Invalid input"), f"{e.field}: {e.message}")
+        return _error_page(400, _l("Invalid input"), f"{e.field}: {e.message}", field=e.field)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
@@ -195,5 +206,10 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(StoreUnavailable)
     def unavailable(e):
-        return _error_page(503, _l("Database unavailable"),
-                           _l("The graph database cannot be reached right now. Try again in a moment."))
+        app.logger.warning("database unavailable: %s", e)
+        if g.get("_login_user") is None:
+            # the user could not be loaded either: show the page signed out
+            g._login_user = app.login_manager.anonymous_user()
+        body, code = _error_page(503, _l("Database unavailable"),
+                                 _l("The graph database cannot be reached right now. Try again in a moment."))
+        return body, code, {"Retry-After": "5"}

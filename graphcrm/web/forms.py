@@ -269,7 +269,6 @@ class ConfirmForm(FlaskForm):
     confirm = HiddenField(validators=[AnyOf(["yes"])])
 
 
-
 def form_page(form: GraphForm, write, *, title: str, cancel: str, success, stored: dict | None = None,
               subject: str | None = None):
     """The page of a create or edit form: GET shows it (filled from ``stored``),
@@ -308,5 +307,6 @@ def confirm_page(delete, *, title: str, consequences: list[str], cancel: str, su
         delete()
         flash(_("Deleted."))
         return redirect(success)
-    status = 400 if request.method == "POST" else 200
-    return render_template("confirm.html", form=form, title=title, consequences=consequences, cancel=cancel), status
+    status = 400 if form.is_submitted() else 200
+    return render_template("confirm.html", form=form, title=title, consequences=consequences,
+                           cancel=cancel), status

@@ -105,12 +105,13 @@ def person(person_id: str):
         {"opportunity_id": v, "opportunity": G.nodes[v].get("name") or v, **e}
         for _, v, e in G.out_edges(person_id, data=True) if e.get("type") == "ROLE_IN"
     ]
+    # account_graph() has left out people at accounts the user may not see
     knowers = [
         {"name": G.nodes[u].get("display_name") or G.nodes[u].get("name") or u,
          "kind": G.nodes[u].get("label"), "start": u, **e}
         for u, _, e in G.in_edges(person_id, data=True) if e.get("type") in ("RELATIONSHIP", "KNOWS")
     ]
-    links = [  # G holds only what the user may see (people at hidden accounts are left out)
+    links = [
         {"start": u, "end": v, "other": G.nodes[v if u == person_id else u].get("name"), **e}
         for u, v, e in [*G.out_edges(person_id, data=True), *G.in_edges(person_id, data=True)]
         if e.get("type") in ("REPORTS_TO", "INFLUENCES") or (e.get("type") == "KNOWS" and u == person_id)
