@@ -11,7 +11,7 @@ precomputed org-chart levels and the what-if control shows the difference.
 from __future__ import annotations
 
 import pytest
-from test_e2e import ACCOUNT, ARTIFACTS, browser, server, session_of  # noqa: F401  (fixtures)
+from test_e2e import ACCOUNT, browser, server, session_of  # noqa: F401  (fixtures)
 
 from graphcrm.graph import open_store
 
