@@ -189,7 +189,7 @@ RETURN id
 MATCH (:Competitor {id: $id})-[:COMPETES_FOR]->(:Opportunity)-[:FOR]->(a:Account)
 RETURN DISTINCT a.id AS id
 
-// Bulk load of new nodes (GraphStore.bulk_load): CREATE without looking for an
+// Bulk load of new nodes (GraphStore.bulk_load): created without looking for an
 // existing node first; an id that exists already violates the unique
 // constraint and the whole batch is refused.
 // name: node.create_batch

@@ -98,12 +98,14 @@ def demo(ctx: Context):
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--prod", is_flag=True, help="Serve with waitress (needs GRAPHCRM_SECRET_KEY).")
 @click.option("--demo", "with_demo", is_flag=True, help="Load the demo portfolio first.")
+@click.option("--plain-http", is_flag=True,
+              help="With --prod: no HTTPS redirect, HSTS or Secure cookie (loopback benchmarks only).")
 @fail_cleanly
-def serve(host: str, port: int, prod: bool, with_demo: bool):
+def serve(host: str, port: int, prod: bool, with_demo: bool, plain_http: bool):
     """Run the web app."""
     from graphcrm.web import create_app
 
-    app = create_app({"PRODUCTION": prod})
+    app = create_app({"PRODUCTION": prod, "HTTPS": prod and not plain_http})
     if with_demo:
         from graphcrm.demo import DEMO_PASSWORD, load_demo
 
