@@ -4,10 +4,9 @@ graph per test, and the same store contract on every backend available.
 Backends (fixture ``any_store``):
 
 * ``falkordb`` — always: the embedded server.
-* ``bolt`` — only with ``GRAPHCRM_TEST_BOLT=1`` (not yet in CI: after a few
-  tests the server stops answering and the driver retries for minutes) — the
-  Neo4j driver code path against a second FalkorDB server's
-  experimental Bolt port.  Tests that cannot pass there because of a
+* ``bolt`` — always (``GRAPHCRM_TEST_BOLT=0`` leaves it out): the Neo4j
+  driver code path (:class:`Neo4jBackend`) against a second FalkorDB server's
+  experimental Bolt port, through one driver for the whole session.  Tests that cannot pass there because of a
   FalkorDB Bolt limitation carry ``@pytest.mark.bolt_limit("why")`` and are
   expected to fail there (xfail) while passing on the other backends.
 * ``neo4j`` — a real Neo4j when ``GRAPHCRM_TEST_NEO4J_URL`` (with
@@ -23,6 +22,7 @@ import socket
 import uuid
 
 import pytest
+from click.testing import CliRunner
 
 from graphcrm.config import Settings
 from graphcrm.graph import EmbeddedServer, embedded_server, open_store
@@ -112,11 +112,14 @@ def bolt_port(tmp_path_factory) -> int:
     server.stop()
 
 
-def _bolt_store(port: int) -> GraphStore:
-    backend = Neo4jBackend(f"bolt://127.0.0.1:{port}", "neo4j", "", "neo4j")
-    store = GraphStore(backend)
-    store.clear()
-    return store
+@pytest.fixture(scope="session")
+def bolt_store(bolt_port) -> GraphStore:
+    """One driver for the whole session, as in production (one per process):
+    FalkorDB's Bolt listener stops answering handshakes after a few drivers
+    have connected and closed."""
+    store = GraphStore(Neo4jBackend(f"bolt://127.0.0.1:{bolt_port}", "neo4j", "", "neo4j"))
+    yield store
+    store.close()
 
 
 def _neo4j_store() -> GraphStore:
@@ -135,7 +138,7 @@ def _neo4j_store() -> GraphStore:
 
 BACKENDS = (
     ["falkordb"]
-    + (["bolt"] if os.environ.get("GRAPHCRM_TEST_BOLT") else [])
+    + (["bolt"] if os.environ.get("GRAPHCRM_TEST_BOLT", "1") != "0" else [])
     + (["neo4j"] if os.environ.get("GRAPHCRM_TEST_NEO4J_URL") else [])
 )
 
@@ -149,9 +152,24 @@ def any_store(request, settings) -> GraphStore:
         marker = request.node.get_closest_marker("bolt_limit")
         if marker:
             request.applymarker(pytest.mark.xfail(reason="FalkorDB Bolt limit: " + marker.args[0], strict=False))
-        s = _bolt_store(request.getfixturevalue("bolt_port"))
+        s = request.getfixturevalue("bolt_store")
+        s.clear()
+        yield s
+        s.clear()
+        return
     else:
         s = _neo4j_store()
     yield s
     s.backend.drop()
     s.close()
+
+
+@pytest.fixture
+def runner(settings, monkeypatch):
+    """click's test runner for the graphcrm command, on a fresh graph of the embedded server."""
+    graph = f"cli-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("GRAPHCRM_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("GRAPHCRM_GRAPH", graph)
+    yield CliRunner()
+    with open_store(dataclasses.replace(settings, graph_name=graph)) as store:
+        store.backend.drop()

@@ -2,26 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import uuid
-
-import pytest
-from click.testing import CliRunner
 
 from graphcrm.cli import main
-
-
-@pytest.fixture
-def runner(settings, monkeypatch):
-    graph = f"cli-{uuid.uuid4().hex[:8]}"
-    monkeypatch.setenv("GRAPHCRM_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("GRAPHCRM_GRAPH", graph)
-    yield CliRunner()
-    from graphcrm.graph import open_store
-
-    with open_store(dataclasses.replace(settings, graph_name=graph)) as store:
-        store.backend.drop()
 
 
 def test_demo_then_status_reports_the_demo_counts(runner):
@@ -69,3 +52,11 @@ def test_bad_database_url_is_one_line(runner, monkeypatch):
     result = runner.invoke(main, ["db", "status"])
     assert result.exit_code == 1
     assert "GRAPHCRM_DATABASE_URL" in result.output and "Traceback" not in result.output
+
+
+def test_unreachable_neo4j_is_one_line_at_once(runner, monkeypatch):
+    monkeypatch.setenv("GRAPHCRM_DATABASE_URL", "bolt://127.0.0.1:1")
+    result = runner.invoke(main, ["db", "status"])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "cannot be reached" in lines[0] and "bolt://127.0.0.1:1" in lines[0]

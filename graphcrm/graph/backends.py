@@ -18,7 +18,7 @@ import logging
 import time
 from collections.abc import Mapping
 
-from graphcrm.errors import Conflict, StoreUnavailable, ValidationError
+from graphcrm.errors import ConfigError, Conflict, StoreUnavailable, ValidationError
 from graphcrm.graph.statements import load_statements
 from graphcrm.model import LABELS
 
@@ -114,7 +114,9 @@ class FalkorBackend(Backend):
         self.server = server
         self.graph_name = graph_name
         self.statements = load_statements("falkordb")
-        self._db = falkordb.FalkorDB(unix_socket_path=str(server.socket_path))
+        from graphcrm.graph.embedded import NO_RETRY
+
+        self._db = falkordb.FalkorDB(unix_socket_path=str(server.socket_path), retry=NO_RETRY)
         self._graph = self._db.select_graph(graph_name)
         #: the change stamp: a Redis counter beside the graph (not a node, so it
         #: never shows in the graph; deleting the graph does not reset it)
@@ -126,9 +128,36 @@ class FalkorBackend(Backend):
 
     def run(self, statement, params=None, *, write=False):
         import redis
-        from falkordb.query_result import QueryResult
 
         text = self.text(statement)
+        try:
+            rows = self._query(text, params, write)
+        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+            # the server died (or was stopped): start it again, then repeat
+            # what cannot have been applied twice: a read, or a statement
+            # that never left (the connection to the dead server failed)
+            self._restart(exc)
+            if write and not _never_sent(exc):
+                raise StoreUnavailable(
+                    "the embedded database stopped while saving and has been restarted; "
+                    "reload to see whether the change was saved"
+                ) from None
+            try:
+                rows = self._query(text, params, write)
+            except (redis.ConnectionError, redis.TimeoutError, OSError) as again:
+                raise StoreUnavailable(f"the embedded database does not answer ({again})") from None
+        except redis.ResponseError as exc:
+            if not write and "empty key" in str(exc):
+                return []  # the graph does not exist yet: nothing to read
+            raise _falkor_error(exc, statement) from None
+        if write:
+            self._bump()
+        return rows
+
+    def _query(self, text: str, params: dict | None, write: bool) -> list[dict]:
+        import redis
+        from falkordb.query_result import QueryResult
+
         try:
             if write:
                 result = self._graph.query(text, params or {})
@@ -141,15 +170,20 @@ class FalkorBackend(Backend):
                     return rows
                 result = QueryResult(self._graph, response)
         except redis.ResponseError as exc:
-            if not write and "empty key" in str(exc):
-                return []  # the graph does not exist yet: nothing to read
-            raise _falkor_error(exc, statement) from None
-        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
-            raise StoreUnavailable(f"the embedded database does not answer ({exc})") from None
-        if write:
-            self._bump()
+            if "loading" in str(exc).lower():  # replaying its append-only file after a restart
+                raise redis.ConnectionError(f"not ready: {exc}") from None
+            raise
         columns = [column[1] for column in result.header]
         return [dict(zip(columns, map(_plain, row))) for row in result.result_set]
+
+    def _restart(self, cause: Exception) -> None:
+        if self.server.is_running():
+            return
+        log.warning("embedded FalkorDB does not answer (%s); restarting it", cause)
+        try:
+            self.server.start()
+        except (StoreUnavailable, ConfigError) as exc:
+            raise StoreUnavailable(f"the embedded database stopped and cannot be restarted ({exc})") from None
 
     def _bump(self) -> None:
         import redis
@@ -202,6 +236,7 @@ class FalkorBackend(Backend):
             ("Account", "name", "schema.name_index.Account"),
             ("Person", "name", "schema.name_index.Person"),
             ("User", "username", "schema.username_index"),
+            ("AuditEntry", "at", "schema.audit_index"),
         ]
         for label, prop, statement in wanted:
             if (label, prop) not in existing:
@@ -252,6 +287,16 @@ class FalkorBackend(Backend):
         self._db.connection.close()
 
 
+def _never_sent(exc: Exception) -> bool:
+    """True when redis-py failed to connect, so the command was not sent
+    (its message then reads "Error 111 connecting to unix socket: ...")."""
+    return "connecting to" in str(exc)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
 def _falkor_error(exc: Exception, statement: str) -> Exception:
     message = str(exc)
     if "unique constraint violation" in message:
@@ -264,6 +309,7 @@ class Neo4jBackend(Backend):
 
     def __init__(self, url: str, user: str, password: str | None, database: str):
         import neo4j
+        from neo4j import exceptions
         from neo4j.exceptions import ConfigurationError
 
         self.url = url
@@ -273,6 +319,15 @@ class Neo4jBackend(Backend):
             self._driver = neo4j.GraphDatabase.driver(url, auth=(user, password or ""))
         except (ValueError, ConfigurationError) as exc:
             raise StoreUnavailable(f"GRAPHCRM_DATABASE_URL: cannot use {url!r} ({exc})") from None
+        try:
+            # fail at once with one line, rather than after half a minute of retried transactions
+            self._driver.verify_connectivity()
+        except exceptions.AuthError as exc:
+            self._driver.close()
+            raise StoreUnavailable(f"Neo4j at {url} refused the credentials ({exc.message})") from None
+        except (exceptions.ServiceUnavailable, exceptions.DriverError, OSError) as exc:
+            self._driver.close()
+            raise StoreUnavailable(f"Neo4j at {url} cannot be reached ({_one_line(exc)})") from None
 
     @property
     def location(self) -> str:
@@ -295,7 +350,7 @@ class Neo4jBackend(Backend):
         except exceptions.AuthError as exc:
             raise StoreUnavailable(f"Neo4j at {self.url} refused the credentials ({exc.message})") from None
         except (exceptions.ServiceUnavailable, exceptions.SessionExpired, OSError) as exc:
-            raise StoreUnavailable(f"Neo4j at {self.url} cannot be reached ({exc})") from None
+            raise StoreUnavailable(f"Neo4j at {self.url} cannot be reached ({_one_line(exc)})") from None
         except exceptions.Neo4jError as exc:
             raise ValidationError("query", f"the database refused {statement}: {exc.message}") from None
         if write and statement != "meta.bump":
