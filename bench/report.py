@@ -237,7 +237,7 @@ def start_web(data_dir: Path, port: int) -> subprocess.Popen:
     env = dict(os.environ, GRAPHCRM_DATA_DIR=str(data_dir), GRAPHCRM_SECRET_KEY=secrets.token_hex(16))
     graphcrm = Path(sys.executable).with_name("graphcrm")
     command = [str(graphcrm)] if graphcrm.exists() else [sys.executable, "-m", "graphcrm.cli"]
-    proc = subprocess.Popen(command + ["serve", "--prod", "--port", str(port)], env=env,
+    proc = subprocess.Popen(command + ["serve", "--prod", "--plain-http", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -54,7 +54,7 @@ WITH count(r) AS written
 FOREACH (entry IN CASE WHEN written > 0 THEN $audit ELSE [] END | CREATE (e:AuditEntry) SET e = entry)
 RETURN written AS n
 
-// Bulk load of new relationships (GraphStore.bulk_load): CREATE between nodes
+// Bulk load of new relationships (GraphStore.bulk_load): created between nodes
 // found by id, no check for an existing relationship of the type.
 // name: relationship.create_batch
 // each: relationship

@@ -97,16 +97,30 @@ class ReportCache:
 
         return self.get(("portfolio",), compute)
 
-    def account_graph(self, account_id: str) -> nx.MultiDiGraph:
+    # A *view* narrows a graph to what one user may see (the web app leaves out
+    # accounts they are not on the team of): ``view(G)`` returns a new graph,
+    # ``view_key`` names it in the cache (None: the whole graph, no view).
+
+    def account_graph(self, account_id: str, *, view: Callable | None = None,
+                      view_key: Hashable = None) -> nx.MultiDiGraph:
         """The store's :meth:`~graphcrm.graph.store.GraphStore.account_graph`
-        (what the account and person pages draw on); shared, so read-only."""
-        return self.get(("account graph", account_id), lambda: self.store.account_graph(account_id))
+        (what the account and person pages draw on), through ``view``; shared, so read-only."""
+        G = self.get(("account graph", account_id), lambda: self.store.account_graph(account_id))
+        return G if view is None else self.get(("account graph", account_id, view_key), lambda: view(G))
 
-    def account_report(self, account_id: str) -> dict:
-        """:func:`graphcrm.analysis.account_report` of one account."""
-        return self.get(("account", account_id), lambda: account_report(self.account_graph(account_id), account_id))
+    def opportunity_graph(self, opportunity_id: str, *, view: Callable | None = None,
+                          view_key: Hashable = None) -> nx.MultiDiGraph:
+        """The store's :meth:`~graphcrm.graph.store.GraphStore.opportunity_graph`, through ``view``."""
+        G = self.get(("opportunity graph", opportunity_id), lambda: self.store.opportunity_graph(opportunity_id))
+        return G if view is None else self.get(("opportunity graph", opportunity_id, view_key), lambda: view(G))
 
-    def opportunity_report(self, opportunity_id: str) -> dict:
-        """:func:`graphcrm.analysis.opportunity_report` of one opportunity."""
-        return self.get(("opportunity", opportunity_id), lambda: opportunity_report(
-            self.store.opportunity_graph(opportunity_id), opportunity_id))
+    def account_report(self, account_id: str, *, view: Callable | None = None, view_key: Hashable = None) -> dict:
+        """:func:`graphcrm.analysis.account_report` of one account (through ``view``)."""
+        return self.get(("account", account_id, view_key), lambda: account_report(
+            self.account_graph(account_id, view=view, view_key=view_key), account_id))
+
+    def opportunity_report(self, opportunity_id: str, *, view: Callable | None = None,
+                           view_key: Hashable = None) -> dict:
+        """:func:`graphcrm.analysis.opportunity_report` of one opportunity (through ``view``)."""
+        return self.get(("opportunity", opportunity_id, view_key), lambda: opportunity_report(
+            self.opportunity_graph(opportunity_id, view=view, view_key=view_key), opportunity_id))

@@ -131,7 +131,7 @@ class FalkorBackend(Backend):
 
         text = self.text(statement)
         try:
-            rows = self._query(text, params, write)
+            result = self._query(text, params, write)
         except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
             # the server died (or was stopped): start it again, then repeat
             # what cannot have been applied twice: a read, or a statement
@@ -143,7 +143,7 @@ class FalkorBackend(Backend):
                     "reload to see whether the change was saved"
                 ) from None
             try:
-                rows = self._query(text, params, write)
+                result = self._query(text, params, write)
             except (redis.ConnectionError, redis.TimeoutError, OSError) as again:
                 raise StoreUnavailable(f"the embedded database does not answer ({again})") from None
         except redis.ResponseError as exc:
@@ -152,29 +152,29 @@ class FalkorBackend(Backend):
             raise _falkor_error(exc, statement) from None
         if write:
             self._bump()
-        return rows
+        if isinstance(result, list):  # read rows decoded from the compact reply
+            return result
+        columns = [column[1] for column in result.header]
+        return [dict(zip(columns, map(_plain, row))) for row in result.result_set]
 
-    def _query(self, text: str, params: dict | None, write: bool) -> list[dict]:
+    def _query(self, text: str, params: dict | None, write: bool):
+        """One statement: a write, or a read with FalkorDB's compact reply
+        (decoded by :func:`_compact_rows`; rows as a list, else a QueryResult)."""
         import redis
         from falkordb.query_result import QueryResult
 
         try:
             if write:
-                result = self._graph.query(text, params or {})
-            else:
-                response = self._graph.execute_command(
-                    "GRAPH.RO_QUERY", self.graph_name, self._graph._build_params_header(params or {}) + text, "--compact"
-                )
-                rows = _compact_rows(response)
-                if rows is not None:
-                    return rows
-                result = QueryResult(self._graph, response)
+                return self._graph.query(text, params or {})
+            response = self._graph.execute_command(
+                "GRAPH.RO_QUERY", self.graph_name, self._graph._build_params_header(params or {}) + text, "--compact"
+            )
         except redis.ResponseError as exc:
             if "loading" in str(exc).lower():  # replaying its append-only file after a restart
                 raise redis.ConnectionError(f"not ready: {exc}") from None
             raise
-        columns = [column[1] for column in result.header]
-        return [dict(zip(columns, map(_plain, row))) for row in result.result_set]
+        rows = _compact_rows(response)
+        return rows if rows is not None else QueryResult(self._graph, response)
 
     def _restart(self, cause: Exception) -> None:
         if self.server.is_running():

@@ -68,6 +68,10 @@ def _clean_id(value, field: str = "id") -> str:
     return value
 
 
+def _set_values(keys: list[str], values) -> dict:
+    return {k: v for k, v in zip(keys, values) if v is not None}
+
+
 def _validate_relationship_once(memo: dict, rel_type: str, props: dict | None) -> dict:
     """:func:`validate_relationship`, once per distinct (type, properties):
     a bulk load repeats the same few (``{}``, ``{"strength": 3}``...)."""
@@ -79,10 +83,6 @@ def _validate_relationship_once(memo: dict, rel_type: str, props: dict | None) -
     if key not in memo:
         memo[key] = validate_relationship(rel_type, props)
     return memo[key]
-
-
-def _set_values(keys: list[str], values) -> dict:
-    return {k: v for k, v in zip(keys, values) if v is not None}
 
 
 class GraphStore:
@@ -491,14 +491,13 @@ class GraphStore:
         is checked here.  Nodes are upserted by id: versions go up, timestamps
         are set.  With ``restore=True`` the rows are written exactly as given
         (version and timestamps included) and replace every stored property.
-        With ``create=True`` every row is created without looking for a
-        stored one (:meth:`bulk_load`).  ``progress(n)`` is called after each
-        batch with the rows written.
+        With ``create=True`` they are created without looking for stored ones
+        (:meth:`bulk_load`).  ``progress(n)`` is called after each batch with the rows written.
         """
-        node_statement, rel_statement, action = (
-            ("restore.nodes", "restore.relationships", "restore") if restore
-            else ("node.create_batch", "relationship.create_batch", "bulk_load") if create
-            else ("node.merge_batch", "relationship.merge_batch", "bulk_merge")
+        node_statement, rel_statement = (
+            ("restore.nodes", "restore.relationships") if restore
+            else ("node.create_batch", "relationship.create_batch") if create
+            else ("node.merge_batch", "relationship.merge_batch")
         )
         now = utcnow()
         counts = {"nodes": 0, "relationships": 0}
@@ -510,7 +509,9 @@ class GraphStore:
                     batch = rows[i : i + batch_size]
                     after = ({"ids": [row["id"] for row in batch]} if kind == "nodes"
                              else {"pairs": [f"{row['start']}->{row['end']}" for row in batch]})
-                    entry = audit.entry(action, key, f"{len(batch)} {kind}", after=after)
+                    action = "restore" if restore else "bulk_create" if create else "bulk_merge"
+                    entry = audit.entry(action, key, f"{len(batch)} {kind}",
+                                        after=after)
                     self._write(f"{statement}:{key}", audit=entry, rows=batch, now=now)
                     counts[kind] += len(batch)
                     if progress:

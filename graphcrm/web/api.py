@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify
 from flask_login import current_user, login_required
 
-from graphcrm.web.auth import require_account, visible_account_report, visible_opportunity_report
+from graphcrm.web.auth import account_report, opportunity_report, require_account
 from graphcrm.web.dashboard import visible_accounts
 from graphcrm.web.db import get_reports
 
@@ -32,11 +32,11 @@ def api_portfolio():
 @login_required
 def api_account(account_id: str):
     require_account("Account", account_id)
-    return jsonify(visible_account_report(account_id))
+    return jsonify(account_report(account_id))
 
 
 @bp.route("/opportunities/<opportunity_id>")
 @login_required
 def api_opportunity(opportunity_id: str):
     require_account("Opportunity", opportunity_id)
-    return jsonify(visible_opportunity_report(opportunity_id))
+    return jsonify(opportunity_report(opportunity_id))

@@ -60,18 +60,14 @@ def coverage_by_segment(accounts: list[dict], lang: str) -> list[dict]:
 def index():
     if current_user.sees_all:
         reports = get_reports()
+        report = reports.portfolio_report()
         lang = str(get_locale() or "en")
-
-        def tables():
-            report = reports.portfolio_report()
-            return Markup(render_template("_dashboard_tables.html", report=report,
-                                          accounts=at_risk_first(report["accounts"]),
-                                          segments=coverage_by_segment(report["accounts"], lang)))
-
         # the tables (thousands of rows at scale) are the same for every
         # director and admin: rendered once per change of the graph and language
-        return render_template("dashboard.html", report=reports.portfolio_report(),
-                               tables=reports.get(("dashboard tables", lang), tables))
+        tables = reports.get(("dashboard tables", lang), lambda: Markup(render_template(
+            "_dashboard_tables.html", report=report, accounts=at_risk_first(report["accounts"]))))
+        return render_template("dashboard.html", report=report, tables=tables,
+                               segments=coverage_by_segment(report["accounts"], lang))
     return render_template("my_accounts.html", accounts=visible_accounts())
 
 
