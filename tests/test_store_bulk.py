@@ -96,9 +96,12 @@ def test_bulk_load_leaves_a_snapshot_that_restarts(tmp_path):
     it instead of replaying every batch."""
     settings = Settings(data_dir=tmp_path / "data", graph_name="bulk")
     store = open_store(settings)
+    conn = store.backend._db.connection
     try:
         store.bulk_load(NODES, RELS)
         stamp = store.change_stamp()
+        # automatic rewrites were held during the load only
+        assert conn.config_get("auto-aof-rewrite-percentage") == {"auto-aof-rewrite-percentage": "100"}
     finally:
         store.close()
     aof = {p.name.split(".")[-1]: p.stat().st_size for p in (tmp_path / "data" / "appendonlydir").iterdir()}
