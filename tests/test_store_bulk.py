@@ -7,6 +7,7 @@ import pytest
 from graphcrm.config import Settings
 from graphcrm.errors import Conflict, ValidationError
 from graphcrm.graph import embedded_server, open_store
+from test_store import COMBINATIONS, REL_PROPS, SAMPLES
 
 NODES = [
     ("Account", {"id": "acc-hn", "name": "华南电网"}),
@@ -96,9 +97,12 @@ def test_bulk_load_leaves_a_snapshot_that_restarts(tmp_path):
     it instead of replaying every batch."""
     settings = Settings(data_dir=tmp_path / "data", graph_name="bulk")
     store = open_store(settings)
+    conn = store.backend._db.connection
     try:
         store.bulk_load(NODES, RELS)
         stamp = store.change_stamp()
+        # automatic rewrites were held during the load only
+        assert conn.config_get("auto-aof-rewrite-percentage") == {"auto-aof-rewrite-percentage": "100"}
     finally:
         store.close()
     aof = {p.name.split(".")[-1]: p.stat().st_size for p in (tmp_path / "data" / "appendonlydir").iterdir()}
@@ -176,3 +180,19 @@ def test_bulk_load_of_the_demo_equals_its_merge(store, settings):
     finally:
         merged.backend.drop()
         merged.close()
+
+
+def test_bulk_load_writes_every_label_and_relationship_type(any_store):
+    """One node of each label and one relationship of each allowed
+    (start, type, end), all in one bulk load."""
+    nodes = [(label, dict(props, id=f"b-{label.lower()}")) for label, props in SAMPLES.items()]
+    for label, props in SAMPLES.items():  # a second node of each label, for relationships between two of a kind
+        nodes.append((label, dict(props, id=f"c-{label.lower()}", **({"username": "zhou.min"} if label == "User" else {}))))
+    rels = [(rel_type, f"b-{start.lower()}", f"c-{end.lower()}", REL_PROPS.get(rel_type, {}))
+            for start, rel_type, end in COMBINATIONS]
+    assert any_store.bulk_load(nodes, rels) == {"nodes": 2 * len(SAMPLES), "relationships": len(COMBINATIONS)}
+    for start, rel_type, end in COMBINATIONS:
+        stored = any_store.get_relationship(rel_type, f"b-{start.lower()}", f"c-{end.lower()}")
+        assert stored["version"] == 1, (start, rel_type, end)
+    for label in SAMPLES:
+        assert any_store.get(label, f"c-{label.lower()}")["version"] == 1

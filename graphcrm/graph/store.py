@@ -623,12 +623,12 @@ class GraphStore:
         refused by the unique constraint (:class:`~graphcrm.errors.Conflict`)
         and its batch writes nothing; relationships are created as given, so
         a pair listed twice gets two relationships (use :meth:`bulk_merge`
-        for data that may overlap what is stored).  Afterwards the database
-        log is compacted (:meth:`compact`).  Returns the counts written.
+        for data that may overlap what is stored).  The database log is not
+        rewritten while the load runs, and compacted once afterwards
+        (:meth:`compact`).  Returns the counts written.
         """
-        counts = self.bulk_merge(nodes, relationships, batch_size=batch_size, validate=validate, create=True)
-        self.compact()
-        return counts
+        with self.backend.bulk_writes():
+            return self.bulk_merge(nodes, relationships, batch_size=batch_size, validate=validate, create=True)
 
     def compact(self) -> None:
         """Compact the database's log so that the next start loads a snapshot
