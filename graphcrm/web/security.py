@@ -48,7 +48,6 @@ PERMISSIONS_POLICY = {
     "geolocation": "()",
     "payment": "()",
     "usb": "()",
-    "interest-cohort": "()",
 }
 
 
