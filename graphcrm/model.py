@@ -115,6 +115,27 @@ LABELS = {
     "Interaction": ("Interaction", "互动"),
 }
 
+#: The audit log (graphcrm/audit.py).  Not one of LABELS: no generic node
+#: statement (create, update, delete, list...) exists for it, so an entry is
+#: only ever created by the write it records and never changed or deleted.
+AUDIT_LABEL = "AuditEntry"
+AUDIT_LABELS = {AUDIT_LABEL: ("Audit entry", "审计记录")}
+AUDIT_ACTIONS = {
+    "create": ("Created", "创建"),
+    "update": ("Changed", "修改"),
+    "delete": ("Deleted", "删除"),
+    "relate": ("Related", "建立关系"),
+    "unrelate": ("Relationship removed", "删除关系"),
+    "log_interaction": ("Interaction logged", "记录互动"),
+    "bulk_merge": ("Batch written", "批量写入"),
+    "clear": ("Graph cleared", "清空图谱"),
+    "export": ("Exported", "导出"),
+    "erase": ("Personal data erased", "删除个人数据"),
+}
+
+#: properties never written to the audit log (only that they changed)
+SECRET_PROPERTIES = ("password_hash",)
+
 #: relationship type -> (allowed start labels, allowed end labels, English, Chinese)
 RELATIONSHIP_TYPES = {
     "WORKS_AT": (("Person",), ("Account",), "works at", "就职于"),

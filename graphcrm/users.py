@@ -85,3 +85,23 @@ def authenticate(store: GraphStore, username: str, password: str) -> dict | None
     if not check_password_hash(stored_hash, password or "") or user is None or not user.get("active", True):
         return None
     return user
+
+
+def change_user(store: GraphStore, user_id: str, changes: dict, *, version: int, by: str | None = None) -> dict:
+    """Change a user's display name, role or active flag (optimistic
+    concurrency as for every update).  ``by`` (the admin acting) cannot take
+    away their own admin role or deactivate themselves: someone must be left
+    to administer."""
+    allowed = {"display_name", "role", "active", "title"}
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise ValidationError(unknown[0], "cannot be changed here")
+    if by == user_id and (changes.get("role", "admin") != "admin" or changes.get("active", True) is False):
+        field = "role" if changes.get("role", "admin") != "admin" else "active"
+        raise ValidationError(field, "you cannot remove your own administrator access")
+    return store.update("User", user_id, changes, version=version)
+
+
+def reset_password(store: GraphStore, user_id: str, password: str, *, version: int) -> dict:
+    """Set a new password (the user signs in with it from now on)."""
+    return store.update("User", user_id, {"password_hash": hash_password(password)}, version=version)

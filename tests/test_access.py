@@ -132,6 +132,7 @@ ROUTES: dict[tuple[str, str], Row] = {
                                          data={"kind": "call", "channel": "phone", "at": "not a time",
                                                "summary": "must not be stored"}),
     ("/api/accounts", "GET"): Row("signed_in", "/api/accounts"),
+    ("/admin/audit", "GET"): Row("admin", "/admin/audit"),
     ("/api/portfolio", "GET"): Row("sees_all", "/api/portfolio"),
     ("/api/accounts/<account_id>", "GET"): Row("view", "/api/accounts/{account}"),
     ("/api/opportunities/<opportunity_id>", "GET"): Row("view", "/api/opportunities/{opportunity}"),

@@ -8,7 +8,9 @@ value is refused with a :class:`~graphcrm.errors.ValidationError` naming the
 field before anything is written.
 
 Writes that belong together are one statement, hence one transaction: a
-failure leaves nothing half-written.  Every node and relationship carries a
+failure leaves nothing half-written.  Every write goes through
+:meth:`GraphStore._write` with its audit entry (:mod:`graphcrm.audit`), which
+the same statement creates: the audit log holds exactly the writes made.  Every node and relationship carries a
 ``version``; updates take the version the caller read and a stale one is
 refused with :class:`~graphcrm.errors.Conflict` holding what is stored now.
 """
@@ -22,6 +24,7 @@ from datetime import datetime, timezone
 
 import networkx as nx
 
+from graphcrm import audit
 from graphcrm.errors import Conflict, NotFound, ValidationError
 from graphcrm.graph.nxgraph import build_graph
 from graphcrm.graph.statements import relationship_key
@@ -104,8 +107,10 @@ class GraphStore:
     def _read(self, statement: str, **params) -> list[dict]:
         return self.backend.run(statement, params, write=False)
 
-    def _write(self, statement: str, **params) -> list[dict]:
-        return self.backend.run(statement, params, write=True)
+    def _write(self, statement: str, *, audit: dict, **params) -> list[dict]:
+        """The one write path: ``statement`` (which ends with the audit clause,
+        see cypher/nodes.cypher) with ``audit`` (:func:`graphcrm.audit.entry`)."""
+        return self.backend.run(statement, {**params, "audit": [audit]}, write=True)
 
     # -- nodes -----------------------------------------------------------------
 
@@ -113,7 +118,9 @@ class GraphStore:
         """Create a node; return its stored properties (with ``id`` and ``version``)."""
         _check_label(label)
         clean = validate_node(label, props)
-        return self._write(f"node.create:{label}", props=self._new_props(label, clean, id))[0]["props"]
+        node = self._new_props(label, clean, id)
+        entry = audit.entry("create", label, node["id"], after=node)
+        return self._write(f"node.create:{label}", props=node, audit=entry)[0]["props"]
 
     def _new_props(self, label: str, clean: dict, id: str | None) -> dict:
         now = utcnow()
@@ -125,9 +132,11 @@ class GraphStore:
         """Create a stakeholder working at ``account_id`` (both written together)."""
         clean = validate_node("Person", props)
         works_at = validate_relationship("WORKS_AT", {"since": since})
+        node = self._new_props("Person", clean, id)
         rows = self._write(
             "person.create_at_account",
-            props=self._new_props("Person", clean, id),
+            audit=audit.entry("create", "Person", node["id"], after={**node, "account_id": account_id}),
+            props=node,
             account_id=account_id,
             works_at={k: v for k, v in works_at.items() if v is not None},
             now=utcnow(),
@@ -139,14 +148,44 @@ class GraphStore:
     def create_opportunity(self, account_id: str, props: dict, *, id: str | None = None) -> dict:
         """Create an opportunity for ``account_id`` (both written together)."""
         clean = validate_node("Opportunity", props)
+        node = self._new_props("Opportunity", clean, id)
         rows = self._write(
             "opportunity.create_for_account",
-            props=self._new_props("Opportunity", clean, id),
+            audit=audit.entry("create", "Opportunity", node["id"], after={**node, "account_id": account_id}),
+            props=node,
             account_id=account_id,
             now=utcnow(),
         )
         if not rows:
             raise NotFound("Account", account_id)
+        return rows[0]["props"]
+
+    def create_account(self, props: dict, *, member_id: str | None = None, id: str | None = None) -> dict:
+        """Create an account; ``member_id`` (a user) joins its team in the same write."""
+        if member_id is None:
+            return self.create("Account", props, id=id)
+        clean = validate_node("Account", props)
+        node = self._new_props("Account", clean, id)
+        rows = self._write(
+            "account.create_with_member",
+            audit=audit.entry("create", "Account", node["id"], after={**node, "member_id": member_id}),
+            props=node, user_id=member_id, now=utcnow(),
+        )
+        if not rows:
+            raise NotFound("User", member_id)
+        return rows[0]["props"]
+
+    def create_competitor(self, opportunity_id: str, props: dict, *, id: str | None = None) -> dict:
+        """Create a competitor competing for ``opportunity_id`` (both written together)."""
+        clean = validate_node("Competitor", props)
+        node = self._new_props("Competitor", clean, id)
+        rows = self._write(
+            "competitor.create_for_opportunity",
+            audit=audit.entry("create", "Competitor", node["id"], after={**node, "opportunity_id": opportunity_id}),
+            props=node, opportunity_id=opportunity_id, now=utcnow(),
+        )
+        if not rows:
+            raise NotFound("Opportunity", opportunity_id)
         return rows[0]["props"]
 
     def find(self, label: str, id: str) -> dict | None:
@@ -175,7 +214,13 @@ class GraphStore:
         clean.update({k: None for k, v in changes.items() if v is None})
         if not isinstance(version, int):
             raise ValidationError("version", "must be a whole number")
-        rows = self._write(f"node.update:{label}", id=id, version=version, changes=clean, now=utcnow())
+        current = self.get(label, id)
+        entry = audit.entry(
+            "update", label, id,
+            before={k: current.get(k) for k in clean} | {"version": version},
+            after=clean | {"version": version + 1},
+        )
+        rows = self._write(f"node.update:{label}", audit=entry, id=id, version=version, changes=clean, now=utcnow())
         if rows:
             return rows[0]["props"]
         current = self.get(label, id)
@@ -185,10 +230,20 @@ class GraphStore:
             current=current,
         )
 
+    #: deletes that take what belongs to the node along (see cypher/nodes.cypher)
+    _CASCADES = {"Account": "account.delete", "Person": "person.delete"}
+
     def delete(self, label: str, id: str) -> None:
-        """Delete a node and its relationships."""
+        """Delete a node and its relationships, in one write.
+
+        An account goes with its people and opportunities; an account or a
+        person goes with the interactions that met nobody else, so nothing
+        is left dangling.
+        """
         _check_label(label)
-        if not self._write(f"node.delete:{label}", id=id):
+        before = self.get(label, id)
+        entry = audit.entry("delete", label, id, before=before)
+        if not self._write(self._CASCADES.get(label, f"node.delete:{label}"), audit=entry, id=id):
             raise NotFound(label, id)
 
     def list(self, label: str, *, skip: int = 0, limit: int = 1000) -> list[dict]:
@@ -212,17 +267,31 @@ class GraphStore:
                 return label
         raise NotFound(" or ".join(candidates), node_id)
 
-    def relate(self, rel_type: str, start: str, end: str, props: dict | None = None) -> dict:
-        """Create the relationship, or replace its properties if it exists."""
+    def relate(
+        self, rel_type: str, start: str, end: str, props: dict | None = None, *, replace: bool = True
+    ) -> dict:
+        """Create the relationship, or replace its properties if it exists.
+
+        With ``replace=False`` an existing relationship is left alone and
+        :class:`~graphcrm.errors.Conflict` (holding it) is raised: the check
+        and the write are one statement, so two colleagues adding the same
+        relationship cannot overwrite each other.
+        """
         clean = validate_relationship(rel_type, props)
         if start == end and rel_type in ("REPORTS_TO", "INFLUENCES", "KNOWS", "PART_OF"):
             raise ValidationError("end", f"a {rel_type} relationship cannot point to itself")
         key = relationship_key(*self._spread(rel_type, start, end))
         stored = {k: v for k, v in clean.items() if v is not None}
-        rows = self._write(f"relationship.merge:{key}", start=start, end=end, props=stored, now=utcnow())
-        if not rows:  # an end vanished between the check and the write
-            raise NotFound(rel_type, f"{start} -> {end}")
-        return rows[0]["props"]
+        before = self._read(f"relationship.get:{key}", start=start, end=end)
+        entry = audit.entry("relate", rel_type, f"{start}->{end}",
+                            before=before[0]["props"] if before else None, after=stored)
+        statement = "relationship.merge" if replace else "relationship.create"
+        rows = self._write(f"{statement}:{key}", audit=entry, start=start, end=end, props=stored, now=utcnow())
+        if rows:
+            return rows[0]["props"]
+        if not replace and before:
+            raise Conflict(f"this {rel_type} relationship exists already", current=before[0]["props"])
+        raise NotFound(rel_type, f"{start} -> {end}")  # an end vanished between the check and the write
 
     def _spread(self, rel_type: str, start: str, end: str) -> tuple[str, str, str]:
         start_label, end_label = self._endpoint_labels(rel_type, start, end)
@@ -243,8 +312,14 @@ class GraphStore:
         clean = validate_relationship(rel_type, {k: v for k, v in merged.items() if v is not None})
         clean = {k: clean.get(k) for k in changes}
         key = relationship_key(*self._spread(rel_type, start, end))
+        entry = audit.entry(
+            "update", rel_type, f"{start}->{end}",
+            before={k: current.get(k) for k in clean} | {"version": version},
+            after=clean | {"version": version + 1},
+        )
         rows = self._write(
-            f"relationship.update:{key}", start=start, end=end, version=version, changes=clean, now=utcnow()
+            f"relationship.update:{key}", audit=entry, start=start, end=end, version=version, changes=clean,
+            now=utcnow(),
         )
         if rows:
             return rows[0]["props"]
@@ -257,7 +332,9 @@ class GraphStore:
 
     def unrelate(self, rel_type: str, start: str, end: str) -> None:
         key = relationship_key(*self._spread(rel_type, start, end))
-        if not self._write(f"relationship.delete:{key}", start=start, end=end)[0]["n"]:
+        before = self._read(f"relationship.get:{key}", start=start, end=end)
+        entry = audit.entry("unrelate", rel_type, f"{start}->{end}", before=before[0]["props"] if before else None)
+        if not self._write(f"relationship.delete:{key}", audit=entry, start=start, end=end)[0]["n"]:
             raise NotFound(rel_type, f"{start} -> {end}")
 
     # -- interactions --------------------------------------------------------------
@@ -280,8 +357,11 @@ class GraphStore:
         if opportunity_id is not None:
             self.get("Opportunity", opportunity_id)
         node = self._new_props("Interaction", clean, None)
+        entry = audit.entry("log_interaction", "Interaction", node["id"], after={
+            **node, "user_ids": list(user_ids), "person_ids": list(person_ids), "opportunity_id": opportunity_id,
+        })
         rows = self._write(
-            "interaction.log",
+            "interaction.log", audit=entry,
             props=node, user_ids=list(user_ids), person_ids=list(person_ids),
             opportunity_id=opportunity_id, at=node["at"], today=node["at"][:10], now=utcnow(),
         )
@@ -306,6 +386,10 @@ class GraphStore:
         statement = {"Opportunity": "opportunity.account_id", "Person": "person.account_id"}[label]
         rows = self._read(statement, id=id)
         return rows[0]["id"] if rows else None
+
+    def competitor_accounts(self, competitor_id: str) -> set[str]:
+        """Ids of the accounts whose opportunities a competitor competes for."""
+        return {row["id"] for row in self._read("competitor.account_ids", id=competitor_id)}
 
     def user_by_username(self, username: str) -> dict | None:
         rows = self._read("user.by_username", username=username)
@@ -372,12 +456,16 @@ class GraphStore:
         for label, rows in by_label.items():
             for i in range(0, len(rows), batch_size):
                 batch = rows[i : i + batch_size]
-                self._write(f"node.merge_batch:{label}", rows=batch, now=now)
+                entry = audit.entry("bulk_merge", label, f"{len(batch)} nodes",
+                                    after={"ids": [row["id"] for row in batch]})
+                self._write(f"node.merge_batch:{label}", audit=entry, rows=batch, now=now)
                 counts["nodes"] += len(batch)
         for key, rows in by_key.items():
             for i in range(0, len(rows), batch_size):
                 batch = rows[i : i + batch_size]
-                self._write(f"relationship.merge_batch:{key}", rows=batch, now=now)
+                entry = audit.entry("bulk_merge", key, f"{len(batch)} relationships",
+                                    after={"pairs": [f"{row['start']}->{row['end']}" for row in batch]})
+                self._write(f"relationship.merge_batch:{key}", audit=entry, rows=batch, now=now)
                 counts["relationships"] += len(batch)
         return counts
 
@@ -409,6 +497,14 @@ class GraphStore:
         G.graph.update(kind="opportunity", opportunity_id=opportunity_id)
         return G
 
+    def owner_graph(self, user_id: str) -> nx.MultiDiGraph:
+        """One of our people with their relationships, the stakeholders at the
+        other end, where those work and their roles in deals: enough for the
+        user's maintenance plan without loading the portfolio."""
+        self.get("User", user_id)
+        return self._rows_to_graph("load.owner.nodes", "load.owner.relationships", {"id": user_id},
+                                   kind="owner", user_id=user_id)
+
     def portfolio_graph(self) -> nx.MultiDiGraph:
         """Every account, person, user, opportunity and competitor with their
         relationships (no interactions: their recency is on RELATIONSHIP)."""
@@ -429,6 +525,35 @@ class GraphStore:
             "relationships": relationships,
         }
 
+    def integrity_problems(self) -> list[dict]:
+        """What a half-finished write would leave behind: stakeholders without
+        an account, opportunities without their account, interactions without
+        attendee or stakeholder, nodes or relationships without id / version.
+        Empty when the graph is consistent (``{"problem": ..., "id": ...}`` rows)."""
+        return self._read("integrity.problems")
+
     def clear(self) -> None:
-        """Delete every node and relationship (tests, restore into a fresh store)."""
-        self._write("graph.clear")
+        """Delete every node and relationship but the audit log, which records
+        the clearing (tests, restore into a fresh store)."""
+        self._write("graph.clear", audit=audit.entry("clear", "graph", "*"))
+
+    # -- audit log -----------------------------------------------------------------
+
+    def record_event(self, action: str, target_label: str, target_id: str, details: dict | None = None) -> None:
+        """Add an audit entry for an event that writes nothing else (an export),
+        as the acting user (:func:`graphcrm.audit.current_actor`)."""
+        self._write("audit.record", audit=audit.entry(action, target_label, target_id, after=details))
+
+    def audit_log(
+        self, *, actor: str | None = None, target: str | None = None, since: str | None = None,
+        until: str | None = None, skip: int = 0, limit: int = 50,
+    ) -> tuple[list[dict], int]:
+        """Audit entries, newest first, and how many match in all.
+
+        ``actor``: a user name; ``target``: a node id (``start->end`` for a
+        relationship) or a label / type; ``since`` / ``until``: ISO dates or
+        timestamps (``until`` exclusive).  Filters left None match anything.
+        """
+        filters = {"actor": actor or None, "target": target or None, "since": since or None, "until": until or None}
+        rows = self._read("audit.list", **filters, skip=max(0, int(skip)), limit=max(1, min(int(limit), 500)))
+        return [row["props"] for row in rows], self._read("audit.count", **filters)[0]["n"]

@@ -1,13 +1,23 @@
 """The Flask web app: ``create_app()`` is the app factory.
 
 Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
-``opportunities``, ``people``, ``search``, ``api``)::
+``opportunities``, ``people``, ``relationships``, ``search``, ``api``,
+``admin``, ``audit``); the edit forms are in ``forms``::
 
     /login, /logout                 sign in / out
     /                               portfolio dashboard (director/admin) or my accounts
     /accounts/<id>                  account page: stakeholder table and network
     /opportunities/<id>             readiness, gaps, warm paths
     /people/<id>                    roles, who knows them, timeline, log an interaction
+    /accounts/new, /accounts/<id>/edit, /accounts/<id>/delete
+    /accounts/<id>/people/new, /people/<id>/edit, /people/<id>/delete
+    /accounts/<id>/opportunities/new, /opportunities/<id>/edit, /opportunities/<id>/delete
+    /opportunities/<id>/competitors/new, /competitors/<id>/edit, /competitors/<id>/delete
+    /people/<id>/relationships/new/<ours|competitor|peer>, /opportunities/<id>/roles/new
+    /relationships/<type>/<start>/<end>/edit, .../delete
+    /my-week                        my maintenance plan (whom to contact)
+    /admin/users[/new, /<id>/edit, /<id>/password]   users (admin only)
+    /admin/audit                    the audit log (admin)
     /search?q=                      accounts and people the user may see
     /api/accounts                   accounts the user may see (JSON)
     /api/portfolio                  portfolio coverage report (JSON; director, admin)
@@ -19,7 +29,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, redirect, render_template, request, session, url_for
+from flask import Flask, g, redirect, render_template, request, session, url_for
 from flask_babel import Babel, get_locale, lazy_gettext as _l
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -97,7 +107,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.init_app(app)
 
-    from graphcrm.web import accounts, api, auth, dashboard, opportunities, people, search
+    from graphcrm.web import (accounts, admin, api, audit, auth, dashboard, opportunities, people,
+                              relationships, search)
 
     login_manager.user_loader(auth.load_user)
 
@@ -108,9 +119,11 @@ def create_app(test_config: dict | None = None) -> Flask:
             return {"error": "login required"}, 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
-    for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, search.bp, api.bp):
+    for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, relationships.bp,
+                      search.bp, api.bp, admin.bp, audit.bp):
         app.register_blueprint(blueprint)
     init_security(app)
+    audit.record_signed_in_user(app)
     _register_template_helpers(app)
     _register_error_handlers(app)
     return app
@@ -118,6 +131,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _register_template_helpers(app: Flask) -> None:
     from graphcrm import model
+    from graphcrm.web.auth import can_create_accounts
     from graphcrm.web.network import STANCE_COLORS
 
     @app.template_filter("label")
@@ -140,13 +154,17 @@ def _register_template_helpers(app: Flask) -> None:
         """An analysis word ("knows", "high"...) in the UI language."""
         return str(ANALYSIS_WORDS.get(word, word))
 
-    app.jinja_env.globals["STANCE_COLORS"] = STANCE_COLORS
+    app.jinja_env.globals.update(STANCE_COLORS=STANCE_COLORS, can_create_accounts=can_create_accounts)
 
 
-def _error_page(code: int, title, message):
-    """An error as a page, or as ``{"error": ..., "message": ...}`` for the JSON API."""
+def _error_page(code: int, title, message, *, field: str | None = None):
+    """An error as a page, or as ``{"error": ..., "message": ...}`` (plus the
+    ``field`` at fault) for the JSON API."""
     if request.path.startswith("/api/"):
-        return {"error": str(title), "message": str(message)}, code
+        body = {"error": str(title), "message": str(message)}
+        if field:
+            body["field"] = field
+        return body, code
     return render_template("error.html", code=code, title=str(title), message=str(message)), code
 
 
@@ -165,7 +183,7 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ValidationError)
     def invalid(e):
-        return _error_page(400, _l("Invalid input"), f"{e.field}: {e.message}")
+        return _error_page(400, _l("Invalid input"), f"{e.field}: {e.message}", field=e.field)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
@@ -183,5 +201,10 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(StoreUnavailable)
     def unavailable(e):
-        return _error_page(503, _l("Database unavailable"),
-                           _l("The graph database cannot be reached right now. Try again in a moment."))
+        app.logger.warning("database unavailable: %s", e)
+        if g.get("_login_user") is None:
+            # the user could not be loaded either: show the page signed out
+            g._login_user = app.login_manager.anonymous_user()
+        body, code = _error_page(503, _l("Database unavailable"),
+                                 _l("The graph database cannot be reached right now. Try again in a moment."))
+        return body, code, {"Retry-After": "5"}

@@ -91,6 +91,11 @@ def can_edit_account(user, account_id: str | None) -> bool:
     return False
 
 
+def can_create_accounts(user) -> bool:
+    """Admins and key-account managers open new accounts."""
+    return getattr(user, "is_authenticated", False) and user.role in ("admin", "manager")
+
+
 def require_account(label: str, node_id: str, *, edit: bool = False) -> str:
     """The account id ``label``/``node_id`` belongs to, or abort 404 when it
     does not exist or the current user may not see (or edit) it."""
