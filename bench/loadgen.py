@@ -40,7 +40,11 @@ class Browser:
         self.conn = http.client.HTTPConnection(host, port, timeout=60)
 
     def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str]:
-        headers = {"Cookie": self.cookie} if self.cookie else {}
+        # as the TLS-terminating proxy in front of a production server sends it
+        # (serve --prod redirects plain HTTP to HTTPS)
+        headers = {"X-Forwarded-Proto": "https", "Referer": f"https://{self.host}:{self.port}{path}"}
+        if self.cookie:
+            headers["Cookie"] = self.cookie
         body = None
         if form is not None:
             body = urlencode(form)

@@ -14,7 +14,9 @@ from graphcrm.web import create_app
 from graphcrm.web.network import STANCE_COLORS
 from graphcrm.web.security import CONTENT_SECURITY_POLICY
 
-from test_access import PASSWORD, ROUTES, TARGETS, access_app, fingerprint, login  # noqa: F401 (a fixture)
+from test_access import (  # noqa: F401 (access_app: a fixture)
+    PASSWORD, ROUTES, TARGETS, access_app, expected, fingerprint, login, make_victim, remove_victim, victim_exists,
+)
 
 
 def text(response) -> str:
@@ -41,12 +43,18 @@ def test_security_headers_on_every_page(access_app):
 
 
 def test_no_inline_script_or_style_in_pages(access_app):
-    """What the CSP would block: inline scripts, event handler attributes, style attributes."""
-    c = access_app.test_client()
-    login(c, "director")
-    for url in ("/login", "/", "/accounts/acc-ours", "/opportunities/opp-ours", "/people/p-ours-cio",
-                "/search?q=a"):
-        page = text(c.get(url))
+    """What the CSP would block: inline scripts, event handler attributes,
+    style attributes, on every page of the route table (and the dashboard of a director)."""
+    c, director = access_app.test_client(), access_app.test_client()
+    login(c, "admin")
+    login(director, "director")
+    pages = [(url, c.get(url)) for url in (row.url.format(**TARGETS["ours"]) for (rule, method), row
+                                          in ROUTES.items() if method == "GET" and "{victim}" not in row.url)]
+    pages.append(("/ (director)", director.get("/")))
+    for url, r in pages:
+        if r.mimetype != "text/html":
+            continue
+        page = text(r)
         for tag in re.findall(r"<script\b[^>]*>", page):
             assert "src=" in tag or 'type="application/json"' in tag, (url, tag)
         assert not re.search(r"<[^>]+\son[a-z]+\s*=", page), url
@@ -123,11 +131,16 @@ def test_login_rate_limit(access_app):
     assert c.get("/login").status_code == 200  # only sign-in attempts are limited
 
 
-def test_same_message_for_unknown_wrong_password_and_deactivated(access_app, new_user):
-    from graphcrm.users import set_active
+def _set_active(app, user_id: str, active: bool) -> None:
+    from graphcrm.users import change_user
 
+    store = _store(app)
+    change_user(store, user_id, {"active": active}, version=store.get("User", user_id)["version"])
+
+
+def test_same_message_for_unknown_wrong_password_and_deactivated(access_app, new_user):
     c = access_app.test_client()
-    set_active(_store(access_app), new_user["id"], False)
+    _set_active(access_app, new_user["id"], False)
     pages = [text(login(c, *attempt)) for attempt in
              ((new_user["username"], PASSWORD), ("nobody-at-all", PASSWORD), ("lina", "wrong-password"))]
     assert all("Unknown username or wrong password." in p for p in pages)
@@ -168,27 +181,43 @@ def test_logout_ends_the_old_session_cookie_and_every_other_session(access_app, 
 
 
 def test_password_change_ends_sessions(access_app, new_user):
-    from graphcrm.users import set_password
+    from graphcrm.users import reset_password
 
     c = access_app.test_client()
     login(c, new_user["username"])
-    set_password(_store(access_app), new_user["id"], "another-horse-43")
+    store = _store(access_app)
+    reset_password(store, new_user["id"], "another-horse-43", version=store.get("User", new_user["id"])["version"])
     assert c.get("/").status_code == 302
     assert login(c, new_user["username"]).status_code == 401
     assert login(c, new_user["username"], "another-horse-43").status_code == 302
 
 
-def test_deactivated_user_is_refused_at_once(access_app, new_user):
-    from graphcrm.users import set_active
+def test_sessions_do_not_touch_the_users_version(access_app, new_user):
+    """Signing in and out renews the session token without a new version of
+    the user, so an admin's open edit form of that user stays valid; a first
+    token stays when a second sign-in races for it."""
+    store = _store(access_app)
+    c = access_app.test_client()
+    login(c, new_user["username"])
+    first = store.get("User", new_user["id"])
+    assert first["version"] == new_user["version"] and first["session_token"]
+    assert store.set_session_token(new_user["id"], "a-rival-token", replace=False) == first["session_token"]
+    c.post("/logout")
+    after = store.get("User", new_user["id"])
+    assert after["version"] == new_user["version"] and after["session_token"] != first["session_token"]
 
+
+def test_deactivated_user_is_refused_at_once(access_app, new_user):
     c = access_app.test_client()
     login(c, new_user["username"])
     assert c.get("/accounts/acc-ours").status_code == 200
-    set_active(_store(access_app), new_user["id"], False)
+    stolen = _copy_session(access_app, c)
+    _set_active(access_app, new_user["id"], False)
     assert c.get("/accounts/acc-ours").status_code == 302
     assert c.get("/api/accounts/acc-ours").status_code == 401
     assert login(c, new_user["username"]).status_code == 401
-    set_active(_store(access_app), new_user["id"], True)
+    _set_active(access_app, new_user["id"], True)
+    assert stolen.get("/accounts/acc-ours").status_code == 302  # reactivation does not revive old sessions
     assert login(c, new_user["username"]).status_code == 302
 
 
@@ -198,7 +227,8 @@ def test_user_secrets_never_reach_pages_or_json(access_app):
     login(access_app.test_client(), "lina")
     users = {u["username"]: u for u in _store(access_app).list("User")}
     secrets = [users[n][k] for n in ("admin", "lina") for k in ("password_hash", "session_token")]
-    for url in ("/", "/accounts/acc-ours", "/accounts/acc-ours/stakeholders.csv", "/opportunities/opp-ours",
+    for url in ("/", "/admin/users", "/admin/users/user-lina/edit", "/accounts/acc-ours",
+                "/accounts/acc-ours/stakeholders.csv", "/opportunities/opp-ours",
                 "/people/p-ours-cfo", "/search?q=a", "/api/accounts/acc-ours", "/api/opportunities/opp-ours"):
         body = text(c.get(url))
         for secret in secrets:
@@ -226,11 +256,15 @@ def test_every_post_route_refuses_a_request_without_csrf_token(access_app, csrf_
     assert posts
     before = fingerprint(store)
     for rule, row in posts:
-        url = row.url.format(**TARGETS["ours"])
+        victim = make_victim(store, row.victim, "ours") if row.victim else None
+        url = row.url.format(**TARGETS["ours"], victim=victim)
         for token in (None, "forged-token"):
             data = dict(row.data or {}) | ({"csrf_token": token} if token else {})
             r = csrf_client.post(url, data=data)
             assert r.status_code == 400 and "security token" in text(r), (rule, token)
+        if victim:
+            assert victim_exists(store, row.victim, "ours", victim), rule  # not deleted
+            remove_victim(store, row.victim, "ours", victim)
     assert fingerprint(store) == before
     assert csrf_client.get("/accounts/acc-ours").status_code == 200  # logout without a token did not sign out
 
@@ -276,6 +310,7 @@ def load_hostile_account(store, key: str, payload: str) -> dict:
     store.create_person(ids["account"], {**_hostile("Person", payload), "influence": 5}, id=ids["person"])
     store.create_person(ids["account"], _hostile("Person", payload), id=ids["boss"])
     store.relate("REPORTS_TO", ids["person"], ids["boss"])
+    store.relate("INFLUENCES", ids["person"], ids["boss"], {"strength": 3})
     store.create_opportunity(ids["account"], _hostile("Opportunity", payload), id=ids["opportunity"])
     store.relate("ROLE_IN", ids["person"], ids["opportunity"], {"role": "decision_maker"})
     store.create("Competitor", _hostile("Competitor", payload), id=ids["competitor"])
@@ -292,12 +327,13 @@ def load_hostile_account(store, key: str, payload: str) -> dict:
 
 
 def _pages(client, ids: dict, query: str):
-    """Every GET page of the route table, on the given account."""
-    targets = {"account": ids["account"], "opportunity": ids["opportunity"], "person": ids["person"]}
+    """Every GET page of the route table, on the given account: (row, url, response)."""
+    targets = {"account": ids["account"], "opportunity": ids["opportunity"], "person": ids["person"],
+               "person2": ids["boss"], "competitor": ids["competitor"], "user": ids["user"]}
     for (rule, method), row in ROUTES.items():
         if method == "GET" and row.access != "public":
             url = row.url.format(**targets).replace("?q=e", "?q=" + query)
-            yield url, client.get(url)
+            yield row, url, client.get(url)
 
 
 @pytest.mark.parametrize("key, payload", [("xss", XSS), ("cypher", CYPHER)])
@@ -313,8 +349,8 @@ def test_hostile_text_in_every_field_is_shown_as_text(access_app, key, payload):
     login(c, "lina")  # on the account's team: may log interactions
     counts = store.stats()
     seen = 0
-    for url, r in _pages(admin, ids, payload[:12]):
-        assert r.status_code == 200, url
+    for row, url, r in _pages(admin, ids, payload[:12]):
+        assert r.status_code == row.ok, url
         body = text(r)
         if r.mimetype == "text/html":
             assert payload not in body, url  # never as markup
@@ -323,8 +359,9 @@ def test_hostile_text_in_every_field_is_shown_as_text(access_app, key, payload):
             assert r.mimetype in ("application/json", "text/csv"), url
             assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert seen >= 5  # shown (escaped) on the dashboard, search, account, opportunity and person pages
-    for url, r in _pages(c, ids, payload[:12]):  # and so for a manager, where allowed
-        assert r.status_code in (200, 403) and (r.mimetype != "text/html" or payload not in text(r)), url
+    for row, url, r in _pages(c, ids, payload[:12]):  # and so for a manager on the account's team
+        assert r.status_code == expected(row, "manager", "ours"), url
+        assert r.mimetype != "text/html" or payload not in text(r), url
     # logged through the form, searched for: stored and shown verbatim, nothing else touched
     r = c.post(f"/people/{ids['boss']}", data={"kind": "call", "channel": "phone", "at": "2026-06-01T10:00",
                                                "summary": payload, "sentiment": "0"})
