@@ -40,11 +40,7 @@ class Browser:
         self.conn = http.client.HTTPConnection(host, port, timeout=60)
 
     def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str]:
-        # as the TLS-terminating proxy in front of a production server sends it
-        # (serve --prod redirects plain HTTP to HTTPS)
-        headers = {"X-Forwarded-Proto": "https", "Referer": f"https://{self.host}:{self.port}{path}"}
-        if self.cookie:
-            headers["Cookie"] = self.cookie
+        headers = {"Cookie": self.cookie} if self.cookie else {}
         body = None
         if form is not None:
             body = urlencode(form)
@@ -204,7 +200,7 @@ def production_server(port: int, env: dict, host: str = "127.0.0.1"):
     stopped with SIGTERM (which stops it cleanly) on leaving."""
     graphcrm = Path(sys.executable).with_name("graphcrm")
     process = subprocess.Popen(
-        [str(graphcrm), "serve", "--prod", "--host", host, "--port", str(port)],
+        [str(graphcrm), "serve", "--prod", "--plain-http", "--host", host, "--port", str(port)],
         env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:

@@ -32,6 +32,7 @@ def add_user(
         "display_name": display_name or username,
         "role": role,
         "password_hash": hash_password(password),
+        "session_token": new_session_token(),
     }
     return store.create("User", props, id=id)
 

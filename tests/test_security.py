@@ -14,9 +14,7 @@ from graphcrm.web import create_app
 from graphcrm.web.network import STANCE_COLORS
 from graphcrm.web.security import CONTENT_SECURITY_POLICY
 
-from test_access import (  # noqa: F401 (access_app: a fixture)
-    PASSWORD, ROUTES, TARGETS, access_app, expected, fingerprint, login, make_victim, remove_victim, victim_exists,
-)
+from test_access import PASSWORD, ROUTES, TARGETS, access_app, fingerprint, login  # noqa: F401 (a fixture)
 
 
 def text(response) -> str:
@@ -49,7 +47,7 @@ def test_no_inline_script_or_style_in_pages(access_app):
     login(c, "admin")
     login(director, "director")
     pages = [(url, c.get(url)) for url in (row.url.format(**TARGETS["ours"]) for (rule, method), row
-                                          in ROUTES.items() if method == "GET" and "{victim}" not in row.url)]
+                                          in ROUTES.items() if method == "GET")]
     pages.append(("/ (director)", director.get("/")))
     for url, r in pages:
         if r.mimetype != "text/html":
@@ -88,6 +86,18 @@ def test_production_forces_https_and_secure_cookie(access_app):
     cookie = r.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert set(CONTENT_SECURITY_POLICY) <= {d.split()[0] for d in r.headers["Content-Security-Policy"].split("; ")}
+
+
+def test_production_behind_a_tls_proxy_and_plain_http_for_benchmarks(access_app):
+    settings = access_app.config["GRAPHCRM_SETTINGS"]
+    prod = create_app({"PRODUCTION": True, "SETTINGS": settings})
+    prod.extensions["graphcrm_store"] = access_app.extensions["graphcrm_store"]
+    r = prod.test_client().get("/login", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "crm.example"})
+    assert r.status_code == 200  # the proxy ended TLS: no redirect loop
+    plain = create_app({"PRODUCTION": True, "HTTPS": False, "SETTINGS": settings})
+    plain.extensions["graphcrm_store"] = access_app.extensions["graphcrm_store"]
+    r = plain.test_client().get("/login")
+    assert r.status_code == 200 and "Strict-Transport-Security" not in r.headers
 
 
 # -- login and sessions ------------------------------------------------------------------------
@@ -131,16 +141,12 @@ def test_login_rate_limit(access_app):
     assert c.get("/login").status_code == 200  # only sign-in attempts are limited
 
 
-def _set_active(app, user_id: str, active: bool) -> None:
+def test_same_message_for_unknown_wrong_password_and_deactivated(access_app, new_user):
     from graphcrm.users import change_user
 
-    store = _store(app)
-    change_user(store, user_id, {"active": active}, version=store.get("User", user_id)["version"])
-
-
-def test_same_message_for_unknown_wrong_password_and_deactivated(access_app, new_user):
     c = access_app.test_client()
-    _set_active(access_app, new_user["id"], False)
+    change_user(_store(access_app), new_user["id"], {"active": False},
+                version=_store(access_app).get("User", new_user["id"])["version"])
     pages = [text(login(c, *attempt)) for attempt in
              ((new_user["username"], PASSWORD), ("nobody-at-all", PASSWORD), ("lina", "wrong-password"))]
     assert all("Unknown username or wrong password." in p for p in pages)
@@ -185,8 +191,8 @@ def test_password_change_ends_sessions(access_app, new_user):
 
     c = access_app.test_client()
     login(c, new_user["username"])
-    store = _store(access_app)
-    reset_password(store, new_user["id"], "another-horse-43", version=store.get("User", new_user["id"])["version"])
+    reset_password(_store(access_app), new_user["id"], "another-horse-43",
+                   version=_store(access_app).get("User", new_user["id"])["version"])
     assert c.get("/").status_code == 302
     assert login(c, new_user["username"]).status_code == 401
     assert login(c, new_user["username"], "another-horse-43").status_code == 302
@@ -208,15 +214,19 @@ def test_sessions_do_not_touch_the_users_version(access_app, new_user):
 
 
 def test_deactivated_user_is_refused_at_once(access_app, new_user):
+    from graphcrm.users import change_user
+
     c = access_app.test_client()
     login(c, new_user["username"])
     assert c.get("/accounts/acc-ours").status_code == 200
     stolen = _copy_session(access_app, c)
-    _set_active(access_app, new_user["id"], False)
+    change_user(_store(access_app), new_user["id"], {"active": False},
+                version=_store(access_app).get("User", new_user["id"])["version"])
     assert c.get("/accounts/acc-ours").status_code == 302
     assert c.get("/api/accounts/acc-ours").status_code == 401
     assert login(c, new_user["username"]).status_code == 401
-    _set_active(access_app, new_user["id"], True)
+    change_user(_store(access_app), new_user["id"], {"active": True},
+                version=_store(access_app).get("User", new_user["id"])["version"])
     assert stolen.get("/accounts/acc-ours").status_code == 302  # reactivation does not revive old sessions
     assert login(c, new_user["username"]).status_code == 302
 
@@ -256,15 +266,11 @@ def test_every_post_route_refuses_a_request_without_csrf_token(access_app, csrf_
     assert posts
     before = fingerprint(store)
     for rule, row in posts:
-        victim = make_victim(store, row.victim, "ours") if row.victim else None
-        url = row.url.format(**TARGETS["ours"], victim=victim)
+        url = row.url.format(**TARGETS["ours"])
         for token in (None, "forged-token"):
             data = dict(row.data or {}) | ({"csrf_token": token} if token else {})
             r = csrf_client.post(url, data=data)
             assert r.status_code == 400 and "security token" in text(r), (rule, token)
-        if victim:
-            assert victim_exists(store, row.victim, "ours", victim), rule  # not deleted
-            remove_victim(store, row.victim, "ours", victim)
     assert fingerprint(store) == before
     assert csrf_client.get("/accounts/acc-ours").status_code == 200  # logout without a token did not sign out
 
@@ -310,7 +316,6 @@ def load_hostile_account(store, key: str, payload: str) -> dict:
     store.create_person(ids["account"], {**_hostile("Person", payload), "influence": 5}, id=ids["person"])
     store.create_person(ids["account"], _hostile("Person", payload), id=ids["boss"])
     store.relate("REPORTS_TO", ids["person"], ids["boss"])
-    store.relate("INFLUENCES", ids["person"], ids["boss"], {"strength": 3})
     store.create_opportunity(ids["account"], _hostile("Opportunity", payload), id=ids["opportunity"])
     store.relate("ROLE_IN", ids["person"], ids["opportunity"], {"role": "decision_maker"})
     store.create("Competitor", _hostile("Competitor", payload), id=ids["competitor"])
@@ -327,13 +332,13 @@ def load_hostile_account(store, key: str, payload: str) -> dict:
 
 
 def _pages(client, ids: dict, query: str):
-    """Every GET page of the route table, on the given account: (row, url, response)."""
+    """Every GET page of the route table, on the given account."""
     targets = {"account": ids["account"], "opportunity": ids["opportunity"], "person": ids["person"],
-               "person2": ids["boss"], "competitor": ids["competitor"], "user": ids["user"]}
+               "competitor": ids["competitor"], "relationship": f"RELATIONSHIP/{ids['user']}/{ids['boss']}"}
     for (rule, method), row in ROUTES.items():
         if method == "GET" and row.access != "public":
             url = row.url.format(**targets).replace("?q=e", "?q=" + query)
-            yield row, url, client.get(url)
+            yield url, client.get(url)
 
 
 @pytest.mark.parametrize("key, payload", [("xss", XSS), ("cypher", CYPHER)])
@@ -349,19 +354,17 @@ def test_hostile_text_in_every_field_is_shown_as_text(access_app, key, payload):
     login(c, "lina")  # on the account's team: may log interactions
     counts = store.stats()
     seen = 0
-    for row, url, r in _pages(admin, ids, payload[:12]):
-        assert r.status_code == row.ok, url
-        body = text(r)
+    for url, r in _pages(admin, ids, payload[:12]):
+        assert r.status_code == 200, url
         if r.mimetype == "text/html":
+            body = text(r)
             assert payload not in body, url  # never as markup
             seen += str(escape(payload)) in body or payload.replace("<", "\\u003c") in body
-        else:
-            assert r.mimetype in ("application/json", "text/csv"), url
-            assert r.headers["X-Content-Type-Options"] == "nosniff"
+        else:  # JSON, CSV, exports: data, never rendered by the browser as a page
+            assert r.mimetype != "text/html" and r.headers["X-Content-Type-Options"] == "nosniff", url
     assert seen >= 5  # shown (escaped) on the dashboard, search, account, opportunity and person pages
-    for row, url, r in _pages(c, ids, payload[:12]):  # and so for a manager on the account's team
-        assert r.status_code == expected(row, "manager", "ours"), url
-        assert r.mimetype != "text/html" or payload not in text(r), url
+    for url, r in _pages(c, ids, payload[:12]):  # and so for a manager, where allowed
+        assert r.status_code in (200, 403) and (r.mimetype != "text/html" or payload not in text(r)), url
     # logged through the form, searched for: stored and shown verbatim, nothing else touched
     r = c.post(f"/people/{ids['boss']}", data={"kind": "call", "channel": "phone", "at": "2026-06-01T10:00",
                                                "summary": payload, "sentiment": "0"})

@@ -26,7 +26,7 @@ import networkx as nx
 
 from graphcrm import audit
 from graphcrm.errors import Conflict, NotFound, ValidationError
-from graphcrm.graph.nxgraph import build_graph
+from graphcrm.graph.nxgraph import build_graph, gc_paused
 from graphcrm.graph.statements import relationship_key
 from graphcrm.model import LABELS, RELATIONSHIP_TYPES, validate_node, validate_relationship
 
@@ -66,6 +66,23 @@ def _clean_id(value, field: str = "id") -> str:
     ):
         raise ValidationError(field, "must be 1–80 letters, digits or _ . : -")
     return value
+
+
+def _set_values(keys: list[str], values) -> dict:
+    return {k: v for k, v in zip(keys, values) if v is not None}
+
+
+def _validate_relationship_once(memo: dict, rel_type: str, props: dict | None) -> dict:
+    """:func:`validate_relationship`, once per distinct (type, properties):
+    a bulk load repeats the same few (``{}``, ``{"strength": 3}``...)."""
+    try:
+        key = (rel_type, frozenset((k, type(v), v) for k, v in (props or {}).items()))
+        hash(key)
+    except TypeError:  # an unhashable value: validate it as it is
+        return validate_relationship(rel_type, props)
+    if key not in memo:
+        memo[key] = validate_relationship(rel_type, props)
+    return memo[key]
 
 
 class GraphStore:
@@ -430,13 +447,14 @@ class GraphStore:
         *,
         batch_size: int = 2000,
         validate: bool = True,
+        create: bool = False,
     ) -> dict:
         """Upsert many nodes (keyed by ``id``) and relationships in batches.
 
         Used by the demo loader, imports and restore.  Each batch is one
         statement; a run of batches is not one transaction (callers that need
         all-or-nothing validate everything first, as ``validate=True`` does
-        here before the first write).
+        here before the first write).  ``create=True``: see :meth:`bulk_load`.
         """
         by_label: dict[str, list[dict]] = defaultdict(list)
         labels: dict[str, str] = {}
@@ -452,42 +470,196 @@ class GraphStore:
             by_label[label].append(row)
             labels[row["id"]] = label
         by_key: dict[str, list[dict]] = defaultdict(list)
+        validated: dict = {}
         for rel_type, start, end, props in relationships:
             _check_type(rel_type)
-            clean = validate_relationship(rel_type, props) if validate else dict(props or {})
+            clean = _validate_relationship_once(validated, rel_type, props) if validate else dict(props or {})
             start_label = labels.get(start) or self._label_of(start, RELATIONSHIP_TYPES[rel_type][0], "start")
             end_label = labels.get(end) or self._label_of(end, RELATIONSHIP_TYPES[rel_type][1], "end")
             if start_label not in RELATIONSHIP_TYPES[rel_type][0] or end_label not in RELATIONSHIP_TYPES[rel_type][1]:
                 raise ValidationError("type", f"{rel_type} cannot run from {start_label} to {end_label}")
             row = {"start": start, "end": end, "props": {k: v for k, v in clean.items() if v is not None}}
             by_key[relationship_key(start_label, rel_type, end_label)].append(row)
+        return self.merge_batches(by_label, by_key, batch_size=batch_size, create=create)
+
+    def merge_batches(
+        self,
+        nodes: dict[str, list[dict]],
+        relationships: dict[str, list[dict]],
+        *,
+        batch_size: int = 2000,
+        progress=None,
+        restore: bool = False,
+        create: bool = False,
+    ) -> dict:
+        """Write checked rows in UNWIND batches: the write half of :meth:`bulk_merge`.
+
+        ``nodes`` maps a label to rows of properties (each with ``id``);
+        ``relationships`` maps a relationship key (``"Person:WORKS_AT:Account"``,
+        see :func:`graphcrm.graph.statements.relationship_key`) to rows
+        ``{"start", "end", "props"}``.  Rows must already be valid: nothing
+        is checked here.  Nodes are upserted by id: versions go up, timestamps
+        are set.  With ``restore=True`` the rows are written exactly as given
+        (version and timestamps included) and replace every stored property.
+        With ``create=True`` they are created without looking for stored ones
+        (:meth:`bulk_load`).  ``progress(n)`` is called after each batch with the rows written.
+        """
+        node_statement, rel_statement = (
+            ("restore.nodes", "restore.relationships") if restore
+            else ("node.create_batch", "relationship.create_batch") if create
+            else ("node.merge_batch", "relationship.merge_batch")
+        )
         now = utcnow()
         counts = {"nodes": 0, "relationships": 0}
-        for label, rows in by_label.items():
-            for i in range(0, len(rows), batch_size):
-                batch = rows[i : i + batch_size]
-                entry = audit.entry("bulk_merge", label, f"{len(batch)} nodes",
-                                    after={"ids": [row["id"] for row in batch]})
-                self._write(f"node.merge_batch:{label}", audit=entry, rows=batch, now=now)
-                counts["nodes"] += len(batch)
-        for key, rows in by_key.items():
-            for i in range(0, len(rows), batch_size):
-                batch = rows[i : i + batch_size]
-                entry = audit.entry("bulk_merge", key, f"{len(batch)} relationships",
-                                    after={"pairs": [f"{row['start']}->{row['end']}" for row in batch]})
-                self._write(f"relationship.merge_batch:{key}", audit=entry, rows=batch, now=now)
-                counts["relationships"] += len(batch)
+        for kind, groups, statement in (
+            ("nodes", nodes, node_statement), ("relationships", relationships, rel_statement)
+        ):
+            for key, rows in groups.items():
+                for i in range(0, len(rows), batch_size):
+                    batch = rows[i : i + batch_size]
+                    after = ({"ids": [row["id"] for row in batch]} if kind == "nodes"
+                             else {"pairs": [f"{row['start']}->{row['end']}" for row in batch]})
+                    action = "restore" if restore else "bulk_create" if create else "bulk_merge"
+                    entry = audit.entry(action, key, f"{len(batch)} {kind}",
+                                        after=after)
+                    self._write(f"{statement}:{key}", audit=entry, rows=batch, now=now)
+                    counts[kind] += len(batch)
+                    if progress:
+                        progress(len(batch))
         return counts
+
+    def relationships_between(
+        self, key: str, pairs: Iterable[tuple[str, str]], keys: Iterable[str] | None = (), *, batch_size: int = 5000
+    ) -> dict:
+        """The stored ``key`` relationships between ``(start, end)`` pairs, as
+        ``{(start, end): {property: value}}`` with the properties ``keys``
+        that are set (pairs without a relationship are left out).  With
+        ``keys=None`` only which exist (their dicts are empty)."""
+        pairs = [{"start": s, "end": e} for s, e in pairs]
+        keys = list(keys or ())
+        statement = "transfer.relationships_exist" if not keys else "transfer.relationships_between"
+        found = {}
+        for i in range(0, len(pairs), batch_size):
+            for row in self._read(f"{statement}:{key}", pairs=pairs[i : i + batch_size], keys=keys):
+                found[(row["start"], row["end"])] = _set_values(keys, row.get("values", ()))
+        return found
+
+    def node_values(self, label: str, ids: Iterable[str], keys: Iterable[str], *, batch_size: int = 5000) -> dict:
+        """The stored nodes of ``label`` among ``ids`` as ``{id: {property: value}}``
+        with the properties ``keys`` that are set (``keys`` empty: only which exist)."""
+        _check_label(label)
+        ids, keys = list(ids), list(keys)
+        found = {}
+        for i in range(0, len(ids), batch_size):
+            for row in self._read(f"transfer.node_values:{label}", ids=ids[i : i + batch_size], keys=keys):
+                found[row["id"]] = _set_values(keys, row["values"])
+        return found
+
+    def outgoing(self, key: str, ids: Iterable[str], *, batch_size: int = 5000) -> list[tuple[str, str]]:
+        """``(start, end)`` of the stored ``key`` relationships leaving the nodes ``ids``."""
+        ids = list(ids)
+        return [
+            (row["start"], row["end"])
+            for i in range(0, len(ids), batch_size)
+            for row in self._read(f"transfer.outgoing:{key}", ids=ids[i : i + batch_size])
+        ]
+
+    def delete_batches(self, relationships: dict[str, list[dict]], *, batch_size: int = 2000, progress=None) -> int:
+        """Delete relationships given as ``{key: [{"start", "end"}, ...]}`` in UNWIND batches."""
+        deleted = 0
+        for key, rows in relationships.items():
+            for i in range(0, len(rows), batch_size):
+                batch = rows[i : i + batch_size]
+                entry = audit.entry("bulk_delete", key, f"{len(batch)} relationships",
+                                    before={"pairs": [f"{row['start']}->{row['end']}" for row in batch]})
+                deleted += self._write(f"transfer.delete_batch:{key}", audit=entry, rows=batch)[0]["n"]
+                if progress:
+                    progress(len(batch))
+        return deleted
+
+    def users_by_username(self, usernames: Iterable[str]) -> dict[str, dict]:
+        """The users with these usernames, as ``{username: props}``."""
+        rows = self._read("transfer.users_by_username", usernames=list(usernames))
+        return {row["props"]["username"]: row["props"] for row in rows}
+
+    def dump(self, *, batch_size: int = 5000):
+        """Every node and relationship, for a backup: yields ``("node", label, props)``
+        and ``("relationship", (start_label, type, end_label), start, end, props)``,
+        page by page (nodes of a page, then the relationships leaving them)."""
+        for label in LABELS:
+            after = ""
+            while True:
+                page = [row["props"] for row in self._read(f"backup.nodes:{label}", after=after, limit=batch_size)]
+                if not page:
+                    break
+                for props in page:
+                    yield "node", label, props
+                ids = [props["id"] for props in page]
+                for row in self._read(f"backup.relationships:{label}", ids=ids):
+                    key = (label, row["type"], row["end_label"])
+                    yield "relationship", key, row["start"], row["end"], row["props"]
+                after = ids[-1]
+
+    def is_empty(self) -> bool:
+        stats = self.stats()
+        return not any(stats["nodes"].values()) and not any(stats["relationships"].values())
+
+    def forget_person(self, person_id: str, *, by: str, placeholder: str) -> dict:
+        """Erase a person's personal data and the notes of their interactions,
+        keeping an anonymous placeholder (see ``forget.person`` in cypher/).
+        The audit history of the person and their interactions keeps who did
+        what and when, but no longer the erased values."""
+        entry = audit.entry("forget", "Person", person_id, after={"erased_by": by})
+        rows = self._write("forget.person", audit=entry, id=person_id, by=by, placeholder=placeholder,
+                           erased=audit.ERASED, now=utcnow())
+        if not rows:
+            raise NotFound("Person", person_id)
+        return {**rows[0]["props"], "interactions_erased": rows[0]["interactions"]}
+
+    def bulk_load(
+        self,
+        nodes: Iterable[tuple[str, dict]],
+        relationships: Iterable[tuple[str, str, str, dict]] = (),
+        *,
+        batch_size: int = 5000,
+        validate: bool = True,
+    ) -> dict:
+        """Create many *new* nodes and relationships in batches (a fresh store,
+        an import of new data): faster than :meth:`bulk_merge` because
+        nothing is looked up before it is created (``bench/run`` reports the
+        ratio).
+
+        Each batch is one ``UNWIND`` statement.  An id that exists already is
+        refused by the unique constraint (:class:`~graphcrm.errors.Conflict`)
+        and its batch writes nothing; relationships are created as given, so
+        a pair listed twice gets two relationships (use :meth:`bulk_merge`
+        for data that may overlap what is stored).  Afterwards the database
+        log is compacted (:meth:`compact`).  Returns the counts written.
+        """
+        counts = self.bulk_merge(nodes, relationships, batch_size=batch_size, validate=validate, create=True)
+        self.compact()
+        return counts
+
+    def compact(self) -> None:
+        """Compact the database's log so that the next start loads a snapshot
+        instead of replaying every write (embedded FalkorDB; no-op on Neo4j)."""
+        self.backend.compact()
+
+    def change_stamp(self) -> str:
+        """A value that changes after every write to this graph, by any
+        process: results computed under one stamp hold while it is the same."""
+        return self.backend.change_stamp()
 
     # -- loaders (format: graphcrm.graph.nxgraph) ------------------------------------------
 
     def _rows_to_graph(self, node_statement: str, rel_statement: str, params: dict, **attrs) -> nx.MultiDiGraph:
-        nodes = [(row["label"], row["props"]) for row in self._read(node_statement, **params)]
-        rels = [
-            (row["type"], row["start"], row["end"], row["props"])
-            for row in self._read(rel_statement, **params)
-        ]
-        return build_graph(nodes, rels, loaded_at=utcnow(), **attrs)
+        with gc_paused():
+            nodes = [(row["label"], row["props"]) for row in self._read(node_statement, **params)]
+            rels = [
+                (row["type"], row["start"], row["end"], row["props"])
+                for row in self._read(rel_statement, **params)
+            ]
+            return build_graph(nodes, rels, loaded_at=utcnow(), **attrs)
 
     def account_graph(self, account_id: str) -> nx.MultiDiGraph:
         """One account with its people, our relationships, opportunities and interactions."""
