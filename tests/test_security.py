@@ -385,3 +385,52 @@ def test_cypher_like_username_at_login_is_just_a_wrong_login(access_app):
     r = login(c, CYPHER, CYPHER)
     assert r.status_code == 401 and "Unknown username or wrong password." in text(r)
     assert _store(access_app).stats() == before
+
+
+def _serve_prod(settings, port: int, trusted_proxy: str):
+    """``graphcrm serve --prod`` (waitress) in a process of its own; stop it with .terminate()."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "GRAPHCRM_DATA_DIR": str(settings.data_dir), "GRAPHCRM_GRAPH": settings.graph_name,
+           "GRAPHCRM_SECRET_KEY": "proxy-test-secret", "GRAPHCRM_TRUSTED_PROXY": trusted_proxy}
+    return subprocess.Popen([sys.executable, "-m", "graphcrm.cli", "serve", "--prod", "--port", str(port)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _get(port: int, headers: dict, timeout: float = 60.0):
+    import http.client
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/login", headers=headers)
+            r = conn.getresponse()
+            r.read()
+            return r.status, r.getheader("Location")
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+@pytest.mark.parametrize("trusted_proxy, behind_proxy", [("127.0.0.1", 200), ("10.9.9.9", 302)])
+def test_waitress_believes_only_the_trusted_proxy(access_app, trusted_proxy, behind_proxy):
+    """serve --prod: a request the trusted TLS proxy forwards is served (no
+    redirect loop); the same header from anybody else is ignored."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = _serve_prod(access_app.config["GRAPHCRM_SETTINGS"], port, trusted_proxy)
+    try:
+        status, location = _get(port, {})
+        assert status == 302 and location.startswith("https://")  # plain HTTP: to HTTPS
+        assert _get(port, {"X-Forwarded-Proto": "https"})[0] == behind_proxy
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
