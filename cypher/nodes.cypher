@@ -85,6 +85,16 @@ RETURN a.id AS id
 MATCH (:Person {id: $id})-[:WORKS_AT]->(a:Account)
 RETURN a.id AS id
 
+// Sign-in sessions carry the user's session token; a new one ends them all.
+// Not a change of the user's record: the version stays (an admin's open edit
+// form of the user stays valid).
+// Without $replace, a token already there stays (two first sign-ins at once).
+// name: user.set_session_token
+MATCH (u:User {id: $id})
+SET u.session_token = CASE WHEN $replace OR u.session_token IS NULL THEN $token ELSE u.session_token END
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN u.session_token AS token
+
 // name: user.by_username
 MATCH (u:User {username: $username})
 RETURN properties(u) AS props

@@ -121,7 +121,11 @@ def serve(host: str, port: int, prod: bool, with_demo: bool, plain_http: bool):
     if prod:
         import waitress
 
-        waitress.serve(app, host=host, port=port, threads=16)
+        # HTTPS ends at the reverse proxy: believe its scheme and client address
+        waitress.serve(app, host=host, port=port, threads=16,
+                       trusted_proxy=app.config["GRAPHCRM_SETTINGS"].trusted_proxy,
+                       trusted_proxy_headers={"x-forwarded-proto", "x-forwarded-for"},
+                       clear_untrusted_proxy_headers=True)
     else:
         app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
 

@@ -29,6 +29,9 @@ class Settings:
     #: FalkorDB's experimental Bolt port (tests of the Neo4j code path); 0 = off
     bolt_port: int = 0
     secret_key: str = DEFAULT_SECRET_KEY
+    #: the TLS-terminating reverse proxy in front of ``serve --prod`` (address
+    #: or "*"): its X-Forwarded-Proto / X-Forwarded-For headers are believed
+    trusted_proxy: str = "127.0.0.1"
 
     @classmethod
     def from_env(cls, environ: dict | None = None, **overrides) -> "Settings":
@@ -44,6 +47,7 @@ class Settings:
             "GRAPHCRM_GRAPH": "graph_name",
             "GRAPHCRM_FSYNC": "fsync",
             "GRAPHCRM_SECRET_KEY": "secret_key",
+            "GRAPHCRM_TRUSTED_PROXY": "trusted_proxy",
         }
         for var, name in simple.items():
             if env.get(var):

@@ -133,8 +133,9 @@ AUDIT_ACTIONS = {
     "erase": ("Personal data erased", "删除个人数据"),
 }
 
-#: properties never written to the audit log (only that they changed)
-SECRET_PROPERTIES = ("password_hash",)
+#: a User's secrets: never written to the audit log (only that they changed),
+#: never shown on pages, in JSON or in the analysis graphs
+SECRET_PROPERTIES = ("password_hash", "session_token")
 
 #: relationship type -> (allowed start labels, allowed end labels, English, Chinese)
 RELATIONSHIP_TYPES = {
@@ -318,9 +319,6 @@ RELATIONSHIP_MODELS: dict[str, type[_Props]] = {
 
 #: properties every node carries, kept by the store, never set by callers
 SYSTEM_PROPERTIES = ("id", "version", "created_at", "updated_at")
-
-#: properties of a User that never leave the store's callers for pages, JSON or analysis
-SECRET_PROPERTIES = ("password_hash", "session_token")
 
 
 def allowed_values(label_or_type: str, field: str) -> tuple[str, ...]:

@@ -37,34 +37,20 @@ def add_user(
     return store.create("User", props, id=id)
 
 
-def _update_user(store: GraphStore, user_id: str, changes) -> dict:
-    """Apply ``changes(current_props)`` to the user, reading again if a
-    colleague saved the user in between (these changes never depend on
-    what the colleague changed)."""
-    for _ in range(5):
-        current = store.get("User", user_id)
-        try:
-            return store.update("User", user_id, changes(current), version=current["version"])
-        except Conflict:
-            continue
-    raise Conflict(f"User {user_id!r} keeps changing; try again")
-
-
 def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
 def session_token(store: GraphStore, user: dict) -> str:
-    """The token the user's login sessions carry (created on first use)."""
+    """The token the user's login sessions carry (made at the first sign-in)."""
     if user.get("session_token"):
         return user["session_token"]
-    return _update_user(store, user["id"], lambda u: {"session_token": u.get("session_token")
-                                                      or new_session_token()})["session_token"]
+    return store.set_session_token(user["id"], new_session_token(), replace=False)
 
 
 def end_sessions(store: GraphStore, user_id: str) -> None:
     """End every login session of the user at once (a new session token)."""
-    _update_user(store, user_id, lambda u: {"session_token": new_session_token()})
+    store.set_session_token(user_id, new_session_token())
 
 
 def authenticate(store: GraphStore, username: str, password: str) -> dict | None:
@@ -89,8 +75,8 @@ def change_user(store: GraphStore, user_id: str, changes: dict, *, version: int,
     if by == user_id and (changes.get("role", "admin") != "admin" or changes.get("active", True) is False):
         field = "role" if changes.get("role", "admin") != "admin" else "active"
         raise ValidationError(field, "you cannot remove your own administrator access")
-    if changes.get("active") is False:
-        changes = {**changes, "session_token": new_session_token()}  # deactivation ends every session at once
+    if changes.get("active") is False:  # a deactivation ends every session at once
+        changes = {**changes, "session_token": new_session_token()}
     return store.update("User", user_id, changes, version=version)
 
 

@@ -310,3 +310,17 @@ def test_browser_enforces_the_content_security_policy(session_of):
     assert ran is False
     assert any("Content Security Policy" in p for p in s.problems)
     s.problems.clear()  # the violation was the point here
+
+
+def test_forms_and_admin_pages(session_of):
+    """The pages other than the main ones render without script errors or CSP violations."""
+    s = session_of("lina")
+    s.goto("/my-week")
+    s.shot("my-week")
+    s.goto(f"/people/{XSS_ID}/edit")
+    assert s.page.locator("input[name=name]").input_value() == XSS
+    s.shot("person-edit")
+    admin = session_of("admin")
+    for path, name in (("/admin/users", "admin-users"), ("/admin/audit", "admin-audit")):
+        assert admin.goto(path).status == 200
+        admin.shot(name)

@@ -41,12 +41,18 @@ def test_security_headers_on_every_page(access_app):
 
 
 def test_no_inline_script_or_style_in_pages(access_app):
-    """What the CSP would block: inline scripts, event handler attributes, style attributes."""
-    c = access_app.test_client()
-    login(c, "director")
-    for url in ("/login", "/", "/accounts/acc-ours", "/opportunities/opp-ours", "/people/p-ours-cio",
-                "/search?q=a"):
-        page = text(c.get(url))
+    """What the CSP would block: inline scripts, event handler attributes,
+    style attributes, on every page of the route table (and the dashboard of a director)."""
+    c, director = access_app.test_client(), access_app.test_client()
+    login(c, "admin")
+    login(director, "director")
+    pages = [(url, c.get(url)) for url in (row.url.format(**TARGETS["ours"]) for (rule, method), row
+                                          in ROUTES.items() if method == "GET")]
+    pages.append(("/ (director)", director.get("/")))
+    for url, r in pages:
+        if r.mimetype != "text/html":
+            continue
+        page = text(r)
         for tag in re.findall(r"<script\b[^>]*>", page):
             assert "src=" in tag or 'type="application/json"' in tag, (url, tag)
         assert not re.search(r"<[^>]+\son[a-z]+\s*=", page), url
@@ -192,12 +198,28 @@ def test_password_change_ends_sessions(access_app, new_user):
     assert login(c, new_user["username"], "another-horse-43").status_code == 302
 
 
+def test_sessions_do_not_touch_the_users_version(access_app, new_user):
+    """Signing in and out renews the session token without a new version of
+    the user, so an admin's open edit form of that user stays valid; a first
+    token stays when a second sign-in races for it."""
+    store = _store(access_app)
+    c = access_app.test_client()
+    login(c, new_user["username"])
+    first = store.get("User", new_user["id"])
+    assert first["version"] == new_user["version"] and first["session_token"]
+    assert store.set_session_token(new_user["id"], "a-rival-token", replace=False) == first["session_token"]
+    c.post("/logout")
+    after = store.get("User", new_user["id"])
+    assert after["version"] == new_user["version"] and after["session_token"] != first["session_token"]
+
+
 def test_deactivated_user_is_refused_at_once(access_app, new_user):
     from graphcrm.users import change_user
 
     c = access_app.test_client()
     login(c, new_user["username"])
     assert c.get("/accounts/acc-ours").status_code == 200
+    stolen = _copy_session(access_app, c)
     change_user(_store(access_app), new_user["id"], {"active": False},
                 version=_store(access_app).get("User", new_user["id"])["version"])
     assert c.get("/accounts/acc-ours").status_code == 302
@@ -205,6 +227,7 @@ def test_deactivated_user_is_refused_at_once(access_app, new_user):
     assert login(c, new_user["username"]).status_code == 401
     change_user(_store(access_app), new_user["id"], {"active": True},
                 version=_store(access_app).get("User", new_user["id"])["version"])
+    assert stolen.get("/accounts/acc-ours").status_code == 302  # reactivation does not revive old sessions
     assert login(c, new_user["username"]).status_code == 302
 
 
@@ -214,7 +237,8 @@ def test_user_secrets_never_reach_pages_or_json(access_app):
     login(access_app.test_client(), "lina")
     users = {u["username"]: u for u in _store(access_app).list("User")}
     secrets = [users[n][k] for n in ("admin", "lina") for k in ("password_hash", "session_token")]
-    for url in ("/", "/accounts/acc-ours", "/accounts/acc-ours/stakeholders.csv", "/opportunities/opp-ours",
+    for url in ("/", "/admin/users", "/admin/users/user-lina/edit", "/accounts/acc-ours",
+                "/accounts/acc-ours/stakeholders.csv", "/opportunities/opp-ours",
                 "/people/p-ours-cfo", "/search?q=a", "/api/accounts/acc-ours", "/api/opportunities/opp-ours"):
         body = text(c.get(url))
         for secret in secrets:
@@ -361,3 +385,52 @@ def test_cypher_like_username_at_login_is_just_a_wrong_login(access_app):
     r = login(c, CYPHER, CYPHER)
     assert r.status_code == 401 and "Unknown username or wrong password." in text(r)
     assert _store(access_app).stats() == before
+
+
+def _serve_prod(settings, port: int, trusted_proxy: str):
+    """``graphcrm serve --prod`` (waitress) in a process of its own; stop it with .terminate()."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "GRAPHCRM_DATA_DIR": str(settings.data_dir), "GRAPHCRM_GRAPH": settings.graph_name,
+           "GRAPHCRM_SECRET_KEY": "proxy-test-secret", "GRAPHCRM_TRUSTED_PROXY": trusted_proxy}
+    return subprocess.Popen([sys.executable, "-m", "graphcrm.cli", "serve", "--prod", "--port", str(port)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _get(port: int, headers: dict, timeout: float = 60.0):
+    import http.client
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/login", headers=headers)
+            r = conn.getresponse()
+            r.read()
+            return r.status, r.getheader("Location")
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+@pytest.mark.parametrize("trusted_proxy, behind_proxy", [("127.0.0.1", 200), ("10.9.9.9", 302)])
+def test_waitress_believes_only_the_trusted_proxy(access_app, trusted_proxy, behind_proxy):
+    """serve --prod: a request the trusted TLS proxy forwards is served (no
+    redirect loop); the same header from anybody else is ignored."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = _serve_prod(access_app.config["GRAPHCRM_SETTINGS"], port, trusted_proxy)
+    try:
+        status, location = _get(port, {})
+        assert status == 302 and location.startswith("https://")  # plain HTTP: to HTTPS
+        assert _get(port, {"X-Forwarded-Proto": "https"})[0] == behind_proxy
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -408,6 +408,16 @@ class GraphStore:
         """Ids of the accounts whose opportunities a competitor competes for."""
         return {row["id"] for row in self._read("competitor.account_ids", id=competitor_id)}
 
+    def set_session_token(self, user_id: str, token: str, *, replace: bool = True) -> str:
+        """Give the user a new session token (graphcrm.users: ends every
+        session made with the old one), or with ``replace=False`` only when
+        they have none; return the stored token.  The user's version stays."""
+        entry = audit.entry("update", "User", user_id, after={"session_token": token})
+        rows = self._write("user.set_session_token", audit=entry, id=user_id, token=token, replace=replace)
+        if not rows:
+            raise NotFound("User", user_id)
+        return rows[0]["token"]
+
     def user_by_username(self, username: str) -> dict | None:
         rows = self._read("user.by_username", username=username)
         return rows[0]["props"] if rows else None

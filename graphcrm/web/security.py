@@ -50,7 +50,6 @@ PERMISSIONS_POLICY = {
     "geolocation": "()",
     "payment": "()",
     "usb": "()",
-    "interest-cohort": "()",
 }
 
 
