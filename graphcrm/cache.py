@@ -91,7 +91,7 @@ class ReportCache:
     def portfolio_report(self) -> dict:
         """:func:`graphcrm.analysis.portfolio_report` of the whole store."""
         def compute():
-            G = self.store.portfolio_graph()
+            G = self.store.portfolio_graph(for_analysis=True)
             with gc_paused():
                 return portfolio_report(G)
 

@@ -245,7 +245,7 @@ def analyze(ctx: Context, scope: str, ident: str | None, as_json: bool):
         raise click.UsageError(f"`analyze {scope}` needs the {scope}'s id")
     store = ctx.store
     if scope == "portfolio":
-        report = analysis.portfolio_report(store.portfolio_graph())
+        report = analysis.portfolio_report(store.portfolio_graph(for_analysis=True))
     elif scope == "account":
         report = analysis.account_report(store.account_graph(ident), ident)
     else:

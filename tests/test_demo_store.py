@@ -50,3 +50,19 @@ def test_demo_users_log_in_with_the_demo_password(store):
     assert authenticate(store, "director", DEMO_PASSWORD)["role"] == "director"
     assert authenticate(store, "director", "wrong-password") is None
     assert authenticate(store, "nobody", DEMO_PASSWORD) is None
+
+
+def test_portfolio_graph_for_analysis_gives_the_same_reports(store):
+    from graphcrm.analysis import portfolio_report
+
+    load_demo(store, TODAY)
+    full = store.portfolio_graph()
+    lean = store.portfolio_graph(for_analysis=True)
+    assert sorted(full.edges(keys=True)) == sorted(lean.edges(keys=True))
+    assert dict(full.nodes(data=True)) == dict(lean.nodes(data=True))
+    dropped = {k for *_, d in lean.edges(data=True) for k in d} & (SYSTEM | {"since", "team_role"})
+    assert not dropped
+    now = "2026-11-23T12:00:00+00:00"
+    report = portfolio_report(lean, now=now)
+    assert report["totals"]["open_opportunities"] > 0 and report["maintenance"]
+    assert report == portfolio_report(full, now=now)

@@ -31,7 +31,9 @@ their ``ROLE_IN`` and ``COMPETES_FOR`` edges, competitors with their
 ``RELATIONSHIP`` edges to these people, and interactions (``ATTENDED``,
 ``WITH``, ``ABOUT``; also interactions about its opportunities).  An opportunity graph is the account graph of its
 account.  The portfolio graph holds every node but interactions and every
-relationship but ``ATTENDED`` / ``WITH`` / ``ABOUT``.
+relationship but ``ATTENDED`` / ``WITH`` / ``ABOUT``; loaded ``for_analysis``, its
+relationships carry only the properties the analysis reads (``strength``,
+``last_contact_at``, ``role``, ``influence``, ``stance``).
 
 >>> G = build_graph(
 ...     [("Person", {"id": "p1", "name": "王强"}), ("Account", {"id": "a1", "name": "Acme"})],
