@@ -102,6 +102,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
     app.config.update(test_config)
+    app.json.ensure_ascii = False  # Chinese names as UTF-8 in pages and JSON (\uXXXX doubled their size)
 
     csrf.init_app(app)
     Babel(app, locale_selector=select_locale)

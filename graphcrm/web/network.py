@@ -27,12 +27,31 @@ EDGE_STYLES = {
 NETWORK_NODE_LABELS = ("Person", "User", "Competitor")
 
 
+def edge_styles(lang: str) -> dict:
+    """Color, dashes, width and (translated) name of each drawn edge kind, sent
+    once per page: static/network.js applies them to the edges of that kind."""
+    return {kind: {**style, "title": model.label_text(model.RELATIONSHIP_TYPES, kind, lang)}
+            for kind, style in EDGE_STYLES.items()}
+
+
+def _without_arrows(edges: list[dict]) -> list[dict]:
+    """pyvis marks every edge of a directed network ``arrows: "to"``;
+    static/network.js draws every edge so: no need to send it each time."""
+    return [{k: v for k, v in e.items() if k != "arrows"} for e in edges]
+
+
 def network_data(G) -> dict:
     """Nodes and edges of the stakeholder network, built with pyvis, as plain
     data for vis-network (rendered by static/network.js, not pyvis's template).
 
     ``G`` is the account graph as the user may see it (web.auth.visible_graph):
     people of other accounts the user may see appear as acquaintances.
+
+    The data is compact (a 200-person account's page stays under 150 KB,
+    bench/bench_page_weight.py): edges carry their ``kind`` and ``strength``
+    only, the style of each kind comes once in ``edge_styles``; a person's
+    tooltip is assembled in the browser from ``job``, ``department``,
+    ``stance`` and ``influence`` with the words in ``stances`` and ``text``.
     """
     lang = str(get_locale() or "en")
     net = Network(directed=True)  # pyvis drops a node's color when it has a group: no groups
@@ -43,14 +62,10 @@ def network_data(G) -> dict:
         if label == "Person":
             influence = int(d.get("influence") or 1)
             stance = d.get("stance") or "neutral"
-            title = "\n".join(
-                x for x in (
-                    str(d.get("name") or n), d.get("title") or "", d.get("department") or "",
-                    f"{model.label_text(model.STANCES, stance, lang)} · {_('influence')} {influence}",
-                ) if x
-            )
-            net.add_node(n, label=str(d.get("name") or n), title=title, shape="dot", kind="Person",
-                         color=STANCE_COLORS.get(stance, "#bdbdbd"), size=10 + 5 * influence)
+            extra = {k: v for k, v in (("job", d.get("title")), ("department", d.get("department"))) if v}
+            net.add_node(n, label=str(d.get("name") or n), shape="dot", kind="Person", stance=stance,
+                         influence=influence, color=STANCE_COLORS.get(stance, "#bdbdbd"), size=10 + 5 * influence,
+                         **extra)
         elif label == "User":
             net.add_node(n, label=str(d.get("display_name") or d.get("username") or n),
                          title=f"{d.get('display_name') or n}\n{model.label_text(model.USER_ROLES, d.get('role'), lang)}",
@@ -63,13 +78,14 @@ def network_data(G) -> dict:
         kind = d.get("type")
         if kind not in EDGE_STYLES or u not in ids or v not in ids:
             continue
-        style = EDGE_STYLES[kind]
-        title = model.label_text(model.RELATIONSHIP_TYPES, kind, lang)
-        if d.get("strength") is not None:
-            title += f" ({_('strength')} {d['strength']})"
-        net.add_edge(u, v, title=title, color=style["color"], dashes=style["dashes"], width=style["width"],
-                     kind=kind, arrows="to")
-    return {"nodes": net.nodes, "edges": net.edges}
+        net.add_edge(u, v, kind=kind, **({"strength": d["strength"]} if d.get("strength") is not None else {}))
+    return {
+        "nodes": net.nodes,
+        "edges": _without_arrows(net.edges),
+        "edge_styles": edge_styles(lang),
+        "stances": {s: model.label_text(model.STANCES, s, lang) for s in model.STANCES},
+        "text": {"influence": _("influence"), "strength": _("strength")},
+    }
 
 
 def org_levels(G, people: set[str]) -> dict[str, int]:
@@ -134,7 +150,5 @@ def power_map_data(G, opportunity_id: str, buying_center: list[dict], lang: str 
     for u, v, d in G.edges(data=True):
         kind = d.get("type")
         if kind in ("REPORTS_TO", "INFLUENCES") and u in shown and v in shown:
-            style = EDGE_STYLES[kind]
-            net.add_edge(u, v, title=model.label_text(model.RELATIONSHIP_TYPES, kind, lang), color=style["color"],
-                         dashes=style["dashes"], width=style["width"], kind=kind, arrows="to")
-    return {"nodes": net.nodes, "edges": net.edges}
+            net.add_edge(u, v, kind=kind)
+    return {"nodes": net.nodes, "edges": _without_arrows(net.edges), "edge_styles": edge_styles(lang)}

@@ -16,8 +16,31 @@
   if (!dataEl || !container || typeof vis === "undefined") { return; }
   var data = JSON.parse(dataEl.textContent);
   var hidden = {};
+  var styles = data.edge_styles || {};
+  var stances = data.stances || {};
+  var text = data.text || {};
+  /* compact data (graphcrm/web/network.py): a person's tooltip from its parts,
+     an edge's style and tooltip from its kind (and strength) */
+  data.nodes.forEach(function (n) {
+    if (n.title || n.stance === undefined) { return; }
+    n.title = [n.label, n.job, n.department,
+               (stances[n.stance] || n.stance) + " · " + (text.influence || "influence") + " " + n.influence]
+      .filter(Boolean).join("\n");
+  });
+  var edges = new vis.DataSet(data.edges.map(function (e, i) {
+    var style = styles[e.kind];
+    if (style) {
+      e.color = e.color || style.color;
+      e.dashes = style.dashes;
+      e.width = style.width;
+      e.title = e.title || (style.title + (e.strength === undefined ? "" :
+        " (" + (text.strength || "strength") + " " + e.strength + ")"));
+    }
+    e.arrows = e.arrows || "to";
+    e.id = e.id || ("e" + i);
+    return e;
+  }));
   var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges.map(function (e, i) { e.id = e.id || ("e" + i); return e; }));
   var edgeView = new vis.DataView(edges, { filter: function (e) { return !hidden[e.kind]; } });
   var large = data.nodes.length > 300;
   var options = {
