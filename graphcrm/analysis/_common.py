@@ -101,7 +101,7 @@ def cadence_days(influence: int | None, cadence: Mapping[int, int] | None = None
 
 
 def label(G, n) -> str | None:
-    return G.nodes[n].get("label")
+    return G._node[n].get("label")  # the node view's lookup cost a tenth of the portfolio analysis
 
 
 def name_of(G, n) -> str:

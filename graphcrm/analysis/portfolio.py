@@ -180,7 +180,7 @@ def account_row(ctx: Context, account_id, *, discount_rate=0.10, retention=None,
     holders = set()
     depts_all, depts_cov = set(), set()
     for p in people:
-        d = G.nodes[p]
+        d = G._node[p]
         dept = d.get("department")
         if dept:
             depts_all.add(dept)
