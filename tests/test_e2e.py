@@ -222,6 +222,8 @@ def test_chinese_pages(session_of):
     assert "干系人" in s.page.content()
     tooltip = s.page.evaluate("window.graphcrmNetwork.body.data.nodes.get('p-han-xue').title")
     assert "影响力" in tooltip and "influence" not in tooltip
+    edge_titles = s.page.evaluate("window.graphcrmNetwork.body.data.edges.get().map(e => e.title)")
+    assert "汇报给" in edge_titles and any(t.startswith("认识") or t.startswith("影响") for t in edge_titles)
     s.shot("account-zh")
     s.goto("/people/p-han-xue")
     assert "时间线" in s.page.content()

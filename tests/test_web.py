@@ -259,6 +259,9 @@ def test_account_page_network_and_table(client, auth):
     assert nodes["user-lina"]["shape"] == "box" and nodes["comp-1"]["shape"] == "triangle"
     kinds = {e["kind"] for e in data["edges"]}
     assert {"REPORTS_TO", "INFLUENCES", "RELATIONSHIP"} <= kinds
+    # compact: the style of a kind is sent once, not with every edge
+    assert kinds <= set(data["edge_styles"]) and not any("color" in e or "arrows" in e for e in data["edges"])
+    assert nodes["p-cio"]["stance"] and nodes["p-cio"]["influence"] and "title" not in nodes["p-cio"]
     assert client.get("/static/vis-network.min.js").status_code == 200
 
 
