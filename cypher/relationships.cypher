@@ -11,6 +11,16 @@ SET r += $props, r.version = r.version + 1, r.updated_at = $now
 FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(r) AS props
 
+// Create only: nothing is written when the relationship exists already.
+// name: relationship.create
+// each: relationship
+MATCH (a:__START__ {id: $start}), (b:__END__ {id: $end})
+WHERE NOT (a)-[:__TYPE__]->(b)
+CREATE (a)-[r:__TYPE__]->(b)
+SET r = $props, r.version = 1, r.created_at = $now, r.updated_at = $now
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN properties(r) AS props
+
 // name: relationship.get
 // each: relationship
 MATCH (:__START__ {id: $start})-[r:__TYPE__]->(:__END__ {id: $end})

@@ -231,6 +231,8 @@ class UserProps(_Props):
     display_name: Name
     role: _literal(USER_ROLES) = "viewer"
     password_hash: Annotated[str, StringConstraints(max_length=500)] | None = None
+    #: the token every login session of the user carries; a new one ends them all
+    session_token: Annotated[str, StringConstraints(max_length=100)] | None = None
     active: bool = True
     title: Text | None = None
     source_id: Text | None = None
@@ -313,6 +315,9 @@ RELATIONSHIP_MODELS: dict[str, type[_Props]] = {
 
 #: properties every node carries, kept by the store, never set by callers
 SYSTEM_PROPERTIES = ("id", "version", "created_at", "updated_at")
+
+#: properties of a User that never leave the store's callers for pages, JSON or analysis
+SECRET_PROPERTIES = ("password_hash", "session_token")
 
 
 def allowed_values(label_or_type: str, field: str) -> tuple[str, ...]:

@@ -160,6 +160,34 @@ class GraphStore:
             raise NotFound("Account", account_id)
         return rows[0]["props"]
 
+    def create_account(self, props: dict, *, member_id: str | None = None, id: str | None = None) -> dict:
+        """Create an account; ``member_id`` (a user) joins its team in the same write."""
+        if member_id is None:
+            return self.create("Account", props, id=id)
+        clean = validate_node("Account", props)
+        node = self._new_props("Account", clean, id)
+        rows = self._write(
+            "account.create_with_member",
+            audit=audit.entry("create", "Account", node["id"], after={**node, "member_id": member_id}),
+            props=node, user_id=member_id, now=utcnow(),
+        )
+        if not rows:
+            raise NotFound("User", member_id)
+        return rows[0]["props"]
+
+    def create_competitor(self, opportunity_id: str, props: dict, *, id: str | None = None) -> dict:
+        """Create a competitor competing for ``opportunity_id`` (both written together)."""
+        clean = validate_node("Competitor", props)
+        node = self._new_props("Competitor", clean, id)
+        rows = self._write(
+            "competitor.create_for_opportunity",
+            audit=audit.entry("create", "Competitor", node["id"], after={**node, "opportunity_id": opportunity_id}),
+            props=node, opportunity_id=opportunity_id, now=utcnow(),
+        )
+        if not rows:
+            raise NotFound("Opportunity", opportunity_id)
+        return rows[0]["props"]
+
     def find(self, label: str, id: str) -> dict | None:
         _check_label(label)
         rows = self._read(f"node.get:{label}", id=id)
@@ -202,10 +230,20 @@ class GraphStore:
             current=current,
         )
 
+    #: deletes that take what belongs to the node along (see cypher/nodes.cypher)
+    _CASCADES = {"Account": "account.delete", "Person": "person.delete"}
+
     def delete(self, label: str, id: str) -> None:
-        """Delete a node and its relationships."""
+        """Delete a node and its relationships, in one write.
+
+        An account goes with its people and opportunities; an account or a
+        person goes with the interactions that met nobody else, so nothing
+        is left dangling.
+        """
+        _check_label(label)
         before = self.get(label, id)
-        if not self._write(f"node.delete:{label}", audit=audit.entry("delete", label, id, before=before), id=id):
+        entry = audit.entry("delete", label, id, before=before)
+        if not self._write(self._CASCADES.get(label, f"node.delete:{label}"), audit=entry, id=id):
             raise NotFound(label, id)
 
     def list(self, label: str, *, skip: int = 0, limit: int = 1000) -> list[dict]:
@@ -229,8 +267,16 @@ class GraphStore:
                 return label
         raise NotFound(" or ".join(candidates), node_id)
 
-    def relate(self, rel_type: str, start: str, end: str, props: dict | None = None) -> dict:
-        """Create the relationship, or replace its properties if it exists."""
+    def relate(
+        self, rel_type: str, start: str, end: str, props: dict | None = None, *, replace: bool = True
+    ) -> dict:
+        """Create the relationship, or replace its properties if it exists.
+
+        With ``replace=False`` an existing relationship is left alone and
+        :class:`~graphcrm.errors.Conflict` (holding it) is raised: the check
+        and the write are one statement, so two colleagues adding the same
+        relationship cannot overwrite each other.
+        """
         clean = validate_relationship(rel_type, props)
         if start == end and rel_type in ("REPORTS_TO", "INFLUENCES", "KNOWS", "PART_OF"):
             raise ValidationError("end", f"a {rel_type} relationship cannot point to itself")
@@ -239,10 +285,13 @@ class GraphStore:
         before = self._read(f"relationship.get:{key}", start=start, end=end)
         entry = audit.entry("relate", rel_type, f"{start}->{end}",
                             before=before[0]["props"] if before else None, after=stored)
-        rows = self._write(f"relationship.merge:{key}", audit=entry, start=start, end=end, props=stored, now=utcnow())
-        if not rows:  # an end vanished between the check and the write
-            raise NotFound(rel_type, f"{start} -> {end}")
-        return rows[0]["props"]
+        statement = "relationship.merge" if replace else "relationship.create"
+        rows = self._write(f"{statement}:{key}", audit=entry, start=start, end=end, props=stored, now=utcnow())
+        if rows:
+            return rows[0]["props"]
+        if not replace and before:
+            raise Conflict(f"this {rel_type} relationship exists already", current=before[0]["props"])
+        raise NotFound(rel_type, f"{start} -> {end}")  # an end vanished between the check and the write
 
     def _spread(self, rel_type: str, start: str, end: str) -> tuple[str, str, str]:
         start_label, end_label = self._endpoint_labels(rel_type, start, end)
@@ -337,6 +386,10 @@ class GraphStore:
         statement = {"Opportunity": "opportunity.account_id", "Person": "person.account_id"}[label]
         rows = self._read(statement, id=id)
         return rows[0]["id"] if rows else None
+
+    def competitor_accounts(self, competitor_id: str) -> set[str]:
+        """Ids of the accounts whose opportunities a competitor competes for."""
+        return {row["id"] for row in self._read("competitor.account_ids", id=competitor_id)}
 
     def user_by_username(self, username: str) -> dict | None:
         rows = self._read("user.by_username", username=username)
@@ -443,6 +496,14 @@ class GraphStore:
         G = self.account_graph(account_id)
         G.graph.update(kind="opportunity", opportunity_id=opportunity_id)
         return G
+
+    def owner_graph(self, user_id: str) -> nx.MultiDiGraph:
+        """One of our people with their relationships, the stakeholders at the
+        other end, where those work and their roles in deals: enough for the
+        user's maintenance plan without loading the portfolio."""
+        self.get("User", user_id)
+        return self._rows_to_graph("load.owner.nodes", "load.owner.relationships", {"id": user_id},
+                                   kind="owner", user_id=user_id)
 
     def portfolio_graph(self) -> nx.MultiDiGraph:
         """Every account, person, user, opportunity and competitor with their

@@ -1,22 +1,33 @@
 """The Flask web app: ``create_app()`` is the app factory.
 
 Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
-``opportunities``, ``people``, ``search``, ``api``)::
+``opportunities``, ``people``, ``relationships``, ``search``, ``api``,
+``admin``, ``audit``); the edit forms are in ``forms``::
 
     /login, /logout                 sign in / out
     /                               portfolio dashboard (director/admin) or my accounts
     /accounts/<id>                  account page: stakeholder table and network
     /opportunities/<id>             readiness, gaps, warm paths
     /people/<id>                    roles, who knows them, timeline, log an interaction
+    /accounts/new, /accounts/<id>/edit, /accounts/<id>/delete
+    /accounts/<id>/people/new, /people/<id>/edit, /people/<id>/delete
+    /accounts/<id>/opportunities/new, /opportunities/<id>/edit, /opportunities/<id>/delete
+    /opportunities/<id>/competitors/new, /competitors/<id>/edit, /competitors/<id>/delete
+    /people/<id>/relationships/new/<ours|competitor|peer>, /opportunities/<id>/roles/new
+    /relationships/<type>/<start>/<end>/edit, .../delete
+    /my-week                        my maintenance plan (whom to contact)
+    /admin/users[/new, /<id>/edit, /<id>/password]   users (admin only)
+    /admin/audit                    the audit log (admin)
     /search?q=                      accounts and people the user may see
     /api/accounts                   accounts the user may see (JSON)
     /api/portfolio                  portfolio coverage report (JSON; director, admin)
     /api/accounts/<id>              account report (JSON)
     /api/opportunities/<id>         opportunity report (JSON)
-    /admin/audit                    the audit log (admin)
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from flask import Flask, g, redirect, render_template, request, session, url_for
 from flask_babel import Babel, get_locale, lazy_gettext as _l
@@ -25,6 +36,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from graphcrm.config import DEFAULT_SECRET_KEY, Settings
 from graphcrm.errors import ConfigError, Conflict, NotFound, StoreUnavailable, ValidationError
+from graphcrm.web.security import init_security
 
 csrf = CSRFProtect()
 
@@ -33,6 +45,38 @@ MAX_REQUEST_BYTES = 8 * 1024 * 1024
 
 #: languages of the UI: English and Simplified Chinese
 LANGUAGES = ("en", "zh")
+
+#: words of the analysis results in the UI language, by the code the analysis
+#: uses: finding kinds (graphcrm.analysis.coverage.FINDING_KINDS), readiness
+#: components, severities and warm-path verbs
+ANALYSIS_WORDS = {
+    "missing_role": _l("Buying-center role missing"),
+    "no_eb_access": _l("No access to the economic buyer"),
+    "no_dm_access": _l("No access to the decision maker"),
+    "uncovered_high_influence": _l("Influential stakeholder not covered"),
+    "stale_relationship": _l("Relationship going stale"),
+    "no_champion": _l("No champion"),
+    "weak_champion": _l("Weak champion"),
+    "single_threaded": _l("Single-threaded"),
+    "single_point_of_failure": _l("Single point of failure"),
+    "uncovered_blocker": _l("Blocker nobody works on"),
+    "blocker_on_path": _l("Blocker on the champion's path"),
+    "competitor_closer": _l("Competitor closer than us"),
+    "economic_buyer_access": _l("Economic buyer access"),
+    "champion_strength": _l("Champion strength"),
+    "buying_role_coverage": _l("Decision process / buying-role coverage"),
+    "multi_threading": _l("Multi-threading"),
+    "engagement_recency": _l("Engagement recency"),
+    "competitive_balance": _l("Competitive relationship balance"),
+    "high": _l("high"),
+    "medium": _l("medium"),
+    "low": _l("low"),
+    "knows": _l("knows"),
+    "influences": _l("influences"),
+    "is influenced by": _l("is influenced by"),
+    "reports to": _l("reports to"),
+    "manages": _l("manages"),
+}
 
 
 def select_locale() -> str:
@@ -53,8 +97,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         SECRET_KEY=settings.secret_key,
         GRAPHCRM_SETTINGS=settings,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
         SEND_FILE_MAX_AGE_DEFAULT=3600,
         # no form or upload needs more; a larger request answers 413 before it is read
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
@@ -70,7 +112,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.init_app(app)
 
-    from graphcrm.web import accounts, api, audit, auth, dashboard, opportunities, people, search
+    from graphcrm.web import (accounts, admin, api, audit, auth, dashboard, opportunities, people,
+                              relationships, search)
 
     login_manager.user_loader(auth.load_user)
 
@@ -81,8 +124,10 @@ def create_app(test_config: dict | None = None) -> Flask:
             return {"error": "login required"}, 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
-    for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, search.bp, api.bp, audit.bp):
+    for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, relationships.bp,
+                      search.bp, api.bp, admin.bp, audit.bp):
         app.register_blueprint(blueprint)
+    init_security(app)
     audit.record_signed_in_user(app)
     _register_template_helpers(app)
     _register_error_handlers(app)
@@ -91,6 +136,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _register_template_helpers(app: Flask) -> None:
     from graphcrm import model
+    from graphcrm.web.auth import can_create_accounts
     from graphcrm.web.network import STANCE_COLORS
 
     @app.template_filter("label")
@@ -98,7 +144,22 @@ def _register_template_helpers(app: Flask) -> None:
         """An enum value in the UI language: ``{{ p.stance|label('STANCES') }}``."""
         return model.label_text(getattr(model, vocabulary), value, str(get_locale() or "en"))
 
-    app.jinja_env.globals["STANCE_COLORS"] = STANCE_COLORS
+    @app.template_filter("when")
+    def when_filter(value: str | None) -> str:
+        """An ISO timestamp as ``2026-05-01 09:30`` (as stored, UTC)."""
+        if not value:
+            return ""
+        try:
+            return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return value
+
+    @app.template_filter("word")
+    def word_filter(word: str) -> str:
+        """An analysis word ("knows", "high"...) in the UI language."""
+        return str(ANALYSIS_WORDS.get(word, word))
+
+    app.jinja_env.globals.update(STANCE_COLORS=STANCE_COLORS, can_create_accounts=can_create_accounts)
 
 
 def _error_page(code: int, title, message, *, field: str | None = None):
@@ -139,6 +200,11 @@ def _register_error_handlers(app: Flask) -> None:
     def csrf_error(e):
         return _error_page(400, _l("Form expired"), _l(
             "The form was missing its security token or it expired. Reload the page and try again."))
+
+    @app.errorhandler(429)
+    def too_many(e):
+        return _error_page(429, _l("Too many attempts"), _l(
+            "Too many failed sign-in attempts. Wait a minute and try again."))
 
     @app.errorhandler(Conflict)
     def conflict(e):

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, jsonify
 from flask_login import current_user, login_required
 
 from graphcrm.analysis import account_report, opportunity_report, portfolio_report
-from graphcrm.web.auth import require_account
+from graphcrm.web.auth import account_graph, opportunity_graph, require_account
 from graphcrm.web.dashboard import visible_accounts
 from graphcrm.web.db import get_store
 
@@ -33,11 +33,11 @@ def api_portfolio():
 @login_required
 def api_account(account_id: str):
     require_account("Account", account_id)
-    return jsonify(account_report(get_store().account_graph(account_id), account_id))
+    return jsonify(account_report(account_graph(account_id), account_id))
 
 
 @bp.route("/opportunities/<opportunity_id>")
 @login_required
 def api_opportunity(opportunity_id: str):
     require_account("Opportunity", opportunity_id)
-    return jsonify(opportunity_report(get_store().opportunity_graph(opportunity_id), opportunity_id))
+    return jsonify(opportunity_report(opportunity_graph(opportunity_id), opportunity_id))
