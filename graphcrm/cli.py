@@ -14,6 +14,7 @@ import json
 import os
 import signal
 import sys
+from pathlib import Path
 
 import click
 
@@ -249,6 +250,121 @@ def analyze(ctx: Context, scope: str, ident: str | None, as_json: bool):
         click.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
     else:
         click.echo(analysis.format_report(report))
+
+
+# -- import, export, backup, restore, forget -------------------------------------------------
+
+
+def _progress(length: int, label: str):
+    """A progress bar on stderr (stdout stays clean for --json)."""
+    return click.progressbar(length=length, label=label, file=sys.stderr)
+
+
+def _run_import(ctx: Context, plan, dry_run: bool, as_json: bool) -> None:
+    report = plan.resolve(ctx.store)
+    if not dry_run and report.ok:
+        with _progress(plan.rows_to_write(), "writing") as bar:
+            plan.apply(ctx.store, progress=bar.update)
+    else:
+        report.dry_run = dry_run
+    click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if as_json else report.text())
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.group("import")
+def import_():
+    """Import a Salesforce export or the GraphCRM CSV templates."""
+
+
+@import_.command("salesforce")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSON file of stage, role and account-type mappings (README).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_context
+@fail_cleanly
+def import_salesforce(ctx: Context, directory: Path, dry_run: bool, mapping: Path | None, as_json: bool):
+    """Import the Salesforce export (Account.csv, Contact.csv...) in DIRECTORY."""
+    from graphcrm.transfer.salesforce import Mapping, read_salesforce
+
+    plan = read_salesforce(directory, Mapping.from_file(mapping) if mapping else None)
+    _run_import(ctx, plan, dry_run, as_json)
+
+
+@import_.command("csv")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_context
+@fail_cleanly
+def import_csv(ctx: Context, directory: Path, dry_run: bool, as_json: bool):
+    """Import the GraphCRM CSV templates (accounts.csv, people.csv, works_at.csv...) in DIRECTORY."""
+    from graphcrm.transfer.templates import read_templates
+
+    _run_import(ctx, read_templates(directory), dry_run, as_json)
+
+
+@main.command()
+@click.option("--format", "fmt", required=True, type=click.Choice(["graphml", "gexf", "json", "csv"]))
+@click.option("--account", "account_id", help="Only this account's graph (default: the whole database).")
+@click.option("--no-pii", is_flag=True, help="Leave out e-mails, phones and notes.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File (csv: a folder, or a .zip); default: graphcrm-export.<format>.")
+@pass_context
+@fail_cleanly
+def export(ctx: Context, fmt: str, account_id: str | None, no_pii: bool, output: Path | None):
+    """Export the graph for Gephi, NetworkX, spreadsheets (README: the None/list rule)."""
+    from graphcrm.transfer.export import export_graph, write
+
+    G = export_graph(ctx.store, account_id, no_pii=no_pii)
+    path = write(G, fmt, output or Path(f"graphcrm-export{'' if fmt == 'csv' else '.' + fmt}"))
+    click.echo(f"exported {G.number_of_nodes()} nodes and {G.number_of_edges()} relationships to {path}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_context
+@fail_cleanly
+def backup(ctx: Context, file: Path):
+    """Write a complete backup of the database to FILE (JSON Lines)."""
+    from graphcrm.transfer.backup import backup as run_backup
+
+    stats = ctx.store.stats()
+    with _progress(sum(stats["nodes"].values()) + sum(stats["relationships"].values()), "backup") as bar:
+        counts = run_backup(ctx.store, file, progress=bar.update)
+    click.echo(f"backup of {counts['nodes']} nodes and {counts['relationships']} relationships in {file}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--merge", is_flag=True, help="Restore into a database that is not empty (the file's objects win).")
+@pass_context
+@fail_cleanly
+def restore(ctx: Context, file: Path, merge: bool):
+    """Restore a backup FILE into an empty database."""
+    from graphcrm.transfer.backup import restore as run_restore
+
+    counts = run_restore(ctx.store, file, merge=merge)
+    click.echo(f"restored {counts['nodes']} nodes and {counts['relationships']} relationships from {file}")
+
+
+@main.command()
+@click.argument("person_id")
+@click.option("--by", default=None, help="Who asks for it (default: the login name).")
+@click.confirmation_option(prompt="Erase this person's personal data and interaction notes for good?")
+@pass_context
+@fail_cleanly
+def forget(ctx: Context, person_id: str, by: str | None):
+    """Erase a person's personal data, keeping an anonymous placeholder."""
+    import getpass
+
+    from graphcrm.transfer.forget import forget as run_forget
+
+    result = run_forget(ctx.store, person_id, by=by or f"cli:{getpass.getuser()}")
+    click.echo(f"{person_id}: personal data erased ({result['interactions_erased']} interaction notes), "
+               f"by {result['erased_by']} at {result['erased_at']}")
 
 
 if __name__ == "__main__":

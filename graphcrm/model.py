@@ -224,6 +224,9 @@ class PersonProps(_Props):
     stance: _literal(STANCES) = "neutral"
     notes: LongText | None = None
     source_id: Text | None = None
+    #: set by the right to erasure (graphcrm forget): when and by whom
+    erased_at: IsoDateTime | None = None
+    erased_by: Text | None = None
 
 
 class UserProps(_Props):

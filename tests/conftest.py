@@ -22,6 +22,7 @@ import socket
 import uuid
 
 import pytest
+from click.testing import CliRunner
 
 from graphcrm.config import Settings
 from graphcrm.graph import EmbeddedServer, embedded_server, open_store
@@ -161,3 +162,14 @@ def any_store(request, settings) -> GraphStore:
     yield s
     s.backend.drop()
     s.close()
+
+
+@pytest.fixture
+def runner(settings, monkeypatch):
+    """click's test runner for the graphcrm command, on a fresh graph of the embedded server."""
+    graph = f"cli-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("GRAPHCRM_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("GRAPHCRM_GRAPH", graph)
+    yield CliRunner()
+    with open_store(dataclasses.replace(settings, graph_name=graph)) as store:
+        store.backend.drop()

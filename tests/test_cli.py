@@ -2,26 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import uuid
-
-import pytest
-from click.testing import CliRunner
 
 from graphcrm.cli import main
-
-
-@pytest.fixture
-def runner(settings, monkeypatch):
-    graph = f"cli-{uuid.uuid4().hex[:8]}"
-    monkeypatch.setenv("GRAPHCRM_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("GRAPHCRM_GRAPH", graph)
-    yield CliRunner()
-    from graphcrm.graph import open_store
-
-    with open_store(dataclasses.replace(settings, graph_name=graph)) as store:
-        store.backend.drop()
 
 
 def test_demo_then_status_reports_the_demo_counts(runner):

@@ -124,10 +124,11 @@ def test_login_rate_limit(access_app):
 
 
 def test_same_message_for_unknown_wrong_password_and_deactivated(access_app, new_user):
-    from graphcrm.users import set_active
+    from graphcrm.users import change_user
 
     c = access_app.test_client()
-    set_active(_store(access_app), new_user["id"], False)
+    change_user(_store(access_app), new_user["id"], {"active": False},
+                version=_store(access_app).get("User", new_user["id"])["version"])
     pages = [text(login(c, *attempt)) for attempt in
              ((new_user["username"], PASSWORD), ("nobody-at-all", PASSWORD), ("lina", "wrong-password"))]
     assert all("Unknown username or wrong password." in p for p in pages)
@@ -168,27 +169,30 @@ def test_logout_ends_the_old_session_cookie_and_every_other_session(access_app, 
 
 
 def test_password_change_ends_sessions(access_app, new_user):
-    from graphcrm.users import set_password
+    from graphcrm.users import reset_password
 
     c = access_app.test_client()
     login(c, new_user["username"])
-    set_password(_store(access_app), new_user["id"], "another-horse-43")
+    reset_password(_store(access_app), new_user["id"], "another-horse-43",
+                   version=_store(access_app).get("User", new_user["id"])["version"])
     assert c.get("/").status_code == 302
     assert login(c, new_user["username"]).status_code == 401
     assert login(c, new_user["username"], "another-horse-43").status_code == 302
 
 
 def test_deactivated_user_is_refused_at_once(access_app, new_user):
-    from graphcrm.users import set_active
+    from graphcrm.users import change_user
 
     c = access_app.test_client()
     login(c, new_user["username"])
     assert c.get("/accounts/acc-ours").status_code == 200
-    set_active(_store(access_app), new_user["id"], False)
+    change_user(_store(access_app), new_user["id"], {"active": False},
+                version=_store(access_app).get("User", new_user["id"])["version"])
     assert c.get("/accounts/acc-ours").status_code == 302
     assert c.get("/api/accounts/acc-ours").status_code == 401
     assert login(c, new_user["username"]).status_code == 401
-    set_active(_store(access_app), new_user["id"], True)
+    change_user(_store(access_app), new_user["id"], {"active": True},
+                version=_store(access_app).get("User", new_user["id"])["version"])
     assert login(c, new_user["username"]).status_code == 302
 
 
@@ -293,7 +297,8 @@ def load_hostile_account(store, key: str, payload: str) -> dict:
 
 def _pages(client, ids: dict, query: str):
     """Every GET page of the route table, on the given account."""
-    targets = {"account": ids["account"], "opportunity": ids["opportunity"], "person": ids["person"]}
+    targets = {"account": ids["account"], "opportunity": ids["opportunity"], "person": ids["person"],
+               "competitor": ids["competitor"], "relationship": f"RELATIONSHIP/{ids['user']}/{ids['boss']}"}
     for (rule, method), row in ROUTES.items():
         if method == "GET" and row.access != "public":
             url = row.url.format(**targets).replace("?q=e", "?q=" + query)

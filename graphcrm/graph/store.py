@@ -68,6 +68,10 @@ def _clean_id(value, field: str = "id") -> str:
     return value
 
 
+def _set_values(keys: list[str], values) -> dict:
+    return {k: v for k, v in zip(keys, values) if v is not None}
+
+
 class GraphStore:
     """Domain operations over one graph database.
 
@@ -451,23 +455,137 @@ class GraphStore:
                 raise ValidationError("type", f"{rel_type} cannot run from {start_label} to {end_label}")
             row = {"start": start, "end": end, "props": {k: v for k, v in clean.items() if v is not None}}
             by_key[relationship_key(start_label, rel_type, end_label)].append(row)
+        return self.merge_batches(by_label, by_key, batch_size=batch_size)
+
+    def merge_batches(
+        self,
+        nodes: dict[str, list[dict]],
+        relationships: dict[str, list[dict]],
+        *,
+        batch_size: int = 2000,
+        progress=None,
+        restore: bool = False,
+    ) -> dict:
+        """Write checked rows in UNWIND batches: the write half of :meth:`bulk_merge`.
+
+        ``nodes`` maps a label to rows of properties (each with ``id``);
+        ``relationships`` maps a relationship key (``"Person:WORKS_AT:Account"``,
+        see :func:`graphcrm.graph.statements.relationship_key`) to rows
+        ``{"start", "end", "props"}``.  Rows must already be valid: nothing
+        is checked here.  Nodes are upserted by id: versions go up, timestamps
+        are set.  With ``restore=True`` the rows are written exactly as given
+        (version and timestamps included) and replace every stored property.
+        ``progress(n)`` is called after each batch with the rows written.
+        """
+        node_statement, rel_statement = (
+            ("restore.nodes", "restore.relationships") if restore
+            else ("node.merge_batch", "relationship.merge_batch")
+        )
         now = utcnow()
         counts = {"nodes": 0, "relationships": 0}
-        for label, rows in by_label.items():
-            for i in range(0, len(rows), batch_size):
-                batch = rows[i : i + batch_size]
-                entry = audit.entry("bulk_merge", label, f"{len(batch)} nodes",
-                                    after={"ids": [row["id"] for row in batch]})
-                self._write(f"node.merge_batch:{label}", audit=entry, rows=batch, now=now)
-                counts["nodes"] += len(batch)
-        for key, rows in by_key.items():
-            for i in range(0, len(rows), batch_size):
-                batch = rows[i : i + batch_size]
-                entry = audit.entry("bulk_merge", key, f"{len(batch)} relationships",
-                                    after={"pairs": [f"{row['start']}->{row['end']}" for row in batch]})
-                self._write(f"relationship.merge_batch:{key}", audit=entry, rows=batch, now=now)
-                counts["relationships"] += len(batch)
+        for kind, groups, statement in (
+            ("nodes", nodes, node_statement), ("relationships", relationships, rel_statement)
+        ):
+            for key, rows in groups.items():
+                for i in range(0, len(rows), batch_size):
+                    batch = rows[i : i + batch_size]
+                    after = ({"ids": [row["id"] for row in batch]} if kind == "nodes"
+                             else {"pairs": [f"{row['start']}->{row['end']}" for row in batch]})
+                    entry = audit.entry("restore" if restore else "bulk_merge", key, f"{len(batch)} {kind}",
+                                        after=after)
+                    self._write(f"{statement}:{key}", audit=entry, rows=batch, now=now)
+                    counts[kind] += len(batch)
+                    if progress:
+                        progress(len(batch))
         return counts
+
+    def relationships_between(
+        self, key: str, pairs: Iterable[tuple[str, str]], keys: Iterable[str] | None = (), *, batch_size: int = 5000
+    ) -> dict:
+        """The stored ``key`` relationships between ``(start, end)`` pairs, as
+        ``{(start, end): {property: value}}`` with the properties ``keys``
+        that are set (pairs without a relationship are left out).  With
+        ``keys=None`` only which exist (their dicts are empty)."""
+        pairs = [{"start": s, "end": e} for s, e in pairs]
+        keys = list(keys or ())
+        statement = "transfer.relationships_exist" if not keys else "transfer.relationships_between"
+        found = {}
+        for i in range(0, len(pairs), batch_size):
+            for row in self._read(f"{statement}:{key}", pairs=pairs[i : i + batch_size], keys=keys):
+                found[(row["start"], row["end"])] = _set_values(keys, row.get("values", ()))
+        return found
+
+    def node_values(self, label: str, ids: Iterable[str], keys: Iterable[str], *, batch_size: int = 5000) -> dict:
+        """The stored nodes of ``label`` among ``ids`` as ``{id: {property: value}}``
+        with the properties ``keys`` that are set (``keys`` empty: only which exist)."""
+        _check_label(label)
+        ids, keys = list(ids), list(keys)
+        found = {}
+        for i in range(0, len(ids), batch_size):
+            for row in self._read(f"transfer.node_values:{label}", ids=ids[i : i + batch_size], keys=keys):
+                found[row["id"]] = _set_values(keys, row["values"])
+        return found
+
+    def outgoing(self, key: str, ids: Iterable[str], *, batch_size: int = 5000) -> list[tuple[str, str]]:
+        """``(start, end)`` of the stored ``key`` relationships leaving the nodes ``ids``."""
+        ids = list(ids)
+        return [
+            (row["start"], row["end"])
+            for i in range(0, len(ids), batch_size)
+            for row in self._read(f"transfer.outgoing:{key}", ids=ids[i : i + batch_size])
+        ]
+
+    def delete_batches(self, relationships: dict[str, list[dict]], *, batch_size: int = 2000, progress=None) -> int:
+        """Delete relationships given as ``{key: [{"start", "end"}, ...]}`` in UNWIND batches."""
+        deleted = 0
+        for key, rows in relationships.items():
+            for i in range(0, len(rows), batch_size):
+                batch = rows[i : i + batch_size]
+                entry = audit.entry("bulk_delete", key, f"{len(batch)} relationships",
+                                    before={"pairs": [f"{row['start']}->{row['end']}" for row in batch]})
+                deleted += self._write(f"transfer.delete_batch:{key}", audit=entry, rows=batch)[0]["n"]
+                if progress:
+                    progress(len(batch))
+        return deleted
+
+    def users_by_username(self, usernames: Iterable[str]) -> dict[str, dict]:
+        """The users with these usernames, as ``{username: props}``."""
+        rows = self._read("transfer.users_by_username", usernames=list(usernames))
+        return {row["props"]["username"]: row["props"] for row in rows}
+
+    def dump(self, *, batch_size: int = 5000):
+        """Every node and relationship, for a backup: yields ``("node", label, props)``
+        and ``("relationship", (start_label, type, end_label), start, end, props)``,
+        page by page (nodes of a page, then the relationships leaving them)."""
+        for label in LABELS:
+            after = ""
+            while True:
+                page = [row["props"] for row in self._read(f"backup.nodes:{label}", after=after, limit=batch_size)]
+                if not page:
+                    break
+                for props in page:
+                    yield "node", label, props
+                ids = [props["id"] for props in page]
+                for row in self._read(f"backup.relationships:{label}", ids=ids):
+                    key = (label, row["type"], row["end_label"])
+                    yield "relationship", key, row["start"], row["end"], row["props"]
+                after = ids[-1]
+
+    def is_empty(self) -> bool:
+        stats = self.stats()
+        return not any(stats["nodes"].values()) and not any(stats["relationships"].values())
+
+    def forget_person(self, person_id: str, *, by: str, placeholder: str) -> dict:
+        """Erase a person's personal data and the notes of their interactions,
+        keeping an anonymous placeholder (see ``forget.person`` in cypher/).
+        The audit history of the person and their interactions keeps who did
+        what and when, but no longer the erased values."""
+        entry = audit.entry("forget", "Person", person_id, after={"erased_by": by})
+        rows = self._write("forget.person", audit=entry, id=person_id, by=by, placeholder=placeholder,
+                           erased=audit.ERASED, now=utcnow())
+        if not rows:
+            raise NotFound("Person", person_id)
+        return {**rows[0]["props"], "interactions_erased": rows[0]["interactions"]}
 
     # -- loaders (format: graphcrm.graph.nxgraph) ------------------------------------------
 

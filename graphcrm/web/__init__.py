@@ -2,7 +2,7 @@
 
 Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
 ``opportunities``, ``people``, ``relationships``, ``search``, ``api``,
-``admin``, ``audit``); the edit forms are in ``forms``::
+``admin``, ``audit``, ``transfer``); the edit forms are in ``forms``::
 
     /login, /logout                 sign in / out
     /                               portfolio dashboard (director/admin) or my accounts
@@ -23,6 +23,11 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
     /api/portfolio                  portfolio coverage report (JSON; director, admin)
     /api/accounts/<id>              account report (JSON)
     /api/opportunities/<id>         opportunity report (JSON)
+    /import, /import/apply          upload, preview and apply an import (admin, manager)
+    /import/templates.zip?lang=     the CSV templates (en or zh headers)
+    /accounts/<id>/export/<format>  graphml, gexf, json or csv (zip); ?no_pii=1
+    /opportunities/<id>/export/<format>
+    /people/<id>/forget             erase a person's personal data (admin)
 """
 
 from __future__ import annotations
@@ -113,7 +118,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     from graphcrm.web import (accounts, admin, api, audit, auth, dashboard, opportunities, people,
-                              relationships, search)
+                              relationships, search, transfer)
 
     login_manager.user_loader(auth.load_user)
 
@@ -125,7 +130,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, relationships.bp,
-                      search.bp, api.bp, admin.bp, audit.bp):
+                      search.bp, api.bp, admin.bp, audit.bp, transfer.bp):
         app.register_blueprint(blueprint)
     init_security(app)
     audit.record_signed_in_user(app)

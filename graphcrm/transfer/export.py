@@ -1,0 +1,155 @@
+"""Export of the graph as GraphML, GEXF, node-link JSON or the CSV templates.
+
+What is exported: with an account, its account graph
+(:meth:`GraphStore.account_graph`); without, the whole database (every
+node and relationship, interactions included).  Password hashes are never
+exported.  With ``no_pii`` the personal data is left out: the properties in
+:data:`NO_PII` (e-mail, phone, notes and the notes of interactions).
+
+Values the formats cannot hold, by a fixed rule (:func:`portable`):
+
+* **None**: GraphCRM never stores None (an empty property is an absent
+  one), and GraphML and GEXF have no null: an attribute whose value is None
+  is not written, which reads back as the absent property it stands for.
+  Node-link JSON keeps None as ``null``.
+* **lists and maps**: GraphML and GEXF hold only scalars: a list or map
+  value is written as its JSON text (``'["a", "b"]'``), and the names of the
+  attributes so written are listed in the graph attribute
+  ``json_attributes`` (GraphML) so that a reader can decode them.
+  Node-link JSON keeps lists and maps as they are; the CSV templates write
+  them as JSON text.
+* **node ids**: the node id is the node's key in every format; node-link
+  JSON holds it in the node's ``id`` field only (networkx reads it back as
+  the key, not as an attribute).
+* **GEXF names**: GEXF reserves ``id``, ``label`` and ``type``: the node id
+  is the GEXF node id, the node's graph label (Account, Person…) the GEXF
+  node label, and the relationship type the GEXF edge label (the GEXF edge
+  type is "directed").  Graph attributes are not part of GEXF.
+
+Every format reads back with networkx into the same nodes, edges and values
+(``nx.read_graphml(path, force_multigraph=True)``, ``nx.read_gexf``,
+``nx.node_link_graph(data, edges="edges")``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import networkx as nx
+
+from graphcrm.graph.nxgraph import build_graph
+from graphcrm.graph.store import GraphStore, utcnow
+from graphcrm.model import PII_PROPERTIES
+from graphcrm.transfer import templates
+
+FORMATS = ("graphml", "gexf", "json", "csv")
+#: left out by --no-pii: personal data of people and the notes of interactions
+NO_PII = (*PII_PROPERTIES, "summary")
+#: file name suffix and media type of each format (csv: a zip of the templates)
+MEDIA = {
+    "graphml": (".graphml", "application/graphml+xml"),
+    "gexf": (".gexf", "application/gexf+xml"),
+    "json": (".json", "application/json"),
+    "csv": (".zip", "application/zip"),
+}
+
+
+def export_graph(store: GraphStore, account_id: str | None = None, *, no_pii: bool = False) -> nx.MultiDiGraph:
+    """The graph to export (see the module docstring)."""
+    if account_id:
+        G = store.account_graph(account_id)
+    else:
+        nodes, rels = [], []
+        for item in store.dump():
+            if item[0] == "node":
+                nodes.append(item[1:])
+            else:
+                rels.append((item[1][1], *item[2:]))
+        G = build_graph(nodes, rels, kind="database", loaded_at=utcnow())
+    if no_pii:
+        for _, d in G.nodes(data=True):
+            for key in NO_PII:
+                d.pop(key, None)
+        G.graph["no_pii"] = True
+    return G
+
+
+def portable(G: nx.MultiDiGraph, fmt: str) -> nx.MultiDiGraph:
+    """A copy of ``G`` whose values ``fmt`` (graphml or gexf) can hold (module docstring)."""
+    H = nx.MultiDiGraph()
+    encoded: set[str] = set()
+
+    def convert(attrs: dict, kind: str) -> dict:
+        out = {}
+        for key, value in attrs.items():
+            if value is None:
+                continue
+            if isinstance(value, (list, tuple, dict)):
+                value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+                encoded.add(f"{kind}:{key}")
+            out[key] = value
+        return out
+
+    for n, d in G.nodes(data=True):
+        attrs = convert(d, "node")
+        if fmt == "gexf":
+            attrs.pop("id", None)
+        H.add_node(n, **attrs)
+    for u, v, k, d in G.edges(keys=True, data=True):
+        attrs = convert(d, "edge")
+        if fmt == "gexf":
+            attrs["label"] = attrs.pop("type", k)
+        H.add_edge(u, v, key=k, **attrs)
+    if fmt == "graphml":
+        H.graph.update(convert(G.graph, "graph"))
+        if encoded:
+            H.graph["json_attributes"] = ",".join(sorted(encoded))
+    return H
+
+
+def render(G: nx.MultiDiGraph, fmt: str) -> bytes:
+    """The graph in ``fmt`` as bytes (csv: a zip of the template files)."""
+    if fmt == "graphml":
+        out = io.BytesIO()
+        nx.write_graphml(portable(G, fmt), out, encoding="utf-8")
+        return out.getvalue()
+    if fmt == "gexf":
+        out = io.BytesIO()
+        nx.write_gexf(portable(G, fmt), out, encoding="utf-8")
+        return out.getvalue()
+    if fmt == "json":
+        data = nx.node_link_data(G, edges="edges")
+        return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    if fmt == "csv":
+        return zip_files(_csv_files(G))
+    raise ValueError(f"unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
+
+
+def _csv_files(G: nx.MultiDiGraph) -> dict[str, str]:
+    """The CSV templates of ``G``; a --no-pii export has no personal-data columns
+    at all, so that importing it never empties them."""
+    return templates.graph_files(G, leave_out=NO_PII if G.graph.get("no_pii") else ())
+
+
+def zip_files(files: dict[str, str]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in sorted(files.items()):
+            archive.writestr(name, text.encode("utf-8"))
+    return out.getvalue()
+
+
+def write(G: nx.MultiDiGraph, fmt: str, path: Path) -> Path:
+    """Write ``G`` to ``path``; for csv, a folder of template files (or a
+    zip when ``path`` ends in .zip)."""
+    path = Path(path)
+    if fmt == "csv" and path.suffix.lower() != ".zip":
+        path.mkdir(parents=True, exist_ok=True)
+        for name, text in _csv_files(G).items():
+            (path / name).write_text(text, encoding="utf-8")
+        return path
+    path.write_bytes(render(G, fmt))
+    return path

@@ -1,0 +1,425 @@
+"""An import plan: source rows become checked nodes and relationships, a
+row-level report, and at most one write.
+
+Every importer (Salesforce export, GraphCRM CSV templates) adds the rows it
+reads with :meth:`ImportPlan.add_node` and :meth:`ImportPlan.add_relationship`,
+naming the file and line each comes from.  Then:
+
+1. :meth:`ImportPlan.resolve` reads what the store already holds (in batches)
+   and decides, row by row, what would be created, updated or left unchanged.
+   References to rows neither in the import nor in the store, ``REPORTS_TO``
+   cycles and self-references are reported as *warnings* and that one row is
+   left out; a value that breaks the graph model (an unknown enumeration
+   value, a malformed e-mail, a 10 MB name, a broken CSV record) is an
+   *error*.
+2. :meth:`ImportPlan.apply` writes nothing if there is a single error.
+   Otherwise it writes the created and changed rows, in UNWIND batches of
+   :data:`BATCH_SIZE` rows (each batch one transaction).  Everything is
+   checked before the first batch, so the batches fail only if the database
+   itself fails; every write is an upsert keyed by id, so running the same
+   import again then completes it (a resumable import), and a finished
+   import run again changes nothing: no row is written, no version moves.
+
+A dry run is :meth:`resolve` without :meth:`apply`: the report says what
+would happen.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from graphcrm.errors import ValidationError
+from graphcrm.graph.statements import relationship_key
+from graphcrm.graph.store import GraphStore, _clean_id
+from graphcrm.model import RELATIONSHIP_TYPES, validate_node, validate_relationship
+
+#: rows per UNWIND statement (one transaction each)
+BATCH_SIZE = 2000
+
+#: relationship types that may not point from a node to itself
+NO_SELF_REFERENCE = ("REPORTS_TO", "INFLUENCES", "KNOWS", "PART_OF")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One line of the report: ``Contact.csv line 42: ReportsToId 003… not found``."""
+
+    level: str  # "error" (nothing is written) or "warning" (this row is left out)
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file} line {self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {"level": self.level, "file": self.file, "line": self.line, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a row comes from: a file and the line its record starts on."""
+
+    file: str
+    line: int | None = None
+
+
+@dataclass
+class _Node:
+    label: str
+    id: str
+    clean: dict  # validated, defaults filled in (what a new node gets)
+    fields: tuple[str, ...]  # what the source says (what an update may change)
+    where: Where
+    requires: tuple[tuple[str, ...], str, str] | None = None  # (labels, id, message when missing)
+
+
+@dataclass
+class _Relationship:
+    type: str
+    start: str
+    end: str
+    props: dict
+    where: Where
+    refs: tuple[str, str]  # how the source names the two ends, for the report
+
+
+@dataclass
+class Report:
+    """What an import did or would do."""
+
+    source: str
+    dry_run: bool = True
+    applied: bool = False
+    nodes: dict = field(default_factory=dict)  # label -> {"create": n, "update": n, "unchanged": n}
+    relationships: dict = field(default_factory=dict)  # type -> {..., "delete": n}
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict:
+        return {
+            "source": self.source, "dry_run": self.dry_run, "applied": self.applied, "ok": self.ok,
+            "nodes": self.nodes, "relationships": self.relationships,
+            "errors": len(self.errors), "warnings": len(self.warnings),
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+    def text(self) -> str:
+        """The report as lines of text (CLI)."""
+        state = ("applied" if self.applied else "not applied: fix the errors and run it again"
+                 if not self.ok else "dry run: nothing written")
+        lines = [f"import of {self.source}: {state}"]
+        for title, counts in (("nodes", self.nodes), ("relationships", self.relationships)):
+            for name, c in counts.items():
+                lines.append(f"  {name:<14} create {c['create']:>7}  update {c['update']:>7}  "
+                             f"unchanged {c['unchanged']:>7}" + (f"  delete {c['delete']:>7}" if "delete" in c else ""))
+        lines.append(f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)")
+        lines += [f"  {p.level}: {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class ImportPlan:
+    """Rows of one import, checked and compared with the store before any write."""
+
+    def __init__(self, source: str):
+        self.report = Report(source)
+        self._nodes: dict[tuple[str, str], _Node] = {}
+        self._relationships: dict[tuple[str, str, str], _Relationship] = {}
+        self._node_writes: dict[str, list[dict]] = {}
+        self._rel_writes: dict[str, list[dict]] = {}
+        self._touched: set[tuple[str, str]] = set()
+        self._updated: set[tuple[str, str]] = set()
+        self._existing: dict[str, dict[str, dict]] = {}
+        self._left_out: dict[str, Where] = {}
+        self._complete: set[tuple[str, str]] = set()
+        self._rel_deletes: dict[str, list[dict]] = {}
+        self._resolved = False
+
+    # -- collecting rows ------------------------------------------------------------------
+
+    def error(self, where: Where, message: str) -> None:
+        self.report.problems.append(Problem("error", where.file, where.line, message))
+
+    def warn(self, where: Where, message: str) -> None:
+        self.report.problems.append(Problem("warning", where.file, where.line, message))
+
+    def add_node(self, label: str, id: str, props: dict, where: Where, *, requires=None) -> bool:
+        """Add a node keyed by ``id``.  ``props`` holds what the source says
+        (None: the source leaves it empty, an update removes it).
+        ``requires=(labels, id, message)``: keep the node only if that node
+        exists (in the import or the store); else warn ``message``."""
+        try:
+            node_id = _clean_id(id)
+            clean = validate_node(label, {k: v for k, v in props.items() if v is not None})
+        except ValidationError as exc:
+            self.error(where, f"{exc.field}: {exc.message}")
+            return False
+        earlier = self._nodes.get((label, node_id))
+        if earlier is not None:
+            self.warn(where, f"{label} {node_id} also on line {earlier.where.line}; this row wins")
+        self._nodes[(label, node_id)] = _Node(label, node_id, clean, tuple(props), where, requires)
+        return True
+
+    def add_relationship(
+        self, rel_type: str, start: str, end: str, props: dict | None, where: Where, refs: tuple[str, str]
+    ) -> bool:
+        """Add a relationship between two ids; ``refs`` names the ends as the
+        source does (``("ContactId 003…", "ReportsToId 003…")``)."""
+        try:
+            clean = _relationship_props(rel_type, tuple((k, v) for k, v in (props or {}).items() if v is not None))
+        except ValidationError as exc:
+            self.error(where, f"{exc.field}: {exc.message}")
+            return False
+        if start == end and rel_type in NO_SELF_REFERENCE:
+            self.warn(where, f"{refs[1]} points to the row itself; {rel_type} not stored")
+            return False
+        self._relationships[(rel_type, start, end)] = _Relationship(rel_type, start, end, clean, where, refs)
+        return True
+
+    def complete(self, rel_type: str, start: str) -> None:
+        """Declare that the import holds every ``rel_type`` relationship leaving
+        ``start`` (a single-valued source field such as ReportsToId): stored
+        ones the import does not have are removed."""
+        self._complete.add((rel_type, start))
+
+    # -- comparing with the store -----------------------------------------------------------
+
+    def resolve(self, store: GraphStore) -> Report:
+        """Compare every row with the store (reads only) and fill in the report."""
+        existing = self._existing = self._read_existing(store)
+        self._match_users(store, existing)
+        self._drop_unusable(existing)
+        kept_rels = self._resolve_relationships(existing)
+        kept_rels = self._drop_cycles(kept_rels)
+        self._diff_nodes(existing)
+        self._diff_relationships(store, kept_rels)
+        self._diff_removals(store, kept_rels)
+        self._resolved = True
+        self.report.problems.sort(key=lambda p: (p.file, p.line or 0))
+        return self.report
+
+    def _read_existing(self, store: GraphStore) -> dict[str, dict[str, dict]]:
+        wanted: dict[str, set[str]] = defaultdict(set)
+        keys: dict[str, set[str]] = defaultdict(set)  # the properties to compare
+        for (label, node_id), node in self._nodes.items():
+            wanted[label].add(node_id)
+            keys[label].update(node.fields)
+        if "Person" in keys:
+            keys["Person"].add("erased_at")
+        for node in self._nodes.values():
+            if node.requires:
+                for label in node.requires[0]:
+                    wanted[label].add(node.requires[1])
+        for rel in self._relationships.values():
+            starts, ends = RELATIONSHIP_TYPES[rel.type][:2]
+            for labels, node_id in ((starts, rel.start), (ends, rel.end)):
+                for label in labels:
+                    wanted[label].add(node_id)
+        return {label: store.node_values(label, ids, sorted(keys[label])) for label, ids in wanted.items()}
+
+    def _match_users(self, store: GraphStore, existing: dict) -> None:
+        """A user of the import whose username is taken by another stored user
+        is that user (no duplicate login is created)."""
+        users = [n for (label, _), n in self._nodes.items() if label == "User"]
+        if not users:
+            return
+        taken = store.users_by_username(n.clean["username"] for n in users)
+        seen: dict[str, _Node] = {}
+        aliases: dict[str, str] = {}
+        for node in users:
+            username = node.clean["username"]
+            if username in seen:
+                self.error(node.where, f"username {username!r} also on line {seen[username].where.line}")
+                continue
+            seen[username] = node
+            other = taken.get(username)
+            if other is not None and other["id"] != node.id:
+                del self._nodes[("User", node.id)]
+                aliases[node.id] = node.id = other["id"]
+                existing.setdefault("User", {})[other["id"]] = other
+                self._nodes[("User", other["id"])] = node
+        if aliases:
+            relationships = list(self._relationships.values())
+            self._relationships = {}
+            for rel in relationships:
+                rel.start, rel.end = aliases.get(rel.start, rel.start), aliases.get(rel.end, rel.end)
+                self._relationships[(rel.type, rel.start, rel.end)] = rel
+
+    def _label(self, node_id: str, labels: tuple[str, ...], existing: dict) -> str | None:
+        for label in labels:
+            if (label, node_id) in self._nodes or node_id in existing.get(label, {}):
+                return label
+        return None
+
+    def _drop_unusable(self, existing: dict) -> None:
+        for key, node in list(self._nodes.items()):
+            if node.requires and self._label(node.requires[1], node.requires[0], existing) is None:
+                self.warn(node.where, node.requires[2])
+                del self._nodes[key]
+                self._left_out[node.id] = node.where
+            elif node.label == "Person" and existing.get("Person", {}).get(node.id, {}).get("erased_at"):
+                erased = existing["Person"][node.id]
+                self.warn(node.where, f"{node.id} was erased on {erased['erased_at'][:10]} (right to erasure); "
+                                      "not imported again")
+                node.fields = ()  # the placeholder stays as it is; its relationships may still be refreshed
+
+    def _resolve_relationships(self, existing: dict) -> list[tuple[str, _Relationship]]:
+        kept = []
+        for rel in self._relationships.values():
+            starts, ends = RELATIONSHIP_TYPES[rel.type][:2]
+            start_label = self._label(rel.start, starts, existing)
+            end_label = self._label(rel.end, ends, existing)
+            if start_label is None or end_label is None:
+                if rel.where in (self._left_out.get(rel.start), self._left_out.get(rel.end)):
+                    continue  # the row's own node was left out, and said so
+                ref = rel.refs[0] if start_label is None else rel.refs[1]
+                self.warn(rel.where, f"{ref} not found; {rel.type} not stored")
+                continue
+            kept.append((relationship_key(start_label, rel.type, end_label), rel))
+        return kept
+
+    def _drop_cycles(self, kept: list[tuple[str, _Relationship]]) -> list[tuple[str, _Relationship]]:
+        """Leave out each REPORTS_TO row that would close a cycle, in file order."""
+        bosses: dict[str, list[str]] = defaultdict(list)
+        result = []
+        for key, rel in kept:
+            if rel.type == "REPORTS_TO":
+                path = _path(bosses, rel.end, rel.start)
+                if path is not None:
+                    cycle = " → ".join([rel.start, *path])
+                    self.warn(rel.where, f"{rel.refs[1]} would close a REPORTS_TO cycle ({cycle}); not stored")
+                    continue
+                bosses[rel.start].append(rel.end)
+            result.append((key, rel))
+        return result
+
+    def _diff_nodes(self, existing: dict) -> None:
+        writes: dict[str, list[dict]] = defaultdict(list)
+        for (label, node_id), node in self._nodes.items():
+            counts = self.report.nodes.setdefault(label, _counts())
+            stored = existing.get(label, {}).get(node_id)
+            if stored is None:
+                row = {k: v for k, v in node.clean.items() if v is not None}
+                counts["create"] += 1
+            else:
+                row = {k: node.clean.get(k) for k in node.fields if stored.get(k) != node.clean.get(k)}
+                if not row:
+                    counts["unchanged"] += 1
+                    continue
+                counts["update"] += 1
+                self._touched.add((label, node_id))
+                self._updated.add((label, node_id))
+            writes[label].append({**row, "id": node_id})
+        self._node_writes = dict(writes)
+
+    def _diff_relationships(self, store: GraphStore, kept: list[tuple[str, _Relationship]]) -> None:
+        by_key: dict[str, list[_Relationship]] = defaultdict(list)
+        for key, rel in kept:
+            by_key[key].append(rel)
+        writes: dict[str, list[dict]] = defaultdict(list)
+        for key, rels in by_key.items():
+            stored = {}
+            compared = sorted({k for r in rels for k in r.props})
+            for with_props in (True, False):  # rows without properties only need to know what exists
+                pairs = [(r.start, r.end) for r in rels if bool(r.props) == with_props]
+                if pairs:
+                    stored.update(store.relationships_between(key, pairs, compared if with_props else None))
+            start_label, rel_type, end_label = key.split(":")
+            counts = self.report.relationships.setdefault(rel_type, _counts(delete=True))
+            for rel in rels:
+                before = stored.get((rel.start, rel.end))
+                if before is not None and all(before.get(k) == v for k, v in rel.props.items()):
+                    counts["unchanged"] += 1
+                    continue
+                counts["create" if before is None else "update"] += 1
+                writes[key].append({"start": rel.start, "end": rel.end, "props": rel.props})
+                self._touched.update(((start_label, rel.start), (end_label, rel.end)))
+        self._rel_writes = dict(writes)
+
+    def _diff_removals(self, store: GraphStore, kept: list[tuple[str, _Relationship]]) -> None:
+        keep = {(rel.type, rel.start, rel.end) for _, rel in kept}
+        deletes: dict[str, list[dict]] = defaultdict(list)
+        for rel_type in sorted({t for t, _ in self._complete}):
+            starts, ends = RELATIONSHIP_TYPES[rel_type][:2]
+            for start_label in starts:
+                ids = [s for t, s in self._complete if t == rel_type and (start_label, s) in self._nodes]
+                for end_label in ends:
+                    key = relationship_key(start_label, rel_type, end_label)
+                    for start, end in store.outgoing(key, ids) if ids else ():
+                        if (rel_type, start, end) not in keep:
+                            deletes[key].append({"start": start, "end": end})
+                            self._touched.update(((start_label, start), (end_label, end)))
+                            counts = self.report.relationships.setdefault(rel_type, _counts(delete=True))
+                            counts["delete"] += 1
+        self._rel_deletes = dict(deletes)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def node_ids(self, label: str) -> list[str]:
+        """The ids of the nodes of ``label`` in the import."""
+        return [node_id for (lab, node_id) in self._nodes if lab == label]
+
+    def touched(self) -> set[tuple[str, str]]:
+        """``(label, id)`` of the stored nodes the import would change or
+        connect to (for access checks: who may import into which account)."""
+        return {(label, node_id) for label, node_id in self._touched if node_id in self._existing.get(label, {})}
+
+    def updated(self) -> set[tuple[str, str]]:
+        """``(label, id)`` of the stored nodes whose properties the import would change."""
+        return set(self._updated)
+
+    def rows_to_write(self) -> int:
+        return sum(len(rows) for group in (self._node_writes, self._rel_writes, self._rel_deletes)
+                   for rows in group.values())
+
+    def apply(self, store: GraphStore, *, progress=None) -> Report:
+        """Write the plan if it has no error (see the module docstring)."""
+        if not self._resolved:
+            self.resolve(store)
+        self.report.dry_run = False
+        if not self.report.ok:
+            return self.report
+        store.merge_batches(self._node_writes, self._rel_writes, batch_size=BATCH_SIZE, progress=progress)
+        store.delete_batches(self._rel_deletes, batch_size=BATCH_SIZE, progress=progress)
+        self.report.applied = True
+        return self.report
+
+
+@functools.lru_cache(maxsize=4096)
+def _relationship_props(rel_type: str, items: tuple) -> dict:
+    """The checked properties of a relationship, without None (imports repeat
+    the same few combinations thousands of times).  Do not change the result."""
+    return {k: v for k, v in validate_relationship(rel_type, dict(items)).items() if v is not None}
+
+
+def _counts(*, delete: bool = False) -> dict[str, int]:
+    return {"create": 0, "update": 0, "unchanged": 0, **({"delete": 0} if delete else {})}
+
+
+def _path(bosses: dict[str, list[str]], start: str, goal: str) -> list[str] | None:
+    """The REPORTS_TO path from ``start`` up to ``goal``, or None (depth-first)."""
+    stack = [(start, [start])]
+    seen = {start}
+    while stack:
+        node, path = stack.pop()
+        if node == goal:
+            return path
+        for boss in bosses.get(node, ()):
+            if boss not in seen:
+                seen.add(boss)
+                stack.append((boss, [*path, boss]))
+    return None

@@ -1,0 +1,228 @@
+"""The GraphCRM CSV templates: one file per node label and per relationship type.
+
+For teams without Salesforce, and the ``csv`` export format (an export
+imports again unchanged).  Files (UTF-8 with a byte-order mark, so that
+Excel shows Chinese; GBK/GB18030 files from Excel are read too):
+
+* nodes: ``accounts.csv``, ``people.csv``, ``users.csv``, ``opportunities.csv``,
+  ``competitors.csv``, ``interactions.csv`` — column ``id`` (the node's
+  GraphCRM id, the key of the upsert) and one column per property of the
+  label (:mod:`graphcrm.model`);
+* relationships: ``works_at.csv``, ``reports_to.csv``, ``role_in.csv`` … (the
+  type in lower case) — columns ``start`` and ``end`` (node ids) and one per
+  property of the type.
+
+Every column may be headed by its name (``annual_value``), the name with
+spaces (``Annual value``) or its Chinese name (``年度价值``), in any case;
+:func:`readme` lists them all.  Enumerated values may be given as the value
+(``strategic``), its English label (``Strategic``) or its Chinese label
+(``高价值``).  Columns a file does not have are left as they are on update;
+an empty cell removes the property.  A text cell that starts with ``=``,
+``+``, ``-``, ``@`` or a tab is written with a leading ``'`` (so that a
+spreadsheet does not run it as a formula) and read back without it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from graphcrm import model
+from graphcrm.transfer.csvio import CsvProblem, read_rows
+from graphcrm.transfer.plan import ImportPlan, Where
+
+#: file of each node label
+NODE_FILES = {
+    "Account": "accounts.csv",
+    "Person": "people.csv",
+    "User": "users.csv",
+    "Opportunity": "opportunities.csv",
+    "Competitor": "competitors.csv",
+    "Interaction": "interactions.csv",
+}
+#: file of each relationship type
+RELATIONSHIP_FILES = {rel_type: f"{rel_type.lower()}.csv" for rel_type in model.RELATIONSHIP_TYPES}
+
+#: Chinese column names (English: the property name, with spaces for underscores)
+CHINESE = {
+    "id": "编号", "start": "起点", "end": "终点",
+    "name": "名称", "industry": "行业", "region": "地区", "segment": "客户分级", "tier": "关系层级",
+    "lifecycle": "生命周期阶段", "annual_value": "年度价值", "potential_value": "潜在价值",
+    "source_id": "来源编号", "title": "职务", "department": "部门", "seniority": "职级", "email": "邮箱",
+    "phone": "电话", "influence": "影响力", "stance": "态度", "notes": "备注", "erased_at": "删除时间",
+    "erased_by": "删除人", "username": "用户名", "display_name": "显示名称", "role": "角色",
+    "active": "启用", "value": "金额", "currency": "币种", "stage": "阶段", "close_date": "预计成交日期",
+    "decision_criteria": "决策标准", "kind": "类型", "channel": "渠道", "at": "时间", "summary": "摘要",
+    "sentiment": "情绪", "satisfaction": "满意度", "since": "起始日期", "strength": "关系强度",
+    "last_contact_at": "最近联系时间", "team_role": "团队角色",
+}
+_EXTRA_ALIASES = {"name": ("姓名",), "start": ("from", "从"), "end": ("to", "到")}
+#: never in a template, never exported
+_LEFT_OUT = ("password_hash",)
+_VOCABULARIES = (model.SEGMENTS, model.TIERS, model.LIFECYCLES, model.STANCES, model.USER_ROLES, model.STAGES,
+                 model.BUYING_ROLES, model.INTERACTION_KINDS, model.CHANNELS)
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def node_columns(label: str) -> list[str]:
+    return ["id"] + [f for f in model.NODE_MODELS[label].model_fields if f not in _LEFT_OUT]
+
+
+def relationship_columns(rel_type: str) -> list[str]:
+    return ["start", "end"] + list(model.RELATIONSHIP_MODELS[rel_type].model_fields)
+
+
+def _aliases(columns: list[str]) -> dict[str, str]:
+    aliases = {}
+    for column in columns:
+        for alias in (column, column.replace("_", " "), CHINESE.get(column), *_EXTRA_ALIASES.get(column, ())):
+            if alias:
+                aliases[alias.lower()] = column
+    return aliases
+
+
+def _vocabulary(owner: str, field: str) -> dict | None:
+    allowed = set(model.allowed_values(owner, field))
+    return next((v for v in _VOCABULARIES if allowed and set(v) == allowed), None)
+
+
+def _enum_value(vocabulary: dict, text: str) -> str:
+    """The value of an enumeration from its value, English or Chinese label."""
+    lowered = text.lower()
+    for value, labels in vocabulary.items():
+        if lowered == value or lowered in (label.lower() for label in labels[:2]):
+            return value
+    return text  # the model then names the allowed values
+
+
+def _cell_in(text: str | None) -> str | None:
+    if text and len(text) > 1 and text[0] == "'" and text[1] in _FORMULA:
+        return text[1:]
+    return text
+
+
+def _cell_out(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value[:1] in _FORMULA:
+        return "'" + value
+    return str(value)
+
+
+def _csv_text(header: list[str], rows: list[list]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([_cell_out(v) for v in row] for row in rows)
+    return "\ufeff" + out.getvalue()
+
+
+def template_files(lang: str = "en") -> dict[str, str]:
+    """The empty templates, headed in English (property names) or Chinese."""
+    def heading(columns):
+        return [CHINESE.get(c, c) for c in columns] if lang.startswith("zh") else columns
+
+    files = {name: _csv_text(heading(node_columns(label)), []) for label, name in NODE_FILES.items()}
+    files.update({name: _csv_text(heading(relationship_columns(t)), []) for t, name in RELATIONSHIP_FILES.items()})
+    files["README.txt"] = readme()
+    return files
+
+
+def readme() -> str:
+    """What each template file holds: columns, their aliases, allowed values."""
+    lines = [__doc__.strip(), ""]
+    for label, name in NODE_FILES.items():
+        lines.append(f"{name}  ({label}, {model.LABELS[label][1]})")
+        lines += _column_lines(label, node_columns(label))
+    for rel_type, name in RELATIONSHIP_FILES.items():
+        starts, ends, english, chinese = model.RELATIONSHIP_TYPES[rel_type]
+        lines.append(f"{name}  ({'/'.join(starts)} {english} {'/'.join(ends)}, {chinese})")
+        lines += _column_lines(rel_type, relationship_columns(rel_type))
+    return "\n".join(lines) + "\n"
+
+
+def _column_lines(owner: str, columns: list[str]) -> list[str]:
+    lines = []
+    for column in columns:
+        line = f"    {column:<18} {CHINESE.get(column, '')}"
+        if column not in ("id", "start", "end"):
+            vocabulary = _vocabulary(owner, column)
+            if vocabulary:
+                line += "   one of: " + ", ".join(f"{v} ({labels[1]})" for v, labels in vocabulary.items())
+        lines.append(line)
+    return lines + [""]
+
+
+def graph_files(G, *, leave_out: tuple[str, ...] = ()) -> dict[str, str]:
+    """A networkx graph (:mod:`graphcrm.graph.nxgraph`) as the CSV templates
+    (only the files that have rows).  Columns in ``leave_out`` are not
+    written at all (an empty column would erase the property on import)."""
+    files = {}
+    for label, name in NODE_FILES.items():
+        columns = [c for c in node_columns(label) if c not in leave_out]
+        rows = [[d.get(c) for c in columns] for _, d in sorted(G.nodes(data=True)) if d.get("label") == label]
+        if rows:
+            files[name] = _csv_text(columns, rows)
+    for rel_type, name in RELATIONSHIP_FILES.items():
+        columns = [c for c in relationship_columns(rel_type) if c not in leave_out]
+        rows = [[u, v, *(d.get(c) for c in columns[2:])]
+                for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: e[:3]) if k == rel_type]
+        if rows:
+            files[name] = _csv_text(columns, rows)
+    return files
+
+
+def read_templates(directory: Path) -> ImportPlan:
+    """An import plan of the template files in ``directory`` (names in any case)."""
+    directory = Path(directory)
+    plan = ImportPlan(f"CSV templates {directory}")
+    if not directory.is_dir():
+        plan.error(Where(str(directory)), "is not a folder")
+        return plan
+    files = {p.name.lower(): p for p in directory.iterdir() if p.is_file()}
+    known = set(NODE_FILES.values()) | set(RELATIONSHIP_FILES.values())
+    if not known & set(files):
+        plan.error(Where(str(directory)), f"no template file ({', '.join(sorted(known))}) found")
+    for label, name in NODE_FILES.items():
+        for where, props in _rows(plan, files.get(name), label, node_columns(label), ("id", "name")):
+            plan.add_node(label, props.pop("id") or "", props, where)
+    for rel_type, name in RELATIONSHIP_FILES.items():
+        for where, props in _rows(plan, files.get(name), rel_type, relationship_columns(rel_type), ("start", "end")):
+            start, end = props.pop("start"), props.pop("end")
+            if start and end:
+                plan.add_relationship(rel_type, start, end, props, where, (f"start {start}", f"end {end}"))
+            else:
+                plan.error(where, f"{'start' if not start else 'end'}: required")
+    return plan
+
+
+def _rows(plan: ImportPlan, path: Path | None, owner: str, columns: list[str], required: tuple[str, ...]):
+    if path is None:
+        return
+    try:
+        header, rows = read_rows(path, _aliases(columns))
+        required = [c for c in required if c in columns and c not in header]
+        if required:
+            plan.error(Where(path.name, 1), f"column {', '.join(required)} missing")
+            return
+        for column in header:
+            if column not in columns:
+                plan.warn(Where(path.name, 1), f"column {column!r} is not a property of {owner}; ignored")
+        present = [c for c in columns if c in header]
+        vocabularies = {c: _vocabulary(owner, c) for c in present if c not in ("id", "start", "end")}
+        for line, row in rows:
+            props = {}
+            for column in present:
+                value = _cell_in(row.get(column))
+                if value is not None and vocabularies.get(column):
+                    value = _enum_value(vocabularies[column], value)
+                props[column] = value
+            yield Where(path.name, line), props
+    except CsvProblem as exc:
+        plan.error(Where(path.name, exc.line), exc.message)

@@ -1,0 +1,230 @@
+"""Import (upload, preview, apply), CSV templates, exports of an account or
+opportunity view, and the admin's "forget this person" action.
+
+Who may do what:
+
+* import: admins (everything) and key-account managers (only what touches
+  accounts they may edit; the accounts they create are put on their team);
+* templates: every signed-in user (they hold no data);
+* export of an account or opportunity view: whoever may see the account
+  (404 otherwise, as everywhere);
+* forget: admins.
+
+An upload is kept under ``<data dir>/uploads/<token>/`` between the preview
+and the apply (the token is in the uploader's session only) and removed
+after the apply.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import zipfile
+from pathlib import Path
+
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from werkzeug.utils import secure_filename
+from wtforms import BooleanField, HiddenField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
+
+from graphcrm.transfer.export import FORMATS, MEDIA, export_graph, render, zip_files
+from graphcrm.transfer.forget import forget
+from graphcrm.transfer.plan import Where
+from graphcrm.transfer.salesforce import read_salesforce
+from graphcrm.transfer.templates import read_templates, template_files
+from graphcrm.web.auth import can_edit_account, require_account
+from graphcrm.web.db import get_store
+
+bp = Blueprint("transfer", __name__)
+
+IMPORTERS = ("admin", "manager")
+#: the largest upload accepted, and the most a zip may unpack to
+MAX_UPLOAD = 200 * 1024 * 1024
+#: where problems of the upload as a whole are reported
+UPLOAD = Where("upload")
+
+
+class UploadForm(FlaskForm):
+    kind = SelectField(_l("Format"), choices=[SelectChoice("salesforce", _l("Salesforce export")),
+                                              SelectChoice("csv", _l("GraphCRM CSV templates"))],
+                       validators=[DataRequired()])
+    files = MultipleFileField(_l("CSV files, or one .zip"))
+
+
+class ApplyForm(FlaskForm):
+    token = HiddenField(validators=[DataRequired()])
+
+
+class ForgetForm(FlaskForm):
+    confirm = BooleanField(_l("I understand that this cannot be undone"), validators=[DataRequired()])
+
+
+def _require_importer() -> None:
+    if current_user.role not in IMPORTERS:
+        abort(404)
+
+
+def _upload_dir(token: str) -> Path:
+    if not token or not token.isalnum():
+        abort(404)
+    return Path(current_app.config["GRAPHCRM_SETTINGS"].data_dir) / "uploads" / token
+
+
+def _save_upload(files) -> Path:
+    """Save the uploaded CSV files (or the CSV files of one zip) under a new token."""
+    previous = session.get("import_token")
+    if previous:  # one pending upload per session: a new one replaces it
+        shutil.rmtree(_upload_dir(previous), ignore_errors=True)
+    token = secrets.token_hex(16)
+    target = _upload_dir(token)
+    target.mkdir(parents=True)
+    total = 0
+    for upload in files:
+        name = secure_filename(upload.filename or "")
+        if name.lower().endswith(".zip"):
+            with zipfile.ZipFile(upload.stream) as archive:
+                for member in archive.infolist():
+                    inner = secure_filename(Path(member.filename).name)
+                    total += member.file_size
+                    if total > MAX_UPLOAD:
+                        shutil.rmtree(target)
+                        raise UploadTooLarge()
+                    if inner.lower().endswith(".csv") and not member.is_dir():
+                        (target / inner).write_bytes(archive.read(member))
+        elif name.lower().endswith(".csv"):
+            upload.save(target / name)
+    session["import_token"] = token
+    return target
+
+
+class UploadTooLarge(Exception):
+    pass
+
+
+def _plan(kind: str, folder: Path):
+    store = get_store()
+    plan = read_salesforce(folder) if kind == "salesforce" else read_templates(folder)
+    if current_user.role != "admin":
+        for account_id in plan.node_ids("Account"):  # a manager's new accounts join their team
+            plan.add_relationship("MEMBER_OF", current_user.id, account_id, {}, UPLOAD,
+                                  (f"user {current_user.username}", f"account {account_id}"))
+    plan.resolve(store)
+    if current_user.role != "admin":
+        _check_manager_access(plan)
+    return plan
+
+
+def _check_manager_access(plan) -> None:
+    """A manager's import may change or connect only accounts they may edit,
+    and people and opportunities of those; it may not change users."""
+    store = get_store()
+    updated = plan.updated()
+    for label, node_id in sorted(plan.touched()):
+        if label == "User" and (label, node_id) in updated:
+            plan.error(UPLOAD, _("only an administrator may change users (%(id)s)", id=node_id))
+        elif label in ("Account", "Person", "Opportunity"):
+            if not can_edit_account(current_user, store.account_of(label, node_id)):
+                plan.error(UPLOAD, _("you may not change %(label)s %(id)s: it belongs to an account you do "
+                                     "not manage", label=label, id=node_id))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def upload():
+    _require_importer()
+    if request.method == "POST" and (request.content_length or 0) > MAX_UPLOAD:
+        abort(413)  # before the form reads the body
+    form = UploadForm()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            files = [f for f in form.files.data or [] if f and f.filename]
+            if not files:
+                form.files.errors = [_("choose the CSV files of the export, or one zip file")]
+            else:
+                try:
+                    folder = _save_upload(files)
+                except (UploadTooLarge, zipfile.BadZipFile):
+                    form.files.errors = [_("the zip file is damaged or unpacks to more than 200 MB")]
+                else:
+                    session["import_kind"] = form.kind.data
+                    plan = _plan(form.kind.data, folder)
+                    return render_template("import.html", form=form, report=plan.report,
+                                           apply_form=ApplyForm(token=folder.name)), 200
+        return render_template("import.html", form=form, report=None, apply_form=None), 400
+    return render_template("import.html", form=form, report=None, apply_form=None)
+
+
+@bp.route("/import/apply", methods=["POST"])
+@login_required
+def apply():
+    _require_importer()
+    form = ApplyForm()
+    if not form.validate_on_submit() or form.token.data != session.get("import_token"):
+        abort(404)
+    folder = _upload_dir(form.token.data)
+    if not folder.is_dir():
+        abort(404)
+    plan = _plan(session.get("import_kind", "salesforce"), folder)
+    report = plan.apply(get_store())
+    if report.applied:
+        shutil.rmtree(folder, ignore_errors=True)
+        session.pop("import_token", None)
+        flash(_("Import applied."))
+    status = 200 if report.applied else 400
+    return render_template("import.html", form=UploadForm(), report=report, apply_form=None), status
+
+
+@bp.route("/import/templates.zip")
+@login_required
+def templates_zip():
+    lang = "zh" if request.args.get("lang", "").startswith("zh") else "en"
+    return Response(zip_files(template_files(lang)), mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="graphcrm-templates-{lang}.zip"'})
+
+
+def _export(G, name: str, fmt: str) -> Response:
+    if fmt not in FORMATS:
+        abort(404)
+    suffix, media = MEDIA[fmt]
+    return Response(render(G, fmt), mimetype=media,
+                    headers={"Content-Disposition": f'attachment; filename="{name}{suffix}"'})
+
+
+@bp.route("/accounts/<account_id>/export/<fmt>")
+@login_required
+def export_account(account_id: str, fmt: str):
+    require_account("Account", account_id)
+    G = export_graph(get_store(), account_id, no_pii=bool(request.args.get("no_pii")))
+    return _export(G, f"account-{account_id}", fmt)
+
+
+@bp.route("/opportunities/<opportunity_id>/export/<fmt>")
+@login_required
+def export_opportunity(opportunity_id: str, fmt: str):
+    account_id = require_account("Opportunity", opportunity_id)
+    G = export_graph(get_store(), account_id, no_pii=bool(request.args.get("no_pii")))
+    G.graph.update(kind="opportunity", opportunity_id=opportunity_id)
+    return _export(G, f"opportunity-{opportunity_id}", fmt)
+
+
+@bp.route("/people/<person_id>/forget", methods=["GET", "POST"])
+@login_required
+def forget_person(person_id: str):
+    if current_user.role != "admin":
+        abort(404)
+    person = get_store().find("Person", person_id)
+    if person is None:
+        abort(404)
+    form = ForgetForm()
+    if form.validate_on_submit():
+        forget(get_store(), person_id, by=current_user.username)
+        flash(_("The personal data of this person was erased."))
+        account_id = get_store().account_of("Person", person_id)
+        return redirect(url_for("people.person", person_id=person_id) if account_id else url_for("dashboard.index"))
+    return render_template("forget.html", person=person, form=form), 400 if request.method == "POST" else 200

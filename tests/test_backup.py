@@ -1,0 +1,259 @@
+"""Backup and restore (every node, edge and property, on every backend
+available), the batched store methods behind them, and the right to erasure."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+
+import pytest
+
+from graphcrm.cli import main
+from graphcrm.errors import Conflict, NotFound, ValidationError
+from graphcrm.graph import open_store
+from graphcrm.graph.statements import relationship_key
+from graphcrm.model import RELATIONSHIP_TYPES
+from graphcrm.transfer.backup import backup, read_backup, restore
+from graphcrm.transfer.forget import PLACEHOLDER, forget
+from graphcrm.transfer.salesforce import read_salesforce
+from graphcrm.users import add_user
+from test_import import FIXTURES, WANG
+
+SAMPLES = {
+    "Account": {"name": "深圳地铁集团", "segment": "key", "annual_value": 3.5e7, "industry": "Transit"},
+    "Person": {"name": "周杰 Zhou Jie", "title": "总工程师", "influence": 5, "email": "zhou.jie@szmc.example.cn",
+               "phone": "+86 755 0000 1111", "notes": "喜欢早上开会\nprefers mornings", "seniority": 4},
+    "User": {"username": "mei.lin", "display_name": "Mei Lin 林梅", "role": "bid"},
+    "Opportunity": {"name": "Line 16 PIS", "stage": "pre_bid", "value": 2.4e7, "close_date": "2027-01-31"},
+    "Competitor": {"name": "Huaxin 华信"},
+    "Interaction": {"kind": "visit", "channel": "in_person", "at": "2026-09-01T02:30:00+00:00",
+                    "summary": "周工 asked about the SIL-4 certificate", "sentiment": 1},
+}
+REL_PROPS = {"ROLE_IN": {"role": "technical_buyer", "stance": "supporter"}, "KNOWS": {"strength": 4},
+             "INFLUENCES": {"strength": 2}, "RELATIONSHIP": {"strength": 3, "since": "2024-05-01"},
+             "MEMBER_OF": {"team_role": "bid lead"}, "WORKS_AT": {"since": "2018-07-01"}}
+COMBINATIONS = [(s, t, e) for t, (starts, ends, *_) in RELATIONSHIP_TYPES.items() for s in starts for e in ends]
+
+
+def load_everything(store) -> None:
+    """Two nodes of every label and a relationship of every allowed (start, type, end)."""
+    nodes = [(label, dict(props, id=f"{label.lower()}-{i}")) for label, props in SAMPLES.items() for i in (1, 2)]
+    for label, props in nodes:
+        i = props["id"][-1]
+        if label == "User":
+            props["username"] += i
+        if label == "Person":
+            props.update(name=f"{props['name']} {i}", email=f"zhou.jie.{i}@szmc.example.cn",
+                         phone=f"+86 755 0000 111{i}", notes=f"{props['notes']} {i}")
+    rels = [(t, f"{s.lower()}-1", f"{e.lower()}-2", REL_PROPS.get(t, {})) for s, t, e in COMBINATIONS]
+    store.bulk_merge(nodes, rels)
+    add_user(store, "admin.wu", role="admin", password="very-secret-1", display_name="吴 Admin")
+
+
+def contents(store) -> tuple[list, list]:
+    """Every node and relationship with every property, in a comparable order."""
+    nodes, rels = [], []
+    for item in store.dump():
+        if item[0] == "node":
+            nodes.append((item[1], sorted(item[2].items())))
+        else:
+            rels.append((item[1], item[2], item[3], sorted(item[4].items())))
+    return sorted(nodes), sorted(rels)
+
+
+@pytest.fixture
+def empty_store(settings):
+    """A second, empty embedded graph: the target of a restore."""
+    s = open_store(dataclasses.replace(settings, graph_name=f"restore-{uuid.uuid4().hex[:10]}"))
+    yield s
+    s.backend.drop()
+    s.close()
+
+
+# -- batched store methods ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("start_label, rel_type, end_label", COMBINATIONS, ids=[":".join(c) for c in COMBINATIONS])
+def test_relationships_between_reads_every_type(store, start_label, rel_type, end_label):
+    load_everything(store)
+    key = relationship_key(start_label, rel_type, end_label)
+    start, end = f"{start_label.lower()}-1", f"{end_label.lower()}-2"
+    found = store.relationships_between(key, [(start, end), (end, start), ("nobody", end)], ["version", "nope"])
+    assert found == {(start, end): {"version": 1}}
+    props = REL_PROPS.get(rel_type, {})
+    assert store.relationships_between(key, [(start, end)], list(props) or None) == {(start, end): props}
+    assert store.relationships_between(key, [(start, end), ("nobody", end)], None) == {(start, end): {}}
+    assert store.outgoing(key, [start, "nobody"]) == [(start, end)]
+    assert store.delete_batches({key: [{"start": start, "end": end}, {"start": "nobody", "end": end}]}) == 1
+    assert store.outgoing(key, [start]) == []
+
+
+@pytest.mark.parametrize("label", list(SAMPLES))
+def test_node_values_reads_the_compared_properties_of_every_label(store, label):
+    load_everything(store)
+    ids = [f"{label.lower()}-1", "nobody"]
+    keys = [*list(SAMPLES[label])[:2], "nope"]
+    stored = store.get(label, ids[0])
+    assert store.node_values(label, ids, keys) == {ids[0]: {k: stored[k] for k in keys if k in stored}}
+    assert store.node_values(label, ids, []) == {ids[0]: {}}
+
+
+def test_users_by_username_and_is_empty(store):
+    assert store.is_empty() and store.users_by_username(["nobody"]) == {}
+    add_user(store, "li.wei", role="manager", password="long-enough-1", id="u-li")
+    assert store.users_by_username(["li.wei", "nobody"])["li.wei"]["id"] == "u-li"
+    assert not store.is_empty()
+
+
+# -- backup and restore --------------------------------------------------------------------
+
+
+def test_backup_restore_round_trip_reproduces_every_node_edge_and_property(any_store, empty_store, tmp_path):
+    load_everything(any_store)
+    read_salesforce(FIXTURES).apply(any_store)
+    any_store.log_interaction({"kind": "call", "channel": "phone", "at": "2026-10-01T08:00:00+00:00",
+                               "summary": "跟进 follow-up"}, user_ids=["user-1"], person_ids=["person-2"])
+    file = tmp_path / "graphcrm.jsonl"
+    counts = backup(any_store, file)
+    original = contents(any_store)
+    assert counts == {"nodes": len(original[0]), "relationships": len(original[1])}
+    assert {key[1] for key, *_ in original[1]} == set(RELATIONSHIP_TYPES)
+    restored = restore(empty_store, file)
+    assert restored == counts
+    assert contents(empty_store) == original
+    # users keep their ids and password hashes: they can log in after a restore
+    admin = empty_store.user_by_username("admin.wu")
+    assert admin == any_store.user_by_username("admin.wu") and admin["password_hash"].startswith(("scrypt", "pbkdf2"))
+
+
+def test_restore_into_an_empty_database_of_any_backend(store, any_store, tmp_path):
+    """embedded → file → the other backend (through the Neo4j driver where available)."""
+    load_everything(store)
+    read_salesforce(FIXTURES).apply(store)
+    file = tmp_path / "embedded.jsonl"
+    backup(store, file)
+    restore(any_store, file)
+    assert contents(any_store) == contents(store)
+
+
+def test_dump_pages_through_large_labels(store):
+    store.bulk_merge([("Account", {"id": f"acc-{i:03}", "name": f"Account {i}"}) for i in range(25)]
+                     + [("Person", {"id": f"p-{i:03}", "name": f"张{i}"}) for i in range(25)],
+                     [("WORKS_AT", f"p-{i:03}", f"acc-{i:03}", {}) for i in range(25)])
+    items = list(store.dump(batch_size=4))
+    assert sum(1 for i in items if i[0] == "node") == 50
+    assert sorted(i[2] for i in items if i[0] == "relationship") == [f"p-{i:03}" for i in range(25)]
+
+
+def test_restore_refuses_a_database_that_is_not_empty_unless_merging(store, empty_store, tmp_path):
+    load_everything(store)
+    file = tmp_path / "b.jsonl"
+    backup(store, file)
+    empty_store.create("Account", {"name": "Already here"}, id="acc-here")
+    with pytest.raises(Conflict, match="not empty.*--merge"):
+        restore(empty_store, file)
+    assert empty_store.stats()["nodes"]["Person"] == 0  # nothing written
+    restore(empty_store, file, merge=True)
+    assert empty_store.get("Account", "acc-here")["name"] == "Already here"
+    nodes, rels = contents(empty_store)
+    original_nodes, original_rels = contents(store)
+    assert [n for n in nodes if n[1] != sorted(empty_store.get("Account", "acc-here").items())] == original_nodes
+    assert rels == original_rels
+
+
+@pytest.mark.parametrize("mangle, message", [
+    (lambda lines: [lines[0].replace('"version": 1', '"version": 99'), *lines[1:]],
+     "backup format version 99 is not known"),
+    (lambda lines: ['{"format": "something-else"}', *lines[1:]], "is not a GraphCRM backup"),
+    (lambda lines: lines[:-1], "cut off"),
+    (lambda lines: [*lines[:3], "{broken", *lines[3:]], "line 4: is not a JSON object"),
+    (lambda lines: [*lines[:-1], '{"node": "Spaceship", "props": {"id": "x"}}', lines[-1]], "known label"),
+    (lambda lines: [lines[0], *[l for l in lines[1:] if '"node": "Opportunity"' not in l]], "an end is not in the file"),
+    (lambda lines: [*lines[:-1], lines[1], lines[-1]], "appears twice"),
+    (lambda lines: [*lines, lines[1]], "data after the end line"),
+    (lambda lines: [*lines[:-1], lines[-1].replace('"nodes": ', '"nodes": 1')], "end line counts"),
+])
+def test_restore_refuses_a_broken_or_unknown_file_clearly(store, empty_store, tmp_path, mangle, message):
+    load_everything(store)
+    file = tmp_path / "b.jsonl"
+    backup(store, file)
+    lines = file.read_text(encoding="utf-8").splitlines()
+    file.write_text("\n".join(mangle(lines)) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match=message):
+        restore(empty_store, file)
+    assert empty_store.is_empty()
+
+
+def test_read_backup_of_a_missing_file(tmp_path):
+    with pytest.raises(ValidationError, match="cannot be read"):
+        read_backup(tmp_path / "none.jsonl")
+
+
+def test_cli_backup_and_restore(runner, settings, tmp_path, monkeypatch):
+    assert runner.invoke(main, ["demo"]).exit_code == 0
+    file = tmp_path / "demo.jsonl"
+    made = runner.invoke(main, ["backup", str(file)])
+    assert made.exit_code == 0 and "backup of" in made.output, made.output
+    header = json.loads(file.read_text(encoding="utf-8").splitlines()[0])
+    assert header["format"] == "graphcrm-backup" and header["version"] == 1
+    refused = runner.invoke(main, ["restore", str(file)])
+    assert refused.exit_code == 1 and "not empty" in refused.output and "Traceback" not in refused.output
+    target = f"cli-restore-{uuid.uuid4().hex[:6]}"
+    monkeypatch.setenv("GRAPHCRM_GRAPH", target)
+    try:
+        done = runner.invoke(main, ["restore", str(file)])
+        assert done.exit_code == 0 and "restored" in done.output, done.output
+        assert json.loads(runner.invoke(main, ["db", "status", "--json"]).output)["nodes"]["Person"] >= 80
+    finally:
+        with open_store(dataclasses.replace(settings, graph_name=target)) as s:
+            s.backend.drop()
+
+
+# -- the right to erasure -------------------------------------------------------------------
+
+
+def test_forget_leaves_no_personal_data(store, tmp_path):
+    load_everything(store)
+    person = store.get("Person", "person-2")
+    store.log_interaction({"kind": "meeting", "channel": "in_person", "at": "2026-11-01T01:00:00+00:00",
+                           "summary": "周杰 said the budget is approved"}, user_ids=["user-1"], person_ids=["person-2"])
+    result = forget(store, "person-2", by="admin.wu")
+    assert result["interactions_erased"] == 2  # the sample interaction and the one just logged
+    after = store.get("Person", "person-2")
+    assert after["name"] == PLACEHOLDER and after["erased_by"] == "admin.wu" and after["erased_at"]
+    for field in ("title", "email", "phone", "notes", "source_id"):
+        assert field not in after
+    assert (after["influence"], after["seniority"], after["id"]) == (person["influence"], person["seniority"],
+                                                                      "person-2")
+    file = tmp_path / "after.jsonl"
+    backup(store, file)
+    dumped = file.read_text(encoding="utf-8")
+    for secret in (person["email"], person["phone"], person["notes"], person["name"], "budget is approved"):
+        assert secret not in dumped
+    assert "zhou.jie.1@szmc.example.cn" in dumped  # the other person is untouched
+    assert store.relationships_between(relationship_key("Person", "KNOWS", "Person"), [("person-1", "person-2")])
+
+
+def test_forget_unknown_person_is_not_found(store):
+    with pytest.raises(NotFound):
+        forget(store, "p-ghost", by="admin")
+    with pytest.raises(ValidationError):
+        forget(store, "p-ghost", by="x" * 500)
+
+
+def test_an_erased_person_is_not_imported_again(store):
+    read_salesforce(FIXTURES).apply(store)
+    forget(store, WANG, by="dpo")
+    report = read_salesforce(FIXTURES).apply(store)
+    assert any("was erased on" in str(p) and "Contact.csv line 2" in str(p) for p in report.warnings)
+    assert store.get("Person", WANG)["name"] == PLACEHOLDER
+    assert "email" not in store.get("Person", WANG)
+
+
+def test_cli_forget(runner):
+    runner.invoke(main, ["demo"])
+    refused = runner.invoke(main, ["forget", "p-nobody", "--yes"])
+    assert refused.exit_code == 1 and "not found" in refused.output
+    asked = runner.invoke(main, ["forget", "p-nobody"], input="n\n")
+    assert asked.exit_code == 1 and "Aborted" in asked.output

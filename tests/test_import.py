@@ -1,0 +1,368 @@
+"""Imports: the Salesforce fixtures in tests/data/salesforce/ (BOM, header
+case, 15/18-character ids, quoted newlines, a ReportsTo cycle, an orphan
+contact, an unknown role, Chinese names, no AccountContactRelation.csv) and
+the GraphCRM CSV templates, on the real embedded database."""
+
+from __future__ import annotations
+
+import doctest
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from graphcrm.cli import main
+from graphcrm.errors import ValidationError
+from graphcrm.transfer import salesforce
+from graphcrm.transfer.salesforce import Mapping, normalise_id, person_name, read_salesforce
+from graphcrm.transfer.templates import read_templates, readme, template_files
+from graphcrm.users import add_user
+
+FIXTURES = Path(__file__).parent / "data" / "salesforce"
+A1, A2, A3 = "sf-0015g00000EgRdAAAV", "sf-0015g00000SzFgsAAF", "sf-0015g00000WbLgxAAF"
+WANG, LI, EMILY = "sf-0035g00000WqCioAAF", "sf-0035g00000LnCfoAAF", "sf-0035g00000EmChnAAF"
+ZHANG, LIU, ZHAO, SUN, WES = ("sf-0035g00000ZmMinAAF", "sf-0035g00000LyYngAAF", "sf-0035g00000ZlLeiAAF",
+                              "sf-0035g00000SlfRfAAJ", "sf-0035g00000WesScAAJ")
+O1, O2, O3 = "sf-0065g00000GrUpgAAF", "sf-0065g00000WhWmsAAF", "sf-0065g00000SbMonAAF"
+LINA, CHEN = "sf-0055g00000LinaWAAR", "sf-0055g00000ChenWAAR"
+
+EXPECTED_WARNINGS = [
+    ("Account.csv", 4, "Type 'Channel Partner / Reseller' has no lifecycle mapping"),
+    ("Contact.csv", 8, "ReportsToId 0035g00000ZmMin would close a REPORTS_TO cycle"),
+    ("Contact.csv", 9, "AccountId 0015g00000NoAcc not found; contact left out"),
+    ("Contact.csv", 10, "ReportsToId 0035g00000SlfRfAAJ points to the row itself; REPORTS_TO not stored"),
+    ("Contact.csv", 11, "deleted in Salesforce (IsDeleted); left out"),
+    ("OpportunityContactRole.csv", 4, "Role 'Coach (informal)' is not a known contact role"),
+    ("OpportunityContactRole.csv", 5, "ContactId 0035g00000OrPhn not found; ROLE_IN not stored"),
+]
+
+
+def edges(store, rel_type):
+    G = store.portfolio_graph()
+    return sorted((u, v) for u, v, k in G.edges(keys=True) if k == rel_type)
+
+
+def versions(store):
+    G = store.portfolio_graph()
+    return (sorted((n, d["version"], d["updated_at"]) for n, d in G.nodes(data=True)),
+            sorted((u, v, k, d["version"]) for u, v, k, d in G.edges(keys=True, data=True)))
+
+
+def copy_fixtures(tmp_path) -> Path:
+    target = tmp_path / "export"
+    shutil.copytree(FIXTURES, target)
+    return target
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8-sig")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+# -- ids and names ------------------------------------------------------------------------
+
+
+def test_salesforce_ids_normalise_to_one_18_character_form():
+    assert doctest.testmod(salesforce).failed == 0
+    assert normalise_id("0015g00000EgRdA") == normalise_id("0015G00000EGRDAAAV") == "0015g00000EgRdAAAV"
+    assert normalise_id("0015g00000EgRdAAAV") == "0015g00000EgRdAAAV"
+    assert normalise_id("") is None and normalise_id("000000000000000AAA") is None
+    for bad in ("0015g00000EgRd", "0015g00000EgRdA!!", "0015g00000EgRdAAA9", "x" * 40):
+        with pytest.raises(ValueError, match="not a Salesforce id"):
+            normalise_id(bad)
+
+
+def test_person_names_chinese_family_name_first():
+    assert person_name("强", "王") == "王强"
+    assert person_name("Emily", "Chen") == "Emily Chen"
+    assert person_name(None, "Orphan") == "Orphan"
+    assert person_name(None, None) is None
+
+
+# -- the Salesforce fixtures ---------------------------------------------------------------
+
+
+def test_salesforce_export_gives_the_expected_graph_and_report(store):
+    report = read_salesforce(FIXTURES).apply(store)
+    assert report.applied and report.ok
+    assert [(p.file, p.line) for p in report.problems] == [(f, n) for f, n, _ in EXPECTED_WARNINGS]
+    for problem, (_, _, text) in zip(report.problems, EXPECTED_WARNINGS):
+        assert problem.level == "warning" and text in problem.message
+    assert report.nodes == {
+        "User": {"create": 2, "update": 0, "unchanged": 0},
+        "Account": {"create": 3, "update": 0, "unchanged": 0},
+        "Person": {"create": 8, "update": 0, "unchanged": 0},
+        "Opportunity": {"create": 3, "update": 0, "unchanged": 0},
+    }
+    assert {t: c["create"] for t, c in report.relationships.items()} == {
+        "MEMBER_OF": 4, "PART_OF": 1, "WORKS_AT": 8, "REPORTS_TO": 4, "FOR": 3, "ROLE_IN": 3,
+    }
+
+    east = store.get("Account", A1)
+    assert (east["name"], east["industry"], east["region"], east["lifecycle"], east["annual_value"]) == (
+        "华东电网有限公司", "Utilities", "Shanghai", "active", 1.2e7)
+    assert east["source_id"] == "0015g00000EgRdAAAV"
+    west = store.get("Account", A3)
+    assert west["name"] == "Westbank Logistics, Inc." and west["lifecycle"] == "prospect"  # unmapped type: default
+    assert store.get("Account", A2)["region"] == "China"  # BillingCountry when BillingState is empty
+    wang = store.get("Person", WANG)
+    assert (wang["name"], wang["title"], wang["department"], wang["phone"]) == (
+        "王强", "CIO", "信息中心", "+86 21 5555 0101")
+    assert store.get("Person", LI)["phone"] == "+86 139 0000 0202"  # MobilePhone when Phone is empty
+    assert store.get("Person", EMILY)["notes"] == (
+        'Met at CIIE 2025, Shanghai.\nPrefers WeChat; decides on "grid edge" pilots.')
+    assert store.find("Person", "sf-0035g00000OrPhnAAF") is None  # orphan
+    assert store.find("Person", "sf-0035g00000DelTdAAJ") is None  # deleted
+    chen = store.get("User", CHEN)
+    assert (chen["username"], chen["role"], chen["title"]) == ("chen.wei@example.com", "viewer", "售前工程师")
+    assert "password_hash" not in chen
+    opps = {o: store.get("Opportunity", o) for o in (O1, O2, O3)}
+    assert [(o["stage"], o.get("value"), o["currency"]) for o in opps.values()] == [
+        ("tender", 8e6, "CNY"), ("qualify", None, "USD"), ("won", 1.2e6, "CNY")]
+
+    assert edges(store, "PART_OF") == [(A2, A1)]
+    assert edges(store, "REPORTS_TO") == sorted([(LI, WANG), (EMILY, WANG), (ZHANG, LIU), (LIU, ZHAO)])
+    assert sorted(p["id"] for p in store.people_of_account(A2)) == sorted([ZHANG, LIU, ZHAO, SUN])
+    assert edges(store, "ROLE_IN") == sorted([(WANG, O1), (LI, O1), (WES, O2)])
+    assert store.get_relationship("ROLE_IN", LI, O1)["role"] == "economic_buyer"
+    assert store.get_relationship("ROLE_IN", WANG, O1)["role"] == "technical_buyer"
+    assert edges(store, "MEMBER_OF") == sorted([(LINA, A1), (LINA, A2), (CHEN, A1), (CHEN, A3)])
+    assert store.get_relationship("MEMBER_OF", LINA, A2)["team_role"] == "Account owner"
+    assert store.get_relationship("MEMBER_OF", CHEN, A1)["team_role"] == "Sales Engineer"
+    assert store.member_accounts(CHEN) == {A1, A3}
+
+
+def test_user_display_name_from_first_and_last_name(store):
+    read_salesforce(FIXTURES).apply(store)
+    assert store.get("User", CHEN)["display_name"] == "陈伟"
+    assert store.get("User", LINA)["display_name"] == "Lina Wang"
+
+
+def test_importing_twice_changes_nothing(store):
+    read_salesforce(FIXTURES).apply(store)
+    before = versions(store)
+    again = read_salesforce(FIXTURES).apply(store)
+    assert again.applied
+    assert all(c["create"] == c["update"] == 0 for c in [*again.nodes.values(), *again.relationships.values()])
+    assert versions(store) == before
+
+
+def test_dry_run_writes_nothing(store):
+    report = read_salesforce(FIXTURES).resolve(store)
+    assert report.nodes["Person"]["create"] == 8 and not report.applied
+    assert store.is_empty()
+
+
+def test_newer_export_updates_by_source_id_and_keeps_our_own_fields(store, tmp_path):
+    read_salesforce(FIXTURES).apply(store)
+    wang = store.get("Person", WANG)
+    store.update("Person", WANG, {"stance": "champion", "influence": 5}, version=wang["version"])
+    newer = copy_fixtures(tmp_path)
+    replace_in(newer / "Contact.csv", "王,强,先生,CIO,", "王,强,先生,CIO & CDO,")
+    replace_in(newer / "Opportunity.csv", "Grid upgrade 2027,Proposal/Price Quote", "Grid upgrade 2027,Negotiation/Review")
+    report = read_salesforce(newer).apply(store)
+    assert report.nodes["Person"] == {"create": 0, "update": 1, "unchanged": 7}
+    assert report.nodes["Opportunity"] == {"create": 0, "update": 1, "unchanged": 2}
+    wang = store.get("Person", WANG)
+    assert (wang["title"], wang["stance"], wang["influence"], wang["version"]) == ("CIO & CDO", "champion", 5, 3)
+    assert store.get("Opportunity", O1)["stage"] == "evaluation"
+    # an emptied cell removes the property
+    replace_in(newer / "Contact.csv", "wang.qiang@ecgrid.example.cn", "")
+    read_salesforce(newer).apply(store)
+    assert "email" not in store.get("Person", WANG)
+
+
+def test_newer_export_replaces_what_single_valued_fields_no_longer_name(store, tmp_path):
+    read_salesforce(FIXTURES).apply(store)
+    store.create_person(A1, {"name": "Manual Entry 手工"}, id="p-manual")
+    store.relate("REPORTS_TO", "p-manual", WANG)  # not from Salesforce: left alone
+    newer = copy_fixtures(tmp_path)
+    replace_in(newer / "Contact.csv", "Finance,0035g00000WqCio,", "Finance,0035g00000EmChn,")  # 李娜 → Emily
+    replace_in(newer / "Account.csv", "苏州分公司,0015g00000EgRdA,", "苏州分公司,,")  # no parent any more
+    replace_in(newer / "Opportunity.csv", "0065g00000SbMonAAF,0015g00000EgRdA,", "0065g00000SbMonAAF,0015g00000WbLgx,")
+    report = read_salesforce(newer).apply(store)
+    assert report.relationships["REPORTS_TO"] == {"create": 1, "update": 0, "unchanged": 3, "delete": 1}
+    assert report.relationships["PART_OF"] == {"create": 0, "update": 0, "unchanged": 0, "delete": 1}
+    assert report.relationships["FOR"] == {"create": 1, "update": 0, "unchanged": 2, "delete": 1}
+    assert "delete" in report.text()
+    assert edges(store, "REPORTS_TO") == sorted([(LI, EMILY), (EMILY, WANG), (ZHANG, LIU), (LIU, ZHAO),
+                                                 ("p-manual", WANG)])
+    assert edges(store, "PART_OF") == []
+    assert store.account_of("Opportunity", O3) == A3
+    assert read_salesforce(newer).apply(store).relationships["REPORTS_TO"]["delete"] == 0
+
+
+@pytest.mark.parametrize("file, old, new, message", [
+    ("Contact.csv", "li.na@ecgrid.example.cn", "li.na at ecgrid", "Contact.csv line 3: email:"),
+    ("Account.csv", "1.2E7", "lots", "Account.csv line 2: AnnualRevenue: 'lots' is not a number"),
+    ("Opportunity.csv", "2027-03-01", "2027-13-01", "Opportunity.csv line 2: close_date:"),
+    ("Contact.csv", "0035g00000LyYng,,,,,", "0035g00000LyYng!,,,,,", "Contact.csv line 6: ReportsToId:"),
+    ("Contact.csv", "Board liaison", "x" * 300, "Contact.csv line 8: title:"),
+    ("Contact.csv", "Secret,Wes,", "Secret,Wes,\"", "Contact.csv line 12: cannot be read as CSV"),
+    ("Contact.csv", "Deputy GM,", "Deputy GM,,,,,,,,,,,,", "Contact.csv line 6: has 25 fields but the header names 14"),
+    ("Account.csv", "ID,NAME,", "IDENT,NAME,", "Account.csv line 1: column id missing"),
+])
+def test_a_bad_row_means_nothing_is_written(store, tmp_path, file, old, new, message):
+    export = copy_fixtures(tmp_path)
+    replace_in(export / file, old, new)
+    report = read_salesforce(export).apply(store)
+    assert not report.ok and not report.applied
+    assert any(str(p).startswith(message) for p in report.errors), [str(p) for p in report.errors]
+    assert store.is_empty()
+
+
+def test_a_huge_name_is_an_error_not_a_crash(store, tmp_path):
+    export = copy_fixtures(tmp_path)
+    replace_in(export / "Account.csv", "华东电网有限公司", "华" * 2_000_000)
+    report = read_salesforce(export).apply(store)
+    assert [str(p) for p in report.errors] == [
+        "Account.csv line 2: cannot be read as CSV (field larger than field limit (1000000))"]
+    assert store.is_empty()
+
+
+def test_html_in_a_name_is_kept_as_text(store, tmp_path):
+    export = copy_fixtures(tmp_path)
+    replace_in(export / "Contact.csv", "Secret,Wes", "Secret,<script>alert(1)</script>")
+    read_salesforce(export).apply(store)
+    assert store.get("Person", WES)["name"] == "<script>alert(1)</script> Secret"
+
+
+def test_contacts_alone_attach_to_accounts_imported_before(store, tmp_path):
+    accounts = tmp_path / "accounts"
+    accounts.mkdir()
+    shutil.copy(FIXTURES / "Account.csv", accounts)
+    read_salesforce(accounts).apply(store)
+    contacts = tmp_path / "contacts"
+    contacts.mkdir()
+    shutil.copy(FIXTURES / "Contact.csv", contacts / "contact.csv")  # file names in any case too
+    report = read_salesforce(contacts).apply(store)
+    assert report.nodes["Person"]["create"] == 8
+    assert store.account_of("Person", WANG) == A1
+
+
+def test_a_user_whose_username_is_taken_is_that_user(store):
+    lina = add_user(store, "lina.wang@example.com", role="manager", password="long-enough-1", id="u-lina")
+    report = read_salesforce(FIXTURES).apply(store)
+    assert report.nodes["User"] == {"create": 1, "update": 1, "unchanged": 0}
+    assert store.find("User", LINA) is None
+    stored = store.get("User", "u-lina")
+    assert stored["role"] == "manager" and stored["password_hash"] == lina["password_hash"]
+    assert stored["source_id"] == "0055g00000LinaWAAR"
+    assert store.member_accounts("u-lina") == {A1, A2}
+
+
+def test_mapping_file_changes_stages_and_roles(store, tmp_path):
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"stages": {"Proposal/Price Quote": "submitted"},
+                                   "roles": {"Coach (informal)": "coach"}}))
+    report = read_salesforce(FIXTURES, Mapping.from_file(mapping)).apply(store)
+    assert store.get("Opportunity", O1)["stage"] == "submitted"
+    assert store.get_relationship("ROLE_IN", EMILY, O1)["role"] == "coach"
+    assert not any("Coach" in p.message for p in report.problems)
+    mapping.write_text(json.dumps({"stages": {"Closed Won": "champagne"}}))
+    with pytest.raises(ValidationError, match="champagne"):
+        Mapping.from_file(mapping)
+    mapping.write_text("{not json")
+    with pytest.raises(ValidationError, match="JSON"):
+        Mapping.from_file(mapping)
+
+
+def test_an_empty_folder_is_an_error(store, tmp_path):
+    report = read_salesforce(tmp_path).apply(store)
+    assert "no Salesforce object file" in str(report.errors[0])
+
+
+# -- the CSV templates -------------------------------------------------------------------------
+
+
+def write_csv(path: Path, text: str, encoding="utf-8") -> None:
+    path.write_text(text.strip() + "\n", encoding=encoding)
+
+
+def test_templates_have_english_and_chinese_headers_and_a_readme():
+    en, zh = template_files("en"), template_files("zh")
+    assert en["accounts.csv"].startswith("\ufeffid,name,industry,region,segment,tier,lifecycle,annual_value")
+    assert zh["accounts.csv"].startswith("\ufeff编号,名称,行业,地区,客户分级,关系层级,生命周期阶段,年度价值")
+    assert zh["role_in.csv"].startswith("\ufeff起点,终点,角色,影响力,态度")
+    assert "password_hash" not in en["users.csv"]
+    text = readme()
+    assert "segment" in text and "strategic (高价值)" in text and "role_in.csv" in text
+
+
+def test_csv_templates_import_with_chinese_aliases_and_labels(store, tmp_path):
+    write_csv(tmp_path / "accounts.csv", """
+编号,名称,客户分级,Annual Value,Lifecycle
+acc-sz,深圳市住房和建设局,高价值,12000000,Active
+""")
+    write_csv(tmp_path / "people.csv", """
+ID,姓名,职务,影响力,态度,Notes,Favourite Colour
+p-zhang,张敏,副处长,4,支持者,"'=HYPERLINK(""x"")",blue
+p-li,Li Lei,Engineer,2,skeptic,,
+""", encoding="gb18030")
+    write_csv(tmp_path / "works_at.csv", "start,end,since\np-zhang,acc-sz,2019-03-01\np-li,acc-sz,\n")
+    write_csv(tmp_path / "reports_to.csv", "起点,终点\np-li,p-zhang\np-zhang,p-li\np-li,p-nobody\n")
+    report = read_templates(tmp_path).apply(store)
+    assert report.applied, report.text()
+    assert [str(p) for p in report.problems] == [
+        "people.csv line 1: column 'favourite colour' is not a property of Person; ignored",
+        "reports_to.csv line 3: end p-li would close a REPORTS_TO cycle (p-zhang → p-li → p-zhang); not stored",
+        "reports_to.csv line 4: end p-nobody not found; REPORTS_TO not stored",
+    ]
+    account = store.get("Account", "acc-sz")
+    assert (account["segment"], account["lifecycle"], account["annual_value"]) == ("strategic", "active", 1.2e7)
+    zhang = store.get("Person", "p-zhang")
+    assert (zhang["influence"], zhang["stance"], zhang["notes"]) == (4, "supporter", '=HYPERLINK("x")')
+    assert store.get_relationship("WORKS_AT", "p-zhang", "acc-sz")["since"] == "2019-03-01"
+    assert edges(store, "REPORTS_TO") == [("p-li", "p-zhang")]
+
+
+@pytest.mark.parametrize("file, text, message", [
+    ("accounts.csv", "id,name,segment\nacc-1,Acme,platinum\n", "accounts.csv line 2: segment: unknown value; allowed:"),
+    ("accounts.csv", "name\nAcme\n", "accounts.csv line 1: column id missing"),
+    ("accounts.csv", "id,name\nbad id!,Acme\n", "accounts.csv line 2: id: must be"),
+    ("role_in.csv", "start,end,role\np-1,,coach\n", "role_in.csv line 2: end: required"),
+])
+def test_bad_template_rows_write_nothing(store, tmp_path, file, text, message):
+    write_csv(tmp_path / "people.csv", "id,name\np-ok,Fine Person\n")
+    write_csv(tmp_path / file, text)
+    report = read_templates(tmp_path).apply(store)
+    assert not report.applied
+    assert any(str(p).startswith(message) for p in report.errors), report.text()
+    assert store.is_empty()
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+
+def test_cli_import_dry_run_then_apply(runner):
+    dry = runner.invoke(main, ["import", "salesforce", str(FIXTURES), "--dry-run", "--json"])
+    assert dry.exit_code == 0, dry.output
+    report = json.loads(dry.output)
+    assert report["dry_run"] and not report["applied"] and report["nodes"]["Person"]["create"] == 8
+    assert json.loads(runner.invoke(main, ["db", "status", "--json"]).output)["nodes"]["Person"] == 0
+    applied = runner.invoke(main, ["import", "salesforce", str(FIXTURES)])
+    assert applied.exit_code == 0, applied.output
+    assert "applied" in applied.output and "Contact.csv line 9: AccountId 0015g00000NoAcc not found" in applied.output
+    assert json.loads(runner.invoke(main, ["db", "status", "--json"]).output)["nodes"]["Person"] == 8
+
+
+def test_cli_import_with_a_mapping_file(runner, tmp_path):
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"roles": {"Coach (informal)": "coach"}}), encoding="utf-8")
+    result = runner.invoke(main, ["import", "salesforce", str(FIXTURES), "--mapping", str(mapping), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)  # the progress bar goes to stderr
+    assert report["applied"] and report["relationships"]["ROLE_IN"]["create"] == 4
+    bad = runner.invoke(main, ["import", "salesforce", str(FIXTURES), "--mapping", str(FIXTURES / "User.csv")])
+    assert bad.exit_code == 1 and "mapping" in bad.output and "Traceback" not in bad.output
+
+
+def test_cli_import_with_errors_exits_1_and_writes_nothing(runner, tmp_path):
+    write_csv(tmp_path / "accounts.csv", "id,name,tier\nacc-1,Acme,golden\n")
+    result = runner.invoke(main, ["import", "csv", str(tmp_path)])
+    assert result.exit_code == 1 and "accounts.csv line 2: tier: unknown value" in result.output
+    assert "Traceback" not in result.output
+    assert json.loads(runner.invoke(main, ["db", "status", "--json"]).output)["nodes"]["Account"] == 0
+
