@@ -40,11 +40,17 @@ class Browser:
         self.conn = http.client.HTTPConnection(host, port, timeout=60)
 
     def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str]:
-        headers = {"Cookie": self.cookie} if self.cookie else {}
+        # production redirects plain HTTP to HTTPS: speak as the TLS-ending
+        # reverse proxy in front of waitress does
+        headers = {"X-Forwarded-Proto": "https"}
+        if self.cookie:
+            headers["Cookie"] = self.cookie
         body = None
         if form is not None:
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+            # over HTTPS, CSRF protection also wants a same-site Referer, as browsers send
+            headers["Referer"] = f"https://{self.host}:{self.port}{path}"
         try:
             self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()

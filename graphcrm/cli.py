@@ -100,8 +100,10 @@ def demo(ctx: Context):
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--prod", is_flag=True, help="Serve with waitress (needs GRAPHCRM_SECRET_KEY).")
 @click.option("--demo", "with_demo", is_flag=True, help="Load the demo portfolio first.")
+@click.option("--trusted-proxy", default="127.0.0.1", show_default=True, metavar="ADDRESS",
+              help="With --prod: the TLS-ending reverse proxy whose X-Forwarded-Proto is believed.")
 @fail_cleanly
-def serve(host: str, port: int, prod: bool, with_demo: bool):
+def serve(host: str, port: int, prod: bool, with_demo: bool, trusted_proxy: str):
     """Run the web app."""
     from graphcrm.web import create_app
 
@@ -121,7 +123,10 @@ def serve(host: str, port: int, prod: bool, with_demo: bool):
     if prod:
         import waitress
 
-        waitress.serve(app, host=host, port=port, threads=16)
+        # production answers plain HTTP with a redirect to HTTPS; waitress drops
+        # X-Forwarded-Proto unless it comes from a proxy it trusts
+        waitress.serve(app, host=host, port=port, threads=16, trusted_proxy=trusted_proxy,
+                       trusted_proxy_headers={"x-forwarded-proto"})
     else:
         app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
 
