@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import uuid
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -23,6 +24,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from graphcrm import model
 from graphcrm.cli import main as cli
 from graphcrm.errors import Conflict, NotFound, ValidationError
+from graphcrm.transfer.salesforce import read_salesforce
 from graphcrm.users import add_user
 from graphcrm.web import create_app
 from graphcrm.web.db import get_store
@@ -180,6 +182,40 @@ def test_invalid_utf8_in_a_form_body(app, client, raw):
             assert _counts(get_store()) == before
 
 
+person_form = st.fixed_dictionaries({
+    "name": nasty_text, "title": nasty_text, "department": nasty_text,
+    "influence": st.one_of(st.sampled_from(["1", "3", "5"]), nasty_text),
+    "stance": st.one_of(st.sampled_from(list(model.STANCES)), nasty_text),
+    "email": st.one_of(st.just("wq@example.cn"), nasty_text), "phone": st.one_of(st.just("+86 10 1234"), nasty_text),
+    "notes": nasty_text,
+})
+
+
+@FUZZ
+@given(form=person_form, version=st.one_of(st.just("current"), nasty_text))
+def test_person_create_and_edit_forms(app, client, form, version):
+    with app.app_context():
+        store = get_store()
+        before, stored = _counts(store), store.get("Person", "p-cio")
+        r = client.post("/accounts/acc-east/people/new", data=form)
+        page = r.get_data(as_text=True)
+        assert r.status_code in (302, 400), page[:500]
+        if r.status_code == 400:
+            assert _counts(store) == before and _fields_in_error(page) & set(form), page[:2000]
+        else:
+            assert _counts(store)["Person"] == before["Person"] + 1
+        before = _counts(store)
+        edit = {**form, "version": str(stored["version"]) if version == "current" else version}
+        r = client.post("/people/p-cio/edit", data=edit)
+        page = r.get_data(as_text=True)
+        assert r.status_code in (302, 400, 409), page[:500]
+        assert _counts(store) == before
+        if r.status_code != 302:
+            assert store.get("Person", "p-cio") == stored, "a refused edit changed the person"
+        if r.status_code == 400:
+            assert _fields_in_error(page) & set(edit), page[:2000]
+
+
 # -- the store --------------------------------------------------------------------------------
 
 
@@ -272,6 +308,40 @@ def test_store_log_interaction_with_any_input(store, props, users, people, oppor
         return
     assert _counts(store)["Interaction"] == before["Interaction"] + 1
     assert store.integrity_problems() == []
+
+
+# -- imports ----------------------------------------------------------------------------------
+
+SALESFORCE = Path(__file__).parent / "data" / "salesforce"
+
+
+@settings(FUZZ, max_examples=40)
+@given(file=st.sampled_from(sorted(p.name for p in SALESFORCE.iterdir())), line=st.integers(0, 12),
+       where=st.floats(0, 1), junk=st.one_of(st.binary(min_size=1, max_size=40),
+                                             nasty_text.map(lambda t: t.encode("utf-8", "surrogatepass"))))
+def test_salesforce_import_of_a_damaged_export(store, tmp_path_factory, file, line, where, junk):
+    """Bytes (invalid UTF-8, quotes, commas, NUL, Cypher-like text) put into one
+    line of one file: a report naming file and line, and nothing written, or
+    a consistent import."""
+    folder = tmp_path_factory.mktemp("export")
+    for path in SALESFORCE.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    lines = (folder / file).read_bytes().split(b"\n")
+    k = min(line, len(lines) - 1)
+    cut = int(len(lines[k]) * where)
+    lines[k] = lines[k][:cut] + junk + lines[k][cut:]
+    (folder / file).write_bytes(b"\n".join(lines))
+    store.clear()
+    try:
+        report = read_salesforce(folder).apply(store)
+    except ValidationError as exc:
+        assert exc.field and store.is_empty()
+        return
+    if not report.ok:
+        assert not report.applied and store.is_empty()
+        assert all(".csv" in str(problem) for problem in report.errors), [str(p) for p in report.errors]
+    else:
+        assert store.integrity_problems() == []
 
 
 # -- the CLI ----------------------------------------------------------------------------------
