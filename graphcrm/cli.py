@@ -100,14 +100,14 @@ def demo(ctx: Context):
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--prod", is_flag=True, help="Serve with waitress (needs GRAPHCRM_SECRET_KEY).")
 @click.option("--demo", "with_demo", is_flag=True, help="Load the demo portfolio first.")
-@click.option("--trusted-proxy", default="127.0.0.1", show_default=True, metavar="ADDRESS",
-              help="With --prod: the TLS-ending reverse proxy whose X-Forwarded-Proto is believed.")
+@click.option("--plain-http", is_flag=True,
+              help="With --prod: no HTTPS redirect, HSTS or Secure cookie (loopback benchmarks only).")
 @fail_cleanly
-def serve(host: str, port: int, prod: bool, with_demo: bool, trusted_proxy: str):
+def serve(host: str, port: int, prod: bool, with_demo: bool, plain_http: bool):
     """Run the web app."""
     from graphcrm.web import create_app
 
-    app = create_app({"PRODUCTION": prod})
+    app = create_app({"PRODUCTION": prod, "HTTPS": prod and not plain_http})
     if with_demo:
         from graphcrm.demo import DEMO_PASSWORD, load_demo
 
@@ -123,10 +123,7 @@ def serve(host: str, port: int, prod: bool, with_demo: bool, trusted_proxy: str)
     if prod:
         import waitress
 
-        # production answers plain HTTP with a redirect to HTTPS; waitress drops
-        # X-Forwarded-Proto unless it comes from a proxy it trusts
-        waitress.serve(app, host=host, port=port, threads=16, trusted_proxy=trusted_proxy,
-                       trusted_proxy_headers={"x-forwarded-proto"})
+        waitress.serve(app, host=host, port=port, threads=16)
     else:
         app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
 
@@ -321,10 +318,11 @@ def import_csv(ctx: Context, directory: Path, dry_run: bool, as_json: bool):
 @fail_cleanly
 def export(ctx: Context, fmt: str, account_id: str | None, no_pii: bool, output: Path | None):
     """Export the graph for Gephi, NetworkX, spreadsheets (README: the None/list rule)."""
-    from graphcrm.transfer.export import export_graph, write
+    from graphcrm.transfer.export import export_graph, record_export, write
 
     G = export_graph(ctx.store, account_id, no_pii=no_pii)
     path = write(G, fmt, output or Path(f"graphcrm-export{'' if fmt == 'csv' else '.' + fmt}"))
+    record_export(ctx.store, G, fmt, target=account_id)
     click.echo(f"exported {G.number_of_nodes()} nodes and {G.number_of_edges()} relationships to {path}")
 
 

@@ -33,12 +33,12 @@ from wtforms import BooleanField, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
-from graphcrm.transfer.export import FORMATS, MEDIA, export_graph, render, zip_files
+from graphcrm.transfer.export import FORMATS, MEDIA, record_export, render, without_pii, zip_files
 from graphcrm.transfer.forget import forget
 from graphcrm.transfer.plan import Where
 from graphcrm.transfer.salesforce import read_salesforce
 from graphcrm.transfer.templates import read_templates, template_files
-from graphcrm.web.auth import can_edit_account, require_account
+from graphcrm.web.auth import account_graph, can_edit_account, require_account
 from graphcrm.web.db import get_store
 
 bp = Blueprint("transfer", __name__)
@@ -188,36 +188,42 @@ def templates_zip():
                     headers={"Content-Disposition": f'attachment; filename="graphcrm-templates-{lang}.zip"'})
 
 
-def _export(G, name: str, fmt: str) -> Response:
+def _export(account_id: str, fmt: str, *, label: str, target: str) -> Response:
+    """The account view as the user may see it (people of accounts they may
+    not see left out), in ``fmt``, recorded in the audit log."""
     if fmt not in FORMATS:
         abort(404)
+    G = account_graph(account_id)
+    if request.args.get("no_pii"):
+        without_pii(G)
+    if label == "Opportunity":
+        G.graph.update(kind="opportunity", opportunity_id=target)
+    body = render(G, fmt)
+    record_export(get_store(), G, fmt, label=label, target=target)
     suffix, media = MEDIA[fmt]
-    return Response(render(G, fmt), mimetype=media,
-                    headers={"Content-Disposition": f'attachment; filename="{name}{suffix}"'})
+    return Response(body, mimetype=media,
+                    headers={"Content-Disposition": f'attachment; filename="{label.lower()}-{target}{suffix}"'})
 
 
 @bp.route("/accounts/<account_id>/export/<fmt>")
 @login_required
 def export_account(account_id: str, fmt: str):
     require_account("Account", account_id)
-    G = export_graph(get_store(), account_id, no_pii=bool(request.args.get("no_pii")))
-    return _export(G, f"account-{account_id}", fmt)
+    return _export(account_id, fmt, label="Account", target=account_id)
 
 
 @bp.route("/opportunities/<opportunity_id>/export/<fmt>")
 @login_required
 def export_opportunity(opportunity_id: str, fmt: str):
     account_id = require_account("Opportunity", opportunity_id)
-    G = export_graph(get_store(), account_id, no_pii=bool(request.args.get("no_pii")))
-    G.graph.update(kind="opportunity", opportunity_id=opportunity_id)
-    return _export(G, f"opportunity-{opportunity_id}", fmt)
+    return _export(account_id, fmt, label="Opportunity", target=opportunity_id)
 
 
 @bp.route("/people/<person_id>/forget", methods=["GET", "POST"])
 @login_required
 def forget_person(person_id: str):
     if current_user.role != "admin":
-        abort(404)
+        abort(403)
     person = get_store().find("Person", person_id)
     if person is None:
         abort(404)
