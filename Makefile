@@ -1,11 +1,12 @@
 # GraphCRM: `make demo` runs the app on the embedded database with the demo
 # portfolio; `make test` runs the whole test suite.  Both set up .venv first.
+# `make browser` installs Debian's Chromium for the end-to-end tests (apt-get).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test clean
+.PHONY: demo test browser clean
 
 $(BIN)/graphcrm: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +19,9 @@ demo: $(BIN)/graphcrm
 
 test: $(BIN)/graphcrm
 	$(BIN)/python -m pytest
+
+browser:
+	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium fonts-wqy-microhei)
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-artifacts

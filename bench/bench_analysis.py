@@ -1,6 +1,6 @@
 """Benchmarks of the analysis engine; prints JSON figures.
 
-    /tmp/venv/bin/python bench/bench_analysis.py [--quick]
+    .venv/bin/python bench/bench_analysis.py [--quick]
 
 Figures (best of several runs, seconds unless named ``_ms``):
 

@@ -14,6 +14,7 @@ FOREACH (u IN users | CREATE (u)-[:ATTENDED {version: 1, created_at: $now, updat
 FOREACH (p IN people | CREATE (i)-[:WITH {version: 1, created_at: $now, updated_at: $now}]->(p))
 FOREACH (x IN CASE WHEN o IS NULL THEN [] ELSE [o] END |
   CREATE (i)-[:ABOUT {version: 1, created_at: $now, updated_at: $now}]->(x))
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 WITH i, users, people
 UNWIND users AS u
 UNWIND people AS p

@@ -61,10 +61,29 @@ RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properti
 
 // name: load.portfolio.nodes
 MATCH (n)
-WHERE NOT n:Interaction
+WHERE NOT n:Interaction AND NOT n:AuditEntry
 RETURN labels(n)[0] AS label, properties(n) AS props
 
 // name: load.portfolio.relationships
 MATCH (a)-[r]->(b)
 WHERE NOT type(r) IN ['ATTENDED', 'WITH', 'ABOUT']
 RETURN type(r) AS type, a.id AS start, b.id AS end, properties(r) AS props
+
+// One of our people with the stakeholders they have a relationship with,
+// where those work and the deals they have a role in (a maintenance plan).
+// name: load.owner.nodes
+MATCH (n:User {id: $id})
+RETURN labels(n)[0] AS label, properties(n) AS props
+UNION
+MATCH (:User {id: $id})-[:RELATIONSHIP]->(n:Person)
+RETURN labels(n)[0] AS label, properties(n) AS props
+UNION
+MATCH (:User {id: $id})-[:RELATIONSHIP]->(:Person)-[:WORKS_AT|ROLE_IN]->(n)
+RETURN labels(n)[0] AS label, properties(n) AS props
+
+// name: load.owner.relationships
+MATCH (:User {id: $id})-[r:RELATIONSHIP]->(:Person)
+RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props
+UNION
+MATCH (:User {id: $id})-[:RELATIONSHIP]->(:Person)-[r:WORKS_AT|ROLE_IN]->()
+RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props

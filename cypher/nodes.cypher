@@ -1,10 +1,15 @@
 // Node statements, one of each per label (see graphcrm/graph/statements.py).
 // Every node carries id, version, created_at and updated_at.
+//
+// Every write statement ends with the audit clause: $audit is a list holding
+// the AuditEntry of the write (graphcrm/audit.py), created in the same
+// statement, hence the same transaction, only when the write happens.
 
 // name: node.create
 // each: label
 CREATE (n:__LABEL__)
 SET n = $props
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(n) AS props
 
 // name: node.get
@@ -24,13 +29,17 @@ RETURN properties(n) AS props
 MATCH (n:__LABEL__ {id: $id})
 WHERE n.version = $version
 SET n += $changes, n.version = n.version + 1, n.updated_at = $now
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(n) AS props
 
+// Accounts and people take what belongs to them along: account.delete, person.delete.
 // name: node.delete
 // each: label
+// except: Account Person
 MATCH (n:__LABEL__ {id: $id})
 WITH n, n.id AS id
 DETACH DELETE n
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN id
 
 // name: node.list
@@ -54,7 +63,9 @@ UNWIND $rows AS row
 MERGE (n:__LABEL__ {id: row.id})
 ON CREATE SET n.created_at = $now, n.version = 0
 SET n += row, n.version = n.version + 1, n.updated_at = $now
-RETURN count(n) AS n
+WITH count(n) AS written
+FOREACH (entry IN CASE WHEN written > 0 THEN $audit ELSE [] END | CREATE (e:AuditEntry) SET e = entry)
+RETURN written AS n
 
 // name: person.by_account
 MATCH (p:Person)-[:WORKS_AT]->(:Account {id: $account_id})
@@ -101,6 +112,7 @@ CREATE (p:Person)
 SET p = $props
 CREATE (p)-[w:WORKS_AT]->(a)
 SET w = $works_at, w.version = 1, w.created_at = $now, w.updated_at = $now
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(p) AS props
 
 // An opportunity and its account, written together.
@@ -110,4 +122,69 @@ CREATE (o:Opportunity)
 SET o = $props
 CREATE (o)-[f:FOR]->(a)
 SET f.version = 1, f.created_at = $now, f.updated_at = $now
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(o) AS props
+
+// An account created by a manager, who joins its team in the same write.
+// name: account.create_with_member
+MATCH (u:User {id: $user_id})
+CREATE (a:Account)
+SET a = $props
+CREATE (u)-[m:MEMBER_OF]->(a)
+SET m.version = 1, m.created_at = $now, m.updated_at = $now
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN properties(a) AS props
+
+// A competitor and the opportunity it competes for, written together.
+// name: competitor.create_for_opportunity
+MATCH (o:Opportunity {id: $opportunity_id})
+CREATE (c:Competitor)
+SET c = $props
+CREATE (c)-[f:COMPETES_FOR]->(o)
+SET f.version = 1, f.created_at = $now, f.updated_at = $now
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN properties(c) AS props
+
+// An account with everything that belongs to it, in one write: its people,
+// its opportunities, and the interactions left with nobody once its people
+// are gone (an interaction that also met people elsewhere stays with them).
+// name: account.delete
+MATCH (a:Account {id: $id})
+OPTIONAL MATCH (p:Person)-[:WORKS_AT]->(a)
+WITH a, collect(p.id) AS people
+OPTIONAL MATCH (i:Interaction)-[:WITH]->(x:Person)
+WHERE x.id IN people
+WITH a, people, collect(DISTINCT i) AS interactions
+UNWIND (CASE WHEN size(interactions) = 0 THEN [null] ELSE interactions END) AS i
+OPTIONAL MATCH (i)-[:WITH]->(other:Person)
+WHERE NOT other.id IN people
+WITH a, people, i, count(other) AS others
+WITH a, people, collect(CASE WHEN others = 0 THEN i.id END) AS orphans
+OPTIONAL MATCH (o:Opportunity)-[:FOR]->(a)
+WITH a, people, orphans, collect(o.id) AS opportunities
+OPTIONAL MATCH (n)
+WHERE (n:Person AND n.id IN people) OR (n:Interaction AND n.id IN orphans)
+   OR (n:Opportunity AND n.id IN opportunities)
+WITH a, collect(n) AS doomed, a.id AS id
+DETACH DELETE a
+FOREACH (n IN doomed | DETACH DELETE n)
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN id
+
+// A stakeholder with the interactions that met nobody else.
+// name: person.delete
+MATCH (p:Person {id: $id})
+OPTIONAL MATCH (i:Interaction)-[:WITH]->(p)
+OPTIONAL MATCH (i)-[:WITH]->(other:Person)
+WHERE other.id <> p.id
+WITH p, i, count(other) AS others
+WITH p, collect(CASE WHEN others = 0 THEN i END) AS orphans, p.id AS id
+DETACH DELETE p
+FOREACH (n IN orphans | DETACH DELETE n)
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN id
+
+// The accounts whose opportunities a competitor competes for.
+// name: competitor.account_ids
+MATCH (:Competitor {id: $id})-[:COMPETES_FOR]->(:Opportunity)-[:FOR]->(a:Account)
+RETURN DISTINCT a.id AS id

@@ -8,6 +8,17 @@ MATCH (a:__START__ {id: $start}), (b:__END__ {id: $end})
 MERGE (a)-[r:__TYPE__]->(b)
 ON CREATE SET r.created_at = $now, r.version = 0
 SET r += $props, r.version = r.version + 1, r.updated_at = $now
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN properties(r) AS props
+
+// Create only: nothing is written when the relationship exists already.
+// name: relationship.create
+// each: relationship
+MATCH (a:__START__ {id: $start}), (b:__END__ {id: $end})
+WHERE NOT (a)-[:__TYPE__]->(b)
+CREATE (a)-[r:__TYPE__]->(b)
+SET r = $props, r.version = 1, r.created_at = $now, r.updated_at = $now
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(r) AS props
 
 // name: relationship.get
@@ -21,13 +32,16 @@ RETURN properties(r) AS props
 MATCH (:__START__ {id: $start})-[r:__TYPE__]->(:__END__ {id: $end})
 WHERE r.version = $version
 SET r += $changes, r.version = r.version + 1, r.updated_at = $now
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(r) AS props
 
 // name: relationship.delete
 // each: relationship
 MATCH (:__START__ {id: $start})-[r:__TYPE__]->(:__END__ {id: $end})
 DELETE r
-RETURN count(*) AS n
+WITH count(*) AS written
+FOREACH (entry IN CASE WHEN written > 0 THEN $audit ELSE [] END | CREATE (e:AuditEntry) SET e = entry)
+RETURN written AS n
 
 // name: relationship.merge_batch
 // each: relationship
@@ -36,4 +50,6 @@ MATCH (a:__START__ {id: row.start}), (b:__END__ {id: row.end})
 MERGE (a)-[r:__TYPE__]->(b)
 ON CREATE SET r.created_at = $now, r.version = 0
 SET r += row.props, r.version = r.version + 1, r.updated_at = $now
-RETURN count(r) AS n
+WITH count(r) AS written
+FOREACH (entry IN CASE WHEN written > 0 THEN $audit ELSE [] END | CREATE (e:AuditEntry) SET e = entry)
+RETURN written AS n

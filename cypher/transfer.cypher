@@ -1,6 +1,6 @@
 // Statements behind imports, backup / restore and the right to erasure
 // (graphcrm/transfer/).  Every batch is one UNWIND statement, hence one
-// transaction.
+// transaction; every write ends with the audit clause (see nodes.cypher).
 
 // The stored nodes among $ids with the values of the properties $keys: an
 // import compares them with its rows so that unchanged rows are not written
@@ -41,7 +41,9 @@ RETURN id AS start, b.id AS end
 UNWIND $rows AS row
 MATCH (:__START__ {id: row.start})-[r:__TYPE__]->(:__END__ {id: row.end})
 DELETE r
-RETURN count(*) AS n
+WITH count(*) AS deleted
+FOREACH (entry IN CASE WHEN deleted > 0 THEN $audit ELSE [] END | CREATE (e:AuditEntry) SET e = entry)
+RETURN deleted AS n
 
 // name: transfer.users_by_username
 UNWIND $usernames AS username
@@ -64,6 +66,14 @@ UNWIND $ids AS id
 MATCH (a:__LABEL__ {id: id})-[r]->(b)
 RETURN a.id AS start, type(r) AS type, labels(b)[0] AS end_label, b.id AS end, properties(r) AS props
 
+// Backup: the audit log in pages ordered by id.
+// name: backup.audit
+MATCH (e:AuditEntry)
+WHERE e.id > $after
+RETURN properties(e) AS props
+ORDER BY e.id
+LIMIT $limit
+
 // Restore: nodes with exactly the stored properties (id, version and
 // timestamps included); an existing node of the id is overwritten (--merge).
 // name: restore.nodes
@@ -71,7 +81,19 @@ RETURN a.id AS start, type(r) AS type, labels(b)[0] AS end_label, b.id AS end, p
 UNWIND $rows AS row
 MERGE (n:__LABEL__ {id: row.id})
 SET n = row
-RETURN count(n) AS n
+WITH count(n) AS written
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN written AS n
+
+// Restore: the audit entries of a backup, as they were (restore leaves out
+// the ones the database holds already).
+// name: restore.audit
+UNWIND $rows AS row
+CREATE (n:AuditEntry)
+SET n = row
+WITH count(n) AS written
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN written AS n
 
 // name: restore.relationships
 // each: relationship
@@ -79,19 +101,33 @@ UNWIND $rows AS row
 MATCH (a:__START__ {id: row.start}), (b:__END__ {id: row.end})
 MERGE (a)-[r:__TYPE__]->(b)
 SET r = row.props
-RETURN count(r) AS n
+WITH count(r) AS written
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN written AS n
 
 // Right to erasure: the person keeps its id, relationships, influence, stance,
 // seniority and department (an anonymous placeholder for the analysis); its
 // name becomes $placeholder, every other personal property is removed, the
 // notes of its interactions are emptied, and who erased it and when is kept.
+// The personal values in the audit entries about the person and their
+// interactions are replaced too ($scrubbed: entry id, before, after, worked
+// out by graphcrm/transfer/forget.py): the only change ever made to an entry.
 // name: forget.person
+// $props is the whole new property map, written only if the person is still
+// at $version: FalkorDB 4.16 mixes up the other properties when one SET
+// removes several (SET p.a = NULL, p.b = NULL or SET p += {a: null, b: null}).
 MATCH (p:Person {id: $id})
-SET p.name = $placeholder, p.title = NULL, p.email = NULL, p.phone = NULL, p.notes = NULL,
-    p.source_id = NULL, p.erased_at = $now, p.erased_by = $by,
-    p.version = p.version + 1, p.updated_at = $now
+WHERE p.version = $version
+SET p = $props
 WITH p
 OPTIONAL MATCH (i:Interaction)-[:WITH]->(p)
 WITH p, collect(i) AS interactions
 FOREACH (i IN interactions | SET i.summary = '', i.version = i.version + 1, i.updated_at = $now)
-RETURN properties(p) AS props, size(interactions) AS interactions
+WITH p, interactions
+OPTIONAL MATCH (old:AuditEntry) WHERE old.id IN [row IN $scrubbed | row.id]
+WITH p, interactions, collect(old) AS entries
+FOREACH (old IN entries |
+  SET old.before = [row IN $scrubbed WHERE row.id = old.id][0].before,
+      old.after = [row IN $scrubbed WHERE row.id = old.id][0].after)
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN properties(p) AS props, size(interactions) AS interactions, size(entries) AS entries

@@ -9,6 +9,7 @@ exit status 1, never a traceback.
 from __future__ import annotations
 
 import functools
+import getpass
 import json
 import os
 import signal
@@ -18,6 +19,7 @@ from pathlib import Path
 import click
 
 from graphcrm import __version__
+from graphcrm.audit import set_actor
 from graphcrm.config import Settings
 from graphcrm.errors import GraphCRMError
 from graphcrm.graph import embedded_server, open_store
@@ -57,8 +59,17 @@ pass_context = click.make_pass_decorator(Context, ensure=True)
 
 @click.group()
 @click.version_option(__version__, prog_name="graphcrm")
-def main():
+@click.option("--as", "actor", metavar="NAME", help="Who the audit log records for changes (default: the OS user).")
+def main(actor: str | None):
     """GraphCRM: stakeholder networks for B2B project sales."""
+    set_actor(actor or _os_user(), via="cli")
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (containers)
+        return f"uid {os.getuid()}"
 
 
 @main.command()

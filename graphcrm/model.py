@@ -115,6 +115,28 @@ LABELS = {
     "Interaction": ("Interaction", "互动"),
 }
 
+#: The audit log (graphcrm/audit.py).  Not one of LABELS: no generic node
+#: statement (create, update, delete, list...) exists for it, so an entry is
+#: only ever created by the write it records and never changed or deleted.
+AUDIT_LABEL = "AuditEntry"
+AUDIT_LABELS = {AUDIT_LABEL: ("Audit entry", "审计记录")}
+AUDIT_ACTIONS = {
+    "create": ("Created", "创建"),
+    "update": ("Changed", "修改"),
+    "delete": ("Deleted", "删除"),
+    "relate": ("Related", "建立关系"),
+    "unrelate": ("Relationship removed", "删除关系"),
+    "log_interaction": ("Interaction logged", "记录互动"),
+    "bulk_merge": ("Batch written", "批量写入"),
+    "clear": ("Graph cleared", "清空图谱"),
+    "export": ("Exported", "导出"),
+    "erase": ("Personal data erased", "删除个人数据"),
+    "restore": ("Restored from a backup", "从备份恢复"),
+}
+
+#: properties never written to the audit log (only that they changed)
+SECRET_PROPERTIES = ("password_hash",)
+
 #: relationship type -> (allowed start labels, allowed end labels, English, Chinese)
 RELATIONSHIP_TYPES = {
     "WORKS_AT": (("Person",), ("Account",), "works at", "就职于"),
@@ -213,6 +235,8 @@ class UserProps(_Props):
     display_name: Name
     role: _literal(USER_ROLES) = "viewer"
     password_hash: Annotated[str, StringConstraints(max_length=500)] | None = None
+    #: the token every login session of the user carries; a new one ends them all
+    session_token: Annotated[str, StringConstraints(max_length=100)] | None = None
     active: bool = True
     title: Text | None = None
     source_id: Text | None = None
@@ -295,6 +319,9 @@ RELATIONSHIP_MODELS: dict[str, type[_Props]] = {
 
 #: properties every node carries, kept by the store, never set by callers
 SYSTEM_PROPERTIES = ("id", "version", "created_at", "updated_at")
+
+#: properties of a User that never leave the store's callers for pages, JSON or analysis
+SECRET_PROPERTIES = ("password_hash", "session_token")
 
 
 def allowed_values(label_or_type: str, field: str) -> tuple[str, ...]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from graphcrm.errors import Conflict, ValidationError
@@ -34,6 +36,47 @@ def add_user(
     return store.create("User", props, id=id)
 
 
+def _update_user(store: GraphStore, user_id: str, changes) -> dict:
+    """Apply ``changes(current_props)`` to the user, reading again if a
+    colleague saved the user in between (these changes never depend on
+    what the colleague changed)."""
+    for _ in range(5):
+        current = store.get("User", user_id)
+        try:
+            return store.update("User", user_id, changes(current), version=current["version"])
+        except Conflict:
+            continue
+    raise Conflict(f"User {user_id!r} keeps changing; try again")
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def session_token(store: GraphStore, user: dict) -> str:
+    """The token the user's login sessions carry (created on first use)."""
+    if user.get("session_token"):
+        return user["session_token"]
+    return _update_user(store, user["id"], lambda u: {"session_token": u.get("session_token")
+                                                      or new_session_token()})["session_token"]
+
+
+def end_sessions(store: GraphStore, user_id: str) -> None:
+    """End every login session of the user at once (a new session token)."""
+    _update_user(store, user_id, lambda u: {"session_token": new_session_token()})
+
+
+def set_password(store: GraphStore, user_id: str, password: str) -> None:
+    """Change the password; every existing session of the user ends."""
+    password_hash = hash_password(password)
+    _update_user(store, user_id, lambda u: {"password_hash": password_hash, "session_token": new_session_token()})
+
+
+def set_active(store: GraphStore, user_id: str, active: bool) -> None:
+    """(De)activate a user; deactivation ends every session at once."""
+    _update_user(store, user_id, lambda u: {"active": bool(active), "session_token": new_session_token()})
+
+
 def authenticate(store: GraphStore, username: str, password: str) -> dict | None:
     """The active user with these credentials, or None (same answer for an
     unknown user and a wrong password)."""
@@ -42,3 +85,23 @@ def authenticate(store: GraphStore, username: str, password: str) -> dict | None
     if not check_password_hash(stored_hash, password or "") or user is None or not user.get("active", True):
         return None
     return user
+
+
+def change_user(store: GraphStore, user_id: str, changes: dict, *, version: int, by: str | None = None) -> dict:
+    """Change a user's display name, role or active flag (optimistic
+    concurrency as for every update).  ``by`` (the admin acting) cannot take
+    away their own admin role or deactivate themselves: someone must be left
+    to administer."""
+    allowed = {"display_name", "role", "active", "title"}
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise ValidationError(unknown[0], "cannot be changed here")
+    if by == user_id and (changes.get("role", "admin") != "admin" or changes.get("active", True) is False):
+        field = "role" if changes.get("role", "admin") != "admin" else "active"
+        raise ValidationError(field, "you cannot remove your own administrator access")
+    return store.update("User", user_id, changes, version=version)
+
+
+def reset_password(store: GraphStore, user_id: str, password: str, *, version: int) -> dict:
+    """Set a new password (the user signs in with it from now on)."""
+    return store.update("User", user_id, {"password_hash": hash_password(password)}, version=version)

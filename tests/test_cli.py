@@ -52,3 +52,11 @@ def test_bad_database_url_is_one_line(runner, monkeypatch):
     result = runner.invoke(main, ["db", "status"])
     assert result.exit_code == 1
     assert "GRAPHCRM_DATABASE_URL" in result.output and "Traceback" not in result.output
+
+
+def test_unreachable_neo4j_is_one_line_at_once(runner, monkeypatch):
+    monkeypatch.setenv("GRAPHCRM_DATABASE_URL", "bolt://127.0.0.1:1")
+    result = runner.invoke(main, ["db", "status"])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "cannot be reached" in lines[0] and "bolt://127.0.0.1:1" in lines[0]

@@ -39,3 +39,9 @@ def test_statements_expand_only_from_the_vocabulary():
     assert statements["node.get:Person"] == "MATCH (n:Person {id: $id}) RETURN n"
     assert "relationship.merge:User:RELATIONSHIP:Person" in load_statements("falkordb")
     assert "relationship.merge:Person:RELATIONSHIP:Person" not in load_statements("falkordb")
+
+
+def test_statements_can_leave_labels_out():
+    statements = parse("// name: node.delete\n// each: label\n// except: Account Person\nMATCH (n:__LABEL__) RETURN n\n")
+    assert set(statements) == {f"node.delete:{label}" for label in ("User", "Opportunity", "Competitor", "Interaction")}
+    assert statements["node.delete:User"] == "MATCH (n:User) RETURN n"

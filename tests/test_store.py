@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from graphcrm.errors import Conflict, NotFound, ValidationError
@@ -347,6 +349,12 @@ def test_every_relationship_type_round_trips(any_store, start_label, rel_type, e
     assert updated["version"] == 3 and all(updated[k] == v for k, v in edit.items())
     any_store.unrelate(rel_type, start, end)
     assert any_store.stats()["relationships"][rel_type] == 0
+    created = any_store.relate(rel_type, start, end, REL_PROPS.get(rel_type), replace=False)
+    assert created["version"] == 1
+    with pytest.raises(Conflict) as error:  # create-only never overwrites
+        any_store.relate(rel_type, start, end, {**REL_PROPS.get(rel_type, {}), **edit}, replace=False)
+    assert error.value.current == created
+    assert any_store.get_relationship(rel_type, start, end) == created
 
 
 @pytest.mark.parametrize("label", list(SAMPLES))
@@ -370,3 +378,111 @@ def test_clear_empties_the_graph(any_store, account):
     any_store.clear()
     stats = any_store.stats()
     assert sum(stats["nodes"].values()) == 0 and sum(stats["relationships"].values()) == 0
+
+
+def test_simultaneous_saves_of_one_version_let_exactly_one_through(any_store, account):
+    """Eight colleagues save the same version at once: the conditional update
+    (match id and version, increment) lets one win, the others get Conflict."""
+    opp = any_store.create_opportunity(account, {"name": "Metro Line 4", "stage": "qualify"})
+
+    def save(stage):
+        try:
+            return any_store.update("Opportunity", opp["id"], {"stage": stage}, version=opp["version"])
+        except Conflict as error:
+            return error
+
+    stages = ["pre_bid", "tender", "submitted", "evaluation"] * 2
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(save, stages))
+    winners = [r for r in results if isinstance(r, dict)]
+    assert len(winners) == 1 and sum(isinstance(r, Conflict) for r in results) == 7
+    stored = any_store.get("Opportunity", opp["id"])
+    assert stored["version"] == opp["version"] + 1 and stored["stage"] == winners[0]["stage"]
+
+
+def test_account_with_team_member_and_competitor_with_bid_are_written_together(any_store, account):
+    any_store.create("User", SAMPLES["User"], id="u-liwei")
+    created = any_store.create_account({"name": "Shenzhen Metro 深圳地铁"}, member_id="u-liwei")
+    assert any_store.member_accounts("u-liwei") == {created["id"]}
+    opp = any_store.create_opportunity(account, {"name": "Bid"})
+    rival = any_store.create_competitor(opp["id"], {"name": "华信 Huaxin"})
+    assert any_store.competitor_accounts(rival["id"]) == {account}
+    assert any_store.get_relationship("COMPETES_FOR", rival["id"], opp["id"])["version"] == 1
+    before = snapshot(any_store)
+    with pytest.raises(NotFound):
+        any_store.create_account({"name": "Orphan"}, member_id="u-ghost")
+    with pytest.raises(NotFound):
+        any_store.create_competitor("opp-ghost", {"name": "Nobody Inc"})
+    with pytest.raises(ValidationError):
+        any_store.create_competitor(opp["id"], {"name": ""})
+    assert snapshot(any_store) == before
+
+
+def test_deleting_an_account_leaves_nothing_dangling(any_store, account):
+    s = any_store
+    other = s.create("Account", {"name": "Metro Group"}, id="acc-metro")
+    s.create_person(account, {"name": "王建国"}, id="p-wang")
+    s.create_person(account, {"name": "李娜"}, id="p-li")
+    s.create_person(other["id"], {"name": "Grace Lin"}, id="p-grace")
+    s.relate("KNOWS", "p-grace", "p-wang", {"strength": 3})
+    s.create("User", SAMPLES["User"], id="u-liwei")
+    s.relate("MEMBER_OF", "u-liwei", account)
+    opp = s.create_opportunity(account, {"name": "Bid"})
+    s.relate("ROLE_IN", "p-wang", opp["id"], {"role": "economic_buyer"})
+    s.create_competitor(opp["id"], {"name": "Huaxin"}, id="comp-hx")
+    alone = s.log_interaction({"kind": "visit", "at": "2026-11-01T10:00:00+00:00"},
+                              user_ids=["u-liwei"], person_ids=["p-wang", "p-li"], opportunity_id=opp["id"])
+    shared = s.log_interaction({"kind": "event", "at": "2026-11-02T10:00:00+00:00"},
+                               user_ids=["u-liwei"], person_ids=["p-li", "p-grace"])
+
+    s.delete("Account", account)
+    assert s.find("Account", account) is None
+    for label, node in (("Person", "p-wang"), ("Person", "p-li"), ("Opportunity", opp["id"]),
+                        ("Interaction", alone["id"])):
+        assert s.find(label, node) is None, node
+    # what belongs elsewhere stays: the other account's person, the shared meeting, our user, the competitor
+    assert [t["props"]["id"] for t in s.timeline("p-grace")] == [shared["id"]]
+    assert s.find("User", "u-liwei") and s.find("Competitor", "comp-hx") and s.find("Account", "acc-metro")
+    assert s.member_accounts("u-liwei") == set()
+    stats = s.stats()
+    assert stats["nodes"]["Person"] == 1 and stats["relationships"]["KNOWS"] == 0
+    assert stats["relationships"]["WITH"] == 1 and stats["relationships"]["ROLE_IN"] == 0
+    with pytest.raises(NotFound):
+        s.delete("Account", account)
+
+
+def test_deleting_a_person_takes_interactions_that_met_nobody_else(any_store, account):
+    s = any_store
+    s.create_person(account, {"name": "王建国"}, id="p-wang")
+    s.create_person(account, {"name": "Emily Chen"}, id="p-emily")
+    s.create("User", SAMPLES["User"], id="u-liwei")
+    alone = s.log_interaction({"kind": "call", "at": "2026-11-01T10:00:00+00:00"},
+                              user_ids=["u-liwei"], person_ids=["p-wang"])
+    both = s.log_interaction({"kind": "visit", "at": "2026-11-02T10:00:00+00:00"},
+                             user_ids=["u-liwei"], person_ids=["p-wang", "p-emily"])
+    s.delete("Person", "p-wang")
+    assert s.find("Interaction", alone["id"]) is None
+    assert [t["props"]["id"] for t in s.timeline("p-emily")] == [both["id"]]
+    assert s.stats()["relationships"]["RELATIONSHIP"] == 1  # ours with Emily stays
+
+
+def test_owner_graph_holds_what_a_maintenance_plan_needs(any_store, account):
+    from graphcrm.analysis import maintenance_plan
+
+    s = any_store
+    s.create("User", SAMPLES["User"], id="u-liwei")
+    s.create("User", {"username": "zhou", "display_name": "周明", "role": "director"}, id="u-zhou")
+    s.create_person(account, {"name": "王建国", "influence": 5}, id="p-wang")
+    s.create_person(account, {"name": "Emily Chen"}, id="p-emily")
+    opp = s.create_opportunity(account, {"name": "Bid", "stage": "tender", "value": 5e6})
+    s.relate("ROLE_IN", "p-wang", opp["id"], {"role": "economic_buyer"})
+    s.relate("RELATIONSHIP", "u-liwei", "p-wang", {"strength": 4, "last_contact_at": "2026-01-01T00:00:00+00:00"})
+    s.relate("RELATIONSHIP", "u-zhou", "p-emily", {"strength": 4, "last_contact_at": "2026-01-01T00:00:00+00:00"})
+    G = s.owner_graph("u-liwei")
+    assert G.graph["kind"] == "owner" and set(G.nodes) == {"u-liwei", "p-wang", account, opp["id"]}
+    assert "password_hash" not in G.nodes["u-liwei"]
+    whole = maintenance_plan(s.portfolio_graph(), owner="u-liwei", now="2026-06-01T00:00:00+00:00")
+    assert maintenance_plan(G, owner="u-liwei", now="2026-06-01T00:00:00+00:00") == whole
+    assert whole["owners"][0]["due"][0]["open_deal_value"] == 5e6
+    with pytest.raises(NotFound):
+        s.owner_graph("u-ghost")

@@ -420,3 +420,42 @@ def test_language_follows_browser_and_can_be_switched(client, auth):
     assert "干系人" in page and "高价值" in page and "合作型" in page  # UI strings and enum labels
     assert client.get("/lang/en?next=https://evil.example/").headers["Location"] == "/"
     assert "Stakeholders" in text(client.get("/accounts/acc-east"))
+
+
+def test_api_lists_only_the_accounts_the_user_may_see(client, auth):
+    auth.login("vera")
+    ids = [a["id"] for a in client.get("/api/accounts").get_json()]
+    assert ids == ["acc-east"]
+    auth.login("director")
+    assert {"acc-east", "acc-west"} <= {a["id"] for a in client.get("/api/accounts").get_json()}
+
+
+def test_api_portfolio_is_for_directors(client, auth):
+    auth.login("vera")
+    r = client.get("/api/portfolio")
+    assert r.status_code == 403 and r.get_json()["error"] == "Not allowed"
+    auth.login("director")
+    data = client.get("/api/portfolio").get_json()
+    assert data["kind"] == "portfolio"
+    assert {a["id"] for a in data["accounts"]} >= {"acc-east", "acc-west"}
+
+
+def test_api_errors_are_json(client, auth):
+    auth.login("vera")
+    r = client.get("/api/accounts/acc-west")
+    assert r.status_code == 404 and r.get_json()["error"] == "Not found"
+
+
+def test_every_analysis_code_has_words_in_both_languages(app):
+    from flask_babel import force_locale
+
+    from graphcrm.analysis.coverage import FINDING_KINDS
+    from graphcrm.analysis.paths import _VERB
+    from graphcrm.analysis.readiness import LABELS
+    from graphcrm.web import ANALYSIS_WORDS
+
+    codes = set(FINDING_KINDS) | set(LABELS) | set(_VERB.values()) | {"high", "medium", "low"}
+    assert codes <= set(ANALYSIS_WORDS)
+    with app.test_request_context(), force_locale("zh"):
+        untranslated = [c for c in codes if not any("\u4e00" <= ch <= "\u9fff" for ch in str(ANALYSIS_WORDS[c]))]
+    assert not untranslated

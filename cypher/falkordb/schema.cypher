@@ -16,6 +16,9 @@ CREATE INDEX FOR (n:Account) ON (n.name)
 // name: schema.name_index.Person
 CREATE INDEX FOR (n:Person) ON (n.name)
 
+// name: schema.audit_index
+CREATE INDEX FOR (n:AuditEntry) ON (n.at)
+
 // name: schema.username_index
 CREATE INDEX FOR (n:User) ON (n.username)
 

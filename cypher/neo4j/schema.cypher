@@ -11,6 +11,9 @@ CREATE INDEX graphcrm_account_name IF NOT EXISTS FOR (n:Account) ON (n.name)
 // name: schema.name_index.Person
 CREATE INDEX graphcrm_person_name IF NOT EXISTS FOR (n:Person) ON (n.name)
 
+// name: schema.audit_index
+CREATE INDEX graphcrm_audit_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at)
+
 // name: schema.username_constraint
 CREATE CONSTRAINT graphcrm_user_username IF NOT EXISTS
 FOR (n:User) REQUIRE n.username IS UNIQUE

@@ -18,7 +18,7 @@ import logging
 import time
 from collections.abc import Mapping
 
-from graphcrm.errors import Conflict, StoreUnavailable, ValidationError
+from graphcrm.errors import ConfigError, Conflict, StoreUnavailable, ValidationError
 from graphcrm.graph.statements import load_statements
 from graphcrm.model import LABELS
 
@@ -57,7 +57,9 @@ class FalkorBackend(Backend):
         self.server = server
         self.graph_name = graph_name
         self.statements = load_statements("falkordb")
-        self._db = falkordb.FalkorDB(unix_socket_path=str(server.socket_path))
+        from graphcrm.graph.embedded import NO_RETRY
+
+        self._db = falkordb.FalkorDB(unix_socket_path=str(server.socket_path), retry=NO_RETRY)
         self._graph = self._db.select_graph(graph_name)
 
     @property
@@ -69,18 +71,48 @@ class FalkorBackend(Backend):
 
         text = self.text(statement)
         try:
-            if write:
-                result = self._graph.query(text, params or {})
-            else:
-                result = self._graph.ro_query(text, params or {})
+            result = self._query(text, params, write)
+        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+            # the server died (or was stopped): start it again, then repeat
+            # what cannot have been applied twice: a read, or a statement
+            # that never left (the connection to the dead server failed)
+            self._restart(exc)
+            if write and not _never_sent(exc):
+                raise StoreUnavailable(
+                    "the embedded database stopped while saving and has been restarted; "
+                    "reload to see whether the change was saved"
+                ) from None
+            try:
+                result = self._query(text, params, write)
+            except (redis.ConnectionError, redis.TimeoutError, OSError) as again:
+                raise StoreUnavailable(f"the embedded database does not answer ({again})") from None
         except redis.ResponseError as exc:
             if not write and "empty key" in str(exc):
                 return []  # the graph does not exist yet: nothing to read
             raise _falkor_error(exc, statement) from None
-        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
-            raise StoreUnavailable(f"the embedded database does not answer ({exc})") from None
         columns = [column[1] for column in result.header]
         return [dict(zip(columns, map(_plain, row))) for row in result.result_set]
+
+    def _query(self, text: str, params: dict | None, write: bool):
+        import redis
+
+        try:
+            if write:
+                return self._graph.query(text, params or {})
+            return self._graph.ro_query(text, params or {})
+        except redis.ResponseError as exc:
+            if "loading" in str(exc).lower():  # replaying its append-only file after a restart
+                raise redis.ConnectionError(f"not ready: {exc}") from None
+            raise
+
+    def _restart(self, cause: Exception) -> None:
+        if self.server.is_running():
+            return
+        log.warning("embedded FalkorDB does not answer (%s); restarting it", cause)
+        try:
+            self.server.start()
+        except (StoreUnavailable, ConfigError) as exc:
+            raise StoreUnavailable(f"the embedded database stopped and cannot be restarted ({exc})") from None
 
     def setup_schema(self, timeout: float = 30.0) -> None:
         """Create the id indexes and unique constraints that are missing; wait until they work."""
@@ -94,6 +126,7 @@ class FalkorBackend(Backend):
             ("Account", "name", "schema.name_index.Account"),
             ("Person", "name", "schema.name_index.Person"),
             ("User", "username", "schema.username_index"),
+            ("AuditEntry", "at", "schema.audit_index"),
         ]
         for label, prop, statement in wanted:
             if (label, prop) not in existing:
@@ -143,6 +176,16 @@ class FalkorBackend(Backend):
         self._db.connection.close()
 
 
+def _never_sent(exc: Exception) -> bool:
+    """True when redis-py failed to connect, so the command was not sent
+    (its message then reads "Error 111 connecting to unix socket: ...")."""
+    return "connecting to" in str(exc)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
 def _falkor_error(exc: Exception, statement: str) -> Exception:
     message = str(exc)
     if "unique constraint violation" in message:
@@ -155,6 +198,7 @@ class Neo4jBackend(Backend):
 
     def __init__(self, url: str, user: str, password: str | None, database: str):
         import neo4j
+        from neo4j import exceptions
         from neo4j.exceptions import ConfigurationError
 
         self.url = url
@@ -164,6 +208,15 @@ class Neo4jBackend(Backend):
             self._driver = neo4j.GraphDatabase.driver(url, auth=(user, password or ""))
         except (ValueError, ConfigurationError) as exc:
             raise StoreUnavailable(f"GRAPHCRM_DATABASE_URL: cannot use {url!r} ({exc})") from None
+        try:
+            # fail at once with one line, rather than after half a minute of retried transactions
+            self._driver.verify_connectivity()
+        except exceptions.AuthError as exc:
+            self._driver.close()
+            raise StoreUnavailable(f"Neo4j at {url} refused the credentials ({exc.message})") from None
+        except (exceptions.ServiceUnavailable, exceptions.DriverError, OSError) as exc:
+            self._driver.close()
+            raise StoreUnavailable(f"Neo4j at {url} cannot be reached ({_one_line(exc)})") from None
 
     @property
     def location(self) -> str:
@@ -186,7 +239,7 @@ class Neo4jBackend(Backend):
         except exceptions.AuthError as exc:
             raise StoreUnavailable(f"Neo4j at {self.url} refused the credentials ({exc.message})") from None
         except (exceptions.ServiceUnavailable, exceptions.SessionExpired, OSError) as exc:
-            raise StoreUnavailable(f"Neo4j at {self.url} cannot be reached ({exc})") from None
+            raise StoreUnavailable(f"Neo4j at {self.url} cannot be reached ({_one_line(exc)})") from None
         except exceptions.Neo4jError as exc:
             raise ValidationError("query", f"the database refused {statement}: {exc.message}") from None
         return [{key: _plain(value) for key, value in record.items()} for record in records]

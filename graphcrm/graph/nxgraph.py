@@ -8,7 +8,7 @@ Every loader of :class:`graphcrm.graph.store.GraphStore` returns a
   ``"Opportunity"``, ``"Competitor"``, ``"Interaction"``); every stored
   property is carried over unchanged (``id``, ``version``, ``created_at``,
   ``updated_at`` and the label's own properties, see :mod:`graphcrm.model`).
-  A ``User`` node never carries ``password_hash``.
+  A ``User`` node never carries its secrets (``password_hash``, ``session_token``).
 * **Edges** run from the relationship's start node to its end node, with key
   and attribute ``type`` equal to the relationship type (``"REPORTS_TO"``,
   ``"RELATIONSHIP"``...) and every stored relationship property.  Between two
@@ -49,6 +49,8 @@ from datetime import datetime, timezone
 
 import networkx as nx
 
+from graphcrm.model import SECRET_PROPERTIES
+
 
 def build_graph(
     nodes: Iterable[tuple[str, dict]],
@@ -64,7 +66,7 @@ def build_graph(
     G.graph.update(graph_attrs)
     G.graph.setdefault("loaded_at", datetime.now(timezone.utc).isoformat(timespec="seconds"))
     for label, props in nodes:
-        attrs = {k: v for k, v in props.items() if k != "password_hash" and v is not None}
+        attrs = {k: v for k, v in props.items() if k not in SECRET_PROPERTIES and v is not None}
         G.add_node(props["id"], label=label, **attrs)
     for rel_type, start, end, props in relationships:
         if start in G and end in G:

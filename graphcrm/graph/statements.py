@@ -11,7 +11,8 @@ any number of statements, each introduced by a header comment::
 Values always come in as ``$parameters``.  Labels and relationship types
 cannot be parameters in Cypher, so a statement marked ``// each: label`` is
 expanded once per label of :data:`graphcrm.model.LABELS` (``__LABEL__``
-replaced, named ``node.get:Person``), and one marked ``// each:
+replaced, named ``node.get:Person``; ``// except: Account Person`` leaves
+labels out that have a statement of their own), and one marked ``// each:
 relationship`` once per allowed (start label, type, end label) of
 :data:`graphcrm.model.RELATIONSHIP_TYPES` (``__START__``, ``__TYPE__``,
 ``__END__``; named ``relationship.merge:User:RELATIONSHIP:Person``).  The
@@ -32,6 +33,7 @@ from graphcrm.model import LABELS, RELATIONSHIP_TYPES
 
 _HEADER = re.compile(r"^//\s*name:\s*(\S+)\s*$", re.MULTILINE)
 _EACH = re.compile(r"^//\s*each:\s*(label|relationship)\s*$", re.MULTILINE)
+_EXCEPT = re.compile(r"^//\s*except:\s*(.+?)\s*$", re.MULTILINE)
 
 
 def relationship_key(start: str, rel_type: str, end: str) -> str:
@@ -40,11 +42,12 @@ def relationship_key(start: str, rel_type: str, end: str) -> str:
 
 def _expand(name: str, body: str) -> dict[str, str]:
     each = _EACH.search(body)
-    text = _EACH.sub("", body).strip()
+    skip = set(_EXCEPT.search(body).group(1).split()) if _EXCEPT.search(body) else set()
+    text = _EXCEPT.sub("", _EACH.sub("", body)).strip()
     if each is None:
         return {name: text}
     if each.group(1) == "label":
-        return {f"{name}:{label}": text.replace("__LABEL__", label) for label in LABELS}
+        return {f"{name}:{label}": text.replace("__LABEL__", label) for label in LABELS if label not in skip}
     expanded = {}
     for rel_type, (starts, ends, *_labels) in RELATIONSHIP_TYPES.items():
         for start in starts:

@@ -8,7 +8,9 @@ value is refused with a :class:`~graphcrm.errors.ValidationError` naming the
 field before anything is written.
 
 Writes that belong together are one statement, hence one transaction: a
-failure leaves nothing half-written.  Every node and relationship carries a
+failure leaves nothing half-written.  Every write goes through
+:meth:`GraphStore._write` with its audit entry (:mod:`graphcrm.audit`), which
+the same statement creates: the audit log holds exactly the writes made.  Every node and relationship carries a
 ``version``; updates take the version the caller read and a stale one is
 refused with :class:`~graphcrm.errors.Conflict` holding what is stored now.
 """
@@ -22,10 +24,11 @@ from datetime import datetime, timezone
 
 import networkx as nx
 
+from graphcrm import audit
 from graphcrm.errors import Conflict, NotFound, ValidationError
 from graphcrm.graph.nxgraph import build_graph
 from graphcrm.graph.statements import relationship_key
-from graphcrm.model import LABELS, RELATIONSHIP_TYPES, validate_node, validate_relationship
+from graphcrm.model import AUDIT_LABEL, LABELS, RELATIONSHIP_TYPES, validate_node, validate_relationship
 
 ID_PREFIXES = {
     "Account": "acc",
@@ -108,8 +111,10 @@ class GraphStore:
     def _read(self, statement: str, **params) -> list[dict]:
         return self.backend.run(statement, params, write=False)
 
-    def _write(self, statement: str, **params) -> list[dict]:
-        return self.backend.run(statement, params, write=True)
+    def _write(self, statement: str, *, audit: dict, **params) -> list[dict]:
+        """The one write path: ``statement`` (which ends with the audit clause,
+        see cypher/nodes.cypher) with ``audit`` (:func:`graphcrm.audit.entry`)."""
+        return self.backend.run(statement, {**params, "audit": [audit]}, write=True)
 
     # -- nodes -----------------------------------------------------------------
 
@@ -117,7 +122,9 @@ class GraphStore:
         """Create a node; return its stored properties (with ``id`` and ``version``)."""
         _check_label(label)
         clean = validate_node(label, props)
-        return self._write(f"node.create:{label}", props=self._new_props(label, clean, id))[0]["props"]
+        node = self._new_props(label, clean, id)
+        entry = audit.entry("create", label, node["id"], after=node)
+        return self._write(f"node.create:{label}", props=node, audit=entry)[0]["props"]
 
     def _new_props(self, label: str, clean: dict, id: str | None) -> dict:
         now = utcnow()
@@ -129,9 +136,11 @@ class GraphStore:
         """Create a stakeholder working at ``account_id`` (both written together)."""
         clean = validate_node("Person", props)
         works_at = validate_relationship("WORKS_AT", {"since": since})
+        node = self._new_props("Person", clean, id)
         rows = self._write(
             "person.create_at_account",
-            props=self._new_props("Person", clean, id),
+            audit=audit.entry("create", "Person", node["id"], after={**node, "account_id": account_id}),
+            props=node,
             account_id=account_id,
             works_at={k: v for k, v in works_at.items() if v is not None},
             now=utcnow(),
@@ -143,14 +152,44 @@ class GraphStore:
     def create_opportunity(self, account_id: str, props: dict, *, id: str | None = None) -> dict:
         """Create an opportunity for ``account_id`` (both written together)."""
         clean = validate_node("Opportunity", props)
+        node = self._new_props("Opportunity", clean, id)
         rows = self._write(
             "opportunity.create_for_account",
-            props=self._new_props("Opportunity", clean, id),
+            audit=audit.entry("create", "Opportunity", node["id"], after={**node, "account_id": account_id}),
+            props=node,
             account_id=account_id,
             now=utcnow(),
         )
         if not rows:
             raise NotFound("Account", account_id)
+        return rows[0]["props"]
+
+    def create_account(self, props: dict, *, member_id: str | None = None, id: str | None = None) -> dict:
+        """Create an account; ``member_id`` (a user) joins its team in the same write."""
+        if member_id is None:
+            return self.create("Account", props, id=id)
+        clean = validate_node("Account", props)
+        node = self._new_props("Account", clean, id)
+        rows = self._write(
+            "account.create_with_member",
+            audit=audit.entry("create", "Account", node["id"], after={**node, "member_id": member_id}),
+            props=node, user_id=member_id, now=utcnow(),
+        )
+        if not rows:
+            raise NotFound("User", member_id)
+        return rows[0]["props"]
+
+    def create_competitor(self, opportunity_id: str, props: dict, *, id: str | None = None) -> dict:
+        """Create a competitor competing for ``opportunity_id`` (both written together)."""
+        clean = validate_node("Competitor", props)
+        node = self._new_props("Competitor", clean, id)
+        rows = self._write(
+            "competitor.create_for_opportunity",
+            audit=audit.entry("create", "Competitor", node["id"], after={**node, "opportunity_id": opportunity_id}),
+            props=node, opportunity_id=opportunity_id, now=utcnow(),
+        )
+        if not rows:
+            raise NotFound("Opportunity", opportunity_id)
         return rows[0]["props"]
 
     def find(self, label: str, id: str) -> dict | None:
@@ -179,7 +218,13 @@ class GraphStore:
         clean.update({k: None for k, v in changes.items() if v is None})
         if not isinstance(version, int):
             raise ValidationError("version", "must be a whole number")
-        rows = self._write(f"node.update:{label}", id=id, version=version, changes=clean, now=utcnow())
+        current = self.get(label, id)
+        entry = audit.entry(
+            "update", label, id,
+            before={k: current.get(k) for k in clean} | {"version": version},
+            after=clean | {"version": version + 1},
+        )
+        rows = self._write(f"node.update:{label}", audit=entry, id=id, version=version, changes=clean, now=utcnow())
         if rows:
             return rows[0]["props"]
         current = self.get(label, id)
@@ -189,10 +234,20 @@ class GraphStore:
             current=current,
         )
 
+    #: deletes that take what belongs to the node along (see cypher/nodes.cypher)
+    _CASCADES = {"Account": "account.delete", "Person": "person.delete"}
+
     def delete(self, label: str, id: str) -> None:
-        """Delete a node and its relationships."""
+        """Delete a node and its relationships, in one write.
+
+        An account goes with its people and opportunities; an account or a
+        person goes with the interactions that met nobody else, so nothing
+        is left dangling.
+        """
         _check_label(label)
-        if not self._write(f"node.delete:{label}", id=id):
+        before = self.get(label, id)
+        entry = audit.entry("delete", label, id, before=before)
+        if not self._write(self._CASCADES.get(label, f"node.delete:{label}"), audit=entry, id=id):
             raise NotFound(label, id)
 
     def list(self, label: str, *, skip: int = 0, limit: int = 1000) -> list[dict]:
@@ -216,17 +271,31 @@ class GraphStore:
                 return label
         raise NotFound(" or ".join(candidates), node_id)
 
-    def relate(self, rel_type: str, start: str, end: str, props: dict | None = None) -> dict:
-        """Create the relationship, or replace its properties if it exists."""
+    def relate(
+        self, rel_type: str, start: str, end: str, props: dict | None = None, *, replace: bool = True
+    ) -> dict:
+        """Create the relationship, or replace its properties if it exists.
+
+        With ``replace=False`` an existing relationship is left alone and
+        :class:`~graphcrm.errors.Conflict` (holding it) is raised: the check
+        and the write are one statement, so two colleagues adding the same
+        relationship cannot overwrite each other.
+        """
         clean = validate_relationship(rel_type, props)
         if start == end and rel_type in ("REPORTS_TO", "INFLUENCES", "KNOWS", "PART_OF"):
             raise ValidationError("end", f"a {rel_type} relationship cannot point to itself")
         key = relationship_key(*self._spread(rel_type, start, end))
         stored = {k: v for k, v in clean.items() if v is not None}
-        rows = self._write(f"relationship.merge:{key}", start=start, end=end, props=stored, now=utcnow())
-        if not rows:  # an end vanished between the check and the write
-            raise NotFound(rel_type, f"{start} -> {end}")
-        return rows[0]["props"]
+        before = self._read(f"relationship.get:{key}", start=start, end=end)
+        entry = audit.entry("relate", rel_type, f"{start}->{end}",
+                            before=before[0]["props"] if before else None, after=stored)
+        statement = "relationship.merge" if replace else "relationship.create"
+        rows = self._write(f"{statement}:{key}", audit=entry, start=start, end=end, props=stored, now=utcnow())
+        if rows:
+            return rows[0]["props"]
+        if not replace and before:
+            raise Conflict(f"this {rel_type} relationship exists already", current=before[0]["props"])
+        raise NotFound(rel_type, f"{start} -> {end}")  # an end vanished between the check and the write
 
     def _spread(self, rel_type: str, start: str, end: str) -> tuple[str, str, str]:
         start_label, end_label = self._endpoint_labels(rel_type, start, end)
@@ -247,8 +316,14 @@ class GraphStore:
         clean = validate_relationship(rel_type, {k: v for k, v in merged.items() if v is not None})
         clean = {k: clean.get(k) for k in changes}
         key = relationship_key(*self._spread(rel_type, start, end))
+        entry = audit.entry(
+            "update", rel_type, f"{start}->{end}",
+            before={k: current.get(k) for k in clean} | {"version": version},
+            after=clean | {"version": version + 1},
+        )
         rows = self._write(
-            f"relationship.update:{key}", start=start, end=end, version=version, changes=clean, now=utcnow()
+            f"relationship.update:{key}", audit=entry, start=start, end=end, version=version, changes=clean,
+            now=utcnow(),
         )
         if rows:
             return rows[0]["props"]
@@ -261,7 +336,9 @@ class GraphStore:
 
     def unrelate(self, rel_type: str, start: str, end: str) -> None:
         key = relationship_key(*self._spread(rel_type, start, end))
-        if not self._write(f"relationship.delete:{key}", start=start, end=end)[0]["n"]:
+        before = self._read(f"relationship.get:{key}", start=start, end=end)
+        entry = audit.entry("unrelate", rel_type, f"{start}->{end}", before=before[0]["props"] if before else None)
+        if not self._write(f"relationship.delete:{key}", audit=entry, start=start, end=end)[0]["n"]:
             raise NotFound(rel_type, f"{start} -> {end}")
 
     # -- interactions --------------------------------------------------------------
@@ -284,8 +361,11 @@ class GraphStore:
         if opportunity_id is not None:
             self.get("Opportunity", opportunity_id)
         node = self._new_props("Interaction", clean, None)
+        entry = audit.entry("log_interaction", "Interaction", node["id"], after={
+            **node, "user_ids": list(user_ids), "person_ids": list(person_ids), "opportunity_id": opportunity_id,
+        })
         rows = self._write(
-            "interaction.log",
+            "interaction.log", audit=entry,
             props=node, user_ids=list(user_ids), person_ids=list(person_ids),
             opportunity_id=opportunity_id, at=node["at"], today=node["at"][:10], now=utcnow(),
         )
@@ -310,6 +390,10 @@ class GraphStore:
         statement = {"Opportunity": "opportunity.account_id", "Person": "person.account_id"}[label]
         rows = self._read(statement, id=id)
         return rows[0]["id"] if rows else None
+
+    def competitor_accounts(self, competitor_id: str) -> set[str]:
+        """Ids of the accounts whose opportunities a competitor competes for."""
+        return {row["id"] for row in self._read("competitor.account_ids", id=competitor_id)}
 
     def user_by_username(self, username: str) -> dict | None:
         rows = self._read("user.by_username", username=username)
@@ -380,7 +464,8 @@ class GraphStore:
         *,
         batch_size: int = 2000,
         progress=None,
-        restore: bool = False,
+        replace: bool = False,
+        action: str | None = None,
     ) -> dict:
         """Write checked rows in UNWIND batches: the write half of :meth:`bulk_merge`.
 
@@ -389,14 +474,18 @@ class GraphStore:
         see :func:`graphcrm.graph.statements.relationship_key`) to rows
         ``{"start", "end", "props"}``.  Rows must already be valid: nothing
         is checked here.  Nodes are upserted by id: versions go up, timestamps
-        are set.  With ``restore=True`` the rows are written exactly as given
-        (version and timestamps included) and replace every stored property.
+        are set.  With ``replace=True`` the rows are written exactly as given
+        (version and timestamps included) and replace every stored property
+        (a restore; also the only safe way to remove several properties of a
+        node at once on FalkorDB 4.16, see ``forget.person``).  Each batch is
+        audited as ``action`` (default: ``restore`` or ``bulk_merge``).
         ``progress(n)`` is called after each batch with the rows written.
         """
         node_statement, rel_statement = (
-            ("restore.nodes", "restore.relationships") if restore
+            ("restore.nodes", "restore.relationships") if replace
             else ("node.merge_batch", "relationship.merge_batch")
         )
+        action = action or ("restore" if replace else "bulk_merge")
         now = utcnow()
         counts = {"nodes": 0, "relationships": 0}
         for kind, groups, statement in (
@@ -405,7 +494,11 @@ class GraphStore:
             for key, rows in groups.items():
                 for i in range(0, len(rows), batch_size):
                     batch = rows[i : i + batch_size]
-                    self._write(f"{statement}:{key}", rows=batch, now=now)
+                    what = [row["id"] for row in batch] if kind == "nodes" else [
+                        f"{row['start']}->{row['end']}" for row in batch]
+                    entry = audit.entry(action, key, f"{len(batch)} {kind}",
+                                        after={"ids" if kind == "nodes" else "pairs": what})
+                    self._write(f"{statement}:{key}", audit=entry, rows=batch, now=now)
                     counts[kind] += len(batch)
                     if progress:
                         progress(len(batch))
@@ -453,7 +546,9 @@ class GraphStore:
         for key, rows in relationships.items():
             for i in range(0, len(rows), batch_size):
                 batch = rows[i : i + batch_size]
-                deleted += self._write(f"transfer.delete_batch:{key}", rows=batch)[0]["n"]
+                entry = audit.entry("unrelate", key, f"{len(batch)} relationships",
+                                    before={"pairs": [f"{row['start']}->{row['end']}" for row in batch]})
+                deleted += self._write(f"transfer.delete_batch:{key}", audit=entry, rows=batch)[0]["n"]
                 if progress:
                     progress(len(batch))
         return deleted
@@ -463,10 +558,36 @@ class GraphStore:
         rows = self._read("transfer.users_by_username", usernames=list(usernames))
         return {row["props"]["username"]: row["props"] for row in rows}
 
-    def dump(self, *, batch_size: int = 5000):
+    def dump(self, *, batch_size: int = 5000, with_audit: bool = True):
         """Every node and relationship, for a backup: yields ``("node", label, props)``
         and ``("relationship", (start_label, type, end_label), start, end, props)``,
-        page by page (nodes of a page, then the relationships leaving them)."""
+        page by page (nodes of a page, then the relationships leaving them),
+        then, ``with_audit``, the audit log's entries as ``("node", "AuditEntry", props)``."""
+        yield from self._dump_graph(batch_size)
+        if with_audit:
+            for props in self.audit_entries(batch_size=batch_size):
+                yield "node", AUDIT_LABEL, props
+
+    def audit_entries(self, *, batch_size: int = 5000):
+        """Every audit entry (properties), page by page in id order."""
+        after = ""
+        while True:
+            page = [row["props"] for row in self._read("backup.audit", after=after, limit=batch_size)]
+            yield from page
+            if len(page) < batch_size:
+                return
+            after = page[-1]["id"]
+
+    def restore_audit(self, rows: list[dict], *, batch_size: int = 2000) -> int:
+        """Write audit entries exactly as given (a restore)."""
+        written = 0
+        for i in range(0, len(rows), batch_size):
+            batch = rows[i : i + batch_size]
+            entry = audit.entry("restore", AUDIT_LABEL, f"{len(batch)} nodes", after={"ids": [r["id"] for r in batch]})
+            written += self._write("restore.audit", audit=entry, rows=batch)[0]["n"]
+        return written
+
+    def _dump_graph(self, batch_size: int):
         for label in LABELS:
             after = ""
             while True:
@@ -485,13 +606,24 @@ class GraphStore:
         stats = self.stats()
         return not any(stats["nodes"].values()) and not any(stats["relationships"].values())
 
-    def forget_person(self, person_id: str, *, by: str, placeholder: str) -> dict:
-        """Erase a person's personal data and the notes of their interactions,
-        keeping an anonymous placeholder (see ``forget.person`` in cypher/)."""
-        rows = self._write("forget.person", id=person_id, by=by, placeholder=placeholder, now=utcnow())
+    def forget_person(self, person_id: str, *, by: str, placeholder: str, erased: tuple[str, ...],
+                      scrubbed: list[dict]) -> dict:
+        """Erase a person's personal data (the properties ``erased``; the name
+        becomes ``placeholder``) and the notes of their interactions, and
+        replace ``before`` / ``after`` of the audit entries ``scrubbed``
+        (``{"id", "before", "after"}``); see ``forget.person`` in cypher/ and
+        :mod:`graphcrm.transfer.forget`.  Conflict if the person changed meanwhile."""
+        now = utcnow()
+        current = self.get("Person", person_id)
+        props = {k: v for k, v in current.items() if k not in erased}
+        props.update(name=placeholder, erased_at=now, erased_by=by, version=current["version"] + 1, updated_at=now)
+        entry = audit.entry("erase", "Person", person_id, after={"erased_by": by})
+        rows = self._write("forget.person", audit=entry, id=person_id, version=current["version"], props=props,
+                           scrubbed=scrubbed, now=now)
         if not rows:
-            raise NotFound("Person", person_id)
-        return {**rows[0]["props"], "interactions_erased": rows[0]["interactions"]}
+            raise Conflict(f"Person {person_id!r} was changed while it was being erased; try again")
+        return {**rows[0]["props"], "interactions_erased": rows[0]["interactions"],
+                "audit_entries_scrubbed": rows[0]["entries"]}
 
     # -- loaders (format: graphcrm.graph.nxgraph) ------------------------------------------
 
@@ -521,6 +653,14 @@ class GraphStore:
         G.graph.update(kind="opportunity", opportunity_id=opportunity_id)
         return G
 
+    def owner_graph(self, user_id: str) -> nx.MultiDiGraph:
+        """One of our people with their relationships, the stakeholders at the
+        other end, where those work and their roles in deals: enough for the
+        user's maintenance plan without loading the portfolio."""
+        self.get("User", user_id)
+        return self._rows_to_graph("load.owner.nodes", "load.owner.relationships", {"id": user_id},
+                                   kind="owner", user_id=user_id)
+
     def portfolio_graph(self) -> nx.MultiDiGraph:
         """Every account, person, user, opportunity and competitor with their
         relationships (no interactions: their recency is on RELATIONSHIP)."""
@@ -541,6 +681,35 @@ class GraphStore:
             "relationships": relationships,
         }
 
+    def integrity_problems(self) -> list[dict]:
+        """What a half-finished write would leave behind: stakeholders without
+        an account, opportunities without their account, interactions without
+        attendee or stakeholder, nodes or relationships without id / version.
+        Empty when the graph is consistent (``{"problem": ..., "id": ...}`` rows)."""
+        return self._read("integrity.problems")
+
     def clear(self) -> None:
-        """Delete every node and relationship (tests, restore into a fresh store)."""
-        self._write("graph.clear")
+        """Delete every node and relationship but the audit log, which records
+        the clearing (tests, restore into a fresh store)."""
+        self._write("graph.clear", audit=audit.entry("clear", "graph", "*"))
+
+    # -- audit log -----------------------------------------------------------------
+
+    def record_event(self, action: str, target_label: str, target_id: str, details: dict | None = None) -> None:
+        """Add an audit entry for an event that writes nothing else (an export),
+        as the acting user (:func:`graphcrm.audit.current_actor`)."""
+        self._write("audit.record", audit=audit.entry(action, target_label, target_id, after=details))
+
+    def audit_log(
+        self, *, actor: str | None = None, target: str | None = None, since: str | None = None,
+        until: str | None = None, skip: int = 0, limit: int = 50,
+    ) -> tuple[list[dict], int]:
+        """Audit entries, newest first, and how many match in all.
+
+        ``actor``: a user name; ``target``: a node id (``start->end`` for a
+        relationship) or a label / type; ``since`` / ``until``: ISO dates or
+        timestamps (``until`` exclusive).  Filters left None match anything.
+        """
+        filters = {"actor": actor or None, "target": target or None, "since": since or None, "until": until or None}
+        rows = self._read("audit.list", **filters, skip=max(0, int(skip)), limit=max(1, min(int(limit), 500)))
+        return [row["props"] for row in rows], self._read("audit.count", **filters)[0]["n"]

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from graphcrm.errors import ValidationError
 from graphcrm.graph.statements import relationship_key
-from graphcrm.graph.store import GraphStore, _clean_id
+from graphcrm.graph.store import GraphStore, _clean_id, utcnow
 from graphcrm.model import RELATIONSHIP_TYPES, validate_node, validate_relationship
 
 #: rows per UNWIND statement (one transaction each)
@@ -147,6 +147,7 @@ class ImportPlan:
         self._left_out: dict[str, Where] = {}
         self._complete: set[tuple[str, str]] = set()
         self._rel_deletes: dict[str, list[dict]] = {}
+        self._node_removals: dict[str, list[dict]] = {}
         self._resolved = False
 
     # -- collecting rows ------------------------------------------------------------------
@@ -309,6 +310,7 @@ class ImportPlan:
 
     def _diff_nodes(self, existing: dict) -> None:
         writes: dict[str, list[dict]] = defaultdict(list)
+        removals: dict[str, list[dict]] = defaultdict(list)
         for (label, node_id), node in self._nodes.items():
             counts = self.report.nodes.setdefault(label, _counts())
             stored = existing.get(label, {}).get(node_id)
@@ -323,8 +325,12 @@ class ImportPlan:
                 counts["update"] += 1
                 self._touched.add((label, node_id))
                 self._updated.add((label, node_id))
+                if any(v is None for v in row.values()):
+                    removals[label].append({**row, "id": node_id})
+                    continue
             writes[label].append({**row, "id": node_id})
         self._node_writes = dict(writes)
+        self._node_removals = dict(removals)
 
     def _diff_relationships(self, store: GraphStore, kept: list[tuple[str, _Relationship]]) -> None:
         by_key: dict[str, list[_Relationship]] = defaultdict(list)
@@ -383,8 +389,18 @@ class ImportPlan:
         return set(self._updated)
 
     def rows_to_write(self) -> int:
-        return sum(len(rows) for group in (self._node_writes, self._rel_writes, self._rel_deletes)
+        return sum(len(rows) for group in (self._node_writes, self._node_removals, self._rel_writes,
+                                           self._rel_deletes)
                    for rows in group.values())
+
+    def _replacements(self, store: GraphStore) -> dict[str, list[dict]]:
+        """The whole new property map of each node an update empties properties of."""
+        now = utcnow()
+        replacements = {}
+        for label, rows in self._node_removals.items():
+            stored = {p["id"]: p for p in store.get_many(label, [row["id"] for row in rows])}
+            replacements[label] = [_merged(stored[row["id"]], row, now) for row in rows if row["id"] in stored]
+        return replacements
 
     def apply(self, store: GraphStore, *, progress=None) -> Report:
         """Write the plan if it has no error (see the module docstring)."""
@@ -394,9 +410,17 @@ class ImportPlan:
         if not self.report.ok:
             return self.report
         store.merge_batches(self._node_writes, self._rel_writes, batch_size=BATCH_SIZE, progress=progress)
+        if self._node_removals:  # rows that empty properties: whole property maps (see merge_batches)
+            store.merge_batches(self._replacements(store), {}, batch_size=BATCH_SIZE, progress=progress,
+                                replace=True, action="bulk_merge")
         store.delete_batches(self._rel_deletes, batch_size=BATCH_SIZE, progress=progress)
         self.report.applied = True
         return self.report
+
+
+def _merged(stored: dict, row: dict, now: str) -> dict:
+    merged = {k: v for k, v in {**stored, **row}.items() if v is not None}
+    return {**merged, "version": stored["version"] + 1, "updated_at": now}
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1,14 +1,26 @@
 """The Flask web app: ``create_app()`` is the app factory.
 
 Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
-``opportunities``, ``people``, ``search``, ``api``, ``transfer``)::
+``opportunities``, ``people``, ``relationships``, ``search``, ``api``,
+``admin``, ``audit``, ``transfer``); the edit forms are in ``forms``::
 
     /login, /logout                 sign in / out
     /                               portfolio dashboard (director/admin) or my accounts
     /accounts/<id>                  account page: stakeholder table and network
     /opportunities/<id>             readiness, gaps, warm paths
     /people/<id>                    roles, who knows them, timeline, log an interaction
+    /accounts/new, /accounts/<id>/edit, /accounts/<id>/delete
+    /accounts/<id>/people/new, /people/<id>/edit, /people/<id>/delete
+    /accounts/<id>/opportunities/new, /opportunities/<id>/edit, /opportunities/<id>/delete
+    /opportunities/<id>/competitors/new, /competitors/<id>/edit, /competitors/<id>/delete
+    /people/<id>/relationships/new/<ours|competitor|peer>, /opportunities/<id>/roles/new
+    /relationships/<type>/<start>/<end>/edit, .../delete
+    /my-week                        my maintenance plan (whom to contact)
+    /admin/users[/new, /<id>/edit, /<id>/password]   users (admin only)
+    /admin/audit                    the audit log (admin)
     /search?q=                      accounts and people the user may see
+    /api/accounts                   accounts the user may see (JSON)
+    /api/portfolio                  portfolio coverage report (JSON; director, admin)
     /api/accounts/<id>              account report (JSON)
     /api/opportunities/<id>         opportunity report (JSON)
     /import, /import/apply          upload, preview and apply an import (admin, manager)
@@ -20,18 +32,53 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
 
 from __future__ import annotations
 
-from flask import Flask, redirect, render_template, request, session, url_for
+from datetime import datetime
+
+from flask import Flask, g, redirect, render_template, request, session, url_for
 from flask_babel import Babel, get_locale, lazy_gettext as _l
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from graphcrm.config import DEFAULT_SECRET_KEY, Settings
 from graphcrm.errors import ConfigError, Conflict, NotFound, StoreUnavailable, ValidationError
+from graphcrm.web.security import init_security
 
 csrf = CSRFProtect()
 
 #: languages of the UI: English and Simplified Chinese
 LANGUAGES = ("en", "zh")
+
+#: words of the analysis results in the UI language, by the code the analysis
+#: uses: finding kinds (graphcrm.analysis.coverage.FINDING_KINDS), readiness
+#: components, severities and warm-path verbs
+ANALYSIS_WORDS = {
+    "missing_role": _l("Buying-center role missing"),
+    "no_eb_access": _l("No access to the economic buyer"),
+    "no_dm_access": _l("No access to the decision maker"),
+    "uncovered_high_influence": _l("Influential stakeholder not covered"),
+    "stale_relationship": _l("Relationship going stale"),
+    "no_champion": _l("No champion"),
+    "weak_champion": _l("Weak champion"),
+    "single_threaded": _l("Single-threaded"),
+    "single_point_of_failure": _l("Single point of failure"),
+    "uncovered_blocker": _l("Blocker nobody works on"),
+    "blocker_on_path": _l("Blocker on the champion's path"),
+    "competitor_closer": _l("Competitor closer than us"),
+    "economic_buyer_access": _l("Economic buyer access"),
+    "champion_strength": _l("Champion strength"),
+    "buying_role_coverage": _l("Decision process / buying-role coverage"),
+    "multi_threading": _l("Multi-threading"),
+    "engagement_recency": _l("Engagement recency"),
+    "competitive_balance": _l("Competitive relationship balance"),
+    "high": _l("high"),
+    "medium": _l("medium"),
+    "low": _l("low"),
+    "knows": _l("knows"),
+    "influences": _l("influences"),
+    "is influenced by": _l("is influenced by"),
+    "reports to": _l("reports to"),
+    "manages": _l("manages"),
+}
 
 
 def select_locale() -> str:
@@ -52,8 +99,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         SECRET_KEY=settings.secret_key,
         GRAPHCRM_SETTINGS=settings,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
     app.config.update(test_config)
@@ -67,7 +112,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.init_app(app)
 
-    from graphcrm.web import accounts, api, auth, dashboard, opportunities, people, search, transfer
+    from graphcrm.web import (accounts, admin, api, audit, auth, dashboard, opportunities, people,
+                              relationships, search, transfer)
 
     login_manager.user_loader(auth.load_user)
 
@@ -78,9 +124,11 @@ def create_app(test_config: dict | None = None) -> Flask:
             return {"error": "login required"}, 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
-    for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, search.bp, api.bp,
-                      transfer.bp):
+    for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, relationships.bp,
+                      search.bp, api.bp, admin.bp, audit.bp, transfer.bp):
         app.register_blueprint(blueprint)
+    init_security(app)
+    audit.record_signed_in_user(app)
     _register_template_helpers(app)
     _register_error_handlers(app)
     return app
@@ -88,6 +136,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _register_template_helpers(app: Flask) -> None:
     from graphcrm import model
+    from graphcrm.web.auth import can_create_accounts
     from graphcrm.web.network import STANCE_COLORS
 
     @app.template_filter("label")
@@ -95,10 +144,32 @@ def _register_template_helpers(app: Flask) -> None:
         """An enum value in the UI language: ``{{ p.stance|label('STANCES') }}``."""
         return model.label_text(getattr(model, vocabulary), value, str(get_locale() or "en"))
 
-    app.jinja_env.globals["STANCE_COLORS"] = STANCE_COLORS
+    @app.template_filter("when")
+    def when_filter(value: str | None) -> str:
+        """An ISO timestamp as ``2026-05-01 09:30`` (as stored, UTC)."""
+        if not value:
+            return ""
+        try:
+            return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return value
+
+    @app.template_filter("word")
+    def word_filter(word: str) -> str:
+        """An analysis word ("knows", "high"...) in the UI language."""
+        return str(ANALYSIS_WORDS.get(word, word))
+
+    app.jinja_env.globals.update(STANCE_COLORS=STANCE_COLORS, can_create_accounts=can_create_accounts)
 
 
-def _error_page(code: int, title, message):
+def _error_page(code: int, title, message, *, field: str | None = None):
+    """An error as a page, or as ``{"error": ..., "message": ...}`` (plus the
+    ``field`` at fault) for the JSON API."""
+    if request.path.startswith("/api/"):
+        body = {"error": str(title), "message": str(message)}
+        if field:
+            body["field"] = field
+        return body, code
     return render_template("error.html", code=code, title=str(title), message=str(message)), code
 
 
@@ -111,14 +182,23 @@ def _register_error_handlers(app: Flask) -> None:
     def http_not_found(e):
         return _error_page(404, _l("Not found"), _l("This page does not exist, or you do not have access to it."))
 
+    @app.errorhandler(403)
+    def forbidden(e):
+        return _error_page(403, _l("Not allowed"), _l("Your role does not allow this."))
+
     @app.errorhandler(ValidationError)
     def invalid(e):
-        return _error_page(400, _l("Invalid input"), f"{e.field}: {e.message}")
+        return _error_page(400, _l("Invalid input"), f"{e.field}: {e.message}", field=e.field)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
         return _error_page(400, _l("Form expired"), _l(
             "The form was missing its security token or it expired. Reload the page and try again."))
+
+    @app.errorhandler(429)
+    def too_many(e):
+        return _error_page(429, _l("Too many attempts"), _l(
+            "Too many failed sign-in attempts. Wait a minute and try again."))
 
     @app.errorhandler(Conflict)
     def conflict(e):
@@ -126,5 +206,10 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(StoreUnavailable)
     def unavailable(e):
-        return _error_page(503, _l("Database unavailable"),
-                           _l("The graph database cannot be reached right now. Try again in a moment."))
+        app.logger.warning("database unavailable: %s", e)
+        if g.get("_login_user") is None:
+            # the user could not be loaded either: show the page signed out
+            g._login_user = app.login_manager.anonymous_user()
+        body, code = _error_page(503, _l("Database unavailable"),
+                                 _l("The graph database cannot be reached right now. Try again in a moment."))
+        return body, code, {"Retry-After": "5"}

@@ -1,16 +1,19 @@
-"""The account page (stakeholder network and table) and its CSV export."""
+"""The account page (stakeholder network and table), its CSV export, and
+the account create / edit / delete forms."""
 
 from __future__ import annotations
 
 import csv
 import io
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, abort, render_template, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from graphcrm.analysis import account_report
-from graphcrm.web.auth import can_edit_account, require_account
+from graphcrm.web.auth import account_graph, can_create_accounts, can_edit_account, require_account
 from graphcrm.web.db import get_store
+from graphcrm.web.forms import AccountForm, confirm_page, edit_page, form_page
 from graphcrm.web.network import network_data
 
 bp = Blueprint("accounts", __name__)
@@ -35,16 +38,14 @@ def people_rows(G, account_id: str) -> list[dict]:
 @login_required
 def account(account_id: str):
     require_account("Account", account_id)
-    store = get_store()
-    G = store.account_graph(account_id)
+    G = account_graph(account_id)
     report = account_report(G, account_id)
     return render_template(
         "account.html",
         account=G.nodes[account_id],
         report=report,
         people=people_rows(G, account_id),
-        network=network_data(G, account_id, None if current_user.sees_all
-                             else store.member_accounts(current_user.id)),
+        network=network_data(G),
         can_edit=can_edit_account(current_user, account_id),
     )
 
@@ -59,7 +60,7 @@ def _csv_cell(value) -> str:
 @login_required
 def account_csv(account_id: str):
     require_account("Account", account_id)
-    G = get_store().account_graph(account_id)
+    G = account_graph(account_id)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["id", "name", "title", "department", "influence", "stance", "our_relationships"])
@@ -70,4 +71,47 @@ def account_csv(account_id: str):
     return Response(
         "\ufeff" + out.getvalue(), mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="stakeholders-{account_id}.csv"'},
+    )
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@login_required
+def new_account():
+    """A new account; a manager who creates one joins its team."""
+    if not can_create_accounts(current_user):
+        abort(404)
+    member = None if current_user.role == "admin" else current_user.id
+    return form_page(
+        AccountForm(), lambda props: get_store().create_account(props, member_id=member),
+        title=_("New account"), cancel=url_for("dashboard.index"),
+        success=lambda a: url_for("accounts.account", account_id=a["id"]),
+    )
+
+
+@bp.route("/accounts/<account_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_account(account_id: str):
+    require_account("Account", account_id, edit=True)
+    return edit_page("Account", account_id, AccountForm(editing=True), title=_("Edit account"),
+                     back=url_for("accounts.account", account_id=account_id))
+
+
+@bp.route("/accounts/<account_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_account(account_id: str):
+    require_account("Account", account_id, edit=True)
+    store = get_store()
+    account = store.get("Account", account_id)
+    people = len(store.people_of_account(account_id))
+    opportunities = len(store.opportunities_of_account(account_id))
+    return confirm_page(
+        lambda: store.delete("Account", account_id),
+        title=_("Delete the account %(name)s?", name=account["name"]),
+        consequences=[
+            ngettext("%(num)d stakeholder", "%(num)d stakeholders", people),
+            ngettext("%(num)d opportunity", "%(num)d opportunities", opportunities),
+            _("the interactions with these stakeholders only"),
+        ],
+        cancel=url_for("accounts.account", account_id=account_id),
+        success=url_for("dashboard.index"),
     )

@@ -1,5 +1,11 @@
 """Login, logout, the logged-in User, and account-level access rules.
 
+Sessions: the session cookie names the user and carries the user's
+``session_token`` (stored on the User node).  Signing out, a password change
+or a deactivation gives the user a new token, so every session made before
+ends at its next request; a deactivated user is refused at once.  Signing in
+starts from an empty session.  Logins are rate-limited (web/security.py).
+
 Roles: admin and director see every account (director read-only);
 manager and bid read and edit the accounts they are MEMBER_OF (directly or
 through a bid); viewer reads where member.  A forbidden account answers 404,
@@ -8,6 +14,7 @@ never its data.
 
 from __future__ import annotations
 
+import hmac
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -17,7 +24,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from graphcrm.users import authenticate
+from graphcrm.model import SECRET_PROPERTIES
+from graphcrm.users import authenticate, end_sessions, session_token
 from graphcrm.web.db import get_store
 
 bp = Blueprint("auth", __name__)
@@ -29,12 +37,17 @@ BAD_LOGIN = _l("Unknown username or wrong password.")
 
 class User(UserMixin):
     def __init__(self, props: dict):
-        self.props = {k: v for k, v in props.items() if k != "password_hash"}
+        self.props = {k: v for k, v in props.items() if k not in SECRET_PROPERTIES}
         self.id = props["id"]
+        self._session_id = f"{props['id']}|{props.get('session_token') or ''}"
         self.username = props.get("username", "")
         self.display_name = props.get("display_name") or self.username
         self.role = props.get("role", "viewer")
         self.active = props.get("active", True)
+
+    def get_id(self) -> str:
+        """What the session cookie holds: the user id and the session token."""
+        return self._session_id
 
     @property
     def is_active(self) -> bool:
@@ -48,9 +61,14 @@ class User(UserMixin):
         return get_store().member_accounts(self.id)
 
 
-def load_user(user_id: str) -> User | None:
-    props = get_store().find("User", user_id)
+def load_user(session_id: str) -> User | None:
+    """The user of a session, if it is still valid: the user exists, is
+    active, and the session carries the user's current token."""
+    user_id, _, token = session_id.rpartition("|")
+    props = get_store().find("User", user_id) if user_id else None
     if props is None or not props.get("active", True):
+        return None
+    if not token or not hmac.compare_digest(token, props.get("session_token") or ""):
         return None
     return User(props)
 
@@ -73,6 +91,11 @@ def can_edit_account(user, account_id: str | None) -> bool:
     return False
 
 
+def can_create_accounts(user) -> bool:
+    """Admins and key-account managers open new accounts."""
+    return getattr(user, "is_authenticated", False) and user.role in ("admin", "manager")
+
+
 def require_account(label: str, node_id: str, *, edit: bool = False) -> str:
     """The account id ``label``/``node_id`` belongs to, or abort 404 when it
     does not exist or the current user may not see (or edit) it."""
@@ -81,6 +104,45 @@ def require_account(label: str, node_id: str, *, edit: bool = False) -> str:
     if account_id is None or not allowed(current_user, account_id):
         abort(404)
     return account_id
+
+
+def visible_account_ids() -> set[str] | None:
+    """The accounts the current user may see; None: every account."""
+    if current_user.sees_all:
+        return None
+    return get_store().member_accounts(current_user.id)
+
+
+def _account_of_node(G, n: str) -> str | None:
+    label = G.nodes[n].get("label")
+    if label == "Account":
+        return n
+    rel_type = {"Person": "WORKS_AT", "Opportunity": "FOR"}.get(label)
+    if rel_type is None:
+        return None
+    return next((v for _, v, t in G.out_edges(n, keys=True) if t == rel_type), "")
+
+
+def visible_graph(G):
+    """``G`` without the accounts the current user may not see and their
+    people and opportunities (an account graph reaches into other accounts
+    through KNOWS / INFLUENCES / REPORTS_TO / PART_OF edges).  Our users,
+    competitors and interactions stay."""
+    visible = visible_account_ids()
+    if visible is None:
+        return G
+    hidden = {n for n in G if (a := _account_of_node(G, n)) is not None and a not in visible}
+    return G.subgraph(set(G) - hidden).copy() if hidden else G
+
+
+def account_graph(account_id: str):
+    """The account graph of a visible account, as the current user may see it."""
+    return visible_graph(get_store().account_graph(account_id))
+
+
+def opportunity_graph(opportunity_id: str):
+    """The opportunity graph of a visible opportunity, as the current user may see it."""
+    return visible_graph(get_store().opportunity_graph(opportunity_id))
 
 
 def safe_next(target: str | None) -> str | None:
@@ -110,7 +172,11 @@ def login():
         if props is None:
             error = str(BAD_LOGIN)
         else:
-            login_user(User(props))
+            lang = session.get("lang")
+            session.clear()  # a fresh session: nothing from before the login carries over
+            if lang:
+                session["lang"] = lang
+            login_user(User({**props, "session_token": session_token(get_store(), props)}))
             return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))
     status = 401 if error else (400 if form.errors else 200)
     return render_template("login.html", form=form, error=error), status
@@ -119,6 +185,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    """Sign out: this and every other session of the user ends."""
+    end_sessions(get_store(), current_user.id)
     logout_user()
     flash(_("You are signed out."))
     return redirect(url_for("auth.login"))

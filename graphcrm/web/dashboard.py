@@ -1,17 +1,21 @@
-"""The start page: the portfolio dashboard (director, admin) or my accounts."""
+"""The start page (the portfolio dashboard for directors and admins, else my
+accounts) and my week (whom to contact)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 
-from graphcrm.analysis import portfolio_report
+from graphcrm import model
+from graphcrm.analysis import maintenance_plan, portfolio_report
 from graphcrm.web.db import get_store
 
 bp = Blueprint("dashboard", __name__)
 
 
 def visible_accounts() -> list[dict]:
+    """The accounts the signed-in user may see (all for directors and admins)."""
     store = get_store()
     accounts = store.list("Account", limit=100000)
     if current_user.sees_all:
@@ -20,11 +24,57 @@ def visible_accounts() -> list[dict]:
     return [a for a in accounts if a["id"] in mine]
 
 
+def coverage_pct(contacts: int, people: int) -> int | None:
+    """Share of stakeholders someone on our team has a relationship with, in %."""
+    return round(100 * contacts / people) if people else None
+
+
+def at_risk_first(accounts: list[dict]) -> list[dict]:
+    """Accounts at risk (lifecycle "at risk" or open value our coverage does
+    not secure) first, most value at risk first; then the rest by name."""
+    def risky(a):
+        return a["lifecycle"] == "at_risk" or (a["value_at_risk"] or 0) > 0
+
+    rows = [{**a, "at_risk": risky(a), "coverage": coverage_pct(a["contacts"], a["people"])} for a in accounts]
+    return sorted(rows, key=lambda a: (not a["at_risk"], -(a["value_at_risk"] or 0) if a["at_risk"] else 0,
+                                       str(a["name"])))
+
+
+def coverage_by_segment(accounts: list[dict], lang: str) -> list[dict]:
+    """Per segment: accounts, stakeholders, and the % we know / know well (strength 4+)."""
+    out = []
+    for segment in model.SEGMENTS:
+        rows = [a for a in accounts if a["segment"] == segment]
+        people = sum(a["people"] for a in rows)
+        out.append({
+            "segment": segment, "label": model.label_text(model.SEGMENTS, segment, lang), "accounts": len(rows),
+            "people": people, "coverage": coverage_pct(sum(a["contacts"] for a in rows), people) or 0,
+            "strong": coverage_pct(sum(a["strong_contacts"] for a in rows), people) or 0,
+        })
+    return out
+
 
 @bp.route("/")
 @login_required
 def index():
     if current_user.sees_all:
         report = portfolio_report(get_store().portfolio_graph())
-        return render_template("dashboard.html", report=report)
+        lang = str(get_locale() or "en")
+        return render_template("dashboard.html", report=report, accounts=at_risk_first(report["accounts"]),
+                               segments=coverage_by_segment(report["accounts"], lang))
     return render_template("my_accounts.html", accounts=visible_accounts())
+
+
+@bp.route("/my-week")
+@login_required
+def my_week():
+    """The maintenance plan of the signed-in user: relationships due for a
+    contact within seven days, most urgent first (only at accounts the user
+    may see)."""
+    store = get_store()
+    plan = maintenance_plan(store.owner_graph(current_user.id), owner=current_user.id, horizon_days=7)
+    due = [c for owner in plan["owners"] for c in owner["due"]]
+    if not current_user.sees_all:
+        mine = store.member_accounts(current_user.id)
+        due = [c for c in due if c["account"] and c["account"]["id"] in mine]
+    return render_template("my_week.html", plan=plan, due=due)

@@ -6,6 +6,7 @@ The page draws it with ``static/network.js`` from the app's own static files
 
 from __future__ import annotations
 
+from flask_babel import get_locale, gettext as _
 from pyvis.network import Network
 
 from graphcrm import model
@@ -26,46 +27,36 @@ EDGE_STYLES = {
 NETWORK_NODE_LABELS = ("Person", "User", "Competitor")
 
 
-def employer(G, person_id: str) -> str | None:
-    for _, v, e in G.out_edges(person_id, data=True):
-        if e.get("type") == "WORKS_AT":
-            return v
-    return None
-
-
-
-def network_data(G, account_id: str, visible: set[str] | None = None) -> dict:
+def network_data(G) -> dict:
     """Nodes and edges of the stakeholder network, built with pyvis, as plain
     data for vis-network (rendered by static/network.js, not pyvis's template).
 
-    People of other accounts (acquaintances across accounts) appear only when
-    ``visible`` (the account ids the user may see; None: all) holds their account.
+    ``G`` is the account graph as the user may see it (web.auth.visible_graph):
+    people of other accounts the user may see appear as acquaintances.
     """
+    lang = str(get_locale() or "en")
     net = Network(directed=True)  # pyvis drops a node's color when it has a group: no groups
     for n, d in G.nodes(data=True):
         label = d.get("label")
         if label not in NETWORK_NODE_LABELS:
             continue
         if label == "Person":
-            works_at = employer(G, n)
-            if works_at != account_id and visible is not None and works_at not in visible:
-                continue
             influence = int(d.get("influence") or 1)
             stance = d.get("stance") or "neutral"
             title = "\n".join(
                 x for x in (
                     str(d.get("name") or n), d.get("title") or "", d.get("department") or "",
-                    f"{model.label_text(model.STANCES, stance)} · influence {influence}",
+                    f"{model.label_text(model.STANCES, stance, lang)} · {_('influence')} {influence}",
                 ) if x
             )
-            net.add_node(n, label=str(d.get("name") or n), title=title, shape="dot",
+            net.add_node(n, label=str(d.get("name") or n), title=title, shape="dot", kind="Person",
                          color=STANCE_COLORS.get(stance, "#bdbdbd"), size=10 + 5 * influence)
         elif label == "User":
             net.add_node(n, label=str(d.get("display_name") or d.get("username") or n),
-                         title=f"{d.get('display_name') or n}\n{model.label_text(model.USER_ROLES, d.get('role'))}",
+                         title=f"{d.get('display_name') or n}\n{model.label_text(model.USER_ROLES, d.get('role'), lang)}",
                          shape="box", color="#4a90d9")
         else:
-            net.add_node(n, label=str(d.get("name") or n), title=f"Competitor: {d.get('name') or n}",
+            net.add_node(n, label=str(d.get("name") or n), title=f"{_('Competitor')}: {d.get('name') or n}",
                          shape="triangle", color="#7f0000", size=18)
     ids = {node["id"] for node in net.nodes}
     for u, v, d in G.edges(data=True):
@@ -73,7 +64,77 @@ def network_data(G, account_id: str, visible: set[str] | None = None) -> dict:
         if kind not in EDGE_STYLES or u not in ids or v not in ids:
             continue
         style = EDGE_STYLES[kind]
-        title = kind if d.get("strength") is None else f"{kind} (strength {d.get('strength')})"
+        title = model.label_text(model.RELATIONSHIP_TYPES, kind, lang)
+        if d.get("strength") is not None:
+            title += f" ({_('strength')} {d['strength']})"
         net.add_edge(u, v, title=title, color=style["color"], dashes=style["dashes"], width=style["width"],
                      kind=kind, arrows="to")
+    return {"nodes": net.nodes, "edges": net.edges}
+
+
+def org_levels(G, people: set[str]) -> dict[str, int]:
+    """Each person's depth in the org chart among ``people`` (0: reports to
+    nobody in the set), following REPORTS_TO upward (cycles cut)."""
+    boss = {}
+    for p in people:
+        for _, v, e in G.out_edges(p, data=True):
+            if e.get("type") == "REPORTS_TO" and v in people:
+                boss[p] = v
+                break
+    levels = {}
+    for p in people:
+        seen, node = {p}, p
+        while node in boss and boss[node] not in seen:
+            node = boss[node]
+            seen.add(node)
+        levels[p] = len(seen) - 1
+    return levels
+
+
+def power_map_data(G, opportunity_id: str, buying_center: list[dict], lang: str = "en") -> dict:
+    """The buying center drawn over the org chart, as vis-network data with a
+    precomputed layout (``level`` = depth under the top boss shown).
+
+    Members are colored by their stance in the deal and sized by their
+    influence in it, with their buying-center role in the label and a thick
+    blue border where we hold a strong relationship (4+); their managers up
+    the REPORTS_TO chain come along in grey, so that the chart shows who
+    answers to whom.  Edges: REPORTS_TO (solid, to the manager) and
+    INFLUENCES (dashed purple).
+    """
+    members = {m["id"]: m for m in buying_center}
+    shown = set(members)
+    frontier = list(members)
+    while frontier:  # managers up the chain
+        p = frontier.pop()
+        for _, v, e in G.out_edges(p, data=True):
+            if e.get("type") == "REPORTS_TO" and v not in shown and G.nodes[v].get("label") == "Person":
+                shown.add(v)
+                frontier.append(v)
+    levels = org_levels(G, shown)
+    net = Network(directed=True)
+    for p in sorted(shown, key=lambda n: (levels[n], str(G.nodes[n].get("name") or n))):
+        d = G.nodes[p]
+        name = str(d.get("name") or p)
+        details = [name, d.get("title") or "", d.get("department") or ""]
+        if p in members:
+            m = members[p]
+            covered = max((r.get("strength") or 0 for r in m["our_relationships"]), default=0)
+            role = model.label_text(model.BUYING_ROLES, m["role"], lang)
+            stance = model.label_text(model.STANCES, m["stance"], lang)
+            details.append(f"{role} · {stance} · {m['influence']}")
+            details += [f"{r['name']} ({r['strength']})" for r in m["our_relationships"]]
+            net.add_node(p, label=f"{name}\n{role}", title="\n".join(x for x in details if x), shape="dot",
+                         level=levels[p], kind="Person", color={"background": STANCE_COLORS.get(m["stance"], "#bdbdbd"),
+                                                 "border": "#1f5fa8" if covered >= 4 else "#666666"},
+                         borderWidth=4 if covered >= 4 else 1, size=10 + 5 * int(m["influence"] or 1))
+        else:
+            net.add_node(p, label=name, title="\n".join(x for x in details if x), shape="box", level=levels[p],
+                         kind="Person", color="#e6e6ee")
+    for u, v, d in G.edges(data=True):
+        kind = d.get("type")
+        if kind in ("REPORTS_TO", "INFLUENCES") and u in shown and v in shown:
+            style = EDGE_STYLES[kind]
+            net.add_edge(u, v, title=model.label_text(model.RELATIONSHIP_TYPES, kind, lang), color=style["color"],
+                         dashes=style["dashes"], width=style["width"], kind=kind, arrows="to")
     return {"nodes": net.nodes, "edges": net.edges}

@@ -1,11 +1,12 @@
-"""The person page: roles in deals, who knows them, timeline, log an interaction."""
+"""The person page (roles in deals, who knows them, timeline, log an
+interaction) and the stakeholder create / edit / delete forms."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
@@ -15,8 +16,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from graphcrm import model
 from graphcrm.analysis import warm_paths
 from graphcrm.errors import ValidationError
-from graphcrm.web.auth import can_edit_account, require_account
+from graphcrm.web.auth import account_graph, can_edit_account, require_account, visible_account_ids
 from graphcrm.web.db import get_store
+from graphcrm.web.forms import PersonForm, confirm_page, edit_page, form_page
 
 bp = Blueprint("people", __name__)
 
@@ -30,7 +32,8 @@ class InteractionForm(FlaskForm):
                        validators=[DataRequired()])
     channel = SelectField(_l("Channel"), choices=[SelectChoice(k, v[0]) for k, v in model.CHANNELS.items()],
                           validators=[DataRequired()])
-    at = StringField(_l("When (UTC, YYYY-MM-DDTHH:MM)"), validators=[DataRequired(), Length(max=40)])
+    at = StringField(_l("When (UTC)"), validators=[DataRequired(), Length(max=40)],
+                     render_kw={"type": "datetime-local"})
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=4000)])
     sentiment = IntegerField(_l("Sentiment (-2..+2)"), default=0,
                              validators=[Optional(), NumberRange(min=-2, max=2)])
@@ -52,6 +55,18 @@ def _at_value(text: str) -> str:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed.isoformat()
+
+
+def _timeline(store, person_id: str) -> list[dict]:
+    """The person's interactions; an opportunity they were about is named
+    only when the user may see its account."""
+    visible = visible_account_ids()
+    entries = store.timeline(person_id)
+    for t in entries:
+        if t.get("opportunity_id") and visible is not None \
+                and store.account_of("Opportunity", t["opportunity_id"]) not in visible:
+            t["opportunity_id"] = t["opportunity_name"] = None
+    return entries
 
 
 @bp.route("/people/<person_id>", methods=["GET", "POST"])
@@ -82,7 +97,7 @@ def person(person_id: str):
     elif not form.at.data:
         form.at.data = _now_local_input()
 
-    G = store.account_graph(account_id)
+    G = account_graph(account_id)
     if person_id not in G:
         abort(404)
     props = G.nodes[person_id]
@@ -90,13 +105,60 @@ def person(person_id: str):
         {"opportunity_id": v, "opportunity": G.nodes[v].get("name") or v, **e}
         for _, v, e in G.out_edges(person_id, data=True) if e.get("type") == "ROLE_IN"
     ]
+    # account_graph() has left out people at accounts the user may not see
     knowers = [
         {"name": G.nodes[u].get("display_name") or G.nodes[u].get("name") or u,
-         "kind": G.nodes[u].get("label"), **e}
+         "kind": G.nodes[u].get("label"), "start": u, **e}
         for u, _, e in G.in_edges(person_id, data=True) if e.get("type") in ("RELATIONSHIP", "KNOWS")
+    ]
+    links = [
+        {"start": u, "end": v, "other": G.nodes[v if u == person_id else u].get("name"), **e}
+        for u, v, e in [*G.out_edges(person_id, data=True), *G.in_edges(person_id, data=True)]
+        if e.get("type") in ("REPORTS_TO", "INFLUENCES") or (e.get("type") == "KNOWS" and u == person_id)
     ]
     return render_template(
         "person.html", person=props, account=G.nodes[account_id], account_id=account_id, roles=roles,
-        knowers=knowers, timeline=store.timeline(person_id), form=form, can_edit=can_edit,
+        knowers=knowers, links=links, timeline=_timeline(store, person_id), form=form, can_edit=can_edit,
         paths=warm_paths(G, person_id, k=3),
     ), status
+
+
+@bp.route("/accounts/<account_id>/people/new", methods=["GET", "POST"])
+@login_required
+def new_person(account_id: str):
+    require_account("Account", account_id, edit=True)
+    store = get_store()
+    return form_page(
+        PersonForm(), lambda props: store.create_person(account_id, props),
+        title=_("New stakeholder"), subject=store.get("Account", account_id)["name"],
+        cancel=url_for("accounts.account", account_id=account_id),
+        success=lambda p: url_for("people.person", person_id=p["id"]),
+    )
+
+
+@bp.route("/people/<person_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_person(person_id: str):
+    require_account("Person", person_id, edit=True)
+    return edit_page("Person", person_id, PersonForm(editing=True), title=_("Edit stakeholder"),
+                     back=url_for("people.person", person_id=person_id))
+
+
+@bp.route("/people/<person_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_person(person_id: str):
+    account_id = require_account("Person", person_id, edit=True)
+    store = get_store()
+    person = store.get("Person", person_id)
+    interactions = len(store.timeline(person_id, limit=100000))
+    return confirm_page(
+        lambda: store.delete("Person", person_id),
+        title=_("Delete the stakeholder %(name)s?", name=person["name"]),
+        consequences=[
+            _("their roles in deals and every relationship with them"),
+            ngettext("of the %(num)d interaction logged with them, any that met nobody else",
+                     "of the %(num)d interactions logged with them, those that met nobody else", interactions),
+        ],
+        cancel=url_for("people.person", person_id=person_id),
+        success=url_for("accounts.account", account_id=account_id),
+    )

@@ -1,0 +1,309 @@
+"""The edit forms (Flask-WTF, CSRF-protected) and the one way they are saved.
+
+Every form maps its fields one to one onto graph properties.  Saving goes
+through :func:`save`: it calls one GraphStore write, shows a
+:class:`~graphcrm.errors.ValidationError` next to the field it names, and
+turns a :class:`~graphcrm.errors.Conflict` (somebody saved the record since
+the form was loaded) into a list of ``{field, theirs, yours}`` differences;
+nothing is written in either case.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, redirect, render_template, request
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, FloatField, IntegerField, PasswordField, SelectField, StringField,
+                     TextAreaField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import HiddenInput
+
+from graphcrm import model
+from graphcrm.errors import Conflict, ValidationError
+from graphcrm.web.db import get_store
+
+def choices(pairs) -> list[SelectChoice]:
+    """``(value, label)`` pairs as select options."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+LEVELS = [(str(n), str(n)) for n in range(1, 6)]
+
+
+def enum_choices(vocabulary: dict, *, blank: bool = False) -> list[SelectChoice]:
+    """The values of an enumeration with their labels in the UI language."""
+    lang = str(get_locale() or "en")
+    pairs = [(k, model.label_text(vocabulary, k, lang)) for k in vocabulary]
+    return choices([("", "—")] + pairs if blank else pairs)
+
+
+class GraphForm(FlaskForm):
+    """A form whose fields (those in ``PROPERTIES``) are graph properties."""
+
+    PROPERTIES: tuple[str, ...] = ()
+    #: field -> enumeration whose labels its choices show
+    ENUMS: dict[str, dict] = {}
+
+    #: fields only a new record has (e.g. the other end of a relationship)
+    CREATE_ONLY: tuple[str, ...] = ("other", "kind")
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.CREATE_ONLY if editing else ("version",):
+            if name in self:
+                delattr(self, name)
+        for name, vocabulary in self.ENUMS.items():
+            field = self[name]
+            field.choices = enum_choices(vocabulary, blank=not field.flags.required)
+
+    def properties(self) -> dict:
+        """The entered values as graph properties (an empty field: None, i.e. removed)."""
+        out = {}
+        for name in self.PROPERTIES:
+            if name not in self:
+                continue
+            value = self[name].data
+            if isinstance(value, str):
+                value = value.strip() or None
+            elif isinstance(value, date):
+                value = value.isoformat()
+            out[name] = value
+        return out
+
+    def fill(self, props: dict) -> None:
+        """Show stored properties (a GET of the edit form)."""
+        for name in self.PROPERTIES:
+            if name not in self:
+                continue
+            value = props.get(name)
+            field = self[name]
+            if isinstance(field, DateField) and value:
+                value = date.fromisoformat(str(value)[:10])
+            elif isinstance(field, SelectField) and value is not None:
+                value = field.coerce(value)
+            field.data = value
+        if "version" in self:
+            self["version"].data = props.get("version")
+
+    def field_label(self, name: str) -> str:
+        return str(self[name].label.text) if name in self else name
+
+
+class Versioned:
+    """Mixin: the version the form was loaded with (optimistic concurrency)."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+def save(form: GraphForm, write):
+    """Run ``write(properties)``; return ``(result, conflict)``.
+
+    A ValidationError lands on the field it names (or the form's first
+    field) and gives ``(None, None)``; a Conflict gives ``(None, diffs)``
+    and loads the stored version into the form, so that saving again is a
+    deliberate choice.
+    """
+    props = form.properties()
+    try:
+        return write(props), None
+    except ValidationError as e:
+        for field, message in e.problems.items():
+            name = field.split(".")[0]
+            if name in props:
+                form[name].errors = list(form[name].errors) + [message]
+            elif name in ("start", "end") and "other" in form:
+                form["other"].errors = list(form["other"].errors) + [message]
+            else:
+                form.form_errors.append(f"{name}: {message}")
+        return None, None
+    except Conflict as e:
+        if "version" not in form:  # a new record that exists already
+            target = form["other"] if "other" in form else form[next(iter(props))]
+            target.errors = list(target.errors) + [_("exists already: edit it instead")]
+            return None, None
+        diffs = [
+            {"field": form.field_label(name), "theirs": _shown(form[name], e.current.get(name)),
+             "yours": _shown(form[name], props[name])}
+            for name in props
+            if _shown(form[name], e.current.get(name)) != _shown(form[name], props[name])
+        ]
+        form["version"].data = e.current.get("version")
+        form["version"].raw_data = [str(e.current.get("version"))]  # what the hidden input shows
+        return None, diffs
+
+
+def _shown(field, value) -> str:
+    """A value as the form shows it (an enumeration by its label)."""
+    if value is None or isinstance(field, PasswordField):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(field, SelectField):
+        return {str(c.value): str(c.label) for c in field.choices}.get(str(value), str(value))
+    return str(value)
+
+
+def _int_or_none(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+# -- nodes -------------------------------------------------------------------------------------
+
+class AccountForm(Versioned, GraphForm):
+    PROPERTIES = ("name", "industry", "region", "segment", "tier", "lifecycle", "annual_value", "potential_value")
+    ENUMS = {"segment": model.SEGMENTS, "tier": model.TIERS, "lifecycle": model.LIFECYCLES}
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    industry = StringField(_l("Industry"), validators=[Optional(), Length(max=200)])
+    region = StringField(_l("Region"), validators=[Optional(), Length(max=200)])
+    segment = SelectField(_l("Segment"), default="general", validators=[DataRequired()])
+    tier = SelectField(_l("Tier"), default="transactional", validators=[DataRequired()])
+    lifecycle = SelectField(_l("Lifecycle"), default="prospect", validators=[DataRequired()])
+    annual_value = FloatField(_l("Annual value"), validators=[Optional(), NumberRange(min=0, max=1e15)])
+    potential_value = FloatField(_l("Potential value"), validators=[Optional(), NumberRange(min=0, max=1e15)])
+
+
+class PersonForm(Versioned, GraphForm):
+    PROPERTIES = ("name", "title", "department", "influence", "stance", "email", "phone", "notes")
+    ENUMS = {"stance": model.STANCES}
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    department = StringField(_l("Department"), validators=[Optional(), Length(max=200)])
+    influence = SelectField(_l("Influence (1-5)"), choices=choices(LEVELS), default="3", coerce=int,
+                            validators=[InputRequired()])
+    stance = SelectField(_l("Stance"), default="neutral", validators=[DataRequired()])
+    email = StringField(_l("Email"), validators=[Optional(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+$")])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40), Regexp(r"^[0-9+()\- .]*$")])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20_000)])
+
+
+class OpportunityForm(Versioned, GraphForm):
+    PROPERTIES = ("name", "stage", "value", "currency", "close_date", "decision_criteria")
+    ENUMS = {"stage": model.STAGES}
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    stage = SelectField(_l("Stage"), default="lead", validators=[DataRequired()])
+    value = FloatField(_l("Value"), validators=[Optional(), NumberRange(min=0, max=1e15)])
+    currency = StringField(_l("Currency"), default="CNY", validators=[DataRequired(), Regexp(r"^[A-Z]{3}$")])
+    close_date = DateField(_l("Close date"), validators=[Optional()])
+    decision_criteria = TextAreaField(_l("Decision criteria"), validators=[Optional(), Length(max=20_000)])
+
+
+class CompetitorForm(Versioned, GraphForm):
+    PROPERTIES = ("name",)
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+
+
+# -- relationships -------------------------------------------------------------------------------
+# The field that picks the other end (``other``) is not a property.
+
+class OurRelationshipForm(Versioned, GraphForm):
+    """User -> Person RELATIONSHIP (our team) or Competitor -> Person."""
+
+    PROPERTIES = ("strength", "since")
+    other = SelectField(_l("Who"), validators=[DataRequired()])
+    strength = SelectField(_l("Strength (1-5)"), choices=choices(LEVELS), default="3", coerce=int,
+                           validators=[InputRequired()])
+    since = DateField(_l("Since"), validators=[Optional()])
+
+
+class PeerForm(Versioned, GraphForm):
+    """Person -> Person: REPORTS_TO, INFLUENCES or KNOWS (customer side)."""
+
+    PROPERTIES = ("strength",)
+    kind = SelectField(_l("Relationship"), validators=[DataRequired()])
+    other = SelectField(_l("Other person"), validators=[DataRequired()])
+    strength = SelectField(_l("Strength (1-5)"), choices=choices(LEVELS), default="3", coerce=int,
+                           validators=[InputRequired()])
+
+
+class RoleForm(Versioned, GraphForm):
+    """Person -> Opportunity ROLE_IN: the buying-center role."""
+
+    PROPERTIES = ("role", "influence", "stance")
+    ENUMS = {"role": model.BUYING_ROLES, "stance": model.STANCES}
+    other = SelectField(_l("Stakeholder"), validators=[DataRequired()])
+    role = SelectField(_l("Buying-center role"), validators=[DataRequired()])
+    influence = SelectField(_l("Influence in this deal"), choices=choices([("", "—")] + LEVELS), coerce=_int_or_none,
+                            validators=[Optional()])
+    stance = SelectField(_l("Stance in this deal"), validators=[Optional()])
+
+
+class CompetesForForm(GraphForm):
+    """Competitor -> Opportunity: an existing competitor or a new one by name."""
+
+    PROPERTIES = ("name",)
+    other = SelectField(_l("Competitor"), validators=[Optional()])
+    name = StringField(_l("or a new competitor"), validators=[Optional(), Length(max=200)])
+
+
+# -- users (admin) -------------------------------------------------------------------------------
+
+class UserForm(Versioned, GraphForm):
+    PROPERTIES = ("display_name", "role", "active")
+    ENUMS = {"role": model.USER_ROLES}
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), default="viewer", validators=[DataRequired()])
+    active = BooleanField(_l("Active (may sign in)"), default=True)
+
+
+class NewUserForm(GraphForm):
+    PROPERTIES = ("username", "display_name", "role", "password")
+    ENUMS = {"role": model.USER_ROLES}
+    username = StringField(_l("Username"), validators=[
+        DataRequired(), Regexp(r"^[A-Za-z0-9_.@-]{2,64}$", message=_l("2-64 letters, digits or _ . @ -"))])
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), default="viewer", validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=1000)])
+
+
+class PasswordForm(Versioned, GraphForm):
+    PROPERTIES = ("password",)
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=1000)])
+
+
+class ConfirmForm(FlaskForm):
+    """The confirmation of a delete: only its CSRF token."""
+
+
+
+def form_page(form: GraphForm, write, *, title: str, cancel: str, success, stored: dict | None = None,
+              subject: str | None = None):
+    """The page of a create or edit form: GET shows it (filled from ``stored``),
+    POST validates and saves with ``write(properties)`` and redirects to
+    ``success(result)``; a refused save shows the form again (400, or 409
+    with the differences when somebody saved in between)."""
+    conflict, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.validate_on_submit():
+            result, conflict = save(form, write)
+            if result is not None:
+                flash(_("Saved."))
+                return redirect(success(result))
+            status = 409 if conflict is not None else 400
+    elif stored is not None:
+        form.fill(stored)
+    return render_template("form.html", form=form, title=title, cancel=cancel, conflict=conflict,
+                           subject=subject), status
+
+
+def edit_page(label: str, node_id: str, form: GraphForm, *, title: str, back: str, stored: dict | None = None):
+    """The edit form of one node: filled from the store, saved with the
+    version it was loaded with."""
+    store = get_store()
+    return form_page(
+        form, lambda props: store.update(label, node_id, props, version=form.version.data),
+        title=title, cancel=back, success=lambda _node: back, stored=stored or store.get(label, node_id),
+    )
+
+
+def confirm_page(delete, *, title: str, consequences: list[str], cancel: str, success: str):
+    """Ask before deleting (GET); delete on the confirming POST (CSRF-checked)."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        delete()
+        flash(_("Deleted."))
+        return redirect(success)
+    return render_template("confirm.html", form=form, title=title, consequences=consequences, cancel=cancel)

@@ -1,0 +1,256 @@
+"""The authorization matrix: every route of the app × every role × an account
+the user is / is not a member of → the expected status, and no data of a
+forbidden account in any response.
+
+Every rule of ``app.url_map`` must have a row in ``ROUTES``: a new route
+without one fails ``test_every_route_has_a_row``.  See ``ROUTES`` for how to
+add a row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import uuid
+
+import pytest
+
+from graphcrm.users import add_user
+from graphcrm.web import create_app
+from graphcrm.web.db import get_store
+
+PASSWORD = "correct-horse-42"
+
+#: text that belongs to the account "theirs" only: none of it may reach a user
+#: who is not on that account's team
+FORBIDDEN = ("acc-theirs", "Forbidden Freight", "禁运物流", "p-theirs", "Secret Sun", "孙秘密",
+             "opp-theirs", "Hidden Deal", "秘密项目", "+86 138 0000 1234", "secret-notes")
+
+
+def load_portfolio(store) -> dict:
+    """Two accounts with separate teams.  Every role has a user; lina
+    (manager), bo (bid, through an opportunity) and vera (viewer) are on the
+    team of "ours", omar (manager) on "theirs".  A person of "theirs" knows a
+    person of "ours", and omar knows that person: the introduction path
+    omar → Secret Sun → 王强 crosses into the forbidden account; omar met both
+    about the forbidden opportunity."""
+    store.create("Account", {"name": "Harbor Ours 港口我方", "segment": "strategic", "tier": "cooperative",
+                             "lifecycle": "active", "annual_value": 3_000_000}, id="acc-ours")
+    store.create("Account", {"name": "Forbidden Freight 禁运物流", "segment": "growth"}, id="acc-theirs")
+    users = {"admin": "admin", "director": "director", "lina": "manager", "omar": "manager",
+             "bo": "bid", "vera": "viewer"}
+    for username, role in users.items():
+        add_user(store, username, role=role, password=PASSWORD, id=f"user-{username}")
+    store.create_person("acc-ours", {"name": "王强", "title": "CIO", "department": "IT", "influence": 5,
+                                     "stance": "supporter"}, id="p-ours-cio")
+    store.create_person("acc-ours", {"name": "Anna Berg", "title": "CFO", "influence": 4,
+                                     "stance": "skeptic"}, id="p-ours-cfo")
+    store.create_person("acc-theirs", {"name": "Secret Sun 孙秘密", "title": "COO", "influence": 4,
+                                       "phone": "+86 138 0000 1234", "notes": "secret-notes"}, id="p-theirs")
+    store.create_opportunity("acc-ours", {"name": "Quay cranes 2027", "stage": "tender", "value": 900_000},
+                             id="opp-ours")
+    store.create_opportunity("acc-theirs", {"name": "Hidden Deal 秘密项目", "stage": "qualify"}, id="opp-theirs")
+    store.relate("MEMBER_OF", "user-lina", "acc-ours", {"team_role": "account manager"})
+    store.relate("MEMBER_OF", "user-vera", "acc-ours")
+    store.relate("MEMBER_OF", "user-bo", "opp-ours")
+    store.relate("MEMBER_OF", "user-omar", "acc-theirs")
+    store.relate("REPORTS_TO", "p-ours-cfo", "p-ours-cio")
+    store.relate("ROLE_IN", "p-ours-cio", "opp-ours", {"role": "decision_maker"})
+    store.relate("ROLE_IN", "p-ours-cfo", "opp-ours", {"role": "economic_buyer"})
+    store.relate("ROLE_IN", "p-theirs", "opp-theirs", {"role": "decision_maker"})
+    store.relate("RELATIONSHIP", "user-lina", "p-ours-cfo", {"strength": 2})
+    store.relate("RELATIONSHIP", "user-omar", "p-theirs", {"strength": 5})
+    store.relate("KNOWS", "p-theirs", "p-ours-cio", {"strength": 5})
+    store.create("Competitor", {"name": "RivalCorp"}, id="comp-1")
+    store.relate("COMPETES_FOR", "comp-1", "opp-ours")
+    store.log_interaction({"kind": "meeting", "at": "2026-04-01T09:00:00+00:00", "summary": "joint visit"},
+                          user_ids=["user-omar"], person_ids=["p-theirs", "p-ours-cio"], opportunity_id="opp-theirs")
+    return {"users": users}
+
+
+@pytest.fixture(scope="module")
+def access_app(settings):
+    web_settings = dataclasses.replace(settings, graph_name=f"test-access-{uuid.uuid4().hex[:10]}")
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SETTINGS": web_settings})
+    with app.app_context():
+        store = get_store()
+        load_portfolio(store)
+    yield app
+    store.backend.drop()
+    store.close()
+
+
+def login(client, username: str, password: str = PASSWORD):
+    return client.post("/login", data={"username": username, "password": password})
+
+
+# -- the route table ------------------------------------------------------------------------------
+
+#: who may use a route:
+#:   public     anybody, signed in or not
+#:   signed_in  every signed-in user (what they see is filtered by account)
+#:   view       admin and director; others only on an account they are on the team of
+#:   edit       admin; manager and bid on an account they are on the team of (others: 404)
+#:   sees_all   admin and director (others: 403)
+#:   admin      admin only (others: 403)
+ACCESS = ("public", "signed_in", "view", "edit", "sees_all", "admin")
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """One route and method.
+
+    ``url`` may hold ``{account}``, ``{opportunity}`` and ``{person}``: they are
+    filled with an account the user is on the team of ("ours") and one they
+    are not ("theirs").  ``ok`` is the status when the user may use the route
+    (a POST sends ``data``, which must be invalid: 400 and nothing written).
+    ``signs_out`` marks the sign-out route (the test signs in again after it).
+    """
+
+    access: str
+    url: str
+    ok: int = 200
+    data: dict | None = None
+    signs_out: bool = False
+
+
+# To add a route: one entry, keyed by the rule exactly as in app.url_map and the method.
+ROUTES: dict[tuple[str, str], Row] = {
+    ("/static/<path:filename>", "GET"): Row("public", "/static/style.css"),
+    ("/login", "GET"): Row("public", "/login"),
+    ("/login", "POST"): Row("public", "/login", ok=400, data={"username": "", "password": ""}),
+    ("/logout", "POST"): Row("signed_in", "/logout", ok=302, data={}, signs_out=True),
+    ("/lang/<code>", "GET"): Row("public", "/lang/zh?next=/login", ok=302),
+    ("/", "GET"): Row("signed_in", "/"),
+    ("/search", "GET"): Row("signed_in", "/search?q=e"),
+    ("/accounts/<account_id>", "GET"): Row("view", "/accounts/{account}"),
+    ("/accounts/<account_id>/stakeholders.csv", "GET"): Row("view", "/accounts/{account}/stakeholders.csv"),
+    ("/opportunities/<opportunity_id>", "GET"): Row("view", "/opportunities/{opportunity}"),
+    ("/people/<person_id>", "GET"): Row("view", "/people/{person}"),
+    ("/people/<person_id>", "POST"): Row("edit", "/people/{person}", ok=400,
+                                         data={"kind": "call", "channel": "phone", "at": "not a time",
+                                               "summary": "must not be stored"}),
+    ("/api/accounts", "GET"): Row("signed_in", "/api/accounts"),
+    ("/admin/audit", "GET"): Row("admin", "/admin/audit"),
+    ("/api/portfolio", "GET"): Row("sees_all", "/api/portfolio"),
+    ("/api/accounts/<account_id>", "GET"): Row("view", "/api/accounts/{account}"),
+    ("/api/opportunities/<opportunity_id>", "GET"): Row("view", "/api/opportunities/{opportunity}"),
+}
+
+TARGETS = {
+    "ours": {"account": "acc-ours", "opportunity": "opp-ours", "person": "p-ours-cio"},
+    "theirs": {"account": "acc-theirs", "opportunity": "opp-theirs", "person": "p-theirs"},
+}
+
+#: the users of the matrix, one per role: every one but admin and director is on the team of "ours" only
+ROLES = {"admin": "admin", "director": "director", "manager": "lina", "bid": "bo", "viewer": "vera"}
+
+
+def expected(row: Row, role: str | None, target: str) -> int:
+    """The status ``role`` (None: not signed in) gets for ``row`` on ``target``."""
+    if row.access == "public":
+        return row.ok
+    if role is None:
+        return 401 if row.url.startswith("/api/") else 302
+    member = role in ("admin", "director") or target == "ours"
+    allowed = {
+        "signed_in": True,
+        "view": member,
+        "edit": role == "admin" or (role in ("manager", "bid") and target == "ours"),
+        "sees_all": role in ("admin", "director"),
+        "admin": role == "admin",
+    }[row.access]
+    if allowed:
+        return row.ok
+    return 403 if row.access in ("sees_all", "admin") else 404
+
+
+def fingerprint(store) -> dict:
+    """What a write would change: every node's id and version (users' but for
+    their session token, which signing in and out renews) and the
+    relationship counts."""
+    from graphcrm.model import LABELS
+
+    nodes = {label: sorted((n["id"], n["version"]) for n in store.list(label, limit=100_000))
+             for label in LABELS if label != "User"}
+    nodes["User"] = sorted((u["id"], u.get("password_hash"), u.get("role"), u.get("active"))
+                           for u in store.list("User", limit=100_000))
+    return {"nodes": nodes, "relationships": store.stats()["relationships"]}
+
+
+def test_every_route_has_a_row(access_app):
+    served = {(rule.rule, method) for rule in access_app.url_map.iter_rules()
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    missing = sorted(served - set(ROUTES))
+    assert not missing, f"routes without a row in tests/test_access.py ROUTES: {missing}"
+    stale = sorted(set(ROUTES) - served)
+    assert not stale, f"rows of ROUTES for routes that no longer exist: {stale}"
+    assert all(row.access in ACCESS for row in ROUTES.values())
+
+
+def _call(client, method: str, url: str, row: Row):
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, data=row.data or {})
+
+
+def _leaks(body: str, url: str = "") -> list[str]:
+    """Forbidden text in a response (ids the request itself named do not count:
+    pages link back to their own URL)."""
+    return [word for word in FORBIDDEN if word in body and word not in url]
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_access_matrix(access_app, role):
+    store = access_app.extensions["graphcrm_store"]
+    client = access_app.test_client()
+    if role:
+        assert login(client, ROLES[role]).status_code == 302
+    before = fingerprint(store)
+    failures = []
+    for (rule, method), row in ROUTES.items():
+        for target, ids in TARGETS.items():
+            url = row.url.format(**ids)
+            r = _call(client, method, url, row)
+            want = expected(row, role, target)
+            if r.status_code != want:
+                failures.append(f"{role} {method} {url}: {r.status_code}, expected {want}")
+            leaks = _leaks(r.get_data(as_text=True), url)
+            if role in ("manager", "bid", "viewer") and leaks:
+                failures.append(f"{role} {method} {url}: shows {leaks}")
+            if row.signs_out and role:
+                assert login(client, ROLES[role]).status_code == 302
+    assert not failures, "\n".join(failures)
+    assert fingerprint(store) == before  # no request of the matrix wrote anything
+
+
+@pytest.mark.parametrize("role", ["manager", "bid", "viewer"])
+def test_no_data_of_a_forbidden_account_anywhere(access_app, role):
+    """Search, dashboard, CSV, network, JSON, person pages (who knows them,
+    warm paths, timeline) of the account the user is on: nothing of the other one."""
+    client = access_app.test_client()
+    login(client, ROLES[role])
+    urls = ["/", "/api/accounts", "/accounts/acc-ours", "/accounts/acc-ours/stakeholders.csv", "/opportunities/opp-ours",
+            "/people/p-ours-cio", "/people/p-ours-cfo", "/api/accounts/acc-ours", "/api/opportunities/opp-ours"]
+    urls += [f"/search?q={q}" for q in ("Secret", "孙", "Forbidden", "禁运", "Hidden", "秘密", "138", "e")]
+    for url in urls:
+        r = client.get(url)
+        assert r.status_code == 200, url
+        assert not _leaks(r.get_data(as_text=True)), (url, _leaks(r.get_data(as_text=True)))
+    # what the account page does show: our people, our opportunity, the network of our account
+    page = client.get("/accounts/acc-ours").get_data(as_text=True)
+    data = json.loads(re.search(r'id="network-data">(.*?)</script>', page, re.S).group(1))
+    assert {"p-ours-cio", "p-ours-cfo"} <= {n["id"] for n in data["nodes"]}
+    assert "Quay cranes 2027" in page
+
+
+def test_who_sees_both_accounts_sees_the_crossing(access_app):
+    """Admin and director see the acquaintance across accounts and the
+    meeting about the other account's deal: the filter hides what is
+    forbidden, not what is allowed."""
+    for username in ("admin", "director"):
+        client = access_app.test_client()
+        login(client, username)
+        page = client.get("/people/p-ours-cio").get_data(as_text=True)
+        assert "Secret Sun" in page and "Hidden Deal" in page, username
