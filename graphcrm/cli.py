@@ -314,10 +314,11 @@ def import_csv(ctx: Context, directory: Path, dry_run: bool, as_json: bool):
 @fail_cleanly
 def export(ctx: Context, fmt: str, account_id: str | None, no_pii: bool, output: Path | None):
     """Export the graph for Gephi, NetworkX, spreadsheets (README: the None/list rule)."""
-    from graphcrm.transfer.export import export_graph, write
+    from graphcrm.transfer.export import export_graph, record, write
 
     G = export_graph(ctx.store, account_id, no_pii=no_pii)
     path = write(G, fmt, output or Path(f"graphcrm-export{'' if fmt == 'csv' else '.' + fmt}"))
+    record(ctx.store, G, fmt)
     click.echo(f"exported {G.number_of_nodes()} nodes and {G.number_of_edges()} relationships to {path}")
 
 

@@ -174,6 +174,9 @@ def test_export_formats_and_no_pii(client, auth, app):
     assert b"wang.qiang@east.example.cn" not in client.get("/accounts/acc-east/export/graphml?no_pii=1").data
     data = json.loads(client.get("/opportunities/opp-east/export/json").data)
     assert data["graph"]["opportunity_id"] == "opp-east"
+    with app.app_context():
+        entries, _ = get_store().audit_log(target="opp-east")
+    assert entries[0]["action"] == "export" and entries[0]["actor"] == "lina" and '"json"' in entries[0]["after"]
     assert zipfile.ZipFile(io.BytesIO(client.get("/accounts/acc-east/export/csv").data)).read("people.csv")
     assert client.get("/accounts/acc-east/export/xlsx").status_code == 404
     assert "/accounts/acc-east/export/gexf" in text(client.get("/accounts/acc-east"))

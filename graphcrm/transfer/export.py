@@ -77,6 +77,16 @@ def export_graph(store: GraphStore, account_id: str | None = None, *, no_pii: bo
     return G
 
 
+def record(store: GraphStore, G: nx.MultiDiGraph, fmt: str) -> None:
+    """Note the export in the audit log: what, in which format, with or without personal data."""
+    label, target = next(((label.capitalize(), G.graph[f"{label}_id"]) for label in ("opportunity", "account")
+                          if G.graph.get(f"{label}_id")), ("graph", "*"))
+    store.record_event("export", label, target, {
+        "format": fmt, "no_pii": bool(G.graph.get("no_pii")),
+        "nodes": G.number_of_nodes(), "relationships": G.number_of_edges(),
+    })
+
+
 def portable(G: nx.MultiDiGraph, fmt: str) -> nx.MultiDiGraph:
     """A copy of ``G`` whose values ``fmt`` (graphml or gexf) can hold (module docstring)."""
     H = nx.MultiDiGraph()

@@ -33,7 +33,7 @@ from wtforms import BooleanField, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
-from graphcrm.transfer.export import FORMATS, MEDIA, export_graph, render, zip_files
+from graphcrm.transfer.export import FORMATS, MEDIA, export_graph, record, render, zip_files
 from graphcrm.transfer.forget import forget
 from graphcrm.transfer.plan import Where
 from graphcrm.transfer.salesforce import read_salesforce
@@ -192,7 +192,9 @@ def _export(G, name: str, fmt: str) -> Response:
     if fmt not in FORMATS:
         abort(404)
     suffix, media = MEDIA[fmt]
-    return Response(render(G, fmt), mimetype=media,
+    data = render(G, fmt)
+    record(get_store(), G, fmt)
+    return Response(data, mimetype=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}{suffix}"'})
 
 
