@@ -5,10 +5,12 @@ Who may do what:
 
 * import: admins (everything) and key-account managers (only what touches
   accounts they may edit; the accounts they create are put on their team);
+  others get 403, like the other admin pages;
 * templates: every signed-in user (they hold no data);
 * export of an account or opportunity view: whoever may see the account
-  (404 otherwise, as everywhere);
-* forget: admins.
+  (404 otherwise, as everywhere), and only what they see on its page
+  (people of other accounts they may not see are left out);
+* forget: admins (others: 403).
 
 An upload is kept under ``<data dir>/uploads/<token>/`` between the preview
 and the apply (the token is in the uploader's session only) and removed
@@ -38,7 +40,7 @@ from graphcrm.transfer.forget import forget
 from graphcrm.transfer.plan import Where
 from graphcrm.transfer.salesforce import read_salesforce
 from graphcrm.transfer.templates import read_templates, template_files
-from graphcrm.web.auth import can_edit_account, require_account
+from graphcrm.web.auth import can_edit_account, require_account, visible_graph
 from graphcrm.web.db import get_store
 
 bp = Blueprint("transfer", __name__)
@@ -67,7 +69,7 @@ class ForgetForm(FlaskForm):
 
 def _require_importer() -> None:
     if current_user.role not in IMPORTERS:
-        abort(404)
+        abort(403)
 
 
 def _upload_dir(token: str) -> Path:
@@ -165,7 +167,9 @@ def upload():
 def apply():
     _require_importer()
     form = ApplyForm()
-    if not form.validate_on_submit() or form.token.data != session.get("import_token"):
+    if not form.validate_on_submit():
+        abort(400)
+    if form.token.data != session.get("import_token"):
         abort(404)
     folder = _upload_dir(form.token.data)
     if not folder.is_dir():
@@ -202,7 +206,7 @@ def _export(G, name: str, fmt: str) -> Response:
 @login_required
 def export_account(account_id: str, fmt: str):
     require_account("Account", account_id)
-    G = export_graph(get_store(), account_id, no_pii=bool(request.args.get("no_pii")))
+    G = visible_graph(export_graph(get_store(), account_id, no_pii=bool(request.args.get("no_pii"))))
     return _export(G, f"account-{account_id}", fmt)
 
 
@@ -210,7 +214,7 @@ def export_account(account_id: str, fmt: str):
 @login_required
 def export_opportunity(opportunity_id: str, fmt: str):
     account_id = require_account("Opportunity", opportunity_id)
-    G = export_graph(get_store(), account_id, no_pii=bool(request.args.get("no_pii")))
+    G = visible_graph(export_graph(get_store(), account_id, no_pii=bool(request.args.get("no_pii"))))
     G.graph.update(kind="opportunity", opportunity_id=opportunity_id)
     return _export(G, f"opportunity-{opportunity_id}", fmt)
 
@@ -219,7 +223,7 @@ def export_opportunity(opportunity_id: str, fmt: str):
 @login_required
 def forget_person(person_id: str):
     if current_user.role != "admin":
-        abort(404)
+        abort(403)
     person = get_store().find("Person", person_id)
     if person is None:
         abort(404)
