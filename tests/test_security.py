@@ -17,6 +17,10 @@ from graphcrm.web.security import CONTENT_SECURITY_POLICY
 from test_access import PASSWORD, ROUTES, TARGETS, access_app, fingerprint, login  # noqa: F401 (a fixture)
 
 
+#: the media types of the export and template downloads (graphcrm/transfer/export.py)
+DOWNLOADS = ("application/zip", "application/gexf+xml", "application/graphml+xml")
+
+
 def text(response) -> str:
     return response.get_data(as_text=True)
 
@@ -315,13 +319,15 @@ def test_hostile_text_in_every_field_is_shown_as_text(access_app, key, payload):
     seen = 0
     for url, r in _pages(admin, ids, payload[:12]):
         assert r.status_code == 200, url
-        body = text(r)
         if r.mimetype == "text/html":
+            body = text(r)
             assert payload not in body, url  # never as markup
             seen += str(escape(payload)) in body or payload.replace("<", "\\u003c") in body
         else:
-            assert r.mimetype in ("application/json", "text/csv"), url
+            assert r.mimetype in ("application/json", "text/csv", *DOWNLOADS), url
             assert r.headers["X-Content-Type-Options"] == "nosniff"
+            if r.mimetype in DOWNLOADS:  # exports and templates: files to save, never shown inline
+                assert r.headers["Content-Disposition"].startswith("attachment"), url
     assert seen >= 5  # shown (escaped) on the dashboard, search, account, opportunity and person pages
     for url, r in _pages(c, ids, payload[:12]):  # and so for a manager, where allowed
         assert r.status_code in (200, 403) and (r.mimetype != "text/html" or payload not in text(r)), url
