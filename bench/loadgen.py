@@ -200,7 +200,7 @@ def production_server(port: int, env: dict, host: str = "127.0.0.1"):
     stopped with SIGTERM (which stops it cleanly) on leaving."""
     graphcrm = Path(sys.executable).with_name("graphcrm")
     process = subprocess.Popen(
-        [str(graphcrm), "serve", "--prod", "--host", host, "--port", str(port)],
+        [str(graphcrm), "serve", "--prod", "--plain-http", "--host", host, "--port", str(port)],
         env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:

@@ -61,7 +61,7 @@ RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properti
 
 // name: load.portfolio.nodes
 MATCH (n)
-WHERE NOT n:Interaction AND NOT n:AuditEntry
+WHERE NOT n:Interaction AND NOT n:AuditEntry AND NOT n:GraphCRMMeta
 RETURN labels(n)[0] AS label, properties(n) AS props
 
 // name: load.portfolio.relationships

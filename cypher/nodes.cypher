@@ -188,3 +188,15 @@ RETURN id
 // name: competitor.account_ids
 MATCH (:Competitor {id: $id})-[:COMPETES_FOR]->(:Opportunity)-[:FOR]->(a:Account)
 RETURN DISTINCT a.id AS id
+
+// Bulk load of new nodes (GraphStore.bulk_load): created without looking for an
+// existing node first; an id that exists already violates the unique
+// constraint and the whole batch is refused.
+// name: node.create_batch
+// each: label
+UNWIND $rows AS row
+CREATE (n:__LABEL__)
+SET n = row, n.version = 1, n.created_at = $now, n.updated_at = $now
+WITH count(n) AS written
+FOREACH (entry IN CASE WHEN written > 0 THEN $audit ELSE [] END | CREATE (e:AuditEntry) SET e = entry)
+RETURN written AS n

@@ -53,3 +53,15 @@ SET r += row.props, r.version = r.version + 1, r.updated_at = $now
 WITH count(r) AS written
 FOREACH (entry IN CASE WHEN written > 0 THEN $audit ELSE [] END | CREATE (e:AuditEntry) SET e = entry)
 RETURN written AS n
+
+// Bulk load of new relationships (GraphStore.bulk_load): created between nodes
+// found by id, no check for an existing relationship of the type.
+// name: relationship.create_batch
+// each: relationship
+UNWIND $rows AS row
+MATCH (a:__START__ {id: row.start}), (b:__END__ {id: row.end})
+CREATE (a)-[r:__TYPE__]->(b)
+SET r = row.props, r.version = 1, r.created_at = $now, r.updated_at = $now
+WITH count(r) AS written
+FOREACH (entry IN CASE WHEN written > 0 THEN $audit ELSE [] END | CREATE (e:AuditEntry) SET e = entry)
+RETURN written AS n

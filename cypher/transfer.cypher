@@ -1,6 +1,6 @@
 // Statements behind imports, backup / restore and the right to erasure
 // (graphcrm/transfer/).  Every batch is one UNWIND statement, hence one
-// transaction; every write ends with the audit clause (see nodes.cypher).
+// transaction.
 
 // The stored nodes among $ids with the values of the properties $keys: an
 // import compares them with its rows so that unchanged rows are not written
@@ -41,9 +41,9 @@ RETURN id AS start, b.id AS end
 UNWIND $rows AS row
 MATCH (:__START__ {id: row.start})-[r:__TYPE__]->(:__END__ {id: row.end})
 DELETE r
-WITH count(*) AS deleted
-FOREACH (entry IN CASE WHEN deleted > 0 THEN $audit ELSE [] END | CREATE (e:AuditEntry) SET e = entry)
-RETURN deleted AS n
+WITH count(*) AS written
+FOREACH (entry IN CASE WHEN written > 0 THEN $audit ELSE [] END | CREATE (e:AuditEntry) SET e = entry)
+RETURN written AS n
 
 // name: transfer.users_by_username
 UNWIND $usernames AS username
@@ -66,6 +66,8 @@ UNWIND $ids AS id
 MATCH (a:__LABEL__ {id: id})-[r]->(b)
 RETURN a.id AS start, type(r) AS type, labels(b)[0] AS end_label, b.id AS end, properties(r) AS props
 
+// Restore: nodes with exactly the stored properties (id, version and
+// timestamps included); an existing node of the id is overwritten (--merge).
 // Backup: the audit log in pages ordered by id.
 // name: backup.audit
 MATCH (e:AuditEntry)
@@ -73,17 +75,6 @@ WHERE e.id > $after
 RETURN properties(e) AS props
 ORDER BY e.id
 LIMIT $limit
-
-// Restore: nodes with exactly the stored properties (id, version and
-// timestamps included); an existing node of the id is overwritten (--merge).
-// name: restore.nodes
-// each: label
-UNWIND $rows AS row
-MERGE (n:__LABEL__ {id: row.id})
-SET n = row
-WITH count(n) AS written
-FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
-RETURN written AS n
 
 // Restore: the audit entries of a backup, as they were (restore leaves out
 // the ones the database holds already).
@@ -95,6 +86,15 @@ WITH count(n) AS written
 FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN written AS n
 
+// name: restore.nodes
+// each: label
+UNWIND $rows AS row
+MERGE (n:__LABEL__ {id: row.id})
+SET n = row
+WITH count(n) AS written
+FOREACH (entry IN CASE WHEN written > 0 THEN $audit ELSE [] END | CREATE (e:AuditEntry) SET e = entry)
+RETURN written AS n
+
 // name: restore.relationships
 // each: relationship
 UNWIND $rows AS row
@@ -102,20 +102,20 @@ MATCH (a:__START__ {id: row.start}), (b:__END__ {id: row.end})
 MERGE (a)-[r:__TYPE__]->(b)
 SET r = row.props
 WITH count(r) AS written
-FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+FOREACH (entry IN CASE WHEN written > 0 THEN $audit ELSE [] END | CREATE (e:AuditEntry) SET e = entry)
 RETURN written AS n
 
 // Right to erasure: the person keeps its id, relationships, influence, stance,
 // seniority and department (an anonymous placeholder for the analysis); its
 // name becomes $placeholder, every other personal property is removed, the
 // notes of its interactions are emptied, and who erased it and when is kept.
-// The personal values in the audit entries about the person and their
-// interactions are replaced too ($scrubbed: entry id, before, after, worked
-// out by graphcrm/transfer/forget.py): the only change ever made to an entry.
+// The audit history of the person and of those interactions loses its before
+// and after values ($erased instead), since they hold the erased data.
+// $props is the person's whole new property map (the store works it out),
+// written only if the person is still at $version: FalkorDB 4.16 mixes up the
+// other properties when one SET removes several (SET p.a = NULL, p.b = NULL or
+// SET p += {a: null, b: null} keeps some, drops others such as created_at).
 // name: forget.person
-// $props is the whole new property map, written only if the person is still
-// at $version: FalkorDB 4.16 mixes up the other properties when one SET
-// removes several (SET p.a = NULL, p.b = NULL or SET p += {a: null, b: null}).
 MATCH (p:Person {id: $id})
 WHERE p.version = $version
 SET p = $props
@@ -123,11 +123,11 @@ WITH p
 OPTIONAL MATCH (i:Interaction)-[:WITH]->(p)
 WITH p, collect(i) AS interactions
 FOREACH (i IN interactions | SET i.summary = '', i.version = i.version + 1, i.updated_at = $now)
-WITH p, interactions
-OPTIONAL MATCH (old:AuditEntry) WHERE old.id IN [row IN $scrubbed | row.id]
-WITH p, interactions, collect(old) AS entries
-FOREACH (old IN entries |
-  SET old.before = [row IN $scrubbed WHERE row.id = old.id][0].before,
-      old.after = [row IN $scrubbed WHERE row.id = old.id][0].after)
+WITH p, interactions, [i IN interactions | i.id] + [p.id] AS targets
+OPTIONAL MATCH (h:AuditEntry)
+WHERE h.target_id IN targets
+WITH p, interactions, collect(h) AS history
+FOREACH (h IN history | SET h.before = CASE WHEN h.before IS NULL THEN NULL ELSE $erased END,
+                            h.after = CASE WHEN h.after IS NULL THEN NULL ELSE $erased END)
 FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
-RETURN properties(p) AS props, size(interactions) AS interactions, size(entries) AS entries
+RETURN properties(p) AS props, size(interactions) AS interactions

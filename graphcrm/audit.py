@@ -35,6 +35,9 @@ _actor: ContextVar[tuple[str, str] | Callable[[], tuple[str, str]]] = ContextVar
 #: what an audit entry shows instead of a secret's value
 REDACTED = "(secret: changed)"
 
+#: the before / after (JSON text) of an entry about a person erased under the right to erasure
+ERASED = json.dumps({"personal data": "(erased)"})
+
 
 def set_actor(actor: str | Callable[[], tuple[str, str]], via: str = "api") -> Token:
     """Act as ``actor`` from now on in this context; returns the token for :func:`reset_actor`."""

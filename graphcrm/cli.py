@@ -98,12 +98,14 @@ def demo(ctx: Context):
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--prod", is_flag=True, help="Serve with waitress (needs GRAPHCRM_SECRET_KEY).")
 @click.option("--demo", "with_demo", is_flag=True, help="Load the demo portfolio first.")
+@click.option("--plain-http", is_flag=True,
+              help="With --prod: no HTTPS redirect, HSTS or Secure cookie (loopback benchmarks only).")
 @fail_cleanly
-def serve(host: str, port: int, prod: bool, with_demo: bool):
+def serve(host: str, port: int, prod: bool, with_demo: bool, plain_http: bool):
     """Run the web app."""
     from graphcrm.web import create_app
 
-    app = create_app({"PRODUCTION": prod})
+    app = create_app({"PRODUCTION": prod, "HTTPS": prod and not plain_http})
     if with_demo:
         from graphcrm.demo import DEMO_PASSWORD, load_demo
 
@@ -314,11 +316,11 @@ def import_csv(ctx: Context, directory: Path, dry_run: bool, as_json: bool):
 @fail_cleanly
 def export(ctx: Context, fmt: str, account_id: str | None, no_pii: bool, output: Path | None):
     """Export the graph for Gephi, NetworkX, spreadsheets (README: the None/list rule)."""
-    from graphcrm.transfer.export import export_graph, record, write
+    from graphcrm.transfer.export import export_graph, record_export, write
 
     G = export_graph(ctx.store, account_id, no_pii=no_pii)
     path = write(G, fmt, output or Path(f"graphcrm-export{'' if fmt == 'csv' else '.' + fmt}"))
-    record(ctx.store, G, fmt)
+    record_export(ctx.store, G, fmt, target=account_id)
     click.echo(f"exported {G.number_of_nodes()} nodes and {G.number_of_edges()} relationships to {path}")
 
 

@@ -32,6 +32,7 @@ def add_user(
         "display_name": display_name or username,
         "role": role,
         "password_hash": hash_password(password),
+        "session_token": new_session_token(),
     }
     return store.create("User", props, id=id)
 
@@ -66,17 +67,6 @@ def end_sessions(store: GraphStore, user_id: str) -> None:
     _update_user(store, user_id, lambda u: {"session_token": new_session_token()})
 
 
-def set_password(store: GraphStore, user_id: str, password: str) -> None:
-    """Change the password; every existing session of the user ends."""
-    password_hash = hash_password(password)
-    _update_user(store, user_id, lambda u: {"password_hash": password_hash, "session_token": new_session_token()})
-
-
-def set_active(store: GraphStore, user_id: str, active: bool) -> None:
-    """(De)activate a user; deactivation ends every session at once."""
-    _update_user(store, user_id, lambda u: {"active": bool(active), "session_token": new_session_token()})
-
-
 def authenticate(store: GraphStore, username: str, password: str) -> dict | None:
     """The active user with these credentials, or None (same answer for an
     unknown user and a wrong password)."""
@@ -99,9 +89,13 @@ def change_user(store: GraphStore, user_id: str, changes: dict, *, version: int,
     if by == user_id and (changes.get("role", "admin") != "admin" or changes.get("active", True) is False):
         field = "role" if changes.get("role", "admin") != "admin" else "active"
         raise ValidationError(field, "you cannot remove your own administrator access")
+    if changes.get("active") is False:
+        changes = {**changes, "session_token": new_session_token()}  # deactivation ends every session at once
     return store.update("User", user_id, changes, version=version)
 
 
 def reset_password(store: GraphStore, user_id: str, password: str, *, version: int) -> dict:
-    """Set a new password (the user signs in with it from now on)."""
-    return store.update("User", user_id, {"password_hash": hash_password(password)}, version=version)
+    """Set a new password (the user signs in with it from now on); every
+    existing session of the user ends."""
+    return store.update("User", user_id, {"password_hash": hash_password(password),
+                                          "session_token": new_session_token()}, version=version)

@@ -64,6 +64,8 @@ def load_portfolio(store) -> dict:
     store.relate("KNOWS", "p-theirs", "p-ours-cio", {"strength": 5})
     store.create("Competitor", {"name": "RivalCorp"}, id="comp-1")
     store.relate("COMPETES_FOR", "comp-1", "opp-ours")
+    store.create("Competitor", {"name": "ShadowCorp"}, id="comp-2")
+    store.relate("COMPETES_FOR", "comp-2", "opp-theirs")
     store.log_interaction({"kind": "meeting", "at": "2026-04-01T09:00:00+00:00", "summary": "joint visit"},
                           user_ids=["user-omar"], person_ids=["p-theirs", "p-ours-cio"], opportunity_id="opp-theirs")
     return {"users": users}
@@ -92,17 +94,18 @@ def login(client, username: str, password: str = PASSWORD):
 #:   signed_in  every signed-in user (what they see is filtered by account)
 #:   view       admin and director; others only on an account they are on the team of
 #:   edit       admin; manager and bid on an account they are on the team of (others: 404)
+#:   create     admin and manager, on no account in particular: new accounts, imports (others: 404)
 #:   sees_all   admin and director (others: 403)
 #:   admin      admin only (others: 403)
-#:   import     admin and manager (others: 403)
-ACCESS = ("public", "signed_in", "view", "edit", "sees_all", "admin", "import")
+ACCESS = ("public", "signed_in", "view", "edit", "create", "sees_all", "admin")
 
 
 @dataclasses.dataclass(frozen=True)
 class Row:
     """One route and method.
 
-    ``url`` may hold ``{account}``, ``{opportunity}`` and ``{person}``: they are
+    ``url`` may hold ``{account}``, ``{opportunity}``, ``{person}``,
+    ``{competitor}`` and ``{relationship}`` (type/start/end): they are
     filled with an account the user is on the team of ("ours") and one they
     are not ("theirs").  ``ok`` is the status when the user may use the route
     (a POST sends ``data``, which must be invalid: 400 and nothing written).
@@ -134,22 +137,64 @@ ROUTES: dict[tuple[str, str], Row] = {
                                                "summary": "must not be stored"}),
     ("/api/accounts", "GET"): Row("signed_in", "/api/accounts"),
     ("/admin/audit", "GET"): Row("admin", "/admin/audit"),
+    ("/my-week", "GET"): Row("signed_in", "/my-week"),
+    ("/import", "GET"): Row("create", "/import"),
+    ("/import", "POST"): Row("create", "/import", ok=400, data={}),
+    ("/import/apply", "POST"): Row("create", "/import/apply", ok=404, data={}),  # no upload of this session
+    ("/import/templates.zip", "GET"): Row("signed_in", "/import/templates.zip"),
+    ("/accounts/<account_id>/export/<fmt>", "GET"): Row("view", "/accounts/{account}/export/json"),
+    ("/opportunities/<opportunity_id>/export/<fmt>", "GET"): Row("view", "/opportunities/{opportunity}/export/json"),
+    ("/people/<person_id>/forget", "GET"): Row("admin", "/people/{person}/forget"),
+    ("/people/<person_id>/forget", "POST"): Row("admin", "/people/{person}/forget", ok=400, data={}),
+    ("/accounts/new", "GET"): Row("create", "/accounts/new"),
+    ("/accounts/new", "POST"): Row("create", "/accounts/new", ok=400, data={}),
+    ("/accounts/<account_id>/edit", "GET"): Row("edit", "/accounts/{account}/edit"),
+    ("/accounts/<account_id>/edit", "POST"): Row("edit", "/accounts/{account}/edit", ok=400, data={}),
+    ("/accounts/<account_id>/delete", "GET"): Row("edit", "/accounts/{account}/delete"),
+    ("/accounts/<account_id>/delete", "POST"): Row("edit", "/accounts/{account}/delete", ok=400, data={}),
+    ("/accounts/<account_id>/people/new", "GET"): Row("edit", "/accounts/{account}/people/new"),
+    ("/accounts/<account_id>/people/new", "POST"): Row("edit", "/accounts/{account}/people/new", ok=400, data={}),
+    ("/accounts/<account_id>/opportunities/new", "GET"): Row("edit", "/accounts/{account}/opportunities/new"),
+    ("/accounts/<account_id>/opportunities/new", "POST"): Row("edit", "/accounts/{account}/opportunities/new", ok=400, data={}),
+    ("/people/<person_id>/edit", "GET"): Row("edit", "/people/{person}/edit"),
+    ("/people/<person_id>/edit", "POST"): Row("edit", "/people/{person}/edit", ok=400, data={}),
+    ("/people/<person_id>/delete", "GET"): Row("edit", "/people/{person}/delete"),
+    ("/people/<person_id>/delete", "POST"): Row("edit", "/people/{person}/delete", ok=400, data={}),
+    ("/people/<person_id>/relationships/new/<kind>", "GET"): Row("edit", "/people/{person}/relationships/new/ours"),
+    ("/people/<person_id>/relationships/new/<kind>", "POST"): Row("edit", "/people/{person}/relationships/new/ours", ok=400, data={}),
+    ("/opportunities/<opportunity_id>/edit", "GET"): Row("edit", "/opportunities/{opportunity}/edit"),
+    ("/opportunities/<opportunity_id>/edit", "POST"): Row("edit", "/opportunities/{opportunity}/edit", ok=400, data={}),
+    ("/opportunities/<opportunity_id>/delete", "GET"): Row("edit", "/opportunities/{opportunity}/delete"),
+    ("/opportunities/<opportunity_id>/delete", "POST"): Row("edit", "/opportunities/{opportunity}/delete", ok=400, data={}),
+    ("/opportunities/<opportunity_id>/competitors/new", "GET"): Row("edit", "/opportunities/{opportunity}/competitors/new"),
+    ("/opportunities/<opportunity_id>/competitors/new", "POST"): Row("edit", "/opportunities/{opportunity}/competitors/new", ok=400, data={}),
+    ("/opportunities/<opportunity_id>/roles/new", "GET"): Row("edit", "/opportunities/{opportunity}/roles/new"),
+    ("/opportunities/<opportunity_id>/roles/new", "POST"): Row("edit", "/opportunities/{opportunity}/roles/new", ok=400, data={}),
+    ("/competitors/<competitor_id>/edit", "GET"): Row("edit", "/competitors/{competitor}/edit"),
+    ("/competitors/<competitor_id>/edit", "POST"): Row("edit", "/competitors/{competitor}/edit", ok=400, data={}),
+    ("/competitors/<competitor_id>/delete", "GET"): Row("edit", "/competitors/{competitor}/delete"),
+    ("/competitors/<competitor_id>/delete", "POST"): Row("edit", "/competitors/{competitor}/delete", ok=400, data={}),
+    ("/relationships/<rel_type>/<start>/<end>/edit", "GET"): Row("edit", "/relationships/{relationship}/edit"),
+    ("/relationships/<rel_type>/<start>/<end>/edit", "POST"): Row("edit", "/relationships/{relationship}/edit", ok=400, data={}),
+    ("/relationships/<rel_type>/<start>/<end>/delete", "GET"): Row("edit", "/relationships/{relationship}/delete"),
+    ("/relationships/<rel_type>/<start>/<end>/delete", "POST"): Row("edit", "/relationships/{relationship}/delete", ok=400, data={}),
+    ("/admin/users", "GET"): Row("admin", "/admin/users"),
+    ("/admin/users/new", "GET"): Row("admin", "/admin/users/new"),
+    ("/admin/users/new", "POST"): Row("admin", "/admin/users/new", ok=400, data={}),
+    ("/admin/users/<user_id>/edit", "GET"): Row("admin", "/admin/users/user-vera/edit"),
+    ("/admin/users/<user_id>/edit", "POST"): Row("admin", "/admin/users/user-vera/edit", ok=400, data={}),
+    ("/admin/users/<user_id>/password", "GET"): Row("admin", "/admin/users/user-vera/password"),
+    ("/admin/users/<user_id>/password", "POST"): Row("admin", "/admin/users/user-vera/password", ok=400, data={}),
     ("/api/portfolio", "GET"): Row("sees_all", "/api/portfolio"),
     ("/api/accounts/<account_id>", "GET"): Row("view", "/api/accounts/{account}"),
     ("/api/opportunities/<opportunity_id>", "GET"): Row("view", "/api/opportunities/{opportunity}"),
-    ("/import", "GET"): Row("import", "/import"),
-    ("/import", "POST"): Row("import", "/import", ok=400, data={"kind": "salesforce"}),
-    ("/import/apply", "POST"): Row("import", "/import/apply", ok=400, data={}),
-    ("/import/templates.zip", "GET"): Row("signed_in", "/import/templates.zip"),
-    ("/accounts/<account_id>/export/<fmt>", "GET"): Row("view", "/accounts/{account}/export/json"),
-    ("/opportunities/<opportunity_id>/export/<fmt>", "GET"): Row("view", "/opportunities/{opportunity}/export/gexf"),
-    ("/people/<person_id>/forget", "GET"): Row("admin", "/people/{person}/forget"),
-    ("/people/<person_id>/forget", "POST"): Row("admin", "/people/{person}/forget", ok=400, data={}),
 }
 
 TARGETS = {
-    "ours": {"account": "acc-ours", "opportunity": "opp-ours", "person": "p-ours-cio"},
-    "theirs": {"account": "acc-theirs", "opportunity": "opp-theirs", "person": "p-theirs"},
+    "ours": {"account": "acc-ours", "opportunity": "opp-ours", "person": "p-ours-cio", "competitor": "comp-1",
+             "relationship": "RELATIONSHIP/user-lina/p-ours-cfo"},
+    "theirs": {"account": "acc-theirs", "opportunity": "opp-theirs", "person": "p-theirs", "competitor": "comp-2",
+               "relationship": "RELATIONSHIP/user-omar/p-theirs"},
 }
 
 #: the users of the matrix, one per role: every one but admin and director is on the team of "ours" only
@@ -167,13 +212,13 @@ def expected(row: Row, role: str | None, target: str) -> int:
         "signed_in": True,
         "view": member,
         "edit": role == "admin" or (role in ("manager", "bid") and target == "ours"),
+        "create": role in ("admin", "manager"),
         "sees_all": role in ("admin", "director"),
         "admin": role == "admin",
-        "import": role in ("admin", "manager"),
     }[row.access]
     if allowed:
         return row.ok
-    return 403 if row.access in ("sees_all", "admin", "import") else 404
+    return 403 if row.access in ("sees_all", "admin") else 404
 
 
 def fingerprint(store) -> dict:
@@ -226,7 +271,7 @@ def test_access_matrix(access_app, role):
             want = expected(row, role, target)
             if r.status_code != want:
                 failures.append(f"{role} {method} {url}: {r.status_code}, expected {want}")
-            leaks = _leaks(r.get_data().decode("utf-8", "replace"), url)  # zips too
+            leaks = _leaks(r.get_data().decode("utf-8", "replace"), url)  # zips: bytes
             if role in ("manager", "bid", "viewer") and leaks:
                 failures.append(f"{role} {method} {url}: shows {leaks}")
             if row.signs_out and role:
@@ -242,7 +287,9 @@ def test_no_data_of_a_forbidden_account_anywhere(access_app, role):
     client = access_app.test_client()
     login(client, ROLES[role])
     urls = ["/", "/api/accounts", "/accounts/acc-ours", "/accounts/acc-ours/stakeholders.csv", "/opportunities/opp-ours",
-            "/people/p-ours-cio", "/people/p-ours-cfo", "/api/accounts/acc-ours", "/api/opportunities/opp-ours"]
+            "/people/p-ours-cio", "/people/p-ours-cfo", "/api/accounts/acc-ours", "/api/opportunities/opp-ours",
+            "/accounts/acc-ours/export/json", "/accounts/acc-ours/export/graphml", "/accounts/acc-ours/export/gexf",
+            "/opportunities/opp-ours/export/json"]
     urls += [f"/search?q={q}" for q in ("Secret", "孙", "Forbidden", "禁运", "Hidden", "秘密", "138", "e")]
     for url in urls:
         r = client.get(url)

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from graphcrm import audit
 from graphcrm.cli import main
 from graphcrm.errors import Conflict, NotFound, ValidationError
 from graphcrm.graph import open_store
@@ -258,16 +259,19 @@ def test_forget_scrubs_the_audit_log_but_keeps_who_did_what(store, tmp_path):
     created = store.create_person("acc-s", {"name": "郑秀文", "email": "zheng@csg.example.cn",
                                             "notes": "家住深圳湾"}, id="p-zheng")
     store.update("Person", "p-zheng", {"phone": "+86 20 8888 0000", "title": "处长"}, version=created["version"])
-    result = forget(store, "p-zheng", by="dpo")
-    assert result["audit_entries_scrubbed"] == 2
+    erased = forget(store, "p-zheng", by="dpo")
+    # several properties removed at once, and nothing else lost (FalkorDB 4.16 loses some with SET x = NULL, y = NULL)
+    assert set(erased) == {"id", "name", "influence", "stance", "version", "created_at", "updated_at",
+                           "erased_at", "erased_by", "interactions_erased"}
+    assert erased["version"] == 3 and erased["created_at"] == created["created_at"]
     entries, total = store.audit_log(target="p-zheng")
-    assert [e["action"] for e in entries] == ["erase", "update", "create"] and total == 3
+    assert [e["action"] for e in entries] == ["forget", "update", "create"] and total == 3
     file = tmp_path / "after.jsonl"
     backup(store, file)
     dumped = file.read_text(encoding="utf-8")
     for secret in ("郑秀文", "zheng@csg.example.cn", "家住深圳湾", "+86 20 8888 0000", "处长"):
         assert secret not in dumped
-    assert '"phone": "(erased)"' in entries[1]["after"]
+    assert entries[1]["after"] == audit.ERASED
 
 
 def test_forget_unknown_person_is_not_found(store):

@@ -9,10 +9,11 @@ import uuid
 
 import pytest
 
+from graphcrm.cache import ReportCache
 from graphcrm.config import DEFAULT_SECRET_KEY
 from graphcrm.errors import ConfigError, Conflict, StoreUnavailable, ValidationError
 from graphcrm.users import add_user
-from graphcrm.web import create_app, dashboard
+from graphcrm.web import create_app
 from graphcrm.web.auth import safe_next
 from graphcrm.web.db import get_store
 
@@ -367,7 +368,7 @@ def test_domain_errors_become_clear_pages(client, auth, monkeypatch, error, stat
     def boom(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(dashboard, "portfolio_report", boom)
+    monkeypatch.setattr(ReportCache, "portfolio_report", boom)
     r = client.get("/")
     assert r.status_code == status
     assert words in text(r) and "Traceback" not in text(r)

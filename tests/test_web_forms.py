@@ -132,7 +132,7 @@ def test_forms_reject_a_post_without_csrf_token(app):
     r = c.post("/accounts/acc-east/people/new",
                data={"name": "With Token", "influence": "3", "stance": "neutral", "csrf_token": token})
     assert r.status_code == 302
-    assert c.post(r.headers["Location"] + "/delete", data={"csrf_token": token}).status_code == 302
+    assert c.post(r.headers["Location"] + "/delete", data={"csrf_token": token, "confirm": "yes"}).status_code == 302
 
 
 # -- validation ---------------------------------------------------------------------------------------
@@ -206,7 +206,7 @@ def test_person_life_cycle_through_the_forms(app, store):
     confirm = c.get(f"/people/{person_id}/delete")
     assert confirm.status_code == 200 and "cannot be undone" in text(confirm)
     assert store.find("Person", person_id)  # asking deletes nothing
-    r = c.post(f"/people/{person_id}/delete")
+    r = c.post(f"/people/{person_id}/delete", data={"confirm": "yes"})
     assert r.status_code == 302 and r.headers["Location"] == "/accounts/acc-east"
     assert store.find("Person", person_id) is None
 
@@ -232,7 +232,7 @@ def test_account_edit_and_delete_leave_nothing_dangling(app, store):
     assert r.status_code == 302 and store.get("Account", account_id)["segment"] == "key"
     page = text(c.get(f"/accounts/{account_id}/delete"))
     assert "1 stakeholder" in page and "1 opportunity" in page
-    assert c.post(f"/accounts/{account_id}/delete").status_code == 302
+    assert c.post(f"/accounts/{account_id}/delete", data={"confirm": "yes"}).status_code == 302
     nodes, rels = counts(store)
     assert (nodes, rels) == (before[0] | {"Account": before[0]["Account"] - 1}, before[1])
     assert store.find("Opportunity", opp_id) is None and store.find("Person", person_id) is None
@@ -254,7 +254,7 @@ def test_opportunity_forms(app, store):
     assert r.status_code == 302
     stored = store.get("Opportunity", opp_id)
     assert stored["stage"] == "tender" and "close_date" not in stored and "value" not in stored
-    assert c.post(f"/opportunities/{opp_id}/delete").status_code == 302
+    assert c.post(f"/opportunities/{opp_id}/delete", data={"confirm": "yes"}).status_code == 302
     assert store.find("Opportunity", opp_id) is None
 
 
@@ -281,7 +281,7 @@ def test_buying_center_roles(app, store):
     role = store.get_relationship("ROLE_IN", "p-cfo", opp_id)
     assert role["stance"] == "supporter" and role.get("influence") is None and role["version"] == 2
     assert "Economic buyer" in text(c.get(f"/opportunities/{opp_id}"))
-    assert c.post(f"/relationships/ROLE_IN/p-cfo/{opp_id}/delete").status_code == 302
+    assert c.post(f"/relationships/ROLE_IN/p-cfo/{opp_id}/delete", data={"confirm": "yes"}).status_code == 302
     assert store.stats()["relationships"]["ROLE_IN"] == 3  # the three of the fixture
 
 
@@ -299,12 +299,12 @@ def test_our_team_and_competitor_relationships(app, store):
     r = c.post("/relationships/RELATIONSHIP/user-bo/p-cfo/edit", data={"strength": "4", "since": "2025-03-01",
                                                                        "version": "1"})
     assert r.status_code == 302 and store.get_relationship("RELATIONSHIP", "user-bo", "p-cfo")["strength"] == 4
-    assert c.post("/relationships/RELATIONSHIP/user-bo/p-cfo/delete").status_code == 302
+    assert c.post("/relationships/RELATIONSHIP/user-bo/p-cfo/delete", data={"confirm": "yes"}).status_code == 302
 
     r = c.post("/people/p-cio/relationships/new/competitor", data={"other": "comp-1", "strength": "3"})
     assert r.status_code == 302
     assert store.get_relationship("RELATIONSHIP", "comp-1", "p-cio")["strength"] == 3
-    assert c.post("/relationships/RELATIONSHIP/comp-1/p-cio/delete").status_code == 302
+    assert c.post("/relationships/RELATIONSHIP/comp-1/p-cio/delete", data={"confirm": "yes"}).status_code == 302
 
 
 def test_customer_side_relationships(app, store):
@@ -326,7 +326,7 @@ def test_customer_side_relationships(app, store):
     r = c.post("/relationships/KNOWS/p-cfo/p-xss/edit", data={"strength": "9", "version": "1"})
     assert r.status_code == 400 and "field-error" in text(r)
     for rel in ("KNOWS/p-cfo/p-xss", "REPORTS_TO/p-cfo/p-cio"):
-        assert c.post(f"/relationships/{rel}/delete").status_code == 302
+        assert c.post(f"/relationships/{rel}/delete", data={"confirm": "yes"}).status_code == 302
     assert store.stats()["relationships"]["REPORTS_TO"] == 1
 
 
@@ -344,7 +344,7 @@ def test_competitors(app, store):
     assert r.status_code == 302 and store.get("Competitor", huaxin["id"])["name"] == "Huaxin Intelligent"
     assert login(app, "omar").get(f"/competitors/{huaxin['id']}/edit").status_code == 404
     assert c.get(f"/competitors/{huaxin['id']}/delete").status_code == 200
-    assert c.post(f"/competitors/{huaxin['id']}/delete").status_code == 302
+    assert c.post(f"/competitors/{huaxin['id']}/delete", data={"confirm": "yes"}).status_code == 302
     assert store.find("Competitor", huaxin["id"]) is None
 
 

@@ -158,7 +158,7 @@ def restore(store: GraphStore, path: Path, *, merge: bool = False, progress=None
             "database, or merge the backup into this one with --merge"
         )
     entries = nodes.pop(AUDIT_LABEL, [])
-    counts = store.merge_batches(nodes, rels, replace=True, progress=progress)
+    counts = store.merge_batches(nodes, rels, restore=True, progress=progress)
     held = {props["id"] for props in store.audit_entries()}  # an entry is restored once
     counts["audit_entries"] = store.restore_audit([e for e in entries if e["id"] not in held])
     return counts

@@ -58,7 +58,8 @@ MEDIA = {
 
 
 def export_graph(store: GraphStore, account_id: str | None = None, *, no_pii: bool = False) -> nx.MultiDiGraph:
-    """The graph to export (see the module docstring)."""
+    """The graph to export (see the module docstring); the export is recorded
+    in the audit log."""
     if account_id:
         G = store.account_graph(account_id)
     else:
@@ -69,19 +70,22 @@ def export_graph(store: GraphStore, account_id: str | None = None, *, no_pii: bo
             else:
                 rels.append((item[1][1], *item[2:]))
         G = build_graph(nodes, rels, kind="database", loaded_at=utcnow())
-    if no_pii:
-        for _, d in G.nodes(data=True):
-            for key in NO_PII:
-                d.pop(key, None)
-        G.graph["no_pii"] = True
+    return without_pii(G) if no_pii else G
+
+
+def without_pii(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """``G`` (changed in place) without e-mails, phones and notes."""
+    for _, d in G.nodes(data=True):
+        for key in NO_PII:
+            d.pop(key, None)
+    G.graph["no_pii"] = True
     return G
 
 
-def record(store: GraphStore, G: nx.MultiDiGraph, fmt: str) -> None:
-    """Note the export in the audit log: what, in which format, with or without personal data."""
-    label, target = next(((label.capitalize(), G.graph[f"{label}_id"]) for label in ("opportunity", "account")
-                          if G.graph.get(f"{label}_id")), ("graph", "*"))
-    store.record_event("export", label, target, {
+def record_export(store: GraphStore, G: nx.MultiDiGraph, fmt: str, *, label: str = "Account",
+                  target: str | None = None) -> None:
+    """Note in the audit log who exported what (an export writes nothing else)."""
+    store.record_event("export", label if target else "Database", target or "all", {
         "format": fmt, "no_pii": bool(G.graph.get("no_pii")),
         "nodes": G.number_of_nodes(), "relationships": G.number_of_edges(),
     })

@@ -412,7 +412,7 @@ class ImportPlan:
         store.merge_batches(self._node_writes, self._rel_writes, batch_size=BATCH_SIZE, progress=progress)
         if self._node_removals:  # rows that empty properties: whole property maps (see merge_batches)
             store.merge_batches(self._replacements(store), {}, batch_size=BATCH_SIZE, progress=progress,
-                                replace=True, action="bulk_merge")
+                                restore=True, action="bulk_merge")
         store.delete_batches(self._rel_deletes, batch_size=BATCH_SIZE, progress=progress)
         self.report.applied = True
         return self.report

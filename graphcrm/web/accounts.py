@@ -10,8 +10,7 @@ from flask import Blueprint, Response, abort, render_template, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
-from graphcrm.analysis import account_report
-from graphcrm.web.auth import account_graph, can_create_accounts, can_edit_account, require_account
+from graphcrm.web.auth import account_graph, account_report, can_create_accounts, can_edit_account, require_account
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import AccountForm, confirm_page, edit_page, form_page
 from graphcrm.web.network import network_data
@@ -39,7 +38,7 @@ def people_rows(G, account_id: str) -> list[dict]:
 def account(account_id: str):
     require_account("Account", account_id)
     G = account_graph(account_id)
-    report = account_report(G, account_id)
+    report = account_report(account_id)
     return render_template(
         "account.html",
         account=G.nodes[account_id],

@@ -1,4 +1,4 @@
-"""The users admin page (admin only; anybody else gets 404): list, add,
+"""The users admin page (admin only; anybody else gets 403): list, add,
 change role or deactivate, reset a password.  The rules live in
 :mod:`graphcrm.users`."""
 
@@ -22,7 +22,7 @@ def admin_only(view):
     @login_required
     def wrapped(*args, **kwargs):
         if current_user.role != "admin":
-            abort(404)
+            abort(403)
         return view(*args, **kwargs)
 
     return wrapped

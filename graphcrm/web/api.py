@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify
 from flask_login import current_user, login_required
 
-from graphcrm.analysis import account_report, opportunity_report, portfolio_report
-from graphcrm.web.auth import account_graph, opportunity_graph, require_account
+from graphcrm.web.auth import account_report, opportunity_report, require_account
 from graphcrm.web.dashboard import visible_accounts
-from graphcrm.web.db import get_store
+from graphcrm.web.db import get_reports
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -26,18 +25,18 @@ def api_portfolio():
     """The portfolio coverage report (directors and admins, as the dashboard)."""
     if not current_user.sees_all:
         abort(403)
-    return jsonify(portfolio_report(get_store().portfolio_graph()))
+    return jsonify(get_reports().portfolio_report())
 
 
 @bp.route("/accounts/<account_id>")
 @login_required
 def api_account(account_id: str):
     require_account("Account", account_id)
-    return jsonify(account_report(account_graph(account_id), account_id))
+    return jsonify(account_report(account_id))
 
 
 @bp.route("/opportunities/<opportunity_id>")
 @login_required
 def api_opportunity(opportunity_id: str):
     require_account("Opportunity", opportunity_id)
-    return jsonify(opportunity_report(opportunity_graph(opportunity_id), opportunity_id))
+    return jsonify(opportunity_report(opportunity_id))

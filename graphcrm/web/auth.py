@@ -26,7 +26,7 @@ from wtforms.validators import DataRequired, Length
 
 from graphcrm.model import SECRET_PROPERTIES
 from graphcrm.users import authenticate, end_sessions, session_token
-from graphcrm.web.db import get_store
+from graphcrm.web.db import get_reports, get_store
 
 bp = Blueprint("auth", __name__)
 
@@ -123,26 +123,44 @@ def _account_of_node(G, n: str) -> str | None:
     return next((v for _, v, t in G.out_edges(n, keys=True) if t == rel_type), "")
 
 
-def visible_graph(G):
-    """``G`` without the accounts the current user may not see and their
+def visible_graph(G, visible: set[str] | None):
+    """``G`` without the accounts not in ``visible`` (None: all are) and their
     people and opportunities (an account graph reaches into other accounts
     through KNOWS / INFLUENCES / REPORTS_TO / PART_OF edges).  Our users,
-    competitors and interactions stay."""
-    visible = visible_account_ids()
+    competitors and interactions stay.  ``G`` itself is never changed."""
     if visible is None:
         return G
     hidden = {n for n in G if (a := _account_of_node(G, n)) is not None and a not in visible}
     return G.subgraph(set(G) - hidden).copy() if hidden else G
 
 
+def _view() -> dict:
+    """The current user's view for :class:`graphcrm.cache.ReportCache`."""
+    visible = visible_account_ids()
+    if visible is None:
+        return {}
+    return {"view": lambda G: visible_graph(G, visible), "view_key": frozenset(visible)}
+
+
 def account_graph(account_id: str):
-    """The account graph of a visible account, as the current user may see it."""
-    return visible_graph(get_store().account_graph(account_id))
+    """The account graph of a visible account, as the current user may see it
+    (cached until the graph changes: read-only)."""
+    return get_reports().account_graph(account_id, **_view())
 
 
 def opportunity_graph(opportunity_id: str):
-    """The opportunity graph of a visible opportunity, as the current user may see it."""
-    return visible_graph(get_store().opportunity_graph(opportunity_id))
+    """The opportunity graph of a visible opportunity, as the current user may see it (read-only)."""
+    return get_reports().opportunity_graph(opportunity_id, **_view())
+
+
+def account_report(account_id: str) -> dict:
+    """The account report over what the current user may see (cached)."""
+    return get_reports().account_report(account_id, **_view())
+
+
+def opportunity_report(opportunity_id: str) -> dict:
+    """The opportunity report over what the current user may see (cached)."""
+    return get_reports().opportunity_report(opportunity_id, **_view())
 
 
 def safe_next(target: str | None) -> str | None:

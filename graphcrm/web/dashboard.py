@@ -6,10 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_babel import get_locale
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from graphcrm import model
-from graphcrm.analysis import maintenance_plan, portfolio_report
-from graphcrm.web.db import get_store
+from graphcrm.analysis import maintenance_plan
+from graphcrm.web.db import get_reports, get_store
 
 bp = Blueprint("dashboard", __name__)
 
@@ -58,9 +59,14 @@ def coverage_by_segment(accounts: list[dict], lang: str) -> list[dict]:
 @login_required
 def index():
     if current_user.sees_all:
-        report = portfolio_report(get_store().portfolio_graph())
+        reports = get_reports()
+        report = reports.portfolio_report()
         lang = str(get_locale() or "en")
-        return render_template("dashboard.html", report=report, accounts=at_risk_first(report["accounts"]),
+        # the tables (thousands of rows at scale) are the same for every
+        # director and admin: rendered once per change of the graph and language
+        tables = reports.get(("dashboard tables", lang), lambda: Markup(render_template(
+            "_dashboard_tables.html", report=report, accounts=at_risk_first(report["accounts"]))))
+        return render_template("dashboard.html", report=report, tables=tables,
                                segments=coverage_by_segment(report["accounts"], lang))
     return render_template("my_accounts.html", accounts=visible_accounts())
 

@@ -1,4 +1,5 @@
-"""One GraphStore per app, opened lazily and closed when the process exits."""
+"""One GraphStore per app, opened lazily and closed when the process exits,
+and one ReportCache over it (analysis results kept until the graph changes)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import threading
 
 from flask import current_app
 
+from graphcrm.cache import ReportCache
 from graphcrm.graph import open_store
 from graphcrm.graph.store import GraphStore
 
@@ -24,3 +26,13 @@ def get_store() -> GraphStore:
                 app.extensions["graphcrm_store"] = store
                 atexit.register(store.close)
     return store
+
+
+def get_reports() -> ReportCache:
+    app = current_app._get_current_object()
+    cache = app.extensions.get("graphcrm_reports")
+    if cache is None:
+        store = get_store()
+        with _lock:
+            cache = app.extensions.setdefault("graphcrm_reports", ReportCache(store))
+    return cache

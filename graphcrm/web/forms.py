@@ -15,10 +15,10 @@ from datetime import date
 from flask import flash, redirect, render_template, request
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, FloatField, IntegerField, PasswordField, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (BooleanField, DateField, FloatField, HiddenField, IntegerField, PasswordField, SelectField,
+                     StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import HiddenInput
 
 from graphcrm import model
@@ -264,8 +264,9 @@ class PasswordForm(Versioned, GraphForm):
 
 
 class ConfirmForm(FlaskForm):
-    """The confirmation of a delete: only its CSRF token."""
+    """The confirmation of a delete: its CSRF token and the button's ``confirm=yes``."""
 
+    confirm = HiddenField(validators=[AnyOf(["yes"])])
 
 
 def form_page(form: GraphForm, write, *, title: str, cancel: str, success, stored: dict | None = None,
@@ -306,4 +307,6 @@ def confirm_page(delete, *, title: str, consequences: list[str], cancel: str, su
         delete()
         flash(_("Deleted."))
         return redirect(success)
-    return render_template("confirm.html", form=form, title=title, consequences=consequences, cancel=cancel)
+    status = 400 if form.is_submitted() else 200
+    return render_template("confirm.html", form=form, title=title, consequences=consequences,
+                           cancel=cancel), status

@@ -8,9 +8,9 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
-from graphcrm.analysis import opportunity_report, what_if
+from graphcrm.analysis import what_if
 from graphcrm.errors import ValidationError
-from graphcrm.web.auth import can_edit_account, opportunity_graph, require_account, safe_next
+from graphcrm.web.auth import can_edit_account, opportunity_graph, opportunity_report, require_account, safe_next
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import (CompetesForForm, CompetitorForm, OpportunityForm, choices, confirm_page, edit_page,
                                 form_page)
@@ -35,7 +35,7 @@ def opportunity(opportunity_id: str):
     person left)."""
     account_id = require_account("Opportunity", opportunity_id)
     G = opportunity_graph(opportunity_id)
-    report = opportunity_report(G, opportunity_id)
+    report = opportunity_report(opportunity_id)
     departures = departure_choices(G, report)
     leaves = request.args.get("leaves") or None
     if leaves is not None and leaves not in dict(departures):

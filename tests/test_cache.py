@@ -1,0 +1,129 @@
+"""ReportCache: analysis results kept until a write or a new day, computed once at a time."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+import uuid
+
+from graphcrm.cache import ReportCache
+from graphcrm.demo import load_demo
+from graphcrm.graph import open_store
+
+
+def test_portfolio_report_is_cached_until_a_write(store):
+    load_demo(store)
+    cache = ReportCache(store)
+    first = cache.portfolio_report()
+    assert cache.portfolio_report() is first
+    assert (cache.hits, cache.misses) == (1, 1)
+    # a write anywhere, e.g. a new stakeholder, invalidates the report
+    account = first["accounts"][0]["id"]
+    people_before = first["accounts"][0]["people"]
+    store.create_person(account, {"name": "周晓梅", "title": "副总经理"})
+    second = cache.portfolio_report()
+    assert second is not first and cache.misses == 2
+    assert next(r for r in second["accounts"] if r["id"] == account)["people"] == people_before + 1
+    assert cache.portfolio_report() is second
+
+
+def test_a_write_through_another_store_invalidates_too(store, settings):
+    load_demo(store)
+    cache = ReportCache(store)
+    first = cache.portfolio_report()
+    other = open_store(dataclasses.replace(settings, graph_name=store.backend.graph_name))
+    try:
+        person = other.list("Person", limit=1)[0]
+        other.update("Person", person["id"], {"notes": "Changed from the command line"}, version=person["version"])
+    finally:
+        other.close()
+    assert cache.portfolio_report() is not first
+
+
+def test_a_new_day_invalidates(store):
+    day = ["2026-05-01"]
+    cache = ReportCache(store, today=lambda: day[0])
+    calls = []
+    assert cache.get("k", lambda: calls.append(1) or "first") == "first"
+    assert cache.get("k", lambda: calls.append(1) or "again") == "first"
+    day[0] = "2026-05-02"
+    assert cache.get("k", lambda: calls.append(1) or "next day") == "next day"
+    assert len(calls) == 2
+
+
+def test_concurrent_requests_compute_once(store):
+    cache = ReportCache(store)
+    calls = []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.2)
+        return {"answer": 42}
+
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(cache.get("slow", slow))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1
+    assert results == [{"answer": 42}] * 8 and all(r is results[0] for r in results)
+
+
+def test_old_results_are_evicted(store):
+    cache = ReportCache(store, maxsize=2)
+    for key in ("a", "b", "c"):
+        cache.get(key, lambda key=key: key.upper())
+    calls = []
+    assert cache.get("a", lambda: calls.append(1) or "A again") == "A again"
+    assert cache.get("c", lambda: calls.append(1) or "no") == "C"
+    assert len(calls) == 1
+
+
+def test_account_and_opportunity_reports_follow_writes(store):
+    load_demo(store)
+    cache = ReportCache(store)
+    opp = next(o for o in store.list("Opportunity") if o["stage"] not in ("won", "lost"))
+    account = store.account_of("Opportunity", opp["id"])
+    first_account, first_opp = cache.account_report(account), cache.opportunity_report(opp["id"])
+    assert cache.account_report(account) is first_account
+    assert cache.opportunity_report(opp["id"]) is first_opp
+    assert first_opp["opportunity"]["stage"] == opp["stage"]
+    store.update("Opportunity", opp["id"], {"stage": "submitted"}, version=opp["version"])
+    assert cache.opportunity_report(opp["id"])["opportunity"]["stage"] == "submitted"
+    assert cache.account_report(account) is not first_account
+    # the account graph behind the account and person pages
+    G = cache.account_graph(account)
+    assert cache.account_graph(account) is G
+    store.update("Account", account, {"lifecycle": "at_risk"}, version=store.get("Account", account)["version"])
+    assert cache.account_graph(account).nodes[account]["lifecycle"] == "at_risk"
+    assert cache.account_report(account)["account"]["lifecycle"] == "at_risk"
+
+
+def test_dashboard_shows_a_write_at_once(settings):
+    from graphcrm.demo import DEMO_PASSWORD
+    from graphcrm.web import create_app
+    from graphcrm.web.db import get_store
+
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "SETTINGS": dataclasses.replace(settings, graph_name=f"test-cache-{uuid.uuid4().hex[:8]}")})
+    with app.app_context():
+        store = get_store()
+        load_demo(store)
+    try:
+        c = app.test_client()
+        assert c.post("/login", data={"username": "director", "password": DEMO_PASSWORD}).status_code == 302
+        account = store.list("Account", limit=1)[0]
+        assert account["name"] in c.get("/").get_data(as_text=True)
+        store.update("Account", account["id"], {"name": "滨海港务集团 Binhai Port"}, version=account["version"])
+        page = c.get("/").get_data(as_text=True)
+        assert "滨海港务集团 Binhai Port" in page and account["name"] not in page
+        # each language has its own tables
+        c.get("/lang/zh")
+        assert "进行中的投标（准备度最低的在前）" in c.get("/").get_data(as_text=True)
+        c.get("/lang/en")
+        assert "Open bids, least ready first" in c.get("/").get_data(as_text=True)
+    finally:
+        store.backend.drop()
+        store.close()
