@@ -149,6 +149,7 @@ class ImportPlan:
         self._rel_deletes: dict[str, list[dict]] = {}
         self._node_removals: dict[str, list[dict]] = {}
         self._resolved = False
+        self._held: set[str] = set()  # the labels and relationship types the store holds any of
 
     # -- collecting rows ------------------------------------------------------------------
 
@@ -201,6 +202,8 @@ class ImportPlan:
 
     def resolve(self, store: GraphStore) -> Report:
         """Compare every row with the store (reads only) and fill in the report."""
+        stats = store.stats()  # what the store holds at all: a fresh store is not searched row by row
+        self._held = {*(k for k, n in stats["nodes"].items() if n), *(k for k, n in stats["relationships"].items() if n)}
         existing = self._existing = self._read_existing(store)
         self._match_users(store, existing)
         self._drop_unusable(existing)
@@ -230,7 +233,8 @@ class ImportPlan:
             for labels, node_id in ((starts, rel.start), (ends, rel.end)):
                 for label in labels:
                     wanted[label].add(node_id)
-        return {label: store.node_values(label, ids, sorted(keys[label])) for label, ids in wanted.items()}
+        return {label: store.node_values(label, ids, sorted(keys[label])) if label in self._held else {}
+                for label, ids in wanted.items()}
 
     def _match_users(self, store: GraphStore, existing: dict) -> None:
         """A user of the import whose username is taken by another stored user
@@ -338,13 +342,13 @@ class ImportPlan:
             by_key[key].append(rel)
         writes: dict[str, list[dict]] = defaultdict(list)
         for key, rels in by_key.items():
+            start_label, rel_type, end_label = key.split(":")
             stored = {}
             compared = sorted({k for r in rels for k in r.props})
             for with_props in (True, False):  # rows without properties only need to know what exists
                 pairs = [(r.start, r.end) for r in rels if bool(r.props) == with_props]
-                if pairs:
+                if pairs and rel_type in self._held:
                     stored.update(store.relationships_between(key, pairs, compared if with_props else None))
-            start_label, rel_type, end_label = key.split(":")
             counts = self.report.relationships.setdefault(rel_type, _counts(delete=True))
             for rel in rels:
                 before = stored.get((rel.start, rel.end))
@@ -365,7 +369,7 @@ class ImportPlan:
                 ids = [s for t, s in self._complete if t == rel_type and (start_label, s) in self._nodes]
                 for end_label in ends:
                     key = relationship_key(start_label, rel_type, end_label)
-                    for start, end in store.outgoing(key, ids) if ids else ():
+                    for start, end in store.outgoing(key, ids) if ids and rel_type in self._held else ():
                         if (rel_type, start, end) not in keep:
                             deletes[key].append({"start": start, "end": end})
                             self._touched.update(((start_label, start), (end_label, end)))
