@@ -46,6 +46,21 @@ def test_acknowledged_writes_survive_sigkill(own_settings):
     server.stop()
 
 
+def test_a_server_that_no_longer_answers_is_terminated_on_stop(own_settings, caplog):
+    server = embedded_server(own_settings)
+    server.start()
+    pid = server.pid()
+    os.kill(pid, signal.SIGSTOP)  # hung: alive, but answers nothing
+    assert not server.is_running()
+    assert server.stop() is True
+    assert "does not shut down" in caplog.text
+    try:  # gone: a zombie until its parent (this process) reaps it, or no process at all
+        with open(f"/proc/{pid}/stat") as handle:
+            assert handle.read().split(")")[-1].split()[0] == "Z"
+    except FileNotFoundError:
+        pass
+
+
 def test_a_stale_pid_file_from_a_crash_is_recovered(own_settings, caplog):
     server = embedded_server(own_settings)
     server.start()

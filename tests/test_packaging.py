@@ -45,3 +45,8 @@ def test_statements_can_leave_labels_out():
     statements = parse("// name: node.delete\n// each: label\n// except: Account Person\nMATCH (n:__LABEL__) RETURN n\n")
     assert set(statements) == {f"node.delete:{label}" for label in ("User", "Opportunity", "Competitor", "Interaction")}
     assert statements["node.delete:User"] == "MATCH (n:User) RETURN n"
+
+
+def test_comments_introducing_the_next_statement_are_not_part_of_this_one():
+    statements = parse("// name: a\nMATCH (n) RETURN n\n\n// Creates\n\n// things.\n// name: b\nCREATE (n) RETURN n\n")
+    assert statements == {"a": "MATCH (n) RETURN n", "b": "CREATE (n) RETURN n"}

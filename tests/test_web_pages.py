@@ -115,9 +115,9 @@ def test_users_admin_add_change_role_deactivate_reset_password(app, store):
     r = c.post("/admin/users/new", data={"username": "zhou.min", "display_name": "周敏", "role": "bid",
                                          "password": "long-enough-1"})
     assert r.status_code == 302
-    user = store.user_by_username("zhou.min")
     zhou = app.test_client()
     assert zhou.post("/login", data={"username": "zhou.min", "password": "long-enough-1"}).status_code == 302
+    user = store.user_by_username("zhou.min")  # signing in stores a session token (a new version)
 
     r = c.post(f"/admin/users/{user['id']}/edit", data={"display_name": "周敏", "role": "manager", "active": "y",
                                                        "version": str(user["version"])})

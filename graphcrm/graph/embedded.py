@@ -109,17 +109,31 @@ class EmbeddedServer:
             )
 
     def stop(self, *, timeout: float = 20.0) -> bool:
-        """Shut the server down cleanly (the append-only file is flushed); True if one ran."""
-        if not self.is_running():
-            return False
+        """Shut the server down cleanly (the append-only file is flushed); True if one ran.
+
+        A server of this folder that no longer answers (seen after Bolt
+        clients disconnect from FalkorDB 4.16) is terminated by its pid."""
         pid = self.pid()
-        try:
-            self.client(socket_timeout=timeout).shutdown()
-        except redis.ConnectionError:
-            pass  # the server closes the connection as it exits
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and pid and _alive(pid):
-            time.sleep(0.05)
+        ours = bool(pid) and _alive(pid) and _is_redis_server(pid)
+        if self.is_running():
+            try:
+                self.client(socket_timeout=timeout).shutdown()
+            except redis.ConnectionError:
+                pass  # the server closes the connection as it exits
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and pid and _alive(pid):
+                time.sleep(0.05)
+        elif not ours:
+            return False
+        if ours and _alive(pid):
+            log.warning("embedded FalkorDB (pid %s) does not shut down; terminating it", pid)
+            for sig, wait in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
+                os.kill(pid, sig)
+                deadline = time.monotonic() + wait
+                while _alive(pid) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                if not _alive(pid):
+                    break
         return True
 
     def kill(self) -> None:
@@ -212,6 +226,16 @@ class EmbeddedServer:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except FileNotFoundError:
             return "(no log)"
+
+
+def _is_redis_server(pid: int) -> bool:
+    """Whether ``pid`` runs a redis-server (a pid file may outlive its process
+    and the number be reused)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return b"redis-server" in handle.read()
+    except OSError:
+        return False
 
 
 def _alive(pid: int) -> bool:

@@ -58,11 +58,20 @@ def _expand(name: str, body: str) -> dict[str, str]:
     return expanded
 
 
+def _without_trailing_comments(body: str) -> str:
+    """Comment lines after a statement introduce the next one: not part of this one."""
+    lines = body.rstrip().split("\n")
+    while lines and (not lines[-1].strip() or lines[-1].lstrip().startswith("//")):
+        lines.pop()
+    return "\n".join(lines)
+
+
 def parse(source: str) -> dict[str, str]:
     """Split the text of one ``.cypher`` file into ``{name: statement}``."""
     statements: dict[str, str] = {}
     parts = _HEADER.split(source)
     for name, body in zip(parts[1::2], parts[2::2]):
+        body = _without_trailing_comments(body)
         for key, text in _expand(name, body).items():
             if key in statements:
                 raise ValueError(f"Cypher statement {key!r} is defined twice")

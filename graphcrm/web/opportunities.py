@@ -19,7 +19,7 @@ from graphcrm.web.network import power_map_data
 bp = Blueprint("opportunities", __name__)
 
 
-def departure_choices(G, report: dict) -> list[tuple[str, str]]:
+def departure_choices(report: dict) -> list[tuple[str, str]]:
     """Who can be pretended gone: the buying center, then our people who
     hold a relationship in it."""
     people = [(m["id"], m["name"]) for m in report["buying_center"]]
@@ -36,7 +36,7 @@ def opportunity(opportunity_id: str):
     account_id = require_account("Opportunity", opportunity_id)
     G = opportunity_graph(opportunity_id)
     report = opportunity_report(opportunity_id)
-    departures = departure_choices(G, report)
+    departures = departure_choices(report)
     leaves = request.args.get("leaves") or None
     if leaves is not None and leaves not in dict(departures):
         raise ValidationError("leaves", _("choose a person of this buying center or of our team"))
