@@ -132,6 +132,7 @@ AUDIT_ACTIONS = {
     "clear": ("Graph cleared", "清空图谱"),
     "export": ("Exported", "导出"),
     "erase": ("Personal data erased", "删除个人数据"),
+    "restore": ("Restored from a backup", "从备份恢复"),
 }
 
 #: a User's secrets: never written to the audit log (only that they changed),
