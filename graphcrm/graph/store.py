@@ -68,6 +68,13 @@ def _clean_id(value, field: str = "id") -> str:
     return value
 
 
+def _updated(current: dict, changes: dict, version: int) -> dict:
+    """The whole property map after ``changes`` (None removes) to ``current``
+    at ``version``: what the update statements write (see node.update)."""
+    props = {k: v for k, v in {**current, **changes}.items() if v is not None}
+    return props | {"version": version + 1, "updated_at": utcnow()}
+
+
 def _set_values(keys: list[str], values) -> dict:
     return {k: v for k, v in zip(keys, values) if v is not None}
 
@@ -237,7 +244,9 @@ class GraphStore:
             before={k: current.get(k) for k in clean} | {"version": version},
             after=clean | {"version": version + 1},
         )
-        rows = self._write(f"node.update:{label}", audit=entry, id=id, version=version, changes=clean, now=utcnow())
+        statement = "user.update" if label == "User" else f"node.update:{label}"
+        rows = self._write(statement, audit=entry, id=id, version=version,
+                           props=_updated(current, clean, version))
         if rows:
             return rows[0]["props"]
         current = self.get(label, id)
@@ -335,8 +344,8 @@ class GraphStore:
             after=clean | {"version": version + 1},
         )
         rows = self._write(
-            f"relationship.update:{key}", audit=entry, start=start, end=end, version=version, changes=clean,
-            now=utcnow(),
+            f"relationship.update:{key}", audit=entry, start=start, end=end, version=version,
+            props=_updated(current, clean, version),
         )
         if rows:
             return rows[0]["props"]
