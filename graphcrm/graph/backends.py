@@ -131,6 +131,11 @@ class FalkorBackend(Backend):
         import redis
 
         text = self.text(statement)
+        for name, value in (params or {}).items():
+            if _has_nul(value):
+                # the client sends parameters inside the query text, where a
+                # NUL ends it: refuse rather than let the parser fail
+                raise ValidationError(name, "must not contain the NUL character")
         try:
             result = self._query(text, params, write)
         except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
@@ -306,6 +311,16 @@ class FalkorBackend(Backend):
 
     def close(self) -> None:
         self._db.connection.close()
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _never_sent(exc: Exception) -> bool:

@@ -47,6 +47,9 @@ from graphcrm.web.security import init_security
 
 csrf = CSRFProtect()
 
+#: the largest request body accepted (forms, uploads): 8 MB
+MAX_REQUEST_BYTES = 8 * 1024 * 1024
+
 #: languages of the UI: English and Simplified Chinese
 LANGUAGES = ("en", "zh")
 
@@ -103,6 +106,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         SECRET_KEY=settings.secret_key,
         GRAPHCRM_SETTINGS=settings,
         SEND_FILE_MAX_AGE_DEFAULT=3600,
+        # no form or upload needs more; a larger request answers 413 before it is read
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     app.config.update(test_config)
 
@@ -218,6 +223,12 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def invalid(e):
         return _error_page(400, _l("Invalid input"), f"{e.field}: {e.message}", field=e.field)
+
+    @app.errorhandler(413)
+    def too_large(e):
+        return _error_page(413, _l("Request too large"), _l(
+            "What you sent is larger than %(mb)s MB. Shorten the text or split the file.",
+            mb=MAX_REQUEST_BYTES // (1024 * 1024)))
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
