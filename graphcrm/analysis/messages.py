@@ -229,31 +229,35 @@ def render(
     """The sentence of ``msg``: English by default, else with the caller's
     ``translate`` (template -> translated template) and ``role_label``
     (buying-role code -> label).  Raises ``KeyError`` for an unknown code."""
-    translate = translate or (lambda text: text)
-    role_label = role_label or english_role
-
-    def value(key, v):
-        if key == "role":
-            return role_label(v)
-        if key == "roles":  # roles ("a or b"), or groups of them ("a or b, c")
-            if v and isinstance(v[0], list):
-                return value("", [value("roles", group) for group in v])
-            return value("", join([role_label(r) for r in v], "join.or"))
-        if isinstance(v, Mapping):
-            return render(v, translate=translate, role_label=role_label)
-        if isinstance(v, list):
-            return value("", join(v))
-        return v
-
     template = CATALOG[msg["code"]]
-    params = {k: value(k, v) for k, v in (msg.get("params") or {}).items()}
-    return translate(template) % params
+    if translate is not None:
+        template = translate(template)
+    params = msg.get("params")
+    if params:
+        role_label = role_label or english_role
+        params = {
+            k: v if type(v) in _PLAIN and k != "role" else _value(k, v, translate, role_label)
+            for k, v in params.items()
+        }
+    return template % (params or {})
 
 
-def text(code: str, **params) -> tuple[str, dict]:
-    """``(English sentence, message)`` of ``code`` with ``params``."""
-    msg = say(code, **params)
-    return render(msg), msg
+_PLAIN = (str, int, float)
+
+
+def _value(key, v, translate, role_label):
+    """A parameter as shown in the sentence (see the module text)."""
+    if key == "role":
+        return role_label(v)
+    if key == "roles":  # roles ("a or b"), or groups of them ("a or b, c")
+        if v and isinstance(v[0], list):
+            return _value("", [_value("roles", group, translate, role_label) for group in v], translate, role_label)
+        return _value("", join([role_label(r) for r in v], "join.or"), translate, role_label)
+    if isinstance(v, Mapping):
+        return render(v, translate=translate, role_label=role_label)
+    if isinstance(v, list):
+        return _value("", join(v), translate, role_label)
+    return v
 
 
 def english(msgs: list) -> list[str]:
@@ -261,17 +265,4 @@ def english(msgs: list) -> list[str]:
     return [render(m) for m in msgs]
 
 
-def codes_in(msg) -> set:
-    """Every code used by ``msg`` (nested messages included)."""
-    found = set()
-    if isinstance(msg, Mapping) and "code" in msg:
-        found.add(msg["code"])
-        for v in (msg.get("params") or {}).values():
-            found |= codes_in(v)
-    elif isinstance(msg, list):
-        for v in msg:
-            found |= codes_in(v)
-    return found
-
-
-__all__ = ["CATALOG", "codes_in", "english", "join", "render", "say", "text"]
+__all__ = ["CATALOG", "english", "join", "render", "say"]
