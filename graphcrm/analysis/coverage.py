@@ -2,7 +2,8 @@
 
 Each gap is a :class:`~graphcrm.analysis._common.Finding` with a stable
 ``kind``, a ``severity`` (high / medium / low), the people involved (ours and
-theirs), an English ``message`` and a suggested ``action``:
+theirs), an English ``message`` and a suggested ``action`` (both also as
+messages under ``texts``, see :mod:`graphcrm.analysis.messages`):
 
 =========================== ==================================================
 kind                        fires when
@@ -124,7 +125,8 @@ def coverage_gaps(
         weakens the position, "low" = housekeeping), ``people`` (references
         ``{"id", "name", "label", "title", ...}`` of the stakeholders and our
         people concerned), ``message`` (what is wrong), ``action`` (what to do
-        next) and ``data`` (the figures behind it).
+        next), ``data`` (the figures behind it) and ``texts`` (``message``
+        and ``action`` as code and parameters, for translation).
 
     Examples
     --------
