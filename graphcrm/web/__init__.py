@@ -35,10 +35,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, g, redirect, render_template, request, session, url_for
-from flask_babel import Babel, get_locale, lazy_gettext as _l
+from flask_babel import Babel, get_locale, gettext, lazy_gettext as _l
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from graphcrm import model
+from graphcrm.analysis.messages import render
 from graphcrm.config import DEFAULT_SECRET_KEY, Settings
 from graphcrm.errors import ConfigError, Conflict, NotFound, StoreUnavailable, ValidationError
 from graphcrm.web.security import init_security
@@ -53,7 +55,8 @@ LANGUAGES = ("en", "zh")
 
 #: words of the analysis results in the UI language, by the code the analysis
 #: uses: finding kinds (graphcrm.analysis.coverage.FINDING_KINDS), readiness
-#: components, severities and warm-path verbs
+#: components, severities and warm-path verbs (its sentences are messages:
+#: see the ``say`` filter)
 ANALYSIS_WORDS = {
     "missing_role": _l("Buying-center role missing"),
     "no_eb_access": _l("No access to the economic buyer"),
@@ -140,7 +143,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from graphcrm import model
     from graphcrm.web.auth import can_create_accounts
     from graphcrm.web.network import STANCE_COLORS
 
@@ -164,7 +166,34 @@ def _register_template_helpers(app: Flask) -> None:
         """An analysis word ("knows", "high"...) in the UI language."""
         return str(ANALYSIS_WORDS.get(word, word))
 
+    @app.template_filter("say")
+    def say_filter(result: dict, field: str):
+        """An analysis sentence in the UI language: ``{{ finding|say('action') }}``.
+
+        Renders the message (code and parameters) the analysis keeps for
+        ``result[field]`` in ``result["texts"]`` through the translation
+        catalog; a list field gives a list.  Falls back to the English
+        sentence when there is no message or its code is unknown."""
+        english = result.get(field)
+        msg = (result.get("texts") or {}).get(field)
+        if msg is None:
+            return english
+        if isinstance(english, list):
+            return [say_text(m, e) for m, e in zip(msg, english)]
+        return say_text(msg, english)
+
     app.jinja_env.globals.update(STANCE_COLORS=STANCE_COLORS, can_create_accounts=can_create_accounts)
+
+
+def say_text(msg: dict, english: str) -> str:
+    """One analysis message in the UI language, or ``english`` when its code
+    is unknown (see :mod:`graphcrm.analysis.messages`)."""
+    lang = str(get_locale() or "en")
+    role_label = None if lang == "en" else (lambda role: model.label_text(model.BUYING_ROLES, role, lang))
+    try:
+        return render(msg, translate=gettext, role_label=role_label)
+    except (KeyError, TypeError, ValueError):
+        return english
 
 
 def _error_page(code: int, title, message, *, field: str | None = None):
