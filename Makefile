@@ -1,6 +1,7 @@
 # GraphCRM: `make demo` runs the app on the embedded database with the demo
 # portfolio; `make test` runs the whole test suite.  Both set up .venv first.
-# `make browser` installs Debian's Chromium for the end-to-end tests (apt-get).
+# `make test` also installs Debian's Chromium for the end-to-end tests
+# (`make browser`: apt-get, only when /usr/bin/chromium is missing).
 
 PYTHON ?= python3
 VENV := .venv
@@ -17,7 +18,7 @@ $(BIN)/graphcrm: setup.cfg pyproject.toml
 demo: $(BIN)/graphcrm
 	$(BIN)/graphcrm serve --demo
 
-test: $(BIN)/graphcrm
+test: $(BIN)/graphcrm browser
 	$(BIN)/python -m pytest
 
 browser:

@@ -2,9 +2,11 @@
 
     nice -n 10 .venv/bin/python bench/bench_fsync.py [--n 2000] [--threads 4]
 
-Each setting gets a fresh data folder and server.  ``single`` is one client
-creating nodes one after the other (each call returns once the write is
-acknowledged); ``threads`` is the same spread over several clients;
+Each setting gets a fresh data folder and server.  ``raw`` is one bare
+``CREATE`` query after the other (the server's own rate); ``single`` is one
+client creating nodes through GraphStore (validation, audit entry; each call
+returns once the write is acknowledged); ``threads`` is the same spread over
+several clients;
 ``recovery_s`` is the time to restart the server after a SIGKILL (replay of
 the append-only file).  Prints one JSON object.
 """
@@ -40,6 +42,14 @@ def _rate(settings: Settings, n: int, threads: int, prefix: str) -> float:
     return per * threads / elapsed
 
 
+def _raw_rate(server, n: int) -> float:
+    client = server.client()
+    start = time.perf_counter()
+    for i in range(n):
+        client.execute_command("GRAPH.QUERY", "bench-raw", f"CREATE (:Bench {{i: {i}}})")
+    return n / (time.perf_counter() - start)
+
+
 def measure(fsync: str, n: int, threads: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="graphcrm-bench-") as tmp:
         settings = Settings(data_dir=Path(tmp), fsync=fsync)
@@ -47,6 +57,7 @@ def measure(fsync: str, n: int, threads: int) -> dict:
         server.start()
         try:
             open_store(settings).close()  # schema
+            raw = _raw_rate(server, n)
             single = _rate(settings, n, 1, "single")
             parallel = _rate(settings, n, threads, "threads")
             server.kill()
@@ -58,6 +69,7 @@ def measure(fsync: str, n: int, threads: int) -> dict:
         finally:
             server.stop()
     return {
+        "raw_queries_per_s": round(raw),
         "single_writes_per_s": round(single),
         f"{threads}_threads_writes_per_s": round(parallel),
         "recovery_after_sigkill_s": round(recovery, 3),

@@ -120,8 +120,7 @@ def plans(store, usernames: list[str]) -> list[Plan]:
     return result
 
 
-def _client(host: str, port: int, plan: Plan, password: str, number: int, deadline: float,
-            results: Results) -> None:
+def _client(host: str, port: int, plan: Plan, password: str, number: int, deadline, results: Results) -> None:
     try:
         _session(host, port, plan, password, number, deadline, results)
     except Exception as exc:  # a client that cannot go on is an error, not a silent gap
@@ -129,13 +128,13 @@ def _client(host: str, port: int, plan: Plan, password: str, number: int, deadli
             results.errors.append(f"client {number} ({plan.username}) stopped: {exc!r}")
 
 
-def _session(host: str, port: int, plan: Plan, password: str, number: int, deadline: float,
+def _session(host: str, port: int, plan: Plan, password: str, number: int, deadline,
              results: Results) -> None:
     rng = random.Random(number)
     browser = Browser(host, port)
     token = browser.login(plan.username, password)
     n = 0
-    while time.monotonic() < deadline:
+    while not deadline():
         n += 1
         roll = rng.random()
         account = rng.choice(plan.accounts)
@@ -177,11 +176,17 @@ def _session(host: str, port: int, plan: Plan, password: str, number: int, deadl
 
 
 def run(host: str, port: int, plans_: list[Plan], password: str, *, clients: int = 16,
-        seconds: float = 30.0) -> Results:
-    """``clients`` threads, client k signed in as ``plans_[k % len(plans_)]``."""
+        seconds: float = 30.0, min_writes: int = 0) -> Results:
+    """``clients`` threads, client k signed in as ``plans_[k % len(plans_)]``,
+    for ``seconds``, or longer (at most a minute more) until ``min_writes``
+    writes are acknowledged: a loaded machine still gives a test enough writes."""
     results = Results()
     started = time.monotonic()
-    deadline = started + seconds
+
+    def deadline() -> bool:
+        elapsed = time.monotonic() - started
+        return elapsed >= seconds and (len(results.writes) >= min_writes or elapsed >= seconds + 60)
+
     threads = [
         threading.Thread(target=_client, args=(host, port, plans_[k % len(plans_)], password, k, deadline, results))
         for k in range(clients)

@@ -1,6 +1,7 @@
 // The audit log (graphcrm/audit.py).  Entries are created by the audit clause
 // of every write statement; audit.record adds one for an event that writes
-// nothing else (an export).  No statement changes or deletes an entry.
+// nothing else (an export).  No statement deletes an entry; forget.person alone
+// blanks the erased values in the history of the person it erases.
 
 // name: audit.record
 UNWIND $audit AS entry

@@ -23,12 +23,27 @@ UNWIND $ids AS id
 MATCH (n:__LABEL__ {id: id})
 RETURN properties(n) AS props
 
-// Optimistic concurrency: the update applies only to the version the caller read.
+// Optimistic concurrency: the update applies only to the version the caller
+// read.  $props is the node's whole new property map (GraphStore.update):
+// FalkorDB 4.16 can drop unrelated properties when one SET removes several
+// (`SET n += {a: null, b: null, ...}`), while replacing the map is exact.
 // name: node.update
 // each: label
+// except: User
 MATCH (n:__LABEL__ {id: $id})
 WHERE n.version = $version
-SET n += $changes, n.version = n.version + 1, n.updated_at = $now
+SET n = $props
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN properties(n) AS props
+
+// The same for a user, whose session token is written without a version
+// (user.set_session_token): it is kept unless the change sets it.
+// name: user.update
+MATCH (n:User {id: $id})
+WHERE n.version = $version
+WITH n, n.session_token AS token
+SET n = $props
+SET n.session_token = coalesce($props.session_token, token)
 FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(n) AS props
 

@@ -26,12 +26,12 @@ RETURN properties(r) AS props
 MATCH (:__START__ {id: $start})-[r:__TYPE__]->(:__END__ {id: $end})
 RETURN properties(r) AS props
 
-// Optimistic concurrency, as for nodes.
+// Optimistic concurrency, as for nodes ($props: the whole new property map).
 // name: relationship.update
 // each: relationship
 MATCH (:__START__ {id: $start})-[r:__TYPE__]->(:__END__ {id: $end})
 WHERE r.version = $version
-SET r += $changes, r.version = r.version + 1, r.updated_at = $now
+SET r = $props
 FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(r) AS props
 

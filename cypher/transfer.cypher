@@ -68,6 +68,24 @@ RETURN a.id AS start, type(r) AS type, labels(b)[0] AS end_label, b.id AS end, p
 
 // Restore: nodes with exactly the stored properties (id, version and
 // timestamps included); an existing node of the id is overwritten (--merge).
+// Backup: the audit log in pages ordered by id.
+// name: backup.audit
+MATCH (e:AuditEntry)
+WHERE e.id > $after
+RETURN properties(e) AS props
+ORDER BY e.id
+LIMIT $limit
+
+// Restore: the audit entries of a backup, as they were (restore leaves out
+// the ones the database holds already).
+// name: restore.audit
+UNWIND $rows AS row
+CREATE (n:AuditEntry)
+SET n = row
+WITH count(n) AS written
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN written AS n
+
 // name: restore.nodes
 // each: label
 UNWIND $rows AS row
@@ -93,11 +111,14 @@ RETURN written AS n
 // notes of its interactions are emptied, and who erased it and when is kept.
 // The audit history of the person and of those interactions loses its before
 // and after values ($erased instead), since they hold the erased data.
+// $props is the person's whole new property map (the store works it out),
+// written only if the person is still at $version: FalkorDB 4.16 mixes up the
+// other properties when one SET removes several (SET p.a = NULL, p.b = NULL or
+// SET p += {a: null, b: null} keeps some, drops others such as created_at).
 // name: forget.person
 MATCH (p:Person {id: $id})
-SET p.name = $placeholder, p.title = NULL, p.email = NULL, p.phone = NULL, p.notes = NULL,
-    p.source_id = NULL, p.erased_at = $now, p.erased_by = $by,
-    p.version = p.version + 1, p.updated_at = $now
+WHERE p.version = $version
+SET p = $props
 WITH p
 OPTIONAL MATCH (i:Interaction)-[:WITH]->(p)
 WITH p, collect(i) AS interactions

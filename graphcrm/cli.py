@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from graphcrm import __version__
-from graphcrm.audit import set_actor
+from graphcrm.audit import reset_actor, set_actor
 from graphcrm.config import Settings
 from graphcrm.errors import GraphCRMError
 from graphcrm.graph import embedded_server, open_store
@@ -60,9 +60,11 @@ pass_context = click.make_pass_decorator(Context, ensure=True)
 @click.group()
 @click.version_option(__version__, prog_name="graphcrm")
 @click.option("--as", "actor", metavar="NAME", help="Who the audit log records for changes (default: the OS user).")
-def main(actor: str | None):
+@click.pass_context
+def main(ctx: click.Context, actor: str | None):
     """GraphCRM: stakeholder networks for B2B project sales."""
-    set_actor(actor or _os_user(), via="cli")
+    token = set_actor(actor or _os_user(), via="cli")
+    ctx.call_on_close(lambda: reset_actor(token))
 
 
 def _os_user() -> str:

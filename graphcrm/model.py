@@ -117,7 +117,8 @@ LABELS = {
 
 #: The audit log (graphcrm/audit.py).  Not one of LABELS: no generic node
 #: statement (create, update, delete, list...) exists for it, so an entry is
-#: only ever created by the write it records and never changed or deleted.
+#: only ever created by the write it records and never deleted (the right to
+#: erasure alone blanks the erased values in it, see forget.person).
 AUDIT_LABEL = "AuditEntry"
 AUDIT_LABELS = {AUDIT_LABEL: ("Audit entry", "审计记录")}
 AUDIT_ACTIONS = {
@@ -131,6 +132,7 @@ AUDIT_ACTIONS = {
     "clear": ("Graph cleared", "清空图谱"),
     "export": ("Exported", "导出"),
     "erase": ("Personal data erased", "删除个人数据"),
+    "restore": ("Restored from a backup", "从备份恢复"),
 }
 
 #: a User's secrets: never written to the audit log (only that they changed),

@@ -8,6 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from graphcrm.errors import Conflict, ValidationError
 from graphcrm.graph.store import GraphStore
+from graphcrm.model import validate_node
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -53,10 +54,18 @@ def end_sessions(store: GraphStore, user_id: str) -> None:
     store.set_session_token(user_id, new_session_token())
 
 
+def _could_be_username(value) -> bool:
+    try:
+        validate_node("User", {"username": value}, partial=True)
+    except ValidationError:
+        return False
+    return True
+
+
 def authenticate(store: GraphStore, username: str, password: str) -> dict | None:
     """The active user with these credentials, or None (same answer for an
     unknown user and a wrong password)."""
-    user = store.user_by_username(username) if isinstance(username, str) else None
+    user = store.user_by_username(username) if _could_be_username(username) else None
     stored_hash = (user or {}).get("password_hash") or generate_password_hash("timing-equaliser")
     if not check_password_hash(stored_hash, password or "") or user is None or not user.get("active", True):
         return None

@@ -6,6 +6,7 @@ import pytest
 from test_analysis_helpers import NOW, base_deal, days_ago
 
 from graphcrm.analysis import FINDING_KINDS, coverage_gaps
+from graphcrm.analysis.messages import render
 
 
 def kinds(d, **kw):
@@ -25,9 +26,12 @@ def test_base_deal_has_no_findings():
 def test_finding_shape():
     d = base_deal().drop("ROLE_IN", "pr", "o1")
     (f,) = coverage_gaps(d.graph(), "o1")
-    assert set(f) == {"kind", "severity", "people", "message", "action", "data"}
+    assert set(f) == {"kind", "severity", "people", "message", "action", "data", "texts"}
     assert f["severity"] in ("high", "medium", "low")
     assert f["message"].endswith(".") and f["action"]
+    # the sentences again as code + parameters, for translation
+    assert f["texts"]["message"] == {"code": "gap.missing_role", "params": {"roles": ["procurement"], "opportunity": "Grid upgrade"}}
+    assert render(f["texts"]["message"]) == f["message"] and render(f["texts"]["action"]) == f["action"]
 
 
 @pytest.mark.parametrize(

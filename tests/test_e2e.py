@@ -287,6 +287,11 @@ def test_director_pages(session_of):
     s.goto("/lang/zh?next=/")
     assert s.page.locator("h1").inner_text() != "Portfolio coverage"
     s.shot("dashboard-zh")
+    s.goto("/opportunities/opp-citybureau-smartsite")
+    actions, why = s.page.locator("ol.actions").inner_text(), s.page.locator("table.data").first.inner_text()
+    assert "。" in actions and "。" in why  # the gaps and the readiness evidence in Chinese
+    assert " the " not in actions + why and " with " not in actions + why
+    s.shot("opportunity-zh")
 
 
 def test_login_page(browser, server):

@@ -168,10 +168,14 @@ def test_newer_export_updates_by_source_id_and_keeps_our_own_fields(store, tmp_p
     wang = store.get("Person", WANG)
     assert (wang["title"], wang["stance"], wang["influence"], wang["version"]) == ("CIO & CDO", "champion", 5, 3)
     assert store.get("Opportunity", O1)["stage"] == "evaluation"
-    # an emptied cell removes the property
-    replace_in(newer / "Contact.csv", "wang.qiang@ecgrid.example.cn", "")
-    read_salesforce(newer).apply(store)
-    assert "email" not in store.get("Person", WANG)
+    # emptied cells remove the properties, and only those
+    replace_in(newer / "Contact.csv", "CIO & CDO,信息中心,,wang.qiang@ecgrid.example.cn,+86 21 5555 0101,",
+               "CIO & CDO,信息中心,,,,")
+    before = store.get("Person", WANG)
+    assert read_salesforce(newer).apply(store).nodes["Person"]["update"] == 1
+    after = store.get("Person", WANG)
+    assert after == {**{k: v for k, v in before.items() if k not in ("email", "phone")},
+                     "version": before["version"] + 1, "updated_at": after["updated_at"]}
 
 
 def test_newer_export_replaces_what_single_valued_fields_no_longer_name(store, tmp_path):

@@ -105,3 +105,38 @@ def test_when_the_database_cannot_restart_pages_answer_503_and_recover_by_themse
     assert client.get("/accounts/acc-metro-group").status_code == 200
     assert client.get("/api/accounts/acc-metro-group").status_code == 200
 
+
+
+def test_a_write_in_flight_when_the_database_dies_is_reported_not_repeated(app, server):
+    """The database is killed while a 100,000-row statement runs: the caller gets
+    StoreUnavailable saying the change may not be saved (it is not sent again),
+    the server is running again, and the statement left all or nothing."""
+    import threading
+    import time
+
+    from graphcrm.errors import StoreUnavailable
+
+    rows = [("Competitor", {"id": f"comp-flight-{j}", "name": f"竞争对手 {j}"}) for j in range(100_000)]
+    outcome = {}
+
+    def write():
+        with app.app_context():
+            try:
+                get_store().bulk_merge(rows, batch_size=len(rows), validate=False)
+                outcome["result"] = "saved"
+            except StoreUnavailable as exc:
+                outcome["result"] = str(exc)
+
+    with app.app_context():
+        before = get_store().count("Competitor")
+    thread = threading.Thread(target=write)
+    thread.start()
+    time.sleep(1.5)  # the statement is built (~1 s) and running (~1.5 s)
+    server.kill()
+    thread.join(timeout=120)
+    with app.app_context():
+        stored = get_store().count("Competitor") - before  # restarts the server if the write did not
+    assert stored in (0, len(rows))
+    if outcome["result"] != "saved":  # the kill came before the reply
+        assert "reload to see whether the change was saved" in outcome["result"]
+    assert server.is_running()

@@ -486,3 +486,21 @@ def test_owner_graph_holds_what_a_maintenance_plan_needs(any_store, account):
     assert whole["owners"][0]["due"][0]["open_deal_value"] == 5e6
     with pytest.raises(NotFound):
         s.owner_graph("u-ghost")
+
+
+def test_clearing_several_fields_at_once_removes_exactly_those(any_store, account):
+    """FalkorDB 4.16 drops unrelated properties when one SET removes several
+    (seen: influence lost, notes kept): the update writes the whole map."""
+    import random
+
+    fields = {"title": "CIO", "department": "IT", "email": "w@east.example.cn", "phone": "138 0000 0000",
+              "notes": "prefers WeChat", "seniority": 3, "stance": "neutral"}
+    rng = random.Random(7)
+    for i in range(40):
+        props = {"name": "王强", "influence": 4, **dict(rng.sample(sorted(fields.items()), len(fields)))}
+        before = any_store.create_person(account, props, id=f"p-clear-{i}")
+        cleared = rng.sample(sorted(fields), rng.randint(2, len(fields)))
+        any_store.update("Person", before["id"], {k: None for k in cleared}, version=before["version"])
+        after = any_store.get("Person", before["id"])
+        assert set(after) == set(before) - set(cleared), cleared
+        assert after["influence"] == 4 and after["created_at"] == before["created_at"] and after["version"] == 2

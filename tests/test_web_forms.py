@@ -174,7 +174,12 @@ def test_opportunity_bad_date_and_currency(app, store):
 def test_a_ten_megabyte_name_is_refused_cleanly(app, store):
     c = login(app)
     before = counts(store)
+    # past the request limit (8 MB): 413 before the form is read
     r = c.post("/people/p-cio/edit", data={"name": "x" * 10_000_000, "influence": "5", "stance": "supporter",
+                                          "version": "1"})
+    assert r.status_code == 413 and "Request too large" in text(r)
+    # within it: the field's length error
+    r = c.post("/people/p-cio/edit", data={"name": "x" * 1_000_000, "influence": "5", "stance": "supporter",
                                           "version": "1"})
     assert r.status_code == 400 and "Field cannot be longer than 200 characters." in text(r)
     assert counts(store) == before and store.get("Person", "p-cio")["name"] == "王强"

@@ -21,6 +21,10 @@ maintenance_plan     whom to contact this week, per owner
 account_report, opportunity_report, portfolio_report, format_report
                      everything above, assembled for the UI, API and CLI
 ==================== =========================================================
+
+Sentences (findings, readiness evidence and actions, assumptions...) come in
+English with, under ``texts``, the same as message codes and parameters that a
+user interface can translate (:mod:`graphcrm.analysis.messages`).
 """
 
 from graphcrm.analysis._common import DEFAULT_CADENCE, Finding, cadence_days

@@ -245,7 +245,9 @@ class Finding:
     ``severity`` is ``high`` / ``medium`` / ``low``, ``people`` holds
     ``{"id", "name", "label", ...}`` references (our users and theirs),
     ``message`` is an English sentence and ``action`` the suggested next step.
-    ``data`` carries the figures behind it (role, strengths, days...).
+    ``data`` carries the figures behind it (role, strengths, days...) and
+    ``texts`` the ``message`` and ``action`` as messages (code and
+    parameters, see :mod:`graphcrm.analysis.messages`) for translation.
     """
 
     kind: str
@@ -254,6 +256,7 @@ class Finding:
     action: str
     people: list = field(default_factory=list)
     data: dict = field(default_factory=dict)
+    texts: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -2,7 +2,8 @@
 
 Each gap is a :class:`~graphcrm.analysis._common.Finding` with a stable
 ``kind``, a ``severity`` (high / medium / low), the people involved (ours and
-theirs), an English ``message`` and a suggested ``action``:
+theirs), an English ``message`` and a suggested ``action`` (both also as
+messages under ``texts``, see :mod:`graphcrm.analysis.messages`):
 
 =========================== ==================================================
 kind                        fires when
@@ -49,10 +50,10 @@ from graphcrm.analysis._common import (
     name_of,
     out_typed,
     person_ref,
-    role_label,
     sort_findings,
 )
 from graphcrm.analysis._deal import Context, DealFacts, Member, deal_facts
+from graphcrm.analysis.messages import render, say
 
 #: The roles every buying center should have somebody for; a tuple means
 #: "any of these".
@@ -124,7 +125,8 @@ def coverage_gaps(
         weakens the position, "low" = housekeeping), ``people`` (references
         ``{"id", "name", "label", "title", ...}`` of the stakeholders and our
         people concerned), ``message`` (what is wrong), ``action`` (what to do
-        next) and ``data`` (the figures behind it).
+        next), ``data`` (the figures behind it) and ``texts`` (``message``
+        and ``action`` as code and parameters, for translation).
 
     Examples
     --------
@@ -156,9 +158,23 @@ def _ref(G, m: Member, **extra) -> dict:
     return ref
 
 
-def _who(G, m: Member) -> str:
-    role = f", {role_label(m.role)}" if m.role else ""
-    return f"{m.name} ({G.nodes[m.id].get('title') or 'stakeholder'}{role})"
+def _who(G, m: Member) -> dict:
+    """"Name (title, role)" as a message."""
+    params = {"name": m.name}
+    title = G.nodes[m.id].get("title")
+    if title:
+        params["title"] = title
+    if m.role:
+        params["role"] = m.role
+    return say(("who.titled" if title else "who.stakeholder") + ("_role" if m.role else ""), **params)
+
+
+def _finding(kind: str, severity: str, message: dict, action: dict, **more) -> Finding:
+    """A finding whose message and action are given as messages."""
+    return Finding(
+        kind=kind, severity=severity, message=render(message), action=render(action),
+        texts={"message": message, "action": action}, **more,
+    )
 
 
 def gaps_of(ctx: Context, facts: DealFacts) -> list[Finding]:
@@ -176,13 +192,12 @@ def gaps_of(ctx: Context, facts: DealFacts) -> list[Finding]:
             present += [m for m in members.values() if m.stance == "champion" and m not in present]
         if present:
             continue
-        names = " or ".join(role_label(r) for r in roles)
         out.append(
-            Finding(
+            _finding(
                 kind="missing_role",
                 severity=ROLE_SEVERITY[roles[0]],
-                message=f"No {names} identified for {facts.name}.",
-                action=f"Ask our contacts who acts as {names} and add them to the buying center.",
+                message=say("gap.missing_role", roles=list(roles), opportunity=facts.name),
+                action=say("gap.missing_role.action", roles=list(roles)),
                 data={"role": roles[0], "roles": list(roles)},
             )
         )
@@ -192,14 +207,18 @@ def gaps_of(ctx: Context, facts: DealFacts) -> list[Finding]:
         for m in facts.with_role(role):
             if m.best_ours >= strong:
                 continue
-            how = f"only a strength-{m.best_ours} relationship" if m.ours else "no relationship at all"
+            message = (
+                say("gap.no_access.weak", strength=m.best_ours, role=role, who=_who(G, m))
+                if m.ours
+                else say("gap.no_access.none", role=role, who=_who(G, m))
+            )
             out.append(
-                Finding(
+                _finding(
                     kind=kind,
                     severity="high",
                     people=[_ref(G, m)],
-                    message=f"We have {how} with the {role_label(role)}, {_who(G, m)}.",
-                    action=f"Get a senior sponsor on our side introduced to {m.name}; see the warm introduction paths.",
+                    message=message,
+                    action=say("gap.no_access.action", name=m.name),
                     data={"role": role, "best_strength": m.best_ours},
                 )
             )
@@ -215,15 +234,15 @@ def gaps_of(ctx: Context, facts: DealFacts) -> list[Finding]:
             continue
         blocker_ids.add(m.id)
         out.append(
-            Finding(
+            _finding(
                 kind="uncovered_blocker",
                 severity="high" if m.influence >= hi else "medium",
                 people=[_ref(G, m)],
-                message=(
-                    f"{_who(G, m)} is {'a blocker' if m.role == 'blocker' else 'an opponent'} "
-                    f"with influence {m.influence}, and nobody we know well can work on them."
+                message=say(
+                    "gap.uncovered_blocker." + ("blocker" if m.role == "blocker" else "opponent"),
+                    who=_who(G, m), influence=m.influence,
                 ),
-                action=f"Find out {m.name}'s objections and win over someone who influences them, or meet them directly.",
+                action=say("gap.uncovered_blocker.action", name=m.name),
                 data={"role": m.role, "influence": m.influence, "stance": m.stance},
             )
         )
@@ -235,12 +254,12 @@ def gaps_of(ctx: Context, facts: DealFacts) -> list[Finding]:
         if m.best_ours >= strong:
             continue
         out.append(
-            Finding(
+            _finding(
                 kind="uncovered_high_influence",
                 severity="high" if m.influence >= 5 else "medium",
                 people=[_ref(G, m)],
-                message=f"{_who(G, m)} has influence {m.influence} but no strong relationship with our team.",
-                action=f"Plan a meeting with {m.name}, ideally through a warm introduction.",
+                message=say("gap.uncovered_high_influence", who=_who(G, m), influence=m.influence),
+                action=say("gap.uncovered_high_influence.action", name=m.name),
                 data={"role": m.role, "influence": m.influence, "best_strength": m.best_ours},
             )
         )
@@ -252,18 +271,19 @@ def gaps_of(ctx: Context, facts: DealFacts) -> list[Finding]:
             continue
         owners = [person_ref(G, r["id"]) for r in strong_rels]
         worst = strong_rels[0]
-        since = "never recorded" if worst["days_since"] is None else f"{worst['days_since']} days ago"
+        message = (
+            say("gap.stale_relationship.never", who=_who(G, m), cadence=worst["cadence_days"])
+            if worst["days_since"] is None
+            else say("gap.stale_relationship.days", who=_who(G, m), days=worst["days_since"], cadence=worst["cadence_days"])
+        )
         severity = "high" if facts.is_key(m, hi) else ("medium" if m.influence >= 3 else "low")
         out.append(
-            Finding(
+            _finding(
                 kind="stale_relationship",
                 severity=severity,
                 people=[_ref(G, m)] + owners,
-                message=(
-                    f"Our strong relationship with {_who(G, m)} is going stale: last contact {since}, "
-                    f"cadence {worst['cadence_days']} days."
-                ),
-                action=f"{owners[0]['name']} should contact {m.name} this week.",
+                message=message,
+                action=say("gap.stale_relationship.action", owner=owners[0]["name"], name=m.name),
                 data={"days_since": worst["days_since"], "cadence_days": worst["cadence_days"], "role": m.role},
             )
         )
@@ -272,38 +292,31 @@ def gaps_of(ctx: Context, facts: DealFacts) -> list[Finding]:
     champions = facts.champions()
     if not champions and facts.coaches():
         out.append(
-            Finding(
+            _finding(
                 kind="no_champion",
                 severity="medium",
                 people=[_ref(G, m) for m in facts.coaches()],
-                message=f"{facts.name} has a coach but nobody who actively sells for us inside the customer.",
-                action="Develop a champion among the supporters with influence; ask the coach who could carry our case.",
+                message=say("gap.no_champion", opportunity=facts.name),
+                action=say("gap.no_champion.action"),
                 data={"role": "champion"},
             )
         )
     weak = []
     for m in champions:
-        reasons = []
-        if m.influence <= 2:
-            reasons.append(f"low influence ({m.influence})")
-        if m.best_ours < strong:
-            reasons.append(f"a weak relationship with us (best strength {m.best_ours})")
-        if reasons:
-            weak.append((m, reasons))
+        low, distant = m.influence <= 2, m.best_ours < strong
+        if low or distant:
+            weak.append((m, "both" if low and distant else "influence" if low else "relationship"))
     all_weak = len(weak) == len(champions)
-    for m, reasons in weak:
+    for m, why in weak:
         out.append(
-            Finding(
+            _finding(
                 kind="weak_champion",
                 severity="high" if all_weak else "low",
                 people=[_ref(G, m)],
-                message=f"Our champion {_who(G, m)} has {' and '.join(reasons)}.",
-                action=(
-                    f"Strengthen the relationship with {m.name}"
-                    if m.best_ours < strong
-                    else f"Find a champion with more influence; ask {m.name} to introduce one"
-                )
-                + ".",
+                message=say("gap.weak_champion." + why, who=_who(G, m), influence=m.influence, strength=m.best_ours),
+                action=say(
+                    "gap.weak_champion.strengthen" if m.best_ours < strong else "gap.weak_champion.replace", name=m.name
+                ),
                 data={"role": m.role, "influence": m.influence, "best_strength": m.best_ours},
             )
         )
@@ -319,29 +332,32 @@ def gaps_of(ctx: Context, facts: DealFacts) -> list[Finding]:
             for r in rels:
                 holders.setdefault(r["id"], []).append(m.id)
         if len(contacts) < 2:
-            what = "no strong contact" if not contacts else f"only one strong contact ({contacts[0].name})"
+            message = (
+                say("gap.single_threaded.one", opportunity=facts.name, name=contacts[0].name, size=len(members))
+                if contacts
+                else say("gap.single_threaded.none", opportunity=facts.name, size=len(members))
+            )
             out.append(
-                Finding(
+                _finding(
                     kind="single_threaded",
                     severity="high",
                     people=[_ref(G, m) for m in contacts] + [person_ref(G, u) for u in sorted(holders)],
-                    message=f"{facts.name} is single-threaded: {what} in a buying center of {len(members)}.",
-                    action="Build strong relationships with at least two more stakeholders, starting with the decision-makers.",
+                    message=message,
+                    action=say("gap.single_threaded.action"),
                     data={"strong_contacts": len(contacts), "owners": len(holders)},
                 )
             )
         elif len(holders) == 1:
             (owner,) = holders
             out.append(
-                Finding(
+                _finding(
                     kind="single_threaded",
                     severity="high",
                     people=[person_ref(G, owner)] + [_ref(G, m) for m in contacts],
-                    message=(
-                        f"All {len(contacts)} strong relationships in {facts.name} are held by one person on our "
-                        f"side, {name_of(G, owner)}."
+                    message=say(
+                        "gap.single_owner", count=len(contacts), opportunity=facts.name, owner=name_of(G, owner)
                     ),
-                    action=f"Bring a second team member into the relationships {name_of(G, owner)} holds.",
+                    action=say("gap.single_owner.action", owner=name_of(G, owner)),
                     data={"strong_contacts": len(contacts), "owners": 1},
                 )
             )
@@ -363,15 +379,16 @@ def gaps_of(ctx: Context, facts: DealFacts) -> list[Finding]:
         on_deal = comp in bidding or not bidding
         severity = "high" if key and on_deal else ("medium" if key or on_deal else "low")
         out.append(
-            Finding(
+            _finding(
                 kind="competitor_closer",
                 severity=severity,
                 people=[_ref(G, m), person_ref(G, comp)],
-                message=(
-                    f"{name_of(G, comp)} has a stronger relationship with {_who(G, m)} "
-                    f"(strength {top['strength']}) than we do ({m.best_ours or 'none'})."
+                message=say(
+                    "gap.competitor_closer" if m.best_ours else "gap.competitor_closer.unknown",
+                    competitor=name_of(G, comp), who=_who(G, m), theirs=top["strength"],
+                    **({"ours": m.best_ours} if m.best_ours else {}),
                 ),
-                action=f"Raise our relationship with {m.name}: more senior contact, a reference visit, or a workshop.",
+                action=say("gap.competitor_closer.action", name=m.name),
                 data={"competitor": comp, "their_strength": top["strength"], "our_strength": m.best_ours, "role": m.role},
             )
         )
@@ -417,18 +434,19 @@ def _single_points(ctx: Context, facts: DealFacts) -> list[Finding]:
     for d in sorted(cut):
         targets = cut[d]
         ours = label(G, d) == "User"
-        who = f"{name_of(G, d)} ({'our ' if ours else ''}{G.nodes[d].get('title') or ('team member' if ours else 'stakeholder')})"
-        names = ", ".join(_who(G, t) for t in targets)
+        title = G.nodes[d].get("title")
+        if title:
+            who = say("who.ours_titled" if ours else "who.titled", name=name_of(G, d), title=title)
+        else:
+            who = say("who.ours" if ours else "who.stakeholder", name=name_of(G, d))
         severity = "high" if any(t.role in DECISION_ROLES for t in targets) else "medium"
         out.append(
-            Finding(
+            _finding(
                 kind="single_point_of_failure",
                 severity=severity,
                 people=[person_ref(G, d)] + [_ref(G, t) for t in targets],
-                message=f"If {who} left, we would lose our only path to {names}.",
-                action=(
-                    f"Build a second relationship to {targets[0].name} that does not depend on {name_of(G, d)}."
-                ),
+                message=say("gap.single_point_of_failure", who=who, targets=[_who(G, t) for t in targets]),
+                action=say("gap.single_point_of_failure.action", name=targets[0].name, via=name_of(G, d)),
                 data={"side": "ours" if ours else "theirs", "cuts": [t.id for t in targets]},
             )
         )
@@ -474,17 +492,14 @@ def _blockers_on_path(ctx: Context, facts: DealFacts) -> list[Finding]:
             blockers = sorted(b for b in others if b in fwd and b in bwd and fwd[b] + bwd[b] == dist)
             if not blockers:
                 continue
-            names = ", ".join(name_of(G, b) for b in blockers)
+            names = [name_of(G, b) for b in blockers]
             out.append(
-                Finding(
+                _finding(
                     kind="blocker_on_path",
                     severity="high",
                     people=[_ref(G, c)] + [person_ref(G, b) for b in blockers] + [_ref(G, t)],
-                    message=(
-                        f"Every short path from our champion {c.name} to the {role_label(t.role)} {t.name} "
-                        f"runs through {names}, who opposes us."
-                    ),
-                    action=f"Open a direct line from {c.name} or our team to {t.name}, or neutralise {names}.",
+                    message=say("gap.blocker_on_path", champion=c.name, role=t.role, target=t.name, blockers=names),
+                    action=say("gap.blocker_on_path.action", champion=c.name, target=t.name, blockers=names),
                     data={"role": t.role, "champion": c.id, "blockers": blockers, "path_length": dist},
                 )
             )

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graphcrm.analysis._common import as_int, in_typed, label, out_typed, role_label, scope_people
+from graphcrm.analysis._common import as_int, in_typed, label, out_typed, scope_people
+from graphcrm.analysis.messages import english, say
 
 ROLE_FACTOR = {
     "economic_buyer": 2.0,
@@ -84,7 +85,8 @@ def influence_ranking(
         ``role`` (in the opportunity, if any), ``stance``, ``score`` (share of
         the total influence in the group, 0-1; the scores sum to 1, so 0.25
         means a quarter of the weight in the room) and ``reasons`` (short
-        phrases: "reports to the economic buyer", "influences 3 evaluators").
+        phrases: "reports to the economic buyer", "influences 3 evaluators";
+        ``texts["reasons"]`` holds them as messages).
 
     Examples
     --------
@@ -135,6 +137,7 @@ def influence_ranking(
     for i, p in enumerate(ranked, 1):
         d = G.nodes[p]
         role = (roles.get(p) or {}).get("role")
+        reasons = _reasons(G, p, keep, roles)
         out.append(
             {
                 "rank": i,
@@ -146,34 +149,40 @@ def influence_ranking(
                 "role": role,
                 "stance": eff(p, "stance", "neutral"),
                 "score": round(pr[p], 6),
-                "reasons": _reasons(G, p, keep, roles),
+                "reasons": english(reasons),
+                "texts": {"reasons": reasons},
             }
         )
     return out
 
 
-def _reasons(G, p, keep, roles) -> list[str]:
+def _reasons(G, p, keep, roles) -> list[dict]:
+    """Why ``p`` matters, as messages (see :mod:`graphcrm.analysis.messages`)."""
     reasons = []
     role = (roles.get(p) or {}).get("role")
     if role:
-        reasons.append(f"is the {role_label(role)} in this deal")
+        reasons.append(say("influence.holds_role", role=role))
     for boss, _ in sorted(out_typed(G, p, "REPORTS_TO")):
         if boss in keep and roles.get(boss, {}).get("role") in ("economic_buyer", "decision_maker"):
-            reasons.append(f"reports to the {role_label(roles[boss]['role'])} ({G.nodes[boss].get('name', boss)})")
+            reasons.append(say("influence.reports_to", role=roles[boss]["role"], name=G.nodes[boss].get("name", boss)))
+
+    def counted(code, n):
+        return say(code + "_one") if n == 1 else say(code, count=n)
+
     reports = [u for u, _ in in_typed(G, p, "REPORTS_TO") if u in keep]
     if reports:
-        reasons.append(f"manages {len(reports)} {'person' if len(reports) == 1 else 'people'}")
+        reasons.append(counted("influence.manages", len(reports)))
     swayed = [v for v, _ in out_typed(G, p, "INFLUENCES") if v in keep and label(G, v) == "Person"]
     if swayed:
         in_deal = [v for v in swayed if v in roles]
         if roles and in_deal:
-            reasons.append(f"influences {len(in_deal)} {'evaluator' if len(in_deal) == 1 else 'evaluators'}")
+            reasons.append(counted("influence.evaluators", len(in_deal)))
         else:
-            reasons.append(f"influences {len(swayed)} {'person' if len(swayed) == 1 else 'people'}")
+            reasons.append(counted("influence.influences", len(swayed)))
     swayed_by = [u for u, _ in in_typed(G, p, "INFLUENCES") if u in keep]
     if swayed_by and not swayed and not reports:
-        reasons.append(f"listens to {len(swayed_by)} {'person' if len(swayed_by) == 1 else 'people'}")
+        reasons.append(counted("influence.listens", len(swayed_by)))
     declared = (roles.get(p) or {}).get("influence") or G.nodes[p].get("influence")
     if declared is not None and as_int(declared, 3) >= 4:
-        reasons.append(f"declared influence {as_int(declared, 3)}")
+        reasons.append(say("influence.declared", influence=as_int(declared, 3)))
     return reasons

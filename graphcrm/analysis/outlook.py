@@ -25,6 +25,7 @@ import networkx as nx
 
 from graphcrm.analysis._common import STANCE_SCORE, as_int, in_typed, label, out_typed, scope_people, stance_label
 from graphcrm.analysis.influence import roles_in
+from graphcrm.analysis.messages import english, render, say
 
 STUBBORNNESS = {"champion": 0.8, "opponent": 0.8, "supporter": 0.5, "skeptic": 0.5, "neutral": 0.2}
 UNDECIDED = ("neutral", "supporter", "skeptic")
@@ -63,7 +64,8 @@ def stance_outlook(
     Returns
     -------
     dict
-        ``model`` (name), ``assumptions`` (sentences), ``rounds`` (rounds
+        ``model`` (name), ``assumptions`` (sentences), ``texts`` (both as
+        messages, see :mod:`graphcrm.analysis.messages`), ``rounds`` (rounds
         run), ``outlook`` (``{current, predicted, current_stance,
         predicted_stance}``: influence-weighted mean opinion of the group now
         and at equilibrium -- above 0 the room leans our way),
@@ -177,16 +179,22 @@ def stance_outlook(
     cands.sort(key=lambda c: (-c["swing"], c["id"]))
     if top is not None:
         cands = cands[:top]
+    model = say("outlook.model")
+    assumptions = [
+        say("outlook.opinions"),
+        say("outlook.current"),
+        say(
+            "outlook.stubborn",
+            committed=round(100 * STUBBORNNESS["champion"]),
+            leaning=round(100 * STUBBORNNESS["supporter"]),
+            neutral=round(100 * STUBBORNNESS["neutral"]),
+        ),
+        say("outlook.voices" if include_relationships else "outlook.no_voices"),
+    ]
     return {
-        "model": "Friedkin-Johnsen influence averaging (DeGroot with stubbornness)",
-        "assumptions": [
-            "Opinions of us lie in [-1, 1] (champion +1 ... opponent -1) and move linearly toward the average of the people who sway them.",
-            "Influence ties and stances recorded in the graph are current; nobody outside the graph weighs in.",
-            "Champions and opponents are stubborn (keep 80 % of their initial view), supporters and skeptics 50 %, neutrals 20 %.",
-            "Our team and each competitor act as fixed voices weighted by their best relationship strength."
-            if include_relationships
-            else "Our and the competitors' relationships are not counted.",
-        ],
+        "model": render(model),
+        "assumptions": english(assumptions),
+        "texts": {"model": model, "assumptions": assumptions},
         "rounds": rounds,
         "outlook": {
             "current": round(cur, 4),

@@ -63,6 +63,7 @@ from graphcrm.analysis._common import (
 )
 from graphcrm.analysis._deal import Context, deal_facts
 from graphcrm.analysis.coverage import gaps_of
+from graphcrm.analysis.messages import english, say
 from graphcrm.analysis.readiness import readiness_of
 
 TIER_ORDER = ("transactional", "service", "cooperative", "strategic_partner")
@@ -79,14 +80,19 @@ def _num(v) -> float:
         return 0.0
 
 
+def tier_evidence(strong_contacts: int, exec_contacts: int, departments: int, won: int) -> list[dict]:
+    """The evidence of :func:`suggest_tier` as messages."""
+    return [
+        say("tier.strong_contacts", count=strong_contacts),
+        say("tier.executive_contacts", count=exec_contacts),
+        say("tier.departments", count=departments),
+        say("tier.won", count=won),
+    ]
+
+
 def suggest_tier(strong_contacts: int, exec_contacts: int, departments: int, won: int) -> tuple[str, list[str]]:
     """The relationship tier the evidence supports, with the evidence."""
-    evidence = [
-        f"{strong_contacts} strong contact(s)",
-        f"{exec_contacts} executive contact(s)",
-        f"{departments} department(s) covered",
-        f"{won} won project(s)",
-    ]
+    evidence = english(tier_evidence(strong_contacts, exec_contacts, departments, won))
     if strong_contacts >= 6 and exec_contacts >= 2 and departments >= 3 and won >= 2:
         return "strategic_partner", evidence
     if strong_contacts >= 3 and exec_contacts >= 1 and departments >= 2 and won >= 1:
@@ -167,6 +173,7 @@ def opportunity_row(ctx: Context, opportunity_id) -> tuple[dict, list]:
         "kinds": kinds,
         "value_at_risk": round(facts.value * (1 - ready["score"] / 100.0), 2),
         "next_best_action": ready["next_best_action"],
+        "texts": ready["texts"],
     }
     return row, findings
 
@@ -213,7 +220,7 @@ def account_row(ctx: Context, account_id, *, discount_rate=0.10, retention=None,
             opp_rows.append(opportunity_row(ctx, o)[0])
     tier = a.get("tier", "transactional")
     segment = a.get("segment", "general")
-    sug_tier, tier_evidence = suggest_tier(strong, execs, len(depts_cov), won)
+    sug_tier, tier_evidence_text = suggest_tier(strong, execs, len(depts_cov), won)
     clv = lifetime_value(
         a.get("annual_value"), a.get("potential_value"), tier, a.get("lifecycle"), won, lost,
         discount_rate=discount_rate, retention=retention,
@@ -251,7 +258,7 @@ def account_row(ctx: Context, account_id, *, discount_rate=0.10, retention=None,
         "min_readiness": min((r["readiness"] for r in opp_rows), default=None),
         "single_threaded_opportunities": sum(1 for r in opp_rows if r["single_threaded"]),
         "suggested_tier": sug_tier,
-        "tier_evidence": tier_evidence,
+        "tier_evidence": tier_evidence_text,
         "tier_mismatch": sug_tier != tier,
         "tier_direction": (
             "up" if TIER_ORDER.index(sug_tier) > TIER_ORDER.index(tier) else "down"
@@ -259,6 +266,7 @@ def account_row(ctx: Context, account_id, *, discount_rate=0.10, retention=None,
         "lifetime_value": clv,
         "suggested_segment": sug_segment,
         "segment_mismatch": sug_segment != segment,
+        "texts": {"tier_evidence": tier_evidence(strong, execs, len(depts_cov), won)},
     }
     return row, opp_rows
 
@@ -309,7 +317,9 @@ def portfolio_coverage(
         single-threaded, finding counts by severity and kinds,
         ``value_at_risk`` = value x (1 - readiness/100): the part of the bid
         value our coverage does not secure); ``at_risk``: the bids and the
-        accounts with the most value at risk.
+        accounts with the most value at risk.  A row's ``texts`` holds its
+        sentences (``tier_evidence``, ``next_best_action``) as messages (see
+        :mod:`graphcrm.analysis.messages`).
 
     Examples
     --------
@@ -362,7 +372,7 @@ def portfolio_coverage(
         "opportunities": opp_rows,
         "at_risk": {
             "opportunities": [
-                {k: r[k] for k in ("id", "name", "account_id", "account_name", "stage", "value", "readiness", "value_at_risk", "kinds", "next_best_action")}
+                {k: r[k] for k in ("id", "name", "account_id", "account_name", "stage", "value", "readiness", "value_at_risk", "kinds", "next_best_action", "texts")}
                 for r in risky_opps
             ],
             "accounts": [

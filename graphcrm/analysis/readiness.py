@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graphcrm.analysis._common import HIGH_INFLUENCE, STRONG, name_of, person_ref, role_label
+from graphcrm.analysis._common import HIGH_INFLUENCE, STRONG, name_of, person_ref
 from graphcrm.analysis._deal import Context, DealFacts, deal_facts
 from graphcrm.analysis.coverage import REQUIRED_ROLES
+from graphcrm.analysis.messages import english, render, say
 
 WEIGHTS = {
     "economic_buyer_access": 20,
@@ -80,10 +81,12 @@ def bid_readiness(
     dict
         ``score`` (0-100: roughly, below 40 the bid is a gamble, 40-70 it is
         contested, above 70 we are well placed), ``components`` (list of
-        ``{name, label, weight, value, points, evidence, action}``: ``value``
-        is the 0-1 fulfilment, ``points`` = weight x value, ``evidence`` the
-        facts behind it and ``action`` the next best step to raise it) and
-        ``next_best_action`` (the action of the component losing most points).
+        ``{name, label, weight, value, points, evidence, action, texts}``:
+        ``value`` is the 0-1 fulfilment, ``points`` = weight x value,
+        ``evidence`` the facts behind it and ``action`` the next best step to
+        raise it, ``texts`` both as messages, see
+        :mod:`graphcrm.analysis.messages`), ``next_best_action`` (the action
+        of the component losing most points) and ``texts`` (its message).
 
     Examples
     --------
@@ -113,6 +116,7 @@ def readiness_of(ctx: Context, facts: DealFacts, *, weights: dict | None = None)
     comps = []
 
     def add(name, value, evidence, action):
+        """One component; ``evidence`` (a list) and ``action`` are messages."""
         value = max(0.0, min(1.0, value))
         comps.append(
             {
@@ -121,8 +125,9 @@ def readiness_of(ctx: Context, facts: DealFacts, *, weights: dict | None = None)
                 "weight": w[name],
                 "value": round(value, 4),
                 "points": round(w[name] * value, 2),
-                "evidence": evidence,
-                "action": action,
+                "evidence": english(evidence),
+                "action": render(action),
+                "texts": {"evidence": evidence, "action": action},
             }
         )
         return value
@@ -133,22 +138,22 @@ def readiness_of(ctx: Context, facts: DealFacts, *, weights: dict | None = None)
         holders = facts.with_role(role)
         if not holders:
             parts.append(0.0)
-            evidence.append(f"No {role_label(role)} identified.")
-            action = action or f"Identify the {role_label(role)}."
+            evidence.append(say("ready.role_missing", role=role))
+            action = action or say("ready.identify_role", role=role)
             continue
         best = max(holders, key=lambda m: (m.access(), m.id))
         parts.append(best.access())
         if best.ours:
             r = best.ours[0]
             evidence.append(
-                f"{role_label(role).capitalize()} {best.name}: best relationship strength {r['strength']}"
-                f" ({name_of(G, r['id'])}){', stale' if r['stale'] else ''}."
+                say(f"ready.{role}." + ("stale" if r["stale"] else "known"),
+                    name=best.name, strength=r["strength"], owner=name_of(G, r["id"]))
             )
         else:
-            evidence.append(f"{role_label(role).capitalize()} {best.name}: nobody on our team knows them.")
+            evidence.append(say(f"ready.{role}.unknown", name=best.name))
         if best.access() < 0.8:
-            action = action or f"Get a senior sponsor in front of {best.name} ({role_label(role)})."
-    add("economic_buyer_access", sum(parts) / 2, evidence, action or "Keep the economic buyer engaged.")
+            action = action or say("ready.sponsor", name=best.name, role=role)
+    add("economic_buyer_access", sum(parts) / 2, evidence, action or say("ready.keep_economic_buyer"))
 
     # champion strength -----------------------------------------------------------
     candidates = [(m, 1.0) for m in facts.champions()] + [
@@ -160,19 +165,19 @@ def readiness_of(ctx: Context, facts: DealFacts, *, weights: dict | None = None)
         if v > best_v or (v == best_v and best_m is None):
             best_v, best_m = v, m
     if best_m is None:
-        ev = ["No champion or coach identified."]
-        act = "Develop a champion: a supporter with influence who will sell for us internally."
+        ev = [say("ready.no_champion")]
+        act = say("ready.develop_champion")
     else:
         ev = [
-            f"{'Champion' if best_m in facts.champions() else 'Coach'} {best_m.name}: influence {best_m.influence}, "
-            f"best relationship strength {best_m.best_ours}."
+            say("ready.champion" if best_m in facts.champions() else "ready.coach",
+                name=best_m.name, influence=best_m.influence, strength=best_m.best_ours)
         ]
         act = (
-            f"Strengthen the relationship with {best_m.name}."
+            say("ready.strengthen", name=best_m.name)
             if best_m.access() < 0.8
-            else f"Ask {best_m.name} to introduce a champion with more influence."
+            else say("ready.introduce_champion", name=best_m.name)
             if best_m.influence < 4
-            else "Coach the champion on our differentiators."
+            else say("ready.coach_champion")
         )
     add("champion_strength", best_v, ev, act)
 
@@ -184,23 +189,23 @@ def readiness_of(ctx: Context, facts: DealFacts, *, weights: dict | None = None)
             holders += [m for m in facts.champions() if m not in holders]
         if not holders:
             parts.append(0.0)
-            missing.append(" or ".join(role_label(r) for r in roles))
+            missing.append(list(roles))
             continue
         reach = max(m.access() for m in holders)
         parts.append(0.5 + 0.5 * reach)
         if reach < strong / 5.0:
-            unreached.append(" or ".join(role_label(r) for r in roles))
-    ev = [f"{len(REQUIRED_ROLES) - len(missing)} of {len(REQUIRED_ROLES)} key roles identified."]
+            unreached.append(list(roles))
+    ev = [say("ready.roles_identified", found=len(REQUIRED_ROLES) - len(missing), total=len(REQUIRED_ROLES))]
     if missing:
-        ev.append("Missing: " + ", ".join(missing) + ".")
+        ev.append(say("ready.roles_missing", roles=missing))
     if unreached:
-        ev.append("Identified but not reached: " + ", ".join(unreached) + ".")
+        ev.append(say("ready.roles_unreached", roles=unreached))
     act = (
-        f"Map the {missing[0]}."
+        say("ready.map_role", roles=missing[0])
         if missing
-        else f"Reach the {unreached[0]}."
+        else say("ready.reach_role", roles=unreached[0])
         if unreached
-        else "Confirm the decision process and criteria with the champion."
+        else say("ready.confirm_process")
     )
     add("buying_role_coverage", sum(parts) / len(REQUIRED_ROLES), ev, act)
 
@@ -209,15 +214,16 @@ def readiness_of(ctx: Context, facts: DealFacts, *, weights: dict | None = None)
     owners = sorted({r["id"] for m in contacts for r in m.strong(strong)})
     value = 0.6 * min(len(contacts) / 4.0, 1.0) + 0.4 * min(len(owners) / 2.0, 1.0)
     ev = [
-        f"{len(contacts)} stakeholder(s) with a strong relationship, held by {len(owners)} of our people"
-        + (f" ({', '.join(name_of(G, u) for u in owners)})." if owners else ".")
+        say("ready.threads_named", contacts=len(contacts), owners=len(owners), names=[name_of(G, u) for u in owners])
+        if owners
+        else say("ready.threads", contacts=len(contacts), owners=0)
     ]
     act = (
-        "Build strong relationships with more stakeholders."
+        say("ready.more_threads")
         if len(contacts) < 4
-        else "Bring a second team member into the key relationships."
+        else say("ready.second_owner")
         if len(owners) < 2
-        else "Keep several threads alive."
+        else say("ready.keep_threads")
     )
     add("multi_threading", value, ev, act)
 
@@ -226,20 +232,20 @@ def readiness_of(ctx: Context, facts: DealFacts, *, weights: dict | None = None)
     fresh = [m for m in members if m.fresh]
     value = sum(m.influence for m in fresh) / total if total else 0.0
     overdue = sorted((m for m in members if not m.fresh), key=lambda m: (-m.influence, m.id))
-    ev = [f"{len(fresh)} of {len(members)} stakeholders contacted within their cadence."]
-    act = f"Contact {overdue[0].name} this week." if overdue else "Keep the cadence."
+    ev = [say("ready.recency", fresh=len(fresh), total=len(members))]
+    act = say("ready.contact", name=overdue[0].name) if overdue else say("ready.keep_cadence")
     add("engagement_recency", value, ev, act)
 
     # competitive balance ---------------------------------------------------------------------
     contested = [m for m in members if m.theirs]
     if not contested:
-        value, ev, act = 1.0, ["No competitor relationships recorded in the buying center."], "Keep watching the competitors."
+        value, ev, act = 1.0, [say("ready.no_competitors")], say("ready.watch_competitors")
     else:
         tot = sum(m.influence for m in contested)
         value = sum(m.influence * min(m.best_ours / m.best_theirs, 1.0) for m in contested) / tot
         behind = sorted((m for m in contested if m.best_ours < m.best_theirs), key=lambda m: (-m.influence, m.id))
-        ev = [f"Competitors know {len(contested)} stakeholder(s); they are closer than us to {len(behind)}."]
-        act = f"Out-engage the competition with {behind[0].name}." if behind else "Hold our lead over the competitors."
+        ev = [say("ready.competitors", known=len(contested), closer=len(behind))]
+        act = say("ready.out_engage", name=behind[0].name) if behind else say("ready.hold_lead")
     add("competitive_balance", value, ev, act)
 
     total_points = sum(c["weight"] * c["value"] for c in comps)
@@ -249,4 +255,5 @@ def readiness_of(ctx: Context, facts: DealFacts, *, weights: dict | None = None)
         "score": int(round(total_points + 1e-9)),
         "components": comps,
         "next_best_action": weakest["action"],
+        "texts": {"next_best_action": weakest["texts"]["action"]},
     }

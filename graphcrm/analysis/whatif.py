@@ -13,6 +13,7 @@ import networkx as nx
 from graphcrm.analysis._common import HIGH_INFLUENCE, STRONG, as_int, in_typed, label, out_typed, person_ref
 from graphcrm.analysis._deal import Context, deal_facts
 from graphcrm.analysis.coverage import gaps_of
+from graphcrm.analysis.messages import render, say
 from graphcrm.analysis.readiness import readiness_of
 
 
@@ -106,7 +107,8 @@ def key_people(G, opportunity_id, *, strong: int = STRONG, max_champions: int = 
     influential champion(s) (at most ``max_champions``) and our account manager (the bid/account team member who holds the most
     strong relationships in the buying center).
 
-    Returns a list of ``{id, name, label, why}``.
+    Returns a list of ``{id, name, label, why, texts}`` (``texts["why"]``:
+    ``why`` as a message, see :mod:`graphcrm.analysis.messages`).
     """
     out = []
     members = {p: d for p, d in in_typed(G, opportunity_id, "ROLE_IN")}
@@ -119,7 +121,8 @@ def key_people(G, opportunity_id, *, strong: int = STRONG, max_champions: int = 
         return as_int(members[p].get("influence") or G.nodes[p].get("influence"), 3)
 
     for p in sorted(champions, key=lambda p: (-influence(p), p))[:max_champions]:
-        out.append(person_ref(G, p, why="our champion"))
+        why = say("whatif.champion")
+        out.append(person_ref(G, p, why=render(why), texts={"why": why}))
     holds: dict = {}
     for p in members:
         for u, d in in_typed(G, p, "RELATIONSHIP"):
@@ -131,7 +134,8 @@ def key_people(G, opportunity_id, *, strong: int = STRONG, max_champions: int = 
     candidates = [u for u in holds if u in team] or list(holds)
     if candidates:
         u = min(candidates, key=lambda u: (-holds[u], u))
-        out.append(person_ref(G, u, why=f"our account manager, holds {holds[u]} strong relationship(s) in the deal"))
+        why = say("whatif.account_manager", count=holds[u])
+        out.append(person_ref(G, u, why=render(why), texts={"why": why}))
     return out
 
 

@@ -96,6 +96,12 @@ class Backend:
     def change_stamp(self) -> str:
         raise NotImplementedError
 
+    @contextmanager
+    def snapshot(self):
+        """A backend over a frozen copy of the graph for as long as the block
+        runs; here (no copy available) the live backend itself."""
+        yield self
+
     def run(self, statement: str, params: dict | None = None, *, write: bool = False) -> list[dict]:
         raise NotImplementedError
 
@@ -131,6 +137,11 @@ class FalkorBackend(Backend):
         import redis
 
         text = self.text(statement)
+        for name, value in (params or {}).items():
+            if _has_nul(value):
+                # the client sends parameters inside the query text, where a
+                # NUL ends it: refuse rather than let the parser fail
+                raise ValidationError(name, "must not contain the NUL character")
         try:
             result = self._query(text, params, write)
         except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
@@ -304,8 +315,42 @@ class FalkorBackend(Backend):
             pass  # no such graph yet
         self._bump()
 
+    @contextmanager
+    def snapshot(self):
+        """A backend over a copy of the graph taken at once (``GRAPH.COPY``
+        is one command: no write lands half in it), dropped afterwards.  The
+        copy needs as much memory as the graph while it lives."""
+        import uuid
+
+        import redis
+
+        name = f"{self.graph_name}--snapshot-{uuid.uuid4().hex[:12]}"
+        try:
+            self._db.connection.execute_command("GRAPH.COPY", self.graph_name, name)
+        except redis.ResponseError as exc:
+            if "empty key" not in str(exc) and "does not exist" not in str(exc).lower():
+                raise _falkor_error(exc, "GRAPH.COPY") from None
+            yield self  # no graph yet: nothing to copy
+            return
+        copy = FalkorBackend(self.server, name)
+        try:
+            yield copy
+        finally:
+            copy.drop()
+            copy.close()
+
     def close(self) -> None:
         self._db.connection.close()
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _never_sent(exc: Exception) -> bool:

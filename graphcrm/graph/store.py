@@ -21,6 +21,7 @@ import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import networkx as nx
@@ -29,7 +30,7 @@ from graphcrm import audit
 from graphcrm.errors import Conflict, NotFound, ValidationError
 from graphcrm.graph.nxgraph import build_graph, gc_paused
 from graphcrm.graph.statements import relationship_key
-from graphcrm.model import LABELS, RELATIONSHIP_TYPES, validate_node, validate_relationship
+from graphcrm.model import AUDIT_LABEL, LABELS, RELATIONSHIP_TYPES, validate_node, validate_relationship
 
 ID_PREFIXES = {
     "Account": "acc",
@@ -67,6 +68,13 @@ def _clean_id(value, field: str = "id") -> str:
     ):
         raise ValidationError(field, "must be 1–80 letters, digits or _ . : -")
     return value
+
+
+def _updated(current: dict, changes: dict, version: int) -> dict:
+    """The whole property map after ``changes`` (None removes) to ``current``
+    at ``version``: what the update statements write (see node.update)."""
+    props = {k: v for k, v in {**current, **changes}.items() if v is not None}
+    return props | {"version": version + 1, "updated_at": utcnow()}
 
 
 def _set_values(keys: list[str], values) -> dict:
@@ -115,6 +123,15 @@ class GraphStore:
         if self._on_close:
             self._on_close()
             self._on_close = None
+
+    @contextmanager
+    def snapshot(self):
+        """A read-only GraphStore over the graph as it is now, unchanged by
+        writes made while the block runs (a consistent backup while the app is
+        in use).  Embedded FalkorDB copies the graph; on Neo4j this is the
+        live store (use Neo4j's online backup for a point-in-time copy)."""
+        with self.backend.snapshot() as backend:
+            yield self if backend is self.backend else GraphStore(backend)
 
     def __enter__(self):
         return self
@@ -238,7 +255,9 @@ class GraphStore:
             before={k: current.get(k) for k in clean} | {"version": version},
             after=clean | {"version": version + 1},
         )
-        rows = self._write(f"node.update:{label}", audit=entry, id=id, version=version, changes=clean, now=utcnow())
+        statement = "user.update" if label == "User" else f"node.update:{label}"
+        rows = self._write(statement, audit=entry, id=id, version=version,
+                           props=_updated(current, clean, version))
         if rows:
             return rows[0]["props"]
         current = self.get(label, id)
@@ -336,8 +355,8 @@ class GraphStore:
             after=clean | {"version": version + 1},
         )
         rows = self._write(
-            f"relationship.update:{key}", audit=entry, start=start, end=end, version=version, changes=clean,
-            now=utcnow(),
+            f"relationship.update:{key}", audit=entry, start=start, end=end, version=version,
+            props=_updated(current, clean, version),
         )
         if rows:
             return rows[0]["props"]
@@ -492,6 +511,7 @@ class GraphStore:
         progress=None,
         restore: bool = False,
         create: bool = False,
+        action: str | None = None,
     ) -> dict:
         """Write checked rows in UNWIND batches: the write half of :meth:`bulk_merge`.
 
@@ -504,6 +524,10 @@ class GraphStore:
         (version and timestamps included) and replace every stored property.
         With ``create=True`` they are created without looking for stored ones
         (:meth:`bulk_load`).  ``progress(n)`` is called after each batch with the rows written.
+        ``action`` names the batches in the audit log (default: restore,
+        bulk_create or bulk_merge); an import that removes several properties
+        of a node writes its whole property map with ``restore=True`` (see
+        ``forget.person``) but is audited as ``bulk_merge``.
         """
         node_statement, rel_statement = (
             ("restore.nodes", "restore.relationships") if restore
@@ -520,9 +544,8 @@ class GraphStore:
                     batch = rows[i : i + batch_size]
                     after = ({"ids": [row["id"] for row in batch]} if kind == "nodes"
                              else {"pairs": [f"{row['start']}->{row['end']}" for row in batch]})
-                    action = "restore" if restore else "bulk_create" if create else "bulk_merge"
-                    entry = audit.entry(action, key, f"{len(batch)} {kind}",
-                                        after=after)
+                    entry = audit.entry(action or ("restore" if restore else "bulk_create" if create
+                                                   else "bulk_merge"), key, f"{len(batch)} {kind}", after=after)
                     self._write(f"{statement}:{key}", audit=entry, rows=batch, now=now)
                     counts[kind] += len(batch)
                     if progress:
@@ -583,10 +606,36 @@ class GraphStore:
         rows = self._read("transfer.users_by_username", usernames=list(usernames))
         return {row["props"]["username"]: row["props"] for row in rows}
 
-    def dump(self, *, batch_size: int = 5000):
+    def dump(self, *, batch_size: int = 5000, with_audit: bool = True):
         """Every node and relationship, for a backup: yields ``("node", label, props)``
         and ``("relationship", (start_label, type, end_label), start, end, props)``,
-        page by page (nodes of a page, then the relationships leaving them)."""
+        page by page (nodes of a page, then the relationships leaving them),
+        then, ``with_audit``, the audit log's entries as ``("node", "AuditEntry", props)``."""
+        yield from self._dump_graph(batch_size)
+        if with_audit:
+            for props in self.audit_entries(batch_size=batch_size):
+                yield "node", AUDIT_LABEL, props
+
+    def audit_entries(self, *, batch_size: int = 5000):
+        """Every audit entry (properties), page by page in id order."""
+        after = ""
+        while True:
+            page = [row["props"] for row in self._read("backup.audit", after=after, limit=batch_size)]
+            yield from page
+            if len(page) < batch_size:
+                return
+            after = page[-1]["id"]
+
+    def restore_audit(self, rows: list[dict], *, batch_size: int = 2000) -> int:
+        """Write audit entries exactly as given (a restore)."""
+        written = 0
+        for i in range(0, len(rows), batch_size):
+            batch = rows[i : i + batch_size]
+            entry = audit.entry("restore", AUDIT_LABEL, f"{len(batch)} nodes", after={"ids": [r["id"] for r in batch]})
+            written += self._write("restore.audit", audit=entry, rows=batch)[0]["n"]
+        return written
+
+    def _dump_graph(self, batch_size: int):
         for label in LABELS:
             after = ""
             while True:
@@ -605,16 +654,22 @@ class GraphStore:
         stats = self.stats()
         return not any(stats["nodes"].values()) and not any(stats["relationships"].values())
 
-    def forget_person(self, person_id: str, *, by: str, placeholder: str) -> dict:
-        """Erase a person's personal data and the notes of their interactions,
-        keeping an anonymous placeholder (see ``forget.person`` in cypher/).
-        The audit history of the person and their interactions keeps who did
-        what and when, but no longer the erased values."""
+    def forget_person(self, person_id: str, *, by: str, placeholder: str, erased: tuple[str, ...]) -> dict:
+        """Erase a person's personal data (the properties ``erased``; the name
+        becomes ``placeholder``) and the notes of their interactions, keeping
+        an anonymous placeholder (see ``forget.person`` in cypher/).  The
+        audit history of the person and their interactions keeps who did what
+        and when, but no longer the erased values.  Conflict if the person
+        changed while being erased."""
+        now = utcnow()
+        current = self.get("Person", person_id)
+        props = {k: v for k, v in current.items() if k not in erased}
+        props.update(name=placeholder, erased_at=now, erased_by=by, version=current["version"] + 1, updated_at=now)
         entry = audit.entry("forget", "Person", person_id, after={"erased_by": by})
-        rows = self._write("forget.person", audit=entry, id=person_id, by=by, placeholder=placeholder,
-                           erased=audit.ERASED, now=utcnow())
+        rows = self._write("forget.person", audit=entry, id=person_id, version=current["version"], props=props,
+                           erased=audit.ERASED, now=now)
         if not rows:
-            raise NotFound("Person", person_id)
+            raise Conflict(f"Person {person_id!r} was changed while it was being erased; try again")
         return {**rows[0]["props"], "interactions_erased": rows[0]["interactions"]}
 
     def bulk_load(

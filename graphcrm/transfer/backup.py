@@ -11,9 +11,11 @@ A backup file (UTF-8, one JSON object per line) holds::
     {"end": true, "nodes": 1234, "relationships": 5678}
 
 Every node (users with their password hashes included: keep backups as
-safe as the database) and every relationship with every property, ids,
-versions and timestamps as stored.  The last line makes a cut-off file
-detectable.  The file is written to a temporary name and renamed at the
+safe as the database), every relationship and the audit log, with every
+property, ids, versions and timestamps as stored.  The last line makes a cut-off file
+detectable.  The dump reads a snapshot (:meth:`GraphStore.snapshot`: on the
+embedded store a copy of the graph taken in one command), so a backup taken
+while the app is in use is consistent.  The file is written to a temporary name and renamed at the
 end, so a failed backup never leaves a file that looks complete.
 
 Restore reads and checks the whole file first (format, version, every line,
@@ -21,7 +23,9 @@ the vocabulary, the counts, that both ends of every relationship are in the
 file), then writes in UNWIND batches with the properties exactly as stored.
 It refuses a database that is not empty unless ``merge=True`` (then nodes
 with the same id and relationships between the same nodes are overwritten
-by the file's, everything else is kept).  Restoring into an empty database
+by the file's, everything else is kept; audit entries the database holds
+already are not written twice).  The restore's own writes are recorded in
+the audit log (action ``restore``), after the restored entries.  Restoring into an empty database
 of either backend reproduces the dumped graph exactly.
 """
 
@@ -35,7 +39,7 @@ from pathlib import Path
 from graphcrm.errors import Conflict, ValidationError
 from graphcrm.graph.statements import relationship_key
 from graphcrm.graph.store import GraphStore, utcnow
-from graphcrm.model import LABELS, RELATIONSHIP_TYPES
+from graphcrm.model import AUDIT_LABEL, LABELS, RELATIONSHIP_TYPES
 
 FORMAT = "graphcrm-backup"
 VERSION = 1
@@ -49,18 +53,19 @@ def backup(store: GraphStore, path: Path, *, progress=None) -> dict:
     with partial.open("w", encoding="utf-8") as out:
         header = {"format": FORMAT, "version": VERSION, "created_at": utcnow(), "backend": store.backend_name}
         out.write(json.dumps(header) + "\n")
-        for item in store.dump():
-            if item[0] == "node":
-                line = {"node": item[1], "props": item[2]}
-                counts["nodes"] += 1
-            else:
-                (start_label, rel_type, end_label), start, end, props = item[1:]
-                line = {"relationship": rel_type, "start": start, "start_label": start_label,
-                        "end": end, "end_label": end_label, "props": props}
-                counts["relationships"] += 1
-            out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
-            if progress:
-                progress(1)
+        with store.snapshot() as frozen:  # consistent while the app goes on writing
+            for item in frozen.dump():
+                if item[0] == "node":
+                    line = {"node": item[1], "props": item[2]}
+                    counts["nodes"] += 1
+                else:
+                    (start_label, rel_type, end_label), start, end, props = item[1:]
+                    line = {"relationship": rel_type, "start": start, "start_label": start_label,
+                            "end": end, "end_label": end_label, "props": props}
+                    counts["relationships"] += 1
+                out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+                if progress:
+                    progress(1)
         out.write(json.dumps({"end": True, **counts}) + "\n")
         out.flush()
         os.fsync(out.fileno())
@@ -101,7 +106,8 @@ def read_backup(path: Path) -> tuple[dict, dict[str, list[dict]], dict[str, list
             where = f"{name} line {number}"
             if "node" in item:
                 label, props = item["node"], item.get("props")
-                if label not in LABELS or not isinstance(props, dict) or not isinstance(props.get("id"), str):
+                if (label not in LABELS and label != AUDIT_LABEL) or not isinstance(props, dict) \
+                        or not isinstance(props.get("id"), str):
                     raise ValidationError(where, "a node needs a known label and properties with an id")
                 if props["id"] in ids:
                     raise ValidationError(where, f"node id {props['id']!r} appears twice")
@@ -154,4 +160,8 @@ def restore(store: GraphStore, path: Path, *, merge: bool = False, progress=None
             f"the target database is not empty ({held} nodes at {store.location}): restore into an empty "
             "database, or merge the backup into this one with --merge"
         )
-    return store.merge_batches(nodes, rels, restore=True, progress=progress)
+    entries = nodes.pop(AUDIT_LABEL, [])
+    counts = store.merge_batches(nodes, rels, restore=True, progress=progress)
+    held = {props["id"] for props in store.audit_entries()}  # an entry is restored once
+    counts["audit_entries"] = store.restore_audit([e for e in entries if e["id"] not in held])
+    return counts

@@ -64,7 +64,7 @@ def export_graph(store: GraphStore, account_id: str | None = None, *, no_pii: bo
         G = store.account_graph(account_id)
     else:
         nodes, rels = [], []
-        for item in store.dump():
+        for item in store.dump(with_audit=False):
             if item[0] == "node":
                 nodes.append(item[1:])
             else:

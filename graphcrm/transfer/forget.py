@@ -16,10 +16,12 @@ from graphcrm.graph.store import GraphStore
 from graphcrm.model import validate_node
 
 PLACEHOLDER = "Erased person · 已删除"
+#: the properties of a person that are erased (the name is replaced)
+ERASED_FIELDS = ("title", "email", "phone", "notes", "source_id")
 
 
 def forget(store: GraphStore, person_id: str, *, by: str) -> dict:
     """Erase a person's personal data; returns the placeholder left and
     ``interactions_erased``, the number of interactions whose notes went."""
     by = validate_node("Person", {"erased_by": by}, partial=True)["erased_by"]
-    return store.forget_person(person_id, by=by, placeholder=PLACEHOLDER)
+    return store.forget_person(person_id, by=by, placeholder=PLACEHOLDER, erased=ERASED_FIELDS)

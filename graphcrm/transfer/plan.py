@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from graphcrm.errors import ValidationError
 from graphcrm.graph.statements import relationship_key
-from graphcrm.graph.store import GraphStore, _clean_id
+from graphcrm.graph.store import GraphStore, _clean_id, utcnow
 from graphcrm.model import RELATIONSHIP_TYPES, validate_node, validate_relationship
 
 #: rows per UNWIND statement (one transaction each)
@@ -147,7 +147,9 @@ class ImportPlan:
         self._left_out: dict[str, Where] = {}
         self._complete: set[tuple[str, str]] = set()
         self._rel_deletes: dict[str, list[dict]] = {}
+        self._node_removals: dict[str, list[dict]] = {}
         self._resolved = False
+        self._held: set[str] = set()  # the labels and relationship types the store holds any of
 
     # -- collecting rows ------------------------------------------------------------------
 
@@ -200,6 +202,8 @@ class ImportPlan:
 
     def resolve(self, store: GraphStore) -> Report:
         """Compare every row with the store (reads only) and fill in the report."""
+        stats = store.stats()  # what the store holds at all: a fresh store is not searched row by row
+        self._held = {*(k for k, n in stats["nodes"].items() if n), *(k for k, n in stats["relationships"].items() if n)}
         existing = self._existing = self._read_existing(store)
         self._match_users(store, existing)
         self._drop_unusable(existing)
@@ -229,7 +233,8 @@ class ImportPlan:
             for labels, node_id in ((starts, rel.start), (ends, rel.end)):
                 for label in labels:
                     wanted[label].add(node_id)
-        return {label: store.node_values(label, ids, sorted(keys[label])) for label, ids in wanted.items()}
+        return {label: store.node_values(label, ids, sorted(keys[label])) if label in self._held else {}
+                for label, ids in wanted.items()}
 
     def _match_users(self, store: GraphStore, existing: dict) -> None:
         """A user of the import whose username is taken by another stored user
@@ -309,6 +314,7 @@ class ImportPlan:
 
     def _diff_nodes(self, existing: dict) -> None:
         writes: dict[str, list[dict]] = defaultdict(list)
+        removals: dict[str, list[dict]] = defaultdict(list)
         for (label, node_id), node in self._nodes.items():
             counts = self.report.nodes.setdefault(label, _counts())
             stored = existing.get(label, {}).get(node_id)
@@ -323,8 +329,12 @@ class ImportPlan:
                 counts["update"] += 1
                 self._touched.add((label, node_id))
                 self._updated.add((label, node_id))
+                if any(v is None for v in row.values()):
+                    removals[label].append({**row, "id": node_id})
+                    continue
             writes[label].append({**row, "id": node_id})
         self._node_writes = dict(writes)
+        self._node_removals = dict(removals)
 
     def _diff_relationships(self, store: GraphStore, kept: list[tuple[str, _Relationship]]) -> None:
         by_key: dict[str, list[_Relationship]] = defaultdict(list)
@@ -332,13 +342,13 @@ class ImportPlan:
             by_key[key].append(rel)
         writes: dict[str, list[dict]] = defaultdict(list)
         for key, rels in by_key.items():
+            start_label, rel_type, end_label = key.split(":")
             stored = {}
             compared = sorted({k for r in rels for k in r.props})
             for with_props in (True, False):  # rows without properties only need to know what exists
                 pairs = [(r.start, r.end) for r in rels if bool(r.props) == with_props]
-                if pairs:
+                if pairs and rel_type in self._held:
                     stored.update(store.relationships_between(key, pairs, compared if with_props else None))
-            start_label, rel_type, end_label = key.split(":")
             counts = self.report.relationships.setdefault(rel_type, _counts(delete=True))
             for rel in rels:
                 before = stored.get((rel.start, rel.end))
@@ -359,7 +369,7 @@ class ImportPlan:
                 ids = [s for t, s in self._complete if t == rel_type and (start_label, s) in self._nodes]
                 for end_label in ends:
                     key = relationship_key(start_label, rel_type, end_label)
-                    for start, end in store.outgoing(key, ids) if ids else ():
+                    for start, end in store.outgoing(key, ids) if ids and rel_type in self._held else ():
                         if (rel_type, start, end) not in keep:
                             deletes[key].append({"start": start, "end": end})
                             self._touched.update(((start_label, start), (end_label, end)))
@@ -383,8 +393,18 @@ class ImportPlan:
         return set(self._updated)
 
     def rows_to_write(self) -> int:
-        return sum(len(rows) for group in (self._node_writes, self._rel_writes, self._rel_deletes)
+        return sum(len(rows) for group in (self._node_writes, self._node_removals, self._rel_writes,
+                                           self._rel_deletes)
                    for rows in group.values())
+
+    def _replacements(self, store: GraphStore) -> dict[str, list[dict]]:
+        """The whole new property map of each node an update empties properties of."""
+        now = utcnow()
+        replacements = {}
+        for label, rows in self._node_removals.items():
+            stored = {p["id"]: p for p in store.get_many(label, [row["id"] for row in rows])}
+            replacements[label] = [_merged(stored[row["id"]], row, now) for row in rows if row["id"] in stored]
+        return replacements
 
     def apply(self, store: GraphStore, *, progress=None) -> Report:
         """Write the plan if it has no error (see the module docstring)."""
@@ -394,9 +414,17 @@ class ImportPlan:
         if not self.report.ok:
             return self.report
         store.merge_batches(self._node_writes, self._rel_writes, batch_size=BATCH_SIZE, progress=progress)
+        if self._node_removals:  # rows that empty properties: whole property maps (see merge_batches)
+            store.merge_batches(self._replacements(store), {}, batch_size=BATCH_SIZE, progress=progress,
+                                restore=True, action="bulk_merge")
         store.delete_batches(self._rel_deletes, batch_size=BATCH_SIZE, progress=progress)
         self.report.applied = True
         return self.report
+
+
+def _merged(stored: dict, row: dict, now: str) -> dict:
+    merged = {k: v for k, v in {**stored, **row}.items() if v is not None}
+    return {**merged, "version": stored["version"] + 1, "updated_at": now}
 
 
 @functools.lru_cache(maxsize=4096)

@@ -35,22 +35,28 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, g, redirect, render_template, request, session, url_for
-from flask_babel import Babel, get_locale, lazy_gettext as _l
+from flask_babel import Babel, get_locale, gettext, lazy_gettext as _l
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from graphcrm import model
+from graphcrm.analysis.messages import render
 from graphcrm.config import DEFAULT_SECRET_KEY, Settings
 from graphcrm.errors import ConfigError, Conflict, NotFound, StoreUnavailable, ValidationError
 from graphcrm.web.security import init_security
 
 csrf = CSRFProtect()
 
+#: the largest request body accepted (forms, uploads): 8 MB
+MAX_REQUEST_BYTES = 8 * 1024 * 1024
+
 #: languages of the UI: English and Simplified Chinese
 LANGUAGES = ("en", "zh")
 
 #: words of the analysis results in the UI language, by the code the analysis
 #: uses: finding kinds (graphcrm.analysis.coverage.FINDING_KINDS), readiness
-#: components, severities and warm-path verbs
+#: components, severities and warm-path verbs (its sentences are messages:
+#: see the ``say`` filter)
 ANALYSIS_WORDS = {
     "missing_role": _l("Buying-center role missing"),
     "no_eb_access": _l("No access to the economic buyer"),
@@ -100,6 +106,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         SECRET_KEY=settings.secret_key,
         GRAPHCRM_SETTINGS=settings,
         SEND_FILE_MAX_AGE_DEFAULT=3600,
+        # no form or upload needs more; a larger request answers 413 before it is read
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     app.config.update(test_config)
     app.json.ensure_ascii = False  # Chinese names as UTF-8 in pages and JSON (\uXXXX doubled their size)
@@ -136,7 +144,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from graphcrm import model
     from graphcrm.web.auth import can_create_accounts
     from graphcrm.web.network import STANCE_COLORS
 
@@ -160,7 +167,34 @@ def _register_template_helpers(app: Flask) -> None:
         """An analysis word ("knows", "high"...) in the UI language."""
         return str(ANALYSIS_WORDS.get(word, word))
 
+    @app.template_filter("say")
+    def say_filter(result: dict, field: str):
+        """An analysis sentence in the UI language: ``{{ finding|say('action') }}``.
+
+        Renders the message (code and parameters) the analysis keeps for
+        ``result[field]`` in ``result["texts"]`` through the translation
+        catalog; a list field gives a list.  Falls back to the English
+        sentence when there is no message or its code is unknown."""
+        english = result.get(field)
+        msg = (result.get("texts") or {}).get(field)
+        if msg is None:
+            return english
+        if isinstance(english, list):
+            return [say_text(m, e) for m, e in zip(msg, english)]
+        return say_text(msg, english)
+
     app.jinja_env.globals.update(STANCE_COLORS=STANCE_COLORS, can_create_accounts=can_create_accounts)
+
+
+def say_text(msg: dict, english: str) -> str:
+    """One analysis message in the UI language, or ``english`` when its code
+    is unknown (see :mod:`graphcrm.analysis.messages`)."""
+    lang = str(get_locale() or "en")
+    role_label = None if lang == "en" else (lambda role: model.label_text(model.BUYING_ROLES, role, lang))
+    try:
+        return render(msg, translate=gettext, role_label=role_label)
+    except (KeyError, TypeError, ValueError):
+        return english
 
 
 def _error_page(code: int, title, message, *, field: str | None = None):
@@ -190,6 +224,12 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def invalid(e):
         return _error_page(400, _l("Invalid input"), f"{e.field}: {e.message}", field=e.field)
+
+    @app.errorhandler(413)
+    def too_large(e):
+        return _error_page(413, _l("Request too large"), _l(
+            "What you sent is larger than %(mb)s MB. Shorten the text or split the file.",
+            mb=MAX_REQUEST_BYTES // (1024 * 1024)))
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):

@@ -25,6 +25,18 @@ from graphcrm import model
 from graphcrm.errors import Conflict, ValidationError
 from graphcrm.web.db import get_store
 
+class SmallIntegerField(IntegerField):
+    """An IntegerField that refuses numbers of 15 digits or more as it reads
+    them: NumberRange turns a huge one into a float and fails with
+    OverflowError (a 500), and the database takes 64-bit integers only."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and abs(self.data) >= 10**15:
+            self.data = None
+            raise ValueError(_l("Not a number in the allowed range."))
+
+
 def choices(pairs) -> list[SelectChoice]:
     """``(value, label)`` pairs as select options."""
     return [SelectChoice(value, label) for value, label in pairs]
@@ -95,7 +107,7 @@ class GraphForm(FlaskForm):
 class Versioned:
     """Mixin: the version the form was loaded with (optimistic concurrency)."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    version = SmallIntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
 def save(form: GraphForm, write):

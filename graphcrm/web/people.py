@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -18,7 +18,7 @@ from graphcrm.analysis import warm_paths
 from graphcrm.errors import ValidationError
 from graphcrm.web.auth import account_graph, can_edit_account, require_account, visible_account_ids
 from graphcrm.web.db import get_store
-from graphcrm.web.forms import PersonForm, confirm_page, edit_page, form_page
+from graphcrm.web.forms import PersonForm, SmallIntegerField, confirm_page, edit_page, form_page
 
 bp = Blueprint("people", __name__)
 
@@ -35,7 +35,7 @@ class InteractionForm(FlaskForm):
     at = StringField(_l("When (UTC)"), validators=[DataRequired(), Length(max=40)],
                      render_kw={"type": "datetime-local"})
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=4000)])
-    sentiment = IntegerField(_l("Sentiment (-2..+2)"), default=0,
+    sentiment = SmallIntegerField(_l("Sentiment (-2..+2)"), default=0,
                              validators=[Optional(), NumberRange(min=-2, max=2)])
 
     def __init__(self, *args, **kwargs):
