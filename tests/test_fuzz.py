@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from graphcrm import model
 from graphcrm.cli import main as cli
@@ -142,10 +142,11 @@ def test_login_form(app, username, password):
 @given(ident=nasty_text, where=st.sampled_from(["/accounts/", "/people/", "/opportunities/", "/api/accounts/",
                                                  "/api/opportunities/", "/accounts/acc-east/stakeholders.csv?x=",
                                                  "/search?q=", "/lang/"]))
+@example(ident="/0", where="/api/accounts/")  # "//": no redirect page outside the JSON API
 def test_ids_and_queries_in_urls(client, ident, where):
     r = client.get(where + quote(ident, safe=""))
     body = r.get_data(as_text=True)
-    assert r.status_code in (200, 302, 308, 400, 404), body[:300]  # 308: "//" merged
+    assert r.status_code in (200, 302, 400, 404), body[:300]
     assert "Traceback" not in body
     if where.startswith("/api/") and r.status_code != 200:
         assert r.is_json and r.get_json()["error"]

@@ -102,6 +102,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         raise ConfigError("refusing to start in production with the default SECRET_KEY: set GRAPHCRM_SECRET_KEY")
 
     app = Flask(__name__)
+    app.url_map.merge_slashes = False  # "//" is not a page: 404 (JSON under /api/), not a redirect
     app.config.from_mapping(
         SECRET_KEY=settings.secret_key,
         GRAPHCRM_SETTINGS=settings,
