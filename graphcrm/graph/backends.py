@@ -96,12 +96,6 @@ class Backend:
     def change_stamp(self) -> str:
         raise NotImplementedError
 
-    @contextmanager
-    def snapshot(self):
-        """A backend over a frozen copy of the graph for as long as the block
-        runs; here (no copy available) the live backend itself."""
-        yield self
-
     def run(self, statement: str, params: dict | None = None, *, write: bool = False) -> list[dict]:
         raise NotImplementedError
 
@@ -314,30 +308,6 @@ class FalkorBackend(Backend):
         except redis.ResponseError:
             pass  # no such graph yet
         self._bump()
-
-    @contextmanager
-    def snapshot(self):
-        """A backend over a copy of the graph taken at once (``GRAPH.COPY``
-        is one command: no write lands half in it), dropped afterwards.  The
-        copy needs as much memory as the graph while it lives."""
-        import uuid
-
-        import redis
-
-        name = f"{self.graph_name}--snapshot-{uuid.uuid4().hex[:12]}"
-        try:
-            self._db.connection.execute_command("GRAPH.COPY", self.graph_name, name)
-        except redis.ResponseError as exc:
-            if "empty key" not in str(exc) and "does not exist" not in str(exc).lower():
-                raise _falkor_error(exc, "GRAPH.COPY") from None
-            yield self  # no graph yet: nothing to copy
-            return
-        copy = FalkorBackend(self.server, name)
-        try:
-            yield copy
-        finally:
-            copy.drop()
-            copy.close()
 
     def close(self) -> None:
         self._db.connection.close()

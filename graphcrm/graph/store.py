@@ -21,7 +21,6 @@ import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable
-from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import networkx as nx
@@ -123,15 +122,6 @@ class GraphStore:
         if self._on_close:
             self._on_close()
             self._on_close = None
-
-    @contextmanager
-    def snapshot(self):
-        """A read-only GraphStore over the graph as it is now, unchanged by
-        writes made while the block runs (a consistent backup while the app is
-        in use).  Embedded FalkorDB copies the graph; on Neo4j this is the
-        live store (use Neo4j's online backup for a point-in-time copy)."""
-        with self.backend.snapshot() as backend:
-            yield self if backend is self.backend else GraphStore(backend)
 
     def __enter__(self):
         return self

@@ -13,9 +13,7 @@ A backup file (UTF-8, one JSON object per line) holds::
 Every node (users with their password hashes included: keep backups as
 safe as the database), every relationship and the audit log, with every
 property, ids, versions and timestamps as stored.  The last line makes a cut-off file
-detectable.  The dump reads a snapshot (:meth:`GraphStore.snapshot`: on the
-embedded store a copy of the graph taken in one command), so a backup taken
-while the app is in use is consistent.  The file is written to a temporary name and renamed at the
+detectable.  The file is written to a temporary name and renamed at the
 end, so a failed backup never leaves a file that looks complete.
 
 Restore reads and checks the whole file first (format, version, every line,
@@ -53,19 +51,18 @@ def backup(store: GraphStore, path: Path, *, progress=None) -> dict:
     with partial.open("w", encoding="utf-8") as out:
         header = {"format": FORMAT, "version": VERSION, "created_at": utcnow(), "backend": store.backend_name}
         out.write(json.dumps(header) + "\n")
-        with store.snapshot() as frozen:  # consistent while the app goes on writing
-            for item in frozen.dump():
-                if item[0] == "node":
-                    line = {"node": item[1], "props": item[2]}
-                    counts["nodes"] += 1
-                else:
-                    (start_label, rel_type, end_label), start, end, props = item[1:]
-                    line = {"relationship": rel_type, "start": start, "start_label": start_label,
-                            "end": end, "end_label": end_label, "props": props}
-                    counts["relationships"] += 1
-                out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
-                if progress:
-                    progress(1)
+        for item in store.dump():
+            if item[0] == "node":
+                line = {"node": item[1], "props": item[2]}
+                counts["nodes"] += 1
+            else:
+                (start_label, rel_type, end_label), start, end, props = item[1:]
+                line = {"relationship": rel_type, "start": start, "start_label": start_label,
+                        "end": end, "end_label": end_label, "props": props}
+                counts["relationships"] += 1
+            out.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+            if progress:
+                progress(1)
         out.write(json.dumps({"end": True, **counts}) + "\n")
         out.flush()
         os.fsync(out.fileno())
