@@ -113,6 +113,13 @@ def visible_account_ids() -> set[str] | None:
     return get_store().member_accounts(current_user.id)
 
 
+def visible_accounts() -> list[dict]:
+    """The accounts the current user may see, as stored."""
+    visible = visible_account_ids()
+    accounts = get_store().list("Account", limit=100_000)
+    return accounts if visible is None else [a for a in accounts if a["id"] in visible]
+
+
 def _account_of_node(G, n: str) -> str | None:
     label = G.nodes[n].get("label")
     if label == "Account":

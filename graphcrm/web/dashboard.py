@@ -10,19 +10,10 @@ from markupsafe import Markup
 
 from graphcrm import model
 from graphcrm.analysis import maintenance_plan
+from graphcrm.web.auth import visible_account_ids, visible_accounts
 from graphcrm.web.db import get_reports, get_store
 
 bp = Blueprint("dashboard", __name__)
-
-
-def visible_accounts() -> list[dict]:
-    """The accounts the signed-in user may see (all for directors and admins)."""
-    store = get_store()
-    accounts = store.list("Account", limit=100000)
-    if current_user.sees_all:
-        return accounts
-    mine = store.member_accounts(current_user.id)
-    return [a for a in accounts if a["id"] in mine]
 
 
 def coverage_pct(contacts: int, people: int) -> int | None:
@@ -80,7 +71,7 @@ def my_week():
     store = get_store()
     plan = maintenance_plan(store.owner_graph(current_user.id), owner=current_user.id, horizon_days=7)
     due = [c for owner in plan["owners"] for c in owner["due"]]
-    if not current_user.sees_all:
-        mine = store.member_accounts(current_user.id)
-        due = [c for c in due if c["account"] and c["account"]["id"] in mine]
+    visible = visible_account_ids()
+    if visible is not None:
+        due = [c for c in due if c["account"] and c["account"]["id"] in visible]
     return render_template("my_week.html", plan=plan, due=due)

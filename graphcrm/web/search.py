@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
-from flask_login import current_user, login_required
+from flask_login import login_required
 
+from graphcrm.web.auth import visible_account_ids
 from graphcrm.web.db import get_store
 
 bp = Blueprint("search", __name__)
@@ -15,10 +16,10 @@ bp = Blueprint("search", __name__)
 def search():
     q = (request.args.get("q") or "").strip()
     results = get_store().search(q) if q else {"accounts": [], "people": []}
-    if not current_user.sees_all:
-        mine = get_store().member_accounts(current_user.id)
+    visible = visible_account_ids()
+    if visible is not None:
         results = {
-            "accounts": [a for a in results["accounts"] if a["id"] in mine],
-            "people": [p for p in results["people"] if p.get("account_id") in mine],
+            "accounts": [a for a in results["accounts"] if a["id"] in visible],
+            "people": [p for p in results["people"] if p.get("account_id") in visible],
         }
     return render_template("search.html", q=q, results=results)
