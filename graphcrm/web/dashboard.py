@@ -3,7 +3,10 @@ accounts) and my week (whom to contact)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from flask import Blueprint, get_template_attribute, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -12,8 +15,38 @@ from graphcrm import model
 from graphcrm.analysis import maintenance_plan
 from graphcrm.web.auth import visible_account_ids, visible_accounts
 from graphcrm.web.db import get_reports, get_store
+from graphcrm.web.tables import Filter, Table, TableView, order_key, text_key, value_key
 
 bp = Blueprint("dashboard", __name__)
+
+#: rows per page of the dashboard's tables
+PAGE_SIZE = 50
+
+#: open bids, least ready first
+BIDS = Table(
+    "bids",
+    sort_keys={
+        "name": text_key("name"), "account": text_key("account_name"), "stage": order_key("stage", list(model.STAGES)),
+        "value": value_key("value"), "readiness": value_key("readiness"), "eb_access": value_key("eb_access"),
+        "champion": value_key("champion"), "single_threaded": value_key("single_threaded"),
+    },
+    text_fields=("name", "account_name"),
+    filters={"stage": Filter("stage", model.OPEN_STAGES)},
+    default_sort="readiness",
+)
+#: accounts, at risk first (:func:`at_risk_first`)
+ACCOUNTS = Table(
+    "accounts",
+    sort_keys={
+        "name": text_key("name"), "segment": order_key("segment", list(model.SEGMENTS)),
+        "tier": order_key("tier", list(model.TIERS)), "suggested_tier": order_key("suggested_tier", list(model.TIERS)),
+        "annual_value": value_key("annual_value"), "people": value_key("people"), "coverage": value_key("coverage"),
+        "strong_contacts": value_key("strong_contacts"), "departments_covered": value_key("departments_covered"),
+        "stale_relationships": value_key("stale_relationships"), "value_at_risk": value_key("value_at_risk"),
+    },
+    text_fields=("name",),
+    filters={"risk": Filter("at_risk"), "segment": Filter("segment", tuple(model.SEGMENTS))},
+)
 
 
 def coverage_pct(contacts: int, people: int) -> int | None:
@@ -50,16 +83,50 @@ def coverage_by_segment(accounts: list[dict], lang: str) -> list[dict]:
 @login_required
 def index():
     if current_user.sees_all:
-        reports = get_reports()
-        report = reports.portfolio_report()
+        report = get_reports().portfolio_report()
         lang = str(get_locale() or "en")
-        # the tables (thousands of rows at scale) are the same for every
-        # director and admin: rendered once per change of the graph and language
-        tables = reports.get(("dashboard tables", lang), lambda: Markup(render_template(
-            "_dashboard_tables.html", report=report, accounts=at_risk_first(report["accounts"]))))
-        return render_template("dashboard.html", report=report, tables=tables,
+        bids, bid_rows = _page_of(BIDS, lambda: report["opportunities"], "bid_row", lang)
+        accounts, account_rows = _page_of(ACCOUNTS, lambda: at_risk_first(report["accounts"]), "account_row", lang)
+        return render_template("dashboard.html", report=report, bids=bids, bid_rows=bid_rows,
+                               accounts=accounts, account_rows=account_rows,
                                segments=coverage_by_segment(report["accounts"], lang))
     return render_template("my_accounts.html", accounts=visible_accounts())
+
+
+def _page_of(table: Table, rows: Callable[[], list[dict]], row_macro: str, lang: str) -> tuple[TableView, list[Markup]]:
+    """The page of ``table`` the request asks for, and its rows as HTML.
+
+    The table has thousands of rows at scale, the same for every director
+    and admin: until the graph changes, the rows sorted by each column and
+    direction are kept, and every row rendered once per language (by the
+    ``row_macro`` of _dashboard_rows.html); a request filters, slices and
+    puts the HTML of its page together.
+    """
+    query = table.query(request.args)
+    reports = get_reports()
+    ordered = reports.get(("dashboard rows", table.name, query.sort, query.desc),
+                          lambda: table.sort(rows(), query.sort, query.desc))
+    view = table.show(ordered, query, PAGE_SIZE)
+    html = reports.get(("dashboard row html", table.name, lang), lambda: _render_rows(row_macro, rows()))
+    return view, [html[r["id"]] for r in view.rows]
+
+
+def _render_rows(row_macro: str, rows: list[dict]) -> dict[str, Markup]:
+    render = get_template_attribute("_dashboard_rows.html", row_macro)
+    return {r["id"]: render(r) for r in rows}
+
+
+@bp.app_template_global()
+def url_with(_anchor: str | None = None, **changes) -> str:
+    """This page's URL with the query parameters in ``changes`` set (None:
+    removed) and the others kept, e.g. ``url_with(bids_page=2)``."""
+    args = request.args.to_dict()
+    for name, value in changes.items():
+        if value is None:
+            args.pop(name, None)
+        else:
+            args[name] = value
+    return request.path + (f"?{urlencode(args)}" if args else "") + (f"#{_anchor}" if _anchor else "")
 
 
 @bp.route("/my-week")
