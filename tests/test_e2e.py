@@ -279,6 +279,15 @@ def test_director_pages(session_of):
     s = session_of("director")
     assert s.page.locator("h1").inner_text() == "Portfolio coverage"
     s.shot("dashboard")
+    # the tables sort and filter on the server: a header link, then the form keeps that sort
+    s.page.locator("#bids th a", has_text="Value").click()
+    s.page.wait_for_url("**bids_sort=value**")
+    assert s.page.locator("#bids th[aria-sort=ascending]").inner_text().startswith("Value")
+    s.page.locator("select[name=bids_stage]").select_option("tender")
+    s.page.locator("form.filters button").first.click()
+    s.page.wait_for_url("**bids_stage=tender**")
+    assert "bids_sort=value" in s.page.url and s.page.locator("#bids tbody tr").count() >= 1
+    assert set(s.page.locator("#bids tbody td:nth-child(3)").all_inner_texts()) == {"Tender"}
     s.goto("/opportunities/opp-citybureau-smartsite")
     assert s.page.locator(".score").inner_text().isdigit()
     s.shot("opportunity")
