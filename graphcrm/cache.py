@@ -47,12 +47,17 @@ class ReportCache:
         At most this many results are kept (least recently used go first).
     today : callable, optional
         Returns the current date as text (tests pass their own clock).
+    workers : int
+        Processes computing the portfolio report at once (see
+        :func:`graphcrm.analysis.portfolio_report`).
 
     Cached results are shared between callers: treat them as read-only.
     """
 
-    def __init__(self, store: GraphStore, *, maxsize: int = 512, today: Callable[[], str] = _today):
+    def __init__(self, store: GraphStore, *, maxsize: int = 512, today: Callable[[], str] = _today,
+                 workers: int = 1):
         self.store = store
+        self.workers = workers
         self._today = today
         self._entries: LRUCache = LRUCache(maxsize=maxsize)
         self._valid_for: tuple[str, str] | None = None
@@ -93,7 +98,7 @@ class ReportCache:
         def compute():
             G = self.store.portfolio_graph(for_analysis=True)
             with gc_paused():
-                return portfolio_report(G)
+                return portfolio_report(G, workers=self.workers)
 
         return self.get(("portfolio",), compute)
 
