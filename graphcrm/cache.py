@@ -27,7 +27,7 @@ from cachetools import LRUCache
 
 import networkx as nx
 
-from graphcrm.analysis import account_report, opportunity_report, portfolio_report
+from graphcrm.analysis import account_report, opportunity_report, portfolio_report, warm_paths
 from graphcrm.graph.nxgraph import gc_paused
 from graphcrm.graph.store import GraphStore
 
@@ -123,6 +123,12 @@ class ReportCache:
         """:func:`graphcrm.analysis.account_report` of one account (through ``view``)."""
         return self.get(("account", account_id, view_key), lambda: account_report(
             self.account_graph(account_id, view=view, view_key=view_key), account_id))
+
+    def warm_paths(self, account_id: str, person_id: str, *, k: int = 3, view: Callable | None = None,
+                   view_key: Hashable = None) -> list[dict]:
+        """:func:`graphcrm.analysis.warm_paths` to a person of the account (through ``view``)."""
+        return self.get(("warm paths", account_id, person_id, k, view_key), lambda: warm_paths(
+            self.account_graph(account_id, view=view, view_key=view_key), person_id, k=k))
 
     def opportunity_report(self, opportunity_id: str, *, view: Callable | None = None,
                            view_key: Hashable = None) -> dict:
