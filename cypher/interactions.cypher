@@ -29,7 +29,9 @@ RETURN DISTINCT properties(i) AS props
 MATCH (i:Interaction)-[:WITH]->(:Person {id: $person_id})
 OPTIONAL MATCH (u:User)-[:ATTENDED]->(i)
 OPTIONAL MATCH (i)-[:ABOUT]->(o:Opportunity)
-WITH i, o, collect(DISTINCT u.display_name) AS users
-RETURN properties(i) AS props, users, o.id AS opportunity_id, o.name AS opportunity_name
+OPTIONAL MATCH (o)-[:FOR]->(oa:Account)
+WITH i, o, oa, collect(DISTINCT u.display_name) AS users
+RETURN properties(i) AS props, users, o.id AS opportunity_id, o.name AS opportunity_name,
+       oa.id AS opportunity_account_id
 ORDER BY i.at DESC
 LIMIT $limit

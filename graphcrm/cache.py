@@ -27,7 +27,7 @@ from cachetools import LRUCache
 
 import networkx as nx
 
-from graphcrm.analysis import account_report, opportunity_report, portfolio_report
+from graphcrm.analysis import account_report, opportunity_report, portfolio_report, warm_paths
 from graphcrm.graph.nxgraph import gc_paused
 from graphcrm.graph.store import GraphStore
 
@@ -47,12 +47,17 @@ class ReportCache:
         At most this many results are kept (least recently used go first).
     today : callable, optional
         Returns the current date as text (tests pass their own clock).
+    workers : int
+        Processes computing the portfolio report at once (see
+        :func:`graphcrm.analysis.portfolio_report`).
 
     Cached results are shared between callers: treat them as read-only.
     """
 
-    def __init__(self, store: GraphStore, *, maxsize: int = 512, today: Callable[[], str] = _today):
+    def __init__(self, store: GraphStore, *, maxsize: int = 512, today: Callable[[], str] = _today,
+                 workers: int = 1):
         self.store = store
+        self.workers = workers
         self._today = today
         self._entries: LRUCache = LRUCache(maxsize=maxsize)
         self._valid_for: tuple[str, str] | None = None
@@ -93,7 +98,7 @@ class ReportCache:
         def compute():
             G = self.store.portfolio_graph(for_analysis=True)
             with gc_paused():
-                return portfolio_report(G)
+                return portfolio_report(G, workers=self.workers)
 
         return self.get(("portfolio",), compute)
 
@@ -118,6 +123,12 @@ class ReportCache:
         """:func:`graphcrm.analysis.account_report` of one account (through ``view``)."""
         return self.get(("account", account_id, view_key), lambda: account_report(
             self.account_graph(account_id, view=view, view_key=view_key), account_id))
+
+    def warm_paths(self, account_id: str, person_id: str, *, k: int = 3, view: Callable | None = None,
+                   view_key: Hashable = None) -> list[dict]:
+        """:func:`graphcrm.analysis.warm_paths` to a person of the account (through ``view``)."""
+        return self.get(("warm paths", account_id, person_id, k, view_key), lambda: warm_paths(
+            self.account_graph(account_id, view=view, view_key=view_key), person_id, k=k))
 
     def opportunity_report(self, opportunity_id: str, *, view: Callable | None = None,
                            view_key: Hashable = None) -> dict:

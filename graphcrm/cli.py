@@ -40,11 +40,18 @@ def fail_cleanly(command):
 
 
 class Context:
-    """What every command shares: the settings and, on first use, the store."""
+    """What every command shares, on first use: the settings and the store
+    (read inside the command, so that a bad setting is a one-line error)."""
 
     def __init__(self):
-        self.settings = Settings.from_env()
+        self._settings = None
         self._store = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = Settings.from_env()
+        return self._settings
 
     @property
     def store(self):
@@ -247,7 +254,8 @@ def analyze(ctx: Context, scope: str, ident: str | None, as_json: bool):
         raise click.UsageError(f"`analyze {scope}` needs the {scope}'s id")
     store = ctx.store
     if scope == "portfolio":
-        report = analysis.portfolio_report(store.portfolio_graph(for_analysis=True))
+        report = analysis.portfolio_report(store.portfolio_graph(for_analysis=True),
+                                           workers=ctx.settings.analysis_workers)
     elif scope == "account":
         report = analysis.account_report(store.account_graph(ident), ident)
     else:

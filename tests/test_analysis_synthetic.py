@@ -66,3 +66,14 @@ def test_shape():
     names = [a["name"] for _, a in G.nodes(data=True) if a["label"] == "Person"]
     assert any("\u4e00" <= n[0] <= "\u9fff" for n in names) and any(n[0].isascii() for n in names)
     assert portfolio_coverage(G, now="2026-05-01")["totals"]["accounts"] == 30
+
+
+def test_portfolio_with_several_workers_is_the_same():
+    """The account rows computed in forked processes equal the rows computed
+    in one, in the same order (the web app uses one process per core)."""
+    G = build_graph(*synthetic_portfolio(9, 30, today=TODAY))
+    one = portfolio_coverage(G, now="2026-05-01")
+    assert portfolio_coverage(G, now="2026-05-01", workers=2) == one
+    assert portfolio_coverage(G, now="2026-05-01", workers=4) == one
+    assert portfolio_coverage(G, now="2026-05-01", workers=20) == one  # more workers than accounts
+    assert [r["id"] for r in one["accounts"]] == sorted(r["id"] for r in one["accounts"])

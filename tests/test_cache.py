@@ -127,3 +127,17 @@ def test_dashboard_shows_a_write_at_once(settings):
     finally:
         store.backend.drop()
         store.close()
+
+
+def test_warm_paths_follow_writes(store):
+    load_demo(store)
+    cache = ReportCache(store)
+    account = "acc-citybureau"
+    people = [p["id"] for p in store.people_of_account(account)]
+    target = next(p for p in people if cache.warm_paths(account, p) and cache.warm_paths(account, p)[0]["hops"] > 1)
+    first = cache.warm_paths(account, target)
+    assert cache.warm_paths(account, target) is first  # computed once while nothing changes
+    user = store.create("User", {"username": "zhou.min", "display_name": "周敏 Zhou Min", "role": "manager"})
+    store.relate("RELATIONSHIP", user["id"], target, {"strength": 5})
+    paths = cache.warm_paths(account, target)
+    assert paths[0]["hops"] == 1 and paths[0]["nodes"][0]["id"] == user["id"]  # the new direct line

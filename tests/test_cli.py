@@ -60,3 +60,21 @@ def test_unreachable_neo4j_is_one_line_at_once(runner, monkeypatch):
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "cannot be reached" in lines[0] and "bolt://127.0.0.1:1" in lines[0]
+
+
+def test_bad_numeric_settings_are_one_line(runner, monkeypatch):
+    for var, value in (("GRAPHCRM_ANALYSIS_WORKERS", "0"), ("GRAPHCRM_ANALYSIS_WORKERS", "two"),
+                       ("GRAPHCRM_BOLT_PORT", "-1")):
+        monkeypatch.setenv(var, value)
+        result = runner.invoke(main, ["analyze", "portfolio"])
+        assert result.exit_code == 1, result.output
+        assert var in result.output and repr(value) in result.output and "Traceback" not in result.output
+        monkeypatch.delenv(var)
+
+
+def test_analyze_portfolio_in_two_processes(runner, monkeypatch):
+    runner.invoke(main, ["demo"])
+    monkeypatch.setenv("GRAPHCRM_ANALYSIS_WORKERS", "2")
+    report = json.loads(runner.invoke(main, ["analyze", "portfolio", "--json"]).output)
+    assert report["totals"]["accounts"] >= 5
+    assert [a["id"] for a in report["accounts"]] == sorted(a["id"] for a in report["accounts"])

@@ -218,6 +218,7 @@ def test_logging_an_interaction_refreshes_recency(any_store, account):
     timeline = any_store.timeline("p-wang")
     assert [t["props"]["kind"] for t in timeline] == ["visit", "call"]
     assert timeline[0]["users"] == ["Li Wei 李伟"] and timeline[0]["opportunity_id"] == opp["id"]
+    assert timeline[0]["opportunity_account_id"] == account and timeline[1]["opportunity_account_id"] is None
     assert logged["summary"] == "技术交流"
 
 

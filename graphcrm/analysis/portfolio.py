@@ -62,6 +62,7 @@ from graphcrm.analysis._common import (
     require,
 )
 from graphcrm.analysis._deal import Context, deal_facts
+from graphcrm.analysis._parallel import run_pieces
 from graphcrm.analysis.coverage import gaps_of
 from graphcrm.analysis.messages import english, say
 from graphcrm.analysis.readiness import readiness_of
@@ -283,6 +284,7 @@ def portfolio_coverage(
     retention: dict | None = None,
     segment_thresholds: dict | None = None,
     at_risk_top: int = 20,
+    workers: int = 1,
 ) -> dict:
     """Coverage of every account and open bid in one table, for the sales director.
 
@@ -298,6 +300,9 @@ def portfolio_coverage(
         Parameters of the lifetime value and segment rules (module text).
     at_risk_top : int
         Length of the at-risk rankings.
+    workers : int
+        Processes that compute the account rows at the same time (default
+        1; the web app uses one per core).  The result does not depend on it.
 
     Returns
     -------
@@ -343,11 +348,18 @@ def portfolio_coverage(
     ids = sorted(accounts) if accounts is not None else sorted(nodes_with_label(G, "Account"))
     for a in ids:
         require(G, a, "Account")
+
+    def rows_of(chunk):
+        return [account_row(ctx, a, discount_rate=discount_rate, retention=retention,
+                            segment_thresholds=segment_thresholds) for a in chunk]
+
+    size = -(-len(ids) // max(1, workers)) or 1
+    chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
     acc_rows, opp_rows = [], []
-    for a in ids:
-        row, opps = account_row(ctx, a, discount_rate=discount_rate, retention=retention, segment_thresholds=segment_thresholds)
-        acc_rows.append(row)
-        opp_rows.extend(opps)
+    for rows in run_pieces([lambda chunk=chunk: rows_of(chunk) for chunk in chunks]):
+        for row, opps in rows:
+            acc_rows.append(row)
+            opp_rows.extend(opps)
     totals = {
         "accounts": len(acc_rows),
         "people": sum(r["people"] for r in acc_rows),

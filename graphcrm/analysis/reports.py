@@ -240,8 +240,12 @@ def portfolio_report(
     strong: int = STRONG,
     high_influence: int = HIGH_INFLUENCE,
     maintenance_per_owner: int = 10,
+    workers: int = 1,
 ) -> dict:
     """The sales director's portfolio view, as plain data.
+
+    ``workers``: processes computing the account rows at once (see
+    :func:`portfolio_coverage`; the result does not depend on it).
 
     Returns
     -------
@@ -258,7 +262,8 @@ def portfolio_report(
     >>> portfolio_report(G)["totals"]["accounts"]
     1
     """
-    cov = portfolio_coverage(G, now=now, cadence=cadence, strong=strong, high_influence=high_influence)
+    cov = portfolio_coverage(G, now=now, cadence=cadence, strong=strong, high_influence=high_influence,
+                             workers=workers)
     return {
         "kind": "portfolio",
         **cov,

@@ -395,7 +395,9 @@ class GraphStore:
         return rows[0]["props"]
 
     def timeline(self, person_id: str, *, limit: int = 100) -> list[dict]:
-        """The interactions with a person, newest first, with who attended."""
+        """The interactions with a person, newest first: ``props``, ``users``
+        (who of ours attended), and the opportunity it was about, if any
+        (``opportunity_id``, ``opportunity_name``, ``opportunity_account_id``)."""
         return self._read("interaction.timeline", person_id=person_id, limit=limit)
 
     # -- lookups -------------------------------------------------------------------

@@ -165,6 +165,12 @@ def account_report(account_id: str) -> dict:
     return get_reports().account_report(account_id, **_view())
 
 
+def warm_paths_to(account_id: str, person_id: str) -> list[dict]:
+    """The three best introduction paths to a person of a visible account,
+    over what the current user may see (cached)."""
+    return get_reports().warm_paths(account_id, person_id, k=3, **_view())
+
+
 def opportunity_report(opportunity_id: str) -> dict:
     """The opportunity report over what the current user may see (cached)."""
     return get_reports().opportunity_report(opportunity_id, **_view())

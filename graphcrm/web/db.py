@@ -34,5 +34,6 @@ def get_reports() -> ReportCache:
     if cache is None:
         store = get_store()
         with _lock:
-            cache = app.extensions.setdefault("graphcrm_reports", ReportCache(store))
+            cache = app.extensions.setdefault("graphcrm_reports", ReportCache(
+                store, workers=app.config["GRAPHCRM_SETTINGS"].analysis_workers))
     return cache

@@ -14,9 +14,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from graphcrm import model
-from graphcrm.analysis import warm_paths
 from graphcrm.errors import ValidationError
-from graphcrm.web.auth import account_graph, can_edit_account, require_account, visible_account_ids
+from graphcrm.web.auth import account_graph, can_edit_account, require_account, visible_account_ids, warm_paths_to
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import PersonForm, SmallIntegerField, confirm_page, edit_page, form_page
 
@@ -63,8 +62,7 @@ def _timeline(store, person_id: str) -> list[dict]:
     visible = visible_account_ids()
     entries = store.timeline(person_id)
     for t in entries:
-        if t.get("opportunity_id") and visible is not None \
-                and store.account_of("Opportunity", t["opportunity_id"]) not in visible:
+        if t.get("opportunity_id") and visible is not None and t["opportunity_account_id"] not in visible:
             t["opportunity_id"] = t["opportunity_name"] = None
     return entries
 
@@ -119,7 +117,7 @@ def person(person_id: str):
     return render_template(
         "person.html", person=props, account=G.nodes[account_id], account_id=account_id, roles=roles,
         knowers=knowers, links=links, timeline=_timeline(store, person_id), form=form, can_edit=can_edit,
-        paths=warm_paths(G, person_id, k=3),
+        paths=warm_paths_to(account_id, person_id),
     ), status
 
 
