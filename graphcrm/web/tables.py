@@ -114,7 +114,7 @@ class Table:
         if not re.fullmatch(r"[0-9]{1,18}", page) or int(page) < 1:
             raise ValidationError(self.param("page"), _l("must be a whole number, 1 or more"))
         sort = args.get(self.param("sort")) or self.default_sort
-        if sort not in self.sort_keys and sort is not None:
+        if sort is not None and sort not in self.sort_keys:
             raise ValidationError(self.param("sort"), _l(
                 "cannot sort by this; one of: %(columns)s", columns=", ".join(self.sort_keys)))
         direction = args.get(self.param("dir")) or "asc"
