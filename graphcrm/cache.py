@@ -12,6 +12,14 @@ does too (findings such as stale relationships depend on the date).
 Concurrent requests for a result that is being computed wait for that one
 computation instead of starting their own.
 
+The portfolio report is kept apart (:meth:`ReportCache.portfolio`): at scale
+it takes seconds, and every write anywhere makes it old.  A page that can
+show a report a few seconds old asks with ``stale_ok``: when the last report
+took long to compute, it gets that one at once, marked as being refreshed,
+while a new one is computed in the background.  Values derived from a report
+(the dashboard's sorted tables) are kept with that report
+(:meth:`Portfolio.derived`), so they never mix two reports.
+
 >>> cache = ReportCache(store)                      # doctest: +SKIP
 >>> cache.portfolio_report()["totals"]["accounts"]   # doctest: +SKIP
 2000
@@ -19,7 +27,9 @@ computation instead of starting their own.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Callable, Hashable
 from datetime import datetime, timezone
 
@@ -32,8 +42,33 @@ from graphcrm.graph.nxgraph import gc_paused
 from graphcrm.graph.store import GraphStore
 
 
+log = logging.getLogger(__name__)
+
+
 def _today() -> str:
     return datetime.now(timezone.utc).date().isoformat()
+
+
+class Portfolio:
+    """A portfolio report (``report``), the stamp and date it was computed
+    under (``valid_for``), how long that took (``seconds``) and the values
+    pages derived from it."""
+
+    def __init__(self, report: dict, valid_for: tuple[str, str], seconds: float):
+        self.report = report
+        self.valid_for = valid_for
+        self.seconds = seconds
+        self._derived: dict[Hashable, object] = {}
+        self._lock = threading.Lock()
+
+    def derived(self, key: Hashable, compute: Callable[[], object]):
+        """``compute()``'s value, computed once for this report (read-only)."""
+        with self._lock:
+            if key in self._derived:
+                return self._derived[key]
+        value = compute()
+        with self._lock:
+            return self._derived.setdefault(key, value)
 
 
 class ReportCache:
@@ -50,14 +85,21 @@ class ReportCache:
     workers : int
         Processes computing the portfolio report at once (see
         :func:`graphcrm.analysis.portfolio_report`).
+    background_after : float
+        A portfolio report that took at least this many seconds is refreshed
+        in the background when asked for with ``stale_ok`` (see :meth:`portfolio`).
 
     Cached results are shared between callers: treat them as read-only.
     """
 
     def __init__(self, store: GraphStore, *, maxsize: int = 512, today: Callable[[], str] = _today,
-                 workers: int = 1):
+                 workers: int = 1, background_after: float = 2.0):
         self.store = store
         self.workers = workers
+        self.background_after = background_after
+        self._portfolio: Portfolio | None = None
+        self._portfolio_lock = threading.Lock()  # one computation of it at a time
+        self._refresh: threading.Thread | None = None
         self._today = today
         self._entries: LRUCache = LRUCache(maxsize=maxsize)
         self._valid_for: tuple[str, str] | None = None
@@ -94,13 +136,56 @@ class ReportCache:
             return value
 
     def portfolio_report(self) -> dict:
-        """:func:`graphcrm.analysis.portfolio_report` of the whole store."""
-        def compute():
+        """:func:`graphcrm.analysis.portfolio_report` of the whole store, as it is now."""
+        return self.portfolio()[0].report
+
+    def portfolio(self, *, stale_ok: bool = False) -> tuple[Portfolio, bool]:
+        """The portfolio report and whether a newer one is being computed.
+
+        Without ``stale_ok`` the report is that of the graph as it is now
+        (computed here if the graph changed).  With ``stale_ok``, when the
+        graph changed and the last report took ``background_after`` seconds
+        or more, that last report comes back at once with ``True``, and a
+        new one is computed in the background (one at a time).
+        """
+        valid_for = self._valid_now()
+        last = self._portfolio
+        if last is not None and last.valid_for == valid_for:
+            self.hits += 1
+            return last, False
+        if stale_ok and last is not None and last.seconds >= self.background_after:
+            with self._lock:
+                if self._refresh is None or not self._refresh.is_alive():
+                    self._refresh = threading.Thread(target=self._refresh_portfolio, name="portfolio refresh",
+                                                     daemon=True)
+                    self._refresh.start()
+            return last, True
+        return self._compute_portfolio(), False
+
+    def _valid_now(self) -> tuple[str, str]:
+        return self.store.change_stamp(), self._today()
+
+    def _compute_portfolio(self) -> Portfolio:
+        with self._portfolio_lock:
+            valid_for = self._valid_now()  # before the graph is read
+            last = self._portfolio
+            if last is not None and last.valid_for == valid_for:
+                self.hits += 1
+                return last
+            started = time.perf_counter()
             G = self.store.portfolio_graph(for_analysis=True)
             with gc_paused():
-                return portfolio_report(G, workers=self.workers)
+                report = portfolio_report(G, workers=self.workers)
+            del G
+            self.misses += 1
+            self._portfolio = Portfolio(report, valid_for, time.perf_counter() - started)
+            return self._portfolio
 
-        return self.get(("portfolio",), compute)
+    def _refresh_portfolio(self) -> None:
+        try:
+            self._compute_portfolio()
+        except Exception:  # the next page asks again (and shows the error if it persists)
+            log.exception("refreshing the portfolio report failed")
 
     # A *view* narrows a graph to what one user may see (the web app leaves out
     # accounts they are not on the team of): ``view(G)`` returns a new graph,

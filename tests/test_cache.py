@@ -141,3 +141,50 @@ def test_warm_paths_follow_writes(store):
     store.relate("RELATIONSHIP", user["id"], target, {"strength": 5})
     paths = cache.warm_paths(account, target)
     assert paths[0]["hops"] == 1 and paths[0]["nodes"][0]["id"] == user["id"]  # the new direct line
+
+
+def _wait_for(condition, seconds=60.0):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_a_slow_portfolio_report_is_refreshed_in_the_background(store):
+    load_demo(store)
+    cache = ReportCache(store, background_after=0)  # every report counts as slow
+    first, refreshing = cache.portfolio(stale_ok=True)  # nothing to show yet: computed here
+    assert not refreshing and first.report["totals"]["accounts"] >= 5
+    account = first.report["accounts"][0]
+    store.create_person(account["id"], {"name": "Grace Liu 刘嘉", "title": "CFO"})
+    shown, refreshing = cache.portfolio(stale_ok=True)
+    assert shown is first and refreshing  # at once, the last report, marked
+    # the page that needs the graph as it is now waits for it instead
+    _wait_for(lambda: cache.portfolio(stale_ok=True)[0] is not first)
+    fresh, refreshing = cache.portfolio(stale_ok=True)
+    assert not refreshing
+    assert next(a for a in fresh.report["accounts"] if a["id"] == account["id"])["people"] == account["people"] + 1
+    assert cache.portfolio_report() is fresh.report
+
+
+def test_a_quick_portfolio_report_is_computed_at_once_after_a_write(store):
+    load_demo(store)
+    cache = ReportCache(store)  # the demo's report takes well under background_after
+    first, _ = cache.portfolio(stale_ok=True)
+    person = store.list("Person", limit=1)[0]
+    store.update("Person", person["id"], {"name": "王建国 Wang Jianguo"}, version=person["version"])
+    second, refreshing = cache.portfolio(stale_ok=True)
+    assert second is not first and not refreshing
+
+
+def test_values_derived_from_a_report_stay_with_it(store):
+    load_demo(store)
+    cache = ReportCache(store)
+    first, _ = cache.portfolio()
+    names = first.derived("names", lambda: sorted(a["name"] for a in first.report["accounts"]))
+    assert first.derived("names", lambda: ["computed again"]) is names
+    account = store.list("Account", limit=1)[0]
+    store.update("Account", account["id"], {"name": "滨海港务集团 Binhai Port"}, version=account["version"])
+    second, _ = cache.portfolio()
+    assert "滨海港务集团 Binhai Port" in second.derived("names", lambda: sorted(a["name"] for a in second.report["accounts"]))
+    assert "滨海港务集团 Binhai Port" not in names
