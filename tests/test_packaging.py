@@ -1,4 +1,5 @@
-"""An installed (not editable) graphcrm finds its Cypher statements."""
+"""An installed (not editable) graphcrm finds its Cypher statements, templates,
+static files and translations."""
 
 from __future__ import annotations
 
@@ -19,11 +20,17 @@ def test_the_wheel_carries_the_cypher_folder(tmp_path):
     assert "graphcrm/cypher/nodes.cypher" in names
     assert "graphcrm/cypher/falkordb/schema.cypher" in names
     assert "graphcrm/cypher/neo4j/schema.cypher" in names
+    # and the web app's templates, static files and Chinese catalog
+    assert {"graphcrm/web/templates/base.html", "graphcrm/web/static/vis-network.min.js",
+            "graphcrm/web/translations/zh/LC_MESSAGES/messages.mo"} <= set(names)
     target = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(target)
     probe = (
         "import graphcrm.graph.statements as s, sys; "
         "assert s.__file__.startswith(sys.argv[1]), s.__file__; "
+        "from graphcrm.web import create_app; "
+        "page = create_app({'TESTING': True}).test_client().get('/login', headers={'Accept-Language': 'zh'}); "
+        "assert page.status_code == 200 and '登录' in page.get_data(as_text=True), page.status_code; "
         "print(len(s.load_statements('falkordb')))"
     )
     out = subprocess.run(
