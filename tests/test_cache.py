@@ -129,6 +129,40 @@ def test_dashboard_shows_a_write_at_once(settings):
         store.close()
 
 
+def test_a_slow_dashboard_shows_the_last_figures_while_new_ones_are_computed(settings):
+    from graphcrm.demo import DEMO_PASSWORD
+    from graphcrm.web import create_app
+    from graphcrm.web.db import get_reports, get_store
+
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "SETTINGS": dataclasses.replace(settings, graph_name=f"test-cache-{uuid.uuid4().hex[:8]}")})
+    with app.app_context():
+        store = get_store()
+        load_demo(store)
+        reports = get_reports()
+    reports.background_after = 0  # as if the portfolio took seconds to analyse
+    notice = "New figures are being computed"
+    try:
+        c = app.test_client()
+        assert c.post("/login", data={"username": "director", "password": DEMO_PASSWORD}).status_code == 302
+        account = store.list("Account", limit=1)[0]
+        page = c.get("/").get_data(as_text=True)
+        assert account["name"] in page and notice not in page
+        store.update("Account", account["id"], {"name": "滨海港务集团 Binhai Port"}, version=account["version"])
+        page = c.get("/").get_data(as_text=True)
+        assert account["name"] in page and notice in page  # at once: the figures before the write
+        reports._refresh.join(timeout=60)
+        page = c.get("/").get_data(as_text=True)
+        assert "滨海港务集团 Binhai Port" in page and notice not in page
+        # the JSON API answers for the graph as it is
+        store.update("Account", account["id"], {"name": "Binhai Port Group"}, version=account["version"] + 1)
+        names = [a["name"] for a in c.get("/api/portfolio").get_json()["accounts"]]
+        assert "Binhai Port Group" in names
+    finally:
+        store.backend.drop()
+        store.close()
+
+
 def test_warm_paths_follow_writes(store):
     load_demo(store)
     cache = ReportCache(store)

@@ -371,7 +371,7 @@ def test_domain_errors_become_clear_pages(client, auth, monkeypatch, error, stat
     def boom(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(ReportCache, "portfolio_report", boom)
+    monkeypatch.setattr(ReportCache, "portfolio", boom)
     r = client.get("/")
     assert r.status_code == status
     assert words in text(r) and "Traceback" not in text(r)

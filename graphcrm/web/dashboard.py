@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from graphcrm import model
 from graphcrm.analysis import maintenance_plan
+from graphcrm.cache import Portfolio
 from graphcrm.web.auth import visible_account_ids, visible_accounts
 from graphcrm.web.db import get_reports, get_store
 from graphcrm.web.tables import Filter, Query, Table, TableView, order_key, text_key, value_key
@@ -84,35 +85,35 @@ def coverage_by_segment(accounts: list[dict], lang: str) -> list[dict]:
 def index():
     if current_user.sees_all:
         bids_query, accounts_query = BIDS.query(request.args), ACCOUNTS.query(request.args)  # 400 before any work
-        report = get_reports().portfolio_report()
+        # at scale a report takes seconds: after a write the last one is shown while a new one is computed
+        portfolio, refreshing = get_reports().portfolio(stale_ok=True)
+        report = portfolio.report
         lang = str(get_locale() or "en")
-        bids, bid_rows = _page_of(BIDS, bids_query, lambda: report["opportunities"], "bid_row", lang)
-        accounts, account_rows = _page_of(ACCOUNTS, accounts_query, lambda: at_risk_first(report["accounts"]),
-                                          "account_row", lang)
-        return render_template("dashboard.html", report=report, bids=bids, bid_rows=bid_rows,
+        bids, bid_rows = _page_of(portfolio, BIDS, bids_query, lambda: report["opportunities"], "bid_row", lang)
+        accounts, account_rows = _page_of(portfolio, ACCOUNTS, accounts_query,
+                                          lambda: at_risk_first(report["accounts"]), "account_row", lang)
+        return render_template("dashboard.html", report=report, refreshing=refreshing, bids=bids, bid_rows=bid_rows,
                                accounts=accounts, account_rows=account_rows,
                                segments=coverage_by_segment(report["accounts"], lang))
     return render_template("my_accounts.html", accounts=visible_accounts())
 
 
-def _page_of(table: Table, query: Query, rows: Callable[[], list[dict]], row_macro: str,
+def _page_of(portfolio: Portfolio, table: Table, query: Query, rows: Callable[[], list[dict]], row_macro: str,
              lang: str) -> tuple[TableView, list[Markup]]:
     """The page of ``table`` that ``query`` asks for, and its rows as HTML.
 
     The table has thousands of rows at scale, the same for every director
-    and admin: until the graph changes, the rows sorted by each column and
+    and admin: for each portfolio report the rows sorted by each column and
     direction are kept, and every row rendered once per language (by the
     ``row_macro`` of _dashboard_rows.html); a request filters, slices and
     puts the HTML of its page together.
     """
-    reports = get_reports()
-    ordered = reports.get(("dashboard rows", table.name, query.sort, query.desc),
-                          lambda: table.sort(rows(), query.sort, query.desc))
+    ordered = portfolio.derived(("dashboard rows", table.name, query.sort, query.desc),
+                                lambda: table.sort(rows(), query.sort, query.desc))
     view = table.show(ordered, query, PAGE_SIZE)
     render = get_template_attribute("_dashboard_rows.html", row_macro)
-    html = reports.get(("dashboard row html", table.name, lang), lambda: {r["id"]: render(r) for r in rows()})
-    # a write between the two lookups can leave a row of the page out of html
-    return view, [html.get(r["id"]) or render(r) for r in view.rows]
+    html = portfolio.derived(("dashboard row html", table.name, lang), lambda: {r["id"]: render(r) for r in rows()})
+    return view, [html[r["id"]] for r in view.rows]
 
 
 @bp.app_template_global()
