@@ -72,16 +72,22 @@ RETURN type(r) AS type, a.id AS start, b.id AS end, properties(r) AS props
 // The same relationships with only the properties the analysis reads: at
 // scale L the bookkeeping properties (version, created_at, updated_at, since)
 // of half a million relationships took 40% of the client's time to read them.
-// name: load.portfolio.analysis_relationships
+// Four statements, asked for at once (GraphStore.portfolio_graph): the
+// database computes the later ones while the client builds the graph from
+// the earlier ones.
+// name: load.portfolio.analysis_relationships.structure
 MATCH (a)-[r:WORKS_AT|REPORTS_TO|PART_OF|FOR|MEMBER_OF|COMPETES_FOR]->(b)
 RETURN type(r) AS type, a.id AS start, b.id AS end, {} AS props
-UNION ALL
+
+// name: load.portfolio.analysis_relationships.ties
 MATCH (a)-[r:KNOWS|INFLUENCES]->(b)
 RETURN type(r) AS type, a.id AS start, b.id AS end, r {.strength} AS props
-UNION ALL
+
+// name: load.portfolio.analysis_relationships.roles
 MATCH (a)-[r:ROLE_IN]->(b)
 RETURN type(r) AS type, a.id AS start, b.id AS end, r {.role, .influence, .stance} AS props
-UNION ALL
+
+// name: load.portfolio.analysis_relationships.ours
 MATCH (a)-[r:RELATIONSHIP]->(b)
 RETURN type(r) AS type, a.id AS start, b.id AS end, r {.strength, .last_contact_at} AS props
 

@@ -700,14 +700,19 @@ class GraphStore:
 
     # -- loaders (format: graphcrm.graph.nxgraph) ------------------------------------------
 
-    def _rows_to_graph(self, node_statement: str, rel_statement: str, params: dict, **attrs) -> nx.MultiDiGraph:
-        # The relationships are asked for at once, in a thread of their own:
-        # the database computes them while this thread decodes the nodes
-        # (at scale L a second of the portfolio's load time, bench/run).
-        with gc_paused(), ThreadPoolExecutor(max_workers=1) as pool:
-            pending = pool.submit(self._read, rel_statement, **params)
+    def _rows_to_graph(self, node_statement: str, rel_statements: str | tuple[str, ...], params: dict,
+                       **attrs) -> nx.MultiDiGraph:
+        # The relationship statements are asked for at once, each in a thread
+        # of its own: the database computes them while this thread decodes the
+        # nodes and adds them and the relationships that have come (at scale L
+        # two of the portfolio's load time of five seconds, bench/run).  The
+        # relationships are added in the order of the statements.
+        rel_statements = (rel_statements,) if isinstance(rel_statements, str) else rel_statements
+        with gc_paused(), ThreadPoolExecutor(max_workers=len(rel_statements)) as pool:
+            pending = [pool.submit(self._read, statement, **params) for statement in rel_statements]
             nodes = [(row["label"], row["props"]) for row in self._read(node_statement, **params)]
-            rels = [(row["type"], row["start"], row["end"], row["props"]) for row in pending.result()]
+            rels = ((row["type"], row["start"], row["end"], row["props"])
+                    for future in pending for row in future.result())
             return build_graph(nodes, rels, loaded_at=utcnow(), **attrs)
 
     def account_graph(self, account_id: str) -> nx.MultiDiGraph:
@@ -744,7 +749,9 @@ class GraphStore:
         :mod:`graphcrm.analysis` reads (``strength``, ``last_contact_at``,
         ``role``, ``influence``, ``stance``), which reads the portfolio in
         two thirds of the time; the analysis results are the same."""
-        relationships = "load.portfolio.analysis_relationships" if for_analysis else "load.portfolio.relationships"
+        relationships = (tuple(f"load.portfolio.analysis_relationships.{part}"
+                               for part in ("structure", "ties", "roles", "ours"))
+                         if for_analysis else "load.portfolio.relationships")
         return self._rows_to_graph("load.portfolio.nodes", relationships, {}, kind="portfolio")
 
     # -- status ----------------------------------------------------------------------
