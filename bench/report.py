@@ -14,11 +14,13 @@ of its own is started, the portfolio is bulk-loaded and measured:
   (the person loader is what the person page reads: its account, the
   account graph and the timeline);
 * ``analysis``: one opportunity report and one account report (median ms),
-  the whole portfolio: loading the portfolio graph, analysing it, both cold
-  and as the app does it (collector paused, ``analysis_workers`` processes;
-  again in one process for the ratio), then through the ReportCache: first,
-  with nothing changed, after a write, and after a write as the dashboard
-  asks for it (the last report at once, a new one in the background);
+  the whole portfolio through the ReportCache as the web app computes it
+  (``cold_s``: loading the graph, analysing it in ``analysis_workers``
+  processes with the collector paused, freeing the graph), with nothing
+  changed, after a write, and after a write as the dashboard asks for it
+  (the last report at once, a new one in the background); then the parts
+  of a cold report: loading the graph and analysing it (again in one
+  process for the ratio);
 * ``web``: ``graphcrm serve --prod`` (waitress) in a process of its own on a
   free loopback port, signed in as the director: server time p50/p95 of the
   dashboard, account, opportunity and person pages with one client, then
@@ -136,14 +138,7 @@ def cpu_seconds(process: psutil.Process) -> float:
 def analysis_times(store, ids: dict, db: psutil.Process, workers: int) -> dict:
     opp = [timed(lambda o=o: analysis.opportunity_report(store.opportunity_graph(o), o))[0] for o in ids["opportunity"]]
     acc = [timed(lambda a=a: analysis.account_report(store.account_graph(a), a))[0] for a in ids["account"]]
-    cpu, db_cpu = time.process_time(), cpu_seconds(db)
-    load_s, G = timed(lambda: store.portfolio_graph(for_analysis=True))
-    load_cpu, db_cpu = time.process_time() - cpu, cpu_seconds(db) - db_cpu
-    with gc_paused():  # as ReportCache runs it
-        analyse_s, _ = timed(lambda: analysis.portfolio_report(G, workers=workers))
-        one_process_s, _ = timed(lambda: analysis.portfolio_report(G))
-    nodes, edges = G.number_of_nodes(), G.number_of_edges()
-    del G
+    # first what a fresh web process does: the report through the cache, as the dashboard asks for it
     cache = ReportCache(store, workers=workers)
     first_s, _ = timed(cache.portfolio_report)
     cached = [timed(cache.portfolio_report)[0] for _ in range(5)]
@@ -154,6 +149,17 @@ def analysis_times(store, ids: dict, db: psutil.Process, workers: int) -> dict:
     store.update("Person", person["id"], {"notes": "second benchmark edit"}, version=person["version"] + 1)
     stale_s, (shown, refreshing) = timed(lambda: cache.portfolio(stale_ok=True))
     refreshed_s, _ = timed(lambda: cache._refresh.join() if refreshing else None)
+    hits, misses = cache.hits, cache.misses
+    del cache, shown, _  # the reports: what follows starts from a process holding none
+    # then its parts: loading the graph, analysing it (as the cache does, and in one process)
+    cpu, db_cpu = time.process_time(), cpu_seconds(db)
+    load_s, G = timed(lambda: store.portfolio_graph(for_analysis=True))
+    load_cpu, db_cpu = time.process_time() - cpu, cpu_seconds(db) - db_cpu
+    with gc_paused():
+        analyse_s = timed(lambda: analysis.portfolio_report(G, workers=workers))[0]
+        one_process_s = timed(lambda: analysis.portfolio_report(G))[0]
+    nodes, edges = G.number_of_nodes(), G.number_of_edges()
+    del G
     cached_s = statistics.median(cached)
     return {
         "opportunity_report_ms": {"median": ms(statistics.median(opp)), "max": ms(max(opp))},
@@ -161,21 +167,20 @@ def analysis_times(store, ids: dict, db: psutil.Process, workers: int) -> dict:
         "portfolio": {
             "graph_nodes": nodes,
             "graph_edges": edges,
+            "cold_s": round(first_s, 2),
             "load_graph_s": round(load_s, 2),
             "analyse_s": round(analyse_s, 2),
-            "cold_s": round(load_s + analyse_s, 2),
             "cold_cpu_s": {"load_graph": round(load_cpu, 2), "load_graph_database": round(db_cpu, 2)},
             "analysis_workers": workers,
             "analyse_in_one_process_s": round(one_process_s, 2),
             "one_process_over_workers": round(one_process_s / analyse_s, 2),
-            "cache_first_s": round(first_s, 2),
             "cached_ms": round(cached_s * 1000, 3),
-            "cold_over_cached": round((load_s + analyse_s) / max(cached_s, 1e-6)),
+            "cold_over_cached": round(first_s / max(cached_s, 1e-6)),
             "after_a_write_s": round(after_write_s, 2),
             "after_a_write_dashboard": {"last_report_shown_ms": round(stale_s * 1000, 3), "refreshing": refreshing,
                                         "refreshed_in_background_s": round(stale_s + refreshed_s, 2)},
-            "cache_hits": cache.hits,
-            "cache_misses": cache.misses,
+            "cache_hits": hits,
+            "cache_misses": misses,
         },
     }
 
