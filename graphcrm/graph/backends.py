@@ -130,14 +130,13 @@ class FalkorBackend(Backend):
     def run(self, statement, params=None, *, write=False):
         import redis
 
-        text = self.text(statement)
-        for name, value in (params or {}).items():
-            if _has_nul(value):
-                # the client sends parameters inside the query text, where a
-                # NUL ends it: refuse rather than let the parser fail
-                raise ValidationError(name, "must not contain the NUL character")
+        # the parameters travel inside the query text, in a header
+        query = self._graph._build_params_header(params or {}) + self.text(statement)
+        if "\x00" in query:  # where a NUL would end it: refuse rather than let the parser fail
+            raise ValidationError(next(name for name, value in params.items() if _has_nul(value)),
+                                  "must not contain the NUL character")
         try:
-            result = self._query(text, params, write)
+            result = self._query(query, write)
         except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
             # the server died (or was stopped): start it again, then repeat
             # what cannot have been applied twice: a read, or a statement
@@ -149,7 +148,7 @@ class FalkorBackend(Backend):
                     "reload to see whether the change was saved"
                 ) from None
             try:
-                result = self._query(text, params, write)
+                result = self._query(query, write)
             except (redis.ConnectionError, redis.TimeoutError, OSError) as again:
                 raise StoreUnavailable(f"the embedded database does not answer ({again})") from None
         except redis.ResponseError as exc:
@@ -163,18 +162,15 @@ class FalkorBackend(Backend):
         columns = [column[1] for column in result.header]
         return [dict(zip(columns, map(_plain, row))) for row in result.result_set]
 
-    def _query(self, text: str, params: dict | None, write: bool):
-        """One statement: a write, or a read with FalkorDB's compact reply
-        (decoded by :func:`_compact_rows`; rows as a list, else a QueryResult)."""
+    def _query(self, query: str, write: bool):
+        """One statement (its parameter header included) with FalkorDB's
+        compact reply: rows decoded by :func:`_compact_rows`, else a QueryResult."""
         import redis
         from falkordb.query_result import QueryResult
 
         try:
-            if write:
-                return self._graph.query(text, params or {})
             response = self._graph.execute_command(
-                "GRAPH.RO_QUERY", self.graph_name, self._graph._build_params_header(params or {}) + text, "--compact"
-            )
+                "GRAPH.QUERY" if write else "GRAPH.RO_QUERY", self.graph_name, query, "--compact")
         except redis.ResponseError as exc:
             if "loading" in str(exc).lower():  # replaying its append-only file after a restart
                 raise redis.ConnectionError(f"not ready: {exc}") from None
