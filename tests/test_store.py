@@ -505,3 +505,12 @@ def test_clearing_several_fields_at_once_removes_exactly_those(any_store, accoun
         after = any_store.get("Person", before["id"])
         assert set(after) == set(before) - set(cleared), cleared
         assert after["influence"] == 4 and after["created_at"] == before["created_at"] and after["version"] == 2
+
+
+def test_a_nul_in_a_parameter_is_refused_by_name(store):
+    """FalkorDB's client sends parameters inside the query text, which a NUL would end."""
+    with pytest.raises(ValidationError) as error:
+        store.find("Person", "p-\x00-wang")
+    assert error.value.field == "id" and "NUL" in error.value.message
+    store.create("Account", {"name": "华东电网 East Grid"}, id="acc-nul")
+    assert store.find("Account", "acc-nul")["name"] == "华东电网 East Grid"
