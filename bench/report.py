@@ -22,7 +22,9 @@ of its own is started, the portfolio is bulk-loaded and measured:
   of a cold report: loading the graph and analysing it (again in one
   process for the ratio);
 * ``web``: ``graphcrm serve --prod`` (waitress) in a process of its own on a
-  free loopback port, signed in as the director: server time p50/p95 of the
+  free loopback port, signed in as the director (``dashboard_first_ms``: the
+  first dashboard, which waits for what is left of the portfolio report the
+  server computes as it starts): server time p50/p95 of the
   dashboard, account, opportunity and person pages with one client, then
   with ``--clients`` concurrent clients for ``--duration`` seconds (a mixed
   load over the four pages), error counts, and the peak RSS (VmHWM) of the

@@ -222,3 +222,26 @@ def test_values_derived_from_a_report_stay_with_it(store):
     second, _ = cache.portfolio()
     assert "滨海港务集团 Binhai Port" in second.derived("names", lambda: sorted(a["name"] for a in second.report["accounts"]))
     assert "滨海港务集团 Binhai Port" not in names
+
+
+def test_the_portfolio_report_is_computed_as_the_server_starts(settings):
+    from graphcrm.demo import DEMO_PASSWORD
+    from graphcrm.web import create_app
+    from graphcrm.web.db import get_reports, get_store, warm_up
+
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "SETTINGS": dataclasses.replace(settings, graph_name=f"test-cache-{uuid.uuid4().hex[:8]}")})
+    with app.app_context():
+        store = get_store()
+        load_demo(store)
+        reports = get_reports()
+    try:
+        warm_up(app).join(timeout=60)  # what `serve --prod` starts
+        assert reports.misses == 1
+        c = app.test_client()
+        assert c.post("/login", data={"username": "director", "password": DEMO_PASSWORD}).status_code == 302
+        assert c.get("/").status_code == 200
+        assert reports.misses == 1  # the first dashboard did not compute it again
+    finally:
+        store.backend.drop()
+        store.close()
