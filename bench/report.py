@@ -37,7 +37,8 @@ scale (exact is skipped above ``--exact-limit`` people).  ``targets``
 compares the largest scale with the targets of issue 7, ``growth`` shows how
 the figures grow from the smaller to the larger scale.  Timings are wall
 clock on a machine that may be shared: ``machine.load_average`` is taken
-before and after, and loading the portfolio graph also reports the CPU
+before and after, and ``machine.cpu_probe_s`` (:func:`cpu_probe`: how fast a
+core is at that moment), and loading the portfolio graph also reports the CPU
 seconds of the benchmark process and of the database (``cold_cpu_s``), which others' load
 disturbs less.
 """
@@ -92,6 +93,17 @@ TARGETS = {
     "web_plus_db_peak_rss_mib": ("<", 2048),
     "web_errors": ("==", 0),
 }
+
+
+def cpu_probe() -> float:
+    """Seconds a fixed piece of pure Python takes (10 million additions): on
+    a shared virtual machine the speed of a core changes over the day (this
+    one has taken 1.3 to 2.2 s for the same loop), and every timing with it."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return round(time.perf_counter() - started, 2)
 
 
 def ms(seconds: float) -> float:
@@ -572,6 +584,7 @@ def main(argv=None) -> dict:
             "cores": os.cpu_count(),
             "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
             "load_average_before": [round(x, 2) for x in os.getloadavg()],
+            "cpu_probe_s_before": cpu_probe(),
         },
         "versions": versions(),
         "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
@@ -590,6 +603,7 @@ def main(argv=None) -> dict:
     if len(scales) > 1:
         report["growth"] = {"from": scales[0], "to": scales[-1], **growth(report["scales"][scales[0]], largest)}
     report["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    report["machine"]["cpu_probe_s_after"] = cpu_probe()
     text = json.dumps(report, indent=2, ensure_ascii=False)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
