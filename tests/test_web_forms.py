@@ -425,6 +425,16 @@ def test_editing_a_deleted_record_is_404(app, store):
     assert r.status_code == 404 and store.find("Person", person_id) is None
 
 
+def test_an_edit_without_the_version_it_was_opened_with_says_so(app, store):
+    before = store.get("Person", "p-cio")
+    c = login(app)
+    for version in ("", "最新", "9" * 40):
+        r = c.post("/people/p-cio/edit", data={"name": "王强 Wang Qiang", "influence": "3", "stance": "neutral",
+                                                 "version": version})
+        assert r.status_code == 400 and "reload the page, then edit again" in text(r)
+    assert store.get("Person", "p-cio") == before
+
+
 def test_relationships_to_people_at_hidden_accounts_stay_hidden(app):
     """The CIO knows a person at another account (fixture): lina, who may edit
     the CIO's account but not see the other one, neither sees nor edits that tie."""
