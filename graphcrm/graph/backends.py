@@ -241,10 +241,17 @@ class FalkorBackend(Backend):
     def change_stamp(self) -> str:
         import redis
 
-        try:
+        def read() -> str:
             return str(self._db.connection.get(self._stamp_key) or 0)
+
+        try:
+            return read()
         except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
-            raise StoreUnavailable(f"the embedded database does not answer ({exc})") from None
+            self._restart(exc)  # often the first thing a request asks after a crash: start it again
+            try:
+                return read()
+            except (redis.ConnectionError, redis.TimeoutError, OSError) as again:
+                raise StoreUnavailable(f"the embedded database does not answer ({again})") from None
 
     def setup_schema(self, timeout: float = 30.0) -> None:
         """Create the id indexes and unique constraints that are missing; wait until they work."""

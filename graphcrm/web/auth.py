@@ -58,14 +58,20 @@ class User(UserMixin):
         return self.role in SEE_ALL
 
     def member_accounts(self) -> set[str]:
-        return get_store().member_accounts(self.id)
+        return member_accounts(self.id)
+
+
+def member_accounts(user_id: str) -> set[str]:
+    """The accounts a user is on the team of (kept until the graph changes; read-only)."""
+    return get_reports().get(("member accounts", user_id), lambda: get_store().member_accounts(user_id))
 
 
 def load_user(session_id: str) -> User | None:
     """The user of a session, if it is still valid: the user exists, is
     active, and the session carries the user's current token."""
     user_id, _, token = session_id.rpartition("|")
-    props = get_store().find("User", user_id) if user_id else None
+    # every request asks: kept until the graph changes (a new token or deactivation is a write)
+    props = get_reports().get(("user", user_id), lambda: get_store().find("User", user_id)) if user_id else None
     if props is None or not props.get("active", True):
         return None
     if not token or not hmac.compare_digest(token, props.get("session_token") or ""):
@@ -78,7 +84,7 @@ def can_view_account(user, account_id: str | None) -> bool:
         return False
     if user.role in SEE_ALL:
         return True
-    return account_id in get_store().member_accounts(user.id)
+    return account_id in member_accounts(user.id)
 
 
 def can_edit_account(user, account_id: str | None) -> bool:
@@ -87,7 +93,7 @@ def can_edit_account(user, account_id: str | None) -> bool:
     if user.role == "admin":
         return True
     if user.role in EDITORS:
-        return account_id in get_store().member_accounts(user.id)
+        return account_id in member_accounts(user.id)
     return False
 
 
@@ -99,7 +105,7 @@ def can_create_accounts(user) -> bool:
 def require_account(label: str, node_id: str, *, edit: bool = False) -> str:
     """The account id ``label``/``node_id`` belongs to, or abort 404 when it
     does not exist or the current user may not see (or edit) it."""
-    account_id = get_store().account_of(label, node_id)
+    account_id = get_reports().get(("account of", label, node_id), lambda: get_store().account_of(label, node_id))
     allowed = can_edit_account if edit else can_view_account
     if account_id is None or not allowed(current_user, account_id):
         abort(404)
@@ -110,7 +116,7 @@ def visible_account_ids() -> set[str] | None:
     """The accounts the current user may see; None: every account."""
     if current_user.sees_all:
         return None
-    return get_store().member_accounts(current_user.id)
+    return member_accounts(current_user.id)
 
 
 def visible_accounts() -> list[dict]:
