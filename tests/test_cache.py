@@ -7,6 +7,8 @@ import threading
 import time
 import uuid
 
+import pytest
+
 from graphcrm.cache import ReportCache
 from graphcrm.demo import load_demo
 from graphcrm.graph import open_store
@@ -101,7 +103,10 @@ def test_account_and_opportunity_reports_follow_writes(store):
     assert cache.account_report(account)["account"]["lifecycle"] == "at_risk"
 
 
-def test_dashboard_shows_a_write_at_once(settings):
+@pytest.fixture
+def demo_web(settings):
+    """A web app over a graph of its own with the demo portfolio, and a
+    client signed in as the director: ``(app, store, client)``."""
     from graphcrm.demo import DEMO_PASSWORD
     from graphcrm.web import create_app
     from graphcrm.web.db import get_store
@@ -111,56 +116,48 @@ def test_dashboard_shows_a_write_at_once(settings):
     with app.app_context():
         store = get_store()
         load_demo(store)
-    try:
-        c = app.test_client()
-        assert c.post("/login", data={"username": "director", "password": DEMO_PASSWORD}).status_code == 302
-        account = store.list("Account", limit=1)[0]
-        assert account["name"] in c.get("/").get_data(as_text=True)
-        store.update("Account", account["id"], {"name": "滨海港务集团 Binhai Port"}, version=account["version"])
-        page = c.get("/").get_data(as_text=True)
-        assert "滨海港务集团 Binhai Port" in page and account["name"] not in page
-        # each language has its own tables
-        c.get("/lang/zh")
-        assert "进行中的投标（准备度最低的在前）" in c.get("/").get_data(as_text=True)
-        c.get("/lang/en")
-        assert "Open bids, least ready first" in c.get("/").get_data(as_text=True)
-    finally:
-        store.backend.drop()
-        store.close()
+    client = app.test_client()
+    assert client.post("/login", data={"username": "director", "password": DEMO_PASSWORD}).status_code == 302
+    yield app, store, client
+    store.backend.drop()
+    store.close()
 
 
-def test_a_slow_dashboard_shows_the_last_figures_while_new_ones_are_computed(settings):
-    from graphcrm.demo import DEMO_PASSWORD
-    from graphcrm.web import create_app
-    from graphcrm.web.db import get_reports, get_store
+def test_dashboard_shows_a_write_at_once(demo_web):
+    _, store, c = demo_web
+    account = store.list("Account", limit=1)[0]
+    assert account["name"] in c.get("/").get_data(as_text=True)
+    store.update("Account", account["id"], {"name": "滨海港务集团 Binhai Port"}, version=account["version"])
+    page = c.get("/").get_data(as_text=True)
+    assert "滨海港务集团 Binhai Port" in page and account["name"] not in page
+    # each language has its own tables
+    c.get("/lang/zh")
+    assert "进行中的投标（准备度最低的在前）" in c.get("/").get_data(as_text=True)
+    c.get("/lang/en")
+    assert "Open bids, least ready first" in c.get("/").get_data(as_text=True)
 
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False,
-                      "SETTINGS": dataclasses.replace(settings, graph_name=f"test-cache-{uuid.uuid4().hex[:8]}")})
+
+def test_a_slow_dashboard_shows_the_last_figures_while_new_ones_are_computed(demo_web):
+    from graphcrm.web.db import get_reports
+
+    app, store, c = demo_web
     with app.app_context():
-        store = get_store()
-        load_demo(store)
         reports = get_reports()
     reports.background_after = 0  # as if the portfolio took seconds to analyse
     notice = "New figures are being computed"
-    try:
-        c = app.test_client()
-        assert c.post("/login", data={"username": "director", "password": DEMO_PASSWORD}).status_code == 302
-        account = store.list("Account", limit=1)[0]
-        page = c.get("/").get_data(as_text=True)
-        assert account["name"] in page and notice not in page
-        store.update("Account", account["id"], {"name": "滨海港务集团 Binhai Port"}, version=account["version"])
-        page = c.get("/").get_data(as_text=True)
-        assert account["name"] in page and notice in page  # at once: the figures before the write
-        reports._refresh.join(timeout=60)
-        page = c.get("/").get_data(as_text=True)
-        assert "滨海港务集团 Binhai Port" in page and notice not in page
-        # the JSON API answers for the graph as it is
-        store.update("Account", account["id"], {"name": "Binhai Port Group"}, version=account["version"] + 1)
-        names = [a["name"] for a in c.get("/api/portfolio").get_json()["accounts"]]
-        assert "Binhai Port Group" in names
-    finally:
-        store.backend.drop()
-        store.close()
+    account = store.list("Account", limit=1)[0]
+    page = c.get("/").get_data(as_text=True)
+    assert account["name"] in page and notice not in page
+    store.update("Account", account["id"], {"name": "滨海港务集团 Binhai Port"}, version=account["version"])
+    page = c.get("/").get_data(as_text=True)
+    assert account["name"] in page and notice in page  # at once: the figures before the write
+    reports._refresh.join(timeout=60)
+    page = c.get("/").get_data(as_text=True)
+    assert "滨海港务集团 Binhai Port" in page and notice not in page
+    # the JSON API answers for the graph as it is
+    store.update("Account", account["id"], {"name": "Binhai Port Group"}, version=account["version"] + 1)
+    names = [a["name"] for a in c.get("/api/portfolio").get_json()["accounts"]]
+    assert "Binhai Port Group" in names
 
 
 def test_warm_paths_follow_writes(store):
@@ -224,27 +221,14 @@ def test_values_derived_from_a_report_stay_with_it(store):
     assert "滨海港务集团 Binhai Port" not in names
 
 
-def test_the_portfolio_report_is_computed_as_the_server_starts(settings):
-    from graphcrm.demo import DEMO_PASSWORD
-    from graphcrm.web import create_app
-    from graphcrm.web.db import get_reports, get_store, warm_up
+def test_the_portfolio_report_is_computed_as_the_server_starts(demo_web):
+    from graphcrm.web.db import get_reports, warm_up
 
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False,
-                      "SETTINGS": dataclasses.replace(settings, graph_name=f"test-cache-{uuid.uuid4().hex[:8]}")})
+    app, _, c = demo_web  # signed in already: a first sign-in ever writes the user's session token
+    warm_up(app).join(timeout=60)  # what `serve --prod` starts
     with app.app_context():
-        store = get_store()
-        load_demo(store)
         reports = get_reports()
-    try:
-        c = app.test_client()
-        # (a first sign-in ever writes the user's session token: before the server starts, as in real life)
-        assert c.post("/login", data={"username": "director", "password": DEMO_PASSWORD}).status_code == 302
-        warm_up(app).join(timeout=60)  # what `serve --prod` starts
-        with app.app_context():
-            warmed, refreshing = reports.portfolio()
-        assert not refreshing and warmed.report["totals"]["accounts"] >= 5
-        assert c.get("/").status_code == 200
-        assert reports.portfolio()[0] is warmed  # the first dashboard did not compute it again
-    finally:
-        store.backend.drop()
-        store.close()
+        warmed, refreshing = reports.portfolio()
+    assert not refreshing and warmed.report["totals"]["accounts"] >= 5
+    assert c.get("/").status_code == 200
+    assert reports.portfolio()[0] is warmed  # the first dashboard did not compute it again
