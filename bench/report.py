@@ -23,8 +23,7 @@ of its own is started, the portfolio is bulk-loaded and measured:
   process for the ratio);
 * ``web``: ``graphcrm serve --prod`` (waitress) in a process of its own on a
   free loopback port, signed in as the director (``dashboard_first_ms``: the
-  first dashboard, which waits for what is left of the portfolio report the
-  server computes as it starts): server time p50/p95 of the
+  first dashboard, which computes the portfolio report): server time p50/p95 of the
   dashboard, account, opportunity and person pages with one client, then
   with ``--clients`` concurrent clients for ``--duration`` seconds (a mixed
   load over the four pages), error counts, and the peak RSS (VmHWM) of the
@@ -441,8 +440,7 @@ def run_scale(scale: str, base: Path, args) -> dict:
                                        settings.analysis_workers),
         }
         if not args.no_web:
-            # the director has signed in before (a first sign-in ever writes a session token,
-            # which would make the report the server computes as it starts out of date at once)
+            # the director has signed in before (a first sign-in ever writes a session token)
             session_token(store, store.user_by_username(DIRECTOR))
             out["web"] = web_figures(data_dir, embedded_server(settings).pid(), ids,
                                      samples=args.samples, clients=args.clients, duration=args.duration)

@@ -130,9 +130,6 @@ def serve(host: str, port: int, prod: bool, with_demo: bool, plain_http: bool):
     if prod:
         import waitress
 
-        from graphcrm.web.db import warm_up
-
-        warm_up(app)
         # HTTPS ends at the reverse proxy: believe its scheme and client address
         waitress.serve(app, host=host, port=port, threads=16,
                        trusted_proxy=app.config["GRAPHCRM_SETTINGS"].trusted_proxy,

@@ -220,15 +220,3 @@ def test_values_derived_from_a_report_stay_with_it(store):
     assert "滨海港务集团 Binhai Port" in second.derived("names", lambda: sorted(a["name"] for a in second.report["accounts"]))
     assert "滨海港务集团 Binhai Port" not in names
 
-
-def test_the_portfolio_report_is_computed_as_the_server_starts(demo_web):
-    from graphcrm.web.db import get_reports, warm_up
-
-    app, _, c = demo_web  # signed in already: a first sign-in ever writes the user's session token
-    warm_up(app).join(timeout=60)  # what `serve --prod` starts
-    with app.app_context():
-        reports = get_reports()
-        warmed, refreshing = reports.portfolio()
-    assert not refreshing and warmed.report["totals"]["accounts"] >= 5
-    assert c.get("/").status_code == 200
-    assert reports.portfolio()[0] is warmed  # the first dashboard did not compute it again

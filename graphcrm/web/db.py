@@ -4,7 +4,6 @@ and one ReportCache over it (analysis results kept until the graph changes)."""
 from __future__ import annotations
 
 import atexit
-import logging
 import threading
 
 from flask import current_app
@@ -14,7 +13,6 @@ from graphcrm.graph import open_store
 from graphcrm.graph.store import GraphStore
 
 _lock = threading.Lock()
-log = logging.getLogger(__name__)
 
 
 def get_store() -> GraphStore:
@@ -40,18 +38,3 @@ def get_reports() -> ReportCache:
                 store, workers=app.config["GRAPHCRM_SETTINGS"].analysis_workers))
     return cache
 
-
-def warm_up(app) -> threading.Thread:
-    """Compute the portfolio report in a background thread, so that the first
-    dashboard after the server starts does not wait for it (seconds with
-    100,000 stakeholders).  A failure is logged; the dashboard tries again."""
-    def compute():
-        try:
-            with app.app_context():
-                get_reports().portfolio()
-        except Exception:
-            log.exception("computing the portfolio report at start failed")
-
-    thread = threading.Thread(target=compute, name="portfolio warm-up", daemon=True)
-    thread.start()
-    return thread
