@@ -21,6 +21,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -202,17 +203,20 @@ def run(host: str, port: int, plans_: list[Plan], password: str, *, clients: int
 @contextmanager
 def production_server(port: int, env: dict, host: str = "127.0.0.1"):
     """``graphcrm serve --prod`` (waitress, 16 threads) in a process of its own,
-    stopped with SIGTERM (which stops it cleanly) on leaving."""
+    stopped with SIGTERM (which stops it cleanly) on leaving.  Its output goes
+    to a temporary file (a pipe nobody reads would stop it once full)."""
     graphcrm = Path(sys.executable).with_name("graphcrm")
+    output = tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen(
         [str(graphcrm), "serve", "--prod", "--plain-http", "--host", host, "--port", str(port)],
-        env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT, text=True,
     )
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise RuntimeError("graphcrm serve ended: " + process.stdout.read())
+                output.seek(0)
+                raise RuntimeError("graphcrm serve ended: " + output.read()[-2000:])
             try:
                 socket.create_connection((host, port), timeout=1).close()
                 break
@@ -228,3 +232,4 @@ def production_server(port: int, env: dict, host: str = "127.0.0.1"):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        output.close()

@@ -55,7 +55,6 @@ import secrets
 import shutil
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -67,6 +66,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import networkx as nx  # noqa: E402
 import psutil  # noqa: E402
+import loadgen  # noqa: E402
 from bench_analysis import exact_vs_sampled_betweenness  # noqa: E402
 from bench_store import _percentiles  # noqa: E402
 from generate import BENCH_PASSWORD, DIRECTOR, SCALES, generate, load  # noqa: E402
@@ -305,29 +305,10 @@ class ChildrenMemory:
         self._thread.join()
 
 
-def start_web(data_dir: Path, port: int) -> subprocess.Popen:
-    env = dict(os.environ, GRAPHCRM_DATA_DIR=str(data_dir), GRAPHCRM_SECRET_KEY=secrets.token_hex(16))
-    graphcrm = Path(sys.executable).with_name("graphcrm")
-    command = [str(graphcrm)] if graphcrm.exists() else [sys.executable, "-m", "graphcrm.cli"]
-    proc = subprocess.Popen(command + ["serve", "--prod", "--plain-http", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("the web server ended: " + proc.stderr.read().decode(errors="replace")[-2000:])
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.terminate()
-    raise RuntimeError("the web server did not listen within 60 s")
-
-
 def web_figures(data_dir: Path, db_pid: int, ids: dict, *, samples: int, clients: int, duration: float) -> dict:
     port = free_port()
-    proc = start_web(data_dir, port)
-    try:
+    env = {"GRAPHCRM_DATA_DIR": str(data_dir), "GRAPHCRM_SECRET_KEY": secrets.token_hex(16)}
+    with loadgen.production_server(port, env) as proc:
         client = Client(port)
         client.login(DIRECTOR, BENCH_PASSWORD)
         # the first dashboard computes the portfolio report; then it is cached
@@ -400,13 +381,6 @@ def web_figures(data_dir: Path, db_pid: int, ids: dict, *, samples: int, clients
             "peak_rss_mib": {"web": PeakRss.of(proc.pid), "db": PeakRss.of(db_pid),
                              "analysis_processes_private": children.peak_mib},
         }
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 # -- one scale ---------------------------------------------------------------------------
