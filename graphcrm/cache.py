@@ -114,7 +114,7 @@ class ReportCache:
         The stamp is read before ``compute`` reads the graph, so a result is
         never kept under a stamp older than the data it saw.
         """
-        valid_for = (self.store.change_stamp(), self._today())
+        valid_for = self._valid_now()
         with self._lock:
             if valid_for != self._valid_for:
                 self._entries.clear()
