@@ -57,9 +57,6 @@ class User(UserMixin):
     def sees_all(self) -> bool:
         return self.role in SEE_ALL
 
-    def member_accounts(self) -> set[str]:
-        return member_accounts(self.id)
-
 
 def member_accounts(user_id: str) -> set[str]:
     """The accounts a user is on the team of (kept until the graph changes; read-only)."""
