@@ -20,6 +20,7 @@ import os
 import random
 import socket
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from click.testing import CliRunner
@@ -91,6 +92,27 @@ def settings(tmp_path_factory) -> Settings:
 
 def _fresh(settings: Settings) -> Settings:
     return dataclasses.replace(settings, graph_name=f"test-{uuid.uuid4().hex[:10]}")
+
+
+@pytest.fixture(scope="session")
+def web_app(settings):
+    """``with web_app() as (app, store):`` a web app (TESTING, no CSRF) over a
+    fresh graph of the embedded server, dropped on leaving."""
+    from graphcrm.web import create_app
+    from graphcrm.web.db import get_store
+
+    @contextmanager
+    def make():
+        app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SETTINGS": _fresh(settings)})
+        with app.app_context():
+            store = get_store()
+        try:
+            yield app, store
+        finally:
+            store.backend.drop()
+            store.close()
+
+    return make
 
 
 @pytest.fixture

@@ -12,13 +12,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import uuid
 
 import pytest
 
 from graphcrm.users import add_user
-from graphcrm.web import create_app
-from graphcrm.web.db import get_store
 
 PASSWORD = "correct-horse-42"
 
@@ -72,15 +69,10 @@ def load_portfolio(store) -> dict:
 
 
 @pytest.fixture(scope="module")
-def access_app(settings):
-    web_settings = dataclasses.replace(settings, graph_name=f"test-access-{uuid.uuid4().hex[:10]}")
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SETTINGS": web_settings})
-    with app.app_context():
-        store = get_store()
+def access_app(web_app):
+    with web_app() as (app, store):
         load_portfolio(store)
-    yield app
-    store.backend.drop()
-    store.close()
+        yield app
 
 
 def login(client, username: str, password: str = PASSWORD):

@@ -20,7 +20,6 @@ from graphcrm.errors import Conflict, NotFound, ValidationError
 from graphcrm.graph.statements import load_statements
 from graphcrm.model import AUDIT_LABEL
 from graphcrm.users import add_user, hash_password
-from graphcrm.web import create_app
 from graphcrm.web.db import get_store
 
 PASSWORD = "correct-horse-42"
@@ -198,20 +197,14 @@ def test_cli_records_the_os_user_or_as(settings, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def app(settings):
-    web = dataclasses.replace(settings, graph_name=f"test-audit-web-{uuid.uuid4().hex[:10]}")
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SETTINGS": web})
-    with app.app_context():
-        store = get_store()
+def app(web_app):
+    with web_app() as (app, store):
         store.create("Account", {"name": "华东电网 East Grid"}, id="acc-east")
         for username, role in (("admin", "admin"), ("lina", "manager"), ("director", "director")):
             add_user(store, username, role=role, password=PASSWORD, id=f"u-{username}")
         store.relate("MEMBER_OF", "u-lina", "acc-east")
         store.create_person("acc-east", {"name": "王强 <b>CIO</b>", "title": "CIO"}, id="p-cio")
-    yield app
-    store = app.extensions["graphcrm_store"]
-    store.backend.drop()
-    store.close()
+        yield app
 
 
 def _client(app, username):

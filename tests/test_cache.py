@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-import uuid
 
 import pytest
 
@@ -104,23 +103,16 @@ def test_account_and_opportunity_reports_follow_writes(store):
 
 
 @pytest.fixture
-def demo_web(settings):
+def demo_web(web_app):
     """A web app over a graph of its own with the demo portfolio, and a
     client signed in as the director: ``(app, store, client)``."""
     from graphcrm.demo import DEMO_PASSWORD
-    from graphcrm.web import create_app
-    from graphcrm.web.db import get_store
 
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False,
-                      "SETTINGS": dataclasses.replace(settings, graph_name=f"test-cache-{uuid.uuid4().hex[:8]}")})
-    with app.app_context():
-        store = get_store()
+    with web_app() as (app, store):
         load_demo(store)
-    client = app.test_client()
-    assert client.post("/login", data={"username": "director", "password": DEMO_PASSWORD}).status_code == 302
-    yield app, store, client
-    store.backend.drop()
-    store.close()
+        client = app.test_client()
+        assert client.post("/login", data={"username": "director", "password": DEMO_PASSWORD}).status_code == 302
+        yield app, store, client
 
 
 def test_dashboard_shows_a_write_at_once(demo_web):

@@ -26,7 +26,6 @@ from graphcrm.cli import main as cli
 from graphcrm.errors import Conflict, NotFound, ValidationError
 from graphcrm.transfer.salesforce import read_salesforce
 from graphcrm.users import add_user
-from graphcrm.web import create_app
 from graphcrm.web.db import get_store
 
 PASSWORD = "correct-horse-42"
@@ -58,20 +57,14 @@ def _counts(store) -> dict:
 
 
 @pytest.fixture(scope="module")
-def app(settings):
-    web = dataclasses.replace(settings, graph_name=f"test-fuzz-{uuid.uuid4().hex[:10]}")
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SETTINGS": web})
-    with app.app_context():
-        store = get_store()
+def app(web_app):
+    with web_app() as (app, store):
         store.create("Account", {"name": "华东电网 East Grid"}, id="acc-east")
         add_user(store, "lina", role="manager", password=PASSWORD, id="u-lina")
         store.relate("MEMBER_OF", "u-lina", "acc-east")
         store.create_person("acc-east", {"name": "王强", "title": "CIO"}, id="p-cio")
         store.create_opportunity("acc-east", {"name": "Grid upgrade"}, id="opp-east")
-    yield app
-    store = app.extensions["graphcrm_store"]
-    store.backend.drop()
-    store.close()
+        yield app
 
 
 @pytest.fixture(scope="module")

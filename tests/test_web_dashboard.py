@@ -4,16 +4,13 @@ portfolio of more than one page (the page size lowered to 5)."""
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import re
-import uuid
 
 import pytest
 
 from graphcrm.users import add_user
-from graphcrm.web import create_app, dashboard
-from graphcrm.web.db import get_store
+from graphcrm.web import dashboard
 from graphcrm.web.tables import Table, text_key, value_key
 
 PASSWORD = "correct-horse-42"
@@ -51,11 +48,8 @@ BIDS = [
 
 
 @pytest.fixture(scope="module")
-def app(settings):
-    settings = dataclasses.replace(settings, graph_name=f"test-dashboard-{uuid.uuid4().hex[:10]}")
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SETTINGS": settings})
-    with app.app_context():
-        store = get_store()
+def app(web_app):
+    with web_app() as (app, store):
         for id_, name, segment, lifecycle, value in ACCOUNTS:
             props = {"name": name, "segment": segment, "lifecycle": lifecycle}
             if value is not None:
@@ -73,10 +67,7 @@ def app(settings):
                                          id=f"p-{opp}")
             store.relate("ROLE_IN", person["id"], opp, {"role": "economic_buyer"})
             store.relate("RELATIONSHIP", "user-director", person["id"], {"strength": 4, "since": "2025-01-10"})
-    yield app
-    store = app.extensions["graphcrm_store"]
-    store.backend.drop()
-    store.close()
+        yield app
 
 
 @pytest.fixture(autouse=True)
