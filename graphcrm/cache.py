@@ -88,13 +88,17 @@ class ReportCache:
     background_after : float
         A portfolio report that took at least this many seconds is refreshed
         in the background when asked for with ``stale_ok`` (see :meth:`portfolio`).
+    stamp : callable, optional
+        Returns the store's change stamp (default: ``store.change_stamp``; the
+        web app reads it once per page view, see :mod:`graphcrm.web.db`).
 
     Cached results are shared between callers: treat them as read-only.
     """
 
     def __init__(self, store: GraphStore, *, maxsize: int = 512, today: Callable[[], str] = _today,
-                 workers: int = 1, background_after: float = 2.0):
+                 workers: int = 1, background_after: float = 2.0, stamp: Callable[[], str] | None = None):
         self.store = store
+        self._stamp = stamp or store.change_stamp
         self.workers = workers
         self.background_after = background_after
         self._portfolio: Portfolio | None = None
@@ -163,7 +167,7 @@ class ReportCache:
         return self._compute_portfolio(), False
 
     def _valid_now(self) -> tuple[str, str]:
-        return self.store.change_stamp(), self._today()
+        return self._stamp(), self._today()
 
     def _compute_portfolio(self) -> Portfolio:
         with self._portfolio_lock:

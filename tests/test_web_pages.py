@@ -9,7 +9,7 @@ import re
 
 import pytest
 # app, web_settings and store are fixtures: each test module gets its own fresh graph
-from test_web import XSS, app, text, web_settings  # noqa: F401
+from test_web import XSS, _load, app, text, web_settings  # noqa: F401
 from test_web_forms import login, store  # noqa: F401
 
 
@@ -217,3 +217,55 @@ def test_new_pages_and_forms_in_chinese(app, store):
                                           "version": str(version)})
     assert r.status_code == 409 and "其他人已保存了修改" in text(r) and "对方（已保存）" in text(r)
     assert "<td>职务</td><td>Senior Engineer</td><td>Engineer</td>" in text(r)
+
+
+# -- page bodies kept until the graph changes (web.auth.page_body) ---------------------------------
+
+
+def test_kept_page_bodies_follow_writes_and_the_language(web_app):
+    with web_app() as (app, store):
+        _load(store)
+        c = login(app, "lina")
+        pages = ("/accounts/acc-east", "/opportunities/opp-east", "/people/p-cio")
+        for path in pages:
+            assert "赵敏" not in text(c.get(path))
+        store.create_person("acc-east", {"name": "赵敏 Zhao Min", "stance": "champion"}, id="p-new")
+        store.relate("ROLE_IN", "p-new", "opp-east", {"role": "user_buyer"})
+        store.relate("KNOWS", "p-new", "p-cio", {"strength": 3})
+        for path in pages:
+            assert "赵敏 Zhao Min" in text(c.get(path)), path
+        c.get("/lang/zh")
+        assert "干系人" in text(c.get("/accounts/acc-east"))
+        assert "权力地图" in text(c.get("/opportunities/opp-east"))
+        assert "谁认识此人" in text(c.get("/people/p-cio"))
+        c.get("/lang/en")
+        assert "Who knows them" in text(c.get("/people/p-cio"))
+
+
+def test_kept_page_bodies_are_per_view_and_edit_right(web_app):
+    with web_app() as (app, store):
+        _load(store)
+        director = text(login(app, "director").get("/accounts/acc-east"))  # sees every account
+        assert "Wes Secret" in director and "Edit account" not in director  # read-only
+        lina = text(login(app, "lina").get("/accounts/acc-east"))  # not on the west account's team
+        assert "Wes Secret" not in lina and "Edit account" in lina
+        assert "Wes Secret" not in text(login(app, "lina").get("/people/p-cio"))
+        vera = text(login(app, "vera").get("/accounts/acc-east"))
+        assert "Wes Secret" not in vera and "Edit account" not in vera
+
+
+def test_a_page_view_reads_the_change_stamp_once(web_app, monkeypatch):
+    with web_app() as (app, store):
+        _load(store)
+        reads = []
+        stamp = store.backend.change_stamp
+        monkeypatch.setattr(store.backend, "change_stamp", lambda: reads.append(1) or stamp())
+        c = login(app, "lina")
+        for path in ("/", "/accounts/acc-east", "/opportunities/opp-east", "/people/p-cio"):
+            reads.clear()
+            assert c.get(path).status_code == 200
+            assert len(reads) == 1, path
+        # a POST reads it afresh: what it wrote shows on the page it leads to
+        r = c.post("/people/p-cio", data={"kind": "meeting", "channel": "onsite", "at": "2026-11-20T10:00",
+                                          "summary": "讨论 tender scope", "sentiment": "1"}, follow_redirects=True)
+        assert "讨论 tender scope" in text(r)

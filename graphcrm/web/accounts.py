@@ -10,7 +10,9 @@ from flask import Blueprint, Response, abort, render_template, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
-from graphcrm.web.auth import account_graph, account_report, can_create_accounts, can_edit_account, require_account
+from graphcrm.web.auth import (
+    account_graph, account_report, can_create_accounts, can_edit_account, page_body, require_account,
+)
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import AccountForm, confirm_page, edit_page, form_page
 from graphcrm.web.network import network_data
@@ -38,15 +40,11 @@ def people_rows(G, account_id: str) -> list[dict]:
 def account(account_id: str):
     require_account("Account", account_id)
     G = account_graph(account_id)
-    report = account_report(account_id)
-    return render_template(
-        "account.html",
-        account=G.nodes[account_id],
-        report=report,
-        people=people_rows(G, account_id),
-        network=network_data(G),
-        can_edit=can_edit_account(current_user, account_id),
-    )
+    can_edit = can_edit_account(current_user, account_id)
+    body = page_body("_account_body.html", (account_id, can_edit), lambda: dict(
+        account=G.nodes[account_id], report=account_report(account_id), people=people_rows(G, account_id),
+        network=network_data(G), can_edit=can_edit))
+    return render_template("account.html", account=G.nodes[account_id], body=body)
 
 
 def _csv_cell(value) -> str:

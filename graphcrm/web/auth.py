@@ -15,12 +15,14 @@ never its data.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable, Hashable
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -177,6 +179,20 @@ def warm_paths_to(account_id: str, person_id: str) -> list[dict]:
 def opportunity_report(opportunity_id: str) -> dict:
     """The opportunity report over what the current user may see (cached)."""
     return get_reports().opportunity_report(opportunity_id, **_view())
+
+
+def page_body(template: str, key: Hashable, context: Callable[[], dict]) -> Markup:
+    """``template`` rendered with ``context()``, kept until the graph changes
+    for the current user's view and language.  ``key`` names everything else
+    the body shows (the record, whether the user may edit it, ...); the
+    template must not read the request or the session (no CSRF token).
+
+    With the analysis cached, rendering was most of an account or
+    opportunity page's time (bench/run, scale L: about 5 of 6 ms).
+    """
+    lang = str(get_locale() or "en")
+    return get_reports().get(("page body", template, _view().get("view_key"), lang, key),
+                             lambda: Markup(render_template(template, **context())))
 
 
 def safe_next(target: str | None) -> str | None:

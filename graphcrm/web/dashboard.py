@@ -94,7 +94,8 @@ def index():
                                           lambda: at_risk_first(report["accounts"]), "account_row", lang)
         return render_template("dashboard.html", report=report, refreshing=refreshing, bids=bids, bid_rows=bid_rows,
                                accounts=accounts, account_rows=account_rows,
-                               segments=coverage_by_segment(report["accounts"], lang))
+                               segments=portfolio.derived(("segments", lang),
+                                                          lambda: coverage_by_segment(report["accounts"], lang)))
     return render_template("my_accounts.html", accounts=visible_accounts())
 
 

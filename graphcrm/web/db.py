@@ -1,12 +1,17 @@
 """One GraphStore per app, opened lazily and closed when the process exits,
-and one ReportCache over it (analysis results kept until the graph changes)."""
+and one ReportCache over it (analysis results kept until the graph changes).
+
+A page view (GET) reads the graph's change stamp once: everything it shows
+comes from results valid for that one state of the graph.  A POST, which
+may write, reads the stamp afresh each time it asks.
+"""
 
 from __future__ import annotations
 
 import atexit
 import threading
 
-from flask import current_app
+from flask import current_app, g, has_request_context, request
 
 from graphcrm.cache import ReportCache
 from graphcrm.graph import open_store
@@ -35,6 +40,16 @@ def get_reports() -> ReportCache:
         store = get_store()
         with _lock:
             cache = app.extensions.setdefault("graphcrm_reports", ReportCache(
-                store, workers=app.config["GRAPHCRM_SETTINGS"].analysis_workers))
+                store, workers=app.config["GRAPHCRM_SETTINGS"].analysis_workers,
+                stamp=lambda: _page_view_stamp(store)))
     return cache
+
+
+def _page_view_stamp(store: GraphStore) -> str:
+    """``store``'s change stamp, read once per GET request (see above)."""
+    if not (has_request_context() and request.method in ("GET", "HEAD")):
+        return store.change_stamp()  # a POST, or the background refresh of a report
+    if "graph_stamp" not in g:
+        g.graph_stamp = store.change_stamp()
+    return g.graph_stamp
 

@@ -10,7 +10,9 @@ from flask_login import current_user, login_required
 
 from graphcrm.analysis import what_if
 from graphcrm.errors import ValidationError
-from graphcrm.web.auth import can_edit_account, opportunity_graph, opportunity_report, require_account, safe_next
+from graphcrm.web.auth import (
+    can_edit_account, opportunity_graph, opportunity_report, page_body, require_account, safe_next,
+)
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import (CompetesForForm, CompetitorForm, OpportunityForm, choices, confirm_page, edit_page,
                                 form_page)
@@ -40,13 +42,13 @@ def opportunity(opportunity_id: str):
     leaves = request.args.get("leaves") or None
     if leaves is not None and leaves not in dict(departures):
         raise ValidationError("leaves", _("choose a person of this buying center or of our team"))
-    return render_template(
-        "opportunity.html", report=report, account_id=account_id,
-        can_edit=can_edit_account(current_user, account_id),
+    can_edit = can_edit_account(current_user, account_id)
+    body = page_body("_opportunity_body.html", (opportunity_id, can_edit, leaves), lambda: dict(
+        report=report, account_id=account_id, can_edit=can_edit,
         power_map=power_map_data(G, opportunity_id, report["buying_center"], str(get_locale() or "en")),
         departure_choices=departures, leaves=leaves,
-        scenario=what_if(G, opportunity_id, leaves) if leaves else None,
-    )
+        scenario=what_if(G, opportunity_id, leaves) if leaves else None))
+    return render_template("opportunity.html", opportunity=report["opportunity"], body=body)
 
 
 @bp.route("/accounts/<account_id>/opportunities/new", methods=["GET", "POST"])

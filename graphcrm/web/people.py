@@ -15,7 +15,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from graphcrm import model
 from graphcrm.errors import ValidationError
-from graphcrm.web.auth import account_graph, can_edit_account, require_account, visible_account_ids, warm_paths_to
+from graphcrm.web.auth import (
+    account_graph, can_edit_account, page_body, require_account, visible_account_ids, warm_paths_to,
+)
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import PersonForm, SmallIntegerField, confirm_page, edit_page, form_page
 
@@ -98,7 +100,17 @@ def person(person_id: str):
     G = account_graph(account_id)
     if person_id not in G:
         abort(404)
-    props = G.nodes[person_id]
+    links = page_body("_person_links.html", (person_id, can_edit),
+                      lambda: person_links(G, account_id, person_id, can_edit))
+    return render_template(
+        "person.html", person=G.nodes[person_id], account=G.nodes[account_id], account_id=account_id, links=links,
+        timeline=_timeline(store, person_id), form=form, can_edit=can_edit,
+    ), status
+
+
+def person_links(G, account_id: str, person_id: str, can_edit: bool) -> dict:
+    """What _person_links.html shows: the person's roles in deals, who knows
+    them, their reporting and influence lines, and warm paths to them."""
     roles = [
         {"opportunity_id": v, "opportunity": G.nodes[v].get("name") or v, **e}
         for _, v, e in G.out_edges(person_id, data=True) if e.get("type") == "ROLE_IN"
@@ -114,11 +126,8 @@ def person(person_id: str):
         for u, v, e in [*G.out_edges(person_id, data=True), *G.in_edges(person_id, data=True)]
         if e.get("type") in ("REPORTS_TO", "INFLUENCES") or (e.get("type") == "KNOWS" and u == person_id)
     ]
-    return render_template(
-        "person.html", person=props, account=G.nodes[account_id], account_id=account_id, roles=roles,
-        knowers=knowers, links=links, timeline=_timeline(store, person_id), form=form, can_edit=can_edit,
-        paths=warm_paths_to(account_id, person_id),
-    ), status
+    return dict(person=G.nodes[person_id], roles=roles, knowers=knowers, links=links, can_edit=can_edit,
+                paths=warm_paths_to(account_id, person_id))
 
 
 @bp.route("/accounts/<account_id>/people/new", methods=["GET", "POST"])
