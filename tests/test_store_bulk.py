@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from graphcrm.config import Settings
@@ -57,6 +59,26 @@ def test_bulk_load_refuses_existing_ids_and_bad_rows_whole(any_store):
         any_store.bulk_load([("Person", {"id": "p-ok", "name": "王芳"}), ("Person", {"id": "p-bad", "name": "x", "stance": "bogus"})])
     assert err.value.field == "stance"
     assert any_store.find("Person", "p-ok") is None
+
+
+@pytest.mark.bolt_limit("no unique constraints there: FalkorDB does not take Neo4j's constraint statements")
+def test_batches_are_written_in_order_and_stop_at_the_first_refused(any_store):
+    # on the embedded store the next batch is prepared while one is written:
+    # the order holds, and nothing after a refused batch is written
+    any_store.bulk_load([("Account", {"id": "acc-kl", "name": "Klang Valley Metro"})])
+    written = []
+    with pytest.raises(Conflict):
+        any_store.merge_batches({"Account": [{"id": i, "name": n} for i, n in (
+            ("acc-1", "华北电力"), ("acc-2", "Penang Port"), ("acc-kl", "重复"), ("acc-4", "Sabah Energy"))]}, {},
+            batch_size=1, create=True, progress=written.append)
+    assert written == [1, 1]
+    assert [any_store.find("Account", i) is not None for i in ("acc-1", "acc-2", "acc-4")] == [True, True, False]
+    assert any_store.get("Account", "acc-kl")["name"] == "Klang Valley Metro"
+    batches = [e for e in any_store.audit_log(limit=10)[0] if e["action"] == "bulk_create"]
+    assert [json.loads(e["after"])["ids"] for e in reversed(batches)][-2:] == [["acc-1"], ["acc-2"]]
+    with pytest.raises(ValidationError) as err:
+        any_store.merge_batches({"Person": [{"id": "p-nul", "name": "a\x00b"}]}, {}, create=True)
+    assert err.value.field == "rows" and "NUL" in err.value.message
 
 
 def test_every_write_changes_the_stamp_and_reads_do_not(any_store):

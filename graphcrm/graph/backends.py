@@ -14,9 +14,11 @@ half-way, and Neo4j runs each one in its own managed transaction.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 
 from graphcrm.errors import ConfigError, Conflict, StoreUnavailable, ValidationError
@@ -99,6 +101,14 @@ class Backend:
     def run(self, statement: str, params: dict | None = None, *, write: bool = False) -> list[dict]:
         raise NotImplementedError
 
+    def write_batches(self, batches: Iterable[tuple[str, dict, object]]) -> Iterator[object]:
+        """Run ``(statement, params, tag)`` writes in order; yield each tag
+        once its statement is written.  A bulk load's batches come this way
+        (:meth:`graphcrm.graph.store.GraphStore.merge_batches`)."""
+        for statement, params, tag in batches:
+            self.run(statement, params, write=True)
+            yield tag
+
     def text(self, statement: str) -> str:
         try:
             return self.statements[statement]
@@ -128,13 +138,44 @@ class FalkorBackend(Backend):
         return str(self.server.data_dir)
 
     def run(self, statement, params=None, *, write=False):
-        import redis
+        return self._execute(statement, self._query_text(statement, params or {}), write)
 
-        # the parameters travel inside the query text, in a header
-        query = self._graph._build_params_header(params or {}) + self.text(statement)
+    def write_batches(self, batches):
+        """As :meth:`Backend.write_batches`, with the query text of the next
+        batch put together in a second thread while the database runs the
+        current one, on the same connection so that the order holds.  Python
+        spends as long preparing a batch as the database takes to write it
+        (bench/run, scale M: 1.4 s each); they now overlap."""
+        items = iter(batches)
+
+        def prepare():  # in the helper thread: the next batch, as query text
+            item = next(items, None)
+            if item is None:
+                return None
+            statement, params, tag = item
+            return statement, self._query_text(statement, params), tag
+
+        context = contextvars.copy_context()  # who is writing (graphcrm.audit), as in this thread
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphcrm-batch") as helper:
+            ahead = helper.submit(context.run, prepare)
+            while (prepared := ahead.result()) is not None:
+                ahead = helper.submit(context.run, prepare)
+                statement, query, tag = prepared
+                self._execute(statement, query, True)
+                yield tag
+
+    def _query_text(self, statement: str, params: dict) -> str:
+        """The query as FalkorDB takes it: the parameters travel inside its
+        text, in a header."""
+        query = self._graph._build_params_header(params) + self.text(statement)
         if "\x00" in query:  # where a NUL would end it: refuse rather than let the parser fail
             raise ValidationError(next(name for name, value in params.items() if _has_nul(value)),
                                   "must not contain the NUL character")
+        return query
+
+    def _execute(self, statement: str, query: str, write: bool) -> list[dict]:
+        import redis
+
         try:
             result = self._query(query, write)
         except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:

@@ -133,8 +133,11 @@ class GraphStore:
         return self.backend.run(statement, params, write=False)
 
     def _write(self, statement: str, *, audit: dict, **params) -> list[dict]:
-        """The one write path: ``statement`` (which ends with the audit clause,
-        see cypher/nodes.cypher) with ``audit`` (:func:`graphcrm.audit.entry`)."""
+        """The write path of one statement: ``statement`` (which ends with the
+        audit clause, see cypher/nodes.cypher) with ``audit``
+        (:func:`graphcrm.audit.entry`).  Batches of a bulk write pass their
+        entry the same way, through the backend's ``write_batches``
+        (:meth:`merge_batches`)."""
         return self.backend.run(statement, {**params, "audit": [audit]}, write=True)
 
     # -- nodes -----------------------------------------------------------------
@@ -527,21 +530,25 @@ class GraphStore:
             else ("node.merge_batch", "relationship.merge_batch")
         )
         now = utcnow()
+        action = action or ("restore" if restore else "bulk_create" if create else "bulk_merge")
+
+        def batches():  # (statement, parameters with the audit entry, (kind, rows))
+            for kind, groups, statement in (
+                ("nodes", nodes, node_statement), ("relationships", relationships, rel_statement)
+            ):
+                for key, rows in groups.items():
+                    for i in range(0, len(rows), batch_size):
+                        batch = rows[i : i + batch_size]
+                        after = ({"ids": [row["id"] for row in batch]} if kind == "nodes"
+                                 else {"pairs": [f"{row['start']}->{row['end']}" for row in batch]})
+                        entry = audit.entry(action, key, f"{len(batch)} {kind}", after=after)
+                        yield f"{statement}:{key}", {"rows": batch, "now": now, "audit": [entry]}, (kind, len(batch))
+
         counts = {"nodes": 0, "relationships": 0}
-        for kind, groups, statement in (
-            ("nodes", nodes, node_statement), ("relationships", relationships, rel_statement)
-        ):
-            for key, rows in groups.items():
-                for i in range(0, len(rows), batch_size):
-                    batch = rows[i : i + batch_size]
-                    after = ({"ids": [row["id"] for row in batch]} if kind == "nodes"
-                             else {"pairs": [f"{row['start']}->{row['end']}" for row in batch]})
-                    entry = audit.entry(action or ("restore" if restore else "bulk_create" if create
-                                                   else "bulk_merge"), key, f"{len(batch)} {kind}", after=after)
-                    self._write(f"{statement}:{key}", audit=entry, rows=batch, now=now)
-                    counts[kind] += len(batch)
-                    if progress:
-                        progress(len(batch))
+        for kind, n in self.backend.write_batches(batches()):
+            counts[kind] += n
+            if progress:
+                progress(n)
         return counts
 
     def relationships_between(
