@@ -692,7 +692,9 @@ class GraphStore:
         rewritten while the load runs, and compacted once afterwards
         (:meth:`compact`).  Returns the counts written.
         """
-        with self.backend.bulk_writes():
+        # the collector paused as for the loaders (graphcrm.graph.nxgraph.gc_paused):
+        # the rows are hundreds of thousands of small dicts (scale L: 2.9 -> 2.3 s to check them)
+        with self.backend.bulk_writes(), gc_paused():
             return self.bulk_merge(nodes, relationships, batch_size=batch_size, validate=validate, create=True)
 
     def compact(self) -> None:
