@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import networkx as nx
 import pytest
 
 from graphcrm.errors import Conflict, NotFound, ValidationError
+from graphcrm.graph.nxgraph import build_graph
 
 SAMPLES = {
     "Account": {"name": "深圳市住房和建设局", "segment": "strategic", "tier": "cooperative", "annual_value": 1.2e7},
@@ -514,3 +516,40 @@ def test_a_nul_in_a_parameter_is_refused_by_name(store):
     assert error.value.field == "id" and "NUL" in error.value.message
     store.create("Account", {"name": "华东电网 East Grid"}, id="acc-nul")
     assert store.find("Account", "acc-nul")["name"] == "华东电网 East Grid"
+
+
+def test_build_graph_is_the_graph_add_node_and_add_edge_would_build():
+    # build_graph writes networkx's adjacency dicts itself (for speed): the
+    # result must be what the public methods build, in every corner
+    nodes = [
+        ("Account", {"id": "a1", "name": "华南电网", "tier": None}),
+        ("Person", {"id": "p1", "name": "王强", "influence": 5}),
+        ("Person", {"id": "p2", "name": "Grace Lin"}),
+        ("User", {"id": "u1", "username": "li.wei", "password_hash": "x", "session_token": "y"}),
+        ("Person", {"id": "p1", "stance": "champion"}),  # listed again: merged
+    ]
+    rels = [
+        ("WORKS_AT", "p1", "a1", {}), ("WORKS_AT", "p2", "a1", None),
+        ("KNOWS", "p1", "p2", {"strength": 3}), ("KNOWS", "p2", "p1", {"strength": 2}),
+        ("INFLUENCES", "p1", "p2", {"strength": None}),
+        ("RELATIONSHIP", "u1", "p1", {"strength": 4}), ("RELATIONSHIP", "u1", "p1", {"last_contact_at": "2026-05-01"}),
+        ("KNOWS", "p2", "p2", {}),  # a loop
+        ("WORKS_AT", "p-gone", "a1", {}), ("WORKS_AT", "p1", "a-gone", {}),  # an end not loaded
+    ]
+    G = build_graph(nodes, rels, kind="account", loaded_at="2026-05-01T00:00:00+00:00")
+    H = nx.MultiDiGraph(kind="account", loaded_at="2026-05-01T00:00:00+00:00")
+    for label, props in nodes:
+        H.add_node(props["id"], label=label, **{k: v for k, v in props.items()
+                                                 if v is not None and k not in ("password_hash", "session_token")})
+    for rel_type, u, v, props in rels:
+        if u in H and v in H:
+            H.add_edge(u, v, key=rel_type, type=rel_type, **{k: x for k, x in (props or {}).items() if x is not None})
+    assert nx.utils.graphs_equal(G, H)
+    assert dict(G.nodes(data=True)) == dict(H.nodes(data=True))
+    assert sorted(G.in_edges("p1", keys=True, data=True)) == sorted(H.in_edges("p1", keys=True, data=True))
+    assert G.number_of_edges() == H.number_of_edges() == 7
+    assert G["u1"]["p1"]["RELATIONSHIP"] == {"type": "RELATIONSHIP", "strength": 4, "last_contact_at": "2026-05-01"}
+    assert G.nodes["p1"] == {"label": "Person", "id": "p1", "name": "王强", "influence": 5, "stance": "champion"}
+    assert "password_hash" not in G.nodes["u1"] and "session_token" not in G.nodes["u1"]
+    G.remove_node("p2")  # the public methods work on what it built
+    assert "p2" not in G["p1"] and list(G.predecessors("p1")) == ["u1"]

@@ -96,16 +96,29 @@ def build_graph(
     """Build the documented MultiDiGraph from ``(label, props)`` nodes and
     ``(type, start_id, end_id, props)`` relationships.
 
-    Relationships whose ends are not among ``nodes`` are left out.
+    Relationships whose ends are not among ``nodes`` are left out.  The
+    result is the graph that ``add_node`` / ``add_edge`` would build (a
+    relationship listed twice is one edge with both property sets merged),
+    written straight into networkx's adjacency dicts: half a million
+    ``add_edge`` calls took 2.1 of the portfolio load's 5 seconds at scale L,
+    the dicts 1.1 (bench/run; tests/test_store.py checks the equality).
     """
     G = nx.MultiDiGraph()
     G.graph.update(graph_attrs)
     G.graph.setdefault("loaded_at", datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    node, succ, pred = G._node, G._succ, G._pred
     for label, props in nodes:
-        attrs = {k: v for k, v in props.items() if k not in SECRET_PROPERTIES and v is not None}
-        G.add_node(props["id"], label=label, **attrs)
+        n = props["id"]
+        if n not in node:
+            succ[n], pred[n], node[n] = {}, {}, {}
+        node[n].update(label=label, **{k: v for k, v in props.items() if k not in SECRET_PROPERTIES and v is not None})
     for rel_type, start, end, props in relationships:
-        if start in G and end in G:
-            attrs = {k: v for k, v in (props or {}).items() if v is not None}
-            G.add_edge(start, end, key=rel_type, type=rel_type, **attrs)
+        out = succ.get(start)
+        if out is None or end not in node:
+            continue
+        keyed = out.get(end)
+        if keyed is None:
+            keyed = out[end] = pred[end][start] = {}
+        data = keyed.setdefault(rel_type, {})
+        data.update(type=rel_type, **{k: v for k, v in (props or {}).items() if v is not None})
     return G
