@@ -26,7 +26,9 @@ of its own is started, the portfolio is bulk-loaded and measured:
   first dashboard, which computes the portfolio report): server time p50/p95 of the
   dashboard, account, opportunity and person pages with one client, then
   with ``--clients`` concurrent clients for ``--duration`` seconds (a mixed
-  load over the four pages), error counts, and the peak RSS (VmHWM) of the
+  load over the four pages: ``concurrent``), the same again while a manager
+  logs an interaction every ``--write-every`` seconds (``concurrent_with_writes``:
+  every write makes every cached result old), error counts, and the peak RSS (VmHWM) of the
   web process and of the database process, plus the private memory of the
   analysis processes the web process forks for the first dashboard.
 
@@ -61,6 +63,7 @@ import threading
 import time
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -69,7 +72,7 @@ import psutil  # noqa: E402
 import loadgen  # noqa: E402
 from bench_analysis import exact_vs_sampled_betweenness  # noqa: E402
 from bench_store import _percentiles  # noqa: E402
-from generate import BENCH_PASSWORD, DIRECTOR, SCALES, generate, load  # noqa: E402
+from generate import BENCH_PASSWORD, DIRECTOR, MANAGER, SCALES, generate, load  # noqa: E402
 
 from graphcrm import analysis  # noqa: E402
 from graphcrm.analysis._common import people_graph, scope_people  # noqa: E402
@@ -120,10 +123,13 @@ def sample_ids(store, rng: random.Random, n: int) -> dict:
     accounts = [a["id"] for a in store.list("Account", limit=100_000)]
     opportunities = [o["id"] for o in store.list("Opportunity", limit=100_000)]
     people = [p["id"] for p in store.list("Person", limit=1_000_000)]
+    manager = store.user_by_username(MANAGER)
+    writable = [p["id"] for a in sorted(store.member_accounts(manager["id"])) for p in store.people_of_account(a)]
     return {
         "account": rng.sample(accounts, min(n, len(accounts))),
         "opportunity": rng.sample(opportunities, min(n, len(opportunities))),
         "person": rng.sample(people, min(n, len(people))),
+        "writable_person": rng.sample(writable, min(n, len(writable))),
     }
 
 
@@ -240,8 +246,6 @@ class Client:
         return response.status, text
 
     def login(self, username: str, password: str) -> None:
-        from urllib.parse import urlencode
-
         status, page = self.request("GET", "/login")
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
         if status != 200 or not token:
@@ -305,7 +309,8 @@ class ChildrenMemory:
         self._thread.join()
 
 
-def web_figures(data_dir: Path, db_pid: int, ids: dict, *, samples: int, clients: int, duration: float) -> dict:
+def web_figures(data_dir: Path, db_pid: int, ids: dict, *, samples: int, clients: int, duration: float,
+                write_every: float) -> dict:
     port = free_port()
     env = {"GRAPHCRM_DATA_DIR": str(data_dir), "GRAPHCRM_SECRET_KEY": secrets.token_hex(16)}
     with loadgen.production_server(port, env) as proc:
@@ -315,7 +320,7 @@ def web_figures(data_dir: Path, db_pid: int, ids: dict, *, samples: int, clients
         with ChildrenMemory(proc.pid) as children:
             first_s, (first_status, _) = timed(lambda: client.request("GET", "/"))
         single: dict = {}
-        errors = {"single": int(first_status != 200), "concurrent": 0}
+        errors = {"single": int(first_status != 200)}
         for kind in PAGES:
             times = []
             for ident in (ids[kind][:samples] if kind != "dashboard" else [None] * samples):
@@ -325,62 +330,106 @@ def web_figures(data_dir: Path, db_pid: int, ids: dict, *, samples: int, clients
             single[kind] = _percentiles(times)
         client.close()
 
-        results: dict[str, list[float]] = {kind: [] for kind in PAGES}
-        lock = threading.Lock()
-
-        # sign the clients in one after the other (as people do); sixteen
-        # simultaneous logins would measure the password hash's memory instead
-        signed_in = []
-        for _ in range(clients):
-            c = Client(port)
-            try:
-                c.login(DIRECTOR, BENCH_PASSWORD)
-                signed_in.append(c)
-            except Exception:
-                errors["concurrent"] += 1
-        stop_at = time.monotonic() + duration
-
-        def worker(n: int, c: Client):
-            rng = random.Random(n)
-            while time.monotonic() < stop_at:
-                kind = rng.choice(PAGES)
-                ident = rng.choice(ids[kind]) if kind != "dashboard" else None
-                try:
-                    t, (status, _) = timed(lambda: c.request("GET", page_path(kind, ident)))
-                except Exception:
-                    status, t = 0, 0.0
-                with lock:
-                    if status == 200:
-                        results[kind].append(t)
-                    else:
-                        errors["concurrent"] += 1
-            c.close()
-
-        threads = [threading.Thread(target=worker, args=(n, c)) for n, c in enumerate(signed_in)]
-        started = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - started
-        concurrent = {kind: {**_percentiles(v), "requests": len(v)} for kind, v in results.items() if v}
-        total = sum(len(v) for v in results.values())
+        reads_only = concurrent_phase(port, ids, clients=clients, duration=duration, errors=errors)
+        with_writes = concurrent_phase(port, ids, clients=clients, duration=duration, errors=errors,
+                                       write_every=write_every)
         return {
             "server": "graphcrm serve --prod (waitress, 16 threads)",
             "dashboard_first_ms": ms(first_s),
             "single_client_ms": single,
-            "concurrent": {
-                "clients": clients,
-                "ids_per_page": len(ids["account"]),
-                "seconds": round(elapsed, 1),
-                "requests": total,
-                "requests_per_s": round(total / elapsed, 1),
-                "pages_ms": concurrent,
-            },
+            "concurrent": reads_only,
+            "concurrent_with_writes": with_writes,
             "errors": errors,
             "peak_rss_mib": {"web": PeakRss.of(proc.pid), "db": PeakRss.of(db_pid),
                              "analysis_processes_private": children.peak_mib},
         }
+
+
+def concurrent_phase(port: int, ids: dict, *, clients: int, duration: float, errors: dict,
+                     write_every: float | None = None) -> dict:
+    """``clients`` directors reading the four pages for ``duration`` seconds
+    (each page's ids chosen at random from ``ids``); with ``write_every``, a
+    manager logs an interaction with one of their stakeholders every that
+    many seconds meanwhile, as the person page's form does.  Every write
+    makes every cached result old (graphcrm.cache), so the pages after it
+    are computed again and the portfolio report is refreshed in the
+    background.  Errors are counted in ``errors`` (``concurrent`` /
+    ``writes``)."""
+    results: dict[str, list[float]] = {kind: [] for kind in PAGES}
+    lock = threading.Lock()
+    writes: list[float] = []
+    key = "concurrent" if write_every is None else "concurrent_with_writes"
+    errors.setdefault(key, 0)
+
+    # sign the clients in one after the other (as people do); sixteen
+    # simultaneous logins would measure the password hash's memory instead
+    signed_in = []
+    for _ in range(clients):
+        c = Client(port)
+        try:
+            c.login(DIRECTOR, BENCH_PASSWORD)
+            signed_in.append(c)
+        except Exception:
+            errors[key] += 1
+    stop_at = time.monotonic() + duration
+
+    def reader(n: int, c: Client):
+        rng = random.Random(n)
+        while time.monotonic() < stop_at:
+            kind = rng.choice(PAGES)
+            ident = rng.choice(ids[kind]) if kind != "dashboard" else None
+            try:
+                t, (status, _) = timed(lambda: c.request("GET", page_path(kind, ident)))
+            except Exception:
+                status, t = 0, 0.0
+            with lock:
+                if status == 200:
+                    results[kind].append(t)
+                else:
+                    errors[key] += 1
+        c.close()
+
+    def writer():
+        rng = random.Random(-1)
+        c = Client(port)
+        c.login(MANAGER, BENCH_PASSWORD)
+        n = 0
+        while time.monotonic() < stop_at:
+            person = rng.choice(ids["writable_person"])
+            status, page = c.request("GET", page_path("person", person))
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+            n += 1
+            form = {"csrf_token": token.group(1) if token else "", "kind": "call", "channel": "phone",
+                    "at": "2026-11-20T10:00", "summary": f"benchmark call #{n} 基准测试", "sentiment": "1"}
+            t, (status, _) = timed(lambda: c.request("POST", page_path("person", person), urlencode(form)))
+            if status == 302:
+                writes.append(t)
+            else:
+                errors[key] += 1
+            time.sleep(max(0.0, write_every - t))
+        c.close()
+
+    threads = [threading.Thread(target=reader, args=(n, c)) for n, c in enumerate(signed_in)]
+    if write_every is not None:
+        threads.append(threading.Thread(target=writer))
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    total = sum(len(v) for v in results.values())
+    out = {
+        "clients": clients,
+        "ids_per_page": len(ids["account"]),
+        "seconds": round(elapsed, 1),
+        "requests": total,
+        "requests_per_s": round(total / elapsed, 1),
+        "pages_ms": {kind: {**_percentiles(v), "requests": len(v)} for kind, v in results.items() if v},
+    }
+    if write_every is not None:
+        out["writes"] = {"every_s": write_every, "done": len(writes), **_percentiles(writes or [0.0])}
+    return out
 
 
 # -- one scale ---------------------------------------------------------------------------
@@ -417,7 +466,8 @@ def run_scale(scale: str, base: Path, args) -> dict:
             # the director has signed in before (a first sign-in ever writes a session token)
             session_token(store, store.user_by_username(DIRECTOR))
             out["web"] = web_figures(data_dir, embedded_server(settings).pid(), ids,
-                                     samples=args.samples, clients=args.clients, duration=args.duration)
+                                     samples=args.samples, clients=args.clients, duration=args.duration,
+                                     write_every=args.write_every)
         return out
     finally:
         store.close()
@@ -502,7 +552,7 @@ def compare_targets(largest: dict) -> dict:
         "portfolio_cold_s": largest["analysis"]["portfolio"]["cold_s"],
         "portfolio_cached_s": round(largest["analysis"]["portfolio"]["cached_ms"] / 1000, 6),
         "web_plus_db_peak_rss_mib": (round(sum(web["peak_rss_mib"].values()), 1) if web else None),
-        "web_errors": (web["errors"]["single"] + web["errors"]["concurrent"]) if web else None,
+        "web_errors": sum(web["errors"].values()) if web else None,
     }
     ops = {">=": lambda a, b: a >= b, "<": lambda a, b: a < b, "==": lambda a, b: a == b}
     return {
@@ -538,6 +588,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--samples", type=int, default=30, help="ids sampled per loader / page")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of concurrent load")
+    parser.add_argument("--write-every", type=float, default=2.0,
+                        help="seconds between a manager's writes in the second concurrent phase")
     parser.add_argument("--batch-size", type=int, default=5000)
     parser.add_argument("--compare-rows", type=int, default=2000, help="rows written both ways")
     parser.add_argument("--exact-limit", type=int, default=3000, help="largest people graph for exact betweenness")
