@@ -100,6 +100,21 @@ RETURN a.id AS id
 MATCH (:Person {id: $id})-[:WORKS_AT]->(a:Account)
 RETURN a.id AS id
 
+// The accounts of these nodes: an account itself, a person's employer, an
+// opportunity's account (GraphStore.accounts_of: the accounts a write changes).
+// name: node.accounts
+UNWIND $ids AS id
+MATCH (a:Account {id: id})
+RETURN a.id AS id
+UNION
+UNWIND $ids AS id
+MATCH (:Person {id: id})-[:WORKS_AT]->(a:Account)
+RETURN a.id AS id
+UNION
+UNWIND $ids AS id
+MATCH (:Opportunity {id: id})-[:FOR]->(a:Account)
+RETURN a.id AS id
+
 // Sign-in sessions carry the user's session token; a new one ends them all.
 // Not a change of the user's record: the version stays (an admin's open edit
 // form of the user stays valid).

@@ -6,8 +6,17 @@ seconds to load and analyse), an opportunity report searches warm paths
 views come while nothing was written.  :class:`ReportCache` keeps each result with the store's change
 stamp (:meth:`graphcrm.graph.store.GraphStore.change_stamp`, bumped by every
 write from any process) and the UTC date, and computes it again only when
-either moved: a write anywhere invalidates every cached result, and a new day
-does too (findings such as stale relationships depend on the date).
+either moved: a write anywhere invalidates it, and a new day does too
+(findings such as stale relationships depend on the date).
+
+Results about one account (its graph, its report, its opportunities'
+reports, warm paths to its people, the web pages drawn from them) are kept
+with the stamps of the accounts its graph holds instead
+(:meth:`graphcrm.graph.store.GraphStore.account_stamps`): a write to one
+account leaves the results about the others valid.  (With a steady stream of
+writes, every page would otherwise be computed again after each one: with a
+write every 2 s, 16 clients got 21 pages a second instead of 400 at scale L,
+bench/run.)
 
 Concurrent requests for a result that is being computed wait for that one
 computation instead of starting their own.
@@ -30,7 +39,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime, timezone
 
 from cachetools import LRUCache
@@ -71,6 +80,18 @@ class Portfolio:
             return self._derived.setdefault(key, value)
 
 
+class _Account:
+    """The results kept about one account: valid while ``valid_for`` (the date
+    and the stamps of ``accounts``, the accounts its graph holds) holds."""
+
+    __slots__ = ("accounts", "valid_for", "values")
+
+    def __init__(self, accounts: frozenset[str], valid_for: tuple, values: dict):
+        self.accounts = accounts
+        self.valid_for = valid_for
+        self.values = values
+
+
 class ReportCache:
     """Results of analysis over ``store``, valid while its change stamp holds.
 
@@ -88,17 +109,23 @@ class ReportCache:
     background_after : float
         A portfolio report that took at least this many seconds is refreshed
         in the background when asked for with ``stale_ok`` (see :meth:`portfolio`).
-    stamp : callable, optional
-        Returns the store's change stamp (default: ``store.change_stamp``; the
-        web app reads it once per page view, see :mod:`graphcrm.web.db`).
+    stamp, account_stamps : callable, optional
+        Read the store's change stamp and account stamps (default:
+        ``store.change_stamp`` and ``store.account_stamps``; the web app
+        reads them once per page view, see :mod:`graphcrm.web.db`).
+    accounts : int
+        Results about at most this many accounts are kept.
 
     Cached results are shared between callers: treat them as read-only.
     """
 
     def __init__(self, store: GraphStore, *, maxsize: int = 512, today: Callable[[], str] = _today,
-                 workers: int = 1, background_after: float = 2.0, stamp: Callable[[], str] | None = None):
+                 workers: int = 1, background_after: float = 2.0, stamp: Callable[[], str] | None = None,
+                 account_stamps: Callable[[Iterable[str]], tuple] | None = None, accounts: int = 256):
         self.store = store
         self._stamp = stamp or store.change_stamp
+        self._account_stamps = account_stamps or store.account_stamps
+        self._accounts: LRUCache = LRUCache(maxsize=accounts)
         self.workers = workers
         self.background_after = background_after
         self._portfolio: Portfolio | None = None
@@ -194,6 +221,61 @@ class ReportCache:
         except Exception:  # the next page asks again (and shows the error if it persists)
             log.exception("refreshing the portfolio report failed")
 
+    # -- results about one account ------------------------------------------------------
+
+    def for_account(self, account_id: str, key: Hashable, compute: Callable[[], object]):
+        """``compute()``'s result about ``account_id``, computed from its account
+        graph (and nothing else of the store), kept until a write changes one
+        of the accounts that graph holds (see the module text)."""
+        values = self._account(account_id).values
+        if key in values:
+            self.hits += 1
+            return values[key]
+        with self._key_lock((account_id, key)):
+            if key in values:
+                self.hits += 1
+                return values[key]
+            value = values[key] = compute()
+            self.misses += 1
+            return value
+
+    def _account(self, account_id: str) -> _Account:
+        """The valid entry of ``account_id``: its graph read again when a write
+        moved the stamp of an account in it.  The stamps are read before the
+        graph, so an entry never claims a state older than the data it holds."""
+        with self._lock:
+            entry = self._accounts.get(account_id)
+        if entry is not None and entry.valid_for == self._account_valid_now(entry.accounts):
+            return entry
+        with self._key_lock(("account", account_id)):
+            with self._lock:
+                latest = self._accounts.get(account_id)
+            if latest is not None and latest is not entry and \
+                    latest.valid_for == self._account_valid_now(latest.accounts):
+                return latest  # another request has just read it
+            accounts = entry.accounts if entry is not None else frozenset([account_id])
+            for _ in range(3):  # until the accounts the graph holds are among those whose stamps were read
+                valid_for = self._account_valid_now(accounts)
+                G = self.store.account_graph(account_id)
+                held = self.store.account_graph_accounts(G) | {account_id}
+                if held <= accounts:
+                    stamps = dict(zip(sorted(accounts), valid_for[2]))
+                    entry = _Account(held, (*valid_for[:2], tuple(stamps[a] for a in sorted(held))), {"graph": G})
+                    with self._lock:
+                        self._accounts[account_id] = entry
+                    return entry
+                accounts |= held
+            return _Account(held, (), {"graph": G})  # the graph kept changing while read: used once, not kept
+
+    def _account_valid_now(self, accounts: frozenset[str]) -> tuple:
+        """(date, stamp of ``*``, stamps of ``accounts`` in sorted order)."""
+        stamps = self._account_stamps(sorted(accounts))
+        return self._today(), stamps[0], tuple(stamps[1:])
+
+    def _key_lock(self, key: Hashable) -> threading.Lock:
+        with self._lock:
+            return self._computing.setdefault(key, threading.Lock())
+
     # A *view* narrows a graph to what one user may see (the web app leaves out
     # accounts they are not on the team of): ``view(G)`` returns a new graph,
     # ``view_key`` names it in the cache (None: the whole graph, no view).
@@ -202,28 +284,42 @@ class ReportCache:
                       view_key: Hashable = None) -> nx.MultiDiGraph:
         """The store's :meth:`~graphcrm.graph.store.GraphStore.account_graph`
         (what the account and person pages draw on), through ``view``; shared, so read-only."""
-        G = self.get(("account graph", account_id), lambda: self.store.account_graph(account_id))
-        return G if view is None else self.get(("account graph", account_id, view_key), lambda: view(G))
+        G = self._account(account_id).values["graph"]
+        return G if view is None else self.for_account(account_id, ("graph", view_key), lambda: view(G))
 
     def opportunity_graph(self, opportunity_id: str, *, view: Callable | None = None,
                           view_key: Hashable = None) -> nx.MultiDiGraph:
         """The store's :meth:`~graphcrm.graph.store.GraphStore.opportunity_graph`, through ``view``."""
-        G = self.get(("opportunity graph", opportunity_id), lambda: self.store.opportunity_graph(opportunity_id))
-        return G if view is None else self.get(("opportunity graph", opportunity_id, view_key), lambda: view(G))
+        account_id = self._account_of_opportunity(opportunity_id)
+
+        def opportunity_graph():
+            G = self.account_graph(account_id, view=view, view_key=view_key).copy()
+            G.graph.update(kind="opportunity", opportunity_id=opportunity_id)
+            return G
+
+        return self.for_account(account_id, ("opportunity graph", opportunity_id, view_key), opportunity_graph)
+
+    def _account_of_opportunity(self, opportunity_id: str) -> str:
+        account_id = self.get(("account of", "Opportunity", opportunity_id),
+                              lambda: self.store.account_of("Opportunity", opportunity_id))
+        if account_id is None:
+            self.store.opportunity_graph(opportunity_id)  # raises what is missing: the opportunity or its account
+        return account_id
 
     def account_report(self, account_id: str, *, view: Callable | None = None, view_key: Hashable = None) -> dict:
         """:func:`graphcrm.analysis.account_report` of one account (through ``view``)."""
-        return self.get(("account", account_id, view_key), lambda: account_report(
+        return self.for_account(account_id, ("account", view_key), lambda: account_report(
             self.account_graph(account_id, view=view, view_key=view_key), account_id))
 
     def warm_paths(self, account_id: str, person_id: str, *, k: int = 3, view: Callable | None = None,
                    view_key: Hashable = None) -> list[dict]:
         """:func:`graphcrm.analysis.warm_paths` to a person of the account (through ``view``)."""
-        return self.get(("warm paths", account_id, person_id, k, view_key), lambda: warm_paths(
+        return self.for_account(account_id, ("warm paths", person_id, k, view_key), lambda: warm_paths(
             self.account_graph(account_id, view=view, view_key=view_key), person_id, k=k))
 
     def opportunity_report(self, opportunity_id: str, *, view: Callable | None = None,
                            view_key: Hashable = None) -> dict:
         """:func:`graphcrm.analysis.opportunity_report` of one opportunity (through ``view``)."""
-        return self.get(("opportunity", opportunity_id, view_key), lambda: opportunity_report(
+        account_id = self._account_of_opportunity(opportunity_id)
+        return self.for_account(account_id, ("opportunity", opportunity_id, view_key), lambda: opportunity_report(
             self.opportunity_graph(opportunity_id, view=view, view_key=view_key), opportunity_id))

@@ -36,9 +36,9 @@ _executed: set[str] = set()
 _original_run = FalkorBackend.run
 
 
-def _recording_run(self, statement, params=None, *, write=False):
+def _recording_run(self, statement, params=None, *, write=False, scope=None):
     _executed.add(statement)
-    return _original_run(self, statement, params, write=write)
+    return _original_run(self, statement, params, write=write, scope=scope)
 
 
 FalkorBackend.run = _recording_run

@@ -212,3 +212,78 @@ def test_values_derived_from_a_report_stay_with_it(store):
     assert "滨海港务集团 Binhai Port" in second.derived("names", lambda: sorted(a["name"] for a in second.report["accounts"]))
     assert "滨海港务集团 Binhai Port" not in names
 
+
+
+# -- results about one account: kept until a write changes an account its graph holds ----------
+
+
+def _accounts(store):
+    """East and West know each other through one pair of people; North stands apart;
+    a West engineer has a role in East's bid."""
+    for id_, name in (("acc-e", "华东电网 East Grid"), ("acc-w", "Westbank Logistics"), ("acc-n", "北方港务 North Port")):
+        store.create("Account", {"name": name}, id=id_)
+    store.create_person("acc-e", {"name": "王强", "title": "CIO", "influence": 5}, id="p-e")
+    store.create_person("acc-w", {"name": "Wes Carter", "title": "COO"}, id="p-w")
+    store.create_person("acc-w", {"name": "林工 Lin", "title": "Engineer"}, id="p-w2")
+    store.create_person("acc-n", {"name": "赵敏", "title": "CFO"}, id="p-n")
+    store.relate("KNOWS", "p-e", "p-w", {"strength": 3})
+    store.create_opportunity("acc-e", {"name": "Grid upgrade 2027", "stage": "tender"}, id="opp-e")
+    store.relate("ROLE_IN", "p-w2", "opp-e", {"role": "influencer"})
+    store.create("User", {"username": "li.wei", "display_name": "李伟", "role": "manager"}, id="u-li")
+
+
+def _kept(cache, *accounts):
+    """Whether each account's cached graph is still the same object."""
+    before = {a: cache.account_graph(a) for a in accounts}
+    return lambda: {a: cache.account_graph(a) is before[a] for a in accounts}
+
+
+def test_a_write_to_one_account_keeps_the_results_about_the_others(store):
+    _accounts(store)
+    cache = ReportCache(store)
+    report = cache.account_report("acc-n")
+    kept = _kept(cache, "acc-e", "acc-w", "acc-n")
+    store.update("Person", "p-e", {"stance": "champion"}, version=1)  # East's CIO is in West's graph too
+    assert kept() == {"acc-e": False, "acc-w": False, "acc-n": True}
+    assert cache.account_graph("acc-e").nodes["p-e"]["stance"] == "champion"
+    assert cache.account_report("acc-n") is report
+    kept = _kept(cache, "acc-e", "acc-w", "acc-n")
+    store.log_interaction({"kind": "call", "channel": "phone", "at": "2026-11-20T10:00:00+00:00", "summary": "回访"},
+                          user_ids=["u-li"], person_ids=["p-n"])
+    assert kept() == {"acc-e": True, "acc-w": True, "acc-n": False}
+
+
+def test_a_write_shown_in_another_accounts_graph_reaches_it(store):
+    _accounts(store)
+    cache = ReportCache(store)
+    # West's COO is in East's graph (they know East's CIO): an edit at West reaches East
+    kept = _kept(cache, "acc-e", "acc-n")
+    store.update("Person", "p-w", {"title": "CEO"}, version=1)
+    assert kept() == {"acc-e": False, "acc-n": True}
+    assert cache.account_graph("acc-e").nodes["p-w"]["title"] == "CEO"
+    # so does an edit of the West engineer with a role in East's bid (in East's graph without West)
+    report = cache.opportunity_report("opp-e")
+    store.update("Person", "p-w2", {"stance": "opponent"}, version=1)
+    assert cache.opportunity_report("opp-e") is not report
+    assert cache.opportunity_graph("opp-e").nodes["p-w2"]["stance"] == "opponent"
+    # a new acquaintance across accounts changes both graphs (and East's, which holds West's COO)
+    kept = _kept(cache, "acc-e", "acc-w", "acc-n")
+    store.relate("KNOWS", "p-n", "p-w", {"strength": 2})
+    assert kept() == {"acc-e": False, "acc-w": False, "acc-n": False}
+    assert "p-w" in cache.account_graph("acc-n")
+
+
+def test_writes_that_may_show_anywhere_change_every_account(store):
+    _accounts(store)
+    cache = ReportCache(store)
+    for write in (
+        lambda: store.update("User", "u-li", {"display_name": "李伟 Li Wei"}, version=1),  # users show anywhere
+        lambda: store.delete("Person", "p-n"),
+        lambda: store.bulk_merge([("Account", {"id": "acc-s", "name": "南方电网"})]),
+    ):
+        kept = _kept(cache, "acc-e", "acc-w")
+        write()
+        assert kept() == {"acc-e": False, "acc-w": False}
+    kept = _kept(cache, "acc-e", "acc-w")
+    store.record_event("export", "Account", "acc-e")  # an audit entry alone changes no account
+    assert kept() == {"acc-e": True, "acc-w": True}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 
@@ -90,6 +90,12 @@ class Backend:
     same (:class:`graphcrm.cache.ReportCache`).  It is bumped *after* the
     write commits: read the stamp before reading the graph and a cached
     result can never hide a committed write for longer than the bump takes.
+
+    Account stamps (:meth:`account_stamps`) are finer: a write says which
+    accounts it changes (``scope``: account ids; None: it may change any)
+    and moves only their stamps, so the results about other accounts stay
+    valid.  A backend without them answers with the change stamp, which
+    every write moves.
     """
 
     name: str
@@ -98,7 +104,16 @@ class Backend:
     def change_stamp(self) -> str:
         raise NotImplementedError
 
-    def run(self, statement: str, params: dict | None = None, *, write: bool = False) -> list[dict]:
+    def account_stamps(self, account_ids: Iterable[str]) -> tuple[str, ...]:
+        """The stamp of ``*`` (moved by every write that may change any
+        account, ``scope=None``) and the stamp of each of these accounts."""
+        stamp = self.change_stamp()
+        return (stamp, *(stamp for _ in account_ids))
+
+    def run(self, statement: str, params: dict | None = None, *, write: bool = False,
+            scope: frozenset[str] | None = None) -> list[dict]:
+        """Run a named statement; a write (``write=True``) changes the
+        accounts in ``scope`` (None: it may change any)."""
         raise NotImplementedError
 
     def write_batches(self, batches: Iterable[tuple[str, dict, object]]) -> Iterator[object]:
@@ -132,13 +147,16 @@ class FalkorBackend(Backend):
         #: the change stamp: a Redis counter beside the graph (not a node, so it
         #: never shows in the graph; deleting the graph does not reset it)
         self._stamp_key = f"graphcrm:change-stamp:{graph_name}"
+        #: the account stamps: a Redis hash of counters, one per account
+        #: written to, and ``*`` for the writes that may change any account
+        self._account_stamps_key = f"graphcrm:account-stamps:{graph_name}"
 
     @property
     def location(self) -> str:
         return str(self.server.data_dir)
 
-    def run(self, statement, params=None, *, write=False):
-        return self._execute(statement, self._query_text(statement, params or {}), write)
+    def run(self, statement, params=None, *, write=False, scope=None):
+        return self._execute(statement, self._query_text(statement, params or {}), write, scope)
 
     def write_batches(self, batches):
         """As :meth:`Backend.write_batches`, with the query text of the next
@@ -173,7 +191,7 @@ class FalkorBackend(Backend):
                                   "must not contain the NUL character")
         return query
 
-    def _execute(self, statement: str, query: str, write: bool) -> list[dict]:
+    def _execute(self, statement: str, query: str, write: bool, scope: frozenset[str] | None = None) -> list[dict]:
         import redis
 
         try:
@@ -197,7 +215,7 @@ class FalkorBackend(Backend):
                 return []  # the graph does not exist yet: nothing to read
             raise _falkor_error(exc, statement) from None
         if write:
-            self._bump()
+            self._bump(scope)
         if isinstance(result, list):  # read rows decoded from the compact reply
             return result
         columns = [column[1] for column in result.header]
@@ -228,11 +246,17 @@ class FalkorBackend(Backend):
         except (StoreUnavailable, ConfigError) as exc:
             raise StoreUnavailable(f"the embedded database stopped and cannot be restarted ({exc})") from None
 
-    def _bump(self) -> None:
+    def _bump(self, scope: frozenset[str] | None = None) -> None:
+        """Move the change stamp and the stamps of the accounts in ``scope``
+        (None: ``*``, which every account's validity includes), in one round trip."""
         import redis
 
+        pipe = self._db.connection.pipeline(transaction=False)
+        pipe.incr(self._stamp_key)
+        for account in sorted(scope) if scope is not None else ("*",):
+            pipe.hincrby(self._account_stamps_key, account, 1)
         try:
-            self._db.connection.incr(self._stamp_key)
+            pipe.execute()
         except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
             raise StoreUnavailable(f"the embedded database does not answer ({exc})") from None
 
@@ -280,17 +304,25 @@ class FalkorBackend(Backend):
         log.warning("rewriting the append-only file still runs after %.0f s", timeout)
 
     def change_stamp(self) -> str:
+        return self._beside_graph(lambda redis: str(redis.get(self._stamp_key) or 0))
+
+    def account_stamps(self, account_ids):
+        fields = ["*", *account_ids]
+        return self._beside_graph(
+            lambda redis: tuple(str(int(v or 0)) for v in redis.hmget(self._account_stamps_key, fields)))
+
+    def _beside_graph(self, read: Callable):
+        """``read(connection)``: Redis commands on the keys beside the graph
+        (the stamps).  Often the first thing a request asks after a crash,
+        so a server that died is started again first."""
         import redis
 
-        def read() -> str:
-            return str(self._db.connection.get(self._stamp_key) or 0)
-
         try:
-            return read()
+            return read(self._db.connection)
         except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
-            self._restart(exc)  # often the first thing a request asks after a crash: start it again
+            self._restart(exc)
             try:
-                return read()
+                return read(self._db.connection)
             except (redis.ConnectionError, redis.TimeoutError, OSError) as again:
                 raise StoreUnavailable(f"the embedded database does not answer ({again})") from None
 
@@ -413,7 +445,7 @@ class Neo4jBackend(Backend):
     def location(self) -> str:
         return f"{self.url} (database {self.database})"
 
-    def run(self, statement, params=None, *, write=False):
+    def run(self, statement, params=None, *, write=False, scope=None):
         import neo4j
         from neo4j import exceptions
 

@@ -132,13 +132,28 @@ class GraphStore:
     def _read(self, statement: str, **params) -> list[dict]:
         return self.backend.run(statement, params, write=False)
 
-    def _write(self, statement: str, *, audit: dict, **params) -> list[dict]:
+    def _write(self, statement: str, *, audit: dict, nodes: Iterable[str] | None = None, **params) -> list[dict]:
         """The write path of one statement: ``statement`` (which ends with the
         audit clause, see cypher/nodes.cypher) with ``audit``
         (:func:`graphcrm.audit.entry`).  Batches of a bulk write pass their
         entry the same way, through the backend's ``write_batches``
-        (:meth:`merge_batches`)."""
-        return self.backend.run(statement, {**params, "audit": [audit]}, write=True)
+        (:meth:`merge_batches`), and may change any account.
+
+        ``nodes``: the ids of the accounts, people and opportunities whose
+        accounts the write changes, looked up before it (None: it may change
+        any account; empty: none).  Only the stamps of those accounts move
+        (:meth:`account_stamps`).  A write names its nodes only where what it
+        changes shows in no other account's graph than theirs (see
+        :meth:`account_graph_accounts`); deletes, users, competitors,
+        interactions and bulk writes change them all.
+        """
+        scope = None
+        if nodes is not None:
+            ids = list(nodes)
+            scope = self.accounts_of(ids) if ids else frozenset()
+            if ids and not scope:  # nodes of no account (yet): anything may show them
+                scope = None
+        return self.backend.run(statement, {**params, "audit": [audit]}, write=True, scope=scope)
 
     # -- nodes -----------------------------------------------------------------
 
@@ -148,7 +163,8 @@ class GraphStore:
         clean = validate_node(label, props)
         node = self._new_props(label, clean, id)
         entry = audit.entry("create", label, node["id"], after=node)
-        return self._write(f"node.create:{label}", props=node, audit=entry)[0]["props"]
+        # a new node has no relationship yet: no account graph shows it
+        return self._write(f"node.create:{label}", props=node, audit=entry, nodes=())[0]["props"]
 
     def _new_props(self, label: str, clean: dict, id: str | None) -> dict:
         now = utcnow()
@@ -162,7 +178,7 @@ class GraphStore:
         works_at = validate_relationship("WORKS_AT", {"since": since})
         node = self._new_props("Person", clean, id)
         rows = self._write(
-            "person.create_at_account",
+            "person.create_at_account", nodes=[account_id],
             audit=audit.entry("create", "Person", node["id"], after={**node, "account_id": account_id}),
             props=node,
             account_id=account_id,
@@ -178,7 +194,7 @@ class GraphStore:
         clean = validate_node("Opportunity", props)
         node = self._new_props("Opportunity", clean, id)
         rows = self._write(
-            "opportunity.create_for_account",
+            "opportunity.create_for_account", nodes=[account_id],
             audit=audit.entry("create", "Opportunity", node["id"], after={**node, "account_id": account_id}),
             props=node,
             account_id=account_id,
@@ -195,7 +211,7 @@ class GraphStore:
         clean = validate_node("Account", props)
         node = self._new_props("Account", clean, id)
         rows = self._write(
-            "account.create_with_member",
+            "account.create_with_member", nodes=(),
             audit=audit.entry("create", "Account", node["id"], after={**node, "member_id": member_id}),
             props=node, user_id=member_id, now=utcnow(),
         )
@@ -208,7 +224,7 @@ class GraphStore:
         clean = validate_node("Competitor", props)
         node = self._new_props("Competitor", clean, id)
         rows = self._write(
-            "competitor.create_for_opportunity",
+            "competitor.create_for_opportunity", nodes=[opportunity_id],
             audit=audit.entry("create", "Competitor", node["id"], after={**node, "opportunity_id": opportunity_id}),
             props=node, opportunity_id=opportunity_id, now=utcnow(),
         )
@@ -249,7 +265,8 @@ class GraphStore:
             after=clean | {"version": version + 1},
         )
         statement = "user.update" if label == "User" else f"node.update:{label}"
-        rows = self._write(statement, audit=entry, id=id, version=version,
+        placed = [id] if label in ("Account", "Person", "Opportunity") else None  # users, competitors: anywhere
+        rows = self._write(statement, audit=entry, nodes=placed, id=id, version=version,
                            props=_updated(current, clean, version))
         if rows:
             return rows[0]["props"]
@@ -316,7 +333,8 @@ class GraphStore:
         entry = audit.entry("relate", rel_type, f"{start}->{end}",
                             before=before[0]["props"] if before else None, after=stored)
         statement = "relationship.merge" if replace else "relationship.create"
-        rows = self._write(f"{statement}:{key}", audit=entry, start=start, end=end, props=stored, now=utcnow())
+        rows = self._write(f"{statement}:{key}", audit=entry, nodes=[start, end], start=start, end=end,
+                           props=stored, now=utcnow())
         if rows:
             return rows[0]["props"]
         if not replace and before:
@@ -348,7 +366,7 @@ class GraphStore:
             after=clean | {"version": version + 1},
         )
         rows = self._write(
-            f"relationship.update:{key}", audit=entry, start=start, end=end, version=version,
+            f"relationship.update:{key}", audit=entry, nodes=[start, end], start=start, end=end, version=version,
             props=_updated(current, clean, version),
         )
         if rows:
@@ -364,7 +382,8 @@ class GraphStore:
         key = relationship_key(*self._spread(rel_type, start, end))
         before = self._read(f"relationship.get:{key}", start=start, end=end)
         entry = audit.entry("unrelate", rel_type, f"{start}->{end}", before=before[0]["props"] if before else None)
-        if not self._write(f"relationship.delete:{key}", audit=entry, start=start, end=end)[0]["n"]:
+        rows = self._write(f"relationship.delete:{key}", audit=entry, nodes=[start, end], start=start, end=end)
+        if not rows[0]["n"]:
             raise NotFound(rel_type, f"{start} -> {end}")
 
     # -- interactions --------------------------------------------------------------
@@ -391,7 +410,7 @@ class GraphStore:
             **node, "user_ids": list(user_ids), "person_ids": list(person_ids), "opportunity_id": opportunity_id,
         })
         rows = self._write(
-            "interaction.log", audit=entry,
+            "interaction.log", audit=entry, nodes=[*person_ids, *([opportunity_id] if opportunity_id else [])],
             props=node, user_ids=list(user_ids), person_ids=list(person_ids),
             opportunity_id=opportunity_id, at=node["at"], today=node["at"][:10], now=utcnow(),
         )
@@ -428,7 +447,8 @@ class GraphStore:
         session made with the old one), or with ``replace=False`` only when
         they have none; return the stored token.  The user's version stays."""
         entry = audit.entry("update", "User", user_id, after={"session_token": token})
-        rows = self._write("user.set_session_token", audit=entry, id=user_id, token=token, replace=replace)
+        # the token is in no graph (graphcrm.graph.nxgraph leaves secrets out)
+        rows = self._write("user.set_session_token", audit=entry, nodes=(), id=user_id, token=token, replace=replace)
         if not rows:
             raise NotFound("User", user_id)
         return rows[0]["token"]
@@ -707,6 +727,29 @@ class GraphStore:
         process: results computed under one stamp hold while it is the same."""
         return self.backend.change_stamp()
 
+    def account_stamps(self, account_ids: Iterable[str]) -> tuple[str, ...]:
+        """Values that change after every write that changes one of these
+        accounts (or may change any): a result computed from an account graph
+        holds while the stamps of :meth:`account_graph_accounts` are the same.
+        (On Neo4j: the change stamp, which every write moves.)"""
+        return self.backend.account_stamps(account_ids)
+
+    def accounts_of(self, ids: Iterable[str]) -> frozenset[str]:
+        """The accounts of these nodes: an account itself, a person's
+        employer, an opportunity's account (other nodes have none)."""
+        return frozenset(row["id"] for row in self._read("node.accounts", ids=list(ids)))
+
+    def account_graph_accounts(self, G: nx.MultiDiGraph) -> frozenset[str]:
+        """The accounts whose writes can change the account graph ``G``: every
+        account in it and the account of every person or opportunity in it
+        (a stakeholder of another account with a role in one of its bids
+        comes without their employer).  Together with ``*`` (the writes that
+        may change any account) their stamps say when ``G`` is out of date."""
+        accounts = {n for n, d in G.nodes(data=True) if d.get("label") == "Account"}
+        placed = {u for u, _, t in G.edges(keys=True) if t in ("WORKS_AT", "FOR")}
+        unplaced = [n for n, d in G.nodes(data=True) if d.get("label") in ("Person", "Opportunity") and n not in placed]
+        return frozenset(accounts | (self.accounts_of(unplaced) if unplaced else set()))
+
     # -- loaders (format: graphcrm.graph.nxgraph) ------------------------------------------
 
     def _rows_to_graph(self, node_statement: str, rel_statements: str | tuple[str, ...], params: dict,
@@ -795,7 +838,7 @@ class GraphStore:
     def record_event(self, action: str, target_label: str, target_id: str, details: dict | None = None) -> None:
         """Add an audit entry for an event that writes nothing else (an export),
         as the acting user (:func:`graphcrm.audit.current_actor`)."""
-        self._write("audit.record", audit=audit.entry(action, target_label, target_id, after=details))
+        self._write("audit.record", audit=audit.entry(action, target_label, target_id, after=details), nodes=())
 
     def audit_log(
         self, *, actor: str | None = None, target: str | None = None, since: str | None = None,

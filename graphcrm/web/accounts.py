@@ -41,7 +41,7 @@ def account(account_id: str):
     require_account("Account", account_id)
     G = account_graph(account_id)
     can_edit = can_edit_account(current_user, account_id)
-    body = page_body("_account_body.html", (account_id, can_edit), lambda: dict(
+    body = page_body("_account_body.html", account_id, can_edit, lambda: dict(
         account=G.nodes[account_id], report=account_report(account_id), people=people_rows(G, account_id),
         network=network_data(G), can_edit=can_edit))
     return render_template("account.html", account=G.nodes[account_id], body=body)

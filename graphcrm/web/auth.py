@@ -181,18 +181,20 @@ def opportunity_report(opportunity_id: str) -> dict:
     return get_reports().opportunity_report(opportunity_id, **_view())
 
 
-def page_body(template: str, key: Hashable, context: Callable[[], dict]) -> Markup:
-    """``template`` rendered with ``context()``, kept until the graph changes
-    for the current user's view and language.  ``key`` names everything else
-    the body shows (the record, whether the user may edit it, ...); the
-    template must not read the request or the session (no CSRF token).
+def page_body(template: str, account_id: str, key: Hashable, context: Callable[[], dict]) -> Markup:
+    """``template`` rendered with ``context()`` (drawn from the account graph
+    of ``account_id`` only), kept as long as the results about that account
+    (:meth:`graphcrm.cache.ReportCache.for_account`) for the current user's
+    view and language.  ``key`` names everything else the body shows (the
+    record, whether the user may edit it, ...); the template must not read
+    the request or the session (no CSRF token).
 
     With the analysis cached, rendering was most of an account or
     opportunity page's time (bench/run, scale L: about 5 of 6 ms).
     """
     lang = str(get_locale() or "en")
-    return get_reports().get(("page body", template, _view().get("view_key"), lang, key),
-                             lambda: Markup(render_template(template, **context())))
+    return get_reports().for_account(account_id, ("page body", template, _view().get("view_key"), lang, key),
+                                     lambda: Markup(render_template(template, **context())))
 
 
 def safe_next(target: str | None) -> str | None:

@@ -1,9 +1,10 @@
 """One GraphStore per app, opened lazily and closed when the process exits,
 and one ReportCache over it (analysis results kept until the graph changes).
 
-A page view (GET) reads the graph's change stamp once: everything it shows
-comes from results valid for that one state of the graph.  A POST, which
-may write, reads the stamp afresh each time it asks.
+A page view (GET) reads the graph's change stamp, and the stamps of the
+accounts it shows, once: everything it shows comes from results valid for
+that one state of the graph.  A POST, which may write, reads them afresh
+each time it asks.
 """
 
 from __future__ import annotations
@@ -41,15 +42,17 @@ def get_reports() -> ReportCache:
         with _lock:
             cache = app.extensions.setdefault("graphcrm_reports", ReportCache(
                 store, workers=app.config["GRAPHCRM_SETTINGS"].analysis_workers,
-                stamp=lambda: _page_view_stamp(store)))
+                stamp=lambda: _once_per_page_view("change stamp", store.change_stamp),
+                account_stamps=lambda ids: _once_per_page_view(tuple(ids), lambda: store.account_stamps(ids))))
     return cache
 
 
-def _page_view_stamp(store: GraphStore) -> str:
-    """``store``'s change stamp, read once per GET request (see above)."""
+def _once_per_page_view(key, read):
+    """``read()``, read once per GET request for each ``key`` (see above)."""
     if not (has_request_context() and request.method in ("GET", "HEAD")):
-        return store.change_stamp()  # a POST, or the background refresh of a report
-    if "graph_stamp" not in g:
-        g.graph_stamp = store.change_stamp()
-    return g.graph_stamp
+        return read()  # a POST, or the background refresh of a report
+    stamps = g.setdefault("graph_stamps", {})
+    if key not in stamps:
+        stamps[key] = read()
+    return stamps[key]
 

@@ -43,7 +43,7 @@ def opportunity(opportunity_id: str):
     if leaves is not None and leaves not in dict(departures):
         raise ValidationError("leaves", _("choose a person of this buying center or of our team"))
     can_edit = can_edit_account(current_user, account_id)
-    body = page_body("_opportunity_body.html", (opportunity_id, can_edit, leaves), lambda: dict(
+    body = page_body("_opportunity_body.html", account_id, (opportunity_id, can_edit, leaves), lambda: dict(
         report=report, account_id=account_id, can_edit=can_edit,
         power_map=power_map_data(G, opportunity_id, report["buying_center"], str(get_locale() or "en")),
         departure_choices=departures, leaves=leaves,

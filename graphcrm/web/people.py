@@ -100,7 +100,7 @@ def person(person_id: str):
     G = account_graph(account_id)
     if person_id not in G:
         abort(404)
-    links = page_body("_person_links.html", (person_id, can_edit),
+    links = page_body("_person_links.html", account_id, (person_id, can_edit),
                       lambda: person_links(G, account_id, person_id, can_edit))
     return render_template(
         "person.html", person=G.nodes[person_id], account=G.nodes[account_id], account_id=account_id, links=links,
