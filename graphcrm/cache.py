@@ -25,7 +25,9 @@ The portfolio report is kept apart (:meth:`ReportCache.portfolio`): at scale
 it takes seconds, and every write anywhere makes it old.  A page that can
 show a report a few seconds old asks with ``stale_ok``: when the last report
 took long to compute, it gets that one at once, marked as being refreshed,
-while a new one is computed in the background.  Values derived from a report
+while a new one is computed in the background, at most once a minute: with a
+write every 2 seconds, refreshing it without pause kept both cores of the
+bench machine busy and the pages waited (bench/run).  Values derived from a report
 (the dashboard's sorted tables) are kept with that report
 (:meth:`Portfolio.derived`), so they never mix two reports.
 
@@ -67,6 +69,7 @@ class Portfolio:
         self.report = report
         self.valid_for = valid_for
         self.seconds = seconds
+        self.finished = time.monotonic()
         self._derived: dict[Hashable, object] = {}
         self._lock = threading.Lock()
 
@@ -109,6 +112,9 @@ class ReportCache:
     background_after : float
         A portfolio report that took at least this many seconds is refreshed
         in the background when asked for with ``stale_ok`` (see :meth:`portfolio`).
+    refresh_every : float
+        A background refresh starts at least this many seconds after the
+        last report was finished.
     stamp, account_stamps : callable, optional
         Read the store's change stamp and account stamps (default:
         ``store.change_stamp`` and ``store.account_stamps``; the web app
@@ -120,7 +126,8 @@ class ReportCache:
     """
 
     def __init__(self, store: GraphStore, *, maxsize: int = 512, today: Callable[[], str] = _today,
-                 workers: int = 1, background_after: float = 2.0, stamp: Callable[[], str] | None = None,
+                 workers: int = 1, background_after: float = 2.0, refresh_every: float = 60.0,
+                 stamp: Callable[[], str] | None = None,
                  account_stamps: Callable[[Iterable[str]], tuple] | None = None, accounts: int = 256):
         self.store = store
         self._stamp = stamp or store.change_stamp
@@ -128,6 +135,7 @@ class ReportCache:
         self._accounts: LRUCache = LRUCache(maxsize=accounts)
         self.workers = workers
         self.background_after = background_after
+        self.refresh_every = refresh_every
         self._portfolio: Portfolio | None = None
         self._portfolio_lock = threading.Lock()  # one computation of it at a time
         self._refresh: threading.Thread | None = None
@@ -177,7 +185,8 @@ class ReportCache:
         (computed here if the graph changed).  With ``stale_ok``, when the
         graph changed and the last report took ``background_after`` seconds
         or more, that last report comes back at once with ``True``, and a
-        new one is computed in the background (one at a time).
+        new one is computed in the background (one at a time, starting
+        ``refresh_every`` seconds after the last one was finished at the soonest).
         """
         valid_for = self._valid_now()
         last = self._portfolio
@@ -216,6 +225,8 @@ class ReportCache:
             return self._portfolio
 
     def _refresh_portfolio(self) -> None:
+        last = self._portfolio
+        time.sleep(max(0.0, last.finished + self.refresh_every - time.monotonic()) if last else 0.0)
         try:
             self._compute_portfolio()
         except Exception:  # the next page asks again (and shows the error if it persists)

@@ -136,6 +136,7 @@ def test_a_slow_dashboard_shows_the_last_figures_while_new_ones_are_computed(dem
     with app.app_context():
         reports = get_reports()
     reports.background_after = 0  # as if the portfolio took seconds to analyse
+    reports.refresh_every = 0
     notice = "New figures are being computed"
     account = store.list("Account", limit=1)[0]
     page = c.get("/").get_data(as_text=True)
@@ -175,7 +176,7 @@ def _wait_for(condition, seconds=60.0):
 
 def test_a_slow_portfolio_report_is_refreshed_in_the_background(store):
     load_demo(store)
-    cache = ReportCache(store, background_after=0)  # every report counts as slow
+    cache = ReportCache(store, background_after=0, refresh_every=0)  # every report counts as slow
     first, refreshing = cache.portfolio(stale_ok=True)  # nothing to show yet: computed here
     assert not refreshing and first.report["totals"]["accounts"] >= 5
     account = first.report["accounts"][0]
@@ -188,6 +189,24 @@ def test_a_slow_portfolio_report_is_refreshed_in_the_background(store):
     assert not refreshing
     assert next(a for a in fresh.report["accounts"] if a["id"] == account["id"])["people"] == account["people"] + 1
     assert cache.portfolio_report() is fresh.report
+
+
+def test_background_refreshes_wait_their_interval(store):
+    # under a steady stream of writes the report is refreshed at most once per interval
+    load_demo(store)
+    cache = ReportCache(store, background_after=0, refresh_every=1.5)
+    first, _ = cache.portfolio(stale_ok=True)
+    person = store.list("Person", limit=1)[0]
+    store.update("Person", person["id"], {"notes": "第一次 first"}, version=person["version"])
+    assert cache.portfolio(stale_ok=True) == (first, True)
+    cache._refresh.join(timeout=60)
+    second = cache._portfolio
+    assert second is not first and second.finished - first.finished >= 1.5
+    store.update("Person", person["id"], {"notes": "第二次 second"}, version=person["version"] + 1)
+    assert cache.portfolio(stale_ok=True) == (second, True)
+    cache._refresh.join(timeout=60)
+    assert cache._portfolio.finished - second.finished >= 1.5
+    assert cache.portfolio(stale_ok=True) == (cache._portfolio, False)
 
 
 def test_a_quick_portfolio_report_is_computed_at_once_after_a_write(store):
