@@ -42,6 +42,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterable
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from cachetools import LRUCache
@@ -161,8 +162,7 @@ class ReportCache:
             if key in self._entries:
                 self.hits += 1
                 return self._entries[key]
-            key_lock = self._computing.setdefault(key, threading.Lock())
-        with key_lock:  # one computation per key; the others wait for it
+        with self._once(key):
             with self._lock:
                 if self._valid_for == valid_for and key in self._entries:
                     self.hits += 1
@@ -242,7 +242,7 @@ class ReportCache:
         if key in values:
             self.hits += 1
             return values[key]
-        with self._key_lock((account_id, key)):
+        with self._once((account_id, key)):
             if key in values:
                 self.hits += 1
                 return values[key]
@@ -258,7 +258,7 @@ class ReportCache:
             entry = self._accounts.get(account_id)
         if entry is not None and entry.valid_for == self._account_valid_now(entry.accounts):
             return entry
-        with self._key_lock(("account", account_id)):
+        with self._once(("account", account_id)):
             with self._lock:
                 latest = self._accounts.get(account_id)
             if latest is not None and latest is not entry and \
@@ -283,9 +283,20 @@ class ReportCache:
         stamps = self._account_stamps(sorted(accounts))
         return self._today(), stamps[0], tuple(stamps[1:])
 
-    def _key_lock(self, key: Hashable) -> threading.Lock:
+    @contextmanager
+    def _once(self, key: Hashable):
+        """One computation of ``key`` at a time: the others wait for it (and
+        then find its result).  The lock is dropped afterwards, so that the
+        keys of a long-running server do not each keep one."""
         with self._lock:
-            return self._computing.setdefault(key, threading.Lock())
+            lock = self._computing.setdefault(key, threading.Lock())
+        with lock:
+            try:
+                yield
+            finally:
+                with self._lock:
+                    if self._computing.get(key) is lock:
+                        del self._computing[key]
 
     # A *view* narrows a graph to what one user may see (the web app leaves out
     # accounts they are not on the team of): ``view(G)`` returns a new graph,

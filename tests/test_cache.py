@@ -70,6 +70,16 @@ def test_concurrent_requests_compute_once(store):
         t.join()
     assert len(calls) == 1
     assert results == [{"answer": 42}] * 8 and all(r is results[0] for r in results)
+    # the same for a result about an account
+    store.create("Account", {"name": "华东电网"}, id="acc-e")
+    threads = [threading.Thread(target=lambda: results.append(cache.for_account("acc-e", "slow", slow)))
+               for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 2 and all(r is results[8] for r in results[8:])
+    assert cache._computing == {}  # no lock is kept once its result is
 
 
 def test_old_results_are_evicted(store):
