@@ -70,7 +70,6 @@ class Portfolio:
         self.report = report
         self.valid_for = valid_for
         self.seconds = seconds
-        self.finished = time.monotonic()
         self._derived: dict[Hashable, object] = {}
         self._lock = threading.Lock()
 
@@ -114,8 +113,7 @@ class ReportCache:
         A portfolio report that took at least this many seconds is refreshed
         in the background when asked for with ``stale_ok`` (see :meth:`portfolio`).
     refresh_every : float
-        A background refresh starts at least this many seconds after the
-        last report was finished.
+        Background refreshes start at least this many seconds apart.
     stamp, account_stamps : callable, optional
         Read the store's change stamp and account stamps (default:
         ``store.change_stamp`` and ``store.account_stamps``; the web app
@@ -137,6 +135,7 @@ class ReportCache:
         self.workers = workers
         self.background_after = background_after
         self.refresh_every = refresh_every
+        self.refreshed_at: float | None = None  # time.monotonic() when the last background refresh started
         self._portfolio: Portfolio | None = None
         self._portfolio_lock = threading.Lock()  # one computation of it at a time
         self._refresh: threading.Thread | None = None
@@ -185,8 +184,8 @@ class ReportCache:
         (computed here if the graph changed).  With ``stale_ok``, when the
         graph changed and the last report took ``background_after`` seconds
         or more, that last report comes back at once with ``True``, and a
-        new one is computed in the background (one at a time, starting
-        ``refresh_every`` seconds after the last one was finished at the soonest).
+        new one is computed in the background (one at a time, each starting
+        ``refresh_every`` seconds after the one before at the soonest).
         """
         valid_for = self._valid_now()
         last = self._portfolio
@@ -225,8 +224,9 @@ class ReportCache:
             return self._portfolio
 
     def _refresh_portfolio(self) -> None:
-        last = self._portfolio
-        time.sleep(max(0.0, last.finished + self.refresh_every - time.monotonic()) if last else 0.0)
+        if self.refreshed_at is not None:
+            time.sleep(max(0.0, self.refreshed_at + self.refresh_every - time.monotonic()))
+        self.refreshed_at = time.monotonic()
         try:
             self._compute_portfolio()
         except Exception:  # the next page asks again (and shows the error if it persists)
