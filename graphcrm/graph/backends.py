@@ -46,8 +46,9 @@ def _value(cell):
     kind, value = cell
     if kind == 2 or kind == 3:  # string, integer
         return value
-    if kind == 10:  # map: [key, cell, key, cell, ...]
-        return {value[i]: _value(value[i + 1]) for i in range(0, len(value), 2)}
+    if kind == 10:  # map: [key, cell, key, cell, ...]; strings and integers inline (most values)
+        pairs = iter(value)
+        return {key: v[1] if v[0] == 2 or v[0] == 3 else _value(v) for key, v in zip(pairs, pairs)}
     if kind == 1:
         return None
     if kind == 4:
