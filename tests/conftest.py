@@ -33,15 +33,17 @@ from graphcrm.graph.store import GraphStore
 # -- every named statement must run at least once on the embedded backend ----------
 
 _executed: set[str] = set()
-_original_run = FalkorBackend.run
+_original_query_text = FalkorBackend._query_text
 
 
-def _recording_run(self, statement, params=None, *, write=False, scope=None):
+def _recording_query_text(self, statement, params):
+    """Every statement, single or in a bulk write's batches, is put into
+    query text here just before it runs."""
     _executed.add(statement)
-    return _original_run(self, statement, params, write=write, scope=scope)
+    return _original_query_text(self, statement, params)
 
 
-FalkorBackend.run = _recording_run
+FalkorBackend._query_text = _recording_query_text
 
 
 def pytest_sessionfinish(session, exitstatus):
