@@ -49,7 +49,7 @@ from cachetools import LRUCache
 
 import networkx as nx
 
-from graphcrm.analysis import account_report, opportunity_report, portfolio_report, warm_paths
+from graphcrm.analysis import account_coverage, account_report, opportunity_report, portfolio_report, warm_paths
 from graphcrm.graph.nxgraph import gc_paused
 from graphcrm.graph.store import GraphStore
 
@@ -327,6 +327,11 @@ class ReportCache:
         if account_id is None:
             self.store.opportunity_graph(opportunity_id)  # raises what is missing: the opportunity or its account
         return account_id
+
+    def account_coverage(self, account_id: str, *, view: Callable | None = None, view_key: Hashable = None) -> dict:
+        """:func:`graphcrm.analysis.account_coverage` of one account (through ``view``)."""
+        return self.for_account(account_id, ("coverage", view_key), lambda: account_coverage(
+            self.account_graph(account_id, view=view, view_key=view_key), account_id))
 
     def account_report(self, account_id: str, *, view: Callable | None = None, view_key: Hashable = None) -> dict:
         """:func:`graphcrm.analysis.account_report` of one account (through ``view``)."""

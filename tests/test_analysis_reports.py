@@ -9,6 +9,7 @@ import pytest
 from test_analysis_helpers import NOW, Deal, base_deal, days_ago
 
 from graphcrm.analysis import (
+    account_coverage,
     account_report,
     bid_readiness,
     format_report,
@@ -245,4 +246,7 @@ def test_demo_account_report(demo):
     assert any(f["kind"] == "single_threaded" for f in r["findings"])
     assert r["brokers"]["method"] == "exact" and r["factions"]["factions"]
     assert r["as_of"] == "2026-05-01T12:00:00+00:00"
+    # the account page's part of it, computed alone, is the same
+    coverage = account_coverage(demo, "acc-metro-group")
+    assert coverage == {k: r[k] for k in ("kind", "as_of", "account", "opportunities", "closed", "findings")}
     assert NOW  # helpers import stays used

@@ -18,6 +18,7 @@ what_if              what changes if a person leaves
 stance_outlook       who is likely to swing, and which way
 portfolio_coverage   the director's table of accounts and open bids
 maintenance_plan     whom to contact this week, per owner
+account_coverage     one account's bids and the gaps in them (the account page)
 account_report, opportunity_report, portfolio_report, format_report
                      everything above, assembled for the UI, API and CLI
 ==================== =========================================================
@@ -37,13 +38,20 @@ from graphcrm.analysis.outlook import stance_outlook
 from graphcrm.analysis.paths import warm_paths
 from graphcrm.analysis.portfolio import lifetime_value, portfolio_coverage, suggest_segment, suggest_tier
 from graphcrm.analysis.readiness import bid_readiness
-from graphcrm.analysis.reports import account_report, format_report, opportunity_report, portfolio_report
+from graphcrm.analysis.reports import (
+    account_coverage,
+    account_report,
+    format_report,
+    opportunity_report,
+    portfolio_report,
+)
 from graphcrm.analysis.whatif import key_people, what_if
 
 __all__ = [
     "DEFAULT_CADENCE",
     "FINDING_KINDS",
     "Finding",
+    "account_coverage",
     "account_report",
     "bid_readiness",
     "brokers",

@@ -11,7 +11,7 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from graphcrm.web.auth import (
-    account_graph, account_report, can_create_accounts, can_edit_account, page_body, require_account,
+    account_coverage, account_graph, can_create_accounts, can_edit_account, page_body, require_account,
 )
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import AccountForm, confirm_page, edit_page, form_page
@@ -42,7 +42,7 @@ def account(account_id: str):
     G = account_graph(account_id)
     can_edit = can_edit_account(current_user, account_id)
     body = page_body("_account_body.html", account_id, can_edit, lambda: dict(
-        account=G.nodes[account_id], report=account_report(account_id), people=people_rows(G, account_id),
+        account=G.nodes[account_id], report=account_coverage(account_id), people=people_rows(G, account_id),
         network=network_data(G), can_edit=can_edit))
     return render_template("account.html", account=G.nodes[account_id], body=body)
 

@@ -170,6 +170,11 @@ def account_report(account_id: str) -> dict:
     return get_reports().account_report(account_id, **_view())
 
 
+def account_coverage(account_id: str) -> dict:
+    """The account's bids and their gaps over what the current user may see (cached)."""
+    return get_reports().account_coverage(account_id, **_view())
+
+
 def warm_paths_to(account_id: str, person_id: str) -> list[dict]:
     """The three best introduction paths to a person of a visible account,
     over what the current user may see (cached)."""
