@@ -18,7 +18,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import random
+import signal
 import socket
+import time
 import uuid
 from contextlib import contextmanager
 
@@ -124,6 +126,35 @@ def store(settings) -> GraphStore:
     yield s
     s.backend.drop()
     s.close()
+
+
+@pytest.fixture
+def stop_mid_statement():
+    """``stop_mid_statement(server)``: wait until the embedded ``server`` runs a
+    client's statement, then freeze it there with SIGSTOP and return its pid
+    (SIGKILL it to crash it mid-statement, SIGCONT it to let the statement finish).
+
+    FalkorDB runs a statement on a worker thread and counts its client as
+    blocked from when the whole statement has arrived until the reply, so the
+    first count of one is a known point inside it, where a sleep could only
+    guess.  Between that count and the SIGSTOP lies one reply over the socket
+    (well under a millisecond); the statements the tests cut short run for
+    hundreds of milliseconds, and longer on a slower machine."""
+
+    def stop(server: EmbeddedServer, timeout: float = 60.0) -> int:
+        pid = server.pid()
+        client = server.client(socket_timeout=5)
+        deadline = time.monotonic() + timeout
+        try:
+            while int(client.info("clients")["blocked_clients"]) == 0:
+                assert time.monotonic() < deadline, "the database never ran the statement"
+                time.sleep(0.001)
+            os.kill(pid, signal.SIGSTOP)
+        finally:
+            client.close()
+        return pid
+
+    return stop
 
 
 @pytest.fixture(scope="session")
