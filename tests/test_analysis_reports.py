@@ -245,8 +245,21 @@ def test_demo_account_report(demo):
     assert r["account"]["open_opportunities"] == 1
     assert any(f["kind"] == "single_threaded" for f in r["findings"])
     assert r["brokers"]["method"] == "exact" and r["factions"]["factions"]
-    assert r["as_of"] == "2026-05-01T12:00:00+00:00"
+    assert r["as_of"] == "2026-05-01T12:00:00+00:00"  # the graph's loaded_at, not the calendar
     # the account page's part of it, computed alone, is the same
     coverage = account_coverage(demo, "acc-metro-group")
     assert coverage == {k: r[k] for k in ("kind", "as_of", "account", "opportunities", "closed", "findings")}
-    assert NOW  # helpers import stays used
+
+
+def test_demo_account_report_is_as_of_the_now_it_is_given(demo):
+    # an explicit now wins over loaded_at (twelve hours later), down to the maintenance plan
+    r = account_report(demo, "acc-metro-group", now=NOW)
+    assert r["as_of"] == r["maintenance"]["as_of"] == NOW == "2026-05-01T00:00:00+00:00"
+    # three months on, most of the account's relationships are past their cadence
+    before = account_coverage(demo, "acc-metro-group", now=NOW)
+    later = account_coverage(demo, "acc-metro-group", now="2026-08-01T00:00:00+00:00")
+    assert later["as_of"] == "2026-08-01T00:00:00+00:00"
+    assert (before["account"]["stale_relationships"], later["account"]["stale_relationships"]) == (3, 12)
+    assert not [f for f in before["findings"] if f["kind"] == "stale_relationship"]
+    stale = sorted(f["severity"] for f in later["findings"] if f["kind"] == "stale_relationship")
+    assert stale == ["high"] * 4 + ["medium"] * 2
