@@ -56,7 +56,6 @@ except StoreUnavailable as exc:
 #: before the call and acknowledges it after
 BATCH_WRITER = r"""
 import sys
-import time
 from graphcrm.config import Settings
 from graphcrm.errors import StoreUnavailable
 from graphcrm.graph import open_store
@@ -68,11 +67,31 @@ try:
         rows = [("Account", {"id": f"b{k}-{j}", "name": f"批次 {k} 客户 {j}", "region": f"batch-{k}"})
                 for j in range(BATCH)]
         print(f"start {k}", flush=True)
-        started = time.perf_counter()
         store.bulk_merge(rows, batch_size=BATCH, validate=False)
-        print(f"ack {k} {time.perf_counter() - started:.3f}", flush=True)
+        print(f"ack {k}", flush=True)
 except StoreUnavailable:
     sys.exit(3)
+"""
+
+#: ``graphcrm import salesforce DIRECTORY`` that stops itself (SIGSTOP) once
+#: the first batch of people is saved, for the test to kill it there
+IMPORT_STOPPING_AFTER_PEOPLE = r"""
+import os
+import signal
+import sys
+from graphcrm.cli import main
+from graphcrm.graph.backends import FalkorBackend
+
+execute = FalkorBackend._execute
+
+def execute_then_stop(self, statement, *args, **kwargs):
+    result = execute(self, statement, *args, **kwargs)
+    if statement.startswith("node.merge_batch:Person"):
+        os.kill(os.getpid(), signal.SIGSTOP)
+    return result
+
+FalkorBackend._execute = execute_then_stop
+main(["import", "salesforce", sys.argv[1]], prog_name="graphcrm")
 """
 
 
@@ -138,26 +157,48 @@ def test_every_acknowledged_write_survives_a_sigkill_of_the_database(own_setting
                 assert account == "acc-" + node_id.split("-")[1]
 
 
+def _wait_until_idle(server, timeout: float = 60.0) -> None:
+    """Wait until ``server`` runs and queues no statement (one whose writer
+    died runs to its end; FalkorDB lists it among its running queries)."""
+    client = server.client(socket_timeout=5)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            reply = client.execute_command("GRAPH.INFO")
+            info = dict(zip(reply[::2], reply[1::2]))
+            if not info["# Running queries"] and not info["# Waiting queries"]:
+                return
+            assert time.monotonic() < deadline, "the database still runs a statement"
+            time.sleep(0.01)
+    finally:
+        client.close()
+
+
 @pytest.mark.parametrize("victim", ["database", "writer"])
-def test_a_batched_write_cut_short_by_sigkill_leaves_nothing_of_itself(own_settings, victim):
-    """SIGKILL of the database or of the importing process while a 10,000-row
-    statement runs: afterwards each batch is there whole or not at all."""
+def test_a_batched_write_cut_short_by_sigkill_leaves_nothing_of_itself(own_settings, victim, stop_mid_statement):
+    """SIGKILL of the database or of the importing process while the database
+    runs a 10,000-row statement: afterwards each batch is there whole or not at
+    all.  The batch in flight dies with the database; without its writer, the
+    database finishes it (each batch is one statement, received whole)."""
     batch = 10_000
     server = embedded_server(own_settings)
     writer = _spawn(own_settings, BATCH_WRITER, str(batch))
-    lines = _read_until(writer, lambda line: line.startswith("ack 0 "))
-    lines += _read_until(writer, lambda line: line == "start 3")
-    quickest = min(float(line.split()[2]) for line in lines if line.startswith("ack "))
-    time.sleep(quickest / 3)  # inside batch 3's statement
+    lines = _read_until(writer, lambda line: line == "start 3")
+    pid = stop_mid_statement(server)  # inside batch 3's statement, frozen there
     if victim == "database":
         server.kill()
     else:
         writer.send_signal(signal.SIGKILL)
-    rest, _ = writer.communicate(timeout=60)
+        writer.wait(timeout=60)
+        os.kill(pid, signal.SIGCONT)
+    rest, errors = writer.communicate(timeout=60)
     lines += rest.splitlines()
     acked = {int(line.split()[1]) for line in lines if line.startswith("ack ")}
     assert {0, 1, 2} <= acked and 3 not in acked, "the kill came while batch 3 was being written"
+    # the writer's store restarts the database and reports the write in flight (exit 3)
+    assert writer.returncode == (3 if victim == "database" else -signal.SIGKILL), errors
 
+    _wait_until_idle(server)
     with open_store(own_settings) as store:
         regions = Counter(a.get("region") for a in store.list("Account", limit=100_000))
         assert store.integrity_problems() == []
@@ -165,7 +206,19 @@ def test_a_batched_write_cut_short_by_sigkill_leaves_nothing_of_itself(own_setti
         assert regions[f"batch-{k}"] == batch, f"acknowledged batch {k} incomplete"
     partial = {region: n for region, n in regions.items() if n != batch}
     assert partial == {}, f"batches written in part: {partial}"
-    print(f"batch 3 after SIGKILL of the {victim}: {regions['batch-3']} of {batch} rows")
+    assert regions["batch-3"] == (0 if victim == "database" else batch)
+
+
+def _wait_until_stopped(process: subprocess.Popen, timeout: float = 120.0) -> None:
+    """Wait until ``process`` has stopped itself (SIGSTOP)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        pid, status = os.waitpid(process.pid, os.WUNTRACED | os.WNOHANG)
+        if pid and os.WIFSTOPPED(status):
+            return
+        assert not pid, f"the process ended (wait status {status}) without stopping"
+        assert time.monotonic() < deadline, "the process did not stop"
+        time.sleep(0.01)
 
 
 def test_an_import_killed_midway_is_completed_by_running_it_again(settings, tmp_path):
@@ -179,6 +232,7 @@ def test_an_import_killed_midway_is_completed_by_running_it_again(settings, tmp_
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     from bench_import import generate
 
+    from graphcrm.transfer.plan import BATCH_SIZE
     from graphcrm.transfer.salesforce import read_salesforce
 
     export = tmp_path / "export"
@@ -187,17 +241,16 @@ def test_an_import_killed_midway_is_completed_by_running_it_again(settings, tmp_
     killed = dataclasses.replace(settings, graph_name=f"test-import-{uuid.uuid4().hex[:8]}")
     clean = dataclasses.replace(settings, graph_name=f"test-import-{uuid.uuid4().hex[:8]}")
     env = {**os.environ, "GRAPHCRM_DATA_DIR": str(settings.data_dir), "GRAPHCRM_GRAPH": killed.graph_name}
-    importer = subprocess.Popen([str(Path(sys.executable).with_name("graphcrm")), "import", "salesforce",
-                                 str(export)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    importer = subprocess.Popen([sys.executable, "-c", IMPORT_STOPPING_AFTER_PEOPLE, str(export)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with open_store(killed) as store, open_store(clean) as reference:
         try:
-            deadline = time.monotonic() + 60
-            while store.count("Person") == 0 and importer.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.01)
-            importer.send_signal(signal.SIGKILL)  # some batches written, the rest not
+            _wait_until_stopped(importer)  # its first batch of people saved, the rest not
+            importer.send_signal(signal.SIGKILL)
             importer.wait(timeout=30)
             partial = store.stats()
             assert 0 < partial["nodes"]["Person"] < 4000, "the kill came in the middle of the import"
+            assert partial["nodes"]["Person"] == BATCH_SIZE
             report = read_salesforce(export).apply(store)
             assert report.ok, [str(p) for p in report.errors]
             assert read_salesforce(export).apply(reference).ok
