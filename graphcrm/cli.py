@@ -22,6 +22,7 @@ from graphcrm import __version__
 from graphcrm.audit import reset_actor, set_actor
 from graphcrm.config import Settings
 from graphcrm.errors import GraphCRMError
+from graphcrm.access import IMPORTERS, Actor
 from graphcrm.graph import embedded_server, open_store
 from graphcrm.model import USER_ROLES
 
@@ -46,6 +47,7 @@ class Context:
     def __init__(self):
         self._settings = None
         self._store = None
+        self.as_user: str | None = None  # the name given with --as
 
     @property
     def settings(self) -> Settings:
@@ -66,10 +68,13 @@ pass_context = click.make_pass_decorator(Context, ensure=True)
 
 @click.group()
 @click.version_option(__version__, prog_name="graphcrm")
-@click.option("--as", "actor", metavar="NAME", help="Who the audit log records for changes (default: the OS user).")
+@click.option("--as", "actor", metavar="NAME",
+              help="Who the audit log records for changes (default: the OS user); an import by the username "
+                   "of a GraphCRM user gets that user's rights.")
 @click.pass_context
 def main(ctx: click.Context, actor: str | None):
     """GraphCRM: stakeholder networks for B2B project sales."""
+    ctx.ensure_object(Context).as_user = actor
     token = set_actor(actor or _os_user(), via="cli")
     ctx.call_on_close(lambda: reset_actor(token))
 
@@ -274,8 +279,22 @@ def _progress(length: int, label: str):
     return click.progressbar(length=length, label=label, file=sys.stderr)
 
 
+def _import_actor(ctx: Context) -> Actor | None:
+    """Who an import acts for: the GraphCRM user named with ``--as``, with
+    that user's rights; else the operator, who may write everything."""
+    if ctx.as_user is None:
+        return None
+    user = ctx.store.user_by_username(ctx.as_user)
+    if user is None:
+        return None
+    if not user.get("active", True) or user.get("role") not in IMPORTERS:
+        raise click.ClickException(f"{ctx.as_user} may not import (role {user.get('role')})")
+    member_of = frozenset(ctx.store.member_accounts(user["id"]))
+    return Actor(user["id"], user["role"], member_of)
+
+
 def _run_import(ctx: Context, plan, dry_run: bool, as_json: bool) -> None:
-    report = plan.resolve(ctx.store)
+    report = plan.resolve(ctx.store, actor=_import_actor(ctx))
     if not dry_run and report.ok:
         with _progress(plan.rows_to_write(), "writing") as bar:
             plan.apply(ctx.store, progress=bar.update)

@@ -139,6 +139,10 @@ AUDIT_ACTIONS = {
 #: never shown on pages, in JSON or in the analysis graphs
 SECRET_PROPERTIES = ("password_hash", "session_token")
 
+#: what GraphCRM keeps itself: never read from an import (the column is
+#: reported and ignored), never in a CSV export; a backup keeps them all
+INTERNAL_PROPERTIES = (*SECRET_PROPERTIES, "erased_at", "erased_by", "version", "created_at", "updated_at")
+
 #: relationship type -> (allowed start labels, allowed end labels, English, Chinese)
 RELATIONSHIP_TYPES = {
     "WORKS_AT": (("Person",), ("Account",), "works at", "就职于"),

@@ -327,14 +327,30 @@ p-li,Li Lei,Engineer,2,skeptic,,
     ("accounts.csv", "name\nAcme\n", "accounts.csv line 1: column id missing"),
     ("accounts.csv", "id,name\nbad id!,Acme\n", "accounts.csv line 2: id: must be"),
     ("role_in.csv", "start,end,role\np-1,,coach\n", "role_in.csv line 2: end: required"),
+    ("knows.csv", "start,end,strength\np-ok,p-ok2,9\n", "knows.csv line 2: strength: Input should be less than"),
+    ("role_in.csv", "start,end,role\np-ok,o-1,kingmaker\n", "role_in.csv line 2: role: unknown value; allowed:"),
 ])
 def test_bad_template_rows_write_nothing(store, tmp_path, file, text, message):
-    write_csv(tmp_path / "people.csv", "id,name\np-ok,Fine Person\n")
+    """A value error in a node or a relationship row is an error: nothing is written."""
+    write_csv(tmp_path / "people.csv", "id,name\np-ok,Fine Person\np-ok2,韩雪\n")
     write_csv(tmp_path / file, text)
     report = read_templates(tmp_path).apply(store)
     assert not report.applied
     assert any(str(p).startswith(message) for p in report.errors), report.text()
     assert store.is_empty()
+
+
+def test_a_reports_to_row_that_closes_a_cycle_with_the_stored_org_chart_is_left_out(store, tmp_path):
+    """p-b → p-a goes in with a warning when p-a → p-b (through p-c) is already stored."""
+    write_csv(tmp_path / "people.csv", "id,name\np-a,David Chen\np-b,韩雪\np-c,孔繁宇\n")
+    write_csv(tmp_path / "reports_to.csv", "start,end\np-a,p-c\np-c,p-b\n")
+    assert read_templates(tmp_path).apply(store).ok
+    (tmp_path / "people.csv").unlink()
+    write_csv(tmp_path / "reports_to.csv", "start,end\np-b,p-a\n")
+    report = read_templates(tmp_path).apply(store)
+    assert [str(p) for p in report.warnings] == [
+        "reports_to.csv line 2: end p-a would close a REPORTS_TO cycle (p-b → p-a → p-c → p-b); not stored"]
+    assert sorted(edges(store, "REPORTS_TO")) == [("p-a", "p-c"), ("p-c", "p-b")]
 
 
 # -- the command line ------------------------------------------------------------------------------

@@ -134,7 +134,7 @@ def test_manager_may_import_only_into_accounts_they_manage(client, auth, app):
     page = text(preview(client, foreign, kind="csv"))
     assert "you may not change Account acc-west" in page and "Apply this import" not in page
     users = [(io.BytesIO("id,username,display_name\nuser-omar,omar,Omar the Great\n".encode()), "users.csv")]
-    assert "only an administrator may change users" in text(preview(client, users, kind="csv"))
+    assert "only an administrator may create or change users" in text(preview(client, users, kind="csv"))
 
 
 def test_templates_download(client, auth):

@@ -219,7 +219,7 @@ def test_new_pages_and_forms_in_chinese(app, store):
     assert "<td>职务</td><td>Senior Engineer</td><td>Engineer</td>" in text(r)
 
 
-# -- page bodies kept until the graph changes (web.auth.page_body) ---------------------------------
+# -- page bodies kept until the graph changes (web.reports.page_body) ---------------------------------
 
 
 def test_kept_page_bodies_follow_writes_and_the_language(web_app):

@@ -461,6 +461,16 @@ class GraphStore:
         """Ids of the accounts a user is on the team of (directly or through a bid)."""
         return {row["id"] for row in self._read("access.member_accounts", user_id=user_id)}
 
+    def node_accounts(self, ids: Iterable[str], *, batch_size: int = 5000) -> dict[str, set[str]]:
+        """The accounts each stored record belongs to (graphcrm/access.py);
+        records with none are left out."""
+        ids = list(dict.fromkeys(ids))
+        accounts: dict[str, set[str]] = {}
+        for i in range(0, len(ids), batch_size):
+            for row in self._read("access.node_accounts", ids=ids[i:i + batch_size]):
+                accounts.setdefault(row["id"], set()).add(row["account"])
+        return accounts
+
     def search(self, query: str, *, limit: int = 50) -> dict:
         """Accounts and people whose name contains ``query`` (any case, any script)."""
         query = query.strip()[:100]

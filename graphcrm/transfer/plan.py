@@ -26,10 +26,12 @@ would happen.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from graphcrm.access import ANCHORS, Actor, can_change_users, can_create_accounts
 from graphcrm.errors import ValidationError
 from graphcrm.graph.statements import relationship_key
 from graphcrm.graph.store import GraphStore, _clean_id, utcnow
@@ -141,8 +143,6 @@ class ImportPlan:
         self._relationships: dict[tuple[str, str, str], _Relationship] = {}
         self._node_writes: dict[str, list[dict]] = {}
         self._rel_writes: dict[str, list[dict]] = {}
-        self._touched: set[tuple[str, str]] = set()
-        self._updated: set[tuple[str, str]] = set()
         self._existing: dict[str, dict[str, dict]] = {}
         self._left_out: dict[str, Where] = {}
         self._complete: set[tuple[str, str]] = set()
@@ -200,15 +200,29 @@ class ImportPlan:
 
     # -- comparing with the store -----------------------------------------------------------
 
-    def resolve(self, store: GraphStore) -> Report:
-        """Compare every row with the store (reads only) and fill in the report."""
+    def resolve(self, store: GraphStore, *, actor: Actor | None = None) -> Report:
+        """Compare every row with the store (reads only) and fill in the report.
+
+        ``actor``: who the import acts for (None: the operator, who may write
+        everything).  Each row ``actor`` may not write is an error naming the
+        row, and is left out of the comparison: the report never tells
+        whether a value the actor may not see differs from the stored one.
+        """
         stats = store.stats()  # what the store holds at all: a fresh store is not searched row by row
         self._held = {*(k for k, n in stats["nodes"].items() if n), *(k for k, n in stats["relationships"].items() if n)}
+        if actor is not None and not actor.is_admin:
+            self._join_accounts(actor)
         existing = self._existing = self._read_existing(store)
         self._match_users(store, existing)
+        rights = None
+        if actor is not None and not actor.is_admin:
+            rights = _Rights(self, store, actor, existing)
+            self._refuse_nodes(rights, existing)
         self._drop_unusable(existing)
         kept_rels = self._resolve_relationships(existing)
-        kept_rels = self._drop_cycles(kept_rels)
+        if rights is not None:
+            kept_rels = self._refuse_relationships(rights, kept_rels)
+        kept_rels = self._drop_cycles(store, kept_rels)
         self._diff_nodes(existing)
         self._diff_relationships(store, kept_rels)
         self._diff_removals(store, kept_rels)
@@ -297,9 +311,41 @@ class ImportPlan:
             kept.append((relationship_key(start_label, rel.type, end_label), rel))
         return kept
 
-    def _drop_cycles(self, kept: list[tuple[str, _Relationship]]) -> list[tuple[str, _Relationship]]:
-        """Leave out each REPORTS_TO row that would close a cycle, in file order."""
-        bosses: dict[str, list[str]] = defaultdict(list)
+    def _join_accounts(self, actor: Actor) -> None:
+        """The importer joins the team of the import's accounts: a manager's
+        new accounts join their team, as on the form (for the others the
+        importer is on the team already, or the account row is refused)."""
+        for label, node_id in list(self._nodes):
+            if label == "Account" and actor.user_id:
+                self._relationships[("MEMBER_OF", actor.user_id, node_id)] = _Relationship(
+                    "MEMBER_OF", actor.user_id, node_id, {}, Where("import"), (f"user {actor.user_id}", node_id))
+
+    def _refuse_nodes(self, rights: _Rights, existing: dict) -> None:
+        """Leave out, as errors, the node rows the actor may not write."""
+        for key, node in list(self._nodes.items()):
+            stored = existing.get(node.label, {}).get(node.id)
+            problem = rights.node_problem(node, stored)
+            if problem:
+                self.error(node.where, problem)
+                del self._nodes[key]
+                self._left_out[node.id] = node.where
+
+    def _refuse_relationships(self, rights: _Rights, kept: list[tuple[str, _Relationship]]):
+        """Leave out, as errors, the relationship rows the actor may not write."""
+        allowed = []
+        for key, rel in kept:
+            problem = rights.relationship_problem(rel, key)
+            if problem:
+                self.error(rel.where, problem)
+            else:
+                allowed.append((key, rel))
+        return allowed
+
+    def _drop_cycles(self, store: GraphStore, kept: list[tuple[str, _Relationship]]):
+        """Leave out each REPORTS_TO row that would close a cycle with the rows
+        before it or the stored org chart, in file order."""
+        rows = [rel for _, rel in kept if rel.type == "REPORTS_TO"]
+        bosses = self._stored_bosses(store, [rel.end for rel in rows]) if rows else {}
         result = []
         for key, rel in kept:
             if rel.type == "REPORTS_TO":
@@ -308,9 +354,28 @@ class ImportPlan:
                     cycle = " → ".join([rel.start, *path])
                     self.warn(rel.where, f"{rel.refs[1]} would close a REPORTS_TO cycle ({cycle}); not stored")
                     continue
-                bosses[rel.start].append(rel.end)
+                bosses.setdefault(rel.start, []).append(rel.end)
             result.append((key, rel))
         return result
+
+    def _stored_bosses(self, store: GraphStore, people: list[str]) -> dict[str, list[str]]:
+        """The stored REPORTS_TO edges above ``people``, as ``{person: [boss]}``,
+        without those the import replaces (:meth:`complete`)."""
+        if "REPORTS_TO" not in self._held:
+            return {}
+        key = relationship_key("Person", "REPORTS_TO", "Person")
+        bosses: dict[str, list[str]] = defaultdict(list)
+        seen, frontier = set(people), list(dict.fromkeys(people))
+        while frontier:
+            above = []
+            for start, end in store.outgoing(key, frontier):
+                if ("REPORTS_TO", start) not in self._complete:
+                    bosses[start].append(end)
+                if end not in seen:
+                    seen.add(end)
+                    above.append(end)
+            frontier = above
+        return bosses
 
     def _diff_nodes(self, existing: dict) -> None:
         writes: dict[str, list[dict]] = defaultdict(list)
@@ -327,8 +392,6 @@ class ImportPlan:
                     counts["unchanged"] += 1
                     continue
                 counts["update"] += 1
-                self._touched.add((label, node_id))
-                self._updated.add((label, node_id))
                 if any(v is None for v in row.values()):
                     removals[label].append({**row, "id": node_id})
                     continue
@@ -357,7 +420,6 @@ class ImportPlan:
                     continue
                 counts["create" if before is None else "update"] += 1
                 writes[key].append({"start": rel.start, "end": rel.end, "props": rel.props})
-                self._touched.update(((start_label, rel.start), (end_label, rel.end)))
         self._rel_writes = dict(writes)
 
     def _diff_removals(self, store: GraphStore, kept: list[tuple[str, _Relationship]]) -> None:
@@ -372,25 +434,11 @@ class ImportPlan:
                     for start, end in store.outgoing(key, ids) if ids and rel_type in self._held else ():
                         if (rel_type, start, end) not in keep:
                             deletes[key].append({"start": start, "end": end})
-                            self._touched.update(((start_label, start), (end_label, end)))
                             counts = self.report.relationships.setdefault(rel_type, _counts(delete=True))
                             counts["delete"] += 1
         self._rel_deletes = dict(deletes)
 
     # -- writing ---------------------------------------------------------------------------
-
-    def node_ids(self, label: str) -> list[str]:
-        """The ids of the nodes of ``label`` in the import."""
-        return [node_id for (lab, node_id) in self._nodes if lab == label]
-
-    def touched(self) -> set[tuple[str, str]]:
-        """``(label, id)`` of the stored nodes the import would change or
-        connect to (for access checks: who may import into which account)."""
-        return {(label, node_id) for label, node_id in self._touched if node_id in self._existing.get(label, {})}
-
-    def updated(self) -> set[tuple[str, str]]:
-        """``(label, id)`` of the stored nodes whose properties the import would change."""
-        return set(self._updated)
 
     def rows_to_write(self) -> int:
         return sum(len(rows) for group in (self._node_writes, self._node_removals, self._rel_writes,
@@ -436,6 +484,68 @@ def _relationship_props(rel_type: str, items: tuple) -> dict:
 
 def _counts(*, delete: bool = False) -> dict[str, int]:
     return {"create": 0, "update": 0, "unchanged": 0, **({"delete": 0} if delete else {})}
+
+
+class _Rights:
+    """What an :class:`~graphcrm.access.Actor` may write in one import
+    (graphcrm/access.py): a record may be changed when the actor may change
+    every account it belongs to; a new record belongs to the accounts the
+    import's own rows attach it to."""
+
+    #: for a new record of these labels: the import's relationships that place it
+    PLACED_BY = {"Person": ("WORKS_AT",), "Opportunity": ("FOR",), "Interaction": ("WITH", "ABOUT"),
+                 "Competitor": ("COMPETES_FOR",)}
+
+    def __init__(self, plan: ImportPlan, store: GraphStore, actor: Actor, existing: dict):
+        self.plan, self.existing = plan, existing
+        new_accounts = frozenset(node_id for label, node_id in plan._nodes
+                                 if label == "Account" and node_id not in existing.get("Account", {}))
+        self.actor = dataclasses.replace(actor, new_accounts=new_accounts if can_create_accounts(actor.role)
+                                         else frozenset())
+        stored = {node_id for ids in existing.values() for node_id in ids}
+        self.owners = store.node_accounts(stored) if stored else {}
+        self.placing: dict[str, list[str]] = defaultdict(list)  # new record -> the ends of its placing rows
+        for rel in plan._relationships.values():
+            self.placing[rel.start].append(rel.end)
+
+    def accounts(self, node_id: str, depth: int = 0) -> set[str]:
+        """The accounts a record belongs to: as stored, else as the import places it."""
+        if node_id in self.existing.get("Account", {}) or ("Account", node_id) in self.plan._nodes:
+            return {node_id}
+        if any(node_id in ids for ids in self.existing.values()):
+            return self.owners.get(node_id, set())
+        if depth > 1:
+            return set()
+        return {a for end in self.placing.get(node_id, ()) for a in self.accounts(end, depth + 1)}
+
+    def node_problem(self, node: _Node, stored: dict | None) -> str | None:
+        """Why the actor may not write this node row (None: they may)."""
+        if node.label == "User":
+            unchanged = stored is not None and all(stored.get(k) == node.clean.get(k) for k in node.fields)
+            if unchanged or can_change_users(self.actor.role):
+                return None
+            return f"only an administrator may create or change users (User {node.id})"
+        if node.label == "Account" and stored is None:
+            return None if can_create_accounts(self.actor.role) else "you may not create accounts"
+        accounts = self.accounts(node.id)
+        if node.label == "Competitor" and stored is not None:  # as on its form: any of the bids it is in
+            allowed = any(self.actor.can_edit({a}) for a in accounts)
+        else:
+            allowed = self.actor.can_edit(accounts)
+        if allowed:
+            return None
+        if stored is None:
+            return f"new {node.label} {node.id} is not attached to an account you manage"
+        return f"you may not change {node.label} {node.id}: it belongs to an account you do not manage"
+
+    def relationship_problem(self, rel: _Relationship, key: str) -> str | None:
+        """Why the actor may not write this relationship row (None: they may)."""
+        edit, view = ANCHORS[rel.type]
+        ends = {"start": rel.start, "end": rel.end}
+        if all(self.actor.can_edit(self.accounts(ends[e])) for e in edit) and all(
+                self.actor.can_view(self.accounts(ends[e])) for e in view):
+            return None
+        return f"you may not change {rel.type} {rel.start} → {rel.end}: it touches an account you do not manage"
 
 
 def _path(bosses: dict[str, list[str]], start: str, goal: str) -> list[str] | None:

@@ -59,15 +59,13 @@ CHINESE = {
     "last_contact_at": "最近联系时间", "team_role": "团队角色",
 }
 _EXTRA_ALIASES = {"name": ("姓名",), "start": ("from", "从"), "end": ("to", "到")}
-#: never in a template, never exported
-_LEFT_OUT = ("password_hash",)
 _VOCABULARIES = (model.SEGMENTS, model.TIERS, model.LIFECYCLES, model.STANCES, model.USER_ROLES, model.STAGES,
                  model.BUYING_ROLES, model.INTERACTION_KINDS, model.CHANNELS)
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def node_columns(label: str) -> list[str]:
-    return ["id"] + [f for f in model.NODE_MODELS[label].model_fields if f not in _LEFT_OUT]
+    return ["id"] + [f for f in model.NODE_MODELS[label].model_fields if f not in model.INTERNAL_PROPERTIES]
 
 
 def relationship_columns(rel_type: str) -> list[str]:
@@ -212,7 +210,9 @@ def _rows(plan: ImportPlan, path: Path | None, owner: str, columns: list[str], r
             plan.error(Where(path.name, 1), f"column {', '.join(required)} missing")
             return
         for column in header:
-            if column not in columns:
+            if column in model.INTERNAL_PROPERTIES:
+                plan.warn(Where(path.name, 1), f"column {column!r} is kept by GraphCRM itself, never imported; ignored")
+            elif column not in columns:
                 plan.warn(Where(path.name, 1), f"column {column!r} is not a property of {owner}; ignored")
         present = [c for c in columns if c in header]
         vocabularies = {c: _vocabulary(owner, c) for c in present if c not in ("id", "start", "end")}

@@ -165,7 +165,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from graphcrm.web.auth import can_create_accounts
+    from graphcrm.web.access import can_create_accounts
     from graphcrm.web.network import STANCE_COLORS
 
     @app.template_filter("label")

@@ -10,9 +10,8 @@ from flask import Blueprint, Response, abort, render_template, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
-from graphcrm.web.auth import (
-    account_coverage, account_graph, can_create_accounts, can_edit_account, page_body, require_account,
-)
+from graphcrm.web.access import can_create_accounts, can_edit_account, require_account
+from graphcrm.web.reports import account_coverage, account_graph, page_body
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import AccountForm, confirm_page, edit_page, form_page
 from graphcrm.web.network import network_data

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify
 from flask_login import current_user, login_required
 
-from graphcrm.web.auth import account_report, opportunity_report, require_account, visible_accounts
+from graphcrm.web.access import require_account, visible_accounts
+from graphcrm.web.reports import account_report, opportunity_report
 from graphcrm.web.db import get_reports
 
 bp = Blueprint("api", __name__, url_prefix="/api")

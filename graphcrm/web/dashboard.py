@@ -14,7 +14,7 @@ from markupsafe import Markup
 from graphcrm import model
 from graphcrm.analysis import maintenance_plan
 from graphcrm.cache import Portfolio
-from graphcrm.web.auth import visible_account_ids, visible_accounts
+from graphcrm.web.access import visible_account_ids, visible_accounts
 from graphcrm.web.db import get_reports, get_store
 from graphcrm.web.tables import Filter, Query, Table, TableView, order_key, text_key, value_key
 

@@ -44,7 +44,7 @@ def network_data(G) -> dict:
     """Nodes and edges of the stakeholder network, built with pyvis, as plain
     data for vis-network (rendered by static/network.js, not pyvis's template).
 
-    ``G`` is the account graph as the user may see it (web.auth.visible_graph):
+    ``G`` is the account graph as the user may see it (web.access.visible_graph):
     people of other accounts the user may see appear as acquaintances.
 
     The data is compact (a 200-person account's page stays under 150 KB,

@@ -10,9 +10,9 @@ from flask_login import current_user, login_required
 
 from graphcrm.analysis import what_if
 from graphcrm.errors import ValidationError
-from graphcrm.web.auth import (
-    can_edit_account, opportunity_graph, opportunity_report, page_body, require_account, safe_next,
-)
+from graphcrm.web.access import can_edit_account, require_account
+from graphcrm.web.auth import safe_next
+from graphcrm.web.reports import opportunity_graph, opportunity_report, page_body
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import (CompetesForForm, CompetitorForm, OpportunityForm, choices, confirm_page, edit_page,
                                 form_page)

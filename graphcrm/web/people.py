@@ -15,9 +15,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from graphcrm import model
 from graphcrm.errors import ValidationError
-from graphcrm.web.auth import (
-    account_graph, can_edit_account, page_body, require_account, visible_account_ids, warm_paths_to,
-)
+from graphcrm.web.access import can_edit_account, require_account, visible_account_ids
+from graphcrm.web.reports import account_graph, page_body, warm_paths_to
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import PersonForm, SmallIntegerField, confirm_page, edit_page, form_page
 

@@ -15,7 +15,7 @@ from flask_babel import get_locale, gettext as _
 from flask_login import login_required
 
 from graphcrm import model
-from graphcrm.web.auth import require_account
+from graphcrm.web.access import require_account
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import OurRelationshipForm, PeerForm, RoleForm, choices, confirm_page, form_page
 

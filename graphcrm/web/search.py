@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
-from graphcrm.web.auth import visible_account_ids
+from graphcrm.web.access import visible_account_ids
 from graphcrm.web.db import get_store
 
 bp = Blueprint("search", __name__)

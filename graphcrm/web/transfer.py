@@ -3,8 +3,9 @@ opportunity view, and the admin's "forget this person" action.
 
 Who may do what:
 
-* import: admins (everything) and key-account managers (only what touches
-  accounts they may edit; the accounts they create are put on their team);
+* import: admins (everything) and key-account managers (each row passes the
+  rule of graphcrm/access.py, as on the forms: only records of accounts they
+  may edit; the accounts they create are put on their team; never users);
 * templates: every signed-in user (they hold no data);
 * export of an account or opportunity view: whoever may see the account
   (404 otherwise, as everywhere);
@@ -33,21 +34,19 @@ from wtforms import BooleanField, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
+from graphcrm.access import IMPORTERS
 from graphcrm.transfer.export import FORMATS, MEDIA, record_export, render, without_pii, zip_files
 from graphcrm.transfer.forget import forget
-from graphcrm.transfer.plan import Where
 from graphcrm.transfer.salesforce import read_salesforce
 from graphcrm.transfer.templates import read_templates, template_files
-from graphcrm.web.auth import account_graph, can_edit_account, require_account
+from graphcrm.web.access import actor, require_account
+from graphcrm.web.reports import account_graph
 from graphcrm.web.db import get_store
 
 bp = Blueprint("transfer", __name__)
 
-IMPORTERS = ("admin", "manager")
 #: the largest upload accepted, and the most a zip may unpack to
 MAX_UPLOAD = 200 * 1024 * 1024
-#: where problems of the upload as a whole are reported
-UPLOAD = Where("upload")
 
 
 class UploadForm(FlaskForm):
@@ -110,28 +109,8 @@ class UploadTooLarge(Exception):
 def _plan(kind: str, folder: Path):
     store = get_store()
     plan = read_salesforce(folder) if kind == "salesforce" else read_templates(folder)
-    if current_user.role != "admin":
-        for account_id in plan.node_ids("Account"):  # a manager's new accounts join their team
-            plan.add_relationship("MEMBER_OF", current_user.id, account_id, {}, UPLOAD,
-                                  (f"user {current_user.username}", f"account {account_id}"))
-    plan.resolve(store)
-    if current_user.role != "admin":
-        _check_manager_access(plan)
+    plan.resolve(store, actor=actor())
     return plan
-
-
-def _check_manager_access(plan) -> None:
-    """A manager's import may change or connect only accounts they may edit,
-    and people and opportunities of those; it may not change users."""
-    store = get_store()
-    updated = plan.updated()
-    for label, node_id in sorted(plan.touched()):
-        if label == "User" and (label, node_id) in updated:
-            plan.error(UPLOAD, _("only an administrator may change users (%(id)s)", id=node_id))
-        elif label in ("Account", "Person", "Opportunity"):
-            if not can_edit_account(current_user, store.account_of(label, node_id)):
-                plan.error(UPLOAD, _("you may not change %(label)s %(id)s: it belongs to an account you do "
-                                     "not manage", label=label, id=node_id))
 
 
 @bp.route("/import", methods=["GET", "POST"])
