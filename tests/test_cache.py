@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import threading
 import time
+import types
 
 import pytest
 
+import graphcrm.cache as cache_module
 from graphcrm.cache import ReportCache
 from graphcrm.demo import load_demo
 from graphcrm.graph import open_store
@@ -219,10 +222,15 @@ def test_background_refreshes_wait_their_interval(store):
     assert cache.portfolio(stale_ok=True) == (report, False)
 
 
-def test_a_quick_portfolio_report_is_computed_at_once_after_a_write(store):
+def test_a_quick_portfolio_report_is_computed_at_once_after_a_write(store, monkeypatch):
     load_demo(store)
-    cache = ReportCache(store)  # the demo's report takes well under background_after
+    # the cache's clock says each report took one second, under background_after whatever the machine
+    ticks = itertools.count(0.0, 1.0)
+    monkeypatch.setattr(cache_module, "time", types.SimpleNamespace(
+        perf_counter=lambda: next(ticks), monotonic=time.monotonic, sleep=time.sleep))
+    cache = ReportCache(store)
     first, _ = cache.portfolio(stale_ok=True)
+    assert first.seconds == 1.0 < cache.background_after
     person = store.list("Person", limit=1)[0]
     store.update("Person", person["id"], {"name": "王建国 Wang Jianguo"}, version=person["version"])
     second, refreshing = cache.portfolio(stale_ok=True)
