@@ -12,15 +12,14 @@ Who may do what:
 * forget: admins.
 
 An upload is kept under ``<data dir>/uploads/<token>/`` between the preview
-and the apply (the token is in the uploader's session only) and removed
-after the apply.
+and the apply (the token is in the uploader's session only), bounded and
+expired by graphcrm/web/uploads.py, and removed after the apply.
 """
 
 from __future__ import annotations
 
 import secrets
 import shutil
-import zipfile
 from pathlib import Path
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session,
@@ -29,7 +28,6 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from werkzeug.utils import secure_filename
 from wtforms import BooleanField, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
@@ -41,12 +39,17 @@ from graphcrm.transfer.salesforce import read_salesforce
 from graphcrm.transfer.templates import read_templates, template_files
 from graphcrm.web.access import actor, require_account
 from graphcrm.web.reports import account_graph
+from graphcrm.web import uploads
 from graphcrm.web.db import get_store
 
 bp = Blueprint("transfer", __name__)
 
-#: the largest upload accepted, and the most a zip may unpack to
-MAX_UPLOAD = 200 * 1024 * 1024
+
+@bp.record_once
+def _expire_old_uploads(state) -> None:
+    """Uploads left by an earlier run of the app are removed when it starts."""
+    uploads.expire(Path(state.app.config["GRAPHCRM_SETTINGS"].data_dir) / "uploads")
+
 
 
 class UploadForm(FlaskForm):
@@ -69,41 +72,29 @@ def _require_importer() -> None:
         abort(404)
 
 
+def _uploads_root() -> Path:
+    return Path(current_app.config["GRAPHCRM_SETTINGS"].data_dir) / "uploads"
+
+
+def _min_free() -> int:
+    return int(current_app.config.get("GRAPHCRM_MIN_FREE_BYTES", uploads.MIN_FREE))
+
+
 def _upload_dir(token: str) -> Path:
     if not token or not token.isalnum():
         abort(404)
-    return Path(current_app.config["GRAPHCRM_SETTINGS"].data_dir) / "uploads" / token
+    return _uploads_root() / token
 
 
 def _save_upload(files) -> Path:
-    """Save the uploaded CSV files (or the CSV files of one zip) under a new token."""
+    """Keep the uploaded files under a new token (graphcrm/web/uploads.py)."""
+    target = _upload_dir(secrets.token_hex(16))
+    uploads.save(files, target, min_free=_min_free())
     previous = session.get("import_token")
     if previous:  # one pending upload per session: a new one replaces it
         shutil.rmtree(_upload_dir(previous), ignore_errors=True)
-    token = secrets.token_hex(16)
-    target = _upload_dir(token)
-    target.mkdir(parents=True)
-    total = 0
-    for upload in files:
-        name = secure_filename(upload.filename or "")
-        if name.lower().endswith(".zip"):
-            with zipfile.ZipFile(upload.stream) as archive:
-                for member in archive.infolist():
-                    inner = secure_filename(Path(member.filename).name)
-                    total += member.file_size
-                    if total > MAX_UPLOAD:
-                        shutil.rmtree(target)
-                        raise UploadTooLarge()
-                    if inner.lower().endswith(".csv") and not member.is_dir():
-                        (target / inner).write_bytes(archive.read(member))
-        elif name.lower().endswith(".csv"):
-            upload.save(target / name)
-    session["import_token"] = token
+    session["import_token"] = target.name
     return target
-
-
-class UploadTooLarge(Exception):
-    pass
 
 
 def _plan(kind: str, folder: Path):
@@ -117,8 +108,6 @@ def _plan(kind: str, folder: Path):
 @login_required
 def upload():
     _require_importer()
-    if request.method == "POST" and (request.content_length or 0) > MAX_UPLOAD:
-        abort(413)  # before the form reads the body
     form = UploadForm()
     if request.method == "POST":
         if form.validate_on_submit():
@@ -128,8 +117,8 @@ def upload():
             else:
                 try:
                     folder = _save_upload(files)
-                except (UploadTooLarge, zipfile.BadZipFile):
-                    form.files.errors = [_("the zip file is damaged or unpacks to more than 200 MB")]
+                except uploads.UploadRefused as refusal:
+                    form.files.errors = [str(refusal)]
                 else:
                     session["import_kind"] = form.kind.data
                     plan = _plan(form.kind.data, folder)
@@ -150,6 +139,11 @@ def apply():
     if not folder.is_dir():
         abort(404)
     plan = _plan(session.get("import_kind", "salesforce"), folder)
+    try:
+        uploads.check_free_space(_uploads_root(), min_free=_min_free())
+    except uploads.UploadRefused as refusal:
+        flash(str(refusal))
+        return render_template("import.html", form=UploadForm(), report=plan.report, apply_form=None), 507
     report = plan.apply(get_store())
     if report.applied:
         shutil.rmtree(folder, ignore_errors=True)
