@@ -129,9 +129,10 @@ RETURN u.session_token AS token
 MATCH (u:User {username: $username})
 RETURN properties(u) AS props
 
+// $accounts: the accounts the searcher may see (null: all), applied before the limit
 // name: search.accounts
 MATCH (n:Account)
-WHERE toLower(n.name) CONTAINS toLower($q)
+WHERE toLower(n.name) CONTAINS toLower($q) AND ($accounts IS NULL OR n.id IN $accounts)
 RETURN properties(n) AS props
 ORDER BY n.name
 LIMIT $limit
@@ -141,6 +142,8 @@ MATCH (n:Person)
 WHERE toLower(n.name) CONTAINS toLower($q)
    OR toLower(coalesce(n.title, '')) CONTAINS toLower($q)
 OPTIONAL MATCH (n)-[:WORKS_AT]->(a:Account)
+WITH n, a
+WHERE $accounts IS NULL OR a.id IN $accounts
 RETURN properties(n) AS props, a.id AS account_id, a.name AS account_name
 ORDER BY n.name
 LIMIT $limit

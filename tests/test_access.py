@@ -303,3 +303,40 @@ def test_who_sees_both_accounts_sees_the_crossing(access_app):
         login(client, username)
         page = client.get("/people/p-ours-cio").get_data(as_text=True)
         assert "Secret Sun" in page and "Hidden Deal" in page, username
+
+
+# -- leaks found by hand ----------------------------------------------------------------------------
+
+
+def test_a_role_of_another_teams_person_in_my_bid_does_not_show_their_name(web_app):
+    """/relationships/ROLE_IN/<their person>/<my opportunity>/edit and /delete
+    answer 404: the opportunity page hides that person, so does this page."""
+    with web_app() as (app, store):
+        load_portfolio(store)
+        store.relate("ROLE_IN", "p-theirs", "opp-ours", {"role": "influencer"})
+        c = app.test_client()
+        login(c, "lina")
+        for action in ("edit", "delete"):
+            r = c.get(f"/relationships/ROLE_IN/p-theirs/opp-ours/{action}")
+            assert r.status_code == 404 and "孙秘密" not in r.get_data(as_text=True)
+        assert c.get("/relationships/ROLE_IN/p-ours-cio/opp-ours/edit").status_code == 200
+        login(c, "admin")
+        assert "孙秘密" in c.get("/relationships/ROLE_IN/p-theirs/opp-ours/edit").get_data(as_text=True)
+
+
+def test_search_limits_after_the_access_filter(web_app):
+    """A viewer finds their one account even when 60 others of the same name come first."""
+    with web_app() as (app, store):
+        load_portfolio(store)
+        for i in range(60):
+            store.create("Account", {"name": f"Harbor {i:02d} 港口"}, id=f"acc-harbor-{i:02d}")
+            store.create_person(f"acc-harbor-{i:02d}", {"name": f"Harbor pilot {i}"})
+        store.create_person("acc-ours", {"name": "Harbor master 港务长"}, id="p-ours-harbor")
+        c = app.test_client()
+        login(c, "vera")
+        page = c.get("/search?q=harbor").get_data(as_text=True)
+        assert "/accounts/acc-ours" in page and "/people/p-ours-harbor" in page
+        assert "acc-harbor-" not in page and "Harbor pilot" not in page
+        login(c, "director")
+        page = c.get("/search?q=harbor").get_data(as_text=True)
+        assert page.count('href="/accounts/acc-harbor-') == 50  # the limit, for who sees all

@@ -471,17 +471,20 @@ class GraphStore:
                 accounts.setdefault(row["id"], set()).add(row["account"])
         return accounts
 
-    def search(self, query: str, *, limit: int = 50) -> dict:
-        """Accounts and people whose name contains ``query`` (any case, any script)."""
+    def search(self, query: str, *, accounts: Iterable[str] | None = None, limit: int = 50) -> dict:
+        """Accounts and people whose name contains ``query`` (any case, any
+        script), among ``accounts`` (None: all) and their people: the first
+        ``limit`` of each that the searcher may see."""
         query = query.strip()[:100]
         if not query:
             return {"accounts": [], "people": []}
-        accounts = [row["props"] for row in self._read("search.accounts", q=query, limit=limit)]
+        within = None if accounts is None else sorted(accounts)
+        found = [row["props"] for row in self._read("search.accounts", q=query, accounts=within, limit=limit)]
         people = [
             {**row["props"], "account_id": row["account_id"], "account_name": row["account_name"]}
-            for row in self._read("search.people", q=query, limit=limit)
+            for row in self._read("search.people", q=query, accounts=within, limit=limit)
         ]
-        return {"accounts": accounts, "people": people}
+        return {"accounts": found, "people": people}
 
     # -- bulk ----------------------------------------------------------------------------
 

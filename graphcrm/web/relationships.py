@@ -15,6 +15,7 @@ from flask_babel import get_locale, gettext as _
 from flask_login import login_required
 
 from graphcrm import model
+from graphcrm.access import ANCHORS
 from graphcrm.web.access import require_account
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import OurRelationshipForm, PeerForm, RoleForm, choices, confirm_page, form_page
@@ -103,14 +104,19 @@ def new_role(opportunity_id: str):
 
 def _anchor(rel_type: str, start: str, end: str) -> tuple[str, dict]:
     """The page to return to and the stored relationship, or 404 (unknown,
-    not editable here, or not the user's to edit)."""
+    not editable here, or not the user's: the user must be able to change
+    the account of each end that anchors it and see the others, as
+    graphcrm.access.ANCHORS says)."""
     if rel_type not in EDITABLE:
         abort(404)
     label, side, _form = EDITABLE[rel_type]
     anchor = end if side == "end" else start
-    require_account(label, anchor, edit=True)
-    if rel_type in PEER_TYPES:  # the other stakeholder may work elsewhere: the user must see them too
-        require_account("Person", end)
+    starts, ends = model.RELATIONSHIP_TYPES[rel_type][:2]
+    edit, view = ANCHORS[rel_type]
+    for which, node_id, labels in (("start", start, starts), ("end", end, ends)):
+        if which in edit or which in view:
+            if labels[0] in ("Account", "Person", "Opportunity"):
+                require_account(labels[0], node_id, edit=which in edit)
     return _page_of(label, anchor), get_store().get_relationship(rel_type, start, end)
 
 

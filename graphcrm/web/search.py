@@ -14,12 +14,7 @@ bp = Blueprint("search", __name__)
 @bp.route("/search")
 @login_required
 def search():
+    """Accounts and people of the accounts the user may see, by name or title."""
     q = (request.args.get("q") or "").strip()
-    results = get_store().search(q) if q else {"accounts": [], "people": []}
-    visible = visible_account_ids()
-    if visible is not None:
-        results = {
-            "accounts": [a for a in results["accounts"] if a["id"] in visible],
-            "people": [p for p in results["people"] if p.get("account_id") in visible],
-        }
+    results = get_store().search(q, accounts=visible_account_ids()) if q else {"accounts": [], "people": []}
     return render_template("search.html", q=q, results=results)
