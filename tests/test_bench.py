@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import platform
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,8 +29,9 @@ def numbers(value):
 def test_bench_run_prints_one_json_report(tmp_path):
     out = tmp_path / "report.json"
     result = subprocess.run(
-        [str(ROOT / "bench" / "run"), "--scales", "XS", "--samples", "3", "--clients", "2", "--duration", "1.5", "--write-every", "0.5",
-         "--compare-rows", "150", "--data-dir", str(tmp_path), "--out", str(out)],
+        [str(ROOT / "bench" / "run"), "--scales", "XS", "--samples", "3", "--clients", "2", "--duration", "1.5",
+         "--write-every", "0.5", "--compare-rows", "150", "--data-dir", str(tmp_path), "--out", str(out)],
+        env={**os.environ, "BENCH_PYTHON": sys.executable},  # the interpreter under test, not bench/run's choice
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -35,6 +39,7 @@ def test_bench_run_prints_one_json_report(tmp_path):
     assert json.loads(out.read_text(encoding="utf-8")) == report
     assert report["machine"]["cores"] >= 1
     assert {"python", "falkordb", "networkx", "graphcrm"} <= set(report["versions"])
+    assert report["versions"]["python"] == platform.python_version()
     xs = report["scales"]["XS"]
     assert xs["people"] == 200 and xs["load"]["nodes"] > 200 and xs["load"]["rows_per_s"] > 0
     assert set(xs["store_ms"]) == {"account", "opportunity", "person"}
@@ -55,3 +60,14 @@ def test_bench_run_prints_one_json_report(tmp_path):
     assert all(math.isfinite(x) and x >= 0 for x in numbers(report))
     # the data folders are removed and nothing is left running
     assert list(tmp_path.iterdir()) == [out]
+
+
+def test_bench_run_runs_under_the_interpreter_it_is_given(tmp_path):
+    interpreter = tmp_path / "python"
+    interpreter.write_text('#!/bin/sh\necho "$0" "$@"\n')
+    interpreter.chmod(0o755)
+    env = {**os.environ, "BENCH_PYTHON": str(interpreter)}
+    result = subprocess.run([str(ROOT / "bench" / "run"), "--scales", "XS"], env=env,
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(interpreter), str(ROOT / "bench" / "report.py"), "--scales", "XS"]
