@@ -293,6 +293,22 @@ def _import_actor(ctx: Context) -> Actor | None:
     return Actor(user["id"], user["role"], member_of)
 
 
+def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """The Python codec name of ``--encoding`` (a usage error when there is none)."""
+    from graphcrm.transfer.csvio import encoding_name
+
+    try:
+        return encoding_name(value) if value else None
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding {value!r} (e.g. gb18030, cp1252)") from None
+
+
+_encoding_option = click.option(
+    "--encoding", metavar="NAME", callback=_encoding,
+    help="Encoding of the files not in UTF-8, e.g. gb18030 or cp1252 (default: detected; a file that could be "
+         "in several is refused).")
+
+
 def _run_import(ctx: Context, plan, dry_run: bool, as_json: bool) -> None:
     report = plan.resolve(ctx.store, actor=_import_actor(ctx))
     if not dry_run and report.ok:
@@ -315,28 +331,31 @@ def import_():
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="JSON file of stage, role and account-type mappings (README).")
+@_encoding_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_context
 @fail_cleanly
-def import_salesforce(ctx: Context, directory: Path, dry_run: bool, mapping: Path | None, as_json: bool):
+def import_salesforce(ctx: Context, directory: Path, dry_run: bool, mapping: Path | None, encoding: str | None,
+                      as_json: bool):
     """Import the Salesforce export (Account.csv, Contact.csv...) in DIRECTORY."""
     from graphcrm.transfer.salesforce import Mapping, read_salesforce
 
-    plan = read_salesforce(directory, Mapping.from_file(mapping) if mapping else None)
+    plan = read_salesforce(directory, Mapping.from_file(mapping) if mapping else None, encoding=encoding)
     _run_import(ctx, plan, dry_run, as_json)
 
 
 @import_.command("csv")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@_encoding_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_context
 @fail_cleanly
-def import_csv(ctx: Context, directory: Path, dry_run: bool, as_json: bool):
+def import_csv(ctx: Context, directory: Path, dry_run: bool, encoding: str | None, as_json: bool):
     """Import the GraphCRM CSV templates (accounts.csv, people.csv, works_at.csv...) in DIRECTORY."""
     from graphcrm.transfer.templates import read_templates
 
-    _run_import(ctx, read_templates(directory), dry_run, as_json)
+    _run_import(ctx, read_templates(directory, encoding=encoding), dry_run, as_json)
 
 
 @main.command()

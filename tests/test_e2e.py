@@ -141,12 +141,38 @@ class Session:
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     def wait_for_network(self, timeout: float = 20.0) -> None:
+        """Wait until the network is drawn and laid out for good: network.js marks its
+        container ``data-settled`` once stabilization has ended and physics is off, so
+        no node moves after that (the force layout has no fixed seed)."""
         # polled from here: page.wait_for_function evaluates strings, which the CSP forbids
         deadline = time.monotonic() + timeout
         while not self.page.evaluate(
-                "!!window.graphcrmNetwork && Object.keys(window.graphcrmNetwork.getPositions()).length > 0"):
-            assert time.monotonic() < deadline, "the network was not drawn"
+                "!!window.graphcrmNetwork && document.getElementById('network').dataset.settled === 'true'"):
+            assert time.monotonic() < deadline, "the network's layout did not settle"
             time.sleep(0.1)
+
+    def point_on_node(self, node_id: str) -> dict:
+        """A point of the canvas (page coordinates) where the network finds the node
+        ``node_id`` on top, after zooming in on it: its centre unless another node
+        covers that, else the first such point of its bounding box."""
+        point = self.page.evaluate("""(nodeId) => {
+            const network = window.graphcrmNetwork;
+            network.focus(nodeId, {scale: 1.5, animation: false});
+            const centre = network.canvasToDOM(network.getPositions([nodeId])[nodeId]);
+            if (network.getNodeAt(centre) === nodeId) { return centre; }
+            const box = network.getBoundingBox(nodeId);
+            for (let i = 0; i <= 10; i++) {
+                for (let j = 0; j <= 10; j++) {
+                    const dom = network.canvasToDOM({x: box.left + (box.right - box.left) * j / 10,
+                                                     y: box.top + (box.bottom - box.top) * i / 10});
+                    if (network.getNodeAt(dom) === nodeId) { return dom; }
+                }
+            }
+            return null;
+        }""", node_id)
+        assert point is not None, f"{node_id} is covered by other nodes"
+        box = self.page.locator("#network canvas").bounding_box()
+        return {"x": box["x"] + point["x"], "y": box["y"] + point["y"]}
 
     def close(self) -> None:
         self.context.close()
@@ -248,16 +274,13 @@ def test_xss_name_is_text_in_table_tooltip_and_network(session_of):
     node = s.page.evaluate(f"window.graphcrmNetwork.body.data.nodes.get('{XSS_ID}')")
     assert node["label"] == XSS and node["title"].startswith(XSS)
     # hover the node: vis-network's tooltip shows the title as text
-    point = s.page.evaluate(
-        f"(() => {{ const n = window.graphcrmNetwork; n.focus('{XSS_ID}', {{scale: 1.5, animation: false}});"
-        f" return n.canvasToDOM(n.getPositions(['{XSS_ID}'])['{XSS_ID}']); }})()")
-    box = s.page.locator("#network canvas").bounding_box()
-    s.page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+    point = s.point_on_node(XSS_ID)
+    s.page.mouse.move(point["x"], point["y"])
     tooltip = s.page.locator("div.vis-tooltip")
     tooltip.wait_for(state="visible")
     assert XSS in tooltip.inner_text() and tooltip.locator("img").count() == 0
     # click it: the details panel shows it as text too
-    s.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    s.page.mouse.click(point["x"], point["y"])
     assert s.page.locator("#node-details").inner_text().startswith(XSS)
     s.shot("account-xss-tooltip")
     s.goto(f"/people/{XSS_ID}")

@@ -3,14 +3,18 @@ the CSV export imports again unchanged."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import json
 import uuid
+import zipfile
 
 import networkx as nx
 import pytest
 
 from graphcrm.cli import main
+from graphcrm.demo import load_demo
 from graphcrm.graph import open_store
 from graphcrm.model import SYSTEM_PROPERTIES
 from graphcrm.transfer.export import NO_PII, export_graph, portable, render, write
@@ -145,6 +149,22 @@ def test_csv_export_imports_again_unchanged(loaded, settings, tmp_path):
     finally:
         target.backend.drop()
         target.close()
+
+
+def test_an_accounts_csv_export_holds_its_own_records_without_the_neighbours(store):
+    load_demo(store)
+    G = export_graph(store, "acc-metro-group")
+    assert {"p-chen-guoqiang", "acc-citybureau", "acc-metro-ops"} <= set(G)  # the account graph's context
+    archive = zipfile.ZipFile(io.BytesIO(render(G, "csv")))
+
+    def ids(name, column="id"):
+        return {row[column] for row in csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig")))}
+
+    people = ids("people.csv")
+    assert "p-han-xue" in people and "p-chen-guoqiang" not in people
+    assert ids("accounts.csv") == {"acc-metro-group"} and "comp-dongfang" not in ids("competitors.csv")
+    assert ids("works_at.csv", "end") == {"acc-metro-group"} and ids("knows.csv", "start") <= people
+    assert "u-lina" in ids("users.csv") and ids("interactions.csv")
 
 
 def test_cli_export(runner, tmp_path):

@@ -285,6 +285,20 @@ def write_csv(path: Path, text: str, encoding="utf-8") -> None:
     path.write_text(text.strip() + "\n", encoding=encoding)
 
 
+#: the report's line for a file not in UTF-8 whose encoding was detected
+DETECTED = ("read as {} (detected); if its text looks wrong, give the file's encoding with --encoding "
+            "or save it as CSV UTF-8")
+#: a people.csv saved by Excel on a German Windows (Windows-1252)
+GERMAN_PEOPLE = """
+id,name,title,department,notes
+p-js,Jürgen Schäfer,Geschäftsführer,Geschäftsleitung,Grüße aus Köln
+p-mm,Martina Müller,Einkäuferin,Beschaffung,"Bevorzugt E-Mail; Rückruf nur vormittags"
+p-ho,Heinz Öztürk,Leiter IT,IT,Maßnahmen für 2026 geplant
+"""
+#: too short to tell GBK from Big5, Korean or Arabic Windows: each reads it as other letters
+AMBIGUOUS_PEOPLE = "id,name\np-wq,王强\n"
+
+
 def test_templates_have_english_and_chinese_headers_and_a_readme():
     en, zh = template_files("en"), template_files("zh")
     assert en["accounts.csv"].startswith("\ufeffid,name,industry,region,segment,tier,lifecycle,annual_value")
@@ -310,6 +324,7 @@ p-li,Li Lei,Engineer,2,skeptic,,
     report = read_templates(tmp_path).apply(store)
     assert report.applied, report.text()
     assert [str(p) for p in report.problems] == [
+        f"people.csv: {DETECTED.format('gb18030')}",
         "people.csv line 1: column 'favourite colour' is not a property of Person; ignored",
         "reports_to.csv line 3: end p-li would close a REPORTS_TO cycle (p-zhang → p-li → p-zhang); not stored",
         "reports_to.csv line 4: end p-nobody not found; REPORTS_TO not stored",
@@ -320,6 +335,27 @@ p-li,Li Lei,Engineer,2,skeptic,,
     assert (zhang["influence"], zhang["stance"], zhang["notes"]) == (4, "supporter", '=HYPERLINK("x")')
     assert store.get_relationship("WORKS_AT", "p-zhang", "acc-sz")["since"] == "2019-03-01"
     assert edges(store, "REPORTS_TO") == [("p-li", "p-zhang")]
+
+
+def test_a_windows_1252_file_imports_correctly_with_its_encoding_reported(store, tmp_path):
+    write_csv(tmp_path / "people.csv", GERMAN_PEOPLE, encoding="cp1252")
+    report = read_templates(tmp_path).apply(store)
+    assert report.applied and [str(p) for p in report.problems] == [f"people.csv: {DETECTED.format('cp1252')}"]
+    jurgen = store.get("Person", "p-js")
+    assert (jurgen["name"], jurgen["title"], jurgen["notes"]) == ("Jürgen Schäfer", "Geschäftsführer", "Grüße aus Köln")
+    assert store.get("Person", "p-ho")["notes"] == "Maßnahmen für 2026 geplant"
+
+
+def test_a_file_that_could_be_in_several_encodings_is_refused_with_a_message(store, tmp_path):
+    write_csv(tmp_path / "people.csv", AMBIGUOUS_PEOPLE, encoding="gbk")
+    write_csv(tmp_path / "accounts.csv", "id,name\nacc-1,Acme\n")
+    report = read_templates(tmp_path).apply(store)
+    assert not report.applied and len(report.errors) == 1, report.text()
+    message = str(report.errors[0])  # which other encodings tie depends on charset-normalizer's measures
+    assert message.startswith("people.csv: could be in gb18030, ") and message.endswith(
+        ", which read it differently; give the file's encoding with --encoding (e.g. --encoding gb18030) "
+        "or save it as CSV UTF-8")
+    assert store.is_empty()
 
 
 @pytest.mark.parametrize("file, text, message", [
@@ -386,3 +422,36 @@ def test_cli_import_with_errors_exits_1_and_writes_nothing(runner, tmp_path):
     assert "Traceback" not in result.output
     assert json.loads(runner.invoke(main, ["db", "status", "--json"]).output)["nodes"]["Account"] == 0
 
+
+
+def test_cli_import_reads_files_not_in_utf8_in_the_encoding_given(runner, tmp_path):
+    gbk, utf8 = tmp_path / "gbk", tmp_path / "utf8"
+    gbk.mkdir(), utf8.mkdir()
+    write_csv(gbk / "people.csv", AMBIGUOUS_PEOPLE, encoding="gbk")
+    write_csv(gbk / "works_at.csv", "start,end\n")  # UTF-8 (ASCII): read as UTF-8 whatever --encoding says
+    result = runner.invoke(main, ["import", "csv", str(gbk), "--encoding", "GBK", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["applied"] and report["problems"] == [
+        {"level": "warning", "file": "people.csv", "line": None, "message": "read as gbk (--encoding)"}]
+    write_csv(utf8 / "people.csv", AMBIGUOUS_PEOPLE)
+    same = json.loads(runner.invoke(main, ["import", "csv", str(utf8), "--dry-run", "--json"]).stdout)
+    assert same["nodes"]["Person"] == {"create": 0, "update": 0, "unchanged": 1}  # 王强, as in UTF-8
+    unknown = runner.invoke(main, ["import", "csv", str(gbk), "--encoding", "klingon"])
+    assert unknown.exit_code == 2 and "unknown encoding 'klingon'" in unknown.output
+
+
+def test_cli_import_of_a_salesforce_export_in_gb18030_with_the_encoding_given(runner, tmp_path):
+    export = copy_fixtures(tmp_path)
+    chinese = []
+    for path in sorted(export.iterdir()):
+        text = path.read_text(encoding="utf-8-sig")
+        path.write_text(text, encoding="gb18030", newline="")
+        if not text.isascii():
+            chinese.append(path.name)
+    result = runner.invoke(main, ["import", "salesforce", str(export), "--encoding", "gb18030", "--dry-run", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert chinese and [p["file"] for p in report["problems"] if p["message"] == "read as gb18030 (--encoding)"
+                        ] == chinese
+    assert report["nodes"]["Person"]["create"] == 8

@@ -2,7 +2,9 @@
 
 What is exported: with an account, its account graph
 (:meth:`GraphStore.account_graph`); without, the whole database (every
-node and relationship, interactions included).  Password hashes are never
+node and relationship, interactions included).  The CSV templates of an
+account hold only its own records (:func:`own_records`), so that whoever
+manages the account can import them again unchanged.  Password hashes are never
 exported.  With ``no_pii`` the personal data is left out: the properties in
 :data:`NO_PII` (e-mail, phone, notes and the notes of interactions).
 
@@ -143,9 +145,34 @@ def render(G: nx.MultiDiGraph, fmt: str) -> bytes:
 
 
 def _csv_files(G: nx.MultiDiGraph) -> dict[str, str]:
-    """The CSV templates of ``G``; a --no-pii export has no personal-data columns
-    at all, so that importing it never empties them."""
+    """The CSV templates of ``G`` (of an account graph: the account's own
+    records); a --no-pii export has no personal-data columns at all, so that
+    importing it never empties them."""
+    if G.graph.get("account_id"):
+        G = own_records(G, G.graph["account_id"])
     return templates.graph_files(G, leave_out=NO_PII if G.graph.get("no_pii") else ())
+
+
+def own_records(G: nx.MultiDiGraph, account_id: str) -> nx.MultiDiGraph:
+    """The part of an account graph that belongs to the account (a view of ``G``).
+
+    The account, the people who work at it, its opportunities, the
+    competitors bidding for them, the interactions with its people or about
+    its opportunities, our users linked to any of these, and the
+    relationships among them.  The neighbours at other accounts that the
+    account graph shows (business units, acquaintances and their employers,
+    whoever knows those) belong to those accounts: an import by this
+    account's manager could not change them (graphcrm/access.py), so a CSV
+    export leaves them out.
+    """
+    def into(targets: set[str], rel_type: str) -> set[str]:
+        return {u for u, v, k in G.edges(keys=True) if k == rel_type and v in targets}
+
+    people, opportunities = into({account_id}, "WORKS_AT"), into({account_id}, "FOR")
+    own = {account_id, *people, *opportunities, *into(opportunities, "COMPETES_FOR"),
+           *into(people, "WITH"), *into(opportunities, "ABOUT")}
+    users = {u for u, v in G.edges() if v in own and G.nodes[u].get("label") == "User"}
+    return G.subgraph(own | users)
 
 
 def zip_files(files: dict[str, str]) -> bytes:

@@ -174,9 +174,10 @@ class Mapping:
 class _Reader:
     """Reads the object files of one export into an ImportPlan."""
 
-    def __init__(self, directory: Path, mapping: Mapping):
+    def __init__(self, directory: Path, mapping: Mapping, encoding: str | None = None):
         self.plan = ImportPlan(f"Salesforce export {directory}")
         self.mapping = mapping
+        self.encoding = encoding  # of the files not in UTF-8 (None: detected)
         self.files = {p.name.lower(): p for p in Path(directory).iterdir() if p.is_file()}
 
     def rows(self, sobject: str, required: tuple[str, ...]):
@@ -185,7 +186,10 @@ class _Reader:
         if path is None:
             return
         try:
-            header, rows = read_rows(path)
+            csv_file = read_rows(path, encoding=self.encoding, lf_newlines=True)
+            if csv_file.note:
+                self.plan.warn(Where(path.name), csv_file.note)
+            header, rows = csv_file.header, csv_file.rows
             missing = [c for c in required if c not in header]
             if missing:
                 self.plan.error(Where(path.name, 1), f"column {', '.join(missing)} missing")
@@ -356,12 +360,13 @@ def _true(value: str | None) -> bool:
     return (value or "").strip().lower() in ("true", "1", "yes", "y")
 
 
-def read_salesforce(directory: Path, mapping: Mapping | None = None) -> ImportPlan:
-    """An import plan of the Salesforce export in ``directory`` (nothing read from the store yet)."""
+def read_salesforce(directory: Path, mapping: Mapping | None = None, *, encoding: str | None = None) -> ImportPlan:
+    """An import plan of the Salesforce export in ``directory`` (nothing read from the store yet);
+    ``encoding``: that of the files not in UTF-8 (default: detected)."""
     directory = Path(directory)
     if not directory.is_dir():
         raise ValidationError("directory", f"{directory} is not a folder")
-    reader = _Reader(directory, mapping or Mapping())
+    reader = _Reader(directory, mapping or Mapping(), encoding)
     for step in (reader.users, reader.accounts, reader.contacts, reader.opportunities,
                  reader.contact_roles, reader.team_members, reader.contact_relations):
         step()

@@ -2,7 +2,9 @@
 
 For teams without Salesforce, and the ``csv`` export format (an export
 imports again unchanged).  Files (UTF-8 with a byte-order mark, so that
-Excel shows Chinese; GBK/GB18030 files from Excel are read too):
+Excel shows Chinese; a file in another encoding, such as GBK/GB18030 from
+Excel on a Chinese system, is read in the encoding detected or given with
+``--encoding``, which the import report names):
 
 * nodes: ``accounts.csv``, ``people.csv``, ``users.csv``, ``opportunities.csv``,
   ``competitors.csv``, ``interactions.csv`` — column ``id`` (the node's
@@ -17,9 +19,12 @@ spaces (``Annual value``) or its Chinese name (``年度价值``), in any case;
 :func:`readme` lists them all.  Enumerated values may be given as the value
 (``strategic``), its English label (``Strategic``) or its Chinese label
 (``高价值``).  Columns a file does not have are left as they are on update;
-an empty cell removes the property.  A text cell that starts with ``=``,
-``+``, ``-``, ``@`` or a tab is written with a leading ``'`` (so that a
-spreadsheet does not run it as a formula) and read back without it.
+an empty cell removes the property; a line break inside a value is kept
+as it is (CR LF or LF).  A text cell that starts with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return, after any apostrophes, is written with
+one more leading ``'`` (so that a spreadsheet does not run it as a formula)
+and read back without it: ``=SUM(A1)`` is written ``'=SUM(A1)``, and
+``'=SUM(A1)`` is written ``''=SUM(A1)``.
 """
 
 from __future__ import annotations
@@ -95,8 +100,14 @@ def _enum_value(vocabulary: dict, text: str) -> str:
     return text  # the model then names the allowed values
 
 
+def _formula_like(text: str) -> bool:
+    """Whether a spreadsheet could run ``text``: it starts with a formula
+    character after any apostrophes (module docstring)."""
+    return text.lstrip("'")[:1] in _FORMULA
+
+
 def _cell_in(text: str | None) -> str | None:
-    if text and len(text) > 1 and text[0] == "'" and text[1] in _FORMULA:
+    if text and text[0] == "'" and _formula_like(text):
         return text[1:]
     return text
 
@@ -108,7 +119,7 @@ def _cell_out(value) -> str:
         return "true" if value else "false"
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and value[:1] in _FORMULA:
+    if isinstance(value, str) and _formula_like(value):
         return "'" + value
     return str(value)
 
@@ -176,8 +187,9 @@ def graph_files(G, *, leave_out: tuple[str, ...] = ()) -> dict[str, str]:
     return files
 
 
-def read_templates(directory: Path) -> ImportPlan:
-    """An import plan of the template files in ``directory`` (names in any case)."""
+def read_templates(directory: Path, *, encoding: str | None = None) -> ImportPlan:
+    """An import plan of the template files in ``directory`` (names in any
+    case); ``encoding``: that of the files not in UTF-8 (default: detected)."""
     directory = Path(directory)
     plan = ImportPlan(f"CSV templates {directory}")
     if not directory.is_dir():
@@ -188,10 +200,11 @@ def read_templates(directory: Path) -> ImportPlan:
     if not known & set(files):
         plan.error(Where(str(directory)), f"no template file ({', '.join(sorted(known))}) found")
     for label, name in NODE_FILES.items():
-        for where, props in _rows(plan, files.get(name), label, node_columns(label), ("id", "name")):
+        for where, props in _rows(plan, files.get(name), label, node_columns(label), ("id", "name"), encoding):
             plan.add_node(label, props.pop("id") or "", props, where)
     for rel_type, name in RELATIONSHIP_FILES.items():
-        for where, props in _rows(plan, files.get(name), rel_type, relationship_columns(rel_type), ("start", "end")):
+        for where, props in _rows(plan, files.get(name), rel_type, relationship_columns(rel_type), ("start", "end"),
+                                  encoding):
             start, end = props.pop("start"), props.pop("end")
             if start and end:
                 plan.add_relationship(rel_type, start, end, props, where, (f"start {start}", f"end {end}"))
@@ -200,11 +213,15 @@ def read_templates(directory: Path) -> ImportPlan:
     return plan
 
 
-def _rows(plan: ImportPlan, path: Path | None, owner: str, columns: list[str], required: tuple[str, ...]):
+def _rows(plan: ImportPlan, path: Path | None, owner: str, columns: list[str], required: tuple[str, ...],
+          encoding: str | None):
     if path is None:
         return
     try:
-        header, rows = read_rows(path, _aliases(columns))
+        csv_file = read_rows(path, _aliases(columns), encoding=encoding)
+        if csv_file.note:
+            plan.warn(Where(path.name), csv_file.note)
+        header, rows = csv_file.header, csv_file.rows
         required = [c for c in required if c in columns and c not in header]
         if required:
             plan.error(Where(path.name, 1), f"column {', '.join(required)} missing")
