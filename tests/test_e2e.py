@@ -49,18 +49,22 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 120.0) -> None:
+def _tail(log: Path, lines: int = 40) -> str:
+    return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"graphcrm serve exited with {process.returncode}: {process.stderr.read()}")
+            raise RuntimeError(f"graphcrm serve exited with {process.returncode}; {log} ends with:\n{_tail(log)}")
         try:
             with urllib.request.urlopen(url, timeout=2) as r:
                 if r.status == 200:
                     return
         except (urllib.error.URLError, OSError):
             time.sleep(0.3)
-    raise RuntimeError(f"graphcrm serve did not answer on {url} within {timeout:.0f} s")
+    raise RuntimeError(f"graphcrm serve did not answer on {url} within {timeout:.0f} s; {log} ends with:\n{_tail(log)}")
 
 
 @pytest.fixture(scope="module")
@@ -70,13 +74,17 @@ def server(tmp_path_factory):
     settings = Settings(data_dir=data_dir, secret_key="e2e-secret")
     port = _free_port()
     env = {**os.environ, "GRAPHCRM_DATA_DIR": str(data_dir), "GRAPHCRM_SECRET_KEY": "e2e-secret"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "graphcrm.cli", "serve", "--demo", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
+    # its output, the request log included, goes to a file: a pipe nobody reads would
+    # fill up and block the server
+    log = tmp_path_factory.mktemp("e2e-serve") / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "graphcrm.cli", "serve", "--demo", "--port", str(port)],
+            env=env, stdout=output, stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base + "/login", process)
+        _wait_until_up(base + "/login", process, log)
         # a stakeholder with a hostile name on lina's account, known to her
         with open_store(settings) as store:
             store.create_person(ACCOUNT, {"name": XSS, "title": XSS, "department": "运营部",
