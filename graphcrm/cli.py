@@ -184,7 +184,10 @@ def db_stop(ctx: Context):
 @fail_cleanly
 def db_status(ctx: Context, as_json: bool):
     """Backend, location, and counts per label and relationship type."""
-    stats = ctx.store.stats()
+    # read-only: a server that does not answer is reported, never ended or replaced
+    store = open_store(ctx.settings, setup_schema=False, read_only=True)
+    click.get_current_context().call_on_close(store.close)
+    stats = store.stats()
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
         return

@@ -28,6 +28,11 @@ class Settings:
     #: acknowledged write is lost, ~3,700 writes/s) or "everysec" (faster, may
     #: lose the last second on power loss)
     fsync: str = "always"
+    #: seconds a statement may wait for the database's answer before the
+    #: caller gets StoreTimeout (a page: 503); 10 s is six times the
+    #: database's share of the scale-L portfolio read (1.6 s,
+    #: bench/results/M-L-2026-11-25-evening.json)
+    db_timeout: float = 10.0
     #: FalkorDB's experimental Bolt port (tests of the Neo4j code path); 0 = off
     bolt_port: int = 0
     secret_key: str = DEFAULT_SECRET_KEY
@@ -63,9 +68,22 @@ class Settings:
                 if not env[var].isdigit() or int(env[var]) < least:
                     raise ConfigError(f"{var} must be a whole number of at least {least}, not {env[var]!r}")
                 values[name] = int(env[var])
+        if env.get("GRAPHCRM_DB_TIMEOUT"):
+            values["db_timeout"] = _seconds("GRAPHCRM_DB_TIMEOUT", env["GRAPHCRM_DB_TIMEOUT"])
         values.update(overrides)
         return cls(**values)
 
     @property
     def backend(self) -> str:
         return "neo4j" if self.database_url else "falkordb"
+
+
+def _seconds(var: str, text: str) -> float:
+    """A positive number of seconds from the environment variable ``var``."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise ConfigError(f"{var} must be a positive number of seconds, not {text!r}")
+    return value

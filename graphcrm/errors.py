@@ -40,5 +40,18 @@ class StoreUnavailable(GraphCRMError):
     """The database cannot be reached or started."""
 
 
+class StoreTimeout(StoreUnavailable):
+    """The database is there but did not answer within ``GRAPHCRM_DB_TIMEOUT``.
+
+    ``write`` says whether a change was on its way: it is never sent again,
+    and it may still be saved if the database resumes, so the caller is told
+    to reload and look.
+    """
+
+    def __init__(self, message: str, *, write: bool = False):
+        super().__init__(message)
+        self.write = write
+
+
 class ConfigError(GraphCRMError):
     """A setting that cannot work (bad URL, unwritable data folder...)."""

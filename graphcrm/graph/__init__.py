@@ -21,15 +21,20 @@ log = logging.getLogger(__name__)
 _NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
 
 
-def embedded_server(settings: Settings) -> EmbeddedServer:
-    return EmbeddedServer(settings.data_dir, fsync=settings.fsync, bolt_port=settings.bolt_port)
+def embedded_server(settings: Settings, *, read_only: bool = False) -> EmbeddedServer:
+    """The embedded server of the settings' data folder; ``read_only``: one
+    that never ends a server whose process is alive (see :mod:`graphcrm.graph.embedded`)."""
+    return EmbeddedServer(settings.data_dir, fsync=settings.fsync, bolt_port=settings.bolt_port,
+                          timeout=settings.db_timeout, read_only=read_only)
 
 
-def open_store(settings: Settings, *, setup_schema: bool = True) -> GraphStore:
+def open_store(settings: Settings, *, setup_schema: bool = True, read_only: bool = False) -> GraphStore:
     """Open the store the settings name, starting the embedded server if needed.
 
     An embedded server started here is stopped again when the store is
     closed (or at exit) unless other processes are still connected to it.
+    ``read_only``: the caller only reads, so it never ends an embedded server
+    that does not answer but whose process is alive (``graphcrm db status``).
     """
     from graphcrm.graph.backends import FalkorBackend, Neo4jBackend
 
@@ -40,11 +45,12 @@ def open_store(settings: Settings, *, setup_schema: bool = True) -> GraphStore:
                 f"(expected one of {', '.join(_NEO4J_SCHEMES)}); leave it unset for the embedded database"
             )
         backend = Neo4jBackend(
-            settings.database_url, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database
+            settings.database_url, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database,
+            timeout=settings.db_timeout,
         )
         store = GraphStore(backend)
     else:
-        server = embedded_server(settings)
+        server = embedded_server(settings, read_only=read_only)
         started = server.start()
         on_close = None
         if started:
@@ -53,8 +59,9 @@ def open_store(settings: Settings, *, setup_schema: bool = True) -> GraphStore:
                     server.stop()
                 else:
                     log.info("embedded FalkorDB left running: other graphcrm processes use it")
-            atexit.register(lambda: on_close and store._on_close and store.close())
         store = GraphStore(FalkorBackend(server, settings.graph_name), on_close=on_close)
+        if started:
+            atexit.register(lambda: store._on_close and store.close())
     if setup_schema:
         store.setup_schema()
     return store

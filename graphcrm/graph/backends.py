@@ -5,6 +5,11 @@ as plain dicts; each maps its driver's errors to :mod:`graphcrm.errors`.
 A single statement is atomic on both: FalkorDB undoes a statement that fails
 half-way, and Neo4j runs each one in its own managed transaction.
 
+Neither waits for ever on a database that does not answer: after
+``GRAPHCRM_DB_TIMEOUT`` seconds the caller gets :class:`StoreTimeout`.  A
+write that timed out is not sent again; the database may still save it if
+it resumes, so the message says to reload and look (:func:`_no_answer`).
+
 * :class:`FalkorBackend`: the embedded FalkorDB (default), via the
   ``falkordb`` client over the server's Unix socket.
 * :class:`Neo4jBackend`: Neo4j 5 / Aura via the official driver: one driver
@@ -16,12 +21,13 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 
-from graphcrm.errors import ConfigError, Conflict, StoreUnavailable, ValidationError
+from graphcrm.errors import ConfigError, Conflict, StoreTimeout, StoreUnavailable, ValidationError
 from graphcrm.graph.statements import load_statements
 from graphcrm.model import LABELS
 
@@ -143,7 +149,14 @@ class FalkorBackend(Backend):
         self.statements = load_statements("falkordb")
         from graphcrm.graph.embedded import NO_RETRY
 
-        self._db = falkordb.FalkorDB(unix_socket_path=str(server.socket_path), retry=NO_RETRY)
+        #: a statement timed out and none has been answered since (see :meth:`_timed_out`)
+        self._silent = False
+        #: writes that timed out, as (query text, scope): the stamps they owe (see :meth:`_settle`)
+        self._unsettled: list[tuple[str, frozenset[str] | None]] = []
+        self._settle_lock = threading.Lock()
+        with self._answered(write=False):  # the client asks the server what it is (INFO) at once
+            self._db = falkordb.FalkorDB(
+                unix_socket_path=str(server.socket_path), retry=NO_RETRY, socket_timeout=server.timeout)
         self._graph = self._db.select_graph(graph_name)
         #: the change stamp: a Redis counter beside the graph (not a node, so it
         #: never shows in the graph; deleting the graph does not reset it)
@@ -197,8 +210,13 @@ class FalkorBackend(Backend):
 
         try:
             result = self._query(query, write)
-        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
-            # the server died (or was stopped): start it again, then repeat
+        except redis.TimeoutError:
+            # a server that does not answer may be busy or stopped, not dead: nothing is repeated
+            if write:
+                self._unsettled.append((query, scope))
+            raise self._timed_out(write) from None
+        except (redis.ConnectionError, OSError) as exc:
+            # the server died: start it again, then repeat
             # what cannot have been applied twice: a read, or a statement
             # that never left (the connection to the dead server failed)
             self._restart(exc)
@@ -207,16 +225,19 @@ class FalkorBackend(Backend):
                     "the embedded database stopped while saving and has been restarted; "
                     "reload to see whether the change was saved"
                 ) from None
-            try:
+            with self._answered(write):
                 result = self._query(query, write)
-            except (redis.ConnectionError, redis.TimeoutError, OSError) as again:
-                raise StoreUnavailable(f"the embedded database does not answer ({again})") from None
         except redis.ResponseError as exc:
             if not write and "empty key" in str(exc):
                 return []  # the graph does not exist yet: nothing to read
             raise _falkor_error(exc, statement) from None
+        self._heard()
         if write:
-            self._bump(scope)
+            try:
+                self._bump(scope)
+            except StoreTimeout:
+                self._unsettled.append((query, scope))  # saved: its stamps are moved later
+                raise
         if isinstance(result, list):  # read rows decoded from the compact reply
             return result
         columns = [column[1] for column in result.header]
@@ -244,22 +265,74 @@ class FalkorBackend(Backend):
         log.warning("embedded FalkorDB does not answer (%s); restarting it", cause)
         try:
             self.server.start()
+        except StoreTimeout:
+            raise  # its process is alive: not replaced yet
         except (StoreUnavailable, ConfigError) as exc:
             raise StoreUnavailable(f"the embedded database stopped and cannot be restarted ({exc})") from None
 
-    def _bump(self, scope: frozenset[str] | None = None) -> None:
-        """Move the change stamp and the stamps of the accounts in ``scope``
-        (None: ``*``, which every account's validity includes), in one round trip."""
+    def _timed_out(self, write: bool) -> StoreTimeout:
+        """The error for a statement that waited ``GRAPHCRM_DB_TIMEOUT`` in
+        vain.  The silence is noted first: a server that has not answered
+        for the grace period is replaced (:mod:`graphcrm.graph.embedded`)."""
+        self._silent = True
+        try:
+            self.server.note_unanswered()
+        except StoreUnavailable as exc:
+            log.warning("embedded FalkorDB does not answer and is not replaced: %s", exc)
+        return StoreTimeout(_no_answer(self.server.timeout, write), write=write)
+
+    def _heard(self) -> None:
+        """The server answered: a silence this process noted is over."""
+        if self._silent:
+            self._silent = False
+            self.server.note_answered()
+
+    def _settle(self) -> None:
+        """Move the stamps that writes which timed out owe, once the server
+        no longer runs them (``GRAPH.INFO``): such a write is not lost but
+        may be finished when the server resumes, and results cached under
+        the old stamps must not hide it.  The server takes commands in the
+        order they arrived, so a write it has not finished is listed."""
         import redis
 
+        if not self._unsettled:
+            return
+        with self._settle_lock:
+            try:
+                reply = self._db.connection.execute_command("GRAPH.INFO")
+            except redis.ResponseError:
+                reply = []  # a server without GRAPH.INFO: move them now
+            info = dict(zip(reply[::2], reply[1::2]))
+            running = [dict(zip(q[::2], q[1::2])).get("Query") or ""
+                       for key in ("# Running queries", "# Waiting queries") for q in info.get(key) or ()]
+            for query, scope in list(self._unsettled):
+                if not any(shown and query.startswith(shown) for shown in running):
+                    self._bump(scope, write=False)
+                    self._unsettled.remove((query, scope))
+
+    @contextmanager
+    def _answered(self, write: bool):
+        """Commands sent straight to the server: its silence as StoreTimeout,
+        a lost connection as StoreUnavailable."""
+        import redis
+
+        try:
+            yield
+        except redis.TimeoutError:
+            raise self._timed_out(write) from None
+        except (redis.ConnectionError, OSError) as exc:
+            raise StoreUnavailable(f"the embedded database does not answer ({exc})") from None
+
+    def _bump(self, scope: frozenset[str] | None = None, *, write: bool = True) -> None:
+        """Move the change stamp and the stamps of the accounts in ``scope``
+        (None: ``*``, which every account's validity includes), in one round
+        trip; ``write``: for the caller, a change of its own is at stake."""
         pipe = self._db.connection.pipeline(transaction=False)
         pipe.incr(self._stamp_key)
         for account in sorted(scope) if scope is not None else ("*",):
             pipe.hincrby(self._account_stamps_key, account, 1)
-        try:
+        with self._answered(write):
             pipe.execute()
-        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
-            raise StoreUnavailable(f"the embedded database does not answer ({exc})") from None
 
     @contextmanager
     def bulk_writes(self):
@@ -273,12 +346,14 @@ class FalkorBackend(Backend):
         """
         conn = self._db.connection
         key = "auto-aof-rewrite-percentage"
-        before = conn.config_get(key).get(key, "100")
-        conn.config_set(key, 0)
+        with self._answered(write=False):
+            before = conn.config_get(key).get(key, "100")
+            conn.config_set(key, 0)
         try:
             yield
         finally:
-            conn.config_set(key, before)
+            with self._answered(write=False):
+                conn.config_set(key, before)
         self.compact()
 
     def compact(self, timeout: float = 600.0) -> None:
@@ -291,12 +366,14 @@ class FalkorBackend(Backend):
         raised: the data is safe in the old file.
         """
         conn = self._db.connection
-        if not int(conn.info("persistence").get("aof_enabled", 0)):
-            return
-        conn.bgrewriteaof()
+        with self._answered(write=False):
+            if not int(conn.info("persistence").get("aof_enabled", 0)):
+                return
+            conn.bgrewriteaof()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            info = conn.info("persistence")
+            with self._answered(write=False):
+                info = conn.info("persistence")
             if not info["aof_rewrite_in_progress"] and not info["aof_rewrite_scheduled"]:
                 if info.get("aof_last_bgrewrite_status") != "ok":
                     log.warning("rewriting the append-only file failed; see %s", self.server.log_path)
@@ -319,13 +396,17 @@ class FalkorBackend(Backend):
         import redis
 
         try:
-            return read(self._db.connection)
-        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+            self._settle()
+            value = read(self._db.connection)
+        except redis.TimeoutError:
+            raise self._timed_out(write=False) from None
+        except (redis.ConnectionError, OSError) as exc:
             self._restart(exc)
-            try:
-                return read(self._db.connection)
-            except (redis.ConnectionError, redis.TimeoutError, OSError) as again:
-                raise StoreUnavailable(f"the embedded database does not answer ({again})") from None
+            with self._answered(write=False):
+                self._settle()
+                value = read(self._db.connection)
+        self._heard()
+        return value
 
     def setup_schema(self, timeout: float = 30.0) -> None:
         """Create the id indexes and unique constraints that are missing; wait until they work."""
@@ -349,9 +430,10 @@ class FalkorBackend(Backend):
         for label, prop in wanted_constraints:
             if (label, prop) not in constraints:
                 # not Cypher in FalkorDB: a command of its own (DESIGN.md)
-                self._db.connection.execute_command(
-                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label, "PROPERTIES", 1, prop
-                )
+                with self._answered(write=True):
+                    self._db.connection.execute_command(
+                        "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label, "PROPERTIES", 1, prop
+                    )
         deadline = time.monotonic() + timeout
         while True:
             constraints = self._constraints()
@@ -406,6 +488,12 @@ def _never_sent(exc: Exception) -> bool:
     return "connecting to" in str(exc)
 
 
+def _no_answer(timeout: float | None, write: bool) -> str:
+    """What a caller that waited ``timeout`` seconds for the database is told."""
+    message = "the database does not answer" + ("; reload to see whether your change was saved" if write else "")
+    return message + (f" (waited {timeout:g} s, GRAPHCRM_DB_TIMEOUT)" if timeout else "")
+
+
 def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())
 
@@ -420,7 +508,7 @@ def _falkor_error(exc: Exception, statement: str) -> Exception:
 class Neo4jBackend(Backend):
     name = "neo4j"
 
-    def __init__(self, url: str, user: str, password: str | None, database: str):
+    def __init__(self, url: str, user: str, password: str | None, database: str, *, timeout: float | None = None):
         import neo4j
         from neo4j import exceptions
         from neo4j.exceptions import ConfigurationError
@@ -428,8 +516,15 @@ class Neo4jBackend(Backend):
         self.url = url
         self.database = database
         self.statements = load_statements("neo4j")
+        #: the driver has no read timeout of its own: ``timeout`` bounds connecting,
+        #: taking a connection from the pool and retrying, and Neo4j ends a
+        #: transaction that runs longer (its transaction timeout)
+        self.timeout = timeout
+        bounds = {} if timeout is None else {
+            "connection_timeout": timeout, "connection_acquisition_timeout": timeout,
+            "max_transaction_retry_time": timeout}
         try:
-            self._driver = neo4j.GraphDatabase.driver(url, auth=(user, password or ""))
+            self._driver = neo4j.GraphDatabase.driver(url, auth=(user, password or ""), **bounds)
         except (ValueError, ConfigurationError) as exc:
             raise StoreUnavailable(f"GRAPHCRM_DATABASE_URL: cannot use {url!r} ({exc})") from None
         try:
@@ -453,7 +548,7 @@ class Neo4jBackend(Backend):
         text = self.text(statement)
         try:
             records, _summary, _keys = self._driver.execute_query(
-                text,
+                neo4j.Query(text, timeout=self.timeout),
                 params or {},
                 database_=self.database,
                 routing_=neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ,
@@ -465,6 +560,8 @@ class Neo4jBackend(Backend):
         except (exceptions.ServiceUnavailable, exceptions.SessionExpired, OSError) as exc:
             raise StoreUnavailable(f"Neo4j at {self.url} cannot be reached ({_one_line(exc)})") from None
         except exceptions.Neo4jError as exc:
+            if "TransactionTimedOut" in (exc.code or ""):
+                raise StoreTimeout(_no_answer(self.timeout, write), write=write) from None
             raise ValidationError("query", f"the database refused {statement}: {exc.message}") from None
         if write and statement != "meta.bump":
             self.run("meta.bump", write=True)

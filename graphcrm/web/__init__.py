@@ -34,15 +34,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, g, redirect, render_template, request, session, url_for
+from flask import Flask, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import Babel, get_locale, get_translations, gettext, lazy_gettext as _l
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from graphcrm import model
 from graphcrm.analysis.messages import render
 from graphcrm.config import DEFAULT_SECRET_KEY, Settings
-from graphcrm.errors import ConfigError, Conflict, NotFound, StoreUnavailable, ValidationError
+from graphcrm.errors import ConfigError, Conflict, NotFound, StoreTimeout, StoreUnavailable, ValidationError
 from graphcrm.web.security import init_security
 
 csrf = CSRFProtect()
@@ -220,13 +220,40 @@ def say_text(msg: dict, english: str) -> str:
 
 def _error_page(code: int, title, message, *, field: str | None = None):
     """An error as a page, or as ``{"error": ..., "message": ...}`` (plus the
-    ``field`` at fault) for the JSON API."""
+    ``field`` at fault) for the JSON API.
+
+    The page shows who is signed in, which reads the database: when that
+    fails (a form's CSRF error while the database is down), the answer is
+    the 503 of :func:`_unavailable_page` instead."""
     if request.path.startswith("/api/"):
         body = {"error": str(title), "message": str(message)}
         if field:
             body["field"] = field
         return body, code
+    try:
+        current_user._get_current_object()  # loads the signed-in user
+    except StoreUnavailable as exc:
+        return _unavailable_page(exc)
     return render_template("error.html", code=code, title=str(title), message=str(message)), code
+
+
+def _unavailable_page(e: StoreUnavailable):
+    """503 with ``Retry-After``, shown signed out (the user cannot be loaded).
+
+    A request that may write (not GET or HEAD) and timed out is told to
+    reload and look: its change was not sent again, but the database may
+    still save it (README, "Configuration")."""
+    current_app.logger.warning("database unavailable: %s", e)
+    if g.get("_login_user") is None:
+        g._login_user = current_app.login_manager.anonymous_user()
+    if isinstance(e, StoreTimeout) and (e.write or request.method not in ("GET", "HEAD")):
+        message = _l("The database does not answer; reload to see whether your change was saved.")
+    elif isinstance(e, StoreTimeout):
+        message = _l("The database does not answer right now. Try again in a moment.")
+    else:
+        message = _l("The graph database cannot be reached right now. Try again in a moment.")
+    body, code = _error_page(503, _l("Database unavailable"), message)
+    return body, code, {"Retry-After": "5"}
 
 
 def _register_error_handlers(app: Flask) -> None:
@@ -268,10 +295,4 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(StoreUnavailable)
     def unavailable(e):
-        app.logger.warning("database unavailable: %s", e)
-        if g.get("_login_user") is None:
-            # the user could not be loaded either: show the page signed out
-            g._login_user = app.login_manager.anonymous_user()
-        body, code = _error_page(503, _l("Database unavailable"),
-                                 _l("The graph database cannot be reached right now. Try again in a moment."))
-        return body, code, {"Retry-After": "5"}
+        return _unavailable_page(e)
