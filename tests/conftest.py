@@ -228,3 +228,81 @@ def runner(settings, monkeypatch):
     yield CliRunner()
     with open_store(dataclasses.replace(settings, graph_name=graph)) as store:
         store.backend.drop()
+
+
+# -- the web app over a small portfolio (tests/fixtures.py) -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def web_settings(settings) -> Settings:
+    """Settings of a graph of the module's own (each module gets a fresh one)."""
+    return dataclasses.replace(settings, graph_name=f"test-web-{uuid.uuid4().hex[:10]}")
+
+
+@pytest.fixture(scope="module")
+def app(web_settings):
+    """A web app (TESTING, no CSRF) over the web tests' portfolio, one per module;
+    ``app.config["IDS"]`` names its records."""
+    from graphcrm.web import create_app
+    from graphcrm.web.db import get_store
+
+    from fixtures import load_web_portfolio
+
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SETTINGS": web_settings})
+    with app.app_context():
+        store = get_store()
+        store.clear()
+        app.config["IDS"] = load_web_portfolio(store)
+    yield app
+    store = app.extensions["graphcrm_store"]
+    store.backend.drop()
+    store.close()
+
+
+@pytest.fixture
+def ids(app) -> dict:
+    return app.config["IDS"]
+
+
+@pytest.fixture
+def app_store(app) -> GraphStore:
+    """The app's own open store, used outside an app context: a context held
+    open across requests would share flask.g (hence the signed-in user)
+    between clients."""
+    return app.extensions["graphcrm_store"]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class AuthActions:
+    """Signing in and out with the ``client`` fixture, as in Flask's tutorial."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username="lina", password=None, next_url=None):
+        from fixtures import PASSWORD
+
+        url = "/login" + (f"?next={next_url}" if next_url else "")
+        return self.client.post(url, data={"username": username, "password": password or PASSWORD})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture(scope="module")
+def access_app(web_app):
+    """A web app over the authorization matrix's portfolio (tests/fixtures.py), one per module."""
+    from fixtures import load_access_portfolio
+
+    with web_app() as (app, store):
+        load_access_portfolio(store)
+        yield app

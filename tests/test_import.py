@@ -19,9 +19,8 @@ from graphcrm.transfer.salesforce import Mapping, normalise_id, person_name, rea
 from graphcrm.transfer.templates import read_templates, readme, template_files
 from graphcrm.users import add_user
 
-FIXTURES = Path(__file__).parent / "data" / "salesforce"
-A1, A2, A3 = "sf-0015g00000EgRdAAAV", "sf-0015g00000SzFgsAAF", "sf-0015g00000WbLgxAAF"
-WANG, LI, EMILY = "sf-0035g00000WqCioAAF", "sf-0035g00000LnCfoAAF", "sf-0035g00000EmChnAAF"
+from fixtures import A1, A2, A3, EMILY, FIXTURES, LI, WANG
+
 ZHANG, LIU, ZHAO, SUN, WES = ("sf-0035g00000ZmMinAAF", "sf-0035g00000LyYngAAF", "sf-0035g00000ZlLeiAAF",
                               "sf-0035g00000SlfRfAAJ", "sf-0035g00000WesScAAJ")
 O1, O2, O3 = "sf-0065g00000GrUpgAAF", "sf-0065g00000WhWmsAAF", "sf-0065g00000SbMonAAF"

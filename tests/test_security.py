@@ -14,7 +14,7 @@ from graphcrm.web import create_app
 from graphcrm.web.network import STANCE_COLORS
 from graphcrm.web.security import CONTENT_SECURITY_POLICY
 
-from test_access import PASSWORD, ROUTES, TARGETS, access_app, fingerprint, login  # noqa: F401 (a fixture)
+from fixtures import PASSWORD, ROUTES, TARGETS, fingerprint, login
 
 
 def text(response) -> str:

@@ -13,9 +13,8 @@ import pytest
 from graphcrm.transfer.forget import PLACEHOLDER
 from graphcrm.web import create_app
 from graphcrm.web.db import get_store
-from test_import import FIXTURES, WANG
-from test_web import PASSWORD, XSS, AuthActions, text
-from test_web import app, auth, client, web_settings  # noqa: F401  (fixtures: this module's own graph)
+
+from fixtures import FIXTURES, PASSWORD, WANG, XSS, login, text
 
 
 def fixture_files(*names):
@@ -103,7 +102,7 @@ def test_apply_needs_the_token_of_this_session(client, auth, app):
     files = [(io.BytesIO(b"id,name\nacc-token,Token Test Co\n"), "accounts.csv")]
     token = apply_token(text(preview(client, files, kind="csv")))
     other = app.test_client()
-    AuthActions(other).login("admin")
+    login(other, "admin")
     assert other.post("/import/apply", data={"token": token}).status_code == 404
     assert client.post("/import/apply", data={"token": "../../etc"}).status_code == 404
     with app.app_context():

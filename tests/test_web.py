@@ -12,105 +12,11 @@ import pytest
 from graphcrm.cache import ReportCache
 from graphcrm.config import DEFAULT_SECRET_KEY
 from graphcrm.errors import ConfigError, Conflict, StoreUnavailable, ValidationError
-from graphcrm.users import add_user
 from graphcrm.web import create_app
 from graphcrm.web.auth import safe_next
 from graphcrm.web.db import get_store
 
-PASSWORD = "correct-horse-42"
-XSS = "<img src=x onerror=alert(1)>"
-
-
-def _load(store) -> dict:
-    """Two accounts with separate teams, a bid, a champion, and a person with a hostile name."""
-    ids = {}
-    east = store.create("Account", {"name": "华东电网 East Grid", "segment": "strategic", "tier": "cooperative",
-                                    "lifecycle": "active", "annual_value": 12_000_000, "industry": "Utilities"},
-                        id="acc-east")
-    west = store.create("Account", {"name": "Westbank Logistics", "segment": "growth"}, id="acc-west")
-    ids.update(east=east["id"], west=west["id"])
-    users = {
-        "admin": "admin", "director": "director", "lina": "manager", "omar": "manager",
-        "bo": "bid", "vera": "viewer",
-    }
-    for username, role in users.items():
-        ids[username] = add_user(store, username, role=role, password=PASSWORD, id=f"user-{username}")["id"]
-    store.relate("MEMBER_OF", ids["lina"], ids["east"], {"team_role": "account manager"})
-    store.relate("MEMBER_OF", ids["vera"], ids["east"])
-    store.relate("MEMBER_OF", ids["omar"], ids["west"])
-    cio = store.create_person(ids["east"], {"name": "王强", "title": "CIO", "department": "IT",
-                                            "influence": 5, "stance": "supporter"}, id="p-cio")
-    cfo = store.create_person(ids["east"], {"name": "Li Na CFO", "title": "CFO", "department": "Finance",
-                                            "influence": 5, "stance": "skeptic"}, id="p-cfo")
-    xss = store.create_person(ids["east"], {"name": XSS, "title": "Engineer", "department": "IT",
-                                            "influence": 2, "stance": "champion"}, id="p-xss")
-    store.create_person(ids["west"], {"name": "Wes Secret", "title": "COO", "influence": 4}, id="p-west")
-    store.relate("REPORTS_TO", xss["id"], cio["id"])
-    store.relate("INFLUENCES", cio["id"], cfo["id"], {"strength": 4})
-    store.relate("KNOWS", cio["id"], "p-west", {"strength": 3})  # former colleagues across accounts
-    store.relate("RELATIONSHIP", ids["lina"], cio["id"], {"strength": 4, "since": "2024-01-10"})
-    opp = store.create_opportunity(ids["east"], {"name": "Grid upgrade 2027", "value": 8_000_000,
-                                                 "stage": "tender", "close_date": "2027-03-01"}, id="opp-east")
-    store.relate("ROLE_IN", cio["id"], opp["id"], {"role": "technical_buyer"})
-    store.relate("ROLE_IN", cfo["id"], opp["id"], {"role": "economic_buyer"})
-    store.relate("ROLE_IN", xss["id"], opp["id"], {"role": "coach"})
-    store.relate("MEMBER_OF", ids["bo"], opp["id"])
-    comp = store.create("Competitor", {"name": "RivalCorp"}, id="comp-1")
-    store.relate("COMPETES_FOR", comp["id"], opp["id"])
-    store.relate("RELATIONSHIP", comp["id"], cfo["id"], {"strength": 5})
-    west_opp = store.create_opportunity(ids["west"], {"name": "Warehouse WMS", "stage": "qualify"}, id="opp-west")
-    ids.update(opp=opp["id"], west_opp=west_opp["id"])
-    return ids
-
-
-@pytest.fixture(scope="module")
-def web_settings(settings):
-    return dataclasses.replace(settings, graph_name=f"test-web-{uuid.uuid4().hex[:10]}")
-
-
-@pytest.fixture(scope="module")
-def app(web_settings):
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SETTINGS": web_settings})
-    with app.app_context():
-        store = get_store()
-        store.clear()
-        app.config["IDS"] = _load(store)
-    yield app
-    store = app.extensions["graphcrm_store"]
-    store.backend.drop()
-    store.close()
-
-
-@pytest.fixture
-def ids(app):
-    return app.config["IDS"]
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-class AuthActions:
-    def __init__(self, client):
-        self.client = client
-
-    def login(self, username="lina", password=PASSWORD, next_url=None):
-        url = "/login" + (f"?next={next_url}" if next_url else "")
-        return self.client.post(url, data={"username": username, "password": password})
-
-    def logout(self):
-        return self.client.post("/logout")
-
-
-@pytest.fixture
-def auth(client):
-    return AuthActions(client)
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
+from fixtures import PASSWORD, XSS, text
 
 # -- app factory ---------------------------------------------------------------------------
 

@@ -7,12 +7,10 @@ from __future__ import annotations
 import re
 from html import unescape
 
-# app, web_settings and store are fixtures: each test module gets its own fresh graph
-from test_web import XSS, app, text, web_settings  # noqa: F401
-from test_web_forms import login, store  # noqa: F401
-
 from graphcrm.analysis.messages import CATALOG
 from graphcrm.web import say_text
+
+from fixtures import XSS, signed_in, text
 
 
 def shown_sentences(report: dict) -> list[tuple[str, dict]]:
@@ -44,7 +42,7 @@ def english_fragments() -> set[str]:
 
 
 def test_opportunity_page_in_chinese(app):
-    c = login(app, "lina")
+    c = signed_in(app, "lina")
     report = c.get("/api/opportunities/opp-east").get_json()
     sentences = shown_sentences(report)
     assert {f["kind"] for f in report["findings"]} >= {"single_threaded", "competitor_closer", "no_eb_access"}
@@ -85,7 +83,7 @@ def test_unknown_message_falls_back_to_english(app):
 
 
 def test_dashboard_next_best_action_in_chinese(app):
-    c = login(app, "director")
+    c = signed_in(app, "director")
     report = c.get("/api/portfolio").get_json()
     (row,) = [o for o in report["opportunities"] if o["id"] == "opp-east"]
     c.get("/lang/zh")

@@ -8,9 +8,8 @@ import json
 import re
 
 import pytest
-# app, web_settings and store are fixtures: each test module gets its own fresh graph
-from test_web import XSS, _load, app, text, web_settings  # noqa: F401
-from test_web_forms import login, store  # noqa: F401
+
+from fixtures import XSS, load_web_portfolio, signed_in, text
 
 
 def json_block(page: str, block_id: str):
@@ -21,7 +20,7 @@ def json_block(page: str, block_id: str):
 
 
 def test_power_map_is_the_buying_center_over_the_org_chart(app):
-    c = login(app, "bo")
+    c = signed_in(app, "bo")
     page = text(c.get("/opportunities/opp-east"))
     data = json_block(page, "network-data")
     nodes = {n["id"]: n for n in data["nodes"]}
@@ -39,7 +38,7 @@ def test_power_map_is_the_buying_center_over_the_org_chart(app):
 
 
 def test_what_if_shows_the_difference_in_gaps_and_readiness(app):
-    c = login(app, "vera")  # read-only roles may ask too: nothing is written
+    c = signed_in(app, "vera")  # read-only roles may ask too: nothing is written
     page = text(c.get("/opportunities/opp-east?leaves=user-lina"))
     assert re.search(r"Without lina, readiness goes from \d+ to \d+ \(-\d+ points\)", page), page[-3000:]
     section = page[page.index('id="what-if"'):]
@@ -50,33 +49,33 @@ def test_what_if_shows_the_difference_in_gaps_and_readiness(app):
 
 
 def test_what_if_refuses_people_outside_the_deal(app):
-    c = login(app, "lina")
+    c = signed_in(app, "lina")
     for who in ("p-west", "nobody", "acc-east"):
         r = c.get(f"/opportunities/opp-east?leaves={who}")
         assert r.status_code == 400 and "leaves" in text(r) and "Wes Secret" not in text(r)
-    assert login(app, "omar").get("/opportunities/opp-east?leaves=p-cfo").status_code == 404
+    assert signed_in(app, "omar").get("/opportunities/opp-east?leaves=p-cfo").status_code == 404
 
 
 # -- my week ---------------------------------------------------------------------------------------
 
 
-def test_my_week_lists_my_overdue_contacts(app, store):
-    store.relate("RELATIONSHIP", "user-omar", "p-west", {"strength": 4, "last_contact_at": "2024-01-01T00:00:00+00:00"})
-    store.relate("RELATIONSHIP", "user-omar", "p-cfo", {"strength": 3, "last_contact_at": "2024-01-01T00:00:00+00:00"})
+def test_my_week_lists_my_overdue_contacts(app, app_store):
+    app_store.relate("RELATIONSHIP", "user-omar", "p-west", {"strength": 4, "last_contact_at": "2024-01-01T00:00:00+00:00"})
+    app_store.relate("RELATIONSHIP", "user-omar", "p-cfo", {"strength": 3, "last_contact_at": "2024-01-01T00:00:00+00:00"})
     try:
-        page = text(login(app, "omar").get("/my-week"))
+        page = text(signed_in(app, "omar").get("/my-week"))
         assert "Wes Secret" in page and "2024-01-01" in page
         assert "Li Na CFO" not in page  # a contact at an account omar may not see stays hidden
-        page = text(login(app, "lina").get("/my-week"))
+        page = text(signed_in(app, "lina").get("/my-week"))
         assert "Wes Secret" not in page
     finally:
-        store.unrelate("RELATIONSHIP", "user-omar", "p-west")
-        store.unrelate("RELATIONSHIP", "user-omar", "p-cfo")
+        app_store.unrelate("RELATIONSHIP", "user-omar", "p-west")
+        app_store.unrelate("RELATIONSHIP", "user-omar", "p-cfo")
 
 
 @pytest.mark.parametrize("username", ["admin", "director", "lina", "bo", "vera"])
 def test_my_week_for_every_role(app, username):
-    r = login(app, username).get("/my-week")
+    r = signed_in(app, username).get("/my-week")
     assert r.status_code == 200 and "My week" in text(r)
 
 
@@ -92,7 +91,7 @@ ADMIN_URLS = ["/admin/users", "/admin/users/new", "/admin/users/user-vera/edit",
 @pytest.mark.parametrize("username, status", [("admin", 200), ("director", 403), ("lina", 403), ("bo", 403),
                                               ("vera", 403)])
 def test_users_admin_is_admin_only(app, username, status):
-    c = login(app, username)
+    c = signed_in(app, username)
     for url in ADMIN_URLS:
         assert c.get(url).status_code == status, (username, url)
     assert ("/admin/users" in text(c.get("/my-week"))) is (status == 200)
@@ -102,13 +101,13 @@ def test_users_admin_is_admin_only(app, username, status):
         assert r.status_code == 403
 
 
-def test_users_admin_add_change_role_deactivate_reset_password(app, store):
-    c = login(app, "admin")
+def test_users_admin_add_change_role_deactivate_reset_password(app, app_store):
+    c = signed_in(app, "admin")
     page = text(c.get("/admin/users"))
     assert "lina" in page and "Key-account manager" in page and "password_hash" not in page and "scrypt" not in page
     r = c.post("/admin/users/new", data={"username": "zhou.min", "display_name": "周敏", "role": "bid",
                                          "password": "short"})
-    assert r.status_code == 400 and "field-error" in text(r) and store.user_by_username("zhou.min") is None
+    assert r.status_code == 400 and "field-error" in text(r) and app_store.user_by_username("zhou.min") is None
     r = c.post("/admin/users/new", data={"username": "lina", "display_name": "Another", "role": "bid",
                                          "password": "long-enough-1"})
     assert r.status_code == 400 and "exists already" in text(r)
@@ -117,45 +116,45 @@ def test_users_admin_add_change_role_deactivate_reset_password(app, store):
     assert r.status_code == 302
     zhou = app.test_client()
     assert zhou.post("/login", data={"username": "zhou.min", "password": "long-enough-1"}).status_code == 302
-    user = store.user_by_username("zhou.min")  # signing in stores a session token (a new version)
+    user = app_store.user_by_username("zhou.min")  # signing in stores a session token (a new version)
 
     r = c.post(f"/admin/users/{user['id']}/edit", data={"display_name": "周敏", "role": "manager", "active": "y",
                                                        "version": str(user["version"])})
-    assert r.status_code == 302 and store.get("User", user["id"])["role"] == "manager"
-    version = store.get("User", user["id"])["version"]
+    assert r.status_code == 302 and app_store.get("User", user["id"])["role"] == "manager"
+    version = app_store.get("User", user["id"])["version"]
     r = c.post(f"/admin/users/{user['id']}/password", data={"password": "new-password-2", "version": str(version)})
     assert r.status_code == 302
     assert app.test_client().post("/login", data={"username": "zhou.min", "password": "long-enough-1"}).status_code == 401
     assert app.test_client().post("/login", data={"username": "zhou.min", "password": "new-password-2"}).status_code == 302
     # deactivation: the open session is refused at once
-    version = store.get("User", user["id"])["version"]
+    version = app_store.get("User", user["id"])["version"]
     r = c.post(f"/admin/users/{user['id']}/edit", data={"display_name": "周敏", "role": "manager",
                                                        "version": str(version)})
-    assert r.status_code == 302 and store.get("User", user["id"])["active"] is False
+    assert r.status_code == 302 and app_store.get("User", user["id"])["active"] is False
     assert zhou.get("/my-week").status_code == 302
     assert "deactivated" in text(c.get("/admin/users"))
 
 
-def test_admin_cannot_lock_themselves_out(app, store):
-    c = login(app, "admin")
-    version = store.get("User", "user-admin")["version"]
+def test_admin_cannot_lock_themselves_out(app, app_store):
+    c = signed_in(app, "admin")
+    version = app_store.get("User", "user-admin")["version"]
     r = c.post("/admin/users/user-admin/edit", data={"display_name": "admin", "role": "viewer", "active": "y",
                                                     "version": str(version)})
     assert r.status_code == 400 and "your own administrator access" in text(r)
-    assert store.get("User", "user-admin")["role"] == "admin"
+    assert app_store.get("User", "user-admin")["role"] == "admin"
 
 
-def test_stale_password_reset_shows_no_password(app, store):
-    c = login(app, "admin")
-    version = store.get("User", "user-vera")["version"]
-    store.update("User", "user-vera", {"display_name": "Vera V."}, version=version)
+def test_stale_password_reset_shows_no_password(app, app_store):
+    c = signed_in(app, "admin")
+    version = app_store.get("User", "user-vera")["version"]
+    app_store.update("User", "user-vera", {"display_name": "Vera V."}, version=version)
     r = c.post("/admin/users/user-vera/password", data={"password": "secret-password-9", "version": str(version)})
     assert r.status_code == 409 and "secret-password-9" not in text(r)
     assert app.test_client().post("/login", data={"username": "vera", "password": "secret-password-9"}).status_code == 401
 
 
 def test_missing_user_is_404(app):
-    c = login(app, "admin")
+    c = signed_in(app, "admin")
     assert c.get("/admin/users/user-nobody/edit").status_code == 404
     assert c.get("/admin/users/user-nobody/password").status_code == 404
 
@@ -163,10 +162,10 @@ def test_missing_user_is_404(app):
 # -- dashboard -------------------------------------------------------------------------------------
 
 
-def test_dashboard_at_risk_accounts_first_and_coverage_by_segment(app, store):
-    acc = store.create("Account", {"name": "Zeta Risky 风险客户", "segment": "strategic", "lifecycle": "at_risk"})
+def test_dashboard_at_risk_accounts_first_and_coverage_by_segment(app, app_store):
+    acc = app_store.create("Account", {"name": "Zeta Risky 风险客户", "segment": "strategic", "lifecycle": "at_risk"})
     try:
-        page = text(login(app, "director").get("/"))
+        page = text(signed_in(app, "director").get("/"))
         table = page[page.index('id="accounts"'):]
         assert table.index("Zeta Risky") < table.index("Westbank Logistics")  # alphabetically last, shown first
         assert 'class="at-risk"' in table
@@ -177,14 +176,14 @@ def test_dashboard_at_risk_accounts_first_and_coverage_by_segment(app, store):
         assert segments["strategic"]["accounts"] == 2 and segments["growth"]["coverage"] == 0
         assert "/static/chart.js" in page
     finally:
-        store.delete("Account", acc["id"])
+        app_store.delete("Account", acc["id"])
 
 
 @pytest.mark.parametrize("url", ["/", "/my-week", "/accounts/acc-east", "/opportunities/opp-east",
                                  "/opportunities/opp-east?leaves=p-cio", "/people/p-cio", "/people/p-cio/edit",
                                  "/admin/users", "/accounts/acc-east/delete"])
 def test_pages_load_nothing_from_outside_and_run_no_inline_script(app, url):
-    page = text(login(app, "admin").get(url))
+    page = text(signed_in(app, "admin").get(url))
     assert "http://" not in page and "https://" not in page.replace('"http://www.w3.org', "")
     for tag in re.findall(r"<script[^>]*>", page):
         assert 'src="/static/' in tag or 'type="application/json"' in tag, (url, tag)
@@ -194,8 +193,8 @@ def test_pages_load_nothing_from_outside_and_run_no_inline_script(app, url):
 # -- Chinese -------------------------------------------------------------------------------------
 
 
-def test_new_pages_and_forms_in_chinese(app, store):
-    c = login(app, "admin")
+def test_new_pages_and_forms_in_chinese(app, app_store):
+    c = signed_in(app, "admin")
     c.get("/lang/zh")
     pages = {
         "/people/p-cio/edit": ["编辑干系人", "影响力（1-5）", "立场", "保存", "取消", "拥护者"],
@@ -211,8 +210,8 @@ def test_new_pages_and_forms_in_chinese(app, store):
         page = text(c.get(url))
         for w in words:
             assert w in page, (url, w)
-    version = store.get("Person", "p-xss")["version"]
-    store.update("Person", "p-xss", {"title": "Senior Engineer"}, version=version)
+    version = app_store.get("Person", "p-xss")["version"]
+    app_store.update("Person", "p-xss", {"title": "Senior Engineer"}, version=version)
     r = c.post("/people/p-xss/edit", data={"name": XSS, "title": "Engineer", "influence": "2", "stance": "champion",
                                           "version": str(version)})
     assert r.status_code == 409 and "其他人已保存了修改" in text(r) and "对方（已保存）" in text(r)
@@ -223,15 +222,15 @@ def test_new_pages_and_forms_in_chinese(app, store):
 
 
 def test_kept_page_bodies_follow_writes_and_the_language(web_app):
-    with web_app() as (app, store):
-        _load(store)
-        c = login(app, "lina")
+    with web_app() as (app, app_store):
+        load_web_portfolio(app_store)
+        c = signed_in(app, "lina")
         pages = ("/accounts/acc-east", "/opportunities/opp-east", "/people/p-cio")
         for path in pages:
             assert "赵敏" not in text(c.get(path))
-        store.create_person("acc-east", {"name": "赵敏 Zhao Min", "stance": "champion"}, id="p-new")
-        store.relate("ROLE_IN", "p-new", "opp-east", {"role": "user_buyer"})
-        store.relate("KNOWS", "p-new", "p-cio", {"strength": 3})
+        app_store.create_person("acc-east", {"name": "赵敏 Zhao Min", "stance": "champion"}, id="p-new")
+        app_store.relate("ROLE_IN", "p-new", "opp-east", {"role": "user_buyer"})
+        app_store.relate("KNOWS", "p-new", "p-cio", {"strength": 3})
         for path in pages:
             assert "赵敏 Zhao Min" in text(c.get(path)), path
         c.get("/lang/zh")
@@ -243,24 +242,24 @@ def test_kept_page_bodies_follow_writes_and_the_language(web_app):
 
 
 def test_kept_page_bodies_are_per_view_and_edit_right(web_app):
-    with web_app() as (app, store):
-        _load(store)
-        director = text(login(app, "director").get("/accounts/acc-east"))  # sees every account
+    with web_app() as (app, app_store):
+        load_web_portfolio(app_store)
+        director = text(signed_in(app, "director").get("/accounts/acc-east"))  # sees every account
         assert "Wes Secret" in director and "Edit account" not in director  # read-only
-        lina = text(login(app, "lina").get("/accounts/acc-east"))  # not on the west account's team
+        lina = text(signed_in(app, "lina").get("/accounts/acc-east"))  # not on the west account's team
         assert "Wes Secret" not in lina and "Edit account" in lina
-        assert "Wes Secret" not in text(login(app, "lina").get("/people/p-cio"))
-        vera = text(login(app, "vera").get("/accounts/acc-east"))
+        assert "Wes Secret" not in text(signed_in(app, "lina").get("/people/p-cio"))
+        vera = text(signed_in(app, "vera").get("/accounts/acc-east"))
         assert "Wes Secret" not in vera and "Edit account" not in vera
 
 
 def test_a_page_view_reads_the_change_stamp_once(web_app, monkeypatch):
-    with web_app() as (app, store):
-        _load(store)
+    with web_app() as (app, app_store):
+        load_web_portfolio(app_store)
         reads = []
-        stamp = store.backend.change_stamp
-        monkeypatch.setattr(store.backend, "change_stamp", lambda: reads.append(1) or stamp())
-        c = login(app, "lina")
+        stamp = app_store.backend.change_stamp
+        monkeypatch.setattr(app_store.backend, "change_stamp", lambda: reads.append(1) or stamp())
+        c = signed_in(app, "lina")
         for path in ("/", "/accounts/acc-east", "/opportunities/opp-east", "/people/p-cio"):
             reads.clear()
             assert c.get(path).status_code == 200

@@ -1,0 +1,288 @@
+"""Shared test data and helpers: the small portfolios the web tests run on,
+the route table of the authorization matrix, and signing in.
+
+Not a test module (pytest collects nothing here); fixtures that use these
+are in conftest.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from graphcrm.users import add_user
+
+#: the password of every user of these portfolios
+PASSWORD = "correct-horse-42"
+#: a name that would run script if a page put it in as markup
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def text(response) -> str:
+    """A test client response's body as text."""
+    return response.get_data(as_text=True)
+
+
+def login(client, username: str, password: str = PASSWORD):
+    """Sign ``client`` in as ``username``; return the response (302 when it worked)."""
+    return client.post("/login", data={"username": username, "password": password})
+
+
+def signed_in(app, username: str = "lina"):
+    """A new test client of ``app``, signed in as ``username``."""
+    client = app.test_client()
+    assert login(client, username).status_code == 302
+    return client
+
+
+# -- the Salesforce export in tests/data/salesforce -------------------------------------------------
+
+FIXTURES = Path(__file__).parent / "data" / "salesforce"
+#: its accounts and contacts, as GraphCRM ids
+A1, A2, A3 = "sf-0015g00000EgRdAAAV", "sf-0015g00000SzFgsAAF", "sf-0015g00000WbLgxAAF"
+WANG, LI, EMILY = "sf-0035g00000WqCioAAF", "sf-0035g00000LnCfoAAF", "sf-0035g00000EmChnAAF"
+
+
+# -- the web tests' portfolio ----------------------------------------------------------------------
+
+
+def load_web_portfolio(store) -> dict:
+    """Two accounts with separate teams, a bid, a champion, and a person with a hostile name."""
+    ids = {}
+    east = store.create("Account", {"name": "华东电网 East Grid", "segment": "strategic", "tier": "cooperative",
+                                    "lifecycle": "active", "annual_value": 12_000_000, "industry": "Utilities"},
+                        id="acc-east")
+    west = store.create("Account", {"name": "Westbank Logistics", "segment": "growth"}, id="acc-west")
+    ids.update(east=east["id"], west=west["id"])
+    users = {
+        "admin": "admin", "director": "director", "lina": "manager", "omar": "manager",
+        "bo": "bid", "vera": "viewer",
+    }
+    for username, role in users.items():
+        ids[username] = add_user(store, username, role=role, password=PASSWORD, id=f"user-{username}")["id"]
+    store.relate("MEMBER_OF", ids["lina"], ids["east"], {"team_role": "account manager"})
+    store.relate("MEMBER_OF", ids["vera"], ids["east"])
+    store.relate("MEMBER_OF", ids["omar"], ids["west"])
+    cio = store.create_person(ids["east"], {"name": "王强", "title": "CIO", "department": "IT",
+                                            "influence": 5, "stance": "supporter"}, id="p-cio")
+    cfo = store.create_person(ids["east"], {"name": "Li Na CFO", "title": "CFO", "department": "Finance",
+                                            "influence": 5, "stance": "skeptic"}, id="p-cfo")
+    xss = store.create_person(ids["east"], {"name": XSS, "title": "Engineer", "department": "IT",
+                                            "influence": 2, "stance": "champion"}, id="p-xss")
+    store.create_person(ids["west"], {"name": "Wes Secret", "title": "COO", "influence": 4}, id="p-west")
+    store.relate("REPORTS_TO", xss["id"], cio["id"])
+    store.relate("INFLUENCES", cio["id"], cfo["id"], {"strength": 4})
+    store.relate("KNOWS", cio["id"], "p-west", {"strength": 3})  # former colleagues across accounts
+    store.relate("RELATIONSHIP", ids["lina"], cio["id"], {"strength": 4, "since": "2024-01-10"})
+    opp = store.create_opportunity(ids["east"], {"name": "Grid upgrade 2027", "value": 8_000_000,
+                                                 "stage": "tender", "close_date": "2027-03-01"}, id="opp-east")
+    store.relate("ROLE_IN", cio["id"], opp["id"], {"role": "technical_buyer"})
+    store.relate("ROLE_IN", cfo["id"], opp["id"], {"role": "economic_buyer"})
+    store.relate("ROLE_IN", xss["id"], opp["id"], {"role": "coach"})
+    store.relate("MEMBER_OF", ids["bo"], opp["id"])
+    comp = store.create("Competitor", {"name": "RivalCorp"}, id="comp-1")
+    store.relate("COMPETES_FOR", comp["id"], opp["id"])
+    store.relate("RELATIONSHIP", comp["id"], cfo["id"], {"strength": 5})
+    west_opp = store.create_opportunity(ids["west"], {"name": "Warehouse WMS", "stage": "qualify"}, id="opp-west")
+    ids.update(opp=opp["id"], west_opp=west_opp["id"])
+    return ids
+
+
+
+# -- the authorization matrix's portfolio and route table -------------------------------------------
+
+
+#: text that belongs to the account "theirs" only: none of it may reach a user
+#: who is not on that account's team
+FORBIDDEN = ("acc-theirs", "Forbidden Freight", "禁运物流", "p-theirs", "Secret Sun", "孙秘密",
+             "opp-theirs", "Hidden Deal", "秘密项目", "+86 138 0000 1234", "secret-notes")
+
+
+def load_access_portfolio(store) -> dict:
+    """Two accounts with separate teams.  Every role has a user; lina
+    (manager), bo (bid, through an opportunity) and vera (viewer) are on the
+    team of "ours", omar (manager) on "theirs".  A person of "theirs" knows a
+    person of "ours", and omar knows that person: the introduction path
+    omar → Secret Sun → 王强 crosses into the forbidden account; omar met both
+    about the forbidden opportunity."""
+    store.create("Account", {"name": "Harbor Ours 港口我方", "segment": "strategic", "tier": "cooperative",
+                             "lifecycle": "active", "annual_value": 3_000_000}, id="acc-ours")
+    store.create("Account", {"name": "Forbidden Freight 禁运物流", "segment": "growth"}, id="acc-theirs")
+    users = {"admin": "admin", "director": "director", "lina": "manager", "omar": "manager",
+             "bo": "bid", "vera": "viewer"}
+    for username, role in users.items():
+        add_user(store, username, role=role, password=PASSWORD, id=f"user-{username}")
+    store.create_person("acc-ours", {"name": "王强", "title": "CIO", "department": "IT", "influence": 5,
+                                     "stance": "supporter"}, id="p-ours-cio")
+    store.create_person("acc-ours", {"name": "Anna Berg", "title": "CFO", "influence": 4,
+                                     "stance": "skeptic"}, id="p-ours-cfo")
+    store.create_person("acc-theirs", {"name": "Secret Sun 孙秘密", "title": "COO", "influence": 4,
+                                       "phone": "+86 138 0000 1234", "notes": "secret-notes"}, id="p-theirs")
+    store.create_opportunity("acc-ours", {"name": "Quay cranes 2027", "stage": "tender", "value": 900_000},
+                             id="opp-ours")
+    store.create_opportunity("acc-theirs", {"name": "Hidden Deal 秘密项目", "stage": "qualify"}, id="opp-theirs")
+    store.relate("MEMBER_OF", "user-lina", "acc-ours", {"team_role": "account manager"})
+    store.relate("MEMBER_OF", "user-vera", "acc-ours")
+    store.relate("MEMBER_OF", "user-bo", "opp-ours")
+    store.relate("MEMBER_OF", "user-omar", "acc-theirs")
+    store.relate("REPORTS_TO", "p-ours-cfo", "p-ours-cio")
+    store.relate("ROLE_IN", "p-ours-cio", "opp-ours", {"role": "decision_maker"})
+    store.relate("ROLE_IN", "p-ours-cfo", "opp-ours", {"role": "economic_buyer"})
+    store.relate("ROLE_IN", "p-theirs", "opp-theirs", {"role": "decision_maker"})
+    store.relate("RELATIONSHIP", "user-lina", "p-ours-cfo", {"strength": 2})
+    store.relate("RELATIONSHIP", "user-omar", "p-theirs", {"strength": 5})
+    store.relate("KNOWS", "p-theirs", "p-ours-cio", {"strength": 5})
+    store.create("Competitor", {"name": "RivalCorp"}, id="comp-1")
+    store.relate("COMPETES_FOR", "comp-1", "opp-ours")
+    store.create("Competitor", {"name": "ShadowCorp"}, id="comp-2")
+    store.relate("COMPETES_FOR", "comp-2", "opp-theirs")
+    store.log_interaction({"kind": "meeting", "at": "2026-04-01T09:00:00+00:00", "summary": "joint visit"},
+                          user_ids=["user-omar"], person_ids=["p-theirs", "p-ours-cio"], opportunity_id="opp-theirs")
+    return {"users": users}
+
+
+#: who may use a route:
+#:   public     anybody, signed in or not
+#:   signed_in  every signed-in user (what they see is filtered by account)
+#:   view       admin and director; others only on an account they are on the team of
+#:   edit       admin; manager and bid on an account they are on the team of (others: 404)
+#:   create     admin and manager, on no account in particular: new accounts, imports (others: 404)
+#:   sees_all   admin and director (others: 403)
+#:   admin      admin only (others: 403)
+ACCESS = ("public", "signed_in", "view", "edit", "create", "sees_all", "admin")
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """One route and method.
+
+    ``url`` may hold ``{account}``, ``{opportunity}``, ``{person}``,
+    ``{competitor}`` and ``{relationship}`` (type/start/end): they are
+    filled with an account the user is on the team of ("ours") and one they
+    are not ("theirs").  ``ok`` is the status when the user may use the route
+    (a POST sends ``data``, which must be invalid: 400 and nothing written).
+    ``signs_out`` marks the sign-out route (the test signs in again after it).
+    """
+
+    access: str
+    url: str
+    ok: int = 200
+    data: dict | None = None
+    signs_out: bool = False
+
+
+# To add a route: one entry, keyed by the rule exactly as in app.url_map and the method.
+ROUTES: dict[tuple[str, str], Row] = {
+    ("/static/<path:filename>", "GET"): Row("public", "/static/style.css"),
+    ("/login", "GET"): Row("public", "/login"),
+    ("/login", "POST"): Row("public", "/login", ok=400, data={"username": "", "password": ""}),
+    ("/logout", "POST"): Row("signed_in", "/logout", ok=302, data={}, signs_out=True),
+    ("/lang/<code>", "GET"): Row("public", "/lang/zh?next=/login", ok=302),
+    ("/", "GET"): Row("signed_in", "/"),
+    ("/search", "GET"): Row("signed_in", "/search?q=e"),
+    ("/accounts/<account_id>", "GET"): Row("view", "/accounts/{account}"),
+    ("/accounts/<account_id>/stakeholders.csv", "GET"): Row("view", "/accounts/{account}/stakeholders.csv"),
+    ("/opportunities/<opportunity_id>", "GET"): Row("view", "/opportunities/{opportunity}"),
+    ("/people/<person_id>", "GET"): Row("view", "/people/{person}"),
+    ("/people/<person_id>", "POST"): Row("edit", "/people/{person}", ok=400,
+                                         data={"kind": "call", "channel": "phone", "at": "not a time",
+                                               "summary": "must not be stored"}),
+    ("/api/accounts", "GET"): Row("signed_in", "/api/accounts"),
+    ("/admin/audit", "GET"): Row("admin", "/admin/audit"),
+    ("/my-week", "GET"): Row("signed_in", "/my-week"),
+    ("/import", "GET"): Row("create", "/import"),
+    ("/import", "POST"): Row("create", "/import", ok=400, data={}),
+    ("/import/apply", "POST"): Row("create", "/import/apply", ok=404, data={}),  # no upload of this session
+    ("/import/templates.zip", "GET"): Row("signed_in", "/import/templates.zip"),
+    ("/accounts/<account_id>/export/<fmt>", "GET"): Row("view", "/accounts/{account}/export/json"),
+    ("/opportunities/<opportunity_id>/export/<fmt>", "GET"): Row("view", "/opportunities/{opportunity}/export/json"),
+    ("/people/<person_id>/forget", "GET"): Row("admin", "/people/{person}/forget"),
+    ("/people/<person_id>/forget", "POST"): Row("admin", "/people/{person}/forget", ok=400, data={}),
+    ("/accounts/new", "GET"): Row("create", "/accounts/new"),
+    ("/accounts/new", "POST"): Row("create", "/accounts/new", ok=400, data={}),
+    ("/accounts/<account_id>/edit", "GET"): Row("edit", "/accounts/{account}/edit"),
+    ("/accounts/<account_id>/edit", "POST"): Row("edit", "/accounts/{account}/edit", ok=400, data={}),
+    ("/accounts/<account_id>/delete", "GET"): Row("edit", "/accounts/{account}/delete"),
+    ("/accounts/<account_id>/delete", "POST"): Row("edit", "/accounts/{account}/delete", ok=400, data={}),
+    ("/accounts/<account_id>/people/new", "GET"): Row("edit", "/accounts/{account}/people/new"),
+    ("/accounts/<account_id>/people/new", "POST"): Row("edit", "/accounts/{account}/people/new", ok=400, data={}),
+    ("/accounts/<account_id>/opportunities/new", "GET"): Row("edit", "/accounts/{account}/opportunities/new"),
+    ("/accounts/<account_id>/opportunities/new", "POST"): Row("edit", "/accounts/{account}/opportunities/new", ok=400, data={}),
+    ("/people/<person_id>/edit", "GET"): Row("edit", "/people/{person}/edit"),
+    ("/people/<person_id>/edit", "POST"): Row("edit", "/people/{person}/edit", ok=400, data={}),
+    ("/people/<person_id>/delete", "GET"): Row("edit", "/people/{person}/delete"),
+    ("/people/<person_id>/delete", "POST"): Row("edit", "/people/{person}/delete", ok=400, data={}),
+    ("/people/<person_id>/relationships/new/<kind>", "GET"): Row("edit", "/people/{person}/relationships/new/ours"),
+    ("/people/<person_id>/relationships/new/<kind>", "POST"): Row("edit", "/people/{person}/relationships/new/ours", ok=400, data={}),
+    ("/opportunities/<opportunity_id>/edit", "GET"): Row("edit", "/opportunities/{opportunity}/edit"),
+    ("/opportunities/<opportunity_id>/edit", "POST"): Row("edit", "/opportunities/{opportunity}/edit", ok=400, data={}),
+    ("/opportunities/<opportunity_id>/delete", "GET"): Row("edit", "/opportunities/{opportunity}/delete"),
+    ("/opportunities/<opportunity_id>/delete", "POST"): Row("edit", "/opportunities/{opportunity}/delete", ok=400, data={}),
+    ("/opportunities/<opportunity_id>/competitors/new", "GET"): Row("edit", "/opportunities/{opportunity}/competitors/new"),
+    ("/opportunities/<opportunity_id>/competitors/new", "POST"): Row("edit", "/opportunities/{opportunity}/competitors/new", ok=400, data={}),
+    ("/opportunities/<opportunity_id>/roles/new", "GET"): Row("edit", "/opportunities/{opportunity}/roles/new"),
+    ("/opportunities/<opportunity_id>/roles/new", "POST"): Row("edit", "/opportunities/{opportunity}/roles/new", ok=400, data={}),
+    ("/competitors/<competitor_id>/edit", "GET"): Row("edit", "/competitors/{competitor}/edit"),
+    ("/competitors/<competitor_id>/edit", "POST"): Row("edit", "/competitors/{competitor}/edit", ok=400, data={}),
+    ("/competitors/<competitor_id>/delete", "GET"): Row("edit", "/competitors/{competitor}/delete"),
+    ("/competitors/<competitor_id>/delete", "POST"): Row("edit", "/competitors/{competitor}/delete", ok=400, data={}),
+    ("/relationships/<rel_type>/<start>/<end>/edit", "GET"): Row("edit", "/relationships/{relationship}/edit"),
+    ("/relationships/<rel_type>/<start>/<end>/edit", "POST"): Row("edit", "/relationships/{relationship}/edit", ok=400, data={}),
+    ("/relationships/<rel_type>/<start>/<end>/delete", "GET"): Row("edit", "/relationships/{relationship}/delete"),
+    ("/relationships/<rel_type>/<start>/<end>/delete", "POST"): Row("edit", "/relationships/{relationship}/delete", ok=400, data={}),
+    ("/admin/users", "GET"): Row("admin", "/admin/users"),
+    ("/admin/users/new", "GET"): Row("admin", "/admin/users/new"),
+    ("/admin/users/new", "POST"): Row("admin", "/admin/users/new", ok=400, data={}),
+    ("/admin/users/<user_id>/edit", "GET"): Row("admin", "/admin/users/user-vera/edit"),
+    ("/admin/users/<user_id>/edit", "POST"): Row("admin", "/admin/users/user-vera/edit", ok=400, data={}),
+    ("/admin/users/<user_id>/password", "GET"): Row("admin", "/admin/users/user-vera/password"),
+    ("/admin/users/<user_id>/password", "POST"): Row("admin", "/admin/users/user-vera/password", ok=400, data={}),
+    ("/api/portfolio", "GET"): Row("sees_all", "/api/portfolio"),
+    ("/api/accounts/<account_id>", "GET"): Row("view", "/api/accounts/{account}"),
+    ("/api/opportunities/<opportunity_id>", "GET"): Row("view", "/api/opportunities/{opportunity}"),
+}
+
+TARGETS = {
+    "ours": {"account": "acc-ours", "opportunity": "opp-ours", "person": "p-ours-cio", "competitor": "comp-1",
+             "relationship": "RELATIONSHIP/user-lina/p-ours-cfo"},
+    "theirs": {"account": "acc-theirs", "opportunity": "opp-theirs", "person": "p-theirs", "competitor": "comp-2",
+               "relationship": "RELATIONSHIP/user-omar/p-theirs"},
+}
+
+#: the users of the matrix, one per role: every one but admin and director is on the team of "ours" only
+ROLES = {"admin": "admin", "director": "director", "manager": "lina", "bid": "bo", "viewer": "vera"}
+
+
+def expected(row: Row, role: str | None, target: str) -> int:
+    """The status ``role`` (None: not signed in) gets for ``row`` on ``target``."""
+    if row.access == "public":
+        return row.ok
+    if role is None:
+        return 401 if row.url.startswith("/api/") else 302
+    member = role in ("admin", "director") or target == "ours"
+    allowed = {
+        "signed_in": True,
+        "view": member,
+        "edit": role == "admin" or (role in ("manager", "bid") and target == "ours"),
+        "create": role in ("admin", "manager"),
+        "sees_all": role in ("admin", "director"),
+        "admin": role == "admin",
+    }[row.access]
+    if allowed:
+        return row.ok
+    return 403 if row.access in ("sees_all", "admin") else 404
+
+
+def fingerprint(store) -> dict:
+    """What a write would change: every node's id and version (users' but for
+    their session token, which signing in and out renews) and the
+    relationship counts."""
+    from graphcrm.model import LABELS
+
+    nodes = {label: sorted((n["id"], n["version"]) for n in store.list(label, limit=100_000))
+             for label in LABELS if label != "User"}
+    nodes["User"] = sorted((u["id"], u.get("password_hash"), u.get("role"), u.get("active"))
+                           for u in store.list("User", limit=100_000))
+    return {"nodes": nodes, "relationships": store.stats()["relationships"]}
+
+
