@@ -306,3 +306,48 @@ def access_app(web_app):
     with web_app() as (app, store):
         load_access_portfolio(store)
         yield app
+
+
+# -- the browser (end-to-end tests; tests/browser.py) ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    """``graphcrm serve --demo`` in its own process, one per module: (base URL, settings)."""
+    from browser import serve_demo
+
+    with serve_demo(tmp_path_factory) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per module."""
+    from browser import CHROMIUM
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def session_of(browser, demo_server):
+    """``session_of(username, locale)``: a signed-in browser session; at the end of the
+    test, no session may have met a script error, a CSP violation or a dialog."""
+    from browser import Session
+
+    opened = []
+
+    def open_session(username: str, locale: str = "en-US") -> Session:
+        s = Session(browser, demo_server[0], username, locale)
+        opened.append(s)
+        return s
+
+    yield open_session
+    for s in opened:
+        problems, dialogs = s.problems, s.dialogs
+        s.close()
+        assert not problems, problems  # no script errors, no CSP violations
+        assert not dialogs, dialogs    # no injected script ever ran

@@ -11,11 +11,12 @@ precomputed org-chart levels and the what-if control shows the difference.
 from __future__ import annotations
 
 import pytest
-from test_e2e import ACCOUNT, browser, server, session_of  # noqa: F401  (fixtures)
+from browser import ACCOUNT, require_chromium
 
 from graphcrm.graph import open_store
 
 pytestmark = pytest.mark.e2e
+require_chromium()
 
 OPPORTUNITY = "opp-metro-line4"  # lina's bid in the demo
 
@@ -24,8 +25,8 @@ def _settled(s) -> None:
     s.page.wait_for_selector("#network[data-settled]", state="attached", timeout=60_000)
 
 
-def test_two_colleagues_edit_one_stakeholder(session_of, server):
-    _base, settings = server
+def test_two_colleagues_edit_one_stakeholder(session_of, demo_server):
+    _base, settings = demo_server
     lina, admin = session_of("lina"), session_of("admin")
     for s in (lina, admin):
         s.goto("/people/p-han-xue/edit")
@@ -53,8 +54,8 @@ def test_two_colleagues_edit_one_stakeholder(session_of, server):
     assert stored["title"] == "运营副总监 (lina)" and stored["stance"] == "skeptic"
 
 
-def test_create_and_delete_a_stakeholder_through_the_forms(session_of, server):
-    _base, settings = server
+def test_create_and_delete_a_stakeholder_through_the_forms(session_of, demo_server):
+    _base, settings = demo_server
     s = session_of("lina")
     s.goto(f"/accounts/{ACCOUNT}")
     s.page.click("p.actions-bar a:has-text('Add a stakeholder')")
