@@ -23,6 +23,7 @@ import platform
 import sys
 import time
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import networkx as nx
@@ -97,12 +98,19 @@ def biggest_open_opportunity(G):
 
 
 def main(quick: bool = False) -> dict:
-    out: dict = {"machine": {"python": platform.python_version(), "networkx": nx.__version__, "cpus": __import__("os").cpu_count()}}
+    out: dict = {
+        "machine": {
+            "python": platform.python_version(),
+            "networkx": nx.__version__,
+            "cpus": __import__("os").cpu_count(),
+        }
+    }
     repeat = 3 if quick else 5
 
     # one account of 500 stakeholders (an account graph as the store loads it)
     G500 = build_graph(*synthetic_portfolio(1, 500, seed=11, today=TODAY, opportunities_per_account=(3, 3),
-                                            with_interactions=True), kind="account", account_id="acc-00000", loaded_at=LOADED)
+                                            with_interactions=True),
+                       kind="account", account_id="acc-00000", loaded_at=LOADED)
     opp, size = biggest_open_opportunity(G500)
     out["opportunity_report_ms"] = {
         "stakeholders": 500,
@@ -113,7 +121,8 @@ def main(quick: bool = False) -> dict:
         1000 * best_of(lambda: (coverage_gaps(G500, opp), bid_readiness(G500, opp)), repeat), 1
     )
     Gall = build_graph(*synthetic_portfolio(1, 500, seed=11, today=TODAY, buying_center=(500, 500),
-                                            opportunities_per_account=(1, 1)), kind="account", account_id="acc-00000", loaded_at=LOADED)
+                                            opportunities_per_account=(1, 1)),
+                       kind="account", account_id="acc-00000", loaded_at=LOADED)
     opp_all, size_all = biggest_open_opportunity(Gall)
     if Gall.nodes[opp_all].get("stage") in ("won", "lost"):
         opp_all = next(o for o, d in Gall.nodes(data=True) if d.get("label") == "Opportunity")
@@ -143,7 +152,7 @@ def main(quick: bool = False) -> dict:
         nodes, rels = synthetic_portfolio(accounts, 50, seed=7, today=TODAY)
         G = build_graph(nodes, rels, kind="portfolio", loaded_at=LOADED)
         del nodes, rels
-        secs = best_of(lambda: portfolio_coverage(G), 1 if accounts > 500 else repeat)
+        secs = best_of(partial(portfolio_coverage, G), 1 if accounts > 500 else repeat)
         res = portfolio_coverage(G)
         pc[f"{accounts * 50}_people"] = {
             "accounts": accounts,

@@ -67,14 +67,16 @@ def main() -> None:
             page.fill("#username", "bench-admin")
             page.fill("#password", PASSWORD)
             page.click("button[type=submit]")
-            for name, url in (("account", f"/accounts/{account_id}"), ("power_map", f"/opportunities/{opportunity_id}")):
+            for name, url in (("account", f"/accounts/{account_id}"),
+                              ("power_map", f"/opportunities/{opportunity_id}")):
                 start = time.perf_counter()
                 response = page.goto(base + url)
                 loaded = time.perf_counter()
                 page.wait_for_selector("#network[data-settled]", state="attached", timeout=120_000)
                 settled = time.perf_counter()
                 redraw_ms = page.evaluate(
-                    "() => { const t = performance.now(); window.graphcrmNetwork.redraw(); return performance.now() - t; }")
+                    "() => { const t = performance.now(); window.graphcrmNetwork.redraw();"
+                    " return performance.now() - t; }")
                 shown = page.evaluate("() => window.graphcrmNetwork.body.data.nodes.length")
                 with page.expect_download() as download:
                     page.click("#network-png")

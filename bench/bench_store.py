@@ -54,7 +54,8 @@ def main() -> None:
         versions = {"v": person["version"]}
 
         def update(i):
-            versions["v"] = store.update("Person", person["id"], {"notes": f"edit {i}"}, version=versions["v"])["version"]
+            versions["v"] = store.update("Person", person["id"], {"notes": f"edit {i}"},
+                                         version=versions["v"])["version"]
 
         figures = {
             "cores": os.cpu_count(),
@@ -65,7 +66,8 @@ def main() -> None:
             "create_person": _timed(lambda i: store.create_person("acc-citybureau", {"name": f"测试 {i}"}), args.n),
             "get_person": _timed(lambda i: store.get("Person", person["id"]), args.n),
             "update_person_versioned": _timed(update, args.n),
-            "relate_knows": _timed(lambda i: store.relate("KNOWS", person["id"], "p-xu-jing", {"strength": 1 + i % 5}), args.n),
+            "relate_knows": _timed(
+                lambda i: store.relate("KNOWS", person["id"], "p-xu-jing", {"strength": 1 + i % 5}), args.n),
             "account_graph_citybureau": _timed(lambda i: store.account_graph("acc-citybureau"), 30),
             "portfolio_graph_demo": _timed(lambda i: store.portfolio_graph(), 30),
         }

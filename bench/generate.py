@@ -85,7 +85,8 @@ def generate(scale: str, *, seed: int = 7, today: date | None = None) -> tuple[l
         for i in range(max(1, round(rng.gauss(INTERACTIONS_PER_ACCOUNT_YEAR, 3)))):
             user, person, rel = rng.choice(known)
             at = datetime.combine(today - timedelta(days=rng.randrange(0, 365)),
-                                  datetime.min.time(), tzinfo=timezone.utc) + timedelta(minutes=rng.randrange(480, 1140))
+                                  datetime.min.time(), tzinfo=timezone.utc)
+            at += timedelta(minutes=rng.randrange(480, 1140))
             kind, channel = rng.choice(KINDS)
             iid = f"int-{account[4:]}-{i:03d}"
             nodes.append(("Interaction", {

@@ -67,9 +67,9 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import loadgen  # noqa: E402
 import networkx as nx  # noqa: E402
 import psutil  # noqa: E402
-import loadgen  # noqa: E402
 from bench_analysis import exact_vs_sampled_betweenness  # noqa: E402
 from bench_store import _percentiles  # noqa: E402
 from generate import BENCH_PASSWORD, DIRECTOR, MANAGER, SCALES, generate, load  # noqa: E402
@@ -112,9 +112,10 @@ def ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
 
-def timed(fn):
+def timed(fn, *args, **kwargs):
+    """The seconds ``fn(*args, **kwargs)`` takes, and its value."""
     start = time.perf_counter()
-    value = fn()
+    value = fn(*args, **kwargs)
     return time.perf_counter() - start, value
 
 
@@ -146,7 +147,7 @@ def store_latencies(store, ids: dict) -> dict:
     }
     out = {}
     for kind, loader in loaders.items():
-        out[kind] = _percentiles([timed(lambda i=i: loader(i))[0] for i in ids[kind]])
+        out[kind] = _percentiles([timed(loader, i)[0] for i in ids[kind]])
     return out
 
 
@@ -167,8 +168,8 @@ def analysis_times(store, ids: dict, db: psutil.Process, workers: int) -> dict:
     after_write_s, _ = timed(cache.portfolio_report)
     # what the dashboard does after a write: the last report at once, a new one in the background
     store.update("Person", person["id"], {"notes": "second benchmark edit"}, version=person["version"] + 1)
-    stale_s, (shown, refreshing) = timed(lambda: cache.portfolio(stale_ok=True))
-    refreshed_s, _ = timed(lambda: cache._refresh.join() if refreshing else None)
+    stale_s, (shown, refreshing) = timed(cache.portfolio, stale_ok=True)
+    refreshed_s, _ = timed(cache._refresh.join) if refreshing else (0.0, None)
     hits, misses = cache.hits, cache.misses
     del cache, shown, _  # the reports: what follows starts from a process holding none
     # then its parts: loading the graph, analysing it (as the cache does, and in one process)
@@ -176,8 +177,8 @@ def analysis_times(store, ids: dict, db: psutil.Process, workers: int) -> dict:
     load_s, G = timed(lambda: store.portfolio_graph(for_analysis=True))
     load_cpu, db_cpu = time.process_time() - cpu, cpu_seconds(db) - db_cpu
     with gc_paused():
-        analyse_s = timed(lambda: analysis.portfolio_report(G, workers=workers))[0]
-        one_process_s = timed(lambda: analysis.portfolio_report(G))[0]
+        analyse_s = timed(analysis.portfolio_report, G, workers=workers)[0]
+        one_process_s = timed(analysis.portfolio_report, G)[0]
     nodes, edges = G.number_of_nodes(), G.number_of_edges()
     del G
     cached_s = statistics.median(cached)
@@ -329,7 +330,7 @@ def web_figures(data_dir: Path, db_pid: int, ids: dict, *, samples: int, clients
         for kind in PAGES:
             times = []
             for ident in (ids[kind][:samples] if kind != "dashboard" else [None] * samples):
-                t, (status, _) = timed(lambda: client.request("GET", page_path(kind, ident)))
+                t, (status, _) = timed(client.request, "GET", page_path(kind, ident))
                 times.append(t)
                 errors["single"] += status != 200
             single[kind] = _percentiles(times)
@@ -384,7 +385,7 @@ def concurrent_phase(port: int, ids: dict, *, clients: int, duration: float, err
             kind = rng.choice(PAGES)
             ident = rng.choice(ids[kind]) if kind != "dashboard" else None
             try:
-                t, (status, _) = timed(lambda: c.request("GET", page_path(kind, ident)))
+                t, (status, _) = timed(c.request, "GET", page_path(kind, ident))
             except Exception:
                 status, t = 0, 0.0
             with lock:
@@ -405,7 +406,7 @@ def concurrent_phase(port: int, ids: dict, *, clients: int, duration: float, err
             try:
                 form = {"csrf_token": c.csrf_token(page_path("person", person)), "kind": "call", "channel": "phone",
                         "at": "2026-11-20T10:00", "summary": f"benchmark call #{n} 基准测试", "sentiment": "1"}
-                t, (status, _) = timed(lambda: c.request("POST", page_path("person", person), urlencode(form)))
+                t, (status, _) = timed(c.request, "POST", page_path("person", person), urlencode(form))
             except Exception:
                 status, t = 0, 0.0
             if status == 302:
@@ -532,7 +533,8 @@ def centrality(scale: str, args) -> dict:
     G = build_graph(nodes, rels, kind="portfolio")
     H = people_graph(G, scope_people(G))
     if H.number_of_nodes() > args.exact_limit:
-        return {"scale": scale, "people": H.number_of_nodes(), "exact": f"skipped (more than {args.exact_limit} people)"}
+        return {"scale": scale, "people": H.number_of_nodes(),
+                "exact": f"skipped (more than {args.exact_limit} people)"}
     return {"scale": scale, **exact_vs_sampled_betweenness(H)}
 
 

@@ -39,28 +39,37 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta, timezone
 
-CN_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-CN_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉玲斌宇浩凯婷健俊帆雪琳晨欣宁亮林峰建文国志海波云飞丹旭东"
+CN_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+CN_GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉玲斌宇浩凯婷健俊帆雪琳晨欣宁亮林峰建文国"
+    "志海波云飞丹旭东"
+)
 EN_FIRST = ["James", "Mary", "John", "Linda", "David", "Susan", "Michael", "Karen", "Daniel", "Nancy", "Paul", "Laura",
             "Mark", "Emma", "Thomas", "Anna", "Peter", "Julia", "Stefan", "Klaus", "Aisha", "Raj", "Nur", "Wei", "Siti",
             "Ahmad", "Priya", "Oliver", "Sophie", "Lucas"]
 EN_LAST = ["Smith", "Johnson", "Brown", "Taylor", "Wilson", "Davies", "Evans", "Walker", "Wright", "Müller", "Schmidt",
-           "Weber", "Wagner", "Becker", "Kumar", "Tan", "Lim", "Wong", "Abdullah", "Rahman", "Chen", "Lee", "Ng", "Singh"]
+           "Weber", "Wagner", "Becker", "Kumar", "Tan", "Lim", "Wong", "Abdullah", "Rahman", "Chen", "Lee", "Ng",
+           "Singh"]
 CN_ORG_PREFIX = ["江州", "华东", "滨海", "临川", "云岭", "北港", "南湖", "西江", "东陵", "天河"]
-CN_ORG_KIND = ["市轨道交通集团", "港务集团", "市第一人民医院", "城市建设投资集团", "电力公司", "水务集团", "机场集团",
-               "市住房和城乡建设局", "高速公路公司", "钢铁集团", "汽车有限公司", "能源集团", "大学", "智慧城市公司"]
+CN_ORG_KIND = ["市轨道交通集团", "港务集团", "市第一人民医院", "城市建设投资集团", "电力公司", "水务集团",
+               "机场集团", "市住房和城乡建设局", "高速公路公司", "钢铁集团", "汽车有限公司", "能源集团", "大学",
+               "智慧城市公司"]
 EN_ORG = ["Metro", "Port Authority", "General Hospital", "Power Grid", "Water Utility", "Airport Holdings",
           "Smart City Corporation", "Logistics", "Automotive", "Steel Works", "Energy", "Telecom"]
 EN_PLACES = ["Klang Valley", "Penang", "Jakarta", "Bangkok", "Hanoi", "Manila", "Dubai", "Riyadh", "Cairo", "Nairobi"]
 INDUSTRIES = ["轨道交通", "港口物流", "医疗卫生", "政府", "电力", "水务", "航空", "制造", "能源", "教育", "Smart city",
               "Automotive", "Telecom"]
-CN_DEPTS = ["公司领导", "信息中心", "财务部", "采购中心", "工程部", "运营部", "安全质量部", "综合管理部", "技术部", "市场部",
-            "人力资源部", "法务部"]
+CN_DEPTS = ["公司领导", "信息中心", "财务部", "采购中心", "工程部", "运营部", "安全质量部", "综合管理部", "技术部",
+            "市场部", "人力资源部", "法务部"]
 EN_DEPTS = ["Board", "IT", "Finance", "Procurement", "Engineering", "Operations", "Quality", "Administration",
             "Technology", "Marketing", "HR", "Legal"]
 CN_TITLES = {5: "总经理", 4: "部长", 3: "副部长", 2: "主管", 1: "工程师"}
 EN_TITLES = {5: "General Manager", 4: "Head of {d}", 3: "Deputy Head of {d}", 2: "{d} Manager", 1: "{d} Specialist"}
-STAGES_WEIGHTED = ["lead"] * 2 + ["qualify"] * 2 + ["pre_bid"] * 2 + ["tender"] * 2 + ["submitted", "evaluation"] + ["won"] * 2 + ["lost"]
+STAGES_WEIGHTED = (["lead"] * 2 + ["qualify"] * 2 + ["pre_bid"] * 2 + ["tender"] * 2 + ["submitted", "evaluation"]
+                   + ["won"] * 2 + ["lost"])
 SEGMENTS = ["strategic", "key", "key", "growth", "growth", "general", "general", "general"]
 TIERS = ["transactional", "transactional", "service", "service", "cooperative", "strategic_partner"]
 LIFECYCLES = ["prospect", "onboarding", "active", "active", "active", "expanding", "at_risk", "churned"]
@@ -68,7 +77,8 @@ STANCES = ["champion", "supporter", "supporter", "neutral", "neutral", "neutral"
 
 
 def _stamp(today: date, days_ago: int, rng: random.Random) -> str:
-    at = datetime.combine(today - timedelta(days=days_ago), time(rng.randrange(8, 19), rng.randrange(0, 60)), tzinfo=timezone.utc)
+    at = datetime.combine(today - timedelta(days=days_ago), time(rng.randrange(8, 19), rng.randrange(0, 60)),
+                          tzinfo=timezone.utc)
     return at.isoformat()
 
 
@@ -139,7 +149,8 @@ def synthetic_portfolio(
     for c in range(competitors):
         cid = f"comp-{c:03d}"
         comps.append(cid)
-        nodes.append(("Competitor", {"id": cid, "name": rng.choice(CN_ORG_PREFIX) + rng.choice(["智联", "数科", "信息", "系统", "科技"]) + f"{c}号公司"}))
+        comp_name = rng.choice(CN_ORG_PREFIX) + rng.choice(["智联", "数科", "信息", "系统", "科技"]) + f"{c}号公司"
+        nodes.append(("Competitor", {"id": cid, "name": comp_name}))
 
     people_of: list[list[str]] = []
     for a in range(accounts):
@@ -152,7 +163,8 @@ def synthetic_portfolio(
         )
         annual = round(rng.lognormvariate(15.5, 1.2), -3)
         nodes.append(("Account", {
-            "id": aid, "name": name, "industry": rng.choice(INDUSTRIES), "region": rng.choice(CN_ORG_PREFIX) if chinese else rng.choice(EN_PLACES),
+            "id": aid, "name": name, "industry": rng.choice(INDUSTRIES),
+            "region": rng.choice(CN_ORG_PREFIX) if chinese else rng.choice(EN_PLACES),
             "segment": rng.choice(SEGMENTS), "tier": rng.choice(TIERS), "lifecycle": rng.choice(LIFECYCLES),
             "annual_value": annual, "potential_value": round(annual * rng.uniform(1.0, 8.0), -3),
         }))
@@ -179,7 +191,8 @@ def synthetic_portfolio(
                 chain = members_by_dept[d]
                 # attach under someone in the department, preferring senior people:
                 # a tree of depth 4-6
-                boss = chain[min(int(rng.paretovariate(1.2)) - 1, len(chain) - 1)] if rng.random() < 0.5 else rng.choice(chain)
+                boss = (chain[min(int(rng.paretovariate(1.2)) - 1, len(chain) - 1)] if rng.random() < 0.5
+                        else rng.choice(chain))
                 level = max(1, level_of[boss] - 1)
             members_by_dept.setdefault(d, []).append(pid)
             dept_of[pid], level_of[pid] = d, level
@@ -191,7 +204,8 @@ def synthetic_portfolio(
                 "seniority": level, "influence": infl, "stance": rng.choice(STANCES),
             }
             nodes.append(("Person", props))
-            rels.append(("WORKS_AT", pid, aid, {"since": (today - timedelta(days=rng.randrange(30, 4000))).isoformat()}))
+            since = (today - timedelta(days=rng.randrange(30, 4000))).isoformat()
+            rels.append(("WORKS_AT", pid, aid, {"since": since}))
             if boss is not None:
                 rels.append(("REPORTS_TO", pid, boss, {}))
         people_of.append(pids)
@@ -235,8 +249,10 @@ def synthetic_portfolio(
             oid = f"opp-{a:05d}-{k}"
             stage = rng.choice(STAGES_WEIGHTED)
             nodes.append(("Opportunity", {
-                "id": oid, "name": (f"{name}智能化项目{k + 1}期" if chinese else f"{name} digital programme phase {k + 1}"),
-                "value": round(annual * rng.uniform(0.2, 3.0), -3), "currency": "CNY" if chinese else "USD", "stage": stage,
+                "id": oid,
+                "name": (f"{name}智能化项目{k + 1}期" if chinese else f"{name} digital programme phase {k + 1}"),
+                "value": round(annual * rng.uniform(0.2, 3.0), -3), "currency": "CNY" if chinese else "USD",
+                "stage": stage,
                 "close_date": (today + timedelta(days=rng.randrange(-300, 400))).isoformat(),
             }))
             rels.append(("FOR", oid, aid, {}))
@@ -256,7 +272,8 @@ def synthetic_portfolio(
             if rng.random() < 0.2:
                 roles.append("blocker")
             for i, p in enumerate(center):
-                role = roles[i] if i < len(roles) else rng.choice(["influencer", "influencer", "gatekeeper", "user_buyer"])
+                role = (roles[i] if i < len(roles)
+                        else rng.choice(["influencer", "influencer", "gatekeeper", "user_buyer"]))
                 props = {"role": role}
                 if rng.random() < 0.2:
                     props["stance"] = rng.choice(STANCES)
@@ -269,7 +286,8 @@ def synthetic_portfolio(
                 for i in range(rng.randint(1, 4)):
                     iid = f"int-{a:05d}-{k}-{i}"
                     nodes.append(("Interaction", {"id": iid, "kind": rng.choice(["meeting", "call", "wechat", "visit"]),
-                                                  "channel": "in_person", "at": _stamp(today, rng.randrange(0, 200), rng),
+                                                  "channel": "in_person",
+                                                  "at": _stamp(today, rng.randrange(0, 200), rng),
                                                   "summary": "", "sentiment": rng.randint(-2, 2)}))
                     rels.append(("ATTENDED", rng.choice(team), iid, {}))
                     rels.append(("WITH", iid, rng.choice(center), {}))
