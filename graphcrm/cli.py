@@ -200,6 +200,26 @@ def db_status(ctx: Context, as_json: bool):
         click.echo(f"  {rel_type:<14}{n:>8}")
 
 
+@db.command("check")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_context
+@fail_cleanly
+def db_check(ctx: Context, as_json: bool):
+    """Integrity report: half-finished writes, reports-to cycles, second managers,
+    records of one name; exit 1 when something is wrong."""
+    store = open_store(ctx.settings, setup_schema=False, read_only=True)
+    click.get_current_context().call_on_close(store.close)
+    problems = [{**p, "name": p.get("name")} for p in store.integrity_problems()] + store.map_problems()
+    if as_json:
+        click.echo(json.dumps(problems, ensure_ascii=False, indent=2))
+    else:
+        for p in problems:
+            click.echo(f"{p['problem']}: {p['id']}" + (f" ({p['name']})" if p.get("name") else ""))
+        click.echo(f"{len(problems)} problem(s)")
+    if problems:
+        sys.exit(1)
+
+
 # -- users ------------------------------------------------------------------------
 
 

@@ -207,30 +207,39 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("/accounts/<account_id>/people/new", "GET"): Row("edit", "/accounts/{account}/people/new"),
     ("/accounts/<account_id>/people/new", "POST"): Row("edit", "/accounts/{account}/people/new", ok=400, data={}),
     ("/accounts/<account_id>/opportunities/new", "GET"): Row("edit", "/accounts/{account}/opportunities/new"),
-    ("/accounts/<account_id>/opportunities/new", "POST"): Row("edit", "/accounts/{account}/opportunities/new", ok=400, data={}),
+    ("/accounts/<account_id>/opportunities/new", "POST"):
+        Row("edit", "/accounts/{account}/opportunities/new", ok=400, data={}),
     ("/people/<person_id>/edit", "GET"): Row("edit", "/people/{person}/edit"),
     ("/people/<person_id>/edit", "POST"): Row("edit", "/people/{person}/edit", ok=400, data={}),
     ("/people/<person_id>/delete", "GET"): Row("edit", "/people/{person}/delete"),
     ("/people/<person_id>/delete", "POST"): Row("edit", "/people/{person}/delete", ok=400, data={}),
     ("/people/<person_id>/relationships/new/<kind>", "GET"): Row("edit", "/people/{person}/relationships/new/ours"),
-    ("/people/<person_id>/relationships/new/<kind>", "POST"): Row("edit", "/people/{person}/relationships/new/ours", ok=400, data={}),
+    ("/people/<person_id>/relationships/new/<kind>", "POST"):
+        Row("edit", "/people/{person}/relationships/new/ours", ok=400, data={}),
     ("/opportunities/<opportunity_id>/edit", "GET"): Row("edit", "/opportunities/{opportunity}/edit"),
     ("/opportunities/<opportunity_id>/edit", "POST"): Row("edit", "/opportunities/{opportunity}/edit", ok=400, data={}),
     ("/opportunities/<opportunity_id>/delete", "GET"): Row("edit", "/opportunities/{opportunity}/delete"),
-    ("/opportunities/<opportunity_id>/delete", "POST"): Row("edit", "/opportunities/{opportunity}/delete", ok=400, data={}),
-    ("/opportunities/<opportunity_id>/competitors/new", "GET"): Row("edit", "/opportunities/{opportunity}/competitors/new"),
-    ("/opportunities/<opportunity_id>/competitors/new", "POST"): Row("edit", "/opportunities/{opportunity}/competitors/new", ok=400, data={}),
+    ("/opportunities/<opportunity_id>/delete", "POST"):
+        Row("edit", "/opportunities/{opportunity}/delete", ok=400, data={}),
+    ("/opportunities/<opportunity_id>/competitors/new", "GET"):
+        Row("edit", "/opportunities/{opportunity}/competitors/new"),
+    ("/opportunities/<opportunity_id>/competitors/new", "POST"):
+        Row("edit", "/opportunities/{opportunity}/competitors/new", ok=400, data={}),
     ("/opportunities/<opportunity_id>/roles/new", "GET"): Row("edit", "/opportunities/{opportunity}/roles/new"),
-    ("/opportunities/<opportunity_id>/roles/new", "POST"): Row("edit", "/opportunities/{opportunity}/roles/new", ok=400, data={}),
+    ("/opportunities/<opportunity_id>/roles/new", "POST"):
+        Row("edit", "/opportunities/{opportunity}/roles/new", ok=400, data={}),
     ("/competitors/<competitor_id>/edit", "GET"): Row("edit", "/competitors/{competitor}/edit"),
     ("/competitors/<competitor_id>/edit", "POST"): Row("edit", "/competitors/{competitor}/edit", ok=400, data={}),
     ("/competitors/<competitor_id>/delete", "GET"): Row("edit", "/competitors/{competitor}/delete"),
     ("/competitors/<competitor_id>/delete", "POST"): Row("edit", "/competitors/{competitor}/delete", ok=400, data={}),
     ("/relationships/<rel_type>/<start>/<end>/edit", "GET"): Row("edit", "/relationships/{relationship}/edit"),
-    ("/relationships/<rel_type>/<start>/<end>/edit", "POST"): Row("edit", "/relationships/{relationship}/edit", ok=400, data={}),
+    ("/relationships/<rel_type>/<start>/<end>/edit", "POST"):
+        Row("edit", "/relationships/{relationship}/edit", ok=400, data={}),
     ("/relationships/<rel_type>/<start>/<end>/delete", "GET"): Row("edit", "/relationships/{relationship}/delete"),
-    ("/relationships/<rel_type>/<start>/<end>/delete", "POST"): Row("edit", "/relationships/{relationship}/delete", ok=400, data={}),
+    ("/relationships/<rel_type>/<start>/<end>/delete", "POST"):
+        Row("edit", "/relationships/{relationship}/delete", ok=400, data={}),
     ("/admin/users", "GET"): Row("admin", "/admin/users"),
+    ("/admin/integrity", "GET"): Row("admin", "/admin/integrity"),
     ("/admin/users/new", "GET"): Row("admin", "/admin/users/new"),
     ("/admin/users/new", "POST"): Row("admin", "/admin/users/new", ok=400, data={}),
     ("/admin/users/<user_id>/edit", "GET"): Row("admin", "/admin/users/user-vera/edit"),

@@ -328,6 +328,8 @@ class GraphStore:
         if start == end and rel_type in ("REPORTS_TO", "INFLUENCES", "KNOWS", "PART_OF"):
             raise ValidationError("end", f"a {rel_type} relationship cannot point to itself")
         key = relationship_key(*self._spread(rel_type, start, end))
+        if rel_type == "REPORTS_TO":
+            self._check_org_chart(start, end)
         stored = {k: v for k, v in clean.items() if v is not None}
         before = self._read(f"relationship.get:{key}", start=start, end=end)
         entry = audit.entry("relate", rel_type, f"{start}->{end}",
@@ -340,6 +342,18 @@ class GraphStore:
         if not replace and before:
             raise Conflict(f"this {rel_type} relationship exists already", current=before[0]["props"])
         raise NotFound(rel_type, f"{start} -> {end}")  # an end vanished between the check and the write
+
+    def _check_org_chart(self, start: str, end: str) -> None:
+        """Refuse a ``start`` REPORTS_TO ``end`` line that would give ``start``
+        a second formal manager or close a reports-to cycle, naming them."""
+        other = [m for m in self._read("org.manager_of", id=start) if m["id"] != end]
+        if other:
+            raise ValidationError("end", f"{self.get('Person', start)['name']} reports to {other[0]['name']} "
+                                         "already: one formal manager per person; remove that line first")
+        chain = self._read("org.chain_up", start=start, end=end)
+        if chain:
+            names = chain[0]["names"]  # end, ..., start
+            raise ValidationError("end", "this would close a reports-to cycle: " + " → ".join([names[-1], *names]))
 
     def _spread(self, rel_type: str, start: str, end: str) -> tuple[str, str, str]:
         start_label, end_label = self._endpoint_labels(rel_type, start, end)
@@ -852,6 +866,21 @@ class GraphStore:
         attendee or stakeholder, nodes or relationships without id / version.
         Empty when the graph is consistent (``{"problem": ..., "id": ...}`` rows)."""
         return self._read("integrity.problems")
+
+    def map_problems(self) -> list[dict]:
+        """What breaks the map's rules in a database made before they were
+        enforced: people with more than one manager, people in a reports-to
+        cycle, people of one name at one account, accounts of one name
+        (``{"problem", "id", "name"}`` rows; ``id`` lists the ids, space-separated)."""
+        return self._read("integrity.map_problems")
+
+    def same_name(self, label: str, name: str, *, account_id: str | None = None, except_id: str = "") -> list[dict]:
+        """The accounts (``label="Account"``) or the people of ``account_id``
+        (``label="Person"``) named ``name`` in any case, but ``except_id``."""
+        if label == "Account":
+            return [row["props"] for row in self._read("duplicates.accounts_named", name=name, other_than=except_id)]
+        rows = self._read("duplicates.people_named", name=name, account_id=account_id, other_than=except_id)
+        return [row["props"] for row in rows]
 
     def clear(self) -> None:
         """Delete every node and relationship but the audit log, which records

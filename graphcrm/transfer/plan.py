@@ -342,13 +342,19 @@ class ImportPlan:
         return allowed
 
     def _drop_cycles(self, store: GraphStore, kept: list[tuple[str, _Relationship]]):
-        """Leave out each REPORTS_TO row that would close a cycle with the rows
-        before it or the stored org chart, in file order."""
+        """Leave out each REPORTS_TO row that would give a person a second
+        manager or close a cycle, with the rows before it or the stored org
+        chart, in file order."""
         rows = [rel for _, rel in kept if rel.type == "REPORTS_TO"]
-        bosses = self._stored_bosses(store, [rel.end for rel in rows]) if rows else {}
+        bosses = self._stored_bosses(store, [p for rel in rows for p in (rel.start, rel.end)]) if rows else {}
         result = []
         for key, rel in kept:
             if rel.type == "REPORTS_TO":
+                other = [boss for boss in bosses.get(rel.start, ()) if boss != rel.end]
+                if other:
+                    self.warn(rel.where, f"{rel.refs[0]} reports to {other[0]} already (one formal manager per "
+                                         f"person); REPORTS_TO not stored")
+                    continue
                 path = _path(bosses, rel.end, rel.start)
                 if path is not None:
                     cycle = " → ".join([rel.start, *path])

@@ -10,10 +10,10 @@ from flask import Blueprint, Response, abort, render_template, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
-from graphcrm.web.access import can_create_accounts, can_edit_account, require_account
+from graphcrm.web.access import can_create_accounts, can_edit_account, can_view_account, require_account
 from graphcrm.web.reports import account_coverage, account_graph, page_body
 from graphcrm.web.db import get_store
-from graphcrm.web.forms import AccountForm, confirm_page, edit_page, form_page
+from graphcrm.web.forms import AccountForm, confirm_page, edit_page, form_page, refuse_same_name
 from graphcrm.web.network import network_data
 
 bp = Blueprint("accounts", __name__)
@@ -77,8 +77,16 @@ def new_account():
     if not can_create_accounts(current_user):
         abort(404)
     member = None if current_user.role == "admin" else current_user.id
+    form = AccountForm()
+
+    def write(props):
+        refuse_same_name(form, get_store().same_name("Account", props["name"]),
+                         lambda a: url_for("accounts.account", account_id=a["id"])
+                         if can_view_account(current_user, a["id"]) else None)
+        return get_store().create_account(props, member_id=member)
+
     return form_page(
-        AccountForm(), lambda props: get_store().create_account(props, member_id=member),
+        form, write,
         title=_("New account"), cancel=url_for("dashboard.index"),
         success=lambda a: url_for("accounts.account", account_id=a["id"]),
     )

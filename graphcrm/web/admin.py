@@ -1,13 +1,13 @@
-"""The users admin page (admin only; anybody else gets 403): list, add,
-change role or deactivate, reset a password.  The rules live in
-:mod:`graphcrm.users`."""
+"""The admin pages (admin only; anybody else gets 403): the users (list,
+add, change role or deactivate, reset a password; the rules live in
+:mod:`graphcrm.users`) and the integrity report."""
 
 from __future__ import annotations
 
 from functools import wraps
 
 from flask import Blueprint, abort, render_template, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from graphcrm.users import add_user, change_user, reset_password
@@ -75,3 +75,36 @@ def user_password(user_id: str):
         title=_("Reset password"), subject=stored["username"], cancel=back, success=lambda u: back,
         stored={"version": stored["version"]},
     )
+
+
+#: the integrity report's problems (graphcrm/cypher/integrity.cypher), in the UI language
+PROBLEMS = {
+    "person without account": _l("Stakeholder without an account"),
+    "opportunity without account": _l("Opportunity without an account"),
+    "interaction without attendee or stakeholder": _l("Interaction without attendee or stakeholder"),
+    "node without id or version": _l("Record without id or version"),
+    "relationship without version": _l("Relationship without version"),
+    "person with more than one manager": _l("Stakeholder with more than one manager"),
+    "reports-to cycle": _l("In a reports-to cycle"),
+    "people of one name at one account": _l("Stakeholders of one name at one account"),
+    "accounts of one name": _l("Accounts of one name"),
+}
+#: problems whose ids are accounts (the others name stakeholders, or neither)
+_ACCOUNT_PROBLEMS = ("accounts of one name",)
+_PERSON_PROBLEMS = ("person without account", "person with more than one manager", "reports-to cycle",
+                    "people of one name at one account")
+
+
+@bp.route("/integrity")
+@admin_only
+def integrity():
+    """What is wrong in the database: the report of ``graphcrm db check``, with links."""
+    store = get_store()
+    rows = []
+    for p in [*store.integrity_problems(), *store.map_problems()]:
+        endpoint = ("accounts.account", "account_id") if p["problem"] in _ACCOUNT_PROBLEMS else (
+            ("people.person", "person_id") if p["problem"] in _PERSON_PROBLEMS else None)
+        links = [(node_id, url_for(endpoint[0], **{endpoint[1]: node_id}) if endpoint else None)
+                 for node_id in str(p["id"]).split()]
+        rows.append({"problem": PROBLEMS.get(p["problem"], p["problem"]), "name": p.get("name"), "links": links})
+    return render_template("admin_integrity.html", problems=rows)

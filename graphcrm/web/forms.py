@@ -60,7 +60,9 @@ class GraphForm(FlaskForm):
     ENUMS: dict[str, dict] = {}
 
     #: fields only a new record has (e.g. the other end of a relationship)
-    CREATE_ONLY: tuple[str, ...] = ("other", "kind")
+    CREATE_ONLY: tuple[str, ...] = ("other", "kind", "add_anyway")
+    #: records of the same name found when saving a new one: ``{"name", "details", "url"}``
+    duplicates: list[dict] = []
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,6 +110,30 @@ class Versioned:
     """Mixin: the version the form was loaded with (optimistic concurrency)."""
 
     version = SmallIntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class NamedOnce:
+    """Mixin: a new record whose name is taken is saved only when the user
+    says so (:func:`refuse_same_name`)."""
+
+    add_anyway = BooleanField(_l("Add anyway: it is someone else of the same name"))
+
+
+def refuse_same_name(form: GraphForm, same: list[dict], url_of) -> None:
+    """Refuse to save a new record while ``same`` (stored records of its name)
+    is not empty and the user has not ticked "add anyway"; the form then
+    lists them with links (``url_of(record)``; None for a record the user
+    may not see, which is named without its details)."""
+    if not same or form.add_anyway.data:
+        return
+    form.duplicates = []
+    for r in same:
+        url = url_of(r)
+        details = (" · ".join(str(r[k]) for k in ("title", "department", "region", "industry") if r.get(k))
+                   if url else _("on another team's list"))
+        form.duplicates.append({"name": r["name"], "url": url, "details": details})
+    raise ValidationError("name", _("%(name)s is here already: open the record below, or tick “Add anyway” to "
+                                    "save another of the same name.", name=same[0]["name"]))
 
 
 def save(form: GraphForm, write):
@@ -164,7 +190,7 @@ def _int_or_none(value):
 
 # -- nodes -------------------------------------------------------------------------------------
 
-class AccountForm(Versioned, GraphForm):
+class AccountForm(NamedOnce, Versioned, GraphForm):
     PROPERTIES = ("name", "industry", "region", "segment", "tier", "lifecycle", "annual_value", "potential_value")
     ENUMS = {"segment": model.SEGMENTS, "tier": model.TIERS, "lifecycle": model.LIFECYCLES}
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -177,7 +203,7 @@ class AccountForm(Versioned, GraphForm):
     potential_value = FloatField(_l("Potential value"), validators=[Optional(), NumberRange(min=0, max=1e15)])
 
 
-class PersonForm(Versioned, GraphForm):
+class PersonForm(NamedOnce, Versioned, GraphForm):
     PROPERTIES = ("name", "title", "department", "influence", "stance", "email", "phone", "notes")
     ENUMS = {"stance": model.STANCES}
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])

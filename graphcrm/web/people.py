@@ -18,7 +18,7 @@ from graphcrm.errors import ValidationError
 from graphcrm.web.access import can_edit_account, require_account, visible_account_ids
 from graphcrm.web.reports import account_graph, page_body, warm_paths_to
 from graphcrm.web.db import get_store
-from graphcrm.web.forms import PersonForm, SmallIntegerField, confirm_page, edit_page, form_page
+from graphcrm.web.forms import PersonForm, SmallIntegerField, confirm_page, edit_page, form_page, refuse_same_name
 
 bp = Blueprint("people", __name__)
 
@@ -134,8 +134,15 @@ def person_links(G, account_id: str, person_id: str, can_edit: bool) -> dict:
 def new_person(account_id: str):
     require_account("Account", account_id, edit=True)
     store = get_store()
+    form = PersonForm()
+
+    def write(props):
+        refuse_same_name(form, store.same_name("Person", props["name"], account_id=account_id),
+                         lambda p: url_for("people.person", person_id=p["id"]))
+        return store.create_person(account_id, props)
+
     return form_page(
-        PersonForm(), lambda props: store.create_person(account_id, props),
+        form, write,
         title=_("New stakeholder"), subject=store.get("Account", account_id)["name"],
         cancel=url_for("accounts.account", account_id=account_id),
         success=lambda p: url_for("people.person", person_id=p["id"]),
