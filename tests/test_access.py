@@ -58,7 +58,7 @@ def test_access_matrix(access_app, role):
         assert login(client, ROLES[role]).status_code == 302
     before = fingerprint(store)
     failures = []
-    for (rule, method), row in ROUTES.items():
+    for (_rule, method), row in ROUTES.items():
         for target, ids in TARGETS.items():
             url = row.url.format(**ids)
             r = _call(client, method, url, row)
@@ -80,8 +80,9 @@ def test_no_data_of_a_forbidden_account_anywhere(access_app, role):
     warm paths, timeline) of the account the user is on: nothing of the other one."""
     client = access_app.test_client()
     login(client, ROLES[role])
-    urls = ["/", "/api/accounts", "/accounts/acc-ours", "/accounts/acc-ours/stakeholders.csv", "/opportunities/opp-ours",
-            "/people/p-ours-cio", "/people/p-ours-cfo", "/api/accounts/acc-ours", "/api/opportunities/opp-ours",
+    urls = ["/", "/api/accounts", "/accounts/acc-ours", "/accounts/acc-ours/stakeholders.csv",
+            "/opportunities/opp-ours", "/people/p-ours-cio", "/people/p-ours-cfo", "/api/accounts/acc-ours",
+            "/api/opportunities/opp-ours",
             "/accounts/acc-ours/export/json", "/accounts/acc-ours/export/graphml", "/accounts/acc-ours/export/gexf",
             "/opportunities/opp-ours/export/json"]
     urls += [f"/search?q={q}" for q in ("Secret", "孙", "Forbidden", "禁运", "Hidden", "秘密", "138", "e")]

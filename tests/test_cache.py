@@ -246,7 +246,8 @@ def test_values_derived_from_a_report_stay_with_it(store):
     account = store.list("Account", limit=1)[0]
     store.update("Account", account["id"], {"name": "滨海港务集团 Binhai Port"}, version=account["version"])
     second, _ = cache.portfolio()
-    assert "滨海港务集团 Binhai Port" in second.derived("names", lambda: sorted(a["name"] for a in second.report["accounts"]))
+    assert "滨海港务集团 Binhai Port" in second.derived(
+        "names", lambda: sorted(a["name"] for a in second.report["accounts"]))
     assert "滨海港务集团 Binhai Port" not in names
 
 
@@ -257,7 +258,8 @@ def test_values_derived_from_a_report_stay_with_it(store):
 def _accounts(store):
     """East and West know each other through one pair of people; North stands apart;
     a West engineer has a role in East's bid."""
-    for id_, name in (("acc-e", "华东电网 East Grid"), ("acc-w", "Westbank Logistics"), ("acc-n", "北方港务 North Port")):
+    for id_, name in (("acc-e", "华东电网 East Grid"), ("acc-w", "Westbank Logistics"),
+                      ("acc-n", "北方港务 North Port")):
         store.create("Account", {"name": name}, id=id_)
     store.create_person("acc-e", {"name": "王强", "title": "CIO", "influence": 5}, id="p-e")
     store.create_person("acc-w", {"name": "Wes Carter", "title": "COO"}, id="p-w")

@@ -105,7 +105,7 @@ def test_dates_and_timestamps_are_iso(portfolio):
             assert at.date() >= date(TODAY.year - 1, TODAY.month, TODAY.day)
         if label == "Opportunity":
             date.fromisoformat(props["close_date"])
-    for rel_type, _, _, props in rels:
+    for _rel_type, _, _, props in rels:
         if "since" in props:
             assert date.fromisoformat(props["since"]) <= TODAY
         if "last_contact_at" in props:
@@ -126,7 +126,7 @@ def test_other_day_same_ids_and_shifted_dates(portfolio):
     assert [props["id"] for _, props in nodes] == [props["id"] for _, props in portfolio[0]]
     assert [r[:3] for r in rels] == [r[:3] for r in portfolio[1]]
     shift = later - TODAY
-    for (_, a), (_, b) in zip(portfolio[0], nodes):
+    for (_, a), (_, b) in zip(portfolio[0], nodes, strict=True):
         if "at" in a:
             assert datetime.fromisoformat(b["at"]) - datetime.fromisoformat(a["at"]) == shift
         other = {k: v for k, v in a.items() if k not in ("at", "close_date")}

@@ -165,7 +165,7 @@ def _wait_until_idle(server, timeout: float = 60.0) -> None:
     try:
         while True:
             reply = client.execute_command("GRAPH.INFO")
-            info = dict(zip(reply[::2], reply[1::2]))
+            info = dict(zip(reply[::2], reply[1::2], strict=True))
             if not info["# Running queries"] and not info["# Waiting queries"]:
                 return
             assert time.monotonic() < deadline, "the database still runs a statement"

@@ -19,7 +19,8 @@ from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from graphcrm import model
 from graphcrm.cli import main as cli
@@ -168,7 +169,8 @@ def test_oversized_bodies_answer_413_with_a_clear_page(app, client):
 def test_invalid_utf8_in_a_form_body(app, client, raw):
     with app.app_context():
         before = _counts(get_store())
-    body = b"kind=call&channel=phone&at=2026-05-01T09%3A30&summary=" + quote(raw, safe="").encode() + b"&sentiment=" + raw
+    body = (b"kind=call&channel=phone&at=2026-05-01T09%3A30&summary=" + quote(raw, safe="").encode()
+            + b"&sentiment=" + raw)
     r = client.post("/people/p-cio", data=body, content_type="application/x-www-form-urlencoded")
     assert r.status_code in (302, 400), r.get_data(as_text=True)[:300]
     if r.status_code == 400:

@@ -87,7 +87,7 @@ def test_salesforce_export_gives_the_expected_graph_and_report(store):
     report = read_salesforce(FIXTURES).apply(store)
     assert report.applied and report.ok
     assert [(p.file, p.line) for p in report.problems] == [(f, n) for f, n, _ in EXPECTED_WARNINGS]
-    for problem, (_, _, text) in zip(report.problems, EXPECTED_WARNINGS):
+    for problem, (_, _, text) in zip(report.problems, EXPECTED_WARNINGS, strict=True):
         assert problem.level == "warning" and text in problem.message
     assert report.nodes == {
         "User": {"create": 2, "update": 0, "unchanged": 0},
@@ -160,7 +160,8 @@ def test_newer_export_updates_by_source_id_and_keeps_our_own_fields(store, tmp_p
     store.update("Person", WANG, {"stance": "champion", "influence": 5}, version=wang["version"])
     newer = copy_fixtures(tmp_path)
     replace_in(newer / "Contact.csv", "王,强,先生,CIO,", "王,强,先生,CIO & CDO,")
-    replace_in(newer / "Opportunity.csv", "Grid upgrade 2027,Proposal/Price Quote", "Grid upgrade 2027,Negotiation/Review")
+    replace_in(newer / "Opportunity.csv", "Grid upgrade 2027,Proposal/Price Quote",
+               "Grid upgrade 2027,Negotiation/Review")
     report = read_salesforce(newer).apply(store)
     assert report.nodes["Person"] == {"create": 0, "update": 1, "unchanged": 7}
     assert report.nodes["Opportunity"] == {"create": 0, "update": 1, "unchanged": 2}

@@ -12,7 +12,8 @@ from graphcrm.graph.statements import load_statements, parse
 
 def test_the_wheel_carries_the_cypher_folder(tmp_path):
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), "."],
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+         "-w", str(tmp_path), "."],
         check=True,
     )
     wheel = next(tmp_path.glob("graphcrm-*.whl"))
@@ -42,15 +43,18 @@ def test_the_wheel_carries_the_cypher_folder(tmp_path):
 
 def test_statements_expand_only_from_the_vocabulary():
     statements = parse("// name: node.get\n// each: label\nMATCH (n:__LABEL__ {id: $id}) RETURN n\n")
-    assert set(statements) == {f"node.get:{label}" for label in ("Account", "Person", "User", "Opportunity", "Competitor", "Interaction")}
+    labels = ("Account", "Person", "User", "Opportunity", "Competitor", "Interaction")
+    assert set(statements) == {f"node.get:{label}" for label in labels}
     assert statements["node.get:Person"] == "MATCH (n:Person {id: $id}) RETURN n"
     assert "relationship.merge:User:RELATIONSHIP:Person" in load_statements("falkordb")
     assert "relationship.merge:Person:RELATIONSHIP:Person" not in load_statements("falkordb")
 
 
 def test_statements_can_leave_labels_out():
-    statements = parse("// name: node.delete\n// each: label\n// except: Account Person\nMATCH (n:__LABEL__) RETURN n\n")
-    assert set(statements) == {f"node.delete:{label}" for label in ("User", "Opportunity", "Competitor", "Interaction")}
+    statements = parse(
+        "// name: node.delete\n// each: label\n// except: Account Person\nMATCH (n:__LABEL__) RETURN n\n")
+    labels = ("User", "Opportunity", "Competitor", "Interaction")
+    assert set(statements) == {f"node.delete:{label}" for label in labels}
     assert statements["node.delete:User"] == "MATCH (n:User) RETURN n"
 
 

@@ -335,7 +335,7 @@ def _pages(client, ids: dict, query: str):
     """Every GET page of the route table, on the given account."""
     targets = {"account": ids["account"], "opportunity": ids["opportunity"], "person": ids["person"],
                "competitor": ids["competitor"], "relationship": f"RELATIONSHIP/{ids['user']}/{ids['boss']}"}
-    for (rule, method), row in ROUTES.items():
+    for (_rule, method), row in ROUTES.items():
         if method == "GET" and row.access != "public":
             url = row.url.format(**targets).replace("?q=e", "?q=" + query)
             yield url, client.get(url)

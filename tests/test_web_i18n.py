@@ -23,10 +23,10 @@ def shown_sentences(report: dict) -> list[tuple[str, dict]]:
     out.append((ready["next_best_action"], ready["texts"]["next_best_action"]))
     for c in ready["components"]:
         out.append((c["action"], c["texts"]["action"]))
-        out.extend(zip(c["evidence"], c["texts"]["evidence"]))
+        out.extend(zip(c["evidence"], c["texts"]["evidence"], strict=True))
     so = report["stance_outlook"]
     out.append((so["model"], so["texts"]["model"]))
-    out.extend(zip(so["assumptions"], so["texts"]["assumptions"]))
+    out.extend(zip(so["assumptions"], so["texts"]["assumptions"], strict=True))
     return out
 
 
@@ -56,7 +56,7 @@ def test_opportunity_page_in_chinese(app):
     page = unescape(raw)
     with app.test_request_context(headers={"Accept-Language": "zh"}):
         chinese = [say_text(msg, english) for english, msg in sentences]
-    for (english, _), zh in zip(sentences, chinese):
+    for (english, _), zh in zip(sentences, chinese, strict=True):
         assert zh != english and zh in page, (english, zh)
         assert english not in page, english
     # e.g. single-threaded, the competitor, the economic buyer, with the deal's own names
