@@ -429,7 +429,7 @@ class FalkorBackend(Backend):
         wanted_constraints = [(label, "id") for label in LABELS] + [("User", "username")]
         for label, prop in wanted_constraints:
             if (label, prop) not in constraints:
-                # not Cypher in FalkorDB: a command of its own (DESIGN.md)
+                # not Cypher in FalkorDB: a command of its own (docs/architecture.md)
                 with self._answered(write=True):
                     self._db.connection.execute_command(
                         "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label, "PROPERTIES", 1, prop
