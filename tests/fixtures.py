@@ -239,6 +239,7 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("/relationships/<rel_type>/<start>/<end>/delete", "POST"):
         Row("edit", "/relationships/{relationship}/delete", ok=400, data={}),
     ("/admin/users", "GET"): Row("admin", "/admin/users"),
+    ("/admin/integrity", "GET"): Row("admin", "/admin/integrity"),
     ("/admin/users/new", "GET"): Row("admin", "/admin/users/new"),
     ("/admin/users/new", "POST"): Row("admin", "/admin/users/new", ok=400, data={}),
     ("/admin/users/<user_id>/edit", "GET"): Row("admin", "/admin/users/user-vera/edit"),
