@@ -45,14 +45,12 @@ from collections.abc import Callable, Hashable, Iterable
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from cachetools import LRUCache
-
 import networkx as nx
+from cachetools import LRUCache
 
 from graphcrm.analysis import account_coverage, account_report, opportunity_report, portfolio_report, warm_paths
 from graphcrm.graph.nxgraph import gc_paused
 from graphcrm.graph.store import GraphStore
-
 
 log = logging.getLogger(__name__)
 
@@ -270,7 +268,7 @@ class ReportCache:
                 G = self.store.account_graph(account_id)
                 held = self.store.account_graph_accounts(G) | {account_id}
                 if held <= accounts:
-                    stamps = dict(zip(sorted(accounts), valid_for[2]))
+                    stamps = dict(zip(sorted(accounts), valid_for[2], strict=True))
                     entry = _Account(held, (*valid_for[:2], tuple(stamps[a] for a in sorted(held))), {"graph": G})
                     with self._lock:
                         self._accounts[account_id] = entry

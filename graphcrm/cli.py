@@ -19,10 +19,10 @@ from pathlib import Path
 import click
 
 from graphcrm import __version__
+from graphcrm.access import IMPORTERS, Actor
 from graphcrm.audit import reset_actor, set_actor
 from graphcrm.config import Settings
 from graphcrm.errors import GraphCRMError
-from graphcrm.access import IMPORTERS, Actor
 from graphcrm.graph import embedded_server, open_store
 from graphcrm.model import USER_ROLES
 

@@ -387,7 +387,8 @@ OPPORTUNITIES = [
     ("opp-port-tos", "acc-port-group", "集装箱码头智能化改造（TOS与自动化闸口）", 82_000_000, "CNY", "qualify", 200,
      "投资回报周期、码头不停产切换、港口行业案例；需总经理办公会立项。",
      "码头智能化改造", "the terminal automation"),
-    ("opp-huade-mes", "acc-huade-jv", "Huade Jiangzhou Plant MES & Industrial IoT Platform 华德江州工厂MES与工业物联网平台",
+    ("opp-huade-mes", "acc-huade-jv",
+     "Huade Jiangzhou Plant MES & Industrial IoT Platform 华德江州工厂MES与工业物联网平台",
      36_000_000, "CNY", "evaluation", 25,
      "Automotive references, SAP integration, on-premise deployment, German group IT security standard, "
      "TCO over 5 years.",

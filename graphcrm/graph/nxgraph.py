@@ -56,7 +56,6 @@ import networkx as nx
 
 from graphcrm.model import SECRET_PROPERTIES
 
-
 _gc_lock = threading.Lock()
 _gc_pausers = 0
 _gc_was_enabled = False

@@ -70,7 +70,7 @@ def parse(source: str) -> dict[str, str]:
     """Split the text of one ``.cypher`` file into ``{name: statement}``."""
     statements: dict[str, str] = {}
     parts = _HEADER.split(source)
-    for name, body in zip(parts[1::2], parts[2::2]):
+    for name, body in zip(parts[1::2], parts[2::2], strict=True):
         body = _without_trailing_comments(body)
         for key, text in _expand(name, body).items():
             if key in statements:

@@ -125,7 +125,7 @@ class Report:
         state = ("applied" if self.applied else "not applied: fix the errors and run it again"
                  if not self.ok else "dry run: nothing written")
         lines = [f"import of {self.source}: {state}"]
-        for title, counts in (("nodes", self.nodes), ("relationships", self.relationships)):
+        for _title, counts in (("nodes", self.nodes), ("relationships", self.relationships)):
             for name, c in counts.items():
                 lines.append(f"  {name:<14} create {c['create']:>7}  update {c['update']:>7}  "
                              f"unchanged {c['unchanged']:>7}" + (f"  delete {c['delete']:>7}" if "delete" in c else ""))
@@ -209,7 +209,8 @@ class ImportPlan:
         whether a value the actor may not see differs from the stored one.
         """
         stats = store.stats()  # what the store holds at all: a fresh store is not searched row by row
-        self._held = {*(k for k, n in stats["nodes"].items() if n), *(k for k, n in stats["relationships"].items() if n)}
+        self._held = {*(k for k, n in stats["nodes"].items() if n),
+                      *(k for k, n in stats["relationships"].items() if n)}
         if actor is not None and not actor.is_admin:
             self._join_accounts(actor)
         existing = self._existing = self._read_existing(store)

@@ -123,7 +123,7 @@ def _checksum(id15: str) -> str:
 
 def _restore_case(id15: str, suffix: str) -> str:
     chars = []
-    for chunk, code in zip((id15[0:5], id15[5:10], id15[10:15]), suffix):
+    for chunk, code in zip((id15[0:5], id15[5:10], id15[10:15]), suffix, strict=True):
         bits = _CHECKSUM.index(code)
         chars += [c.upper() if bits >> i & 1 else c.lower() for i, c in enumerate(chunk)]
     return "".join(chars)

@@ -35,7 +35,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, current_app, g, redirect, render_template, request, session, url_for
-from flask_babel import Babel, get_locale, get_translations, gettext, lazy_gettext as _l
+from flask_babel import Babel, get_locale, get_translations, gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -142,8 +143,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.init_app(app)
 
-    from graphcrm.web import (accounts, admin, api, audit, auth, dashboard, opportunities, people,
-                              relationships, search, transfer)
+    from graphcrm.web import (
+        accounts,
+        admin,
+        api,
+        audit,
+        auth,
+        dashboard,
+        opportunities,
+        people,
+        relationships,
+        search,
+        transfer,
+    )
 
     login_manager.user_loader(auth.load_user)
 
@@ -201,7 +213,7 @@ def _register_template_helpers(app: Flask) -> None:
         if msg is None:
             return english
         if isinstance(english, list):
-            return [say_text(m, e) for m, e in zip(msg, english)]
+            return [say_text(m, e) for m, e in zip(msg, english, strict=True)]
         return say_text(msg, english)
 
     app.jinja_env.globals.update(STANCE_COLORS=STANCE_COLORS, can_create_accounts=can_create_accounts)

@@ -7,14 +7,15 @@ import csv
 import io
 
 from flask import Blueprint, Response, abort, render_template, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from graphcrm.web.access import can_create_accounts, can_edit_account, can_view_account, require_account
-from graphcrm.web.reports import account_coverage, account_graph, page_body
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import AccountForm, confirm_page, edit_page, form_page, refuse_same_name
 from graphcrm.web.network import network_data
+from graphcrm.web.reports import account_coverage, account_graph, page_body
 
 bp = Blueprint("accounts", __name__)
 

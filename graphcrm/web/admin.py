@@ -7,7 +7,8 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, abort, render_template, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from graphcrm.users import add_user, change_user, reset_password

@@ -6,8 +6,8 @@ from flask import Blueprint, abort, jsonify
 from flask_login import current_user, login_required
 
 from graphcrm.web.access import require_account, visible_accounts
-from graphcrm.web.reports import account_report, opportunity_report
 from graphcrm.web.db import get_reports
+from graphcrm.web.reports import account_report, opportunity_report
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

@@ -13,10 +13,21 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, request
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, FloatField, HiddenField, IntegerField, PasswordField, SelectField,
-                     StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import HiddenInput
@@ -24,6 +35,7 @@ from wtforms.widgets import HiddenInput
 from graphcrm import model
 from graphcrm.errors import Conflict, ValidationError
 from graphcrm.web.db import get_store
+
 
 class SmallIntegerField(IntegerField):
     """An IntegerField that refuses numbers of 15 digits or more as it reads

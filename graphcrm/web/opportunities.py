@@ -5,18 +5,26 @@ opportunity and competitor create / edit / delete forms."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from graphcrm.analysis import what_if
 from graphcrm.errors import ValidationError
 from graphcrm.web.access import can_edit_account, require_account
 from graphcrm.web.auth import safe_next
-from graphcrm.web.reports import opportunity_graph, opportunity_report, page_body
 from graphcrm.web.db import get_store
-from graphcrm.web.forms import (CompetesForForm, CompetitorForm, OpportunityForm, choices, confirm_page, edit_page,
-                                form_page)
+from graphcrm.web.forms import (
+    CompetesForForm,
+    CompetitorForm,
+    OpportunityForm,
+    choices,
+    confirm_page,
+    edit_page,
+    form_page,
+)
 from graphcrm.web.network import power_map_data
+from graphcrm.web.reports import opportunity_graph, opportunity_report, page_body
 
 bp = Blueprint("opportunities", __name__)
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
@@ -16,9 +18,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from graphcrm import model
 from graphcrm.errors import ValidationError
 from graphcrm.web.access import can_edit_account, require_account, visible_account_ids
-from graphcrm.web.reports import account_graph, page_body, warm_paths_to
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import PersonForm, SmallIntegerField, confirm_page, edit_page, form_page, refuse_same_name
+from graphcrm.web.reports import account_graph, page_body, warm_paths_to
 
 bp = Blueprint("people", __name__)
 

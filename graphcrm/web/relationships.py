@@ -11,7 +11,8 @@ opportunity (roles, bids); the user must be able to edit the anchor's account.
 from __future__ import annotations
 
 from flask import Blueprint, abort, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from graphcrm import model

@@ -22,9 +22,9 @@ import secrets
 import shutil
 from pathlib import Path
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session,
-                   url_for)
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
@@ -37,10 +37,10 @@ from graphcrm.transfer.export import FORMATS, MEDIA, record_export, render, with
 from graphcrm.transfer.forget import forget
 from graphcrm.transfer.salesforce import read_salesforce
 from graphcrm.transfer.templates import read_templates, template_files
-from graphcrm.web.access import actor, require_account
-from graphcrm.web.reports import account_graph
 from graphcrm.web import uploads
+from graphcrm.web.access import actor, require_account
 from graphcrm.web.db import get_store
+from graphcrm.web.reports import account_graph
 
 bp = Blueprint("transfer", __name__)
 
