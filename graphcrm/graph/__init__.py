@@ -61,7 +61,13 @@ def open_store(settings: Settings, *, setup_schema: bool = True, read_only: bool
                     log.info("embedded FalkorDB left running: other graphcrm processes use it")
         store = GraphStore(FalkorBackend(server, settings.graph_name), on_close=on_close)
         if started:
-            atexit.register(lambda: store._on_close and store.close())
+            atexit.register(_close_if_open, store)
     if setup_schema:
         store.setup_schema()
     return store
+
+
+def _close_if_open(store: GraphStore) -> None:
+    """At exit: close a store whose server this process started, unless it was closed."""
+    if store._on_close:
+        store.close()

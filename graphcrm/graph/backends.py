@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
+from typing import Any
 
 from graphcrm.errors import ConfigError, Conflict, StoreTimeout, StoreUnavailable, ValidationError
 from graphcrm.graph.statements import load_statements
@@ -54,7 +55,7 @@ def _value(cell):
         return value
     if kind == 10:  # map: [key, cell, key, cell, ...]; strings and integers inline (most values)
         pairs = iter(value)
-        return {key: v[1] if v[0] == 2 or v[0] == 3 else _value(v) for key, v in zip(pairs, pairs)}
+        return {key: v[1] if v[0] == 2 or v[0] == 3 else _value(v) for key, v in zip(pairs, pairs, strict=True)}
     if kind == 1:
         return None
     if kind == 4:
@@ -83,7 +84,7 @@ def _compact_rows(response) -> list[dict] | None:
         return []
     columns = [column[1] for column in response[0]]
     try:
-        return [dict(zip(columns, map(_value, row))) for row in response[1]]
+        return [dict(zip(columns, map(_value, row), strict=True)) for row in response[1]]
     except _Unsupported:
         return None
 
@@ -241,7 +242,7 @@ class FalkorBackend(Backend):
         if isinstance(result, list):  # read rows decoded from the compact reply
             return result
         columns = [column[1] for column in result.header]
-        return [dict(zip(columns, map(_plain, row))) for row in result.result_set]
+        return [dict(zip(columns, map(_plain, row), strict=True)) for row in result.result_set]
 
     def _query(self, query: str, write: bool):
         """One statement (its parameter header included) with FalkorDB's
@@ -302,8 +303,8 @@ class FalkorBackend(Backend):
                 reply = self._db.connection.execute_command("GRAPH.INFO")
             except redis.ResponseError:
                 reply = []  # a server without GRAPH.INFO: move them now
-            info = dict(zip(reply[::2], reply[1::2]))
-            running = [dict(zip(q[::2], q[1::2])).get("Query") or ""
+            info = dict(zip(reply[::2], reply[1::2], strict=False))
+            running = [dict(zip(q[::2], q[1::2], strict=False)).get("Query") or ""
                        for key in ("# Running queries", "# Waiting queries") for q in info.get(key) or ()]
             for query, scope in list(self._unsettled):
                 if not any(shown and query.startswith(shown) for shown in running):
@@ -520,7 +521,7 @@ class Neo4jBackend(Backend):
         #: taking a connection from the pool and retrying, and Neo4j ends a
         #: transaction that runs longer (its transaction timeout)
         self.timeout = timeout
-        bounds = {} if timeout is None else {
+        bounds: dict[str, Any] = {} if timeout is None else {
             "connection_timeout": timeout, "connection_acquisition_timeout": timeout,
             "max_transaction_retry_time": timeout}
         try:

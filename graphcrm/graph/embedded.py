@@ -157,7 +157,7 @@ class EmbeddedServer:
 
         A server of this folder that no longer answers (seen after Bolt
         clients disconnect from FalkorDB 4.16) is terminated by its pid."""
-        pid = self.pid()
+        pid = self.pid() or 0
         ours = bool(pid) and _alive(pid) and _is_redis_server(pid)
         if self.is_running():
             try:

@@ -42,7 +42,8 @@ def relationship_key(start: str, rel_type: str, end: str) -> str:
 
 def _expand(name: str, body: str) -> dict[str, str]:
     each = _EACH.search(body)
-    skip = set(_EXCEPT.search(body).group(1).split()) if _EXCEPT.search(body) else set()
+    excepted = _EXCEPT.search(body)
+    skip = set(excepted.group(1).split()) if excepted else set()
     text = _EXCEPT.sub("", _EACH.sub("", body)).strip()
     if each is None:
         return {name: text}
