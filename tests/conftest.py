@@ -323,8 +323,9 @@ def demo_server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium through Playwright, one per module."""
-    from browser import CHROMIUM
     from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])

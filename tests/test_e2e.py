@@ -12,9 +12,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from browser import ACCOUNT, ARTIFACTS, OTHER_TEAMS_ACCOUNT, XSS, XSS_ID, require_chromium
 
 from graphcrm.graph import open_store
+
+from browser import ACCOUNT, ARTIFACTS, OTHER_TEAMS_ACCOUNT, XSS, XSS_ID, require_chromium
 
 pytestmark = pytest.mark.e2e
 require_chromium()

@@ -11,9 +11,10 @@ precomputed org-chart levels and the what-if control shows the difference.
 from __future__ import annotations
 
 import pytest
-from browser import ACCOUNT, require_chromium
 
 from graphcrm.graph import open_store
+
+from browser import ACCOUNT, require_chromium
 
 pytestmark = pytest.mark.e2e
 require_chromium()

@@ -66,7 +66,8 @@ def test_the_form_shows_the_refusal_next_to_the_field(web_app):
         _org(store)
         add_user(store, "admin", role="admin", password=PASSWORD)
         c = signed_in(app, "admin")
-        r = c.post("/people/p-ceo/relationships/new/peer", data={"kind": "REPORTS_TO", "other": "p-buyer", "strength": "3"})
+        r = c.post("/people/p-ceo/relationships/new/peer",
+                   data={"kind": "REPORTS_TO", "other": "p-buyer", "strength": "3"})
         assert r.status_code == 400
         assert "this would close a reports-to cycle: 王建国 → Procurement Li → David Chen → 王建国" in text(r)
         assert "Saved." not in text(r)

@@ -9,11 +9,12 @@ import re
 
 import pytest
 
-from fixtures import XSS, load_web_portfolio, signed_in, text
+from fixtures import XSS, load_web_portfolio, login, signed_in, text
 
 
 def json_block(page: str, block_id: str):
-    return json.loads(re.search(rf'<script type="application/json" id="{block_id}">(.*?)</script>', page, re.S).group(1))
+    block = re.search(rf'<script type="application/json" id="{block_id}">(.*?)</script>', page, re.S)
+    return json.loads(block.group(1))
 
 
 # -- the opportunity power map ------------------------------------------------------------------
@@ -60,8 +61,9 @@ def test_what_if_refuses_people_outside_the_deal(app):
 
 
 def test_my_week_lists_my_overdue_contacts(app, app_store):
-    app_store.relate("RELATIONSHIP", "user-omar", "p-west", {"strength": 4, "last_contact_at": "2024-01-01T00:00:00+00:00"})
-    app_store.relate("RELATIONSHIP", "user-omar", "p-cfo", {"strength": 3, "last_contact_at": "2024-01-01T00:00:00+00:00"})
+    long_ago = "2024-01-01T00:00:00+00:00"
+    app_store.relate("RELATIONSHIP", "user-omar", "p-west", {"strength": 4, "last_contact_at": long_ago})
+    app_store.relate("RELATIONSHIP", "user-omar", "p-cfo", {"strength": 3, "last_contact_at": long_ago})
     try:
         page = text(signed_in(app, "omar").get("/my-week"))
         assert "Wes Secret" in page and "2024-01-01" in page
@@ -124,8 +126,8 @@ def test_users_admin_add_change_role_deactivate_reset_password(app, app_store):
     version = app_store.get("User", user["id"])["version"]
     r = c.post(f"/admin/users/{user['id']}/password", data={"password": "new-password-2", "version": str(version)})
     assert r.status_code == 302
-    assert app.test_client().post("/login", data={"username": "zhou.min", "password": "long-enough-1"}).status_code == 401
-    assert app.test_client().post("/login", data={"username": "zhou.min", "password": "new-password-2"}).status_code == 302
+    assert login(app.test_client(), "zhou.min", "long-enough-1").status_code == 401
+    assert login(app.test_client(), "zhou.min", "new-password-2").status_code == 302
     # deactivation: the open session is refused at once
     version = app_store.get("User", user["id"])["version"]
     r = c.post(f"/admin/users/{user['id']}/edit", data={"display_name": "周敏", "role": "manager",
@@ -150,7 +152,7 @@ def test_stale_password_reset_shows_no_password(app, app_store):
     app_store.update("User", "user-vera", {"display_name": "Vera V."}, version=version)
     r = c.post("/admin/users/user-vera/password", data={"password": "secret-password-9", "version": str(version)})
     assert r.status_code == 409 and "secret-password-9" not in text(r)
-    assert app.test_client().post("/login", data={"username": "vera", "password": "secret-password-9"}).status_code == 401
+    assert login(app.test_client(), "vera", "secret-password-9").status_code == 401
 
 
 def test_missing_user_is_404(app):
