@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test browser clean
+.PHONY: demo test browser clean neo4j neo4j-stop
 
 $(BIN)/graphcrm: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,3 +26,12 @@ browser:
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-artifacts
+
+# A local Neo4j 5.26 for development and tests (data in instance/neo4j, Bolt on 127.0.0.1, no
+# authentication); the Bolt URL is the last line printed.  The first run downloads Neo4j from
+# Maven Central (Java 17 and Maven needed).  See neo4j/run.
+neo4j:
+	neo4j/run start instance/neo4j
+
+neo4j-stop:
+	neo4j/run stop instance/neo4j
