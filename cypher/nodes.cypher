@@ -158,6 +158,26 @@ SET w = $works_at, w.version = 1, w.created_at = $now, w.updated_at = $now
 FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(p) AS props
 
+// Many stakeholders of one account, their employment and their managers
+// (a pasted list: graphcrm/transfer/paste.py), in one statement.  $people:
+// [{id, props, manager}] where manager is the id of a stored person or of
+// another row, or null.
+// name: person.create_many_at_account
+MATCH (a:Account {id: $account_id})
+UNWIND $people AS row
+CREATE (p:Person)
+SET p = row.props
+CREATE (p)-[w:WORKS_AT]->(a)
+SET w.version = 1, w.created_at = $now, w.updated_at = $now
+WITH collect(p) AS created
+UNWIND $people AS row
+OPTIONAL MATCH (p:Person {id: row.id}), (m:Person {id: row.manager})
+FOREACH (found IN CASE WHEN m IS NULL THEN [] ELSE [m] END |
+  CREATE (p)-[:REPORTS_TO {version: 1, created_at: $now, updated_at: $now}]->(found))
+WITH created, count(m) AS lines
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN size(created) AS people, lines
+
 // An opportunity and its account, written together.
 // name: opportunity.create_for_account
 MATCH (a:Account {id: $account_id})

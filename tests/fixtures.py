@@ -205,6 +205,9 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("/accounts/<account_id>/delete", "GET"): Row("edit", "/accounts/{account}/delete"),
     ("/accounts/<account_id>/delete", "POST"): Row("edit", "/accounts/{account}/delete", ok=400, data={}),
     ("/accounts/<account_id>/people/new", "GET"): Row("edit", "/accounts/{account}/people/new"),
+    ("/accounts/<account_id>/people/paste", "GET"): Row("edit", "/accounts/{account}/people/paste"),
+    ("/accounts/<account_id>/people/paste", "POST"):
+        Row("edit", "/accounts/{account}/people/paste", ok=400, data={}),
     ("/accounts/<account_id>/people/new", "POST"): Row("edit", "/accounts/{account}/people/new", ok=400, data={}),
     ("/accounts/<account_id>/opportunities/new", "GET"): Row("edit", "/accounts/{account}/opportunities/new"),
     ("/accounts/<account_id>/opportunities/new", "POST"):

@@ -132,7 +132,8 @@ class GraphStore:
     def _read(self, statement: str, **params) -> list[dict]:
         return self.backend.run(statement, params, write=False)
 
-    def _write(self, statement: str, *, audit: dict, nodes: Iterable[str] | None = None, **params) -> list[dict]:
+    def _write(self, statement: str, *, audit: dict | list[dict], nodes: Iterable[str] | None = None,
+               **params) -> list[dict]:
         """The write path of one statement: ``statement`` (which ends with the
         audit clause, see cypher/nodes.cypher) with ``audit``
         (:func:`graphcrm.audit.entry`).  Batches of a bulk write pass their
@@ -153,7 +154,8 @@ class GraphStore:
             scope = self.accounts_of(ids) if ids else frozenset()
             if ids and not scope:  # nodes of no account (yet): anything may show them
                 scope = None
-        return self.backend.run(statement, {**params, "audit": [audit]}, write=True, scope=scope)
+        entries = audit if isinstance(audit, list) else [audit]
+        return self.backend.run(statement, {**params, "audit": entries}, write=True, scope=scope)
 
     # -- nodes -----------------------------------------------------------------
 
@@ -188,6 +190,26 @@ class GraphStore:
         if not rows:
             raise NotFound("Account", account_id)
         return rows[0]["props"]
+
+    def create_people(self, account_id: str, people: list[tuple[dict, str | None]]) -> list[dict]:
+        """Create stakeholders of ``account_id`` with their managers, all or none,
+        in one statement.  ``people``: (properties, manager) pairs; a manager is
+        the id of a stored person of the account or ``"row:N"``, the N-th
+        (1-based) of ``people``.  Returns the new people's properties."""
+        nodes = [self._new_props("Person", validate_node("Person", props), None) for props, _ in people]
+        ids = {f"row:{n}": node["id"] for n, node in enumerate(nodes, start=1)}
+        rows = [{"id": node["id"], "props": node, "manager": ids.get(manager or "", manager)}
+                for node, (_, manager) in zip(nodes, people, strict=True)]
+        entries = [audit.entry("create", "Person", node["id"], after={**node, "account_id": account_id})
+                   for node in nodes]
+        entries += [audit.entry("relate", "REPORTS_TO", f"{row['id']}->{row['manager']}", after={})
+                    for row in rows if row["manager"]]
+        # new people cannot close a cycle with stored ones, nor have a manager already
+        written = self._write("person.create_many_at_account", nodes=[account_id], audit=entries,
+                              account_id=account_id, people=rows, now=utcnow())
+        if not written:
+            raise NotFound("Account", account_id)
+        return nodes
 
     def create_opportunity(self, account_id: str, props: dict, *, id: str | None = None) -> dict:
         """Create an opportunity for ``account_id`` (both written together)."""

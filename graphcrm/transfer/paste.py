@@ -1,0 +1,238 @@
+"""A list of stakeholders pasted from Excel or WPS (or read from a sheet), checked row by row before one save.
+
+What a key-account manager copies from a spreadsheet arrives as text: cells
+separated by tabs, rows by line breaks, a cell with a line break or a tab in
+quotes (``"Line one\\nLine two"``, a quote doubled).  :func:`parse_table`
+reads that text into rows of cells; :func:`plan_people` turns them into
+stakeholders of one account:
+
+* the first row is a header when it names columns (in English or Chinese,
+  any order, full-width characters and spaces allowed: :data:`COLUMNS`);
+  otherwise the columns are read in the order of :data:`COLUMNS`; other
+  columns are ignored and said so;
+* each row is validated as the forms validate a person
+  (:func:`graphcrm.model.validate_node`), and an enumerated value may be given
+  by its value or its English or Chinese label (``champion``, ``拥护者``);
+* the manager column names a person of the account or of the same paste;
+  a name nobody has, or two people have, is a problem of that cell (with the
+  candidates, so that the user can pick one by id);
+* a person of the same name at the account already is a problem of the name
+  cell unless the row says to add anyway;
+* reports-to lines among the pasted rows may not close a cycle.
+
+Nothing is saved while any row has a problem: the user fixes the cell or
+removes the row.  Then :meth:`graphcrm.graph.store.GraphStore.create_people`
+writes every person, their employment and their managers in one statement.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass, field
+
+from graphcrm import model
+from graphcrm.errors import ValidationError
+
+#: the columns a paste may have, in the order read when it has no header row,
+#: with the headers (lower case, after NFKC) each is recognised by
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "full name", "姓名", "名字", "名称"),
+    "title": ("title", "job title", "position", "职务", "职位", "头衔"),
+    "department": ("department", "dept", "部门"),
+    "manager": ("manager", "reports to", "boss", "上级", "直属上级", "汇报给", "领导"),
+    "email": ("email", "e-mail", "mail", "邮箱", "电子邮件", "邮件"),
+    "phone": ("phone", "mobile", "telephone", "tel", "电话", "手机", "联系电话"),
+    "influence": ("influence", "影响力"),
+    "stance": ("stance", "attitude", "立场", "态度"),
+}
+#: the most rows one paste may hold
+MAX_ROWS = 1000
+#: the longest cell read (a longer one is a problem of its cell, not read further)
+MAX_CELL = 20_000
+
+
+@dataclass
+class Row:
+    """One pasted row: its cells by column, the person it becomes, its problems by column."""
+
+    number: int  # 1-based, counting the data rows only
+    cells: dict[str, str]
+    props: dict = field(default_factory=dict)
+    manager_id: str | None = None
+    problems: dict[str, str] = field(default_factory=dict)
+    #: for an ambiguous manager: (id, name, title, department) of each candidate
+    candidates: list[tuple[str, str, str, str]] = field(default_factory=list)
+    #: a stored person of the account has this row's name (saved only if the user says so)
+    same_name: bool = False
+
+
+@dataclass
+class PastePlan:
+    """What a paste would save: rows with their problems; ``ok`` when there are none."""
+
+    columns: list[str]
+    rows: list[Row]
+    ignored: list[str] = field(default_factory=list)  # headers of columns that are not read
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not any(r.problems for r in self.rows)
+
+
+def _norm(text: str) -> str:
+    """Full-width letters, digits and spaces as ordinary ones; outer space trimmed."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def parse_table(text: str) -> list[list[str]]:
+    """The rows of cells of text copied from a spreadsheet (tab-separated,
+    quoted cells may hold tabs and line breaks); empty rows and the empty
+    cells Excel adds at the end of a row are dropped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    rows = []
+    # a long cell is read whole, to be named as a problem of its row and column
+    limit = csv.field_size_limit(max(len(text), csv.field_size_limit()))
+    try:
+        for cells in csv.reader(io.StringIO(text), delimiter="\t", quotechar='"', strict=False):
+            while cells and not cells[-1].strip():
+                cells.pop()
+            if any(c.strip() for c in cells):
+                rows.append(cells)
+    except csv.Error as exc:  # another thread lowered the limit meanwhile
+        raise ValueError(f"the pasted text could not be read: {exc}") from None
+    finally:
+        csv.field_size_limit(limit)
+    return rows
+
+
+def header_columns(first: list[str]) -> tuple[list[str | None], list[str]] | None:
+    """The column each cell of ``first`` names (None: not read) and the
+    headers not recognised, or None when ``first`` is not a header row."""
+    aliases = {alias: column for column, names in COLUMNS.items() for alias in names}
+    named = [aliases.get(_norm(cell).lower()) for cell in first]
+    if "name" not in named:
+        return None
+    return named, [cell for cell, column in zip(first, named, strict=True) if column is None and cell.strip()]
+
+
+def plan_people(rows: list[list[str]], stored: list[dict], *, add_anyway: frozenset[int] = frozenset(),
+                managers: dict[int, str] | None = None) -> PastePlan:
+    """Check pasted ``rows`` (from :func:`parse_table`) as new stakeholders of
+    an account whose people are ``stored``.
+
+    ``add_anyway``: numbers of the rows to save although a stored person has
+    their name; ``managers``: row number -> the id of the manager the user
+    picked where the name was ambiguous.
+    """
+    header = header_columns(rows[0]) if rows else None
+    if header is not None:
+        columns, ignored = header
+        rows = rows[1:]
+    else:
+        columns, ignored = list(COLUMNS), []
+    read = [c for c in dict.fromkeys(columns) if c]
+    plan = PastePlan(columns=read, rows=[], ignored=ignored)
+    if len(rows) > MAX_ROWS:
+        rows = rows[:MAX_ROWS]
+        plan.ignored.append(f"rows after the first {MAX_ROWS}")
+    for number, cells in enumerate(rows, start=1):
+        values = {column: cell for column, cell in zip(columns, cells, strict=False) if column}
+        plan.rows.append(_row(number, values))
+    _resolve_managers(plan, stored, managers or {})
+    _flag_same_names(plan, stored, add_anyway)
+    _refuse_cycles(plan)
+    return plan
+
+
+def _row(number: int, values: dict[str, str]) -> Row:
+    row = Row(number, {c: values.get(c, "") for c in COLUMNS})
+    props = {}
+    for column, text in values.items():
+        if len(text) > MAX_CELL:
+            row.problems[column] = f"longer than {MAX_CELL:,} characters"
+            continue
+        text = text.strip()
+        if column in ("influence", "stance"):
+            text = _norm(text)
+        if column == "stance" and text:
+            text = _enum(model.STANCES, text)
+        if column != "manager" and text:
+            props[column] = text
+    try:
+        row.props = model.validate_node("Person", {k: v for k, v in props.items() if k not in row.problems})
+    except ValidationError as exc:
+        for name, message in exc.problems.items():
+            row.problems.setdefault(name.split(".")[0], message)
+    return row
+
+
+def _enum(vocabulary: dict, text: str) -> str:
+    lowered = text.lower()
+    for value, labels in vocabulary.items():
+        if lowered == value or lowered in (label.lower() for label in labels[:2]):
+            return value
+    return text  # the model then names the allowed values
+
+
+def _key(name: str) -> str:
+    return _norm(name).lower()
+
+
+def _resolve_managers(plan: PastePlan, stored: list[dict], picked: dict[int, str]) -> None:
+    by_name: dict[str, list[tuple[str, str, str, str]]] = {}
+    for p in stored:
+        by_name.setdefault(_key(p["name"]), []).append(
+            (p["id"], p["name"], p.get("title") or "", p.get("department") or ""))
+    for row in plan.rows:
+        if row.props.get("name"):
+            by_name.setdefault(_key(row.props["name"]), []).append(
+                (f"row:{row.number}", row.props["name"], row.props.get("title") or "",
+                 row.props.get("department") or ""))
+    for row in plan.rows:
+        name = row.cells["manager"].strip()
+        if not name or "manager" in row.problems:
+            continue
+        found = [c for c in by_name.get(_key(name), []) if c[0] != f"row:{row.number}"]
+        chosen = picked.get(row.number)
+        if chosen and any(c[0] == chosen for c in found):
+            row.manager_id = chosen
+        elif len(found) == 1:
+            row.manager_id = found[0][0]
+        elif not found:
+            row.problems["manager"] = f"nobody named {name} at this account or in this list"
+        else:
+            row.candidates = found
+            row.problems["manager"] = f"{len(found)} people are named {name}: pick one"
+
+
+def _flag_same_names(plan: PastePlan, stored: list[dict], add_anyway: frozenset[int]) -> None:
+    taken = {_key(p["name"]): p for p in stored}
+    seen: dict[str, int] = {}
+    for row in plan.rows:
+        name = row.props.get("name")
+        if not name or "name" in row.problems:
+            continue
+        key = _key(name)
+        if row.number not in add_anyway:
+            if key in taken:
+                other = taken[key]
+                row.same_name = True
+                where = ", ".join(x for x in (other.get("title"), other.get("department")) if x)
+                row.problems["name"] = f"{other['name']} works here already" + (f" ({where})" if where else "")
+            elif key in seen:
+                row.problems["name"] = f"also on row {seen[key]}"
+        seen.setdefault(key, row.number)
+
+
+def _refuse_cycles(plan: PastePlan) -> None:
+    boss = {f"row:{r.number}": r.manager_id for r in plan.rows if r.manager_id}
+    for row in plan.rows:
+        chain, current = [f"row:{row.number}"], boss.get(f"row:{row.number}")
+        while current and current.startswith("row:") and current not in chain:
+            chain.append(current)
+            current = boss.get(current)
+        if current == chain[0]:
+            names = {f"row:{r.number}": r.props.get("name", "?") for r in plan.rows}
+            row.problems["manager"] = "reports-to cycle: " + " → ".join(names[c] for c in [*chain, chain[0]])
