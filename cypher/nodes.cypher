@@ -158,10 +158,11 @@ SET w = $works_at, w.version = 1, w.created_at = $now, w.updated_at = $now
 FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(p) AS props
 
-// Many stakeholders of one account, their employment and their managers
-// (a pasted list: graphcrm/transfer/paste.py), in one statement.  $people:
-// [{id, props, manager}] where manager is the id of a stored person or of
-// another row, or null.
+// Many stakeholders of one account, their employment, their managers and who
+// influences them (a pasted list: graphcrm/transfer/paste.py; the new-person
+// form), in one statement.  $people: [{id, props, manager, influencers}]:
+// manager is the id of a person (stored or another row) or null, influencers
+// the ids of the people who influence this one (strength 3).
 // name: person.create_many_at_account
 MATCH (a:Account {id: $account_id})
 UNWIND $people AS row

@@ -182,7 +182,7 @@ def test_person_life_cycle_through_the_forms(app, app_store):
     person_id = r.headers["Location"].rsplit("/", 1)[1]
     assert app_store.account_of("Person", person_id) == "acc-east"
     page = text(c.get(r.headers["Location"]))
-    assert "Saved." in page and XSS not in page and "&lt;img src=x" in page
+    assert "Saved &lt;img src=x onerror=alert(1)&gt; 张敏." in page and XSS not in page  # named, as text
 
     form = text(c.get(f"/people/{person_id}/edit"))
     assert _version_in(form) == "1" and '<option selected value="4">' in form
@@ -432,3 +432,37 @@ def test_relationships_to_people_at_hidden_accounts_stay_hidden(app):
     admin = signed_in(app, "admin")
     assert "Wes Secret" in text(admin.get("/people/p-cio"))
     assert admin.get("/relationships/KNOWS/p-cio/p-west/edit").status_code == 200
+
+
+def test_a_new_person_comes_with_their_manager_and_influencers_and_the_next_form(app, app_store):
+    """The form offers the account's people with title and department; the
+    person, their REPORTS_TO and INFLUENCES lines are saved together, and
+    "Save and add another" comes back to an empty form."""
+    c = signed_in(app)
+    form = text(c.get("/accounts/acc-east/people/new"))
+    assert '<option value="p-cio">王强 — CIO — IT</option>' in form
+    assert "Save and add another" in form
+    r = c.post("/accounts/acc-east/people/new",
+               data={"name": "孙丽", "title": "采购专员", "influence": "2", "stance": "neutral",
+                     "reports_to": "p-cfo", "influenced_by": ["p-cio", "p-cfo"], "another": "y"})
+    assert r.status_code == 302 and r.headers["Location"] == "/accounts/acc-east/people/new"
+    assert "Saved 孙丽." in text(c.get(r.headers["Location"]))
+    (sun,) = app_store.same_name("Person", "孙丽", account_id="acc-east")
+    assert app_store.outgoing("Person:REPORTS_TO:Person", [sun["id"]]) == [(sun["id"], "p-cfo")]
+    assert {s for s, _e in app_store.relationships_between(
+        "Person:INFLUENCES:Person", [("p-cio", sun["id"]), ("p-cfo", sun["id"])])} == {"p-cio", "p-cfo"}
+    app_store.delete("Person", sun["id"])
+
+
+def test_our_relationship_defaults_to_me_and_a_competitor_is_created_where_its_tie_is_added(app, app_store):
+    c = signed_in(app)
+    form = text(c.get("/people/p-cfo/relationships/new/ours"))
+    assert '<option selected value="user-lina">' in form
+    r = c.post("/people/p-cfo/relationships/new/competitor",
+               data={"other": "", "new_competitor": "东方数科", "strength": "4"})
+    assert r.status_code == 302
+    (tie,) = [c for c in app_store.list("Competitor") if c["name"] == "东方数科"]
+    assert app_store.get_relationship("RELATIONSHIP", tie["id"], "p-cfo")["strength"] == 4
+    refused = c.post("/people/p-cfo/relationships/new/competitor", data={"other": "", "strength": "3"})
+    assert refused.status_code == 400 and "choose a competitor or enter a new name" in text(refused)
+    app_store.delete("Competitor", tie["id"])

@@ -191,19 +191,24 @@ class GraphStore:
             raise NotFound("Account", account_id)
         return rows[0]["props"]
 
-    def create_people(self, account_id: str, people: list[tuple[dict, str | None]]) -> list[dict]:
-        """Create stakeholders of ``account_id`` with their managers, all or none,
-        in one statement.  ``people``: (properties, manager) pairs; a manager is
-        the id of a stored person of the account or ``"row:N"``, the N-th
-        (1-based) of ``people``.  Returns the new people's properties."""
-        nodes = [self._new_props("Person", validate_node("Person", props), None) for props, _ in people]
+    def create_people(self, account_id: str, people: list[tuple]) -> list[dict]:
+        """Create stakeholders of ``account_id`` with their managers and who
+        influences them, all or none, in one statement.  ``people``:
+        ``(properties, manager)`` or ``(properties, manager, influencers)``; a
+        manager is the id of a stored person or ``"row:N"``, the N-th (1-based)
+        of ``people``; influencers are ids of stored people.  Returns the new
+        people's properties."""
+        nodes = [self._new_props("Person", validate_node("Person", entry[0]), None) for entry in people]
         ids = {f"row:{n}": node["id"] for n, node in enumerate(nodes, start=1)}
-        rows = [{"id": node["id"], "props": node, "manager": ids.get(manager or "", manager)}
-                for node, (_, manager) in zip(nodes, people, strict=True)]
+        rows = [{"id": node["id"], "props": node, "manager": ids.get(entry[1] or "", entry[1]),
+                 "influencers": list(entry[2]) if len(entry) > 2 else []}
+                for node, entry in zip(nodes, people, strict=True)]
         entries = [audit.entry("create", "Person", node["id"], after={**node, "account_id": account_id})
                    for node in nodes]
         entries += [audit.entry("relate", "REPORTS_TO", f"{row['id']}->{row['manager']}", after={})
                     for row in rows if row["manager"]]
+        entries += [audit.entry("relate", "INFLUENCES", f"{other}->{row['id']}", after={"strength": 3})
+                    for row in rows for other in row["influencers"]]
         # new people cannot close a cycle with stored ones, nor have a manager already
         written = self._write("person.create_many_at_account", nodes=[account_id], audit=entries,
                               account_id=account_id, people=rows, now=utcnow())

@@ -25,6 +25,7 @@ from wtforms import (
     IntegerField,
     PasswordField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -227,6 +228,19 @@ class PersonForm(NamedOnce, Versioned, GraphForm):
     email = StringField(_l("Email"), validators=[Optional(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+$")])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40), Regexp(r"^[0-9+()\- .]*$")])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20_000)])
+    reports_to = SelectField(_l("Reports to"), validators=[Optional()])
+    influenced_by = SelectMultipleField(_l("Influenced by"), validators=[Optional()])
+
+    CREATE_ONLY = (*GraphForm.CREATE_ONLY, "reports_to", "influenced_by")
+
+    def offer_colleagues(self, people: list[dict]) -> None:
+        """The account's people as the choices of "reports to" and "influenced
+        by", with title and department, so that two of one name can be told apart."""
+        pairs = sorted(((p["id"], " — ".join(x for x in (p["name"], p.get("title"), p.get("department")) if x))
+                        for p in people), key=lambda pair: pair[1])
+        if "reports_to" in self:
+            self.reports_to.choices = choices([("", "—"), *pairs])
+            self.influenced_by.choices = choices(pairs)
 
 
 class OpportunityForm(Versioned, GraphForm):
@@ -256,6 +270,14 @@ class OurRelationshipForm(Versioned, GraphForm):
     strength = SelectField(_l("Strength (1-5)"), choices=choices(LEVELS), default="3", coerce=int,
                            validators=[InputRequired()])
     since = DateField(_l("Since"), validators=[Optional()])
+
+
+class CompetitorRelationshipForm(OurRelationshipForm):
+    """Competitor -> Person RELATIONSHIP, with a competitor already known or a new one by name."""
+
+    other = SelectField(_l("Competitor"), validators=[Optional()])
+    new_competitor = StringField(_l("Or a new competitor"), validators=[Optional(), Length(max=200)])
+    CREATE_ONLY = (*GraphForm.CREATE_ONLY, "new_competitor")
 
 
 class PeerForm(Versioned, GraphForm):
@@ -320,24 +342,26 @@ class ConfirmForm(FlaskForm):
 
 
 def form_page(form: GraphForm, write, *, title: str, cancel: str, success, stored: dict | None = None,
-              subject: str | None = None):
+              subject: str | None = None, another: str | None = None, saved=None):
     """The page of a create or edit form: GET shows it (filled from ``stored``),
     POST validates and saves with ``write(properties)`` and redirects to
-    ``success(result)``; a refused save shows the form again (400, or 409
-    with the differences when somebody saved in between)."""
+    ``success(result)`` (or to ``another``, the same empty form, when the
+    user chose "Save and add another"), saying what was saved
+    (``saved(result)``, default "Saved."); a refused save shows the form
+    again (400, or 409 with the differences when somebody saved in between)."""
     conflict, status = None, 200
     if request.method == "POST":
         status = 400
         if form.validate_on_submit():
             result, conflict = save(form, write)
             if result is not None:
-                flash(_("Saved."))
-                return redirect(success(result))
+                flash(saved(result) if saved else _("Saved."))
+                return redirect(another if another and request.form.get("another") else success(result))
             status = 409 if conflict is not None else 400
     elif stored is not None:
         form.fill(stored)
     return render_template("form.html", form=form, title=title, cancel=cancel, conflict=conflict,
-                           subject=subject), status
+                           subject=subject, another=another), status
 
 
 def edit_page(label: str, node_id: str, form: GraphForm, *, title: str, back: str, stored: dict | None = None):

@@ -134,20 +134,24 @@ def person_links(G, account_id: str, person_id: str, can_edit: bool) -> dict:
 @bp.route("/accounts/<account_id>/people/new", methods=["GET", "POST"])
 @login_required
 def new_person(account_id: str):
+    """A new stakeholder with their manager and who influences them, saved together."""
     require_account("Account", account_id, edit=True)
     store = get_store()
     form = PersonForm()
+    form.offer_colleagues(store.people_of_account(account_id))
 
     def write(props):
         refuse_same_name(form, store.same_name("Person", props["name"], account_id=account_id),
                          lambda p: url_for("people.person", person_id=p["id"]))
-        return store.create_person(account_id, props)
+        return store.create_people(account_id, [(props, form.reports_to.data or None, form.influenced_by.data)])[0]
 
     return form_page(
         form, write,
         title=_("New stakeholder"), subject=store.get("Account", account_id)["name"],
         cancel=url_for("accounts.account", account_id=account_id),
         success=lambda p: url_for("people.person", person_id=p["id"]),
+        another=url_for("people.new_person", account_id=account_id),
+        saved=lambda p: _("Saved %(name)s.", name=p["name"]),
     )
 
 

@@ -10,16 +10,25 @@ opportunity (roles, bids); the user must be able to edit the anchor's account.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from graphcrm import model
 from graphcrm.access import ANCHORS
+from graphcrm.errors import ValidationError
 from graphcrm.web.access import require_account
 from graphcrm.web.db import get_store
-from graphcrm.web.forms import OurRelationshipForm, PeerForm, RoleForm, choices, confirm_page, form_page
+from graphcrm.web.forms import (
+    CompetitorRelationshipForm,
+    OurRelationshipForm,
+    PeerForm,
+    RoleForm,
+    choices,
+    confirm_page,
+    form_page,
+)
 
 bp = Blueprint("relationships", __name__)
 
@@ -46,7 +55,10 @@ def _type_label(rel_type: str) -> str:
 
 
 def _people_choices(account_id: str, *, besides: str | None = None) -> list:
-    return choices((p["id"], p["name"]) for p in get_store().people_of_account(account_id) if p["id"] != besides)
+    """The account's people with title and department, so that two of one name can be told apart."""
+    people = [p for p in get_store().people_of_account(account_id) if p["id"] != besides]
+    return choices(sorted(((p["id"], " — ".join(x for x in (p["name"], p.get("title"), p.get("department")) if x))
+                           for p in people), key=lambda pair: pair[1]))
 
 
 @bp.route("/people/<person_id>/relationships/new/<kind>", methods=["GET", "POST"])
@@ -70,18 +82,29 @@ def new_for_person(person_id: str, kind: str):
             return store.relate(form.kind.data, person_id, form.other.data, props, replace=False)
 
         title = _("New relationship between stakeholders")
-    else:
+    elif kind == "ours":
         form = OurRelationshipForm()
-        if kind == "ours":
-            form.other.choices = choices((u["id"], u.get("display_name") or u["username"])
-                                         for u in store.list("User", limit=10000) if u.get("active", True))
-            title = _("New relationship of our team")
-        else:
-            form.other.choices = choices([(c["id"], c["name"]) for c in store.list("Competitor", limit=10000)])
-            title = _("New relationship of a competitor")
+        form.other.choices = choices((u["id"], u.get("display_name") or u["username"])
+                                     for u in store.list("User", limit=10000) if u.get("active", True))
+        if request.method == "GET":
+            form.other.data = current_user.id  # most often: the user's own relationship
+        title = _("New relationship of our team")
 
         def write(props):
             return store.relate("RELATIONSHIP", form.other.data, person_id, props, replace=False)
+    else:
+        form = CompetitorRelationshipForm()
+        form.other.choices = choices([("", "—"), *((c["id"], c["name"])
+                                                   for c in store.list("Competitor", limit=10000))])
+        title = _("New relationship of a competitor")
+
+        def write(props):
+            competitor_id = form.other.data
+            if form.new_competitor.data:
+                competitor_id = store.create("Competitor", {"name": form.new_competitor.data})["id"]
+            elif not competitor_id:
+                raise ValidationError("other", _("choose a competitor or enter a new name"))
+            return store.relate("RELATIONSHIP", competitor_id, person_id, props, replace=False)
 
     back = _page_of("Person", person_id)
     return form_page(form, write, title=title, subject=person["name"], cancel=back, success=lambda r: back)
