@@ -2,11 +2,28 @@
 
 The page draws it with ``static/network.js`` from the app's own static files
 (no pyvis HTML template, nothing loaded from outside the app's origin).
+
+What a map is made of (the contract with ``static/network.js``):
+
+* every node carries its place in the account's org chart (``org_chart``):
+  ``level``, the row (the depth under the top of the REPORTS_TO chain), and
+  ``column``, so that the page can switch from the force layout to a
+  top-down org chart without asking the server;
+* a person's ``shape`` follows their stance (``STANCE_SHAPES``) as well as
+  their colour (``STANCE_COLORS``): a red-green colour-blind reader tells a
+  champion from an opponent by the shape;
+* each kind of line has its own colour, dashes, width, arrow and curve
+  (``EDGE_STYLES``, sent once per page): the person-to-person kinds bend by
+  different amounts and to different sides, so that an influence line never
+  lies on top of the reports-to line between the same two people.
 """
 
 from __future__ import annotations
 
-from flask_babel import get_locale, gettext as _
+import math
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from pyvis.network import Network
 
 from graphcrm import model
@@ -18,25 +35,65 @@ STANCE_COLORS = {
     "skeptic": "#fc8d59",
     "opponent": "#d73027",
 }
+#: the shape of a person of each stance (vis-network shapes); style.css draws the
+#: legend's marks in the same shapes (a test checks).  Our team are boxes and
+#: competitors triangles, so no stance uses those.
+STANCE_SHAPES = {
+    "champion": "star",
+    "supporter": "diamond",
+    "neutral": "dot",
+    "skeptic": "square",
+    "opponent": "triangleDown",
+}
+#: how each kind of line is drawn.  ``smooth`` is vis-network's per-edge curve:
+#: reports-to lines are straight, influence lines bend clockwise and acquaintance
+#: lines counter-clockwise by another amount, so the three kinds that join two
+#: people never coincide, whichever way each runs.  Arrows sit mid-line, where
+#: they cannot cover a name (a name is drawn under its node, where a line ends).
 EDGE_STYLES = {
-    "REPORTS_TO": {"color": "#555555", "dashes": False, "width": 2},
-    "INFLUENCES": {"color": "#8e44ad", "dashes": [6, 4], "width": 2},
-    "RELATIONSHIP": {"color": "#2c7fb8", "dashes": False, "width": 1},
-    "KNOWS": {"color": "#999999", "dashes": [2, 4], "width": 1},
+    "REPORTS_TO": {"color": "#555555", "dashes": False, "width": 2, "smooth": False, "arrows": "middle"},
+    "INFLUENCES": {"color": "#8e44ad", "dashes": [8, 4], "width": 2.5,
+                   "smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.35}, "arrows": "middle"},
+    "RELATIONSHIP": {"color": "#2c7fb8", "dashes": False, "width": 1, "smooth": False, "arrows": ""},
+    "KNOWS": {"color": "#999999", "dashes": [2, 4], "width": 1.5,
+              "smooth": {"enabled": True, "type": "curvedCCW", "roundness": 0.2}, "arrows": ""},
 }
 NETWORK_NODE_LABELS = ("Person", "User", "Competitor")
 
 
 def edge_styles(lang: str) -> dict:
-    """Color, dashes, width and (translated) name of each drawn edge kind, sent
-    once per page: static/network.js applies them to the edges of that kind."""
+    """Colour, dashes, width, curve, arrow and (translated) name of each drawn
+    edge kind, sent once per page: static/network.js applies them to the edges
+    of that kind, and the legend draws a sample of each."""
     return {kind: {**style, "title": model.label_text(model.RELATIONSHIP_TYPES, kind, lang)}
             for kind, style in EDGE_STYLES.items()}
 
 
+def _chart_place(place: tuple[int, float]) -> dict:
+    """A node's ``level`` and ``column`` in the data, from ``org_chart``."""
+    level, column = place
+    return {"level": level, "column": column}
+
+
+def map_text() -> dict:
+    """The words static/network.js writes, in the page's language: a person's
+    tooltip and the influence lines of the details box."""
+    return {
+        "influence": _("influence"),
+        "strength": _("strength"),
+        # sentences with a place for the names, filled in by the browser
+        "influenced_by": _("Influenced by: %(names)s", names="%(names)s"),
+        "influences": _("Influences: %(names)s", names="%(names)s"),
+        "nobody": _("nobody"),
+        # the separator of a list of names: ", " in English, "、" in Chinese
+        "separator": _("%(first)s, %(rest)s", first="", rest=""),
+    }
+
+
 def _without_arrows(edges: list[dict]) -> list[dict]:
     """pyvis marks every edge of a directed network ``arrows: "to"``;
-    static/network.js draws every edge so: no need to send it each time."""
+    static/network.js draws the arrows of each kind from ``edge_styles``: no
+    need to send them with each edge."""
     return [{k: v for k, v in e.items() if k != "arrows"} for e in edges]
 
 
@@ -52,51 +109,153 @@ def network_data(G) -> dict:
     only, the style of each kind comes once in ``edge_styles``; a person's
     tooltip is assembled in the browser from ``job``, ``department``,
     ``stance`` and ``influence`` with the words in ``stances`` and ``text``.
+    Every node carries its place in the org chart (``org_chart``): ``level``
+    (the row) and ``column``.
     """
     lang = str(get_locale() or "en")
+    # in id order, edges too: the force layout places nodes in the order they come
+    shown = sorted(n for n, d in G.nodes(data=True) if d.get("label") in NETWORK_NODE_LABELS)
+    chart = org_chart(G, shown)
     net = Network(directed=True)  # pyvis drops a node's color when it has a group: no groups
-    for n, d in G.nodes(data=True):
+    for n in shown:
+        d = G.nodes[n]
         label = d.get("label")
-        if label not in NETWORK_NODE_LABELS:
-            continue
         if label == "Person":
             influence = int(d.get("influence") or 1)
             stance = d.get("stance") or "neutral"
             extra = {k: v for k, v in (("job", d.get("title")), ("department", d.get("department"))) if v}
-            net.add_node(n, label=str(d.get("name") or n), shape="dot", kind="Person", stance=stance,
-                         influence=influence, color=STANCE_COLORS.get(stance, "#bdbdbd"), size=10 + 5 * influence,
-                         **extra)
+            net.add_node(n, label=str(d.get("name") or n), shape=STANCE_SHAPES.get(stance, "dot"), kind="Person",
+                         stance=stance, influence=influence, color=STANCE_COLORS.get(stance, "#bdbdbd"),
+                         size=10 + 5 * influence, **_chart_place(chart[n]), **extra)
         elif label == "User":
+            role = model.label_text(model.USER_ROLES, d.get("role"), lang)
             net.add_node(n, label=str(d.get("display_name") or d.get("username") or n),
-                         title=f"{d.get('display_name') or n}\n{model.label_text(model.USER_ROLES, d.get('role'), lang)}",
-                         shape="box", color="#4a90d9")
+                         title=f"{d.get('display_name') or n}\n{role}",
+                         shape="box", color="#4a90d9", **_chart_place(chart[n]))
         else:
             net.add_node(n, label=str(d.get("name") or n), title=f"{_('Competitor')}: {d.get('name') or n}",
-                         shape="triangle", color="#7f0000", size=18)
-    ids = {node["id"] for node in net.nodes}
-    for u, v, d in G.edges(data=True):
-        kind = d.get("type")
-        if kind not in EDGE_STYLES or u not in ids or v not in ids:
-            continue
-        net.add_edge(u, v, kind=kind, **({"strength": d["strength"]} if d.get("strength") is not None else {}))
+                         shape="triangle", color="#7f0000", size=18, **_chart_place(chart[n]))
+    ids = set(shown)
+    lines = sorted((u, v, d.get("type"), d.get("strength")) for u, v, d in G.edges(data=True)
+                   if d.get("type") in EDGE_STYLES and u in ids and v in ids)
+    for u, v, kind, strength in lines:
+        net.add_edge(u, v, kind=kind, **({"strength": strength} if strength is not None else {}))
     return {
         "nodes": net.nodes,
         "edges": _without_arrows(net.edges),
         "edge_styles": edge_styles(lang),
         "stances": {s: model.label_text(model.STANCES, s, lang) for s in model.STANCES},
-        "text": {"influence": _("influence"), "strength": _("strength")},
+        "text": map_text(),
     }
+
+
+#: the order of the rows under an org chart: people of other accounts, our team, competitors
+OUTSIDE_ROW = {"Person": 0, "User": 1, "Competitor": 2}
+#: those rows are as wide as the chart, and at least this many columns
+OUTSIDE_ROW_MIN = 8
+
+
+def org_chart(G, node_ids) -> dict[str, tuple[int, float]]:
+    """Where each of ``node_ids`` sits in the account's org chart, top down:
+    ``(row, column)``.
+
+    The account's people (``G.graph["account_id"]``; without one, every
+    person) are charted by REPORTS_TO: the row is the depth under the top of
+    the chain (``org_levels``), the column comes from ``_tree_columns`` (each
+    manager centred over their reports).  Everyone else (people of other
+    accounts, our team, competitors) stands apart, from the second row under
+    the deepest down (``_rows_below``), so that nobody outside the account
+    sits beside its head or passes for someone's report.  Ties are broken by
+    name and id: the same graph, the same chart.
+
+    >>> from graphcrm.graph.nxgraph import build_graph
+    >>> G = build_graph([("Account", {"id": "a"}), ("Person", {"id": "ceo", "name": "Ann"}),
+    ...                  ("Person", {"id": "cfo", "name": "Bo"}), ("Person", {"id": "cto", "name": "Cy"}),
+    ...                  ("User", {"id": "u", "display_name": "Us"})],
+    ...                 [("WORKS_AT", p, "a", {}) for p in ("ceo", "cfo", "cto")]
+    ...                 + [("REPORTS_TO", "cfo", "ceo", {}), ("REPORTS_TO", "cto", "ceo", {}),
+    ...                    ("RELATIONSHIP", "u", "cto", {"strength": 3})],
+    ...                 kind="account", account_id="a")
+    >>> org_chart(G, ["ceo", "cfo", "cto", "u"])
+    {'ceo': (0, 0.5), 'cfo': (1, 0), 'cto': (1, 1), 'u': (3, 0.5)}
+    """
+    account_id = G.graph.get("account_id")
+    people = {n for n in node_ids if G.nodes[n].get("label") == "Person"
+              and (account_id is None or G.has_edge(n, account_id, "WORKS_AT"))}
+    boss = _bosses(G, people)
+    levels = org_levels(G, people)
+    columns = _tree_columns(levels, boss, key=lambda n: (_name(G, n), n))
+    others = sorted((n for n in node_ids if n not in people),
+                    key=lambda n: (OUTSIDE_ROW.get(G.nodes[n].get("label"), 3), _name(G, n), n))
+    chart = {n: (levels[n], columns[n]) for n in node_ids if n in people}
+    width = max(columns.values(), default=-1) + 1
+    chart.update(_rows_below(others, max(levels.values(), default=-2) + 2, width))
+    return {n: chart[n] for n in node_ids}
+
+
+def _rows_below(others: list[str], top: int, width: float) -> dict[str, tuple[int, float]]:
+    """``others`` in rows from row ``top`` down, as wide as the chart above (at
+    least OUTSIDE_ROW_MIN), of even lengths, each centred under the chart."""
+    if not others:
+        return {}
+    rows = math.ceil(len(others) / max(width, OUTSIDE_ROW_MIN))
+    per_row = math.ceil(len(others) / rows)
+    places = {}
+    for i, n in enumerate(others):
+        row, at = divmod(i, per_row)
+        length = min(per_row, len(others) - row * per_row)
+        places[n] = (top + row, (width - length) / 2 + at)
+    return places
+
+
+def _name(G, n: str) -> str:
+    d = G.nodes[n]
+    return str(d.get("name") or d.get("display_name") or n)
+
+
+def _bosses(G, people: set[str]) -> dict[str, str]:
+    """Each person's manager among ``people`` (REPORTS_TO; of two, the first by id)."""
+    boss = {}
+    for p in people:
+        managers = [v for _person, v, e in G.out_edges(p, data=True) if e.get("type") == "REPORTS_TO" and v in people]
+        if managers:
+            boss[p] = min(managers)
+    return boss
+
+
+def _tree_columns(levels: dict[str, int], boss: dict[str, str], key) -> dict[str, float]:
+    """The column of each person of ``levels`` in a tidy org chart: someone
+    without reports takes the next free column, a manager sits centred over
+    their first and last report; trees side by side, reports in ``key`` order.
+    A report is one row under their manager; where REPORTS_TO runs in a cycle,
+    that is not so, and the person heads a tree of their own.  Iterative, so
+    that a chain of any length fits."""
+    reports: dict[str, list[str]] = {p: [] for p in levels}
+    for p, b in boss.items():
+        if levels[p] == levels[b] + 1:
+            reports[b].append(p)
+    under = {r for rs in reports.values() for r in rs}
+    columns: dict[str, float] = {}
+    column = 0
+    for root in sorted((p for p in levels if p not in under), key=key):
+        stack = [(root, False)]
+        while stack:
+            p, done = stack.pop()
+            if not done:
+                stack.append((p, True))
+                stack.extend((r, False) for r in sorted(reports[p], key=key, reverse=True))
+            elif reports[p]:
+                placed = [columns[r] for r in reports[p]]
+                columns[p] = (min(placed) + max(placed)) / 2
+            else:
+                columns[p], column = column, column + 1
+    return columns
 
 
 def org_levels(G, people: set[str]) -> dict[str, int]:
     """Each person's depth in the org chart among ``people`` (0: reports to
     nobody in the set), following REPORTS_TO upward (cycles cut)."""
-    boss = {}
-    for p in people:
-        for _, v, e in G.out_edges(p, data=True):
-            if e.get("type") == "REPORTS_TO" and v in people:
-                boss[p] = v
-                break
+    boss = _bosses(G, people)
     levels = {}
     for p in people:
         seen, node = {p}, p
@@ -111,7 +270,7 @@ def power_map_data(G, opportunity_id: str, buying_center: list[dict], lang: str 
     """The buying center drawn over the org chart, as vis-network data with a
     precomputed layout (``level`` = depth under the top boss shown).
 
-    Members are colored by their stance in the deal and sized by their
+    Members are coloured and shaped by their stance in the deal and sized by their
     influence in it, with their buying-center role in the label and a thick
     blue border where we hold a strong relationship (4+); their managers up
     the REPORTS_TO chain come along in grey, so that the chart shows who
@@ -123,7 +282,7 @@ def power_map_data(G, opportunity_id: str, buying_center: list[dict], lang: str 
     frontier = list(members)
     while frontier:  # managers up the chain
         p = frontier.pop()
-        for _, v, e in G.out_edges(p, data=True):
+        for _person, v, e in G.out_edges(p, data=True):
             if e.get("type") == "REPORTS_TO" and v not in shown and G.nodes[v].get("label") == "Person":
                 shown.add(v)
                 frontier.append(v)
@@ -140,7 +299,8 @@ def power_map_data(G, opportunity_id: str, buying_center: list[dict], lang: str 
             stance = model.label_text(model.STANCES, m["stance"], lang)
             details.append(f"{role} · {stance} · {m['influence']}")
             details += [f"{r['name']} ({r['strength']})" for r in m["our_relationships"]]
-            net.add_node(p, label=f"{name}\n{role}", title="\n".join(x for x in details if x), shape="dot",
+            net.add_node(p, label=f"{name}\n{role}", title="\n".join(x for x in details if x),
+                         shape=STANCE_SHAPES.get(m["stance"], "dot"),
                          level=levels[p], kind="Person", color={"background": STANCE_COLORS.get(m["stance"], "#bdbdbd"),
                                                  "border": "#1f5fa8" if covered >= 4 else "#666666"},
                          borderWidth=4 if covered >= 4 else 1, size=10 + 5 * int(m["influence"] or 1))
@@ -151,4 +311,5 @@ def power_map_data(G, opportunity_id: str, buying_center: list[dict], lang: str 
         kind = d.get("type")
         if kind in ("REPORTS_TO", "INFLUENCES") and u in shown and v in shown:
             net.add_edge(u, v, kind=kind)
-    return {"nodes": net.nodes, "edges": _without_arrows(net.edges), "edge_styles": edge_styles(lang)}
+    return {"nodes": net.nodes, "edges": _without_arrows(net.edges), "edge_styles": edge_styles(lang),
+            "text": map_text()}
