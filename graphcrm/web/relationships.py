@@ -119,10 +119,13 @@ def new_role(opportunity_id: str):
     form = RoleForm()
     form.other.choices = _people_choices(account_id)
     back = _page_of("Opportunity", opportunity_id)
+    names = {choice.value: choice.label for choice in form.other.choices}
     return form_page(
         form, lambda props: store.relate("ROLE_IN", form.other.data, opportunity_id, props, replace=False),
         title=_("Add to the buying center"), subject=store.get("Opportunity", opportunity_id)["name"],
         cancel=back, success=lambda r: back,
+        another=url_for("relationships.new_role", opportunity_id=opportunity_id),
+        saved=lambda r: _("Saved: %(who)s in the buying center.", who=names.get(form.other.data, "")),
     )
 
 
