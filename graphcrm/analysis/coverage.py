@@ -178,95 +178,107 @@ def _finding(kind: str, severity: str, message: dict, action: dict, **more) -> F
 
 
 def gaps_of(ctx: Context, facts: DealFacts) -> list[Finding]:
-    """All findings for ``facts`` (internal entry point shared with readiness,
-    what-if and the portfolio)."""
-    G = ctx.G
-    strong, hi = ctx.strong, ctx.high_influence
-    members = facts.members
-    out: list[Finding] = []
+    """All findings for ``facts``, most severe first: each rule of :data:`RULES`
+    in turn (internal entry point shared with readiness, what-if and the portfolio)."""
+    return sort_findings([finding for rule in RULES for finding in rule(ctx, facts)])
 
-    # -- missing roles ---------------------------------------------------
+
+def _missing_roles(ctx: Context, facts: DealFacts) -> list[Finding]:
+    """``missing_role``: a buying-center role nobody holds."""
+    out = []
+    members = facts.members.values()
     for roles in REQUIRED_ROLES:
-        present = [m for m in members.values() if m.role in roles]
+        present = [m for m in members if m.role in roles]
         if "champion" in roles:
-            present += [m for m in members.values() if m.stance == "champion" and m not in present]
+            present += [m for m in members if m.stance == "champion" and m not in present]
         if present:
             continue
-        out.append(
-            _finding(
-                kind="missing_role",
-                severity=ROLE_SEVERITY[roles[0]],
-                message=say("gap.missing_role", roles=list(roles), opportunity=facts.name),
-                action=say("gap.missing_role.action", roles=list(roles)),
-                data={"role": roles[0], "roles": list(roles)},
-            )
-        )
+        out.append(_finding(
+            kind="missing_role",
+            severity=ROLE_SEVERITY[roles[0]],
+            message=say("gap.missing_role", roles=list(roles), opportunity=facts.name),
+            action=say("gap.missing_role.action", roles=list(roles)),
+            data={"role": roles[0], "roles": list(roles)},
+        ))
+    return out
 
-    # -- economic buyer / decision maker access --------------------------
+
+def _no_decider_access(ctx: Context, facts: DealFacts) -> list[Finding]:
+    """``no_eb_access`` / ``no_dm_access``: the economic buyer or a decision
+    maker without a strong relationship from our team."""
+    G, out = ctx.G, []
     for role, kind in (("economic_buyer", "no_eb_access"), ("decision_maker", "no_dm_access")):
         for m in facts.with_role(role):
-            if m.best_ours >= strong:
+            if m.best_ours >= ctx.strong:
                 continue
             message = (
                 say("gap.no_access.weak", strength=m.best_ours, role=role, who=_who(G, m))
                 if m.ours
                 else say("gap.no_access.none", role=role, who=_who(G, m))
             )
-            out.append(
-                _finding(
-                    kind=kind,
-                    severity="high",
-                    people=[_ref(G, m)],
-                    message=message,
-                    action=say("gap.no_access.action", name=m.name),
-                    data={"role": role, "best_strength": m.best_ours},
-                )
-            )
-
-    # -- blockers and opponents ------------------------------------------
-    blocker_ids = set()
-    for m in members.values():
-        is_blocker = m.role == "blocker" or (m.stance == "opponent" and m.influence >= hi)
-        if not is_blocker:
-            continue
-        counter = _counter_coverage(ctx, facts, m)
-        if counter:
-            continue
-        blocker_ids.add(m.id)
-        out.append(
-            _finding(
-                kind="uncovered_blocker",
-                severity="high" if m.influence >= hi else "medium",
+            out.append(_finding(
+                kind=kind,
+                severity="high",
                 people=[_ref(G, m)],
-                message=say(
-                    "gap.uncovered_blocker." + ("blocker" if m.role == "blocker" else "opponent"),
-                    who=_who(G, m), influence=m.influence,
-                ),
-                action=say("gap.uncovered_blocker.action", name=m.name),
-                data={"role": m.role, "influence": m.influence, "stance": m.stance},
-            )
-        )
+                message=message,
+                action=say("gap.no_access.action", name=m.name),
+                data={"role": role, "best_strength": m.best_ours},
+            ))
+    return out
 
-    # -- high-influence people without a strong relationship ---------------
-    for m in members.values():
-        if m.influence < hi or m.role in DECISION_ROLES or m.id in blocker_ids:
-            continue
-        if m.best_ours >= strong:
-            continue
-        out.append(
-            _finding(
-                kind="uncovered_high_influence",
-                severity="high" if m.influence >= 5 else "medium",
-                people=[_ref(G, m)],
-                message=say("gap.uncovered_high_influence", who=_who(G, m), influence=m.influence),
-                action=say("gap.uncovered_high_influence.action", name=m.name),
-                data={"role": m.role, "influence": m.influence, "best_strength": m.best_ours},
-            )
-        )
 
-    # -- stale relationships ---------------------------------------------
-    for m in members.values():
-        strong_rels = m.strong(strong)
+def _uncovered_blocker_members(ctx: Context, facts: DealFacts) -> list[Member]:
+    """Blockers, and opponents of high influence, whom nobody we know well can work on."""
+    return [m for m in facts.members.values()
+            if (m.role == "blocker" or (m.stance == "opponent" and m.influence >= ctx.high_influence))
+            and not _counter_coverage(ctx, facts, m)]
+
+
+def _uncovered_blockers(ctx: Context, facts: DealFacts) -> list[Finding]:
+    """``uncovered_blocker``: see :func:`_uncovered_blocker_members`."""
+    G, hi = ctx.G, ctx.high_influence
+    return [
+        _finding(
+            kind="uncovered_blocker",
+            severity="high" if m.influence >= hi else "medium",
+            people=[_ref(G, m)],
+            message=say(
+                "gap.uncovered_blocker." + ("blocker" if m.role == "blocker" else "opponent"),
+                who=_who(G, m), influence=m.influence,
+            ),
+            action=say("gap.uncovered_blocker.action", name=m.name),
+            data={"role": m.role, "influence": m.influence, "stance": m.stance},
+        )
+        for m in _uncovered_blocker_members(ctx, facts)
+    ]
+
+
+def _uncovered_high_influence(ctx: Context, facts: DealFacts) -> list[Finding]:
+    """``uncovered_high_influence``: an influential stakeholder (not a decider,
+    not an uncovered blocker: those have findings of their own) without a
+    strong relationship from our team."""
+    G, hi = ctx.G, ctx.high_influence
+    blockers = {m.id for m in _uncovered_blocker_members(ctx, facts)}
+    return [
+        _finding(
+            kind="uncovered_high_influence",
+            severity="high" if m.influence >= 5 else "medium",
+            people=[_ref(G, m)],
+            message=say("gap.uncovered_high_influence", who=_who(G, m), influence=m.influence),
+            action=say("gap.uncovered_high_influence.action", name=m.name),
+            data={"role": m.role, "influence": m.influence, "best_strength": m.best_ours},
+        )
+        for m in facts.members.values()
+        if m.influence >= hi and m.role not in DECISION_ROLES and m.id not in blockers
+        and m.best_ours < ctx.strong
+    ]
+
+
+def _stale_relationships(ctx: Context, facts: DealFacts) -> list[Finding]:
+    """``stale_relationship``: every strong relationship to a stakeholder is past its cadence."""
+    G, hi, out = ctx.G, ctx.high_influence, []
+    for m in facts.members.values():
+        strong_rels = m.strong(ctx.strong)
         if not strong_rels or any(not r["stale"] for r in strong_rels):
             continue
         owners = [person_ref(G, r["id"]) for r in strong_rels]
@@ -274,103 +286,107 @@ def gaps_of(ctx: Context, facts: DealFacts) -> list[Finding]:
         message = (
             say("gap.stale_relationship.never", who=_who(G, m), cadence=worst["cadence_days"])
             if worst["days_since"] is None
-            else say("gap.stale_relationship.days", who=_who(G, m), days=worst["days_since"], cadence=worst["cadence_days"])
+            else say("gap.stale_relationship.days", who=_who(G, m), days=worst["days_since"],
+                     cadence=worst["cadence_days"])
         )
         severity = "high" if facts.is_key(m, hi) else ("medium" if m.influence >= 3 else "low")
-        out.append(
-            _finding(
-                kind="stale_relationship",
-                severity=severity,
-                people=[_ref(G, m)] + owners,
-                message=message,
-                action=say("gap.stale_relationship.action", owner=owners[0]["name"], name=m.name),
-                data={"days_since": worst["days_since"], "cadence_days": worst["cadence_days"], "role": m.role},
-            )
-        )
+        out.append(_finding(
+            kind="stale_relationship",
+            severity=severity,
+            people=[_ref(G, m)] + owners,
+            message=message,
+            action=say("gap.stale_relationship.action", owner=owners[0]["name"], name=m.name),
+            data={"days_since": worst["days_since"], "cadence_days": worst["cadence_days"], "role": m.role},
+        ))
+    return out
 
-    # -- champion ----------------------------------------------------------
-    champions = facts.champions()
-    if not champions and facts.coaches():
-        out.append(
-            _finding(
-                kind="no_champion",
-                severity="medium",
-                people=[_ref(G, m) for m in facts.coaches()],
-                message=say("gap.no_champion", opportunity=facts.name),
-                action=say("gap.no_champion.action"),
-                data={"role": "champion"},
-            )
-        )
+
+def _no_champion(ctx: Context, facts: DealFacts) -> list[Finding]:
+    """``no_champion``: a coach is known but nobody champions us."""
+    if facts.champions() or not facts.coaches():
+        return []
+    return [_finding(
+        kind="no_champion",
+        severity="medium",
+        people=[_ref(ctx.G, m) for m in facts.coaches()],
+        message=say("gap.no_champion", opportunity=facts.name),
+        action=say("gap.no_champion.action"),
+        data={"role": "champion"},
+    )]
+
+
+def _weak_champions(ctx: Context, facts: DealFacts) -> list[Finding]:
+    """``weak_champion``: a champion of influence <= 2 or without a strong
+    relationship with us; high when every champion is weak."""
+    G, strong, champions = ctx.G, ctx.strong, facts.champions()
     weak = []
     for m in champions:
         low, distant = m.influence <= 2, m.best_ours < strong
         if low or distant:
             weak.append((m, "both" if low and distant else "influence" if low else "relationship"))
     all_weak = len(weak) == len(champions)
-    for m, why in weak:
-        out.append(
-            _finding(
-                kind="weak_champion",
-                severity="high" if all_weak else "low",
-                people=[_ref(G, m)],
-                message=say("gap.weak_champion." + why, who=_who(G, m), influence=m.influence, strength=m.best_ours),
-                action=say(
-                    "gap.weak_champion.strengthen" if m.best_ours < strong else "gap.weak_champion.replace", name=m.name
-                ),
-                data={"role": m.role, "influence": m.influence, "best_strength": m.best_ours},
-            )
+    return [
+        _finding(
+            kind="weak_champion",
+            severity="high" if all_weak else "low",
+            people=[_ref(G, m)],
+            message=say("gap.weak_champion." + why, who=_who(G, m), influence=m.influence, strength=m.best_ours),
+            action=say(
+                "gap.weak_champion.strengthen" if m.best_ours < strong else "gap.weak_champion.replace", name=m.name
+            ),
+            data={"role": m.role, "influence": m.influence, "best_strength": m.best_ours},
         )
+        for m, why in weak
+    ]
 
-    # -- single-threaded ---------------------------------------------------
-    if members:
-        holders: dict = {}
-        contacts = []
-        for m in members.values():
-            rels = m.strong(strong)
-            if rels:
-                contacts.append(m)
-            for r in rels:
-                holders.setdefault(r["id"], []).append(m.id)
-        if len(contacts) < 2:
-            message = (
-                say("gap.single_threaded.one", opportunity=facts.name, name=contacts[0].name, size=len(members))
-                if contacts
-                else say("gap.single_threaded.none", opportunity=facts.name, size=len(members))
-            )
-            out.append(
-                _finding(
-                    kind="single_threaded",
-                    severity="high",
-                    people=[_ref(G, m) for m in contacts] + [person_ref(G, u) for u in sorted(holders)],
-                    message=message,
-                    action=say("gap.single_threaded.action"),
-                    data={"strong_contacts": len(contacts), "owners": len(holders)},
-                )
-            )
-        elif len(holders) == 1:
-            (owner,) = holders
-            out.append(
-                _finding(
-                    kind="single_threaded",
-                    severity="high",
-                    people=[person_ref(G, owner)] + [_ref(G, m) for m in contacts],
-                    message=say(
-                        "gap.single_owner", count=len(contacts), opportunity=facts.name, owner=name_of(G, owner)
-                    ),
-                    action=say("gap.single_owner.action", owner=name_of(G, owner)),
-                    data={"strong_contacts": len(contacts), "owners": 1},
-                )
-            )
 
-    # -- single points of failure -----------------------------------------
-    out.extend(_single_points(ctx, facts))
-
-    # -- blockers on the champion's path ------------------------------------
-    out.extend(_blockers_on_path(ctx, facts))
-
-    # -- competitors closer than us -----------------------------------------
-    bidding = set(facts.competitors)
+def _single_threaded(ctx: Context, facts: DealFacts) -> list[Finding]:
+    """``single_threaded``: fewer than two stakeholders hold a strong
+    relationship with us, or one of our people holds them all."""
+    G, members = ctx.G, facts.members
+    if not members:
+        return []
+    holders: dict = {}
+    contacts = []
     for m in members.values():
+        rels = m.strong(ctx.strong)
+        if rels:
+            contacts.append(m)
+        for r in rels:
+            holders.setdefault(r["id"], []).append(m.id)
+    if len(contacts) < 2:
+        message = (
+            say("gap.single_threaded.one", opportunity=facts.name, name=contacts[0].name, size=len(members))
+            if contacts
+            else say("gap.single_threaded.none", opportunity=facts.name, size=len(members))
+        )
+        return [_finding(
+            kind="single_threaded",
+            severity="high",
+            people=[_ref(G, m) for m in contacts] + [person_ref(G, u) for u in sorted(holders)],
+            message=message,
+            action=say("gap.single_threaded.action"),
+            data={"strong_contacts": len(contacts), "owners": len(holders)},
+        )]
+    if len(holders) == 1:
+        (owner,) = holders
+        return [_finding(
+            kind="single_threaded",
+            severity="high",
+            people=[person_ref(G, owner)] + [_ref(G, m) for m in contacts],
+            message=say("gap.single_owner", count=len(contacts), opportunity=facts.name, owner=name_of(G, owner)),
+            action=say("gap.single_owner.action", owner=name_of(G, owner)),
+            data={"strong_contacts": len(contacts), "owners": 1},
+        )]
+    return []
+
+
+def _competitors_closer(ctx: Context, facts: DealFacts) -> list[Finding]:
+    """``competitor_closer``: a competitor's relationship with a stakeholder is
+    stronger than our best one (high for a key stakeholder and a rival on this bid)."""
+    G, hi, out = ctx.G, ctx.high_influence, []
+    bidding = set(facts.competitors)
+    for m in facts.members.values():
         if not m.theirs or m.best_theirs <= m.best_ours:
             continue
         top = m.theirs[0]
@@ -378,21 +394,20 @@ def gaps_of(ctx: Context, facts: DealFacts) -> list[Finding]:
         key = facts.is_key(m, hi)
         on_deal = comp in bidding or not bidding
         severity = "high" if key and on_deal else ("medium" if key or on_deal else "low")
-        out.append(
-            _finding(
-                kind="competitor_closer",
-                severity=severity,
-                people=[_ref(G, m), person_ref(G, comp)],
-                message=say(
-                    "gap.competitor_closer" if m.best_ours else "gap.competitor_closer.unknown",
-                    competitor=name_of(G, comp), who=_who(G, m), theirs=top["strength"],
-                    **({"ours": m.best_ours} if m.best_ours else {}),
-                ),
-                action=say("gap.competitor_closer.action", name=m.name),
-                data={"competitor": comp, "their_strength": top["strength"], "our_strength": m.best_ours, "role": m.role},
-            )
-        )
-    return sort_findings(out)
+        out.append(_finding(
+            kind="competitor_closer",
+            severity=severity,
+            people=[_ref(G, m), person_ref(G, comp)],
+            message=say(
+                "gap.competitor_closer" if m.best_ours else "gap.competitor_closer.unknown",
+                competitor=name_of(G, comp), who=_who(G, m), theirs=top["strength"],
+                **({"ours": m.best_ours} if m.best_ours else {}),
+            ),
+            action=say("gap.competitor_closer.action", name=m.name),
+            data={"competitor": comp, "their_strength": top["strength"], "our_strength": m.best_ours,
+                  "role": m.role},
+        ))
+    return out
 
 
 def _counter_coverage(ctx: Context, facts: DealFacts, m: Member) -> list:
@@ -504,3 +519,21 @@ def _blockers_on_path(ctx: Context, facts: DealFacts) -> list[Finding]:
                 )
             )
     return out
+
+
+#: The finding rules, in the order they run: each ``rule(ctx, facts) -> list[Finding]``.
+#: A new kind of finding is one function and one line here (and a row of the
+#: module docstring's table and of :data:`FINDING_KINDS`).
+RULES = (
+    _missing_roles,
+    _no_decider_access,
+    _uncovered_blockers,
+    _uncovered_high_influence,
+    _stale_relationships,
+    _no_champion,
+    _weak_champions,
+    _single_threaded,
+    _single_points,
+    _blockers_on_path,
+    _competitors_closer,
+)
