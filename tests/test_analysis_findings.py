@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from test_analysis_helpers import NOW, base_deal, days_ago
 
-from graphcrm.analysis import FINDING_KINDS, coverage_gaps
+from graphcrm.analysis import FINDING_KINDS, bid_readiness, coverage_gaps
 from graphcrm.analysis.messages import render
+from graphcrm.graph.nxgraph import build_graph
 
 
 def kinds(d, **kw):
@@ -255,10 +256,38 @@ def test_per_deal_influence_and_stance_override_the_persons_own():
 def test_every_finding_kind_is_exercised():
     """The list of kinds in the module table and the tests above agree."""
     assert set(FINDING_KINDS) == {
-        "missing_role", "no_eb_access", "no_dm_access", "uncovered_high_influence", "stale_relationship",
+        "empty_buying_center", "missing_role", "no_eb_access", "no_dm_access", "uncovered_high_influence", "stale_relationship",
         "no_champion", "weak_champion", "single_threaded", "single_point_of_failure", "uncovered_blocker",
         "blocker_on_path", "competitor_closer",
     }
+
+
+def _empty_deal():
+    """A new opportunity of an account with people, nobody yet in its buying center."""
+    return build_graph(
+        [("Account", {"id": "a1", "name": "Northwind Rail Authority"}),
+         ("Opportunity", {"id": "o1", "name": "Line 5 ISCS", "stage": "lead"}),
+         ("Person", {"id": "p1", "name": "David Chen", "influence": 5}),
+         ("User", {"id": "u1", "username": "lina", "display_name": "李娜"})],
+        [("FOR", "o1", "a1", {}), ("WORKS_AT", "p1", "a1", {}),
+         ("RELATIONSHIP", "u1", "p1", {"strength": 5, "last_contact_at": "2026-04-30T00:00:00+00:00"})],
+        loaded_at=NOW)
+
+
+def test_an_empty_buying_center_is_a_finding_and_claims_no_coverage():
+    found = coverage_gaps(_empty_deal(), "o1", now=NOW)
+    assert found[0]["kind"] == "empty_buying_center" and found[0]["severity"] == "high"
+    assert found[0]["message"] == ("Nobody is in the buying center of Line 5 ISCS yet: no gap in it can be judged "
+                                   "until its people are mapped.")
+    assert {f["kind"] for f in found} == {"empty_buying_center", "missing_role"}
+
+
+def test_an_empty_buying_center_scores_nothing_and_says_why():
+    readiness = bid_readiness(_empty_deal(), "o1", now=NOW)
+    assert readiness["score"] == 0
+    balance = next(c for c in readiness["components"] if c["name"] == "competitive_balance")
+    assert balance["value"] == 0 and balance["evidence"] == [
+        "Nobody is in the buying center yet: there is nothing to weigh against the competitors."]
 
 
 def test_unknown_opportunity_raises_not_found():

@@ -62,6 +62,10 @@ def rare_variants() -> list:
     for d in (never, low, untitled, ours):
         out.append(opportunity_report(d.graph(), "o1"))
     out.append(stance_outlook(base_deal().graph(), include_relationships=False))
+    empty = build_graph([("Account", {"id": "a1", "name": "Northwind Rail Authority"}),
+                         ("Opportunity", {"id": "o1", "name": "Line 5 ISCS"})], [("FOR", "o1", "a1", {})],
+                        loaded_at="2026-05-01T00:00:00+00:00")
+    out.append(opportunity_report(empty, "o1"))  # nobody in its buying center yet
     return out
 
 

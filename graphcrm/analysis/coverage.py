@@ -8,6 +8,9 @@ messages under ``texts``, see :mod:`graphcrm.analysis.messages`):
 =========================== ==================================================
 kind                        fires when
 =========================== ==================================================
+``empty_buying_center``     nobody is in the buying center yet: nothing else
+                            about it can be judged (the other rules then
+                            report only the roles nobody holds)
 ``missing_role``            a buying-center role has nobody identified
                             (economic buyer, decision maker, technical buyer,
                             user buyer, procurement, champion or coach)
@@ -75,6 +78,7 @@ ROLE_SEVERITY = {
 }
 
 FINDING_KINDS = (
+    "empty_buying_center",
     "missing_role",
     "no_eb_access",
     "no_dm_access",
@@ -181,6 +185,19 @@ def gaps_of(ctx: Context, facts: DealFacts) -> list[Finding]:
     """All findings for ``facts``, most severe first: each rule of :data:`RULES`
     in turn (internal entry point shared with readiness, what-if and the portfolio)."""
     return sort_findings([finding for rule in RULES for finding in rule(ctx, facts)])
+
+
+def _empty_buying_center(ctx: Context, facts: DealFacts) -> list[Finding]:
+    """``empty_buying_center``: nobody mapped yet, so no claim about coverage can be made."""
+    if facts.members:
+        return []
+    return [_finding(
+        kind="empty_buying_center",
+        severity="high",
+        message=say("gap.empty_buying_center", opportunity=facts.name),
+        action=say("gap.empty_buying_center.action"),
+        data={},
+    )]
 
 
 def _missing_roles(ctx: Context, facts: DealFacts) -> list[Finding]:
@@ -525,6 +542,7 @@ def _blockers_on_path(ctx: Context, facts: DealFacts) -> list[Finding]:
 #: A new kind of finding is one function and one line here (and a row of the
 #: module docstring's table and of :data:`FINDING_KINDS`).
 RULES = (
+    _empty_buying_center,
     _missing_roles,
     _no_decider_access,
     _uncovered_blockers,

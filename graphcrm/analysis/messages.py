@@ -47,6 +47,12 @@ CATALOG: dict[str, str] = {
     "who.ours_titled": N_("%(name)s (our %(title)s)"),
     "who.ours": N_("%(name)s (our team member)"),
     # -- coverage gaps ---------------------------------------------------------
+    "gap.empty_buying_center": N_(
+        "Nobody is in the buying center of %(opportunity)s yet: no gap in it can be judged until its people are mapped."
+    ),
+    "gap.empty_buying_center.action": N_(
+        "Map who decides, who evaluates and who buys, and add them to the buying center."
+    ),
     "gap.missing_role": N_("No %(roles)s identified for %(opportunity)s."),
     "gap.missing_role.action": N_("Ask our contacts who acts as %(roles)s and add them to the buying center."),
     "gap.no_access.weak": N_("We have only a strength-%(strength)s relationship with the %(role)s, %(who)s."),
@@ -164,6 +170,8 @@ CATALOG: dict[str, str] = {
     "ready.contact": N_("Contact %(name)s this week."),
     "ready.keep_cadence": N_("Keep the cadence."),
     "ready.no_competitors": N_("No competitor relationships recorded in the buying center."),
+    "ready.empty_buying_center": N_("Nobody is in the buying center yet: there is nothing to weigh against the competitors."),
+    "ready.map_buying_center": N_("Add the customer's people who take part in this decision to the buying center."),
     "ready.watch_competitors": N_("Keep watching the competitors."),
     "ready.competitors": N_("Competitors know %(known)s stakeholder(s); they are closer than us to %(closer)s."),
     "ready.out_engage": N_("Out-engage the competition with %(name)s."),

@@ -17,7 +17,8 @@ component                  weight value
 ``engagement_recency``     15     influence-weighted share of the buying
                                   center contacted within its cadence
 ``competitive_balance``    15     influence-weighted mean over people a
-                                  competitor knows of min(ours / theirs, 1)
+                                  competitor knows of min(ours / theirs, 1);
+                                  0 while nobody is in the buying center
 ========================== ====== ============================================
 
 *Access* to a person is our best relationship strength / 5, times 0.6 when
@@ -109,30 +110,40 @@ def bid_readiness(
 
 
 def readiness_of(ctx: Context, facts: DealFacts, *, weights: dict | None = None) -> dict:
-    G = ctx.G
-    strong = ctx.strong
+    """The readiness of the deal ``facts`` describes: each component of
+    :data:`COMPONENTS` scored 0-1 with its evidence and the action that would
+    raise it, the weighted score, and the action of the component that loses
+    the most points (internal entry point shared with what-if and the portfolio)."""
     w = {**WEIGHTS, **(weights or {})}
-    members = list(facts.members.values())
-    comps = []
+    comps = [_component(name, w[name], *score(ctx, facts)) for name, score in COMPONENTS.items()]
+    total_points = sum(c["weight"] * c["value"] for c in comps)
+    weakest = max(comps, key=lambda c: (c["weight"] - c["points"], -list(WEIGHTS).index(c["name"])))
+    return {
+        "opportunity": person_ref(ctx.G, facts.id),
+        "score": int(round(total_points + 1e-9)),
+        "components": comps,
+        "next_best_action": weakest["action"],
+        "texts": {"next_best_action": weakest["texts"]["action"]},
+    }
 
-    def add(name, value, evidence, action):
-        """One component; ``evidence`` (a list) and ``action`` are messages."""
-        value = max(0.0, min(1.0, value))
-        comps.append(
-            {
-                "name": name,
-                "label": LABELS[name],
-                "weight": w[name],
-                "value": round(value, 4),
-                "points": round(w[name] * value, 2),
-                "evidence": english(evidence),
-                "action": render(action),
-                "texts": {"evidence": evidence, "action": action},
-            }
-        )
-        return value
 
-    # economic buyer access -----------------------------------------------------
+def _component(name: str, weight: float, value: float, evidence: list, action: dict) -> dict:
+    """One component; ``evidence`` (a list) and ``action`` are messages."""
+    value = max(0.0, min(1.0, value))
+    return {
+        "name": name,
+        "label": LABELS[name],
+        "weight": weight,
+        "value": round(value, 4),
+        "points": round(weight * value, 2),
+        "evidence": english(evidence),
+        "action": render(action),
+        "texts": {"evidence": evidence, "action": action},
+    }
+
+
+def _economic_buyer_access(ctx: Context, facts: DealFacts):
+    """Mean over economic buyer and decision maker of the best access to a holder of the role."""
     parts, evidence, action = [], [], None
     for role in ("economic_buyer", "decision_maker"):
         holders = facts.with_role(role)
@@ -147,15 +158,17 @@ def readiness_of(ctx: Context, facts: DealFacts, *, weights: dict | None = None)
             r = best.ours[0]
             evidence.append(
                 say(f"ready.{role}." + ("stale" if r["stale"] else "known"),
-                    name=best.name, strength=r["strength"], owner=name_of(G, r["id"]))
+                    name=best.name, strength=r["strength"], owner=name_of(ctx.G, r["id"]))
             )
         else:
             evidence.append(say(f"ready.{role}.unknown", name=best.name))
         if best.access() < 0.8:
             action = action or say("ready.sponsor", name=best.name, role=role)
-    add("economic_buyer_access", sum(parts) / 2, evidence, action or say("ready.keep_economic_buyer"))
+    return sum(parts) / 2, evidence, action or say("ready.keep_economic_buyer")
 
-    # champion strength -----------------------------------------------------------
+
+def _champion_strength(ctx: Context, facts: DealFacts):
+    """The best champion's influence/5 x (0.3 + 0.7 x access); a coach counts half."""
     candidates = [(m, 1.0) for m in facts.champions()] + [
         (m, 0.5) for m in facts.coaches() if m not in facts.champions()
     ]
@@ -165,24 +178,25 @@ def readiness_of(ctx: Context, facts: DealFacts, *, weights: dict | None = None)
         if v > best_v or (v == best_v and best_m is None):
             best_v, best_m = v, m
     if best_m is None:
-        ev = [say("ready.no_champion")]
-        act = say("ready.develop_champion")
-    else:
-        ev = [
-            say("ready.champion" if best_m in facts.champions() else "ready.coach",
-                name=best_m.name, influence=best_m.influence, strength=best_m.best_ours)
-        ]
-        act = (
-            say("ready.strengthen", name=best_m.name)
-            if best_m.access() < 0.8
-            else say("ready.introduce_champion", name=best_m.name)
-            if best_m.influence < 4
-            else say("ready.coach_champion")
-        )
-    add("champion_strength", best_v, ev, act)
+        return best_v, [say("ready.no_champion")], say("ready.develop_champion")
+    evidence = [
+        say("ready.champion" if best_m in facts.champions() else "ready.coach",
+            name=best_m.name, influence=best_m.influence, strength=best_m.best_ours)
+    ]
+    action = (
+        say("ready.strengthen", name=best_m.name)
+        if best_m.access() < 0.8
+        else say("ready.introduce_champion", name=best_m.name)
+        if best_m.influence < 4
+        else say("ready.coach_champion")
+    )
+    return best_v, evidence, action
 
-    # buying role coverage ----------------------------------------------------------
+
+def _buying_role_coverage(ctx: Context, facts: DealFacts):
+    """Mean over the required roles of 0.5 x identified + 0.5 x best access."""
     parts, missing, unreached = [], [], []
+    members = list(facts.members.values())
     for roles in REQUIRED_ROLES:
         holders = [m for m in members if m.role in roles]
         if "champion" in roles:
@@ -193,67 +207,78 @@ def readiness_of(ctx: Context, facts: DealFacts, *, weights: dict | None = None)
             continue
         reach = max(m.access() for m in holders)
         parts.append(0.5 + 0.5 * reach)
-        if reach < strong / 5.0:
+        if reach < ctx.strong / 5.0:
             unreached.append(list(roles))
-    ev = [say("ready.roles_identified", found=len(REQUIRED_ROLES) - len(missing), total=len(REQUIRED_ROLES))]
+    evidence = [say("ready.roles_identified", found=len(REQUIRED_ROLES) - len(missing), total=len(REQUIRED_ROLES))]
     if missing:
-        ev.append(say("ready.roles_missing", roles=missing))
+        evidence.append(say("ready.roles_missing", roles=missing))
     if unreached:
-        ev.append(say("ready.roles_unreached", roles=unreached))
-    act = (
+        evidence.append(say("ready.roles_unreached", roles=unreached))
+    action = (
         say("ready.map_role", roles=missing[0])
         if missing
         else say("ready.reach_role", roles=unreached[0])
         if unreached
         else say("ready.confirm_process")
     )
-    add("buying_role_coverage", sum(parts) / len(REQUIRED_ROLES), ev, act)
+    return sum(parts) / len(REQUIRED_ROLES), evidence, action
 
-    # multi-threading ------------------------------------------------------------------
-    contacts = [m for m in members if m.strong(strong)]
-    owners = sorted({r["id"] for m in contacts for r in m.strong(strong)})
+
+def _multi_threading(ctx: Context, facts: DealFacts):
+    """0.6 x min(strong contacts / 4, 1) + 0.4 x min(our people holding them / 2, 1)."""
+    contacts = [m for m in facts.members.values() if m.strong(ctx.strong)]
+    owners = sorted({r["id"] for m in contacts for r in m.strong(ctx.strong)})
     value = 0.6 * min(len(contacts) / 4.0, 1.0) + 0.4 * min(len(owners) / 2.0, 1.0)
-    ev = [
-        say("ready.threads_named", contacts=len(contacts), owners=len(owners), names=[name_of(G, u) for u in owners])
+    evidence = [
+        say("ready.threads_named", contacts=len(contacts), owners=len(owners),
+            names=[name_of(ctx.G, u) for u in owners])
         if owners
         else say("ready.threads", contacts=len(contacts), owners=0)
     ]
-    act = (
+    action = (
         say("ready.more_threads")
         if len(contacts) < 4
         else say("ready.second_owner")
         if len(owners) < 2
         else say("ready.keep_threads")
     )
-    add("multi_threading", value, ev, act)
+    return value, evidence, action
 
-    # engagement recency -------------------------------------------------------------------
+
+def _engagement_recency(ctx: Context, facts: DealFacts):
+    """The influence-weighted share of the buying center contacted within its cadence."""
+    members = list(facts.members.values())
     total = sum(m.influence for m in members)
     fresh = [m for m in members if m.fresh]
     value = sum(m.influence for m in fresh) / total if total else 0.0
     overdue = sorted((m for m in members if not m.fresh), key=lambda m: (-m.influence, m.id))
-    ev = [say("ready.recency", fresh=len(fresh), total=len(members))]
-    act = say("ready.contact", name=overdue[0].name) if overdue else say("ready.keep_cadence")
-    add("engagement_recency", value, ev, act)
+    action = say("ready.contact", name=overdue[0].name) if overdue else say("ready.keep_cadence")
+    return value, [say("ready.recency", fresh=len(fresh), total=len(members))], action
 
-    # competitive balance ---------------------------------------------------------------------
+
+def _competitive_balance(ctx: Context, facts: DealFacts):
+    """Over the people a competitor knows: the influence-weighted mean of
+    min(ours / theirs, 1); 1 when no competitor knows anyone of a mapped
+    buying center, 0 when nobody is mapped (nothing to compare)."""
+    members = list(facts.members.values())
+    if not members:
+        return 0.0, [say("ready.empty_buying_center")], say("ready.map_buying_center")
     contested = [m for m in members if m.theirs]
     if not contested:
-        value, ev, act = 1.0, [say("ready.no_competitors")], say("ready.watch_competitors")
-    else:
-        tot = sum(m.influence for m in contested)
-        value = sum(m.influence * min(m.best_ours / m.best_theirs, 1.0) for m in contested) / tot
-        behind = sorted((m for m in contested if m.best_ours < m.best_theirs), key=lambda m: (-m.influence, m.id))
-        ev = [say("ready.competitors", known=len(contested), closer=len(behind))]
-        act = say("ready.out_engage", name=behind[0].name) if behind else say("ready.hold_lead")
-    add("competitive_balance", value, ev, act)
+        return 1.0, [say("ready.no_competitors")], say("ready.watch_competitors")
+    total = sum(m.influence for m in contested)
+    value = sum(m.influence * min(m.best_ours / m.best_theirs, 1.0) for m in contested) / total
+    behind = sorted((m for m in contested if m.best_ours < m.best_theirs), key=lambda m: (-m.influence, m.id))
+    action = say("ready.out_engage", name=behind[0].name) if behind else say("ready.hold_lead")
+    return value, [say("ready.competitors", known=len(contested), closer=len(behind))], action
 
-    total_points = sum(c["weight"] * c["value"] for c in comps)
-    weakest = max(comps, key=lambda c: (c["weight"] - c["points"], -list(WEIGHTS).index(c["name"])))
-    return {
-        "opportunity": person_ref(G, facts.id),
-        "score": int(round(total_points + 1e-9)),
-        "components": comps,
-        "next_best_action": weakest["action"],
-        "texts": {"next_best_action": weakest["texts"]["action"]},
-    }
+
+#: the components, in the order they are shown: name -> ``score(ctx, facts) -> (value 0-1, evidence, action)``
+COMPONENTS = {
+    "economic_buyer_access": _economic_buyer_access,
+    "champion_strength": _champion_strength,
+    "buying_role_coverage": _buying_role_coverage,
+    "multi_threading": _multi_threading,
+    "engagement_recency": _engagement_recency,
+    "competitive_balance": _competitive_balance,
+}

@@ -59,6 +59,7 @@ LANGUAGES = ("en", "zh")
 #: components, severities and warm-path verbs (its sentences are messages:
 #: see the ``say`` filter)
 ANALYSIS_WORDS = {
+    "empty_buying_center": _l("Nobody in the buying center"),
     "missing_role": _l("Buying-center role missing"),
     "no_eb_access": _l("No access to the economic buyer"),
     "no_dm_access": _l("No access to the decision maker"),
