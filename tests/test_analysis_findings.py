@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from test_analysis_helpers import NOW, base_deal, days_ago
 
 from graphcrm.analysis import FINDING_KINDS, bid_readiness, coverage_gaps
 from graphcrm.analysis.messages import render
 from graphcrm.graph.nxgraph import build_graph
+
+from deals import NOW, base_deal, days_ago
 
 
 def kinds(d, **kw):
@@ -31,7 +32,9 @@ def test_finding_shape():
     assert f["severity"] in ("high", "medium", "low")
     assert f["message"].endswith(".") and f["action"]
     # the sentences again as code + parameters, for translation
-    assert f["texts"]["message"] == {"code": "gap.missing_role", "params": {"roles": ["procurement"], "opportunity": "Grid upgrade"}}
+    assert f["texts"]["message"] == {
+        "code": "gap.missing_role", "params": {"roles": ["procurement"], "opportunity": "Grid upgrade"}
+    }
     assert render(f["texts"]["message"]) == f["message"] and render(f["texts"]["action"]) == f["action"]
 
 
@@ -48,7 +51,9 @@ def test_missing_role(person, role, severity):
 def test_missing_economic_buyer_is_high_and_not_no_eb_access():
     d = base_deal().drop("ROLE_IN", "eb", "o1")
     found = coverage_gaps(d.graph(), "o1")
-    assert [(f["kind"], f["severity"], f["data"]["role"]) for f in found] == [("missing_role", "high", "economic_buyer")]
+    assert [(f["kind"], f["severity"], f["data"]["role"]) for f in found] == [
+        ("missing_role", "high", "economic_buyer")
+    ]
 
 
 def test_missing_champion_or_coach():
@@ -256,9 +261,9 @@ def test_per_deal_influence_and_stance_override_the_persons_own():
 def test_every_finding_kind_is_exercised():
     """The list of kinds in the module table and the tests above agree."""
     assert set(FINDING_KINDS) == {
-        "empty_buying_center", "missing_role", "no_eb_access", "no_dm_access", "uncovered_high_influence", "stale_relationship",
-        "no_champion", "weak_champion", "single_threaded", "single_point_of_failure", "uncovered_blocker",
-        "blocker_on_path", "competitor_closer",
+        "empty_buying_center", "missing_role", "no_eb_access", "no_dm_access", "uncovered_high_influence",
+        "stale_relationship", "no_champion", "weak_champion", "single_threaded", "single_point_of_failure",
+        "uncovered_blocker", "blocker_on_path", "competitor_closer",
     }
 
 

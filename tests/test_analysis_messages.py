@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from test_analysis_helpers import base_deal
 
 from graphcrm.analysis import account_report, opportunity_report, portfolio_report, stance_outlook, what_if
 from graphcrm.analysis.messages import CATALOG, render, say
 from graphcrm.demo import demo_portfolio
 from graphcrm.graph.nxgraph import build_graph
+
+from deals import base_deal
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from synthetic import synthetic_portfolio  # noqa: E402
@@ -33,7 +34,7 @@ def sentences(result, out: list) -> list:
     if isinstance(result, dict):
         for field, msg in (result.get("texts") or {}).items():
             english = result[field]
-            pairs = zip(english, msg) if isinstance(english, list) else [(english, msg)]
+            pairs = zip(english, msg, strict=True) if isinstance(english, list) else [(english, msg)]
             out.extend(pairs)
         for k, v in result.items():
             if k != "texts":

@@ -9,11 +9,12 @@ import json
 
 import networkx as nx
 import pytest
-from test_analysis_helpers import Deal, base_deal, days_ago
 
 from graphcrm.analysis import brokers, factions, influence_ranking, stance_outlook, warm_paths
 from graphcrm.analysis._common import people_graph
 from graphcrm.graph.nxgraph import build_graph
+
+from deals import Deal, base_deal, days_ago
 
 KITE_NAMES = ["Andre", "Beverly", "Carol", "Diane", "Ed", "Fernando", "Garth", "Heather", "Ike", "Jane"]
 
@@ -189,9 +190,13 @@ def test_warm_paths_ranked_by_combined_strength_and_length():
     G = d.graph()
     paths = warm_paths(G, "t", k=5, now="2026-05-01")
     assert [p["score"] for p in paths] == sorted((p["score"] for p in paths), reverse=True)
-    assert paths[0]["sentence"] == "Ma Lin (our team) → knows → p3 (Engineer) → knows → p2 → knows → Director Wang (Director)"
+    assert paths[0]["sentence"] == (
+        "Ma Lin (our team) → knows → p3 (Engineer) → knows → p2 → knows → Director Wang (Director)"
+    )
     assert paths[0]["score"] == 1.0 and paths[0]["hops"] == 3
-    assert paths[1]["sentence"] == "Li Wei (our SE) → knows → Zhang Min (Deputy Director) → reports to → Director Wang (Director)"
+    assert paths[1]["sentence"] == (
+        "Li Wei (our SE) → knows → Zhang Min (Deputy Director) → reports to → Director Wang (Director)"
+    )
     assert [p["rank"] for p in paths] == list(range(1, len(paths) + 1))
     assert len(warm_paths(G, "t", k=5, max_hops=2, now="2026-05-01")) == 2
     assert warm_paths(G, "t", k=5, sources=["u1"], now="2026-05-01")[0]["nodes"][0]["id"] == "u1"
@@ -202,7 +207,8 @@ def test_warm_paths_cross_accounts_and_verbs():
     d = Deal()
     d.node("Account", "a1", name="Metro").node("Account", "a2", name="Port")
     d.node("User", "u1", username="lina", display_name="李娜")
-    d.person("qin", name="秦峰", account="a1").person("yan", name="严东", account="a2").person("hu", name="胡斌", account="a2")
+    d.person("qin", name="秦峰", account="a1")
+    d.person("yan", name="严东", account="a2").person("hu", name="胡斌", account="a2")
     d.rel("RELATIONSHIP", "u1", "qin", strength=4, last_contact_at=days_ago(1))
     d.rel("KNOWS", "yan", "qin", strength=4)
     d.rel("REPORTS_TO", "hu", "yan")

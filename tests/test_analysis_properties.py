@@ -7,10 +7,11 @@ import random
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_analysis_helpers import NOW, Deal, days_ago
 
 from graphcrm.analysis import bid_readiness, coverage_gaps, opportunity_report, what_if
 from graphcrm.model import BUYING_ROLES, STANCES
+
+from deals import NOW, Deal, days_ago
 
 ROLES = list(BUYING_ROLES)
 
@@ -48,7 +49,8 @@ def deals(draw):
             d.rel(t, a, b, **({} if t == "REPORTS_TO" else {"strength": draw(st.integers(1, 5))}))
     for _ in range(draw(st.integers(0, 2 * n))):
         u, p = draw(st.sampled_from(users)), draw(st.sampled_from(people))
-        d.rel("RELATIONSHIP", u, p, strength=draw(st.integers(1, 5)), last_contact_at=days_ago(draw(st.integers(0, 400))))
+        strength, last = draw(st.integers(1, 5)), days_ago(draw(st.integers(0, 400)))
+        d.rel("RELATIONSHIP", u, p, strength=strength, last_contact_at=last)
     for _ in range(draw(st.integers(0, n))):
         d.rel("RELATIONSHIP", "c1", draw(st.sampled_from(people)), strength=draw(st.integers(1, 5)))
     return d
@@ -81,7 +83,7 @@ def test_strong_relationship_to_uncovered_decision_maker_never_lowers_readiness(
     d.rel("RELATIONSHIP", user, target, strength=data.draw(st.integers(3, 5)), last_contact_at=last)
     after = bid_readiness(d.graph(), "o1")
     assert after["score"] >= before["score"]
-    for b, a in zip(before["components"], after["components"]):
+    for b, a in zip(before["components"], after["components"], strict=True):
         assert a["value"] >= b["value"] - 1e-9, (b, a)
 
 

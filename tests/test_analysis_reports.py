@@ -6,7 +6,6 @@ import json
 from datetime import date
 
 import pytest
-from test_analysis_helpers import NOW, Deal, base_deal, days_ago
 
 from graphcrm.analysis import (
     account_coverage,
@@ -24,6 +23,8 @@ from graphcrm.analysis import (
     what_if,
 )
 from graphcrm.graph.nxgraph import build_graph
+
+from deals import NOW, Deal, base_deal, days_ago
 
 # -- what-if --------------------------------------------------------------------------
 
@@ -134,7 +135,8 @@ def test_segment_rules():
 
 def test_portfolio_coverage_rows_and_flags():
     d = base_deal()
-    d.node("Account", "a1", name="Acme Power", segment="general", tier="strategic_partner", annual_value=1e6, potential_value=1e6)
+    d.node("Account", "a1", name="Acme Power", segment="general", tier="strategic_partner", annual_value=1e6,
+           potential_value=1e6)
     d.node("Account", "a2", name="空账户", tier="transactional")
     r = portfolio_coverage(d.graph())
     json.dumps(r)

@@ -60,7 +60,8 @@ def test_shape():
     same = sum(1 for u, v in infl if G.nodes[u]["department"] == G.nodes[v]["department"])
     assert same / len(infl) > 0.7
     # buying centres of 5-30
-    sizes = [sum(1 for _, k in G._pred[o].items() if "ROLE_IN" in k) for o, a in G.nodes(data=True) if a["label"] == "Opportunity"]
+    bids = [o for o, a in G.nodes(data=True) if a["label"] == "Opportunity"]
+    sizes = [sum(1 for _, k in G._pred[o].items() if "ROLE_IN" in k) for o in bids]
     assert min(sizes) >= 5 and max(sizes) <= 30
     # Chinese and English names
     names = [a["name"] for _, a in G.nodes(data=True) if a["label"] == "Person"]

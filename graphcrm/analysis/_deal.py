@@ -140,7 +140,8 @@ class Context:
         edges = []
         for p in scope:
             for u, keyed in G._pred[p].items():
-                if "RELATIONSHIP" in keyed and nodes[u].get("label") == "User" and nodes[u].get("active", True) is not False:
+                a = nodes[u]
+                if "RELATIONSHIP" in keyed and a.get("label") == "User" and a.get("active", True) is not False:
                     edges.append((ROOT, u))
                     edges.append((u, p))
             for v, keyed in G._succ[p].items():

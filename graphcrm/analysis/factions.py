@@ -13,7 +13,16 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graphcrm.analysis._common import STANCE_SCORE, STRONG, as_int, in_typed, label, people_graph, scope_people, stance_label
+from graphcrm.analysis._common import (
+    STANCE_SCORE,
+    STRONG,
+    as_int,
+    in_typed,
+    label,
+    people_graph,
+    scope_people,
+    stance_label,
+)
 from graphcrm.analysis.influence import roles_in
 
 
@@ -73,7 +82,11 @@ def factions(
     H = people_graph(G, scope)
     connected = [p for p in H if H.degree(p) > 0]
     unconnected = sorted(p for p in H if H.degree(p) == 0)
-    comms = nx.community.louvain_communities(H.subgraph(connected), weight="weight", resolution=resolution, seed=seed) if connected else []
+    comms = (
+        nx.community.louvain_communities(H.subgraph(connected), weight="weight", resolution=resolution, seed=seed)
+        if connected
+        else []
+    )
 
     def eff(p, attr, default):
         v = (roles.get(p) or {}).get(attr)

@@ -14,7 +14,18 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graphcrm.analysis._common import STRONG, as_int, cadence_days, iso, label, name_of, nodes_with_label, out_typed, person_account, title_of
+from graphcrm.analysis._common import (
+    STRONG,
+    as_int,
+    cadence_days,
+    iso,
+    label,
+    name_of,
+    nodes_with_label,
+    out_typed,
+    person_account,
+    title_of,
+)
 from graphcrm.analysis._deal import Context
 from graphcrm.model import OPEN_STAGES
 

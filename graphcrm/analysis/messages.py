@@ -170,7 +170,9 @@ CATALOG: dict[str, str] = {
     "ready.contact": N_("Contact %(name)s this week."),
     "ready.keep_cadence": N_("Keep the cadence."),
     "ready.no_competitors": N_("No competitor relationships recorded in the buying center."),
-    "ready.empty_buying_center": N_("Nobody is in the buying center yet: there is nothing to weigh against the competitors."),
+    "ready.empty_buying_center": N_(
+        "Nobody is in the buying center yet: there is nothing to weigh against the competitors."
+    ),
     "ready.map_buying_center": N_("Add the customer's people who take part in this decision to the buying center."),
     "ready.watch_competitors": N_("Keep watching the competitors."),
     "ready.competitors": N_("Competitors know %(known)s stakeholder(s); they are closer than us to %(closer)s."),
@@ -189,7 +191,9 @@ CATALOG: dict[str, str] = {
         "Champions and opponents are stubborn (keep %(committed)s %% of their initial view), supporters and "
         "skeptics %(leaning)s %%, neutrals %(neutral)s %%."
     ),
-    "outlook.voices": N_("Our team and each competitor act as fixed voices weighted by their best relationship strength."),
+    "outlook.voices": N_(
+        "Our team and each competitor act as fixed voices weighted by their best relationship strength."
+    ),
     "outlook.no_voices": N_("Our and the competitors' relationships are not counted."),
     # -- who to simulate leaving (what-if) -----------------------------------------------
     "whatif.champion": N_("our champion"),

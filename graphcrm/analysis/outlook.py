@@ -21,6 +21,8 @@ run to (near) equilibrium.  It is a ranking aid, not a forecast.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import networkx as nx
 
 from graphcrm.analysis._common import STANCE_SCORE, as_int, in_typed, label, out_typed, scope_people, stance_label
@@ -103,31 +105,28 @@ def stance_outlook(
     # voices[i] = list of (j or constant, weight); constants are floats
     voices: dict = {}
     for i in scope:
-        vs = {}
-
-        def add(j, w):
-            vs[j] = vs.get(j, 0.0) + w
-
+        vs = defaultdict(float)
         for j, d in in_typed(G, i, "INFLUENCES"):
             if j in keep and j != i:
-                add(j, float(as_int(d.get("strength"), 3)))
+                vs[j] += float(as_int(d.get("strength"), 3))
         for j, _ in out_typed(G, i, "REPORTS_TO"):
             if j in keep and j != i:
-                add(j, 3.0)
+                vs[j] += 3.0
         for j, _ in in_typed(G, i, "REPORTS_TO"):
             if j in keep and j != i:
-                add(j, 1.0)
+                vs[j] += 1.0
         for j, _ in out_typed(G, i, "KNOWS"):
             if j in keep and j != i:
-                add(j, 1.0)
+                vs[j] += 1.0
         for j, _ in in_typed(G, i, "KNOWS"):
             if j in keep and j != i:
-                add(j, 1.0)
+                vs[j] += 1.0
         fixed = 0.0
         fixed_w = 0.0
         if include_relationships:
-            ours = max((as_int(d.get("strength"), 3) for u, d in in_typed(G, i, "RELATIONSHIP") if label(G, u) == "User"), default=0)
-            theirs = [as_int(d.get("strength"), 3) for u, d in in_typed(G, i, "RELATIONSHIP") if label(G, u) == "Competitor"]
+            ties = list(in_typed(G, i, "RELATIONSHIP"))  # a generator: read twice
+            ours = max((as_int(d.get("strength"), 3) for u, d in ties if label(G, u) == "User"), default=0)
+            theirs = [as_int(d.get("strength"), 3) for u, d in ties if label(G, u) == "Competitor"]
             if ours:
                 fixed += ours * 1.0
                 fixed_w += ours
@@ -138,7 +137,8 @@ def stance_outlook(
 
     x = dict(x0)
     rounds = 0
-    for rounds in range(1, max_rounds + 1):
+    while rounds < max_rounds:
+        rounds += 1
         nxt = {}
         delta = 0.0
         for i in scope:

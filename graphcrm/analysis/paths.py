@@ -135,7 +135,8 @@ def intro_graph(ctx: Context, targets, *, max_hops: int = 4, sources=None, min_s
             w = s / 5.0 * (STALE_FACTOR if stale else 1.0)
             users.add(u)
             edges[(u, p)] = {
-                "warmth": w, "cost": -math.log(w) + 1e-6, "type": "RELATIONSHIP", "forward": True, "strength": s, "stale": stale,
+                "warmth": w, "cost": -math.log(w) + 1e-6, "type": "RELATIONSHIP", "forward": True, "strength": s,
+                "stale": stale,
             }
     H = nx.DiGraph()
     H.add_node(_ROOT)
@@ -161,7 +162,7 @@ def paths_in(G, H: nx.DiGraph, target_id, *, k: int = 3, max_hops: int = 4) -> l
             continue
         score = 1.0
         steps = []
-        for a, b in zip(path, path[1:]):
+        for a, b in zip(path, path[1:], strict=False):  # consecutive pairs
             e = H[a][b]
             score *= e["warmth"]
             steps.append(
@@ -229,7 +230,7 @@ def _sentence(nodes, steps) -> str:
         return f"{n['name']} ({t})" if t else n["name"]
 
     parts = [show(nodes[0])]
-    for s, n in zip(steps, nodes[1:]):
+    for s, n in zip(steps, nodes[1:], strict=True):  # one step into each node after the first
         parts.append(s["verb"])
         parts.append(show(n))
     return " → ".join(parts)

@@ -104,7 +104,15 @@ def suggest_tier(strong_contacts: int, exec_contacts: int, departments: int, won
 
 
 def lifetime_value(
-    annual_value, potential_value, tier: str, lifecycle: str | None, won: int, lost: int, *, discount_rate: float = 0.10, retention: dict | None = None
+    annual_value,
+    potential_value,
+    tier: str,
+    lifecycle: str | None,
+    won: int,
+    lost: int,
+    *,
+    discount_rate: float = 0.10,
+    retention: dict | None = None,
 ) -> dict:
     """CLV by the formula in the module text; returns the figures used."""
     annual = _num(annual_value)
@@ -127,7 +135,13 @@ def lifetime_value(
 
 
 def suggest_segment(
-    clv: float, annual_value, potential_value, thresholds: dict | None = None, *, win_rate: float = 0.5, lifecycle: str | None = None
+    clv: float,
+    annual_value,
+    potential_value,
+    thresholds: dict | None = None,
+    *,
+    win_rate: float = 0.5,
+    lifecycle: str | None = None,
 ) -> str:
     """The segment the lifetime value and growth suggest (rules in the module text)."""
     t = {**SEGMENT_THRESHOLDS, **(thresholds or {})}
@@ -179,7 +193,9 @@ def opportunity_row(ctx: Context, opportunity_id) -> tuple[dict, list]:
     return row, findings
 
 
-def account_row(ctx: Context, account_id, *, discount_rate=0.10, retention=None, segment_thresholds=None) -> tuple[dict, list]:
+def account_row(
+    ctx: Context, account_id, *, discount_rate=0.10, retention=None, segment_thresholds=None
+) -> tuple[dict, list]:
     """One account's coverage figures and its open opportunities' rows."""
     G = ctx.G
     a = G.nodes[account_id]
@@ -270,6 +286,16 @@ def account_row(ctx: Context, account_id, *, discount_rate=0.10, retention=None,
         "texts": {"tier_evidence": tier_evidence(strong, execs, len(depts_cov), won)},
     }
     return row, opp_rows
+
+
+#: The fields of the ``at_risk`` rows, taken from the opportunity and account rows.
+_AT_RISK_OPPORTUNITY_KEYS = (
+    "id", "name", "account_id", "account_name", "stage", "value", "readiness", "value_at_risk", "kinds",
+    "next_best_action", "texts",
+)
+_AT_RISK_ACCOUNT_KEYS = (
+    "id", "name", "segment", "tier", "lifecycle", "open_value", "value_at_risk", "min_readiness", "stale_relationships",
+)
 
 
 def portfolio_coverage(
@@ -384,11 +410,11 @@ def portfolio_coverage(
         "opportunities": opp_rows,
         "at_risk": {
             "opportunities": [
-                {k: r[k] for k in ("id", "name", "account_id", "account_name", "stage", "value", "readiness", "value_at_risk", "kinds", "next_best_action", "texts")}
+                {k: r[k] for k in _AT_RISK_OPPORTUNITY_KEYS}
                 for r in risky_opps
             ],
             "accounts": [
-                {k: r[k] for k in ("id", "name", "segment", "tier", "lifecycle", "open_value", "value_at_risk", "min_readiness", "stale_relationships")}
+                {k: r[k] for k in _AT_RISK_ACCOUNT_KEYS}
                 for r in risky_accs
             ],
         },

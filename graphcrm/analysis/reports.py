@@ -372,7 +372,9 @@ def format_report(report: dict) -> str:
         o = report["opportunity"]
         acc = f" — {o['account']['name']}" if o.get("account") else ""
         lines.append(f"Opportunity {o['name']} ({o['id']}){acc}")
-        lines.append(f"Stage {o['stage']}, value {_money(o['value'])} {o['currency']}, close {o.get('close_date') or '?'}")
+        lines.append(
+            f"Stage {o['stage']}, value {_money(o['value'])} {o['currency']}, close {o.get('close_date') or '?'}"
+        )
         r = report["readiness"]
         lines.append("")
         lines.append(f"Bid readiness: {r['score']}/100")
@@ -384,10 +386,12 @@ def format_report(report: dict) -> str:
         lines.append("")
         lines.append("Buying center:")
         for m in report["buying_center"]:
-            ours = ", ".join(f"{r['name']} {r['strength']}{' (stale)' if r.get('stale') else ''}" for r in m["our_relationships"]) or "nobody"
+            ours = ", ".join(
+                f"{r['name']} {r['strength']}{' (stale)' if r.get('stale') else ''}" for r in m["our_relationships"]
+            ) or "nobody"
             lines.append(
-                f"  {m['name']} — {m.get('title') or ''} [{role_label(m['role']) or 'member'}, influence {m['influence']}, "
-                f"{stance_word(m['stance'])}]; ours: {ours}"
+                f"  {m['name']} — {m.get('title') or ''} [{role_label(m['role']) or 'member'}, "
+                f"influence {m['influence']}, {stance_word(m['stance'])}]; ours: {ours}"
             )
         lines.append("")
         lines.append("Findings:")
@@ -422,12 +426,14 @@ def format_report(report: dict) -> str:
         lines.append("")
         lines.append("Most influential:")
         for p in report["influence"][:5]:
-            lines.append(f"  {p['rank']}. {p['name']} ({p['score']:.3f}) — {'; '.join(p['reasons']) or 'network position'}")
+            reasons = "; ".join(p["reasons"]) or "network position"
+            lines.append(f"  {p['rank']}. {p['name']} ({p['score']:.3f}) — {reasons}")
     elif kind == "account":
         a = report["account"]
         lines.append(f"Account {a['name']} ({a['id']})")
         lines.append(
-            f"Segment {a['segment']} (suggested {a['suggested_segment']}{', differs' if a['segment_mismatch'] else ''}), "
+            f"Segment {a['segment']} "
+            f"(suggested {a['suggested_segment']}{', differs' if a['segment_mismatch'] else ''}), "
             f"tier {a['tier']} (suggested {a['suggested_tier']}{', differs' if a['tier_mismatch'] else ''}), "
             f"lifecycle {a.get('lifecycle') or '?'}"
         )
@@ -436,22 +442,26 @@ def format_report(report: dict) -> str:
             f"lifetime value {_money(a['lifetime_value']['clv'])}"
         )
         lines.append(
-            f"People {a['people']}, contacts {a['contacts']}, strong {a['strong_contacts']}, executive {a['executive_contacts']}, "
-            f"departments covered {a['departments_covered']}/{a['departments']}, stale relationships {a['stale_relationships']}"
+            f"People {a['people']}, contacts {a['contacts']}, strong {a['strong_contacts']}, "
+            f"executive {a['executive_contacts']}, departments covered {a['departments_covered']}/{a['departments']}, "
+            f"stale relationships {a['stale_relationships']}"
         )
         lines.append("")
         lines.append("Open opportunities:")
         for r in report["opportunities"]:
-            lines.append(f"  {r['name']} ({r['stage']}, {_money(r['value'])}): readiness {r['readiness']}, {', '.join(r['kinds']) or 'no gaps'}")
+            kinds = ", ".join(r["kinds"]) or "no gaps"
+            lines.append(f"  {r['name']} ({r['stage']}, {_money(r['value'])}): readiness {r['readiness']}, {kinds}")
         if not report["opportunities"]:
             lines.append("  (none)")
         lines.append("")
         lines.append("Findings:")
-        _findings_text([f for f in report["findings"] if f["severity"] == "high"] or report["findings"], lines, limit=15)
+        high = [f for f in report["findings"] if f["severity"] == "high"]
+        _findings_text(high or report["findings"], lines, limit=15)
         lines.append("")
         lines.append("Most influential:")
         for p in report["influence"][:8]:
-            lines.append(f"  {p['rank']}. {p['name']} ({p['score']:.3f}) — {'; '.join(p['reasons']) or 'network position'}")
+            reasons = "; ".join(p["reasons"]) or "network position"
+            lines.append(f"  {p['rank']}. {p['name']} ({p['score']:.3f}) — {reasons}")
         b = report["brokers"]
         lines.append("")
         lines.append(f"Brokers ({b['method']} betweenness):")
@@ -472,8 +482,8 @@ def format_report(report: dict) -> str:
         lines.append(f"Portfolio as of {report['as_of']}")
         lines.append(
             f"{t['accounts']} accounts, {t['open_opportunities']} open bids worth {_money(t['open_value'])}, "
-            f"{_money(t['value_at_risk'])} at risk; {t['single_threaded']} single-threaded, {t['no_eb_access']} without "
-            f"economic-buyer access, {t['stale_relationships']} stale relationships"
+            f"{_money(t['value_at_risk'])} at risk; {t['single_threaded']} single-threaded, "
+            f"{t['no_eb_access']} without economic-buyer access, {t['stale_relationships']} stale relationships"
         )
         lines.append(f"Tier mismatches: {t['tier_mismatches']}, segment mismatches: {t['segment_mismatches']}")
         lines.append("")
@@ -485,7 +495,10 @@ def format_report(report: dict) -> str:
             )
         lines.append("")
         lines.append("Accounts:")
-        lines.append(f"  {'name':<24} {'segment':<10} {'tier':<18} {'strong':>6} {'stale':>5} {'open':>9} {'at risk':>9}  suggested")
+        lines.append(
+            f"  {'name':<24} {'segment':<10} {'tier':<18} {'strong':>6} "
+            f"{'stale':>5} {'open':>9} {'at risk':>9}  suggested"
+        )
         for a in report["accounts"]:
             sug = []
             if a["tier_mismatch"]:
@@ -494,7 +507,8 @@ def format_report(report: dict) -> str:
                 sug.append(f"segment {a['suggested_segment']}")
             lines.append(
                 f"  {a['name'][:24]:<24} {a['segment']:<10} {a['tier']:<18} {a['strong_contacts']:>6} "
-                f"{a['stale_relationships']:>5} {_money(a['open_value']):>9} {_money(a['value_at_risk']):>9}  {', '.join(sug)}"
+                f"{a['stale_relationships']:>5} {_money(a['open_value']):>9} {_money(a['value_at_risk']):>9}  "
+                f"{', '.join(sug)}"
             )
         lines.append("")
         lines.append("Contact this week:")

@@ -87,8 +87,9 @@ def what_if_in(ctx: Context, opportunity_id, remove, *, before: tuple | None = N
     keys_before = {f.key for f in before_f}
     keys_after = {f.key for f in after_f}
     comps = []
-    for b, a in zip(before_r["components"], after_r["components"]):
-        comps.append({"name": b["name"], "before": b["points"], "after": a["points"], "delta": round(a["points"] - b["points"], 2)})
+    for b, a in zip(before_r["components"], after_r["components"], strict=True):  # both the COMPONENTS, in order
+        delta = round(a["points"] - b["points"], 2)
+        comps.append({"name": b["name"], "before": b["points"], "after": a["points"], "delta": delta})
     return {
         "opportunity": person_ref(G, opportunity_id),
         "removed": [person_ref(G, n) for n in removed],
@@ -104,8 +105,9 @@ def what_if_in(ctx: Context, opportunity_id, remove, *, before: tuple | None = N
 
 def key_people(G, opportunity_id, *, strong: int = STRONG, max_champions: int = 1) -> list[dict]:
     """The departures worth simulating for an opportunity: our most
-    influential champion(s) (at most ``max_champions``) and our account manager (the bid/account team member who holds the most
-    strong relationships in the buying center).
+    influential champion(s) (at most ``max_champions``) and our account manager
+    (the bid/account team member who holds the most strong relationships in the
+    buying center).
 
     Returns a list of ``{id, name, label, why, texts}`` (``texts["why"]``:
     ``why`` as a message, see :mod:`graphcrm.analysis.messages`).

@@ -1,8 +1,13 @@
-"""Builders of hand-made stakeholder graphs for the analysis tests.
+"""Shared test data for the analysis tests: hand-made stakeholder graphs.
 
-``base_deal()`` returns ``(nodes, rels)`` of a well-covered opportunity that
-produces no coverage finding at all; each finding test changes one thing and
-checks that exactly the expected finding appears.
+``Deal`` is a mutable ``(nodes, rels)`` description of one account with one
+bid; ``base_deal()`` returns one of a well-covered opportunity that produces
+no coverage finding at all; each finding test changes one thing and checks
+that exactly the expected finding appears.  ``NOW`` is the day the tests run
+on, ``days_ago(n)`` a timestamp ``n`` days before it.
+
+Not a test module (pytest collects nothing here); the test modules import it
+as ``from deals import ...``.
 """
 
 from __future__ import annotations
@@ -74,12 +79,14 @@ def base_deal() -> Deal:
     d.node("User", "u2", username="gao", display_name="Gao Feng", role="bid", title="Solution architect")
     d.node("Competitor", "c1", name="Rival Corp")
     d.rel("COMPETES_FOR", "c1", "o1")
-    d.person("eb", role="economic_buyer", influence=5, stance="supporter", name="王总", title="General manager", department="Board")
+    d.person("eb", role="economic_buyer", influence=5, stance="supporter", name="王总", title="General manager",
+             department="Board")
     d.person("dm", role="decision_maker", influence=4, stance="supporter", title="Deputy GM", department="Board")
     d.person("tb", role="technical_buyer", influence=3, stance="supporter", title="IT director", department="IT")
     d.person("ub", role="user_buyer", influence=2, title="Operations lead", department="Operations")
     d.person("pr", role="procurement", influence=2, title="Buyer", department="Procurement")
-    d.person("ch", role="champion", influence=4, stance="champion", name="Zhang Min", title="Deputy IT director", department="IT")
+    d.person("ch", role="champion", influence=4, stance="champion", name="Zhang Min", title="Deputy IT director",
+             department="IT")
     for a, b in [("dm", "eb"), ("tb", "dm"), ("ub", "dm"), ("pr", "eb"), ("ch", "dm")]:
         d.rel("REPORTS_TO", a, b)
     for p in ["eb", "dm", "tb", "ub", "pr", "ch"]:
