@@ -22,7 +22,7 @@ from graphcrm.model import AUDIT_LABEL
 from graphcrm.users import add_user, hash_password
 from graphcrm.web.db import get_store
 
-PASSWORD = "correct-horse-42"
+from fixtures import PASSWORD, login
 
 
 def _entries(store, **filters) -> list[dict]:
@@ -209,7 +209,7 @@ def app(web_app):
 
 def _client(app, username):
     client = app.test_client()
-    assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 302
+    assert login(client, username).status_code == 302
     return client
 
 

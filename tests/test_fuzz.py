@@ -29,7 +29,8 @@ from graphcrm.transfer.salesforce import read_salesforce
 from graphcrm.users import add_user
 from graphcrm.web.db import get_store
 
-PASSWORD = "correct-horse-42"
+from fixtures import PASSWORD, login
+
 CYPHER = "'}) MATCH (n) DETACH DELETE n //"
 NASTY = [
     CYPHER, '"}) MATCH (n) SET n.name = "pwned" RETURN n //', "` DETACH DELETE n", "$props", "\\u0000",
@@ -71,7 +72,7 @@ def app(web_app):
 @pytest.fixture(scope="module")
 def client(app):
     client = app.test_client()
-    assert client.post("/login", data={"username": "lina", "password": PASSWORD}).status_code == 302
+    assert login(client, "lina").status_code == 302
     return client
 
 

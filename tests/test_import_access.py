@@ -24,7 +24,8 @@ from graphcrm.graph import open_store
 from graphcrm.users import add_user
 from graphcrm.web import create_app
 
-PASSWORD = "import-access-pw"
+from fixtures import PASSWORD, login
+
 #: a stored value of the port's records that no report to lina may contain
 SECRET_STANCE_NOTE = "港务内部：韩雪私下支持华信"
 
@@ -120,7 +121,7 @@ def web(world):
 
     def signed_in(username: str):
         client = app.test_client()
-        assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 302
+        assert login(client, username).status_code == 302
         return client
 
     return signed_in

@@ -15,7 +15,8 @@ import pytest
 from graphcrm.users import add_user
 from graphcrm.web import uploads
 
-PASSWORD = "uploads-test-pw"
+from fixtures import PASSWORD, login
+
 PEOPLE = "id,name,title\np-1,张伟,总工程师\np-2,David Chen,CTO\n".encode()
 
 
@@ -25,7 +26,7 @@ def admin(web_app):
     with web_app() as (app, store):
         add_user(store, "admin", role="admin", password=PASSWORD)
         client = app.test_client()
-        assert client.post("/login", data={"username": "admin", "password": PASSWORD}).status_code == 302
+        assert login(client, "admin").status_code == 302
         yield client, app, store
 
 

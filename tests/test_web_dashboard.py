@@ -13,7 +13,7 @@ from graphcrm.users import add_user
 from graphcrm.web import dashboard
 from graphcrm.web.tables import Table, text_key, value_key
 
-PASSWORD = "correct-horse-42"
+from fixtures import PASSWORD, login
 
 # id, name, segment, lifecycle, annual value
 ACCOUNTS = [
@@ -78,7 +78,7 @@ def five_rows_a_page(monkeypatch):
 @pytest.fixture(scope="module")
 def director(app):
     c = app.test_client()
-    assert c.post("/login", data={"username": "director", "password": PASSWORD}).status_code == 302
+    assert login(c, "director").status_code == 302
     return c
 
 
@@ -278,7 +278,7 @@ def test_bad_parameter_is_400_naming_it(director, param, value):
 
 def test_manager_still_gets_my_accounts(app):
     c = app.test_client()
-    assert c.post("/login", data={"username": "lina", "password": PASSWORD}).status_code == 302
+    assert login(c, "lina").status_code == 302
     page = page_of(c, "/?accounts_page=abc&bids_sort=nonsense")
     assert "My accounts" in page and "Westbank Logistics" in page
     assert "华东电网" not in page
