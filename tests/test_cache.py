@@ -15,6 +15,8 @@ from graphcrm.cache import ReportCache
 from graphcrm.demo import load_demo
 from graphcrm.graph import open_store
 
+from fixtures import login
+
 
 def test_portfolio_report_is_cached_until_a_write(store):
     load_demo(store)
@@ -124,7 +126,7 @@ def demo_web(web_app):
     with web_app() as (app, store):
         load_demo(store)
         client = app.test_client()
-        assert client.post("/login", data={"username": "director", "password": DEMO_PASSWORD}).status_code == 302
+        assert login(client, "director", DEMO_PASSWORD).status_code == 302
         yield app, store, client
 
 

@@ -26,6 +26,8 @@ from graphcrm.graph import EmbeddedServer, embedded_server
 from graphcrm.web import create_app
 from graphcrm.web.db import get_store
 
+from fixtures import login
+
 TIMEOUT = 2.0
 #: what a request may take beyond the timeout (rendering the 503, noting the silence)
 MARGIN = 1.5
@@ -55,7 +57,7 @@ def server(app):
 @pytest.fixture
 def client(app, server):
     client = app.test_client()
-    assert client.post("/login", data={"username": "lina", "password": DEMO_PASSWORD}).status_code == 302
+    assert login(client, "lina", DEMO_PASSWORD).status_code == 302
     assert client.get(ACCOUNT_PAGE).status_code == 200  # the page is cached: what follows asks only the stamps
     return client
 

@@ -18,6 +18,8 @@ from graphcrm.graph import embedded_server
 from graphcrm.web import create_app
 from graphcrm.web.db import get_store
 
+from fixtures import login
+
 PERSON = "p-han-xue"  # at acc-metro-group, lina's account
 PAGES = ["/", "/accounts/acc-metro-group", f"/people/{PERSON}", "/opportunities/opp-metro-line4",
          "/search?q=metro", "/api/accounts/acc-metro-group"]
@@ -45,7 +47,7 @@ def server(app):
 @pytest.fixture
 def client(app):
     client = app.test_client()
-    assert client.post("/login", data={"username": "lina", "password": DEMO_PASSWORD}).status_code == 302
+    assert login(client, "lina", DEMO_PASSWORD).status_code == 302
     return client
 
 

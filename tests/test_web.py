@@ -16,7 +16,7 @@ from graphcrm.web import create_app
 from graphcrm.web.auth import safe_next
 from graphcrm.web.db import get_store
 
-from fixtures import PASSWORD, XSS, text
+from fixtures import PASSWORD, XSS, login, text
 
 # -- app factory ---------------------------------------------------------------------------
 
@@ -299,13 +299,13 @@ def test_demo_portfolio_pages_render(settings):
         people = [p["id"] for p in store.list("Person", limit=20)]
     try:
         c = demo_app.test_client()
-        assert c.post("/login", data={"username": "director", "password": DEMO_PASSWORD}).status_code == 302
+        assert login(c, "director", DEMO_PASSWORD).status_code == 302
         urls = ["/", "/search?q=江州"] + [f"/accounts/{a}" for a in accounts] + \
             [f"/opportunities/{o}" for o in opportunities] + [f"/people/{p}" for p in people]
         for url in urls:
             assert c.get(url).status_code == 200, url
         c = demo_app.test_client()
-        assert c.post("/login", data={"username": "viewer", "password": DEMO_PASSWORD}).status_code == 302
+        assert login(c, "viewer", DEMO_PASSWORD).status_code == 302
         statuses = {c.get(f"/accounts/{a}").status_code for a in accounts}
         assert statuses == {200, 404}  # a viewer sees some accounts, not all
     finally:
