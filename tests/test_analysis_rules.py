@@ -9,6 +9,8 @@ from the rules in the docstrings of ``coverage.py``, ``readiness.py`` and
 
 No test reads the calendar: every call passes ``now=NOW``, and the graphs are
 loaded on another day (``LOADED_AT``), so a rule that ignored ``now`` fails.
+A few cases go through what-if (a departure) and the opportunity report, where
+the same rules are applied in another context.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from graphcrm.analysis import bid_readiness, coverage_gaps, warm_paths
+from graphcrm.analysis import bid_readiness, coverage_gaps, opportunity_report, warm_paths, what_if
+from graphcrm.analysis.readiness import WEIGHTS
 from graphcrm.graph.nxgraph import build_graph
 
 NOW = "2026-05-01T00:00:00+00:00"
@@ -26,14 +29,20 @@ LOADED_AT = "2026-01-01T00:00:00+00:00"  # four months earlier: nothing is stale
 USERS = {"u1": ("李娜", "Key-account manager"), "u2": ("David Chen", None), "u3": ("王磊", None)}
 COMPETITORS = {"c1": "Northwind Systems", "c2": "东方智联"}
 
+def member(pid, name, role, influence=3, stance="neutral", **extra):
+    """A person: ``extra`` may give a ``title``, an ``account`` other than a1 and
+    ``deal``, the per-deal properties of their role (``stance``, ``influence``)."""
+    return (pid, name, role, influence, stance, extra)
+
+
 #: A buying centre with somebody in every required role.
 FULL = [
-    ("eb", "王强", "economic_buyer", 5, "supporter"),
-    ("dm", "Anna Müller", "decision_maker", 4, "supporter"),
-    ("tb", "陈静", "technical_buyer", 3, "neutral"),
-    ("ub", "Tom Baker", "user_buyer", 2, "neutral"),
-    ("pr", "赵敏", "procurement", 2, "neutral"),
-    ("ch", "韩雪", "champion", 4, "champion"),
+    member("eb", "王强", "economic_buyer", 5, "supporter"),
+    member("dm", "Anna Müller", "decision_maker", 4, "supporter"),
+    member("tb", "陈静", "technical_buyer", 3),
+    member("ub", "Tom Baker", "user_buyer", 2),
+    member("pr", "赵敏", "procurement", 2),
+    member("ch", "韩雪", "champion", 4, "champion"),
 ]
 
 
@@ -44,39 +53,43 @@ def days_before(days: int | None) -> str | None:
     return (datetime.fromisoformat(NOW) - timedelta(days=days)).astimezone(timezone.utc).isoformat()
 
 
-def bid(people, *, ours=(), ties=(), theirs=(), bidders=("c1",), met=(), account_only=()):
+def bid(
+    people, *, ours=(), ties=(), theirs=(), bidders=("c1",), met=(), account_only=(), inactive=(), opportunity=None
+):
     """One bid ``o1`` ("Grid upgrade") at account ``a1``.
 
-    ``people``: ``(id, name, role, influence, stance)`` members of the buying
-    centre; ``account_only``: the same for people of the account outside it
-    (role ignored).  ``ours``: ``(user, person, strength, days since last
-    contact or None)``; ``ties``: ``(type, a, b, strength or None)``;
-    ``theirs``: ``(competitor, person, strength)``; ``bidders``: competitors
-    bidding on o1; ``met``: ``(user, person, days ago)`` interactions.
+    ``people``: :func:`member` tuples of the buying centre; ``account_only``:
+    the same for people of the account outside it (role ignored).  ``ours``:
+    ``(user, person, strength or None, days since last contact or None)``;
+    ``ties``: ``(type, a, b, strength or None)``; ``theirs``: ``(competitor,
+    person, strength)``; ``bidders``: competitors bidding on o1; ``met``:
+    ``(user, person, days ago)`` meetings; ``inactive``: users who left;
+    ``opportunity``: o1's properties other than its name (default: at the tender stage).
     """
+    opportunity = {"stage": "tender"} if opportunity is None else opportunity
     nodes = [
         ("Account", {"id": "a1", "name": "江州电网"}),
-        ("Opportunity", {"id": "o1", "name": "Grid upgrade", "stage": "tender"}),
+        ("Account", {"id": "a2", "name": "江州电力设计院"}),
+        ("Opportunity", {"id": "o1", "name": "Grid upgrade", **opportunity}),
     ]
     rels = [("FOR", "o1", "a1", {})]
     for u, (name, title) in USERS.items():
-        nodes.append(("User", {"id": u, "username": u, "display_name": name, "title": title}))
+        props = {"id": u, "username": u, "display_name": name, "title": title}
+        nodes.append(("User", {**props, "active": False if u in inactive else None}))
     for c, name in COMPETITORS.items():
         nodes.append(("Competitor", {"id": c, "name": name}))
     for c in bidders:
         rels.append(("COMPETES_FOR", c, "o1", {}))
-    for p, name, role, influence, stance in list(people) + list(account_only):
-        nodes.append(("Person", {"id": p, "name": name, "influence": influence, "stance": stance}))
-        rels.append(("WORKS_AT", p, "a1", {}))
-    for p, _, role, _, _ in people:
-        rels.append(("ROLE_IN", p, "o1", {"role": role}))
+    for p, name, _role, influence, stance, extra in list(people) + list(account_only):
+        props = {"id": p, "name": name, "influence": influence, "stance": stance, "title": extra.get("title")}
+        nodes.append(("Person", props))
+        rels.append(("WORKS_AT", p, extra.get("account", "a1"), {}))
+    for p, _, role, _, _, extra in people:
+        rels.append(("ROLE_IN", p, "o1", {"role": role, **extra.get("deal", {})}))
     for u, p, strength, days in ours:
-        props = {"strength": strength}
-        if days is not None:
-            props["last_contact_at"] = days_before(days)
-        rels.append(("RELATIONSHIP", u, p, props))
+        rels.append(("RELATIONSHIP", u, p, {"strength": strength, "last_contact_at": days_before(days)}))
     for t, a, b, strength in ties:
-        rels.append((t, a, b, {} if strength is None else {"strength": strength}))
+        rels.append((t, a, b, {"strength": strength}))
     for c, p, strength in theirs:
         rels.append(("RELATIONSHIP", c, p, {"strength": strength}))
     for i, (u, p, days) in enumerate(met):
@@ -97,10 +110,6 @@ def severities(G, kind, **kw) -> list[str]:
 def component(G, name, **kw) -> dict:
     """One bid-readiness component of o1 as of NOW."""
     return next(c for c in bid_readiness(G, "o1", now=NOW, **kw)["components"] if c["name"] == name)
-
-
-def member(pid, name, role, influence=3, stance="neutral"):
-    return (pid, name, role, influence, stance)
 
 
 # == coverage findings =============================================================================
@@ -286,6 +295,81 @@ def test_a_lever_outside_the_buying_centre_counts_with_their_own_stance():
     assert severities(G, "uncovered_blocker") == ["high"]
 
 
+def test_findings_name_people_by_title_role_influence_and_stance():
+    G = bid([member("gt", "郭涛", "influencer", 4, title="CFO")], ours=[("u1", "gt", 2, 1)])
+    (f,) = findings(G, "uncovered_high_influence")
+    assert f["message"] == "郭涛 (CFO, influencer) has influence 4 but no strong relationship with our team."
+    assert f["people"] == [
+        {"id": "gt", "name": "郭涛", "label": "Person", "title": "CFO", "influence": 4, "stance": "neutral",
+         "role": "influencer"}
+    ]
+
+
+def test_a_member_without_role_influence_or_stance_counts_as_a_neutral_of_influence_3():
+    G = bid([member("gt", "郭涛", None, None, None)])
+    assert findings(G, "uncovered_high_influence") == []
+    (f,) = findings(G, "uncovered_high_influence", high_influence=3)
+    assert f["message"] == "郭涛 (stakeholder) has influence 3 but no strong relationship with our team."
+    assert f["people"] == [{"id": "gt", "name": "郭涛", "label": "Person", "influence": 3, "stance": "neutral"}]
+
+
+def test_per_deal_influence_and_stance_win_over_the_persons_own():
+    G = bid([member("gt", "郭涛", "influencer", 2, "supporter", deal={"influence": 5, "stance": "skeptic"})])
+    (f,) = findings(G, "uncovered_high_influence")
+    assert (f["severity"], f["people"][0]["influence"], f["people"][0]["stance"]) == ("high", 5, "skeptic")
+
+
+def test_every_holder_of_a_decision_role_is_checked():
+    people = [member("eb1", "王强", "economic_buyer", 5), member("eb2", "刘洋", "economic_buyer", 4)]
+    G = bid(people, ours=[("u1", "eb1", 4, 1), ("u1", "eb2", 1, 1)])
+    assert [f["people"][0]["id"] for f in findings(G, "no_eb_access")] == ["eb2"]
+
+
+def test_a_relationship_without_a_strength_counts_3():
+    G = bid([member("eb", "王强", "economic_buyer", 5)], ours=[("u1", "eb", None, 1)])
+    assert findings(G, "no_eb_access") == []
+    assert findings(G, "no_eb_access", strong=4)[0]["data"]["best_strength"] == 3
+
+
+def test_a_colleague_who_left_gives_no_access():
+    G = bid([member("eb", "王强", "economic_buyer", 5)], ours=[("u1", "eb", 4, 1)], inactive=["u1"])
+    (f,) = findings(G, "no_eb_access")
+    assert f["message"] == "We have no relationship at all with the economic buyer, 王强 (stakeholder, economic buyer)."
+
+
+def test_every_blocker_is_checked():
+    people = [member("b1", "Paul Wright", "blocker", 4, "opponent"), member("b2", "孙伟", "blocker", 4, "opponent")]
+    G = bid(people, ours=[("u1", "b1", 4, 1)])
+    assert [f["people"][0]["id"] for f in findings(G, "uncovered_blocker")] == ["b2"]
+
+
+@pytest.mark.parametrize(
+    "levers, covered",
+    [
+        ([member("y1", "陈静", "influencer", 3, "skeptic"), member("y2", "赵敏", "influencer", 3, "supporter")], True),
+        ([member("y1", "陈静", "influencer", 3, "supporter", deal={"stance": "skeptic"})], False),  # per deal
+        ([member("y1", "陈静", "influencer", 3, "skeptic", deal={"stance": "supporter"})], True),
+    ],
+)
+def test_every_lever_on_a_blocker_is_tried_with_its_per_deal_stance(levers, covered):
+    G = bid([member("bl", "Paul Wright", "blocker", 4, "opponent")] + levers,
+            ours=[("u1", y[0], 4, 1) for y in levers], ties=[("INFLUENCES", y[0], "bl", None) for y in levers])
+    assert (findings(G, "uncovered_blocker") == []) is covered
+
+
+def test_a_lever_who_leaves_no_longer_covers_the_blocker():
+    people = [member("bl", "Paul Wright", "blocker", 4, "opponent"),
+              member("y1", "陈静", "influencer"), member("y2", "赵敏", "influencer")]
+    ties = [("INFLUENCES", "y1", "bl", None), ("INFLUENCES", "y2", "bl", None)]
+    G = bid(people, ours=[("u1", "y1", 4, 1), ("u2", "y2", 4, 1)], ties=ties)
+    assert [f for f in what_if(G, "o1", "y1", now=NOW)["new_findings"] if f["kind"] == "uncovered_blocker"] == []
+    G = bid(people, ours=[("u1", "y1", 4, 1), ("u2", "y2", 2, 1)], ties=ties)
+    new = what_if(G, "o1", "y1", now=NOW)["new_findings"]
+    assert [(f["kind"], f["people"][0]["id"]) for f in new if f["kind"] == "uncovered_blocker"] == [
+        ("uncovered_blocker", "bl")
+    ]
+
+
 # -- stale_relationship ----------------------------------------------------------------------------
 
 
@@ -355,6 +439,36 @@ def test_an_interaction_refreshes_a_relationship():
     assert not findings(bid(people, ours=[("u1", "hx", 4, 200)], met=[("u1", "hx", 30)]), "stale_relationship")
     # someone else's meeting does not refresh our relationship
     assert findings(bid(people, ours=[("u1", "hx", 4, 200)], met=[("u2", "hx", 1)]), "stale_relationship")
+
+
+def test_a_stale_relationship_is_high_for_whoever_the_caller_counts_as_high_influence():
+    G = bid([member("hx", "韩雪", "influencer", 3)], ours=[("u1", "hx", 4, 91)])
+    assert severities(G, "stale_relationship") == ["medium"]
+    assert severities(G, "stale_relationship", high_influence=3) == ["high"]
+
+
+def test_a_stakeholder_without_influence_has_the_cadence_of_influence_3():
+    G = bid([member("hx", "韩雪", "influencer", None)], ours=[("u1", "hx", 4, 90)])
+    assert findings(G, "stale_relationship") == []
+    G = bid([member("hx", "韩雪", "influencer", None)], ours=[("u1", "hx", 4, 91)])
+    assert findings(G, "stale_relationship")[0]["data"]["cadence_days"] == 90
+
+
+@pytest.mark.parametrize(
+    "edge_days, meetings, days_since",
+    [
+        (40, [70], 40),  # an older meeting does not age the relationship
+        (70, [40], 40),
+        (None, [80, 75], 75),  # the latest meeting
+        (None, [75, 80], 75),
+        (100, [], 100),
+    ],
+)
+def test_the_last_contact_is_the_latest_of_the_relationship_and_our_meetings(edge_days, meetings, days_since):
+    G = bid([member("hx", "韩雪", "influencer", 5)], ours=[("u1", "hx", 4, edge_days)],
+            met=[("u1", "hx", d) for d in meetings])
+    (f,) = findings(G, "stale_relationship")
+    assert f["data"]["days_since"] == days_since
 
 
 # -- no_champion / weak_champion -------------------------------------------------------------------
@@ -510,6 +624,41 @@ def test_one_of_our_people_can_be_the_single_point_of_failure():
     assert findings(bid(people, ours=[("u1", "dm", 2, 1), ("u2", "dm", 1, 1)]), "single_point_of_failure") == []
 
 
+@pytest.mark.parametrize(
+    "tie",
+    [("KNOWS", "y", "x"), ("KNOWS", "x", "y"), ("INFLUENCES", "y", "x"), ("INFLUENCES", "x", "y"),
+     ("REPORTS_TO", "x", "y"), ("REPORTS_TO", "y", "x")],
+)
+def test_any_customer_tie_in_either_direction_is_a_way_in(tie):
+    people = [member("a", "Tom Baker", "influencer", 2),  # a non-key member, unreached, listed first
+              member("x", "郭涛", "decision_maker", 3), member("y", "陈静", "influencer", title="IT director")]
+    G = bid(people, ours=[("u1", "y", 2, 1), ("u2", "y", 2, 1)], ties=[(*tie, None)])
+    (f,) = findings(G, "single_point_of_failure")
+    assert f["message"] == (
+        "If 陈静 (IT director) left, we would lose our only path to 郭涛 (stakeholder, decision maker)."
+    )
+
+
+def test_only_our_active_colleagues_are_ways_in():
+    people = [member("dm", "Anna Müller", "decision_maker", 3)]
+    assert findings(bid(people, ours=[("u1", "dm", 2, 1), ("u2", "dm", 2, 1)]), "single_point_of_failure") == []
+    # a colleague who left, or a competitor, is no second way in
+    G = bid(people, ours=[("u1", "dm", 2, 1), ("u2", "dm", 2, 1)], inactive=["u2"])
+    assert [f["people"][0]["id"] for f in findings(G, "single_point_of_failure")] == ["u1"]
+    G = bid(people, ours=[("u1", "dm", 2, 1)], theirs=[("c1", "dm", 5)])
+    assert [f["people"][0]["id"] for f in findings(G, "single_point_of_failure")] == ["u1"]
+
+
+def test_a_departure_can_make_a_single_point_of_failure():
+    people = [member("dm", "Anna Müller", "decision_maker", 3), member("y", "陈静", "influencer"),
+              member("z", "赵敏", "influencer")]
+    G = bid(people, ours=[("u1", "y", 2, 1), ("u2", "z", 2, 1)], ties=[("KNOWS", "y", "dm", None),
+                                                                      ("KNOWS", "z", "dm", None)])
+    assert findings(G, "single_point_of_failure") == []
+    new = what_if(G, "o1", "z", now=NOW)["new_findings"]
+    assert sorted(f["people"][0]["id"] for f in new if f["kind"] == "single_point_of_failure") == ["u1", "y"]
+
+
 # -- blocker_on_path -------------------------------------------------------------------------------
 
 
@@ -565,6 +714,86 @@ def test_who_counts_as_a_blocker_on_the_path(middle, account_only, blocks):
     assert (findings(G, "blocker_on_path") != []) is blocks
 
 
+@pytest.mark.parametrize(
+    "first, ties",
+    [
+        (member("d1", "刘洋", "economic_buyer", 5), []),  # unreachable from the champion
+        (member("d1", "刘洋", "economic_buyer", 5), [("REPORTS_TO", "ch", "d1")]),  # a direct line
+        (member("d1", "刘洋", "economic_buyer", 5), [("REPORTS_TO", "bl", "d1"), ("KNOWS", "ch", "y"),
+                                                    ("KNOWS", "y", "d1")]),  # a way around the blocker
+        (None, []),  # the champion is the first decider
+    ],
+)
+def test_every_decider_is_checked_for_a_blocker_on_the_path(first, ties):
+    champion = member("ch", "韩雪", "decision_maker" if first is None else "champion", 4, "champion")
+    people = [champion, member("zd", "Anna Müller", "decision_maker", 5), member("bl", "Paul Wright", "blocker", 3),
+              member("y", "陈静", "influencer"), member("x", "Tom Baker", "influencer"),
+              member("op", "孙伟", "influencer", 3, "opponent")] + ([first] if first else [])
+    ties = [("REPORTS_TO", "ch", "bl"), ("REPORTS_TO", "bl", "zd"),
+            ("KNOWS", "ch", "x"), ("KNOWS", "x", "op"), ("KNOWS", "op", "zd")] + ties  # op: on a longer path only
+    (f,) = findings(bid(people, ties=[(t, a, b, None) for t, a, b in ties]), "blocker_on_path")
+    assert f["data"] == {"role": "decision_maker", "champion": "ch", "blockers": ["bl"], "path_length": 2}
+    assert f["action"] == "Open a direct line from 韩雪 or our team to Anna Müller, or neutralise Paul Wright."
+
+
+def test_a_blocker_who_leaves_is_no_longer_on_the_path():
+    people = [member("ch", "韩雪", "champion", 4, "champion"), member("dm", "Anna Müller", "decision_maker", 5),
+              member("bl", "Paul Wright", "influencer", 3, "opponent")]
+    G = bid(people, ties=[("REPORTS_TO", "ch", "bl", None), ("REPORTS_TO", "bl", "dm", None)])
+    assert severities(G, "blocker_on_path") == ["high"]
+    r = what_if(G, "o1", "bl", now=NOW)
+    assert [f["kind"] for f in r["resolved_findings"] if f["kind"] == "blocker_on_path"] == ["blocker_on_path"]
+    assert [f for f in r["findings_after"] if f["kind"] == "blocker_on_path"] == []
+
+
+def test_a_decider_from_another_organisation_is_in_the_influence_network():
+    people = [member("ch", "韩雪", "champion", 4, "champion"),
+              member("dm", "Anna Müller", "decision_maker", 5, account="a2"),  # the design institute's chief
+              member("bl", "Paul Wright", "blocker", 3)]
+    G = bid(people, ties=[("REPORTS_TO", "ch", "bl", None), ("KNOWS", "bl", "dm", None)])
+    assert findings(G, "blocker_on_path")[0]["data"]["blockers"] == ["bl"]
+
+
+def test_a_departure_is_judged_on_the_same_day_with_the_same_cadence_and_thresholds():
+    people = [member("hx", "韩雪", "influencer", 5), member("hy", "陈静", "influencer", 4),
+              member("gt", "郭涛", "influencer", 3), member("zz", "Tom Baker", "influencer", 1)]
+    ours = [("u1", "hx", 4, 35), ("u1", "hy", 4, 61), ("u2", "gt", 3, 1), ("u1", "zz", 3, 1), ("u2", "zz", 3, 1)]
+    kw = {"now": NOW, "cadence": {5: 40}, "strong": 4, "high_influence": 3}
+    G = bid(people, ours=ours)
+    assert {f["kind"] for f in coverage_gaps(G, "o1", **kw)} >= {
+        "stale_relationship", "uncovered_high_influence", "single_threaded"
+    }
+    # Tom Baker counts for nothing here: his leaving changes nothing
+    r = what_if(G, "o1", "zz", **kw)
+    assert (r["new_findings"], r["resolved_findings"]) == ([], [])
+
+
+def test_when_one_of_us_leaves_the_others_relationships_remain():
+    G = bid([member("dm", "Anna Müller", "decision_maker", 4)], ours=[("u1", "dm", 2, 1), ("u2", "dm", 4, 1)])
+    assert [f for f in what_if(G, "o1", "u1", now=NOW)["new_findings"] if f["kind"] == "no_dm_access"] == []
+    new = what_if(G, "o1", "u2", now=NOW)["new_findings"]
+    assert [f["data"]["best_strength"] for f in new if f["kind"] == "no_dm_access"] == [2]
+
+
+@pytest.mark.parametrize(
+    "props, stage, value",
+    [
+        ({"stage": "tender", "value": 2_500_000}, "tender", 2_500_000.0),
+        ({}, "lead", 0.0),  # no stage yet: a lead
+        ({"value": "TBD"}, "lead", 0.0),  # a value that is no number counts 0
+    ],
+)
+def test_the_opportunity_report_states_the_bid_and_our_relationships(props, stage, value):
+    G = bid([member("eb", "王强", "economic_buyer", 5)], ours=[("u1", "eb", 4, 12)], opportunity=props)
+    r = opportunity_report(G, "o1", now=NOW)
+    assert (r["opportunity"]["stage"], r["opportunity"]["value"]) == (stage, value)
+    assert r["opportunity"]["account"] == {"id": "a1", "name": "江州电网"}
+    assert r["buying_center"][0]["our_relationships"] == [
+        {"id": "u1", "name": "李娜", "strength": 4, "last_contact": "2026-04-19T00:00:00+00:00", "days_since": 12,
+         "cadence_days": 30, "stale": False}
+    ]
+
+
 # -- competitor_closer -----------------------------------------------------------------------------
 
 
@@ -604,6 +833,22 @@ def test_the_strongest_competitor_is_named():
             theirs=[("c1", "kw", 3), ("c2", "kw", 5)], bidders=("c1", "c2"))
     (f,) = findings(G, "competitor_closer")
     assert (f["data"]["competitor"], f["data"]["their_strength"]) == ("c2", 5)
+
+
+def test_a_closer_competitor_is_key_by_the_callers_high_influence():
+    G = bid([member("kw", "Klaus Weber", "influencer", 3)], ours=[("u1", "kw", 2, 1)], theirs=[("c2", "kw", 4)])
+    assert severities(G, "competitor_closer") == ["low"]
+    assert severities(G, "competitor_closer", high_influence=3) == ["medium"]
+
+
+def test_a_closer_competitor_we_have_no_relationship_with_says_so():
+    G = bid([member("kw", "Klaus Weber", "influencer", 3)], theirs=[("c1", "kw", 2)])
+    (f,) = findings(G, "competitor_closer")
+    assert f["texts"]["message"]["code"] == "gap.competitor_closer.unknown"
+    assert set(f["texts"]["message"]["params"]) == {"competitor", "who", "theirs"}
+    assert f["action"] == (
+        "Raise our relationship with Klaus Weber: more senior contact, a reference visit, or a workshop."
+    )
 
 
 # == bid readiness =================================================================================
@@ -664,6 +909,9 @@ def test_economic_buyer_access_is_the_mean_access_to_the_two_decision_roles(peop
         # stale strength 3 (0.36): 3/5 x (0.3 + 0.7 x 0.36) = 0.6 x 0.552
         ([member("ch", "韩雪", "champion", 3, "champion")], [("u1", "ch", 3, 91)], 0.3312,
          "Champion 韩雪: influence 3, best relationship strength 3.", "Strengthen the relationship with 韩雪."),
+        # well reached (0.8) and influential: 4/5 x (0.3 + 0.56)
+        ([member("ch", "韩雪", "champion", 4, "champion")], [("u1", "ch", 4, 1)], 0.688,
+         "Champion 韩雪: influence 4, best relationship strength 4.", "Coach the champion on our differentiators."),
         # well reached (0.8) but low influence: 3/5 x (0.3 + 0.56)
         ([member("ch", "韩雪", "champion", 3, "champion")], [("u1", "ch", 4, 1)], 0.516,
          "Champion 韩雪: influence 3, best relationship strength 4.",
@@ -755,6 +1003,10 @@ FIVE = [member(p, name, "influencer") for p, name in [("a", "韩雪"), ("b", "Da
         ([("u1", p, 3, 1) for p in "abcd"], 0.8,
          "4 stakeholder(s) with a strong relationship, held by 1 of our people (李娜).",
          "Bring a second team member into the key relationships."),
+        # contacts capped at 4: 0.6 x 1 + 0.4 x 1/2
+        ([("u1", p, 4, 1) for p in "abcde"], 0.8,
+         "5 stakeholder(s) with a strong relationship, held by 1 of our people (李娜).",
+         "Bring a second team member into the key relationships."),
         # contacts capped at 4, owners at 2: 0.6 + 0.4
         ([("u1", p, 4, 1) for p in "abcde"] + [("u2", "a", 3, 1)], 1.0,
          "5 stakeholder(s) with a strong relationship, held by 2 of our people (李娜, David Chen).",
@@ -839,10 +1091,10 @@ def test_the_score_is_the_rounded_sum_of_the_weighted_components():
     assert [c["points"] for c in r["components"]] == [10.0, 0.0, 2.5, 5.25, 15.0, 15.0]
     assert r["score"] == 48
     assert r["next_best_action"] == "Develop a champion: a supporter with influence who will sell for us internally."
-    # other weights: 40 x 0.5 + 0 + 15 x 1/6 + 0 + 0 + 0 = 22.5, rounded half up
-    r = bid_readiness(G, "o1", now=NOW, weights={"economic_buyer_access": 40, "multi_threading": 0,
-                                                 "engagement_recency": 0, "competitive_balance": 0})
-    assert [c["points"] for c in r["components"]] == [20.0, 0.0, 2.5, 0.0, 0.0, 0.0] and r["score"] == 23
+    # other weights: 41 x 0.5 and nothing else = 20.5, rounded half up
+    weights = {name: 0 for name in WEIGHTS} | {"economic_buyer_access": 41}
+    r = bid_readiness(G, "o1", now=NOW, weights=weights)
+    assert [c["points"] for c in r["components"]] == [20.5, 0.0, 0.0, 0.0, 0.0, 0.0] and r["score"] == 21
 
 
 def test_the_next_best_action_is_the_component_losing_most_points():
@@ -856,13 +1108,53 @@ def test_the_next_best_action_is_the_component_losing_most_points():
     assert r["texts"]["next_best_action"] == {"code": "ready.identify_role", "params": {"role": "decision_maker"}}
 
 
+def test_of_equally_strong_champions_the_first_is_named():
+    people = [member("b", "赵敏", "champion", 4, "champion"), member("a", "韩雪", "champion", 4, "champion")]
+    c = component(bid(people, ours=[("u1", "a", 4, 1), ("u1", "b", 4, 1)]), "champion_strength")
+    assert (c["value"], c["evidence"]) == (0.688, ["Champion 韩雪: influence 4, best relationship strength 4."])
+
+
+def test_readiness_follows_the_callers_cadence_and_strong():
+    G = bid([member("eb", "王强", "economic_buyer", 5)], ours=[("u1", "eb", 3, 11)])
+    assert component(G, "economic_buyer_access")["value"] == 0.3  # 3/5 fresh, over two roles
+    assert component(G, "economic_buyer_access", cadence={5: 10})["value"] == 0.18  # stale: x 0.6
+    assert component(G, "multi_threading")["value"] == 0.35
+    assert component(G, "multi_threading", strong=4)["value"] == 0.0
+
+
+def test_readiness_names_the_opportunity_and_keeps_the_messages():
+    r = bid_readiness(bid([member("eb", "王强", "economic_buyer", 5)], ours=[("u1", "eb", 5, 1)]), "o1", now=NOW)
+    assert r["opportunity"] == {"id": "o1", "name": "Grid upgrade", "label": "Opportunity"}
+    c = r["components"][0]
+    assert c["texts"]["evidence"] == [
+        {"code": "ready.economic_buyer.known", "params": {"name": "王强", "strength": 5, "owner": "李娜"}},
+        {"code": "ready.role_missing", "params": {"role": "decision_maker"}},
+    ]
+    assert c["texts"]["action"] == {"code": "ready.identify_role", "params": {"role": "decision_maker"}}
+
+
+def test_the_freshest_of_equally_strong_relationships_is_the_evidence():
+    G = bid([member("eb", "王强", "economic_buyer", 5)], ours=[("u1", "eb", 4, 31), ("u2", "eb", 4, 1)])
+    c = component(G, "economic_buyer_access")
+    assert c["evidence"][0] == "Economic buyer 王强: best relationship strength 4 (David Chen)."
+
+
+def test_a_role_is_reached_from_an_access_of_strong_over_5():
+    # at strong 2 a role needs an access of 2/5: a stale strength-3 relationship gives 3/5 x 0.6 = 0.36
+    people = [member("tb", "陈静", "technical_buyer")]
+    c = component(bid(people, ours=[("u1", "tb", 3, 91)]), "buying_role_coverage", strong=2)
+    assert "Identified but not reached: technical buyer." in c["evidence"]
+    c = component(bid(people, ours=[("u1", "tb", 2, 1)]), "buying_role_coverage", strong=2)
+    assert "Identified but not reached: technical buyer." not in c["evidence"]
+
+
 # == warm paths ====================================================================================
 
 
 def _paths(ours, ties=(), *, target="t", influence=3, **kw):
-    """Warm paths to 严东 (``t``) as of NOW; the people: 韩雪 ``a``, 陈静 ``b``, 严东 ``t``."""
+    """Warm paths to 严东 (``t``) as of NOW; the people: 韩雪 ``a``, 陈静 ``b``, 赵敏 ``c``, 严东 ``t``."""
     people = [member("a", "韩雪", "influencer", influence), member("b", "陈静", "influencer", influence),
-              member("t", "严东", "influencer", influence)]
+              member("c", "赵敏", "influencer", influence), member("t", "严东", "influencer", influence)]
     return warm_paths(bid(people, ours=ours, ties=ties), target, now=NOW, **kw)
 
 
@@ -878,7 +1170,8 @@ def _paths(ours, ties=(), *, target="t", influence=3, **kw):
         # REPORTS_TO counts 4, whatever its strength: 4/5 x 4/5
         ([("u2", "a", 4, 1)], [("REPORTS_TO", "a", "t", 1)], 0.64,
          "David Chen (our team) → knows → 韩雪 → reports to → 严东"),
-        ([("u2", "a", 4, 1)], [("REPORTS_TO", "t", "a", 5)], 0.64, "David Chen (our team) → knows → 韩雪 → manages → 严东"),
+        ([("u2", "a", 4, 1)], [("REPORTS_TO", "t", "a", 5)], 0.64,
+         "David Chen (our team) → knows → 韩雪 → manages → 严东"),
         ([("u2", "a", 5, 1)], [("INFLUENCES", "a", "t", 2)], 0.4,
          "David Chen (our team) → knows → 韩雪 → influences → 严东"),
         ([("u2", "a", 5, 1)], [("INFLUENCES", "t", "a", 2)], 0.4,
@@ -904,6 +1197,7 @@ def test_a_warm_path_scores_the_product_of_its_hops_warmth(ours, ties, score, se
         (3, 90, False), (3, 91, True),
         (2, 180, False), (2, 181, True),
         (1, 180, False), (1, 181, True),
+        (None, 90, False), (None, 91, True),  # no influence recorded: as influence 3
         (5, None, True),  # never contacted
         (1, None, True),
     ],
@@ -961,3 +1255,134 @@ def test_warm_paths_leave_out_weak_ties_and_long_chains(min_strength, max_hops, 
     ties = [("KNOWS", "a", "b", 5), ("KNOWS", "b", "t", 5)]
     paths = _paths(ours, ties, k=5, min_strength=min_strength, max_hops=max_hops)
     assert [p["score"] for p in paths] == scores
+
+
+def _chain(length, *, strength=5, first=5):
+    """李娜 knows p1, p1 knows p2 ... p(length - 1) knows 严东 ``t``: a path of ``length`` hops."""
+    people = [member(f"p{i}", f"P{i}", "influencer") for i in range(1, length)] + [member("t", "严东", "influencer")]
+    chain = [f"p{i}" for i in range(1, length)] + ["t"]
+    ties = [("KNOWS", a, b, strength) for a, b in zip(chain, chain[1:], strict=False)]
+    return bid(people, ours=[("u1", chain[0], first, 1)], ties=ties)
+
+
+@pytest.mark.parametrize("length, max_hops, found", [(4, None, True), (5, None, False), (5, 5, True), (6, 5, False)])
+def test_warm_paths_are_at_most_four_hops_unless_asked(length, max_hops, found):
+    kw = {} if max_hops is None else {"max_hops": max_hops}
+    paths = warm_paths(_chain(length), "t", now=NOW, **kw)
+    assert [p["hops"] for p in paths] == ([length] if found else [])
+
+
+def test_warm_paths_use_weak_ties_unless_asked_not_to():
+    G = _chain(2, strength=1)
+    assert [p["score"] for p in warm_paths(G, "t", now=NOW)] == [0.2]
+    assert warm_paths(G, "t", now=NOW, min_strength=2) == []
+
+
+def _fan(n):
+    """n of our people each know 严东 directly, with strengths 5, 4, 3 ..."""
+    users = {f"v{i}": (f"V{i}", None) for i in range(n)}
+    nodes = [("User", {"id": u, "display_name": name}) for u, (name, _) in users.items()]
+    nodes.append(("Person", {"id": "t", "name": "严东", "influence": 3}))
+    rels = [
+        ("RELATIONSHIP", u, "t", {"strength": 5 - i, "last_contact_at": days_before(1)}) for i, u in enumerate(users)
+    ]
+    return build_graph(nodes, rels, loaded_at=LOADED_AT)
+
+
+@pytest.mark.parametrize(
+    "k, scores",
+    [(None, [1.0, 0.8, 0.6]), (1, [1.0]), (4, [1.0, 0.8, 0.6, 0.4]), (9, [1.0, 0.8, 0.6, 0.4, 0.2])],
+)
+def test_warm_paths_return_the_k_best(k, scores):
+    kw = {} if k is None else {"k": k}
+    assert [p["score"] for p in warm_paths(_fan(5), "t", now=NOW, **kw)] == scores
+
+
+def test_a_longer_warmer_path_beats_a_shorter_colder_one():
+    # direct 2/5 = 0.4 against 5/5 x 5/5 = 1.0 in two hops
+    (p,) = _paths([("u1", "t", 2, 1), ("u2", "a", 5, 1)], [("KNOWS", "a", "t", 5)], k=1)
+    assert (p["score"], p["hops"], p["nodes"][0]["id"]) == (1.0, 2, "u2")
+
+
+def test_a_warm_path_longer_than_max_hops_is_left_out_even_within_reach():
+    # 韩雪 and 陈静 both know 严东, so both are within one tie of the target
+    paths = _paths([("u1", "a", 5, 1)], [("KNOWS", "a", "b", 5), ("KNOWS", "b", "t", 5), ("KNOWS", "a", "t", 1)],
+                   k=3, max_hops=2)
+    assert [(p["score"], p["hops"]) for p in paths] == [(0.2, 2)]
+
+
+@pytest.mark.parametrize("detours, found", [(10, True), (11, False)])
+def test_warm_paths_give_up_after_ten_too_long_paths_per_path_wanted(detours, found):
+    # 李娜 → 韩雪, then 韩雪 → b_i → 严东 (three hops, all warmth 1) ahead of 韩雪 → 严东 (two hops, 0.2)
+    people = [member("a", "韩雪", "influencer"), member("t", "严东", "influencer")]
+    people += [member(f"b{i:02}", f"B{i}", "influencer") for i in range(detours)]
+    ties = [("KNOWS", "a", "t", 1)]
+    for i in range(detours):
+        ties += [("KNOWS", "a", f"b{i:02}", 5), ("KNOWS", f"b{i:02}", "t", 5)]
+    paths = warm_paths(bid(people, ours=[("u1", "a", 5, 1)], ties=ties), "t", k=1, max_hops=2, now=NOW)
+    assert [p["score"] for p in paths] == ([0.2] if found else [])
+
+
+def test_a_warm_path_spells_out_each_step():
+    # 3/5 x 0.6 (stale) x 3/5 x 3/5 x 4/5 = 0.10368
+    ties = [("KNOWS", "a", "b", 3), ("KNOWS", "b", "c", 3), ("REPORTS_TO", "c", "t", None)]
+    (p,) = _paths([("u1", "a", 3, 400)], ties, k=1, max_hops=4)
+    assert p["score"] == 0.1037
+    assert p["steps"] == [
+        {"from": "u1", "to": "a", "type": "RELATIONSHIP", "verb": "knows", "strength": 3, "stale": True},
+        {"from": "a", "to": "b", "type": "KNOWS", "verb": "knows", "strength": 3},
+        {"from": "b", "to": "c", "type": "KNOWS", "verb": "knows", "strength": 3},
+        {"from": "c", "to": "t", "type": "REPORTS_TO", "verb": "reports to", "strength": 4},
+    ]
+    assert [n["id"] for n in p["nodes"]] == ["u1", "a", "b", "c", "t"]
+
+
+@pytest.mark.parametrize(
+    "ties, score, verb",
+    [
+        ([("KNOWS", "a", "t", 5), ("INFLUENCES", "t", "a", 2)], 1.0, "knows"),  # the warmer first
+        ([("KNOWS", "a", "t", 3), ("INFLUENCES", "t", "a", 3)], 0.6, "knows"),  # equally warm: the first
+        ([("KNOWS", "a", "a", 5), ("KNOWS", "a", "t", 4)], 0.8, "knows"),  # a tie to oneself is ignored
+        ([("KNOWS", "a", "a", 5), ("KNOWS", "t", "a", 4)], 0.8, "knows"),
+        # a tie left out (too weak) does not end the others
+        ([("KNOWS", "a", "x", 1), ("KNOWS", "a", "t", 4), ("KNOWS", "x", "t", 1)], 0.8, "knows"),
+    ],
+)
+def test_of_several_ties_between_two_people_the_warmest_counts(ties, score, verb):
+    people = [member("a", "韩雪", "influencer"), member("t", "严东", "influencer"),
+              member("x", "Tom Baker", "influencer")]
+    paths = warm_paths(bid(people, ours=[("u1", "a", 5, 1)], ties=ties), "t", k=1, max_hops=2, min_strength=2,
+                       now=NOW)
+    assert [(p["score"], p["steps"][1]["verb"]) for p in paths] == [(score, verb)]
+
+
+def test_a_tie_outside_reach_does_not_end_the_others():
+    # with max_hops 2 only people one tie from 严东 count; 韩雪's tie to Tom Baker (two ties away) comes first
+    people = [member("a", "韩雪", "influencer"), member("t", "严东", "influencer"),
+              member("x", "Tom Baker", "influencer")]
+    G = bid(people, ours=[("u1", "a", 5, 1)], ties=[("KNOWS", "a", "x", 5), ("KNOWS", "a", "t", 4)])
+    assert [p["score"] for p in warm_paths(G, "t", k=1, max_hops=2, now=NOW)] == [0.8]
+
+
+@pytest.mark.parametrize(
+    "ours, theirs, inactive, sources, min_strength, starts",
+    [
+        ([("u1", "t", 4, 1)], [("c1", "t", 5)], (), None, 1, ["u1"]),  # a competitor is no way in
+        ([("u1", "t", 5, 1), ("u2", "t", 4, 1)], [], ("u1",), None, 1, ["u2"]),  # nor a colleague who left
+        ([("u1", "t", 5, 1), ("u2", "t", 4, 1)], [], (), ["u2"], 1, ["u2"]),
+        ([("u1", "t", 1, 1), ("u2", "t", 4, 1)], [], (), None, 2, ["u2"]),
+        ([("u1", "t", None, 1)], [], (), None, 3, ["u1"]),  # no strength: 3
+        ([("u1", "t", None, 1)], [], (), None, 4, []),
+    ],
+)
+def test_who_of_us_a_warm_path_starts_from(ours, theirs, inactive, sources, min_strength, starts):
+    G = bid([member("t", "严东", "influencer")], ours=ours, theirs=theirs, inactive=inactive)
+    paths = warm_paths(G, "t", k=5, sources=sources, min_strength=min_strength, now=NOW)
+    assert [p["nodes"][0]["id"] for p in paths] == starts
+
+
+def test_the_opportunity_report_finds_warm_paths_over_weak_ties():
+    G = bid([member("eb", "王强", "economic_buyer", 5), member("a", "韩雪", "influencer")],
+            ours=[("u1", "a", 5, 1)], ties=[("KNOWS", "a", "eb", 1)])
+    (target,) = opportunity_report(G, "o1", now=NOW)["warm_paths"]
+    assert target["target"]["id"] == "eb" and [p["score"] for p in target["paths"]] == [0.2]
