@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test browser clean neo4j neo4j-stop
+.PHONY: demo test browser clean neo4j neo4j-stop mutation
 
 $(BIN)/graphcrm: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,29 @@ browser:
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-artifacts
+
+# `make mutation`: mutation testing with mutmut (configured in setup.cfg's [mutmut]) of
+# graphcrm/analysis/ and graphcrm/transfer/plan.py against the analysis and import tests,
+# in a copy under mutants/; then the survivors and the share killed per module.  Slow
+# (an hour or more on two cores), so not part of `make test` nor of CI.
+MUTATION_CHILDREN ?= 2
+
+define MUTATION_SUMMARY
+import json, pathlib
+print(f"{'module':36} {'killed':>7} {'total':>6} {'share':>6} {'survived':>9} {'timeout':>8} {'no tests':>9}")
+for meta in sorted(pathlib.Path("mutants").rglob("*.py.meta")):
+    codes = list(json.loads(meta.read_text())["exit_code_by_key"].values())
+    killed, total = sum(c in (1, 3) for c in codes), len(codes)
+    print(f"{str(meta)[len('mutants/'):-len('.meta')]:36} {killed:7} {total:6} {killed / max(total, 1):6.0%} "
+          f"{codes.count(0):9} {sum(c in (24, -24, 36, 152, 255) for c in codes):8} {sum(c in (5, 33) for c in codes):9}")
+endef
+export MUTATION_SUMMARY
+
+mutation: $(BIN)/graphcrm
+	$(BIN)/pip install --quiet -e '.[test,mutation]'
+	$(BIN)/mutmut run --max-children $(MUTATION_CHILDREN)
+	$(BIN)/mutmut results
+	$(BIN)/python -c "$$MUTATION_SUMMARY"
 
 # A local Neo4j 5.26 for development and tests (data in instance/neo4j, Bolt on 127.0.0.1, no
 # authentication); the Bolt URL is the last line printed.  The first run downloads Neo4j from
