@@ -35,6 +35,12 @@ from dataclasses import dataclass, field
 from graphcrm import model
 from graphcrm.errors import ValidationError
 
+
+def N_(template: str) -> str:
+    """Marks a template for translation (graphcrm/web/paste.py shows it in the user's language)."""
+    return template
+
+
 #: the columns a paste may have, in the order read when it has no header row,
 #: with the headers (lower case, after NFKC) each is recognised by
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -66,6 +72,14 @@ class Row:
     candidates: list[tuple[str, str, str, str]] = field(default_factory=list)
     #: a stored person of the account has this row's name (saved only if the user says so)
     same_name: bool = False
+    #: the problems found here (not by the graph model) as (English template, parameters), for translation
+    texts: dict[str, tuple[str, dict]] = field(default_factory=dict)
+
+    def problem(self, column: str, template: str, **params) -> None:
+        """Record the problem of a cell (the first one found stays)."""
+        if column not in self.problems:
+            self.problems[column] = template % params
+            self.texts[column] = (template, params)
 
 
 @dataclass
@@ -151,7 +165,7 @@ def _row(number: int, values: dict[str, str]) -> Row:
     props = {}
     for column, text in values.items():
         if len(text) > MAX_CELL:
-            row.problems[column] = f"longer than {MAX_CELL:,} characters"
+            row.problem(column, N_("longer than %(n)s characters"), n=f"{MAX_CELL:,}")
             continue
         text = text.strip()
         if column in ("influence", "stance"):
@@ -160,11 +174,14 @@ def _row(number: int, values: dict[str, str]) -> Row:
             text = _enum(model.STANCES, text)
         if column != "manager" and text:
             props[column] = text
-    try:
-        row.props = model.validate_node("Person", {k: v for k, v in props.items() if k not in row.problems})
-    except ValidationError as exc:
-        for name, message in exc.problems.items():
-            row.problems.setdefault(name.split(".")[0], message)
+    # the values that pass stay in the row (its name is still checked against the account's)
+    for _attempt in range(len(props) + 1):
+        try:
+            row.props = model.validate_node("Person", {k: v for k, v in props.items() if k not in row.problems})
+            break
+        except ValidationError as exc:
+            for name, message in exc.problems.items():
+                row.problems.setdefault(name.split(".")[0], message)
     return row
 
 
@@ -201,10 +218,10 @@ def _resolve_managers(plan: PastePlan, stored: list[dict], picked: dict[int, str
         elif len(found) == 1:
             row.manager_id = found[0][0]
         elif not found:
-            row.problems["manager"] = f"nobody named {name} at this account or in this list"
+            row.problem("manager", N_("nobody named %(name)s at this account or in this list"), name=name)
         else:
             row.candidates = found
-            row.problems["manager"] = f"{len(found)} people are named {name}: pick one"
+            row.problem("manager", N_("%(count)s people are named %(name)s: pick one"), count=len(found), name=name)
 
 
 def _flag_same_names(plan: PastePlan, stored: list[dict], add_anyway: frozenset[int]) -> None:
@@ -220,9 +237,12 @@ def _flag_same_names(plan: PastePlan, stored: list[dict], add_anyway: frozenset[
                 other = taken[key]
                 row.same_name = True
                 where = ", ".join(x for x in (other.get("title"), other.get("department")) if x)
-                row.problems["name"] = f"{other['name']} works here already" + (f" ({where})" if where else "")
+                if where:
+                    row.problem("name", N_("%(name)s works here already (%(where)s)"), name=other["name"], where=where)
+                else:
+                    row.problem("name", N_("%(name)s works here already"), name=other["name"])
             elif key in seen:
-                row.problems["name"] = f"also on row {seen[key]}"
+                row.problem("name", N_("also on row %(row)s"), row=seen[key])
         seen.setdefault(key, row.number)
 
 
@@ -235,4 +255,5 @@ def _refuse_cycles(plan: PastePlan) -> None:
             current = boss.get(current)
         if current == chain[0]:
             names = {f"row:{r.number}": r.props.get("name", "?") for r in plan.rows}
-            row.problems["manager"] = "reports-to cycle: " + " → ".join(names[c] for c in [*chain, chain[0]])
+            row.problem("manager", N_("reports-to cycle: %(chain)s"),
+                        chain=" → ".join(names[c] for c in [*chain, chain[0]]))
