@@ -66,8 +66,6 @@ UNWIND $ids AS id
 MATCH (a:__LABEL__ {id: id})-[r]->(b)
 RETURN a.id AS start, type(r) AS type, labels(b)[0] AS end_label, b.id AS end, properties(r) AS props
 
-// Restore: nodes with exactly the stored properties (id, version and
-// timestamps included); an existing node of the id is overwritten (--merge).
 // Backup: the audit log in pages ordered by id.
 // name: backup.audit
 MATCH (e:AuditEntry)
@@ -86,6 +84,8 @@ WITH count(n) AS written
 FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN written AS n
 
+// Restore: nodes with exactly the stored properties (id, version and
+// timestamps included); an existing node of the id is overwritten (--merge).
 // name: restore.nodes
 // each: label
 UNWIND $rows AS row
@@ -102,6 +102,30 @@ MATCH (a:__START__ {id: row.start}), (b:__END__ {id: row.end})
 MERGE (a)-[r:__TYPE__]->(b)
 SET r = row.props
 WITH count(r) AS written
+FOREACH (entry IN CASE WHEN written > 0 THEN $audit ELSE [] END | CREATE (e:AuditEntry) SET e = entry)
+RETURN written AS n
+
+// Undoing a restore into an empty database that failed part-way
+// (GraphStore.undo_restore): the nodes it wrote, with their relationships.
+// A batch deletes what of it is there, so it can run again.
+// name: restore.undo_nodes
+// each: label
+UNWIND $ids AS id
+MATCH (n:__LABEL__ {id: id})
+DETACH DELETE n
+WITH count(*) AS written
+FOREACH (entry IN CASE WHEN written > 0 THEN $audit ELSE [] END | CREATE (e:AuditEntry) SET e = entry)
+RETURN written AS n
+
+// The same for the audit entries it copied from the backup (not its own,
+// which record the writes made, nor those the database held before), found
+// through the index on `at`.
+// name: restore.undo_audit
+UNWIND $rows AS row
+MATCH (n:AuditEntry {at: row.at})
+WHERE n.id = row.id
+DELETE n
+WITH count(*) AS written
 FOREACH (entry IN CASE WHEN written > 0 THEN $audit ELSE [] END | CREATE (e:AuditEntry) SET e = entry)
 RETURN written AS n
 

@@ -1,6 +1,6 @@
 """The graph model: the fixed vocabulary and the validation of every property.
 
-This module is the contract between storage, analysis and UI (see DESIGN.md).
+This module is the contract between storage, analysis and UI.
 Labels and relationship types used anywhere in GraphCRM come from the
 constants here, never from user input.  Each enumerated value carries its
 English and Simplified Chinese label.
@@ -8,13 +8,37 @@ English and Simplified Chinese label.
 Property validation uses pydantic: one model per node label and one per
 relationship type.  ``validate_node`` / ``validate_relationship`` return a
 plain dict ready to store, or raise :class:`graphcrm.errors.ValidationError`
-naming the field and, for enumerations, the allowed values.
+naming the field and, for enumerations, the allowed values.  Forms, the JSON
+API, imports and restore all go through them.
+
+Values both databases store as they are (:func:`storable`), checked before
+the model's own rules:
+
+* whole numbers within 64 bits (the database's integers: FalkorDB's client
+  would write 10**30 as 9223372036854775807) and finite numbers (no NaN or
+  infinity);
+* text without lone surrogates, U+FFFE or U+FFFF, which XML (the GraphML and
+  GEXF exports) cannot hold; control characters are refused by the text
+  types, but for long text (notes), which drops them, and by :func:`storable`
+  itself where no type looks at the value (a backup's system properties);
+* one value, never a map: a property holds text, a number, true / false.
+
+An interaction happens before it is logged: ``at`` may lie at most a day
+ahead (time zones, a clock that is a little fast), so that a mistyped year
+cannot pin the recency of a relationship (``last_contact_at``) in the future.
+
+A backup holds what the store keeps beside these properties (``id``,
+``version``, ``created_at``, ``updated_at``) and the audit log:
+``validate_stored_node`` / ``validate_stored_relationship`` check all of it
+and refuse any value the model would store differently.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -118,7 +142,9 @@ LABELS = {
 #: The audit log (graphcrm/audit.py).  Not one of LABELS: no generic node
 #: statement (create, update, delete, list...) exists for it, so an entry is
 #: only ever created by the write it records and never deleted (the right to
-#: erasure alone blanks the erased values in it, see forget.person).
+#: erasure alone blanks the erased values in it, see forget.person; a restore
+#: that fails part-way deletes the entries it copied from the backup, see
+#: restore.undo_audit, but keeps its own).
 AUDIT_LABEL = "AuditEntry"
 AUDIT_LABELS = {AUDIT_LABEL: ("Audit entry", "审计记录")}
 AUDIT_ACTIONS = {
@@ -133,6 +159,7 @@ AUDIT_ACTIONS = {
     "export": ("Exported", "导出"),
     "erase": ("Personal data erased", "删除个人数据"),
     "restore": ("Restored from a backup", "从备份恢复"),
+    "undo_restore": ("Failed restore undone", "撤销未完成的恢复"),
 }
 
 #: a User's secrets: never written to the audit log (only that they changed),
@@ -168,6 +195,69 @@ PII_PROPERTIES = ("email", "phone", "notes")
 # --------------------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: what no stored text may hold: lone surrogates (not characters) and U+FFFE /
+#: U+FFFF, which XML 1.0 cannot hold (the GraphML and GEXF exports)
+_NOT_TEXT = re.compile("[\ud800-\udfff\ufffe\uffff]")
+#: the C0 controls XML 1.0 cannot hold (all but tab, newline and carriage return)
+_NOT_XML_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+#: the database's integers: 64-bit, two's complement
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+#: how far ahead of the clock an interaction may be dated
+INTERACTION_LEEWAY = timedelta(days=1)
+
+
+#: either of the above: what text a backup restores may not hold
+_NOT_STORED_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _text_problem(value: str, *, controls: bool) -> str | None:
+    found = (_NOT_STORED_TEXT if controls else _NOT_TEXT).search(value)
+    if found is None:
+        return None
+    char = f"U+{ord(found.group()):04X}"
+    if "\ud800" <= found.group() <= "\udfff":
+        return f"must not contain a lone surrogate ({char}), which is not a character"
+    if found.group() in "\ufffe\uffff":
+        return f"must not contain {char}, a character XML (GraphML, GEXF) cannot hold"
+    return f"must not contain control characters ({char})"
+
+
+def storable(field: str, value: Any, *, controls: bool = True) -> Any:
+    """``value`` if both databases store it as it is; else ValidationError naming ``field``.
+
+    Whole numbers must fit in 64 bits, numbers be finite, text hold only
+    characters XML can hold (``controls=False``: control characters are left
+    to the field's type, see the module docstring), and a value is one value
+    or a list of them, never a map.  None (no value) passes.
+    """
+    problem = _value_problem(value, controls)
+    if problem:
+        raise ValidationError(field, problem)
+    return value
+
+
+def _value_problem(value: Any, controls: bool) -> str | None:
+    if isinstance(value, str):  # the most common first: a backup's check asks for every value
+        return _text_problem(value, controls=controls)
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        if INT64_MIN <= value <= INT64_MAX:
+            return None
+        return f"must be a whole number between {INT64_MIN} and {INT64_MAX}"
+    if isinstance(value, float):
+        return None if math.isfinite(value) else f"must be a finite number, not {value}"
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            problem = ("must not be a list of lists" if isinstance(item, (list, tuple))
+                       else _value_problem(item, controls))
+            if problem:
+                return problem
+        return None
+    kind = "a map" if isinstance(value, dict) else f"a {type(value).__name__}"
+    return f"must be text, a number or true / false, not {kind}"
 
 
 def _no_control(value: str) -> str:
@@ -183,10 +273,24 @@ def _iso_date(value: str) -> str:
     return parsed.isoformat()
 
 
-def _iso_datetime(value: str) -> str:
+@lru_cache(maxsize=4096)  # a backup repeats the same timestamps (one per bulk batch)
+def _moment(value: str) -> datetime:
     parsed = datetime.fromisoformat(value)
     if not 1900 <= parsed.year <= 2200:
         raise ValueError("year must be between 1900 and 2200")
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _iso_datetime(value: str) -> str:
+    _moment(value)
+    return value
+
+
+def _not_ahead(value: str) -> str:
+    """A moment that has happened: at most :data:`INTERACTION_LEEWAY` ahead of
+    the clock (a moment without time zone is taken as UTC)."""
+    if _moment(value) > datetime.now(timezone.utc) + INTERACTION_LEEWAY:
+        raise ValueError("is more than a day in the future: log an interaction once it has happened")
     return value
 
 
@@ -196,8 +300,12 @@ LongText = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(l
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,80}$")]
 IsoDate = Annotated[str, AfterValidator(_iso_date)]
 IsoDateTime = Annotated[str, AfterValidator(_iso_datetime)]
+#: when something happened (an interaction): not later than a day from now
+Happened = Annotated[str, AfterValidator(_iso_datetime), AfterValidator(_not_ahead)]
 Strength = Annotated[int, Field(ge=1, le=5)]
 Money = Annotated[float, Field(ge=0, le=1e15)]
+#: text kept as given (a password hash, a session token): no control characters
+Opaque = Annotated[str, StringConstraints(max_length=500), AfterValidator(_no_control)]
 
 
 def _literal(vocabulary: dict) -> Any:
@@ -225,7 +333,8 @@ class PersonProps(_Props):
     title: Text | None = None
     department: Text | None = None
     seniority: Annotated[int, Field(ge=1, le=5)] | None = None
-    email: Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    email: Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+$"),
+                     AfterValidator(_no_control)] | None = None
     phone: Annotated[str, StringConstraints(max_length=40, pattern=r"^[0-9+()\- .]*$")] | None = None
     influence: Annotated[int, Field(ge=1, le=5)] = 3
     stance: _literal(STANCES) = "neutral"
@@ -240,9 +349,9 @@ class UserProps(_Props):
     username: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.@-]{2,64}$")]
     display_name: Name
     role: _literal(USER_ROLES) = "viewer"
-    password_hash: Annotated[str, StringConstraints(max_length=500)] | None = None
+    password_hash: Opaque | None = None
     #: the token every login session of the user carries; a new one ends them all
-    session_token: Annotated[str, StringConstraints(max_length=100)] | None = None
+    session_token: Annotated[str, StringConstraints(max_length=100), AfterValidator(_no_control)] | None = None
     active: bool = True
     title: Text | None = None
     source_id: Text | None = None
@@ -265,7 +374,7 @@ class CompetitorProps(_Props):
 class InteractionProps(_Props):
     kind: _literal(INTERACTION_KINDS)
     channel: _literal(CHANNELS) = "in_person"
-    at: IsoDateTime
+    at: Happened
     summary: LongText = ""
     sentiment: Annotated[int, Field(ge=-2, le=2)] = 0
     satisfaction: Annotated[int, Field(ge=0, le=10)] | None = None
@@ -363,6 +472,7 @@ def validate_node(label: str, props: dict, *, partial: bool = False) -> dict:
     if model is None:
         raise ValidationError("label", f"unknown label {label!r}; allowed: {', '.join(NODE_MODELS)}")
     props = {k: v for k, v in props.items() if k not in SYSTEM_PROPERTIES}
+    _check_storable(props)
     try:
         if partial:
             unknown = set(props) - set(model.model_fields)
@@ -384,10 +494,133 @@ def validate_relationship(rel_type: str, props: dict | None) -> dict:
             "type", f"unknown relationship type {rel_type!r}; allowed: {', '.join(RELATIONSHIP_MODELS)}"
         )
     props = {k: v for k, v in (props or {}).items() if k != "version"}
+    _check_storable(props)
     try:
         return model.model_validate(props).model_dump()
     except PydanticValidationError as exc:
         raise _translate(exc, rel_type) from None
+
+
+def _check_storable(props: dict) -> None:
+    """Check that both databases store every value as it is (:func:`storable`); control
+    characters are left to the field types (long text drops them)."""
+    for key, value in props.items():
+        storable(str(key), value, controls=False)
+
+
+# --------------------------------------------------------------------------
+# What a backup holds: properties as stored, system properties, audit entries
+# --------------------------------------------------------------------------
+
+
+class AuditEntryProps(_Props):
+    """An entry of the audit log as stored (graphcrm/audit.py writes them)."""
+
+    id: Id
+    at: IsoDateTime
+    actor: str
+    via: str
+    action: str
+    target_label: str
+    target_id: str
+    #: the values before and after, as JSON text
+    before: str | None = None
+    after: str | None = None
+
+
+def validate_stored_node(label: str, props: dict) -> dict:
+    """Check the properties of a node of ``label`` (or an audit entry) as a backup
+    holds them, system properties included; return them as they are to be
+    written.
+
+    Every value passes :func:`storable` (control characters included), the
+    system properties their own rules (``id``: 1–80 letters, digits or
+    ``_ . : -``; ``version``: a whole number from 0; timestamps: ISO 8601), and
+    the rest :func:`validate_node` *unchanged*: a value it would store
+    differently (text with spaces around it, ``"3"`` for a number, notes with
+    control characters it would drop) is refused, since a restore writes
+    what was stored.
+    """
+    _check_stored_values(props)
+    if label == AUDIT_LABEL:
+        try:
+            return AuditEntryProps.model_validate(props).model_dump(exclude_none=True)
+        except PydanticValidationError as exc:
+            raise _translate(exc, label) from None
+    system = _stored_system(props, node=True)
+    return {**system, **_unchanged(props, validate_node(label, props))}
+
+
+def validate_stored_relationship(rel_type: str, props: dict, *, memo: dict | None = None) -> dict:
+    """Check the properties of a relationship of ``rel_type`` as a backup holds
+    them (see :func:`validate_stored_node`); return them as they are to be
+    written.  ``memo``: a dict kept across calls, so that the same properties
+    (most relationships have one of a few) are validated once."""
+    system = _stored_system(props, node=False)
+    rest = {k: v for k, v in props.items() if k not in system}
+    try:
+        key = (rel_type, frozenset((k, type(v), v) for k, v in rest.items()))
+        clean = memo.get(key) if memo is not None else None
+    except TypeError:  # an unhashable value: validate it as it is
+        key, clean = None, None
+    if clean is None:
+        _check_stored_values(rest)
+        clean = _unchanged(rest, validate_relationship(rel_type, rest))
+        if memo is not None and key is not None:
+            memo[key] = clean
+    return {**system, **clean}
+
+
+def _check_stored_values(props: dict) -> None:
+    for key, value in props.items():
+        if not isinstance(key, str):
+            raise ValidationError(str(key), "a property name must be text")
+        storable(key, value)
+
+
+def _stored_system(props: dict, *, node: bool) -> dict:
+    """The system properties of a stored node (``id``, ``version``, timestamps)
+    or relationship (no ``id``: an ``id`` is one of its properties), checked."""
+    keys = SYSTEM_PROPERTIES if node else ("version", "created_at", "updated_at")
+    system = {k: props[k] for k in keys if k in props}
+    if node and not _is_node_id(system.get("id")):
+        raise ValidationError("id", "must be 1–80 letters, digits or _ . : -")
+    version = system.get("version")
+    if version is not None and not (type(version) is int and 0 <= version <= INT64_MAX):
+        storable("version", version)
+        raise ValidationError("version", "must be a whole number from 0")
+    for key in ("created_at", "updated_at"):
+        if key in system and not _is_moment(system[key]):
+            storable(key, system[key])
+            raise ValidationError(key, "must be an ISO 8601 date and time between the years 1900 and 2200")
+    return system
+
+
+def _is_moment(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and _moment(value) is not None
+    except ValueError:
+        return False
+
+
+def _is_node_id(value: Any) -> bool:
+    """The rule of the store's ids (graph/store.py ``_clean_id``)."""
+    return isinstance(value, str) and 0 < len(value) <= 80 and all(c.isalnum() or c in "_.:-" for c in value)
+
+
+def _unchanged(raw: dict, clean: dict) -> dict:
+    """The values of ``raw`` (but None and the system properties) after the
+    model's checks, refusing any the model would store differently."""
+    kept = {}
+    for key, value in raw.items():
+        if key in SYSTEM_PROPERTIES or value is None:
+            continue
+        stored = clean.get(key)
+        if stored != value or isinstance(stored, bool) != isinstance(value, bool) \
+                or isinstance(stored, str) != isinstance(value, str):
+            raise ValidationError(key, f"{value!r} is not as GraphCRM stores it (it would store {stored!r})")
+        kept[key] = stored
+    return kept
 
 
 def _placeholder(model: type[_Props]) -> dict:

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 import uuid
 
 import pytest
 
 from graphcrm import audit
 from graphcrm.cli import main
-from graphcrm.errors import Conflict, NotFound, ValidationError
-from graphcrm.graph import open_store
+from graphcrm.config import Settings
+from graphcrm.errors import Conflict, NotFound, StoreUnavailable, ValidationError
+from graphcrm.graph import embedded_server, open_store
 from graphcrm.graph.statements import relationship_key
 from graphcrm.model import RELATIONSHIP_TYPES
 from graphcrm.transfer.backup import backup, read_backup, restore
@@ -227,6 +229,170 @@ def test_cli_backup_and_restore(runner, settings, tmp_path, monkeypatch):
     finally:
         with open_store(dataclasses.replace(settings, graph_name=target)) as s:
             s.backend.drop()
+
+
+# -- values, and restores that fail part-way ------------------------------------------------------
+
+
+def rewrite_line(file, find, change, *, ascii: bool = False) -> int:
+    """Change the last line of the backup ``file`` whose item satisfies ``find``
+    with ``change(item)`` (NaN written as JSON's NaN; ``ascii``: a lone
+    surrogate as its escape); return the line's number."""
+    lines = file.read_text(encoding="utf-8").splitlines()
+    number = max(i for i, text in enumerate(lines) if find(json.loads(text)))
+    item = json.loads(lines[number])
+    change(item)
+    lines[number] = json.dumps(item, ensure_ascii=ascii, sort_keys=True)
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return number + 1
+
+
+def _node(label):
+    return lambda item: item.get("node") == label
+
+
+BAD_VALUES = {
+    "NaN": (_node("Person"), lambda props: props.update(influence=float("nan")), "influence: must be a finite number"),
+    "a map": (_node("Person"), lambda props: props.update(title={"zh": "总工"}), "title: must be text, a number"),
+    "a NUL": (_node("Person"), lambda props: props.update(notes="a\x00b"), "notes: must not contain control"),
+    "a backtick key": (_node("Person"), lambda props: props.update({"na`me": "x"}), "na`me: is not a property"),
+    "a lone surrogate": (_node("Person"), lambda props: props.update(name="周\ud800"), "name: must not contain a lone"),
+    "10**30": (_node("Person"), lambda props: props.update(version=10**30), "version: must be a whole number between"),
+    "10**30 on a relationship": (lambda item: item.get("relationship") == "KNOWS",
+                                 lambda props: props.update(strength=10**30), "strength: must be a whole number"),
+    "a NUL in the audit log": (_node("AuditEntry"), lambda props: props.update(actor="wu\x00"),
+                               "actor: must not contain control"),
+    "an interaction in 2199": (_node("Interaction"), lambda props: props.update(at="2199-01-01T00:00:00+00:00"),
+                               "at: .*more than a day in the future"),
+    "an unknown stance": (_node("Person"), lambda props: props.update(stance="fan"), "stance: unknown value"),
+    "a number as text": (_node("Person"), lambda props: props.update(influence="4"),
+                         "influence: '4' is not as GraphCRM stores it"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_VALUES))
+def test_a_backup_with_one_bad_value_restores_nothing_and_names_its_line_and_field(store, empty_store, tmp_path, case):
+    find, change, message = BAD_VALUES[case]
+    load_everything(store)
+    file = tmp_path / "b.jsonl"
+    backup(store, file)
+    number = rewrite_line(file, find, lambda item: change(item["props"]), ascii=case == "a lone surrogate")
+    with pytest.raises(ValidationError, match=f"b.jsonl line {number} .*{message}"):
+        restore(empty_store, file)
+    assert empty_store.is_empty() and list(empty_store.audit_entries()) == []
+
+
+def test_a_line_that_is_not_utf8_is_refused_by_its_number(store, empty_store, tmp_path):
+    load_everything(store)
+    file = tmp_path / "b.jsonl"
+    backup(store, file)
+    data = file.read_bytes().split(b"\n")
+    data[5] = data[5].replace(b'"props"', b'"props\xed\xa0\x80"')  # a surrogate encoded as UTF-8 is not UTF-8
+    file.write_bytes(b"\n".join(data))
+    with pytest.raises(ValidationError, match="b.jsonl line 6: is not UTF-8"):
+        restore(empty_store, file)
+    assert empty_store.is_empty()
+
+
+def test_cli_restore_of_a_bad_value_is_one_line(runner, store, tmp_path):
+    load_everything(store)
+    file = tmp_path / "b.jsonl"
+    backup(store, file)
+    number = rewrite_line(file, _node("Person"), lambda item: item["props"].update(seniority=float("nan")))
+    refused = runner.invoke(main, ["restore", str(file)])
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert f"b.jsonl line {number} (Person 'person-2'): seniority: must be a finite number" in refused.output
+    assert json.loads(runner.invoke(main, ["db", "status", "--json"]).output)["nodes"]["Account"] == 0
+
+
+def test_undoing_a_restore_removes_what_it_wrote_of_every_label_and_keeps_the_log_of_it(store, empty_store, tmp_path):
+    load_everything(store)
+    file = tmp_path / "b.jsonl"
+    backup(store, file)
+    empty_store.create("Account", {"name": "gone"}, id="acc-gone")
+    empty_store.delete("Account", "acc-gone")
+    before = graph_and_log(empty_store)
+    restore(empty_store, file)
+    _header, nodes, _rels = read_backup(file)
+    entries = nodes.pop("AuditEntry")
+    assert set(nodes) == set(SAMPLES)
+    written = sum(map(len, nodes.values())) + len(entries)
+    assert empty_store.undo_restore(nodes, entries) == written
+    assert graph_and_log(empty_store) == before
+    actions = [entry["action"] for entry in empty_store.audit_entries()]
+    assert actions.count("undo_restore") == len(SAMPLES) + 1 and "restore" in actions  # the log of both stays
+    assert empty_store.undo_restore(nodes, entries) == 0  # it can run again
+    restore(empty_store, file)
+    assert graph_and_log(empty_store)[:2] == graph_and_log(store)[:2]
+
+
+@pytest.fixture
+def own_server(tmp_path):
+    """A server of this test's own, to be killed (the session's serves the other tests)."""
+    settings = Settings(data_dir=tmp_path / "data")
+    server = embedded_server(settings)
+    server.start()
+    yield settings, server
+    server.stop()
+
+
+def graph_and_log(store) -> tuple[list, list, list]:
+    """The nodes and relationships of the graph, and the audit entries of other
+    writes than a restore's (and its undoing)."""
+    nodes, rels = contents(store)
+    return ([n for n in nodes if n[0] != "AuditEntry"], rels,
+            [n for n in nodes if n[0] == "AuditEntry" and dict(n[1])["action"] != "undo_restore"])
+
+
+@pytest.mark.parametrize("merge", [False, True], ids=["into an empty database", "merged"])
+def test_a_restore_the_database_dies_in_is_undone_or_completed_by_running_it_again(
+        own_server, stop_mid_statement, tmp_path, merge):
+    """The database is killed inside a batch of the restore (after the first
+    batch is written).  Into an empty database the restore removes what it
+    wrote and says so: the database is as before and the restore runs again.
+    A merge cannot be undone (it overwrote what was there): it says that
+    running it again completes it, which it does."""
+    settings, server = own_server
+    accounts = [("Account", {"id": f"acc-{i:05}", "name": f"客户 {i}", "region": "华东区域" * 30})
+                for i in range(20_000)]
+    with open_store(dataclasses.replace(settings, graph_name="source")) as source, \
+            open_store(dataclasses.replace(settings, graph_name="target")) as target:
+        source.bulk_load(accounts, [("PART_OF", f"acc-{i:05}", "acc-00000", {}) for i in range(1, 20_000)])
+        file = tmp_path / "b.jsonl"
+        backup(source, file)
+        target.create("Account", {"name": "Already here"}, id="acc-here")
+        if not merge:  # an audit log, no graph
+            target.delete("Account", "acc-here")
+        before = graph_and_log(target)
+        first_batch = threading.Event()
+        outcome = {}
+
+        def run():
+            try:
+                outcome["counts"] = restore(target, file, merge=merge, progress=lambda n: first_batch.set())
+            except StoreUnavailable as exc:
+                outcome["error"] = str(exc)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        assert first_batch.wait(120)
+        stop_mid_statement(server)  # inside a batch after the first, frozen there
+        server.kill()
+        thread.join(timeout=300)
+        assert not thread.is_alive()
+        assert target.integrity_problems() == []
+        if merge:
+            assert "the database holds part of the backup: run the same restore with --merge again" in outcome["error"]
+            assert 0 < target.count("Account") < 20_001
+        else:
+            assert "what it had written is removed again: the database is as before" in outcome["error"]
+            assert graph_and_log(target) == before
+        restore(target, file, merge=merge)
+        restored_nodes, restored_rels, log = graph_and_log(target)
+        original_nodes, original_rels, original_log = graph_and_log(source)
+        assert restored_rels == original_rels
+        assert [n for n in restored_nodes if dict(n[1])["id"] != "acc-here"] == original_nodes
+        assert {repr(entry) for entry in original_log + before[2]} <= {repr(entry) for entry in log}
 
 
 # -- the right to erasure -------------------------------------------------------------------

@@ -75,6 +75,20 @@ def test_gexf_reads_back_equal_by_its_naming_rule(loaded, tmp_path):
     assert read.number_of_edges() == G.number_of_edges()
 
 
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_a_carriage_return_in_a_name_reads_back_equal(store, tmp_path, fmt):
+    """An XML reader turns a carriage return written as it is into a newline."""
+    store.create("Account", {"name": "华东\r电网"}, id="acc-cr")
+    store.create_person("acc-cr", {"name": "王\r强", "notes": "第一行\r\n第二行\rthird\n"}, id="p-cr")
+    G = export_graph(store)
+    path = write(G, fmt, tmp_path / f"g.{fmt}")
+    read = nx.read_graphml(path, force_multigraph=True) if fmt == "graphml" else nx.read_gexf(path)
+    assert (read.nodes["acc-cr"]["name"], read.nodes["p-cr"]["name"]) == ("华东\r电网", "王\r强")
+    assert read.nodes["p-cr"]["notes"] == "第一行\r\n第二行\rthird\n"
+    if fmt == "graphml":
+        same_graph(read, G)
+
+
 def test_node_link_json_reads_back_equal(loaded, tmp_path):
     G = export_graph(loaded, A1)
     path = write(G, "json", tmp_path / "g.json")

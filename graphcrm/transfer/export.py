@@ -23,6 +23,11 @@ Values the formats cannot hold, by a fixed rule (:func:`portable`):
 * **node ids**: the node id is the node's key in every format; node-link
   JSON holds it in the node's ``id`` field only (networkx reads it back as
   the key, not as an attribute).
+* **line breaks**: an XML reader turns a carriage return written as it is
+  into a newline ("\r\n" into "\n"), so GraphML and GEXF write it as the
+  character reference ``&#13;``, which reads back as "\r".  Text never holds
+  characters XML cannot hold at all (control characters, U+FFFE, U+FFFF, lone
+  surrogates): :mod:`graphcrm.model` refuses them on the way in.
 * **GEXF names**: GEXF reserves ``id``, ``label`` and ``type``: the node id
   is the GEXF node id, the node's graph label (Account, Person…) the GEXF
   node label, and the relationship type the GEXF edge label (the GEXF edge
@@ -131,17 +136,28 @@ def render(G: nx.MultiDiGraph, fmt: str) -> bytes:
     if fmt == "graphml":
         out = io.BytesIO()
         nx.write_graphml(portable(G, fmt), out, encoding="utf-8")
-        return out.getvalue()
+        return _carriage_returns_kept(out.getvalue())
     if fmt == "gexf":
         out = io.BytesIO()
         nx.write_gexf(portable(G, fmt), out, encoding="utf-8")
-        return out.getvalue()
+        return _carriage_returns_kept(out.getvalue())
     if fmt == "json":
         data = nx.node_link_data(G, edges="edges")
         return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
     if fmt == "csv":
         return zip_files(_csv_files(G))
     raise ValueError(f"unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
+
+
+def _carriage_returns_kept(xml: bytes) -> bytes:
+    """``xml`` with each carriage return written as ``&#13;`` (module docstring).
+
+    networkx's writers leave "\r" as it is in element text (GraphML's values;
+    GEXF's are attributes, which they escape).  The writers put none in the
+    markup, and in UTF-8 the byte 0x0D is never part of another character, so
+    every one left is a value's.
+    """
+    return xml.replace(b"\r", b"&#13;")
 
 
 def _csv_files(G: nx.MultiDiGraph) -> dict[str, str]:
