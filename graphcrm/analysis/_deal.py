@@ -249,9 +249,6 @@ class Member:
     def strong(self, strong: int) -> list:
         return [r for r in self.ours if r["strength"] >= strong]
 
-    def fresh_strong(self, strong: int) -> list:
-        return [r for r in self.ours if r["strength"] >= strong and not r["stale"]]
-
     @property
     def best_ours(self) -> int:
         return self.ours[0]["strength"] if self.ours else 0
