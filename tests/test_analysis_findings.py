@@ -261,7 +261,8 @@ def test_per_deal_influence_and_stance_override_the_persons_own():
 def test_every_finding_kind_is_exercised():
     """The list of kinds in the module table and the tests above agree."""
     assert set(FINDING_KINDS) == {
-        "empty_buying_center", "missing_role", "no_eb_access", "no_dm_access", "uncovered_high_influence",
+        "empty_buying_center", "missing_role", "account_unmapped", "account_unknown_to_us",
+        "no_eb_access", "no_dm_access", "uncovered_high_influence",
         "stale_relationship", "no_champion", "weak_champion", "single_threaded", "single_point_of_failure",
         "uncovered_blocker", "blocker_on_path", "competitor_closer",
     }
@@ -293,6 +294,21 @@ def test_an_empty_buying_center_scores_nothing_and_says_why():
     balance = next(c for c in readiness["components"] if c["name"] == "competitive_balance")
     assert balance["value"] == 0 and balance["evidence"] == [
         "Nobody is in the buying center yet: there is nothing to weigh against the competitors."]
+
+
+def test_an_account_with_nobody_known_to_us_says_so_instead_of_no_findings():
+    from graphcrm.analysis import account_coverage
+
+    G = _empty_deal()
+    kinds_now = {f["kind"] for f in account_coverage(G, "a1", now=NOW)["findings"]}
+    assert not kinds_now & {"account_unknown_to_us", "account_unmapped"}  # lina knows David Chen
+    G.remove_edge("u1", "p1", key="RELATIONSHIP")
+    (first, *_rest) = account_coverage(G, "a1", now=NOW)["findings"]
+    assert first["kind"] == "account_unknown_to_us" and first["severity"] == "high"
+    assert first["message"] == ("Nobody on our team has a relationship with any of the 1 people recorded at "
+                                "Northwind Rail Authority.")
+    G.remove_node("p1")
+    assert account_coverage(G, "a1", now=NOW)["findings"][0]["kind"] == "account_unmapped"
 
 
 def test_unknown_opportunity_raises_not_found():

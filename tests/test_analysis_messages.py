@@ -67,6 +67,10 @@ def rare_variants() -> list:
                          ("Opportunity", {"id": "o1", "name": "Line 5 ISCS"})], [("FOR", "o1", "a1", {})],
                         loaded_at="2026-05-01T00:00:00+00:00")
     out.append(opportunity_report(empty, "o1"))  # nobody in its buying center yet
+    out.append(account_report(empty, "a1"))  # nobody recorded at the account
+    empty.add_node("p1", label="Person", name="David Chen", influence=4)
+    empty.add_edge("p1", "a1", key="WORKS_AT")
+    out.append(account_report(empty, "a1"))  # people, but none known to us
     return out
 
 

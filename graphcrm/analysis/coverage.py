@@ -37,6 +37,17 @@ kind                        fires when
 ``competitor_closer``       a competitor's relationship with a stakeholder is
                             stronger than our best one
 =========================== ==================================================
+
+And about an account as a whole (:func:`account_gaps`):
+
+=========================== ==================================================
+kind                        fires when
+=========================== ==================================================
+``account_unmapped``        nobody of the account is recorded: nothing about
+                            its coverage can be known
+``account_unknown_to_us``   people are recorded, but nobody on our team has a
+                            relationship with any of them
+=========================== ==================================================
 """
 
 from __future__ import annotations
@@ -91,6 +102,8 @@ FINDING_KINDS = (
     "uncovered_blocker",
     "blocker_on_path",
     "competitor_closer",
+    "account_unmapped",
+    "account_unknown_to_us",
 )
 
 
@@ -555,3 +568,25 @@ RULES = (
     _blockers_on_path,
     _competitors_closer,
 )
+
+
+def account_gaps(ctx: Context, account_id: str, row: dict) -> list[Finding]:
+    """Findings about the account as a whole, from its portfolio ``row``
+    (:func:`graphcrm.analysis.portfolio.account_row`): what no bid's findings
+    can say when nobody is mapped or nobody is known."""
+    name = ctx.G.nodes[account_id].get("name") or account_id
+    if not row["people"]:
+        return [_finding(
+            kind="account_unmapped", severity="high",
+            message=say("gap.account_unmapped", account=name),
+            action=say("gap.account_unmapped.action"),
+            data={"people": 0},
+        )]
+    if not row["contacts"]:
+        return [_finding(
+            kind="account_unknown_to_us", severity="high",
+            message=say("gap.account_unknown_to_us", account=name, people=row["people"]),
+            action=say("gap.account_unknown_to_us.action"),
+            data={"people": row["people"], "contacts": 0},
+        )]
+    return []

@@ -53,6 +53,16 @@ CATALOG: dict[str, str] = {
     "gap.empty_buying_center.action": N_(
         "Map who decides, who evaluates and who buys, and add them to the buying center."
     ),
+    "gap.account_unmapped": N_("Nobody at %(account)s is recorded yet: its coverage cannot be judged."),
+    "gap.account_unmapped.action": N_(
+        "Add the account's decision-makers and influencers (a pasted list from Excel is the quickest way)."
+    ),
+    "gap.account_unknown_to_us": N_(
+        "Nobody on our team has a relationship with any of the %(people)s people recorded at %(account)s."
+    ),
+    "gap.account_unknown_to_us.action": N_(
+        "Record who on our team knows whom, or plan first meetings with the most influential people."
+    ),
     "gap.missing_role": N_("No %(roles)s identified for %(opportunity)s."),
     "gap.missing_role.action": N_("Ask our contacts who acts as %(roles)s and add them to the buying center."),
     "gap.no_access.weak": N_("We have only a strength-%(strength)s relationship with the %(role)s, %(who)s."),

@@ -25,7 +25,7 @@ from graphcrm.analysis._common import (
 )
 from graphcrm.analysis._deal import Context, deal_facts
 from graphcrm.analysis.brokers import brokers
-from graphcrm.analysis.coverage import gaps_of
+from graphcrm.analysis.coverage import account_gaps, gaps_of
 from graphcrm.analysis.factions import factions
 from graphcrm.analysis.influence import influence_ranking
 from graphcrm.analysis.maintenance import maintenance_plan
@@ -190,8 +190,9 @@ def account_coverage(
     dict
         ``kind`` ("account"), ``as_of``, ``account`` (the portfolio row: see
         :func:`portfolio_coverage`), ``opportunities`` (open bids' rows, plus
-        ``closed``: won/lost ones) and ``findings`` (each open bid's
-        findings, tagged with ``opportunity``).
+        ``closed``: won/lost ones) and ``findings`` (the account's own, see
+        :func:`graphcrm.analysis.coverage.account_gaps`, then each open bid's,
+        tagged with ``opportunity``).
 
     Examples
     --------
@@ -203,13 +204,13 @@ def account_coverage(
     ...     [("FOR", "o1", "a1", {}), ("WORKS_AT", "p1", "a1", {}),
     ...      ("ROLE_IN", "p1", "o1", {"role": "economic_buyer"})], loaded_at="2026-05-01T00:00:00+00:00")
     >>> r = account_coverage(G, "a1")
-    >>> r["opportunities"][0]["name"], sorted({f["kind"] for f in r["findings"]})[:2]
-    ('Grid', ['missing_role', 'no_eb_access'])
+    >>> r["opportunities"][0]["name"], sorted({f["kind"] for f in r["findings"]})[:3]
+    ('Grid', ['account_unknown_to_us', 'missing_role', 'no_eb_access'])
     """
     require(G, account_id, "Account")
     ctx = Context(G, now=now, cadence=cadence, strong=strong, high_influence=high_influence)
     row, opp_rows = account_row(ctx, account_id)
-    findings = []
+    findings = [f.to_dict() for f in account_gaps(ctx, account_id, row)]
     for r in opp_rows:
         for f in gaps_of(ctx, deal_facts(ctx, r["id"])):
             findings.append({**f.to_dict(), "opportunity": {"id": r["id"], "name": r["name"]}})

@@ -60,6 +60,8 @@ LANGUAGES = ("en", "zh")
 #: see the ``say`` filter)
 ANALYSIS_WORDS = {
     "empty_buying_center": _l("Nobody in the buying center"),
+    "account_unmapped": _l("Nobody recorded at the account"),
+    "account_unknown_to_us": _l("Nobody at the account knows us"),
     "missing_role": _l("Buying-center role missing"),
     "no_eb_access": _l("No access to the economic buyer"),
     "no_dm_access": _l("No access to the decision maker"),
