@@ -252,6 +252,20 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("/api/portfolio", "GET"): Row("sees_all", "/api/portfolio"),
     ("/api/accounts/<account_id>", "GET"): Row("view", "/api/accounts/{account}"),
     ("/api/opportunities/<opportunity_id>", "GET"): Row("view", "/api/opportunities/{opportunity}"),
+    # editing on the map (web/mapedit.py): form data is not the JSON object these expect
+    ("/api/accounts/<account_id>/map", "GET"): Row("view", "/api/accounts/{account}/map"),
+    ("/api/opportunities/<opportunity_id>/map", "GET"): Row("view", "/api/opportunities/{opportunity}/map"),
+    ("/api/people/<person_id>", "POST"): Row("edit", "/api/people/{person}", ok=400, data={}),
+    ("/api/accounts/<account_id>/people", "POST"): Row("edit", "/api/accounts/{account}/people", ok=400,
+                                                       data={"person": "must not be stored"}),
+    ("/api/people/<person_id>/competitor-ties", "POST"):
+        Row("edit", "/api/people/{person}/competitor-ties", ok=400, data={"new_competitor": "must not be stored"}),
+    ("/api/relationships/<rel_type>/<start>/<end>/new", "POST"):
+        Row("edit", "/api/relationships/{relationship}/new", ok=400, data={}),
+    ("/api/relationships/<rel_type>/<start>/<end>", "POST"):
+        Row("edit", "/api/relationships/{relationship}", ok=400, data={}),
+    ("/api/relationships/<rel_type>/<start>/<end>/delete", "POST"):
+        Row("edit", "/api/relationships/{relationship}/delete", ok=400, data={}),
 }
 
 TARGETS = {

@@ -153,6 +153,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         audit,
         auth,
         dashboard,
+        mapedit,
         opportunities,
         paste,
         people,
@@ -171,7 +172,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, relationships.bp,
-                      search.bp, api.bp, admin.bp, audit.bp, transfer.bp, paste.bp):
+                      search.bp, api.bp, mapedit.bp, admin.bp, audit.bp, transfer.bp, paste.bp):
         app.register_blueprint(blueprint)
     init_security(app)
     audit.record_signed_in_user(app)

@@ -15,7 +15,16 @@ What a map is made of (the contract with ``static/network.js``):
 * each kind of line has its own colour, dashes, width, arrow and curve
   (``EDGE_STYLES``, sent once per page): the person-to-person kinds bend by
   different amounts and to different sides, so that an influence line never
-  lies on top of the reports-to line between the same two people.
+  lies on top of the reports-to line between the same two people;
+* what the map's side panel edits (web/mapedit.py) comes with it: a person's
+  ``job`` (title), ``department``, ``stance``, ``influence`` and ``version``
+  as stored, each line's ``version``, and ``competitors`` (id and name) whose
+  tie to a person can be recorded.  The power map adds each member's ``role``
+  in the deal (``role``, ``stance``, ``influence`` and ``version`` of their
+  ROLE_IN, as stored), ``ties`` (our team's and competitors' relationships
+  with the people drawn, which it does not draw), ``people`` (the account's
+  people, for the pickers) and ``roles`` (the buying-center roles in the
+  page's language).
 """
 
 from __future__ import annotations
@@ -126,7 +135,7 @@ def network_data(G) -> dict:
             extra = {k: v for k, v in (("job", d.get("title")), ("department", d.get("department"))) if v}
             net.add_node(n, label=str(d.get("name") or n), shape=STANCE_SHAPES.get(stance, "dot"), kind="Person",
                          stance=stance, influence=influence, color=STANCE_COLORS.get(stance, "#bdbdbd"),
-                         size=10 + 5 * influence, **_chart_place(chart[n]), **extra)
+                         size=10 + 5 * influence, version=d.get("version"), **_chart_place(chart[n]), **extra)
         elif label == "User":
             role = model.label_text(model.USER_ROLES, d.get("role"), lang)
             net.add_node(n, label=str(d.get("display_name") or d.get("username") or n),
@@ -136,17 +145,30 @@ def network_data(G) -> dict:
             net.add_node(n, label=str(d.get("name") or n), title=f"{_('Competitor')}: {d.get('name') or n}",
                          shape="triangle", color="#7f0000", size=18, **_chart_place(chart[n]))
     ids = set(shown)
-    lines = sorted((u, v, d.get("type"), d.get("strength")) for u, v, d in G.edges(data=True)
+    lines = sorted((u, v, d.get("type"), d) for u, v, d in G.edges(data=True)
                    if d.get("type") in EDGE_STYLES and u in ids and v in ids)
-    for u, v, kind, strength in lines:
-        net.add_edge(u, v, kind=kind, **({"strength": strength} if strength is not None else {}))
+    for u, v, kind, d in lines:
+        net.add_edge(u, v, kind=kind, **_line_values(d))
     return {
         "nodes": net.nodes,
         "edges": _without_arrows(net.edges),
         "edge_styles": edge_styles(lang),
         "stances": {s: model.label_text(model.STANCES, s, lang) for s in model.STANCES},
         "text": map_text(),
+        "competitors": _competitors(G),
     }
+
+
+def _line_values(d: dict) -> dict:
+    """What a line carries besides its kind: its strength (if it has one) and version."""
+    return {k: d[k] for k in ("strength", "version") if d.get(k) is not None}
+
+
+def _competitors(G) -> list[dict]:
+    """The competitors of an account graph (bidding for its opportunities or
+    tied to its people), by name: those the side panel offers."""
+    return sorted(({"id": n, "name": _name(G, n)} for n, d in G.nodes(data=True) if d.get("label") == "Competitor"),
+                  key=lambda c: (c["name"], c["id"]))
 
 
 #: the order of the rows under an org chart: people of other accounts, our team, competitors
@@ -303,13 +325,49 @@ def power_map_data(G, opportunity_id: str, buying_center: list[dict], lang: str 
                          shape=STANCE_SHAPES.get(m["stance"], "dot"),
                          level=levels[p], kind="Person", color={"background": STANCE_COLORS.get(m["stance"], "#bdbdbd"),
                                                  "border": "#1f5fa8" if covered >= 4 else "#666666"},
-                         borderWidth=4 if covered >= 4 else 1, size=10 + 5 * int(m["influence"] or 1))
+                         borderWidth=4 if covered >= 4 else 1, size=10 + 5 * int(m["influence"] or 1),
+                         role=_role_values(G, p, opportunity_id), **_person_values(d))
         else:
             net.add_node(p, label=name, title="\n".join(x for x in details if x), shape="box", level=levels[p],
-                         kind="Person", color="#e6e6ee")
+                         kind="Person", color="#e6e6ee", **_person_values(d))
     for u, v, d in G.edges(data=True):
         kind = d.get("type")
         if kind in ("REPORTS_TO", "INFLUENCES") and u in shown and v in shown:
-            net.add_edge(u, v, kind=kind)
+            net.add_edge(u, v, kind=kind, **_line_values(d))
     return {"nodes": net.nodes, "edges": _without_arrows(net.edges), "edge_styles": edge_styles(lang),
-            "text": map_text()}
+            "text": map_text(), "ties": _ties(G, shown), "people": _account_people(G), "competitors": _competitors(G),
+            "roles": {r: model.label_text(model.BUYING_ROLES, r, lang) for r in model.BUYING_ROLES}}
+
+
+def _person_values(d: dict) -> dict:
+    """A person as stored, for the side panel: title (``job``), department,
+    stance, influence and version (the power map draws the stance and
+    influence in the deal instead)."""
+    values = {"job": d.get("title"), "department": d.get("department"), "stance": d.get("stance") or "neutral",
+              "influence": d.get("influence"), "version": d.get("version")}
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _role_values(G, person_id: str, opportunity_id: str) -> dict:
+    """The person's ROLE_IN the opportunity as stored: role, stance and
+    influence in the deal (None: the person's own), version."""
+    d = G.get_edge_data(person_id, opportunity_id, "ROLE_IN") or {}
+    return {k: d.get(k) for k in ("role", "stance", "influence", "version")}
+
+
+def _ties(G, people) -> list[dict]:
+    """Our team's and competitors' relationships with ``people`` (the power
+    map does not draw them): from, its name, to, strength and version."""
+    ties = [{"from": u, "from_name": _name(G, u), "to": v, "kind": "RELATIONSHIP", **_line_values(d)}
+            for u, v, d in G.edges(data=True) if d.get("type") == "RELATIONSHIP" and v in people]
+    return sorted(ties, key=lambda t: (t["to"], t["from"]))
+
+
+def _account_people(G) -> list[dict]:
+    """The people of the graph's account (id, name, title, department), by
+    name: whom the power map's pickers offer."""
+    account_id = G.graph.get("account_id")
+    people = [{"id": n, "name": _name(G, n), "title": d.get("title"), "department": d.get("department")}
+              for n, d in G.nodes(data=True)
+              if d.get("label") == "Person" and account_id is not None and G.has_edge(n, account_id, "WORKS_AT")]
+    return sorted(people, key=lambda p: (p["name"], p["id"]))
