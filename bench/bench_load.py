@@ -39,12 +39,12 @@ def main() -> None:
         try:
             store = open_store(settings)
             load_demo(store)
-            before = {i["id"] for i in store.list("Interaction", limit=100_000)}
+            before = {i["id"] for i in store.list_nodes("Interaction", limit=100_000)}
             env = {"GRAPHCRM_DATA_DIR": tmp, "GRAPHCRM_FSYNC": args.fsync, "GRAPHCRM_SECRET_KEY": "bench-secret"}
             with loadgen.production_server(args.port, env):
                 results = loadgen.run("127.0.0.1", args.port, loadgen.plans(store, USERS), DEMO_PASSWORD,
                                       clients=args.clients, seconds=args.seconds)
-            new = Counter(i.get("summary") for i in store.list("Interaction", limit=100_000) if i["id"] not in before)
+            new = Counter(i.get("summary") for i in store.list_nodes("Interaction", limit=100_000) if i["id"] not in before)
             figures = {
                 "cores": os.cpu_count(), "clients": args.clients, "fsync": args.fsync, **results.figures(),
                 "acknowledged_writes_missing": sum((Counter(results.writes) - new).values()),

@@ -49,7 +49,7 @@ def main() -> None:
         nodes, rels = synthetic_portfolio(1, args.people, buying_center=(25, 30))
         store.bulk_merge(nodes, rels)
         add_user(store, "bench-admin", role="admin", password=PASSWORD)
-        account_id = store.list("Account")[0]["id"]
+        account_id = store.list_nodes("Account")[0]["id"]
         opportunity_id = max(store.opportunities_of_account(account_id),
                              key=lambda o: len(store.opportunity_graph(o["id"]).in_edges(o["id"])))["id"]
     server = make_server("127.0.0.1", args.port, app, threaded=True)

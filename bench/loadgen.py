@@ -109,7 +109,7 @@ class Results:
 
 def plans(store, usernames: list[str]) -> list[Plan]:
     """Each user's accounts and people, from the store (the same rules as the app)."""
-    every_account = [a["id"] for a in store.list("Account")]
+    every_account = [a["id"] for a in store.list_nodes("Account")]
     result = []
     for username in usernames:
         user = store.user_by_username(username)

@@ -121,9 +121,9 @@ def timed(fn, *args, **kwargs):
 
 def sample_ids(store, rng: random.Random, n: int) -> dict:
     """Random accounts, opportunities and people the benchmarks visit."""
-    accounts = [a["id"] for a in store.list("Account", limit=100_000)]
-    opportunities = [o["id"] for o in store.list("Opportunity", limit=100_000)]
-    people = [p["id"] for p in store.list("Person", limit=1_000_000)]
+    accounts = [a["id"] for a in store.list_nodes("Account", limit=100_000)]
+    opportunities = [o["id"] for o in store.list_nodes("Opportunity", limit=100_000)]
+    people = [p["id"] for p in store.list_nodes("Person", limit=1_000_000)]
     manager = store.user_by_username(MANAGER)
     writable = [p["id"] for a in sorted(store.member_accounts(manager["id"])) for p in store.people_of_account(a)]
     return {

@@ -255,7 +255,7 @@ def user_list(ctx: Context, as_json: bool):
     """List the users."""
     users = [
         {k: u.get(k) for k in ("id", "username", "display_name", "role", "active")}
-        for u in ctx.store.list("User")
+        for u in ctx.store.list_nodes("User")
     ]
     if as_json:
         click.echo(json.dumps(users, ensure_ascii=False, indent=2))

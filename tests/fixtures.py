@@ -305,10 +305,10 @@ def fingerprint(store) -> dict:
     relationship counts."""
     from graphcrm.model import LABELS
 
-    nodes = {label: sorted((n["id"], n["version"]) for n in store.list(label, limit=100_000))
+    nodes = {label: sorted((n["id"], n["version"]) for n in store.list_nodes(label, limit=100_000))
              for label in LABELS if label != "User"}
     nodes["User"] = sorted((u["id"], u.get("password_hash"), u.get("role"), u.get("active"))
-                           for u in store.list("User", limit=100_000))
+                           for u in store.list_nodes("User", limit=100_000))
     return {"nodes": nodes, "relationships": store.stats()["relationships"]}
 
 

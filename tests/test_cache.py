@@ -40,7 +40,7 @@ def test_a_write_through_another_store_invalidates_too(store, settings):
     first = cache.portfolio_report()
     other = open_store(dataclasses.replace(settings, graph_name=store.backend.graph_name))
     try:
-        person = other.list("Person", limit=1)[0]
+        person = other.list_nodes("Person", limit=1)[0]
         other.update("Person", person["id"], {"notes": "Changed from the command line"}, version=person["version"])
     finally:
         other.close()
@@ -100,7 +100,7 @@ def test_old_results_are_evicted(store):
 def test_account_and_opportunity_reports_follow_writes(store):
     load_demo(store)
     cache = ReportCache(store)
-    opp = next(o for o in store.list("Opportunity") if o["stage"] not in ("won", "lost"))
+    opp = next(o for o in store.list_nodes("Opportunity") if o["stage"] not in ("won", "lost"))
     account = store.account_of("Opportunity", opp["id"])
     first_account, first_opp = cache.account_report(account), cache.opportunity_report(opp["id"])
     assert cache.account_report(account) is first_account
@@ -132,7 +132,7 @@ def demo_web(web_app):
 
 def test_dashboard_shows_a_write_at_once(demo_web):
     _, store, c = demo_web
-    account = store.list("Account", limit=1)[0]
+    account = store.list_nodes("Account", limit=1)[0]
     assert account["name"] in c.get("/").get_data(as_text=True)
     store.update("Account", account["id"], {"name": "滨海港务集团 Binhai Port"}, version=account["version"])
     page = c.get("/").get_data(as_text=True)
@@ -153,7 +153,7 @@ def test_a_slow_dashboard_shows_the_last_figures_while_new_ones_are_computed(dem
     reports.background_after = 0  # as if the portfolio took seconds to analyse
     reports.refresh_every = 0
     notice = "New figures are being computed"
-    account = store.list("Account", limit=1)[0]
+    account = store.list_nodes("Account", limit=1)[0]
     page = c.get("/").get_data(as_text=True)
     assert account["name"] in page and notice not in page
     store.update("Account", account["id"], {"name": "滨海港务集团 Binhai Port"}, version=account["version"])
@@ -211,7 +211,7 @@ def test_background_refreshes_wait_their_interval(store):
     load_demo(store)
     cache = ReportCache(store, background_after=0, refresh_every=1.5)
     report, _ = cache.portfolio(stale_ok=True)
-    person = store.list("Person", limit=1)[0]
+    person = store.list_nodes("Person", limit=1)[0]
     starts = []
     for n in range(2):
         store.update("Person", person["id"], {"notes": f"第{n}次 edit {n}"}, version=person["version"] + n)
@@ -233,7 +233,7 @@ def test_a_quick_portfolio_report_is_computed_at_once_after_a_write(store, monke
     cache = ReportCache(store)
     first, _ = cache.portfolio(stale_ok=True)
     assert first.seconds == 1.0 < cache.background_after
-    person = store.list("Person", limit=1)[0]
+    person = store.list_nodes("Person", limit=1)[0]
     store.update("Person", person["id"], {"name": "王建国 Wang Jianguo"}, version=person["version"])
     second, refreshing = cache.portfolio(stale_ok=True)
     assert second is not first and not refreshing
@@ -245,7 +245,7 @@ def test_values_derived_from_a_report_stay_with_it(store):
     first, _ = cache.portfolio()
     names = first.derived("names", lambda: sorted(a["name"] for a in first.report["accounts"]))
     assert first.derived("names", lambda: ["computed again"]) is names
-    account = store.list("Account", limit=1)[0]
+    account = store.list_nodes("Account", limit=1)[0]
     store.update("Account", account["id"], {"name": "滨海港务集团 Binhai Port"}, version=account["version"])
     second, _ = cache.portfolio()
     assert "滨海港务集团 Binhai Port" in second.derived(

@@ -200,7 +200,7 @@ def test_a_batched_write_cut_short_by_sigkill_leaves_nothing_of_itself(own_setti
 
     _wait_until_idle(server)
     with open_store(own_settings) as store:
-        regions = Counter(a.get("region") for a in store.list("Account", limit=100_000))
+        regions = Counter(a.get("region") for a in store.list_nodes("Account", limit=100_000))
         assert store.integrity_problems() == []
     for k in acked:
         assert regions[f"batch-{k}"] == batch, f"acknowledged batch {k} incomplete"

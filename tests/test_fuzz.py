@@ -107,7 +107,7 @@ def test_log_interaction_form(app, client, form):
     with app.app_context():
         store = get_store()
         before = _counts(store)
-        known = {i["id"] for i in store.list("Interaction", limit=100_000)}
+        known = {i["id"] for i in store.list_nodes("Interaction", limit=100_000)}
         r = client.post("/people/p-cio", data=form)
         page = r.get_data(as_text=True)
         assert r.status_code in (302, 400), page[:500]
@@ -118,7 +118,7 @@ def test_log_interaction_form(app, client, form):
             assert _fields_in_error(page) & set(form), page[:2000]
         else:
             assert after["Interaction"] == before["Interaction"] + 1
-            [latest] = [i for i in store.list("Interaction", limit=100_000) if i["id"] not in known]
+            [latest] = [i for i in store.list_nodes("Interaction", limit=100_000) if i["id"] not in known]
             assert latest["summary"] == re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", form["summary"])
             assert latest["kind"] == form["kind"] and latest["channel"] == form["channel"]
             assert store.get("Account", "acc-east")["name"] == "华东电网 East Grid"

@@ -40,7 +40,7 @@ def test_sixteen_clients_for_ten_seconds(settings):
     try:
         load_demo(store)
         before = store.stats()
-        interactions_before = {i["id"] for i in store.list("Interaction", limit=100_000)}
+        interactions_before = {i["id"] for i in store.list_nodes("Interaction", limit=100_000)}
         plans = loadgen.plans(store, USERS)
         port = _free_port()
         env = {"GRAPHCRM_DATA_DIR": str(own.data_dir), "GRAPHCRM_GRAPH": own.graph_name,
@@ -51,7 +51,7 @@ def test_sixteen_clients_for_ten_seconds(settings):
 
         assert results.errors == []
         assert results.reads > 0 and len(results.writes) >= 20
-        new = [i for i in store.list("Interaction", limit=100_000) if i["id"] not in interactions_before]
+        new = [i for i in store.list_nodes("Interaction", limit=100_000) if i["id"] not in interactions_before]
         stored = Counter(i.get("summary") for i in new)
         assert stored == Counter(results.writes), "every acknowledged write stored once, nothing else"
         after = store.stats()

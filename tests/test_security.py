@@ -235,7 +235,7 @@ def test_user_secrets_never_reach_pages_or_json(access_app):
     c = access_app.test_client()
     login(c, "admin")
     login(access_app.test_client(), "lina")
-    users = {u["username"]: u for u in _store(access_app).list("User")}
+    users = {u["username"]: u for u in _store(access_app).list_nodes("User")}
     secrets = [users[n][k] for n in ("admin", "lina") for k in ("password_hash", "session_token")]
     for url in ("/", "/admin/users", "/admin/users/user-lina/edit", "/accounts/acc-ours",
                 "/accounts/acc-ours/stakeholders.csv", "/opportunities/opp-ours",

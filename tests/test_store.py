@@ -53,7 +53,7 @@ def test_node_life_cycle(any_store, label):
         assert created[key] == value
     assert any_store.get(label, created["id"]) == created
     assert any_store.count(label) == 1
-    assert [n["id"] for n in any_store.list(label)] == [created["id"]]
+    assert [n["id"] for n in any_store.list_nodes(label)] == [created["id"]]
     assert [n["id"] for n in any_store.get_many(label, [created["id"], "nope"])] == [created["id"]]
 
     updated = any_store.update(label, created["id"], EDITS[label], version=1)

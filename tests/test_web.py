@@ -294,9 +294,9 @@ def test_demo_portfolio_pages_render(settings):
     with demo_app.app_context():
         store = get_store()
         load_demo(store)
-        accounts = [a["id"] for a in store.list("Account")]
-        opportunities = [o["id"] for o in store.list("Opportunity")]
-        people = [p["id"] for p in store.list("Person", limit=20)]
+        accounts = [a["id"] for a in store.list_nodes("Account")]
+        opportunities = [o["id"] for o in store.list_nodes("Opportunity")]
+        people = [p["id"] for p in store.list_nodes("Person", limit=20)]
     try:
         c = demo_app.test_client()
         assert login(c, "director", DEMO_PASSWORD).status_code == 302

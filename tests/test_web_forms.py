@@ -326,7 +326,7 @@ def test_competitors(app, app_store):
     assert r.status_code == 400 and "choose a competitor" in text(r)
     r = c.post("/opportunities/opp-east/competitors/new", data={"other": "", "name": "华信智能 Huaxin"})
     assert r.status_code == 302
-    huaxin = next(x for x in app_store.list("Competitor") if x["name"] == "华信智能 Huaxin")
+    huaxin = next(x for x in app_store.list_nodes("Competitor") if x["name"] == "华信智能 Huaxin")
     assert app_store.competitor_accounts(huaxin["id"]) == {"acc-east"}
     r = c.post("/opportunities/opp-east/competitors/new", data={"other": "comp-1", "name": ""})
     assert r.status_code == 400 and "exists already" in text(r)
@@ -461,7 +461,7 @@ def test_our_relationship_defaults_to_me_and_a_competitor_is_created_where_its_t
     r = c.post("/people/p-cfo/relationships/new/competitor",
                data={"other": "", "new_competitor": "东方数科", "strength": "4"})
     assert r.status_code == 302
-    (tie,) = [c for c in app_store.list("Competitor") if c["name"] == "东方数科"]
+    (tie,) = [c for c in app_store.list_nodes("Competitor") if c["name"] == "东方数科"]
     assert app_store.get_relationship("RELATIONSHIP", tie["id"], "p-cfo")["strength"] == 4
     refused = c.post("/people/p-cfo/relationships/new/competitor", data={"other": "", "strength": "3"})
     assert refused.status_code == 400 and "choose a competitor or enter a new name" in text(refused)

@@ -335,7 +335,8 @@ class GraphStore:
         if not self._write(self._CASCADES.get(label, f"node.delete:{label}"), audit=entry, id=id):
             raise NotFound(label, id)
 
-    def list(self, label: str, *, skip: int = 0, limit: int = 1000) -> list[dict]:
+    def list_nodes(self, label: str, *, skip: int = 0, limit: int = 1000) -> list[dict]:
+        """The nodes of ``label``, in id order: ``limit`` of them after the first ``skip``."""
         _check_label(label)
         return [row["props"] for row in self._read(f"node.list:{label}", skip=skip, limit=limit)]
 
@@ -649,12 +650,12 @@ class GraphStore:
         ``{(start, end): {property: value}}`` with the properties ``keys``
         that are set (pairs without a relationship are left out).  With
         ``keys=None`` only which exist (their dicts are empty)."""
-        pairs = [{"start": s, "end": e} for s, e in pairs]
+        rows = [{"start": s, "end": e} for s, e in pairs]
         keys = list(keys or ())
         statement = "transfer.relationships_exist" if not keys else "transfer.relationships_between"
         found = {}
-        for i in range(0, len(pairs), batch_size):
-            for row in self._read(f"{statement}:{key}", pairs=pairs[i : i + batch_size], keys=keys):
+        for i in range(0, len(rows), batch_size):
+            for row in self._read(f"{statement}:{key}", pairs=rows[i : i + batch_size], keys=keys):
                 found[(row["start"], row["end"])] = _set_values(keys, row.get("values", ()))
         return found
 

@@ -70,7 +70,7 @@ def visible_account_ids() -> set[str] | None:
 def visible_accounts() -> list[dict]:
     """The accounts the current user may see, as stored."""
     visible = visible_account_ids()
-    accounts = get_store().list("Account", limit=100_000)
+    accounts = get_store().list_nodes("Account", limit=100_000)
     return accounts if visible is None else [a for a in accounts if a["id"] in visible]
 
 

@@ -32,7 +32,7 @@ def admin_only(view):
 @bp.route("/users")
 @admin_only
 def users():
-    rows = sorted(get_store().list("User", limit=100000), key=lambda u: u["username"])
+    rows = sorted(get_store().list_nodes("User", limit=100000), key=lambda u: u["username"])
     return render_template("admin_users.html", users=rows)
 
 

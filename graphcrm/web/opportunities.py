@@ -102,7 +102,7 @@ def new_competitor(opportunity_id: str):
     require_account("Opportunity", opportunity_id, edit=True)
     store = get_store()
     form = CompetesForForm()
-    known = [(c["id"], c["name"]) for c in store.list("Competitor", limit=10000)]
+    known = [(c["id"], c["name"]) for c in store.list_nodes("Competitor", limit=10000)]
     form.other.choices = choices([("", "—")] + known)
 
     def write(props):

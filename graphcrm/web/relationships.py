@@ -85,7 +85,7 @@ def new_for_person(person_id: str, kind: str):
     elif kind == "ours":
         form = OurRelationshipForm()
         form.other.choices = choices((u["id"], u.get("display_name") or u["username"])
-                                     for u in store.list("User", limit=10000) if u.get("active", True))
+                                     for u in store.list_nodes("User", limit=10000) if u.get("active", True))
         if request.method == "GET":
             form.other.data = current_user.id  # most often: the user's own relationship
         title = _("New relationship of our team")
@@ -95,7 +95,7 @@ def new_for_person(person_id: str, kind: str):
     else:
         form = CompetitorRelationshipForm()
         form.other.choices = choices([("", "—"), *((c["id"], c["name"])
-                                                   for c in store.list("Competitor", limit=10000))])
+                                                   for c in store.list_nodes("Competitor", limit=10000))])
         title = _("New relationship of a competitor")
 
         def write(props):
