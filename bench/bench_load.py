@@ -44,7 +44,8 @@ def main() -> None:
             with loadgen.production_server(args.port, env):
                 results = loadgen.run("127.0.0.1", args.port, loadgen.plans(store, USERS), DEMO_PASSWORD,
                                       clients=args.clients, seconds=args.seconds)
-            new = Counter(i.get("summary") for i in store.list_nodes("Interaction", limit=100_000) if i["id"] not in before)
+            interactions = store.list_nodes("Interaction", limit=100_000)
+            new = Counter(i.get("summary") for i in interactions if i["id"] not in before)
             figures = {
                 "cores": os.cpu_count(), "clients": args.clients, "fsync": args.fsync, **results.figures(),
                 "acknowledged_writes_missing": sum((Counter(results.writes) - new).values()),

@@ -22,7 +22,8 @@ def test_round_trip_gives_exactly_what_was_written(store):
     written_nodes = {props["id"]: (label, props) for label, props in nodes}
     written_rels = {(t, s, e): props for t, s, e, props in rels}
     read_nodes, read_rels = {}, {}
-    graphs = [store.portfolio_graph()] + [store.account_graph(a) for a in (p["id"] for p in store.list_nodes("Account"))]
+    accounts = [a["id"] for a in store.list_nodes("Account")]
+    graphs = [store.portfolio_graph()] + [store.account_graph(a) for a in accounts]
     for G in graphs:
         for node, data in G.nodes(data=True):
             read_nodes[node] = (data["label"], _strip({k: v for k, v in data.items() if k != "label"}))
