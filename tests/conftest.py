@@ -9,8 +9,14 @@ Backends (fixture ``any_store``):
   experimental Bolt port, through one driver for the whole session.  Tests that cannot pass there because of a
   FalkorDB Bolt limitation carry ``@pytest.mark.bolt_limit("why")`` and are
   expected to fail there (xfail) while passing on the other backends.
-* ``neo4j`` — a real Neo4j when ``GRAPHCRM_TEST_NEO4J_URL`` (with
-  ``GRAPHCRM_TEST_NEO4J_USER`` / ``_PASSWORD`` / ``_DATABASE``) is set.
+* ``neo4j`` — a real Neo4j 5: the local server of ``neo4j/run``, started once
+  per session in a temporary folder when Java and Maven are present (the first
+  start builds it; ``GRAPHCRM_TEST_NEO4J=0`` leaves the backend out), or the
+  server ``GRAPHCRM_TEST_NEO4J_URL`` points at (with ``GRAPHCRM_TEST_NEO4J_USER``
+  / ``_PASSWORD`` / ``_DATABASE``), whose database the tests empty.  Without
+  Java or Maven these tests are skipped with a message; under ``CI=true`` they
+  fail instead, as they do when the server does not start.  Tests that cannot
+  pass on Neo4j carry ``@pytest.mark.neo4j_limit("why")`` (xfail there).
 """
 
 from __future__ import annotations
@@ -18,11 +24,14 @@ from __future__ import annotations
 import dataclasses
 import os
 import random
+import shutil
 import signal
 import socket
+import subprocess
 import time
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -46,6 +55,10 @@ def _recording_query_text(self, statement, params):
 
 
 FalkorBackend._query_text = _recording_query_text
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "neo4j_limit(why): cannot pass on Neo4j (xfail there), for the reason given")
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -177,25 +190,65 @@ def bolt_store(bolt_port) -> GraphStore:
     store.close()
 
 
-def _neo4j_store() -> GraphStore:
+NEO4J_RUN = Path(__file__).resolve().parent.parent / "neo4j" / "run"
+
+
+def _no_neo4j(why: str) -> None:
+    """No local Neo4j: the tests on it fail under CI, else they are skipped."""
+    message = f"no local Neo4j for the tests: {why}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def neo4j_url(tmp_path_factory) -> str:
+    """The Bolt URL of the session's Neo4j: ``GRAPHCRM_TEST_NEO4J_URL``, or the
+    local server of ``neo4j/run`` started here and stopped at the end."""
+    if os.environ.get("GRAPHCRM_TEST_NEO4J_URL"):
+        yield os.environ["GRAPHCRM_TEST_NEO4J_URL"]
+        return
+    if os.environ.get("GRAPHCRM_TEST_NEO4J") == "0":
+        pytest.skip("GRAPHCRM_TEST_NEO4J=0: no Neo4j in this run")
+    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
+    if missing:
+        _no_neo4j(f"{' and '.join(missing)} not found (neo4j/run builds the server with Java 17 and Maven)")
+    data_dir = tmp_path_factory.mktemp("neo4j")
+    started = subprocess.run([str(NEO4J_RUN), "start", str(data_dir)], capture_output=True, text=True)
+    if started.returncode != 0:
+        _no_neo4j(f"it did not start: {started.stderr.strip()[-2000:]}")
+    try:
+        yield started.stdout.strip().splitlines()[-1]
+    finally:
+        subprocess.run([str(NEO4J_RUN), "stop", str(data_dir)], capture_output=True, check=False)
+
+
+@pytest.fixture(scope="session")
+def neo4j_store(neo4j_url) -> GraphStore:
+    """One driver for the whole session, as in production, over a database
+    emptied of everything (the audit log included) and given the schema."""
     env = os.environ
     backend = Neo4jBackend(
-        env["GRAPHCRM_TEST_NEO4J_URL"],
+        neo4j_url,
         env.get("GRAPHCRM_TEST_NEO4J_USER", "neo4j"),
         env.get("GRAPHCRM_TEST_NEO4J_PASSWORD", ""),
         env.get("GRAPHCRM_TEST_NEO4J_DATABASE", "neo4j"),
     )
     store = GraphStore(backend)
-    store.clear()
+    backend.drop()
     store.setup_schema()
-    return store
+    yield store
+    store.close()
 
 
 BACKENDS = (
     ["falkordb"]
     + (["bolt"] if os.environ.get("GRAPHCRM_TEST_BOLT", "1") != "0" else [])
-    + (["neo4j"] if os.environ.get("GRAPHCRM_TEST_NEO4J_URL") else [])
+    + (["neo4j"] if os.environ.get("GRAPHCRM_TEST_NEO4J", "1") != "0" else [])
 )
+
+#: the marker that says why a test cannot pass on a backend (xfail there)
+_LIMITS = {"bolt": ("bolt_limit", "FalkorDB Bolt limit: "), "neo4j": ("neo4j_limit", "Neo4j limit: ")}
 
 
 @pytest.fixture(params=BACKENDS)
@@ -203,20 +256,23 @@ def any_store(request, settings) -> GraphStore:
     """The same store contract on every backend available (see module docstring)."""
     if request.param == "falkordb":
         s = open_store(_fresh(settings))
-    elif request.param == "bolt":
-        marker = request.node.get_closest_marker("bolt_limit")
-        if marker:
-            request.applymarker(pytest.mark.xfail(reason="FalkorDB Bolt limit: " + marker.args[0], strict=False))
+        yield s
+        s.backend.drop()
+        s.close()
+        return
+    name, prefix = _LIMITS[request.param]
+    marker = request.node.get_closest_marker(name)
+    if marker:
+        request.applymarker(pytest.mark.xfail(reason=prefix + marker.args[0], strict=False))
+    if request.param == "bolt":
         s = request.getfixturevalue("bolt_store")
         s.clear()
         yield s
         s.clear()
-        return
-    else:
-        s = _neo4j_store()
-    yield s
-    s.backend.drop()
-    s.close()
+    else:  # one database for the session: emptied after each test
+        s = request.getfixturevalue("neo4j_store")
+        yield s
+        s.backend.drop()
 
 
 @pytest.fixture

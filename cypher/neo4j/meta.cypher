@@ -12,3 +12,13 @@ RETURN m.epoch + ':' + toString(m.counter) AS stamp
 // name: meta.stamp
 MATCH (m:GraphCRMMeta {id: 'change-stamp'})
 RETURN m.epoch + ':' + toString(m.counter) AS stamp
+
+// One stamp node before its unique constraint is created (Neo4jBackend.setup_schema):
+// concurrent first writes made several before there was one.  Each has an epoch
+// of its own, so the one kept never repeats a stamp the others gave out.
+// name: meta.deduplicate
+MATCH (m:GraphCRMMeta {id: 'change-stamp'})
+WITH m ORDER BY m.counter DESC
+SKIP 1
+DELETE m
+RETURN count(*) AS deleted

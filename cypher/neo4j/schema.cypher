@@ -17,3 +17,9 @@ CREATE INDEX graphcrm_audit_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at)
 // name: schema.username_constraint
 CREATE CONSTRAINT graphcrm_user_username IF NOT EXISTS
 FOR (n:User) REQUIRE n.username IS UNIQUE
+
+// The change stamp's node (meta.cypher): MERGE creates one only under this
+// constraint, which makes concurrent first writes wait for each other's node.
+// name: schema.meta_constraint
+CREATE CONSTRAINT graphcrm_meta_id IF NOT EXISTS
+FOR (n:GraphCRMMeta) REQUIRE n.id IS UNIQUE

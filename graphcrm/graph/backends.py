@@ -201,9 +201,8 @@ class FalkorBackend(Backend):
         """The query as FalkorDB takes it: the parameters travel inside its
         text, in a header."""
         query = self._graph._build_params_header(params) + self.text(statement)
-        if "\x00" in query:  # where a NUL would end it: refuse rather than let the parser fail
-            raise ValidationError(next(name for name, value in params.items() if _has_nul(value)),
-                                  "must not contain the NUL character")
+        if "\x00" in query:  # one look at the text; only a parameter can have put it there
+            refuse_nul(params)
         return query
 
     def _execute(self, statement: str, query: str, write: bool, scope: frozenset[str] | None = None) -> list[dict]:
@@ -473,6 +472,19 @@ class FalkorBackend(Backend):
         self._db.connection.close()
 
 
+def refuse_nul(params: Mapping[str, Any]) -> None:
+    """Refuse a statement's parameters when one holds the NUL character,
+    naming it (:class:`ValidationError`), on every backend alike.
+
+    FalkorDB's client sends the parameters inside the query text, which a
+    NUL would end; Neo4j would store it, and a backup of that store could
+    not be restored into the embedded one.  So neither takes it.
+    """
+    for name, value in params.items():
+        if _has_nul(value):
+            raise ValidationError(name, "must not contain the NUL character")
+
+
 def _has_nul(value) -> bool:
     if isinstance(value, str):
         return "\x00" in value
@@ -544,16 +556,27 @@ class Neo4jBackend(Backend):
 
     def run(self, statement, params=None, *, write=False, scope=None):
         import neo4j
-        from neo4j import exceptions
 
-        text = self.text(statement)
-        try:
+        params = params or {}
+        refuse_nul(params)
+        with self._translated(statement, write):
             records, _summary, _keys = self._driver.execute_query(
-                neo4j.Query(text, timeout=self.timeout),
-                params or {},
+                neo4j.Query(self.text(statement), timeout=self.timeout),
+                params,
                 database_=self.database,
                 routing_=neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ,
             )
+        if write and statement != "meta.bump":
+            self.run("meta.bump", write=True)
+        return [{key: _plain(value) for key, value in record.items()} for record in records]
+
+    @contextmanager
+    def _translated(self, statement: str, write: bool):
+        """The driver's errors as :mod:`graphcrm.errors`."""
+        from neo4j import exceptions
+
+        try:
+            yield
         except exceptions.ConstraintError as exc:
             raise Conflict(f"an object with this id already exists ({exc.message})") from None
         except exceptions.AuthError as exc:
@@ -564,9 +587,6 @@ class Neo4jBackend(Backend):
             if "TransactionTimedOut" in (exc.code or ""):
                 raise StoreTimeout(_no_answer(self.timeout, write), write=write) from None
             raise ValidationError("query", f"the database refused {statement}: {exc.message}") from None
-        if write and statement != "meta.bump":
-            self.run("meta.bump", write=True)
-        return [{key: _plain(value) for key, value in record.items()} for record in records]
 
     def bulk_writes(self):
         """Nothing to hold: Neo4j manages its own transaction log."""
@@ -580,12 +600,23 @@ class Neo4jBackend(Backend):
         return rows[0]["stamp"] if rows else "0"
 
     def setup_schema(self, timeout: float = 30.0) -> None:
+        """Create the constraints and indexes that are missing (idempotent)."""
+        self.run("meta.deduplicate", write=True)  # else the stamp node's constraint cannot be created
         for name in sorted(self.statements):
             if name.startswith("schema."):
                 self.run(name, write=True)
 
     def drop(self) -> None:
-        self.run("graph.clear", write=True)
+        """Delete every node and relationship, the audit log and the change
+        stamp's node included, as dropping the graph does on FalkorDB (tests);
+        the schema stays.  In batches (``graph.drop``): one transaction for a
+        large graph would exceed Neo4j's transaction memory.  The stamp starts
+        again from a new epoch with the next write, so it never repeats."""
+        import neo4j
+
+        # CALL { } IN TRANSACTIONS runs only in an auto-commit transaction: session.run
+        with self._translated("graph.drop", write=True), self._driver.session(database=self.database) as session:
+            session.run(neo4j.Query(self.text("graph.drop"))).consume()
 
     def close(self) -> None:
         self._driver.close()

@@ -382,8 +382,10 @@ class GraphStore:
                            props=stored, now=utcnow())
         if rows:
             return rows[0]["props"]
-        if not replace and before:
-            raise Conflict(f"this {rel_type} relationship exists already", current=before[0]["props"])
+        if not replace:  # someone may have created it since ``before`` was read: look again
+            after = self._read(f"relationship.get:{key}", start=start, end=end)
+            if after:
+                raise Conflict(f"this {rel_type} relationship exists already", current=after[0]["props"])
         raise NotFound(rel_type, f"{start} -> {end}")  # an end vanished between the check and the write
 
     def _check_org_chart(self, start: str, end: str) -> None:

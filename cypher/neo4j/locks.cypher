@@ -1,0 +1,78 @@
+// Neo4j: the writes that check something before they write take the write
+// lock first.  Neo4j reads at read-committed isolation and locks only what a
+// statement writes, when it writes it: two saves of one version would both
+// read `version = $version` before either had written, and both pass (the
+// lost update the version exists to prevent); two creates of one relationship
+// would both find none.  `SET x._lock = true REMOVE x._lock` takes the lock
+// and leaves nothing behind; the check after it reads what the transaction
+// that held the lock committed.  (The embedded FalkorDB runs one write at a
+// time, so the shared statements need no lock there.)
+//
+// Each statement here is the shared statement of its name with the lock
+// clauses added (tests/test_neo4j.py checks that they do not drift apart).
+// Property increments (`SET r.version = r.version + 1`, meta.bump) need no
+// lock of ours: Neo4j takes it before such a read of the property it writes.
+
+// name: node.update
+// each: label
+// except: User
+MATCH (n:__LABEL__ {id: $id})
+SET n._lock = true REMOVE n._lock
+WITH n
+WHERE n.version = $version
+SET n = $props
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN properties(n) AS props
+
+// name: user.update
+MATCH (n:User {id: $id})
+SET n._lock = true REMOVE n._lock
+WITH n
+WHERE n.version = $version
+WITH n, n.session_token AS token
+SET n = $props
+SET n.session_token = coalesce($props.session_token, token)
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN properties(n) AS props
+
+// Both ends are locked, in the order of their ids (two writers locking the
+// same two nodes in opposite orders would deadlock, and one be retried).
+// name: relationship.create
+// each: relationship
+MATCH (a:__START__ {id: $start}), (b:__END__ {id: $end})
+FOREACH (x IN CASE WHEN a.id <= b.id THEN [a, b] ELSE [b, a] END | SET x._lock = true REMOVE x._lock)
+WITH a, b
+WHERE NOT (a)-[:__TYPE__]->(b)
+CREATE (a)-[r:__TYPE__]->(b)
+SET r = $props, r.version = 1, r.created_at = $now, r.updated_at = $now
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN properties(r) AS props
+
+// name: relationship.update
+// each: relationship
+MATCH (:__START__ {id: $start})-[r:__TYPE__]->(:__END__ {id: $end})
+SET r._lock = true REMOVE r._lock
+WITH r
+WHERE r.version = $version
+SET r = $props
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN properties(r) AS props
+
+// name: forget.person
+MATCH (p:Person {id: $id})
+SET p._lock = true REMOVE p._lock
+WITH p
+WHERE p.version = $version
+SET p = $props
+WITH p
+OPTIONAL MATCH (i:Interaction)-[:WITH]->(p)
+WITH p, collect(i) AS interactions
+FOREACH (i IN interactions | SET i.summary = '', i.version = i.version + 1, i.updated_at = $now)
+WITH p, interactions, [i IN interactions | i.id] + [p.id] AS targets
+OPTIONAL MATCH (h:AuditEntry)
+WHERE h.target_id IN targets
+WITH p, interactions, collect(h) AS history
+FOREACH (h IN history | SET h.before = CASE WHEN h.before IS NULL THEN NULL ELSE $erased END,
+                            h.after = CASE WHEN h.after IS NULL THEN NULL ELSE $erased END)
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN properties(p) AS props, size(interactions) AS interactions

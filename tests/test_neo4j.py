@@ -1,0 +1,265 @@
+"""What only a real Neo4j shows: concurrent writers, whose checks must take
+the write lock before they read (cypher/neo4j/locks.cypher), the change
+stamp's node, and dropping a whole database.  The store contract itself runs
+on Neo4j through ``any_store`` (tests/test_store.py).
+
+The races are made certain rather than likely: a transaction of the test holds
+the write lock on what the writers change while eight of them start, and lets
+go only once each is blocked behind it (or done).  Without the lock clauses
+every writer has passed its check by then, and all eight get through
+(:func:`test_without_the_locks_every_writer_gets_through` shows it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, wait
+from importlib import resources
+
+import pytest
+
+from graphcrm.errors import Conflict
+from graphcrm.graph.statements import load_statements, parse
+from graphcrm.transfer.forget import ERASED_FIELDS, PLACEHOLDER
+
+WRITERS = 8
+
+
+def shared_statements() -> dict[str, str]:
+    """The statements of the files in cypher/ itself, without a dialect's."""
+    root = resources.files("graphcrm.cypher")
+    statements: dict[str, str] = {}
+    for entry in root.iterdir():
+        if entry.name.endswith(".cypher"):
+            statements.update(parse(entry.read_text(encoding="utf-8")))
+    return statements
+
+
+def without_locks(text: str) -> str:
+    """A statement of cypher/neo4j/locks.cypher as it would be without its
+    lock: each line taking one, and the WITH after it, left out."""
+    lines = text.split("\n")
+    kept, skip = [], False
+    for line in lines:
+        if "._lock = true" in line:
+            skip = True
+        elif skip and line.startswith("WITH "):
+            skip = False
+        else:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+@pytest.fixture
+def on_neo4j(neo4j_store):
+    """The session's Neo4j store, emptied after the test."""
+    yield neo4j_store
+    neo4j_store.backend.drop()
+
+
+@pytest.fixture
+def holder(neo4j_url):
+    """``with holder(statement, **params):`` an open transaction of the test's
+    own that has run ``statement`` (which takes write locks), committed on leaving."""
+    import neo4j as driver
+
+    env = os.environ
+    auth = (env.get("GRAPHCRM_TEST_NEO4J_USER", "neo4j"), env.get("GRAPHCRM_TEST_NEO4J_PASSWORD", ""))
+    database = env.get("GRAPHCRM_TEST_NEO4J_DATABASE", "neo4j")
+    with driver.GraphDatabase.driver(neo4j_url, auth=auth) as client:
+
+        class Holding:
+            def __init__(self, statement: str, **params):
+                self.statement, self.params = statement, params
+
+            def __enter__(self):
+                self.session = client.session(database=database)
+                self.tx = self.session.begin_transaction()
+                self.tx.run(self.statement, self.params).consume()
+                return self
+
+            def blocked(self) -> int:
+                """How many transactions wait for a lock this one holds: blocked
+                in a statement, or in their commit (a relationship created
+                takes the locks on its ends then)."""
+                rows, _, _ = client.execute_query(
+                    "SHOW TRANSACTIONS YIELD status WHERE status STARTS WITH 'Blocked' OR status = 'Closing' "
+                    "RETURN count(*) AS n", database_=database)
+                return rows[0]["n"]
+
+            def __exit__(self, *exc):
+                self.tx.commit()
+                self.session.close()
+
+        yield Holding
+
+
+def race(holder, lock: str, write, **ids) -> list:
+    """``write(i)`` in eight threads at once while ``lock`` (a statement of
+    ``ids``) holds the write lock; each result or Conflict, in order."""
+
+    def attempt(i):
+        try:
+            return write(i)
+        except Conflict as error:
+            return error
+
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        with holder(lock, **ids) as held:
+            futures = [pool.submit(attempt, i) for i in range(WRITERS)]
+            deadline = time.monotonic() + 60
+            while held.blocked() + sum(f.done() for f in futures) < WRITERS:
+                assert time.monotonic() < deadline, "the writers never reached the lock"
+                time.sleep(0.02)
+        wait(futures)
+        return [f.result() for f in futures]
+
+
+LOCK_NODES = "UNWIND $ids AS id MATCH (n {id: id}) SET n._lock = true REMOVE n._lock"
+LOCK_RELATIONSHIP = "MATCH ({id: $start})-[r]->({id: $end}) SET r._lock = true REMOVE r._lock"
+STAGES = ("pre_bid", "tender", "submitted", "evaluation")
+
+
+def _people(store) -> tuple[str, str]:
+    store.create("Account", {"name": "Shenzhen Metro 深圳地铁"}, id="acc-szm")
+    store.create_person("acc-szm", {"name": "Zhou Jie 周杰", "title": "总工程师"}, id="p-zhou")
+    store.create_person("acc-szm", {"name": "Chen Li 陈莉"}, id="p-chen")
+    return "p-zhou", "p-chen"
+
+
+def writes(store, target: str, action: str) -> int:
+    """How many writes of ``action`` to ``target`` the audit log records."""
+    return sum(e["action"] == action for e in store.audit_log(target=target, limit=100)[0])
+
+
+def race_node_update(store, holder):
+    store.create("Account", {"name": "Shenzhen Metro 深圳地铁"}, id="acc-szm")
+    opp = store.create_opportunity("acc-szm", {"name": "Line 16 PIS", "stage": "qualify"})
+    results = race(holder, LOCK_NODES, lambda i: store.update(
+        "Opportunity", opp["id"], {"stage": STAGES[i % 4]}, version=1), ids=[opp["id"]])
+    return results, writes(store, opp["id"], "update")
+
+
+def race_user_update(store, holder):
+    user = store.create("User", {"username": "mei.lin", "display_name": "Mei Lin", "role": "bid"})
+    results = race(holder, LOCK_NODES, lambda i: store.update(
+        "User", user["id"], {"display_name": f"Mei Lin {i}"}, version=1), ids=[user["id"]])
+    return results, writes(store, user["id"], "update")
+
+
+def race_relationship_update(store, holder):
+    zhou, chen = _people(store)
+    store.relate("KNOWS", zhou, chen, {"strength": 1})
+    results = race(holder, LOCK_RELATIONSHIP, lambda i: store.update_relationship(
+        "KNOWS", zhou, chen, {"strength": i % 5 + 1}, version=1), start=zhou, end=chen)
+    return results, writes(store, f"{zhou}->{chen}", "update")
+
+
+def race_forget(store, holder):
+    zhou, _chen = _people(store)
+    results = race(holder, LOCK_NODES, lambda i: store.forget_person(
+        zhou, by=f"admin.{i}", placeholder=PLACEHOLDER, erased=ERASED_FIELDS), ids=[zhou])
+    return results, writes(store, zhou, "forget")
+
+
+def race_relationship_create(store, holder):
+    zhou, chen = _people(store)
+    results = race(holder, LOCK_NODES, lambda i: store.relate(
+        "KNOWS", zhou, chen, {"strength": i % 5 + 1}, replace=False), ids=[zhou, chen])
+    created = store.stats()["relationships"].get("KNOWS", 0)
+    assert created == writes(store, f"{zhou}->{chen}", "relate")
+    return results, created
+
+
+#: statement -> its race: (each writer's result or Conflict, how many writes were saved)
+RACES = {
+    "node.update:Opportunity": race_node_update,
+    "user.update": race_user_update,
+    "relationship.update:Person:KNOWS:Person": race_relationship_update,
+    "forget.person": race_forget,
+    "relationship.create:Person:KNOWS:Person": race_relationship_create,
+}
+
+
+@pytest.mark.parametrize("statement", list(RACES))
+def test_eight_writers_of_one_version_let_exactly_one_through(on_neo4j, holder, statement):
+    results, written = RACES[statement](on_neo4j, holder)
+    winners = [r for r in results if isinstance(r, dict)]
+    assert len(winners) == 1 and sum(isinstance(r, Conflict) for r in results) == WRITERS - 1, results
+    assert written == 1
+
+
+@pytest.mark.parametrize("statement", list(RACES))
+def test_without_the_locks_every_writer_gets_through(on_neo4j, holder, monkeypatch, statement):
+    """The race above with the shared statement (no lock): it would fail."""
+    monkeypatch.setitem(on_neo4j.backend.statements, statement, shared_statements()[statement])
+    results, written = RACES[statement](on_neo4j, holder)
+    assert sum(isinstance(r, dict) for r in results) == WRITERS and written == WRITERS
+
+
+def test_concurrent_merges_of_one_relationship_make_one_and_count_every_save(on_neo4j, holder):
+    """relationship.merge needs no lock of ours: Neo4j's MERGE locks both ends
+    before it creates, and the version increment locks before it reads."""
+    zhou, chen = _people(on_neo4j)
+    results = race(holder, LOCK_NODES, lambda i: on_neo4j.relate("KNOWS", zhou, chen, {"strength": i % 5 + 1}),
+                   ids=[zhou, chen])
+    assert all(isinstance(r, dict) for r in results)
+    assert on_neo4j.stats()["relationships"]["KNOWS"] == 1
+    assert on_neo4j.get_relationship("KNOWS", zhou, chen)["version"] == WRITERS
+
+
+def test_the_neo4j_statements_are_the_shared_ones_with_their_locks():
+    """Each statement of cypher/neo4j/ that replaces a shared one differs from
+    it only where the dialect needs to (its locks; the stamp's node)."""
+    shared, dialect = shared_statements(), load_statements("neo4j")
+    locks = parse((resources.files("graphcrm.cypher") / "neo4j" / "locks.cypher").read_text(encoding="utf-8"))
+    replaced = {name for name in shared if dialect[name] != shared[name]}
+    assert replaced == set(locks) | {"integrity.problems"}
+    assert {name for name in RACES} <= set(locks)
+    for name in locks:
+        assert without_locks(dialect[name]) == shared[name], name
+        assert re.search(r"\._lock = true REMOVE", dialect[name]), name
+    assert dialect["integrity.problems"].replace(" AND NOT n:GraphCRMMeta", "") == shared["integrity.problems"]
+
+
+def test_drop_deletes_everything_in_batches(on_neo4j):
+    """More nodes than one batch of graph.drop, the audit log and the stamp's node: all gone."""
+    on_neo4j.bulk_load([("Person", {"id": f"p-{i:05}", "name": f"张{i}"}) for i in range(12_000)])
+    assert on_neo4j.count("Person") == 12_000 and on_neo4j.audit_log()[1] > 0
+    on_neo4j.backend.drop()
+    assert on_neo4j.backend.run("meta.stamp") == []
+    assert on_neo4j.count("Person") == 0 and on_neo4j.audit_log()[1] == 0
+    assert on_neo4j.is_empty() and on_neo4j.change_stamp() == "0"
+
+
+def test_the_stamp_node_is_one_and_no_integrity_problem(on_neo4j):
+    """Concurrent first writes make one stamp node (its unique constraint),
+    and the integrity check does not take it for a node of the model."""
+    barrier = threading.Barrier(WRITERS)
+
+    def create(i):
+        barrier.wait()
+        return on_neo4j.create("Account", {"name": f"Account {i}"})
+
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        list(pool.map(create, range(WRITERS)))
+    rows = on_neo4j.backend.run("meta.stamp")
+    assert len(rows) == 1 and rows[0]["stamp"].endswith(f":{WRITERS}")
+    assert on_neo4j.integrity_problems() == []
+
+
+def test_the_schema_is_set_up_where_earlier_writers_made_several_stamp_nodes(on_neo4j):
+    """Before the stamp node had its constraint, concurrent first writes could make several."""
+    run = on_neo4j.backend._driver.execute_query
+    run("DROP CONSTRAINT graphcrm_meta_id")
+    try:
+        run("UNWIND range(1, 3) AS i CREATE (:GraphCRMMeta {id: 'change-stamp', epoch: 'e' + i, counter: i})")
+    finally:
+        on_neo4j.setup_schema()
+    stamps = on_neo4j.backend.run("meta.stamp")
+    assert len(stamps) == 1 and stamps[0]["stamp"].startswith("e3:")  # the one furthest on
+    constraints, _, _ = run("SHOW CONSTRAINTS YIELD name WHERE name = 'graphcrm_meta_id' RETURN name")
+    assert len(constraints) == 1
