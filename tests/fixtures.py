@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from graphcrm.model import RELATIONSHIP_TYPES
 from graphcrm.users import add_user
 
 #: the password of every user of these portfolios
@@ -312,3 +313,51 @@ def fingerprint(store) -> dict:
     return {"nodes": nodes, "relationships": store.stats()["relationships"]}
 
 
+# -- every label and relationship type (store, bulk, backup and export tests) -------------------------
+
+#: one node of each label, as a form would send it
+SAMPLES = {
+    "Account": {"name": "深圳市住房和建设局", "segment": "strategic", "tier": "cooperative", "annual_value": 1.2e7},
+    "Person": {"name": "Zhang Min 张敏", "title": "副处长", "influence": 4, "stance": "supporter"},
+    "User": {"username": "li.wei", "display_name": "Li Wei 李伟", "role": "manager"},
+    "Opportunity": {"name": "Metro Line 4 signalling", "stage": "tender", "value": 8.5e7, "close_date": "2027-03-31"},
+    "Competitor": {"name": "华信智能 Huaxin"},
+    "Interaction": {"kind": "wechat", "channel": "wechat", "at": "2026-10-02T08:15:00+00:00",
+                    "summary": "确认评标时间"},
+}
+#: properties of the relationship types that have any
+REL_PROPS = {"ROLE_IN": {"role": "coach"}, "INFLUENCES": {"strength": 2}, "KNOWS": {"strength": 2},
+             "RELATIONSHIP": {"strength": 2}, "MEMBER_OF": {"team_role": "bid lead"},
+             "WORKS_AT": {"since": "2020-05-01"}}
+#: every allowed (start label, type, end label)
+COMBINATIONS = [(s, t, e) for t, (starts, ends, *_) in RELATIONSHIP_TYPES.items() for s in starts for e in ends]
+
+#: richer nodes of each label (personal data, line breaks, mixed scripts): what a backup must keep
+EVERYTHING = {
+    "Account": {"name": "深圳地铁集团", "segment": "key", "annual_value": 3.5e7, "industry": "Transit"},
+    "Person": {"name": "周杰 Zhou Jie", "title": "总工程师", "influence": 5, "email": "zhou.jie@szmc.example.cn",
+               "phone": "+86 755 0000 1111", "notes": "喜欢早上开会\nprefers mornings", "seniority": 4},
+    "User": {"username": "mei.lin", "display_name": "Mei Lin 林梅", "role": "bid"},
+    "Opportunity": {"name": "Line 16 PIS", "stage": "pre_bid", "value": 2.4e7, "close_date": "2027-01-31"},
+    "Competitor": {"name": "Huaxin 华信"},
+    "Interaction": {"kind": "visit", "channel": "in_person", "at": "2026-09-01T02:30:00+00:00",
+                    "summary": "周工 asked about the SIL-4 certificate", "sentiment": 1},
+}
+EVERYTHING_REL_PROPS = {"ROLE_IN": {"role": "technical_buyer", "stance": "supporter"}, "KNOWS": {"strength": 4},
+             "INFLUENCES": {"strength": 2}, "RELATIONSHIP": {"strength": 3, "since": "2024-05-01"},
+             "MEMBER_OF": {"team_role": "bid lead"}, "WORKS_AT": {"since": "2018-07-01"}}
+
+
+def load_everything(store) -> None:
+    """Two nodes of every label and a relationship of every allowed (start, type, end)."""
+    nodes = [(label, dict(props, id=f"{label.lower()}-{i}")) for label, props in EVERYTHING.items() for i in (1, 2)]
+    for label, props in nodes:
+        i = props["id"][-1]
+        if label == "User":
+            props["username"] += i
+        if label == "Person":
+            props.update(name=f"{props['name']} {i}", email=f"zhou.jie.{i}@szmc.example.cn",
+                         phone=f"+86 755 0000 111{i}", notes=f"{props['notes']} {i}")
+    rels = [(t, f"{s.lower()}-1", f"{e.lower()}-2", EVERYTHING_REL_PROPS.get(t, {})) for s, t, e in COMBINATIONS]
+    store.bulk_merge(nodes, rels)
+    add_user(store, "admin.wu", role="admin", password="very-secret-1", display_name="吴 Admin")

@@ -21,37 +21,8 @@ from graphcrm.transfer.backup import backup, read_backup, restore
 from graphcrm.transfer.forget import PLACEHOLDER, forget
 from graphcrm.transfer.salesforce import read_salesforce
 from graphcrm.users import add_user
-from test_import import FIXTURES, WANG
 
-SAMPLES = {
-    "Account": {"name": "深圳地铁集团", "segment": "key", "annual_value": 3.5e7, "industry": "Transit"},
-    "Person": {"name": "周杰 Zhou Jie", "title": "总工程师", "influence": 5, "email": "zhou.jie@szmc.example.cn",
-               "phone": "+86 755 0000 1111", "notes": "喜欢早上开会\nprefers mornings", "seniority": 4},
-    "User": {"username": "mei.lin", "display_name": "Mei Lin 林梅", "role": "bid"},
-    "Opportunity": {"name": "Line 16 PIS", "stage": "pre_bid", "value": 2.4e7, "close_date": "2027-01-31"},
-    "Competitor": {"name": "Huaxin 华信"},
-    "Interaction": {"kind": "visit", "channel": "in_person", "at": "2026-09-01T02:30:00+00:00",
-                    "summary": "周工 asked about the SIL-4 certificate", "sentiment": 1},
-}
-REL_PROPS = {"ROLE_IN": {"role": "technical_buyer", "stance": "supporter"}, "KNOWS": {"strength": 4},
-             "INFLUENCES": {"strength": 2}, "RELATIONSHIP": {"strength": 3, "since": "2024-05-01"},
-             "MEMBER_OF": {"team_role": "bid lead"}, "WORKS_AT": {"since": "2018-07-01"}}
-COMBINATIONS = [(s, t, e) for t, (starts, ends, *_) in RELATIONSHIP_TYPES.items() for s in starts for e in ends]
-
-
-def load_everything(store) -> None:
-    """Two nodes of every label and a relationship of every allowed (start, type, end)."""
-    nodes = [(label, dict(props, id=f"{label.lower()}-{i}")) for label, props in SAMPLES.items() for i in (1, 2)]
-    for label, props in nodes:
-        i = props["id"][-1]
-        if label == "User":
-            props["username"] += i
-        if label == "Person":
-            props.update(name=f"{props['name']} {i}", email=f"zhou.jie.{i}@szmc.example.cn",
-                         phone=f"+86 755 0000 111{i}", notes=f"{props['notes']} {i}")
-    rels = [(t, f"{s.lower()}-1", f"{e.lower()}-2", REL_PROPS.get(t, {})) for s, t, e in COMBINATIONS]
-    store.bulk_merge(nodes, rels)
-    add_user(store, "admin.wu", role="admin", password="very-secret-1", display_name="吴 Admin")
+from fixtures import COMBINATIONS, EVERYTHING, EVERYTHING_REL_PROPS, FIXTURES, WANG, load_everything
 
 
 def contents(store) -> tuple[list, list]:
@@ -86,7 +57,7 @@ def test_relationships_between_reads_every_type(store, start_label, rel_type, en
     start, end = f"{start_label.lower()}-1", f"{end_label.lower()}-2"
     found = store.relationships_between(key, [(start, end), (end, start), ("nobody", end)], ["version", "nope"])
     assert found == {(start, end): {"version": 1}}
-    props = REL_PROPS.get(rel_type, {})
+    props = EVERYTHING_REL_PROPS.get(rel_type, {})
     assert store.relationships_between(key, [(start, end)], list(props) or None) == {(start, end): props}
     assert store.relationships_between(key, [(start, end), ("nobody", end)], None) == {(start, end): {}}
     assert store.outgoing(key, [start, "nobody"]) == [(start, end)]
@@ -94,11 +65,11 @@ def test_relationships_between_reads_every_type(store, start_label, rel_type, en
     assert store.outgoing(key, [start]) == []
 
 
-@pytest.mark.parametrize("label", list(SAMPLES))
+@pytest.mark.parametrize("label", list(EVERYTHING))
 def test_node_values_reads_the_compared_properties_of_every_label(store, label):
     load_everything(store)
     ids = [f"{label.lower()}-1", "nobody"]
-    keys = [*list(SAMPLES[label])[:2], "nope"]
+    keys = [*list(EVERYTHING[label])[:2], "nope"]
     stored = store.get(label, ids[0])
     assert store.node_values(label, ids, keys) == {ids[0]: {k: stored[k] for k in keys if k in stored}}
     assert store.node_values(label, ids, []) == {ids[0]: {}}
@@ -190,7 +161,8 @@ def test_restore_refuses_a_database_that_is_not_empty_unless_merging(store, empt
     (lambda lines: lines[:-1], "cut off"),
     (lambda lines: [*lines[:3], "{broken", *lines[3:]], "line 4: is not a JSON object"),
     (lambda lines: [*lines[:-1], '{"node": "Spaceship", "props": {"id": "x"}}', lines[-1]], "known label"),
-    (lambda lines: [lines[0], *[l for l in lines[1:] if '"node": "Opportunity"' not in l]], "an end is not in the file"),
+    (lambda lines: [lines[0], *[line for line in lines[1:] if '"node": "Opportunity"' not in line]],
+     "an end is not in the file"),
     (lambda lines: [*lines[:-1], lines[1], lines[-1]], "appears twice"),
     (lambda lines: [*lines, lines[1]], "data after the end line"),
     (lambda lines: [*lines[:-1], lines[-1].replace('"nodes": ', '"nodes": 1')], "end line counts"),
@@ -315,12 +287,12 @@ def test_undoing_a_restore_removes_what_it_wrote_of_every_label_and_keeps_the_lo
     restore(empty_store, file)
     _header, nodes, _rels = read_backup(file)
     entries = nodes.pop("AuditEntry")
-    assert set(nodes) == set(SAMPLES)
+    assert set(nodes) == set(EVERYTHING)
     written = sum(map(len, nodes.values())) + len(entries)
     assert empty_store.undo_restore(nodes, entries) == written
     assert graph_and_log(empty_store) == before
     actions = [entry["action"] for entry in empty_store.audit_entries()]
-    assert actions.count("undo_restore") == len(SAMPLES) + 1 and "restore" in actions  # the log of both stays
+    assert actions.count("undo_restore") == len(EVERYTHING) + 1 and "restore" in actions  # the log of both stays
     assert empty_store.undo_restore(nodes, entries) == 0  # it can run again
     restore(empty_store, file)
     assert graph_and_log(empty_store)[:2] == graph_and_log(store)[:2]

@@ -20,8 +20,8 @@ from graphcrm.model import SYSTEM_PROPERTIES
 from graphcrm.transfer.export import NO_PII, export_graph, portable, render, write
 from graphcrm.transfer.salesforce import read_salesforce
 from graphcrm.transfer.templates import read_templates
-from test_backup import load_everything
-from test_import import A1, A3, FIXTURES, WANG
+
+from fixtures import A1, A3, FIXTURES, WANG, load_everything
 
 
 @pytest.fixture

@@ -11,14 +11,8 @@ import pytest
 from graphcrm.errors import Conflict, NotFound, ValidationError
 from graphcrm.graph.nxgraph import build_graph
 
-SAMPLES = {
-    "Account": {"name": "深圳市住房和建设局", "segment": "strategic", "tier": "cooperative", "annual_value": 1.2e7},
-    "Person": {"name": "Zhang Min 张敏", "title": "副处长", "influence": 4, "stance": "supporter"},
-    "User": {"username": "li.wei", "display_name": "Li Wei 李伟", "role": "manager"},
-    "Opportunity": {"name": "Metro Line 4 signalling", "stage": "tender", "value": 8.5e7, "close_date": "2027-03-31"},
-    "Competitor": {"name": "华信智能 Huaxin"},
-    "Interaction": {"kind": "wechat", "channel": "wechat", "at": "2026-10-02T08:15:00+00:00", "summary": "确认评标时间"},
-}
+from fixtures import COMBINATIONS, REL_PROPS, SAMPLES
+
 EDITS = {
     "Account": {"lifecycle": "at_risk"},
     "Person": {"stance": "champion", "title": None},
@@ -201,7 +195,8 @@ def test_logging_an_interaction_refreshes_recency(any_store, account):
     any_store.create_person(account, {"name": "Emily Chen"}, id="p-emily")
     any_store.create("User", SAMPLES["User"], id="u-liwei")
     opp = any_store.create_opportunity(account, {"name": "Bid"})
-    any_store.relate("RELATIONSHIP", "u-liwei", "p-wang", {"strength": 4, "last_contact_at": "2026-01-01T00:00:00+00:00"})
+    any_store.relate("RELATIONSHIP", "u-liwei", "p-wang",
+                     {"strength": 4, "last_contact_at": "2026-01-01T00:00:00+00:00"})
 
     logged = any_store.log_interaction(
         {"kind": "visit", "at": "2026-11-20T09:00:00+00:00", "summary": "技术交流", "sentiment": 1},
@@ -269,7 +264,8 @@ def test_account_graph_holds_the_documented_neighbourhood(any_store, account):
     s.relate("REPORTS_TO", "p-li", "p-wang")
     s.relate("KNOWS", "p-former", "p-li", {"strength": 4})
     s.create("User", SAMPLES["User"], id="u-liwei")
-    s.create("User", {"username": "zhou", "display_name": "周明", "role": "director", "password_hash": "x"}, id="u-zhou")
+    s.create("User", {"username": "zhou", "display_name": "周明", "role": "director", "password_hash": "x"},
+             id="u-zhou")
     s.relate("RELATIONSHIP", "u-liwei", "p-wang", {"strength": 4})
     s.relate("RELATIONSHIP", "u-zhou", "p-former", {"strength": 5})
     s.relate("MEMBER_OF", "u-liwei", account)
@@ -295,9 +291,9 @@ def test_account_graph_holds_the_documented_neighbourhood(any_store, account):
         "PART_OF", "WORKS_AT", "REPORTS_TO", "KNOWS", "RELATIONSHIP", "MEMBER_OF", "FOR", "ROLE_IN",
         "COMPETES_FOR", "ATTENDED", "WITH",
     }
-    O = s.opportunity_graph("opp-bid")
-    assert O.graph["kind"] == "opportunity" and O.graph["opportunity_id"] == "opp-bid"
-    assert set(O.nodes) == set(G.nodes)
+    opportunity_G = s.opportunity_graph("opp-bid")
+    assert opportunity_G.graph["kind"] == "opportunity" and opportunity_G.graph["opportunity_id"] == "opp-bid"
+    assert set(opportunity_G.nodes) == set(G.nodes)
     with pytest.raises(NotFound):
         s.account_graph("acc-none")
 
@@ -308,7 +304,8 @@ def test_bulk_merge_is_idempotent(any_store):
         ("Person", {"id": "p-1", "name": "赵磊", "influence": 5}),
         ("Person", {"id": "p-2", "name": "Grace Lin"}),
     ]
-    rels = [("WORKS_AT", "p-1", "acc-1", {}), ("WORKS_AT", "p-2", "acc-1", {}), ("KNOWS", "p-2", "p-1", {"strength": 2})]
+    rels = [("WORKS_AT", "p-1", "acc-1", {}), ("WORKS_AT", "p-2", "acc-1", {}),
+            ("KNOWS", "p-2", "p-1", {"strength": 2})]
     first = any_store.bulk_merge(nodes, rels)
     assert first == {"nodes": 3, "relationships": 3}
     any_store.bulk_merge(nodes, rels)
@@ -327,16 +324,8 @@ def test_stats_count_every_label_and_type(any_store, account):
     assert stats["backend"] in ("falkordb", "neo4j")
 
 
-REL_PROPS = {"ROLE_IN": {"role": "coach"}, "INFLUENCES": {"strength": 2}, "KNOWS": {"strength": 2},
-             "RELATIONSHIP": {"strength": 2}, "MEMBER_OF": {"team_role": "bid lead"}, "WORKS_AT": {"since": "2020-05-01"}}
 REL_EDITS = {"ROLE_IN": {"stance": "champion"}, "INFLUENCES": {"strength": 5}, "KNOWS": {"strength": 5},
              "RELATIONSHIP": {"strength": 5}, "MEMBER_OF": {"team_role": "owner"}, "WORKS_AT": {"since": "2021-01-01"}}
-COMBINATIONS = [
-    (start, rel_type, end)
-    for rel_type, (starts, ends, *_) in __import__("graphcrm.model", fromlist=["x"]).RELATIONSHIP_TYPES.items()
-    for start in starts
-    for end in ends
-]
 
 
 @pytest.mark.parametrize("start_label, rel_type, end_label", COMBINATIONS, ids=["-".join(c) for c in COMBINATIONS])

@@ -9,7 +9,8 @@ import pytest
 from graphcrm.config import Settings
 from graphcrm.errors import Conflict, ValidationError
 from graphcrm.graph import embedded_server, open_store
-from test_store import COMBINATIONS, REL_PROPS, SAMPLES
+
+from fixtures import COMBINATIONS, REL_PROPS, SAMPLES
 
 NODES = [
     ("Account", {"id": "acc-hn", "name": "华南电网"}),
@@ -52,11 +53,13 @@ def test_bulk_load_creates_in_batches(any_store):
 def test_bulk_load_refuses_existing_ids_and_bad_rows_whole(any_store):
     any_store.bulk_load(NODES[:2])
     with pytest.raises(Conflict):
-        any_store.bulk_load([("Account", {"id": "acc-new", "name": "新客户"}), ("Account", {"id": "acc-hn", "name": "重复"})])
+        any_store.bulk_load([("Account", {"id": "acc-new", "name": "新客户"}),
+                             ("Account", {"id": "acc-hn", "name": "重复"})])
     assert any_store.find("Account", "acc-new") is None
     assert any_store.get("Account", "acc-hn")["name"] == "华南电网"
     with pytest.raises(ValidationError) as err:
-        any_store.bulk_load([("Person", {"id": "p-ok", "name": "王芳"}), ("Person", {"id": "p-bad", "name": "x", "stance": "bogus"})])
+        any_store.bulk_load([("Person", {"id": "p-ok", "name": "王芳"}),
+                             ("Person", {"id": "p-bad", "name": "x", "stance": "bogus"})])
     assert err.value.field == "stance"
     assert any_store.find("Person", "p-ok") is None
 
@@ -209,7 +212,8 @@ def test_bulk_load_writes_every_label_and_relationship_type(any_store):
     (start, type, end), all in one bulk load."""
     nodes = [(label, dict(props, id=f"b-{label.lower()}")) for label, props in SAMPLES.items()]
     for label, props in SAMPLES.items():  # a second node of each label, for relationships between two of a kind
-        nodes.append((label, dict(props, id=f"c-{label.lower()}", **({"username": "zhou.min"} if label == "User" else {}))))
+        extra = {"username": "zhou.min"} if label == "User" else {}
+        nodes.append((label, dict(props, id=f"c-{label.lower()}", **extra)))
     rels = [(rel_type, f"b-{start.lower()}", f"c-{end.lower()}", REL_PROPS.get(rel_type, {}))
             for start, rel_type, end in COMBINATIONS]
     assert any_store.bulk_load(nodes, rels) == {"nodes": 2 * len(SAMPLES), "relationships": len(COMBINATIONS)}

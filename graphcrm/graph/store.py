@@ -20,8 +20,8 @@ from __future__ import annotations
 import time
 import uuid
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 import networkx as nx
@@ -92,7 +92,7 @@ def _noted(failure: GraphCRMError, note: str) -> GraphCRMError:
 
 
 def _set_values(keys: list[str], values) -> dict:
-    return {k: v for k, v in zip(keys, values) if v is not None}
+    return {k: v for k, v in zip(keys, values, strict=True) if v is not None}
 
 
 def _validate_relationship_once(memo: dict, rel_type: str, props: dict | None) -> dict:
@@ -457,7 +457,7 @@ class GraphStore:
             raise ValidationError("user_ids", "name at least one of our people who attended")
         if not person_ids:
             raise ValidationError("person_ids", "name at least one stakeholder")
-        for label, ids, field in (("User", user_ids, "user_ids"), ("Person", person_ids, "person_ids")):
+        for label, ids in (("User", user_ids), ("Person", person_ids)):
             found = {row["id"] for row in self.get_many(label, ids)}
             missing = [i for i in ids if i not in found]
             if missing:
