@@ -172,12 +172,19 @@ CREATE (p)-[w:WORKS_AT]->(a)
 SET w.version = 1, w.created_at = $now, w.updated_at = $now
 WITH collect(p) AS created
 UNWIND $people AS row
-OPTIONAL MATCH (p:Person {id: row.id}), (m:Person {id: row.manager})
+MATCH (p:Person {id: row.id})
+OPTIONAL MATCH (m:Person {id: row.manager})
 FOREACH (found IN CASE WHEN m IS NULL THEN [] ELSE [m] END |
   CREATE (p)-[:REPORTS_TO {version: 1, created_at: $now, updated_at: $now}]->(found))
-WITH created, count(m) AS lines
+WITH created, row, p
+OPTIONAL MATCH (i:Person)
+WHERE i.id IN row.influencers
+WITH created, p, collect(i) AS influencers
+FOREACH (x IN influencers |
+  CREATE (x)-[:INFLUENCES {strength: 3, version: 1, created_at: $now, updated_at: $now}]->(p))
+WITH created, count(*) AS rows
 FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
-RETURN size(created) AS people, lines
+RETURN size(created) AS people
 
 // An opportunity and its account, written together.
 // name: opportunity.create_for_account
