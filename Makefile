@@ -1,13 +1,14 @@
 # GraphCRM: `make demo` runs the app on the embedded database with the demo
 # portfolio; `make test` runs the whole test suite.  Both set up .venv first.
-# `make test` also installs Debian's Chromium for the end-to-end tests
-# (`make browser`: apt-get, only when /usr/bin/chromium is missing).
+# `make test` first checks the code (`make lint`: ruff, and mypy on graphcrm/graph)
+# and installs Debian's Chromium for the end-to-end tests (`make browser`: apt-get,
+# only when /usr/bin/chromium is missing).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test browser clean neo4j neo4j-stop mutation
+.PHONY: demo test lint browser clean neo4j neo4j-stop mutation
 
 $(BIN)/graphcrm: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +19,12 @@ $(BIN)/graphcrm: setup.cfg pyproject.toml
 demo: $(BIN)/graphcrm
 	$(BIN)/graphcrm serve --demo
 
-test: $(BIN)/graphcrm browser
+test: lint $(BIN)/graphcrm browser
 	$(BIN)/python -m pytest
+
+lint: $(BIN)/graphcrm
+	$(BIN)/ruff check graphcrm tests bench
+	$(BIN)/mypy
 
 browser:
 	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium fonts-wqy-microhei)
