@@ -91,6 +91,12 @@ def _noted(failure: GraphCRMError, note: str) -> GraphCRMError:
         return failure
 
 
+def _changed_meanwhile(what: str, current: dict, version: int) -> Conflict:
+    """The refusal of a save made on ``version`` of a record now at another, holding what is stored."""
+    return Conflict(f"{what} was changed by someone else (version {current.get('version')}, "
+                    f"you edited version {version})", current=current)
+
+
 def _set_values(keys: list[str], values) -> dict:
     return {k: v for k, v in zip(keys, values, strict=True) if v is not None}
 
@@ -189,22 +195,26 @@ class GraphStore:
         stored = {k: v for k, v in clean.items() if v is not None}
         return {**stored, "id": node_id, "version": 1, "created_at": now, "updated_at": now}
 
+    def _create_under(self, label: str, props: dict, id: str | None, statement: str, *, parent: tuple[str, str],
+                      **params) -> dict:
+        """The steps every create-under-a-parent shares: validate, audit, write
+        the node with its link to ``parent`` (label, id) in one statement, and
+        raise NotFound when the parent is not there."""
+        parent_label, parent_id = parent
+        key = f"{parent_label.lower()}_id"
+        node = self._new_props(label, validate_node(label, props), id)
+        rows = self._write(statement, nodes=[parent_id],
+                           audit=audit.entry("create", label, node["id"], after={**node, key: parent_id}),
+                           props=node, now=utcnow(), **{key: parent_id}, **params)
+        if not rows:
+            raise NotFound(parent_label, parent_id)
+        return rows[0]["props"]
+
     def create_person(self, account_id: str, props: dict, *, id: str | None = None, since: str | None = None) -> dict:
         """Create a stakeholder working at ``account_id`` (both written together)."""
-        clean = validate_node("Person", props)
         works_at = validate_relationship("WORKS_AT", {"since": since})
-        node = self._new_props("Person", clean, id)
-        rows = self._write(
-            "person.create_at_account", nodes=[account_id],
-            audit=audit.entry("create", "Person", node["id"], after={**node, "account_id": account_id}),
-            props=node,
-            account_id=account_id,
-            works_at={k: v for k, v in works_at.items() if v is not None},
-            now=utcnow(),
-        )
-        if not rows:
-            raise NotFound("Account", account_id)
-        return rows[0]["props"]
+        return self._create_under("Person", props, id, "person.create_at_account", parent=("Account", account_id),
+                                  works_at={k: v for k, v in works_at.items() if v is not None})
 
     def create_people(self, account_id: str, people: list[tuple]) -> list[dict]:
         """Create stakeholders of ``account_id`` with their managers and who
@@ -233,18 +243,8 @@ class GraphStore:
 
     def create_opportunity(self, account_id: str, props: dict, *, id: str | None = None) -> dict:
         """Create an opportunity for ``account_id`` (both written together)."""
-        clean = validate_node("Opportunity", props)
-        node = self._new_props("Opportunity", clean, id)
-        rows = self._write(
-            "opportunity.create_for_account", nodes=[account_id],
-            audit=audit.entry("create", "Opportunity", node["id"], after={**node, "account_id": account_id}),
-            props=node,
-            account_id=account_id,
-            now=utcnow(),
-        )
-        if not rows:
-            raise NotFound("Account", account_id)
-        return rows[0]["props"]
+        return self._create_under("Opportunity", props, id, "opportunity.create_for_account",
+                                  parent=("Account", account_id))
 
     def create_account(self, props: dict, *, member_id: str | None = None, id: str | None = None) -> dict:
         """Create an account; ``member_id`` (a user) joins its team in the same write."""
@@ -263,16 +263,8 @@ class GraphStore:
 
     def create_competitor(self, opportunity_id: str, props: dict, *, id: str | None = None) -> dict:
         """Create a competitor competing for ``opportunity_id`` (both written together)."""
-        clean = validate_node("Competitor", props)
-        node = self._new_props("Competitor", clean, id)
-        rows = self._write(
-            "competitor.create_for_opportunity", nodes=[opportunity_id],
-            audit=audit.entry("create", "Competitor", node["id"], after={**node, "opportunity_id": opportunity_id}),
-            props=node, opportunity_id=opportunity_id, now=utcnow(),
-        )
-        if not rows:
-            raise NotFound("Opportunity", opportunity_id)
-        return rows[0]["props"]
+        return self._create_under("Competitor", props, id, "competitor.create_for_opportunity",
+                                  parent=("Opportunity", opportunity_id))
 
     def find(self, label: str, id: str) -> dict | None:
         _check_label(label)
@@ -312,12 +304,7 @@ class GraphStore:
                            props=_updated(current, clean, version))
         if rows:
             return rows[0]["props"]
-        current = self.get(label, id)
-        raise Conflict(
-            f"{label} {id!r} was changed by someone else (version {current.get('version')}, "
-            f"you edited version {version})",
-            current=current,
-        )
+        raise _changed_meanwhile(f"{label} {id!r}", self.get(label, id), version)
 
     #: deletes that take what belongs to the node along (see cypher/nodes.cypher)
     _CASCADES = {"Account": "account.delete", "Person": "person.delete"}
@@ -430,12 +417,7 @@ class GraphStore:
         )
         if rows:
             return rows[0]["props"]
-        current = self.get_relationship(rel_type, start, end)
-        raise Conflict(
-            f"this {rel_type} relationship was changed by someone else (version {current.get('version')}, "
-            f"you edited version {version})",
-            current=current,
-        )
+        raise _changed_meanwhile(f"this {rel_type} relationship", self.get_relationship(rel_type, start, end), version)
 
     def unrelate(self, rel_type: str, start: str, end: str) -> None:
         key = relationship_key(*self._spread(rel_type, start, end))
