@@ -636,6 +636,17 @@ def _placeholder(model: type[_Props]) -> dict:
     return filler
 
 
+def value_of(vocabulary: dict, text: str) -> str:
+    """The value of an enumeration from its value, English or Chinese label, in
+    any case (``"Champion"``, ``"拥护者"`` -> ``"champion"``); ``text`` as it is
+    when none matches (validation then names the allowed values)."""
+    lowered = text.lower()
+    for value, labels in vocabulary.items():
+        if lowered == value or lowered in (label.lower() for label in labels[:2]):
+            return value
+    return text
+
+
 def label_text(vocabulary: dict, value: str | None, lang: str = "en") -> str:
     """The display label of an enumerated value in ``lang`` ('en' or 'zh')."""
     if value is None or value not in vocabulary:

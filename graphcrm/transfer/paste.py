@@ -171,7 +171,7 @@ def _row(number: int, values: dict[str, str]) -> Row:
         if column in ("influence", "stance"):
             text = _norm(text)
         if column == "stance" and text:
-            text = _enum(model.STANCES, text)
+            text = model.value_of(model.STANCES, text)
         if column != "manager" and text:
             props[column] = text
     # the values that pass stay in the row (its name is still checked against the account's)
@@ -183,14 +183,6 @@ def _row(number: int, values: dict[str, str]) -> Row:
             for name, message in exc.problems.items():
                 row.problems.setdefault(name.split(".")[0], message)
     return row
-
-
-def _enum(vocabulary: dict, text: str) -> str:
-    lowered = text.lower()
-    for value, labels in vocabulary.items():
-        if lowered == value or lowered in (label.lower() for label in labels[:2]):
-            return value
-    return text  # the model then names the allowed values
 
 
 def _key(name: str) -> str:

@@ -91,15 +91,6 @@ def _vocabulary(owner: str, field: str) -> dict | None:
     return next((v for v in _VOCABULARIES if allowed and set(v) == allowed), None)
 
 
-def _enum_value(vocabulary: dict, text: str) -> str:
-    """The value of an enumeration from its value, English or Chinese label."""
-    lowered = text.lower()
-    for value, labels in vocabulary.items():
-        if lowered == value or lowered in (label.lower() for label in labels[:2]):
-            return value
-    return text  # the model then names the allowed values
-
-
 def _formula_like(text: str) -> bool:
     """Whether a spreadsheet could run ``text``: it starts with a formula
     character after any apostrophes (module docstring)."""
@@ -238,7 +229,7 @@ def _rows(plan: ImportPlan, path: Path | None, owner: str, columns: list[str], r
             for column in present:
                 value = _cell_in(row.get(column))
                 if value is not None and vocabularies.get(column):
-                    value = _enum_value(vocabularies[column], value)
+                    value = model.value_of(vocabularies[column], value)
                 props[column] = value
             yield Where(path.name, line), props
     except CsvProblem as exc:

@@ -43,6 +43,7 @@ from graphcrm.web import _error_page
 from graphcrm.web.access import require_account
 from graphcrm.web.db import get_store
 from graphcrm.web.network import network_data, power_map_data
+from graphcrm.web.relationships import relationship_text
 from graphcrm.web.reports import account_graph, opportunity_graph, opportunity_report
 
 bp = Blueprint("mapedit", __name__, url_prefix="/api")
@@ -240,15 +241,8 @@ def _shown(label_or_type: str, field: str, value) -> str:
 
 
 def _line_text(rel_type: str, start: str, end: str, props: dict) -> str:
-    """"唐军 influences 韩雪 (strength 4)": a relationship in words."""
-    store = get_store()
-    starts, ends = model.RELATIONSHIP_TYPES[rel_type][:2]
-    names = []
-    for node_id, labels in ((start, starts), (end, ends)):
-        found = next((p for p in (store.find(label, node_id) for label in labels) if p), {})
-        names.append(found.get("name") or found.get("display_name") or node_id)
-    lang = str(get_locale() or "en")
-    text = f"{names[0]} {model.label_text(model.RELATIONSHIP_TYPES, rel_type, lang)} {names[1]}"
+    """"唐军 influences 韩雪 (strength 4)": a relationship in words, with its role and strength."""
+    text = relationship_text(rel_type, start, end)
     details = [_shown(rel_type, "role", props["role"])] if props.get("role") else []
     if props.get("strength") is not None:
         details.append(_("strength %(n)s", n=props["strength"]))

@@ -159,7 +159,7 @@ def edit(rel_type: str, start: str, end: str):
     return form_page(
         form,
         lambda props: store.update_relationship(rel_type, start, end, props, version=form.version.data),
-        title=_("Edit relationship"), subject=_relationship_text(rel_type, start, end),
+        title=_("Edit relationship"), subject=relationship_text(rel_type, start, end),
         cancel=back, success=lambda r: back, stored=stored,
     )
 
@@ -170,12 +170,13 @@ def delete(rel_type: str, start: str, end: str):
     back, _stored = _anchor(rel_type, start, end)
     return confirm_page(
         lambda: get_store().unrelate(rel_type, start, end),
-        title=_("Delete the relationship: %(what)s?", what=_relationship_text(rel_type, start, end)),
+        title=_("Delete the relationship: %(what)s?", what=relationship_text(rel_type, start, end)),
         consequences=[], cancel=back, success=back,
     )
 
 
-def _relationship_text(rel_type: str, start: str, end: str) -> str:
+def relationship_text(rel_type: str, start: str, end: str) -> str:
+    """"唐军 influences 韩雪": a relationship in words, in the UI language."""
     store = get_store()
     starts, ends = model.RELATIONSHIP_TYPES[rel_type][:2]
     names = []
