@@ -3,6 +3,7 @@ static files and translations."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -37,6 +38,7 @@ def test_the_wheel_carries_the_cypher_folder(tmp_path):
     out = subprocess.run(
         [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(target)!r}); " + probe, str(target)],
         capture_output=True, text=True, check=True,
+        env={**os.environ, "GRAPHCRM_DATA_DIR": str(tmp_path / "data")},  # not the user's own data folder
     )
     assert int(out.stdout) == len(load_statements("falkordb"))
 

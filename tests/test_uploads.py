@@ -118,8 +118,7 @@ def test_old_uploads_expire_and_the_quota_bounds_what_waits(admin, monkeypatch):
     old = _root(app) / "0123456789abcdef0123456789abcdef"
     old.mkdir(parents=True)
     (old / "people.csv").write_bytes(PEOPLE)
-    hours_ago = time.time() - 2 * 3600
-    os.utime(old, (hours_ago, hours_ago))
+    (old / uploads.SAVED_AT).write_text(repr(time.time() - 2 * 3600))
     assert _preview(client, [(PEOPLE, "people.csv")]).status_code == 200
     assert not old.exists()
     monkeypatch.setattr(uploads, "QUOTA", uploads.MAX_UNPACKED)  # what waits already leaves no room
@@ -130,8 +129,7 @@ def test_old_uploads_expire_and_the_quota_bounds_what_waits(admin, monkeypatch):
 def test_uploads_left_by_an_earlier_run_are_removed_when_the_app_starts(web_app, settings):
     old = Path(settings.data_dir) / "uploads" / "fedcba9876543210fedcba9876543210"
     old.mkdir(parents=True)
-    hours_ago = time.time() - 2 * 3600
-    os.utime(old, (hours_ago, hours_ago))
+    (old / uploads.SAVED_AT).write_text(repr(time.time() - 2 * 3600))
     with web_app():
         assert not old.exists()
 

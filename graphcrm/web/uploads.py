@@ -49,12 +49,23 @@ class UploadRefused(Exception):
     """An upload that is not kept; ``str()`` says why, for the uploader."""
 
 
+#: in each upload's folder: when it was saved, by this app's clock (file times may follow another)
+SAVED_AT = ".saved-at"
+
+
+def _saved_at(folder: Path) -> float:
+    try:
+        return float((folder / SAVED_AT).read_text())
+    except (OSError, ValueError):
+        return folder.stat().st_mtime
+
+
 def expire(root: Path, *, max_age: float = MAX_AGE) -> int:
-    """Remove the uploads under ``root`` older than ``max_age`` seconds; return how many."""
+    """Remove the uploads under ``root`` saved more than ``max_age`` seconds ago; return how many."""
     if not root.is_dir():
         return 0
     cutoff = time.time() - max_age
-    old = [folder for folder in root.iterdir() if folder.is_dir() and folder.stat().st_mtime < cutoff]
+    old = [folder for folder in root.iterdir() if folder.is_dir() and _saved_at(folder) < cutoff]
     for folder in old:
         shutil.rmtree(folder, ignore_errors=True)
     return len(old)
@@ -78,6 +89,7 @@ def save(files, target: Path, *, min_free: int) -> list[str]:
     if _size(root) + MAX_UNPACKED > QUOTA:
         raise UploadRefused(_l("Too many imports are waiting to be applied. Try again in an hour."))
     target.mkdir(parents=True)
+    (target / SAVED_AT).write_text(repr(time.time()))
     budget = _Budget()
     try:
         for upload in files:
@@ -94,7 +106,7 @@ def save(files, target: Path, *, min_free: int) -> list[str]:
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
-    return sorted(p.name for p in target.iterdir())
+    return sorted(p.name for p in target.iterdir() if p.name != SAVED_AT)
 
 
 class _Budget:
