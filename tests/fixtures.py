@@ -8,6 +8,7 @@ are in conftest.py.
 from __future__ import annotations
 
 import dataclasses
+from contextlib import contextmanager
 from pathlib import Path
 
 from graphcrm.model import RELATIONSHIP_TYPES
@@ -27,6 +28,25 @@ def text(response) -> str:
 def login(client, username: str, password: str = PASSWORD):
     """Sign ``client`` in as ``username``; return the response (302 when it worked)."""
     return client.post("/login", data={"username": username, "password": password})
+
+
+@contextmanager
+def demo_app(settings):
+    """A web app (TESTING, no CSRF) over the demo portfolio, in the data folder
+    of ``settings`` (an embedded server of its own, stopped on leaving)."""
+    from graphcrm.demo import load_demo
+    from graphcrm.graph import embedded_server
+    from graphcrm.web import create_app
+    from graphcrm.web.db import get_store
+
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SETTINGS": settings})
+    with app.app_context():
+        load_demo(get_store())
+    try:
+        yield app
+    finally:
+        app.extensions["graphcrm_store"].close()
+        embedded_server(settings).stop()
 
 
 def signed_in(app, username: str = "lina"):

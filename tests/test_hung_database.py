@@ -20,13 +20,12 @@ import time
 import pytest
 
 from graphcrm.config import Settings
-from graphcrm.demo import DEMO_PASSWORD, load_demo
+from graphcrm.demo import DEMO_PASSWORD
 from graphcrm.errors import StoreTimeout
 from graphcrm.graph import EmbeddedServer, embedded_server
-from graphcrm.web import create_app
 from graphcrm.web.db import get_store
 
-from fixtures import login
+from fixtures import demo_app, login
 
 TIMEOUT = 2.0
 #: what a request may take beyond the timeout (rendering the 503, noting the silence)
@@ -39,12 +38,8 @@ ACCOUNT_PAGE = "/accounts/acc-metro-group"
 def app(tmp_path_factory):
     settings = Settings(data_dir=tmp_path_factory.mktemp("hung") / "data", secret_key="test-secret",
                         db_timeout=TIMEOUT)
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SETTINGS": settings})
-    with app.app_context():
-        load_demo(get_store())
-    yield app
-    app.extensions["graphcrm_store"].close()
-    embedded_server(settings).stop()
+    with demo_app(settings) as app:
+        yield app
 
 
 @pytest.fixture

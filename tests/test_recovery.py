@@ -13,12 +13,11 @@ import sys
 import pytest
 
 from graphcrm.config import Settings
-from graphcrm.demo import DEMO_PASSWORD, load_demo
+from graphcrm.demo import DEMO_PASSWORD
 from graphcrm.graph import embedded_server
-from graphcrm.web import create_app
 from graphcrm.web.db import get_store
 
-from fixtures import login
+from fixtures import demo_app, login
 
 PERSON = "p-han-xue"  # at acc-metro-group, lina's account
 PAGES = ["/", "/accounts/acc-metro-group", f"/people/{PERSON}", "/opportunities/opp-metro-line4",
@@ -28,12 +27,8 @@ PAGES = ["/", "/accounts/acc-metro-group", f"/people/{PERSON}", "/opportunities/
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     settings = Settings(data_dir=tmp_path_factory.mktemp("recovery") / "data", secret_key="test-secret")
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SETTINGS": settings})
-    with app.app_context():
-        load_demo(get_store())
-    yield app
-    app.extensions["graphcrm_store"].close()
-    embedded_server(settings).stop()
+    with demo_app(settings) as app:
+        yield app
 
 
 @pytest.fixture
