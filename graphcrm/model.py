@@ -294,8 +294,10 @@ def _not_ahead(value: str) -> str:
     return value
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_no_control)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+#: the longest name, title or other one-line text
+TEXT_MAX = 200
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=TEXT_MAX), AfterValidator(_no_control)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX),
                  AfterValidator(_no_control)]
 LongText = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(lambda v: _CONTROL.sub("", v))]
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,80}$")]

@@ -76,9 +76,11 @@ class Row:
     texts: dict[str, tuple[str, dict]] = field(default_factory=dict)
 
     def problem(self, column: str, template: str, **params) -> None:
-        """Record the problem of a cell (the first one found stays)."""
+        """Record the problem of a cell (the first one found stays); a tuple
+        parameter is a list of enumerated values (:data:`_CELL_PROBLEMS`)."""
         if column not in self.problems:
-            self.problems[column] = template % params
+            self.problems[column] = template % {k: ", ".join(v) if isinstance(v, tuple) else v
+                                                for k, v in params.items()} if params else template
             self.texts[column] = (template, params)
 
 
@@ -181,8 +183,39 @@ def _row(number: int, values: dict[str, str]) -> Row:
             break
         except ValidationError as exc:
             for name, message in exc.problems.items():
-                row.problems.setdefault(name.split(".")[0], message)
+                column = name.split(".")[0]
+                template, params = _cell_problem(column, props.get(column)) or (message, {})
+                row.problem(column, template, **params)
     return row
+
+
+def _cell_problem(column: str, text: str | None) -> tuple[str, dict] | None:
+    """The problem of a cell the graph model refuses, in words a user can act on
+    (the model's own messages name patterns and types), or None where it has none."""
+    if text is None:
+        return (N_("a name is needed"), {}) if column == "name" else None
+    return _CELL_PROBLEMS[column](text) if column in _CELL_PROBLEMS else None
+
+
+def _too_long(text: str):
+    if len(text) > model.TEXT_MAX:
+        return N_("longer than %(n)s characters"), {"n": f"{model.TEXT_MAX:,}"}
+    return None  # another fault (a control character): the model's message
+
+
+#: what a refused cell should hold, by column (:func:`_cell_problem`); ``allowed``:
+#: the enumerated values, shown in the user's language by the page
+_CELL_PROBLEMS = {
+    "name": _too_long,
+    "title": _too_long,
+    "department": _too_long,
+    "email": lambda text: (N_("%(value)s is not an email address (like name@example.com)"), {"value": text}),
+    "phone": lambda text: (N_("%(value)s is not a phone number: digits, spaces and + ( ) - only"),
+                           {"value": text}),
+    "influence": lambda text: (N_("%(value)s is not an influence: a whole number from 1 to 5"), {"value": text}),
+    "stance": lambda text: (N_("%(value)s is not a stance; one of: %(allowed)s"),
+                            {"value": text, "allowed": tuple(model.STANCES)}),
+}
 
 
 def _key(name: str) -> str:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
+from graphcrm import model
 from graphcrm.transfer.paste import COLUMNS, parse_table, plan_people
 from graphcrm.web.access import require_account
 from graphcrm.web.db import get_store
@@ -97,7 +98,19 @@ def paste_people(account_id: str):
                        len(saved), names=", ".join(p["name"] for p in saved)))
         return redirect(url_for("accounts.account", account_id=account_id) + "#network")
     return render_template("paste.html", account=account, plan=plan, csrf=csrf, error=None,
-                           labels=_column_labels()), 200 if plan.ok else 400
+                           labels=_column_labels(), problem_text=_problem_text), 200 if plan.ok else 400
+
+
+def _problem_text(row, column: str) -> str:
+    """The problem of a cell in the user's language; a list of allowed values
+    (a tuple parameter: stances) in their labels."""
+    if column not in row.texts:
+        return row.problems[column]
+    template, params = row.texts[column]
+    lang = str(get_locale() or "en")
+    labels = {k: ("、" if lang.startswith("zh") else ", ").join(model.label_text(model.STANCES, v, lang) for v in value)
+              for k, value in params.items() if isinstance(value, tuple)}
+    return _(template, **{**params, **labels})
 
 
 def _column_labels() -> dict[str, str]:
