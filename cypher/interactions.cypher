@@ -25,13 +25,76 @@ SET r.last_contact_at = CASE
   ELSE r.last_contact_at END
 RETURN DISTINCT properties(i) AS props
 
+// $people: [id, name, account id] of everyone the interaction was with.
 // name: interaction.timeline
 MATCH (i:Interaction)-[:WITH]->(:Person {id: $person_id})
 OPTIONAL MATCH (u:User)-[:ATTENDED]->(i)
+WITH i, collect(DISTINCT u.display_name) AS users
+OPTIONAL MATCH (i)-[:WITH]->(p:Person)
+OPTIONAL MATCH (p)-[:WORKS_AT]->(pa:Account)
+WITH i, users, collect(DISTINCT [p.id, p.name, pa.id]) AS people
 OPTIONAL MATCH (i)-[:ABOUT]->(o:Opportunity)
 OPTIONAL MATCH (o)-[:FOR]->(oa:Account)
-WITH i, o, oa, collect(DISTINCT u.display_name) AS users
-RETURN properties(i) AS props, users, o.id AS opportunity_id, o.name AS opportunity_name,
+RETURN properties(i) AS props, users, people, o.id AS opportunity_id, o.name AS opportunity_name,
        oa.id AS opportunity_account_id
 ORDER BY i.at DESC
 LIMIT $limit
+
+// One interaction with the ids of who attended, who it was with and what it was about.
+// name: interaction.get
+MATCH (i:Interaction {id: $id})
+OPTIONAL MATCH (u:User)-[:ATTENDED]->(i)
+WITH i, collect(DISTINCT u.id) AS user_ids
+OPTIONAL MATCH (i)-[:WITH]->(p:Person)
+WITH i, user_ids, collect(DISTINCT p.id) AS person_ids
+OPTIONAL MATCH (i)-[:ABOUT]->(o:Opportunity)
+RETURN properties(i) AS props, user_ids, person_ids, collect(DISTINCT o.id) AS opportunity_ids
+
+// Editing an interaction, if it is still at the version the editor read: its
+// properties ($props, the whole new map), and its ATTENDED / WITH / ABOUT
+// lines made those of $user_ids, $person_ids and $opportunity_id (null: none),
+// lines that stay keeping their own version.  As interaction.log does, it
+// refreshes the recency of every RELATIONSHIP between an attendee and a
+// person met (never moving it back); a person or colleague taken off keeps
+// the recency the interaction gave them.  One statement: all or nothing.
+// name: interaction.update
+MATCH (i:Interaction {id: $id})
+WHERE i.version = $version
+SET i = $props
+WITH i
+OPTIONAL MATCH (u:User)-[a:ATTENDED]->(i)
+WHERE NOT u.id IN $user_ids
+WITH i, collect(a) AS gone
+FOREACH (x IN gone | DELETE x)
+WITH i
+OPTIONAL MATCH (i)-[w:WITH]->(p:Person)
+WHERE NOT p.id IN $person_ids
+WITH i, collect(w) AS gone
+FOREACH (x IN gone | DELETE x)
+WITH i
+OPTIONAL MATCH (i)-[b:ABOUT]->(o:Opportunity)
+WHERE $opportunity_id IS NULL OR o.id <> $opportunity_id
+WITH i, collect(b) AS gone
+FOREACH (x IN gone | DELETE x)
+WITH i
+OPTIONAL MATCH (u:User)
+WHERE u.id IN $user_ids
+WITH i, collect(u) AS users
+OPTIONAL MATCH (p:Person)
+WHERE p.id IN $person_ids
+WITH i, users, collect(p) AS people
+OPTIONAL MATCH (o:Opportunity {id: $opportunity_id})
+FOREACH (u IN users | MERGE (u)-[r:ATTENDED]->(i)
+  ON CREATE SET r.version = 1, r.created_at = $now, r.updated_at = $now)
+FOREACH (p IN people | MERGE (i)-[r:WITH]->(p)
+  ON CREATE SET r.version = 1, r.created_at = $now, r.updated_at = $now)
+FOREACH (x IN CASE WHEN o IS NULL THEN [] ELSE [o] END | MERGE (i)-[r:ABOUT]->(x)
+  ON CREATE SET r.version = 1, r.created_at = $now, r.updated_at = $now)
+FOREACH (u IN users | FOREACH (p IN people |
+  MERGE (u)-[r:RELATIONSHIP]->(p)
+  ON CREATE SET r.strength = 1, r.since = $today, r.version = 1, r.created_at = $now, r.updated_at = $now
+  SET r.last_contact_at = CASE
+    WHEN r.last_contact_at IS NULL OR r.last_contact_at < $at THEN $at
+    ELSE r.last_contact_at END))
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN properties(i) AS props

@@ -230,6 +230,129 @@ def test_interaction_with_unknown_person_writes_nothing(any_store, account):
     assert snapshot(any_store) == before
 
 
+@pytest.fixture
+def meeting(any_store, account):
+    """A visit of Li Wei with 王建国 and Emily Chen about a bid; 李娜, 周明 and a second bid stand by."""
+    s = any_store
+    for person_id, name in (("p-wang", "王建国"), ("p-emily", "Emily Chen"), ("p-li", "李娜")):
+        s.create_person(account, {"name": name}, id=person_id)
+    s.create("User", SAMPLES["User"], id="u-liwei")
+    s.create("User", {"username": "zhou", "display_name": "周明", "role": "bid"}, id="u-zhou")
+    s.create_opportunity(account, {"name": "Bid"}, id="opp-bid")
+    s.create_opportunity(account, {"name": "Second bid"}, id="opp-two")
+    return s.log_interaction({"kind": "visit", "at": "2026-11-20T09:00:00+00:00", "summary": "技术交流"},
+                             user_ids=["u-liwei"], person_ids=["p-wang", "p-emily"], opportunity_id="opp-bid",
+                             id="int-visit")
+
+
+def test_an_interaction_is_read_with_who_attended_whom_it_met_and_its_bid(any_store, meeting):
+    got = any_store.get_interaction("int-visit")
+    assert got["summary"] == "技术交流" and got["version"] == 1
+    assert got["user_ids"] == ["u-liwei"] and got["person_ids"] == ["p-emily", "p-wang"]
+    assert got["opportunity_id"] == "opp-bid"
+    assert any_store.find_interaction("int-nope") is None
+    with pytest.raises(NotFound):
+        any_store.get_interaction("int-nope")
+
+
+def test_editing_an_interaction_changes_its_people_on_both_sides_and_its_bid(any_store, meeting):
+    s = any_store
+    edited = s.update_interaction("int-visit", {"kind": "meeting", "summary": "Budget review"},
+                                  user_ids=["u-liwei", "u-zhou"], person_ids=["p-wang", "p-li"],
+                                  opportunity_id="opp-two", version=1)
+    assert edited["version"] == 2 and edited["kind"] == "meeting" and edited["at"] == meeting["at"]
+    got = s.get_interaction("int-visit")
+    assert got["user_ids"] == ["u-liwei", "u-zhou"] and got["person_ids"] == ["p-li", "p-wang"]
+    assert got["opportunity_id"] == "opp-two"
+    assert [t["props"]["id"] for t in s.timeline("p-li")] == ["int-visit"]
+    assert s.timeline("p-emily") == []
+    entry = s.timeline("p-wang")[0]
+    assert sorted(entry["users"]) == ["Li Wei 李伟", "周明"] and entry["opportunity_name"] == "Second bid"
+    assert sorted(entry["people"]) == [["p-li", "李娜", "acc-szjs"], ["p-wang", "王建国", "acc-szjs"]]
+    # the new attendee met both; Emily, taken off, keeps the recency the visit gave her
+    for user_id, person_id in (("u-zhou", "p-wang"), ("u-zhou", "p-li"), ("u-liwei", "p-li"),
+                               ("u-liwei", "p-emily")):
+        assert s.get_relationship("RELATIONSHIP", user_id, person_id)["last_contact_at"] == meeting["at"]
+    stats = s.stats()["relationships"]
+    assert (stats["ATTENDED"], stats["WITH"], stats["ABOUT"]) == (2, 2, 1)
+
+    s.update_interaction("int-visit", {}, user_ids=["u-zhou"], person_ids=["p-li"], opportunity_id=None, version=2)
+    got = s.get_interaction("int-visit")
+    assert (got["user_ids"], got["person_ids"], got["opportunity_id"]) == (["u-zhou"], ["p-li"], None)
+    assert s.get_relationship("RELATIONSHIP", "u-liwei", "p-wang")["last_contact_at"] == meeting["at"]
+
+
+def test_an_interaction_edit_is_audited_with_before_and_after(any_store, meeting):
+    import json
+
+    any_store.update_interaction("int-visit", {"sentiment": 2}, user_ids=["u-liwei"], person_ids=["p-wang"],
+                                 opportunity_id="opp-bid", version=1)
+    entry = any_store.audit_log(target="int-visit")[0][0]
+    assert entry["action"] == "update"
+    before, after = json.loads(entry["before"]), json.loads(entry["after"])
+    assert before["person_ids"] == ["p-emily", "p-wang"] and after["person_ids"] == ["p-wang"]
+    assert (before["sentiment"], after["sentiment"]) == (0, 2)
+    assert (before["version"], after["version"]) == (1, 2)
+
+
+def test_a_stale_interaction_edit_is_refused_with_the_current_values(any_store, meeting):
+    s = any_store
+    s.update_interaction("int-visit", {"summary": "first"}, user_ids=["u-liwei"], person_ids=["p-wang", "p-li"],
+                         opportunity_id="opp-bid", version=1)
+    before = snapshot(s)
+    with pytest.raises(Conflict) as e:
+        s.update_interaction("int-visit", {"summary": "second"}, user_ids=["u-zhou"], person_ids=["p-emily"],
+                             opportunity_id=None, version=1)
+    assert e.value.current["summary"] == "first" and e.value.current["version"] == 2
+    assert e.value.current["person_ids"] == ["p-li", "p-wang"]
+    assert snapshot(s) == before
+
+
+@pytest.mark.parametrize("participants, error", [
+    ({"user_ids": [], "person_ids": ["p-wang"]}, ValidationError),
+    ({"user_ids": ["u-liwei"], "person_ids": []}, ValidationError),
+    ({"user_ids": ["u-liwei"], "person_ids": ["p-ghost"]}, NotFound),
+    ({"user_ids": ["u-liwei"], "person_ids": ["p-wang"], "opportunity_id": "opp-ghost"}, NotFound),
+])
+def test_an_interaction_edit_naming_nobody_or_a_missing_record_writes_nothing(any_store, meeting, participants,
+                                                                             error):
+    before = snapshot(any_store)
+    with pytest.raises(error):
+        any_store.update_interaction("int-visit", {"kind": "call"}, version=1,
+                                     **{"opportunity_id": None, **participants})
+    with pytest.raises(ValidationError):
+        any_store.update_interaction("int-visit", {"at": "2099-01-01T00:00:00+00:00"}, user_ids=["u-liwei"],
+                                     person_ids=["p-wang"], opportunity_id=None, version=1)
+    assert snapshot(any_store) == before
+
+
+def test_deleting_an_interaction_keeps_the_recency_it_gave(any_store, meeting):
+    s = any_store
+    s.delete_interaction("int-visit")
+    assert s.find_interaction("int-visit") is None and s.timeline("p-wang") == []
+    stats = s.stats()["relationships"]
+    assert (stats["ATTENDED"], stats["WITH"], stats["ABOUT"]) == (0, 0, 0)
+    assert s.get_relationship("RELATIONSHIP", "u-liwei", "p-emily")["last_contact_at"] == meeting["at"]
+    assert s.get("Person", "p-wang") and s.get("Opportunity", "opp-bid") and s.get("User", "u-liwei")
+    assert any_store.audit_log(target="int-visit")[0][0]["action"] == "delete"
+    with pytest.raises(NotFound):
+        s.delete_interaction("int-visit")
+
+
+def test_an_interaction_edit_moves_the_stamps_of_the_accounts_before_and_after(any_store, meeting):
+    s = any_store
+    s.create("Account", {"name": "Metro 地铁"}, id="acc-metro")
+    s.create_person("acc-metro", {"name": "Grace Lin"}, id="p-grace")
+    s.create("Account", {"name": "Bystander"}, id="acc-by")
+    stamps = {a: s.account_stamps([a]) for a in ("acc-szjs", "acc-metro", "acc-by")}
+    s.update_interaction("int-visit", {}, user_ids=["u-liwei"], person_ids=["p-grace"], opportunity_id=None,
+                         version=1)
+    assert s.account_stamps(["acc-szjs"]) != stamps["acc-szjs"]  # before: its people and bid
+    assert s.account_stamps(["acc-metro"]) != stamps["acc-metro"]  # after: Grace
+    if s.backend_name == "falkordb":  # Neo4j has one stamp, which every write moves
+        assert s.account_stamps(["acc-by"]) == stamps["acc-by"]
+
+
 def test_search_finds_chinese_and_english_names(any_store, account):
     any_store.create_person(account, {"name": "王建国", "title": "局长"}, id="p-wang")
     any_store.create_person(account, {"name": "Emily Chen", "title": "Procurement lead"}, id="p-emily")

@@ -76,3 +76,47 @@ FOREACH (h IN history | SET h.before = CASE WHEN h.before IS NULL THEN NULL ELSE
                             h.after = CASE WHEN h.after IS NULL THEN NULL ELSE $erased END)
 FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(p) AS props, size(interactions) AS interactions
+
+// name: interaction.update
+MATCH (i:Interaction {id: $id})
+SET i._lock = true REMOVE i._lock
+WITH i
+WHERE i.version = $version
+SET i = $props
+WITH i
+OPTIONAL MATCH (u:User)-[a:ATTENDED]->(i)
+WHERE NOT u.id IN $user_ids
+WITH i, collect(a) AS gone
+FOREACH (x IN gone | DELETE x)
+WITH i
+OPTIONAL MATCH (i)-[w:WITH]->(p:Person)
+WHERE NOT p.id IN $person_ids
+WITH i, collect(w) AS gone
+FOREACH (x IN gone | DELETE x)
+WITH i
+OPTIONAL MATCH (i)-[b:ABOUT]->(o:Opportunity)
+WHERE $opportunity_id IS NULL OR o.id <> $opportunity_id
+WITH i, collect(b) AS gone
+FOREACH (x IN gone | DELETE x)
+WITH i
+OPTIONAL MATCH (u:User)
+WHERE u.id IN $user_ids
+WITH i, collect(u) AS users
+OPTIONAL MATCH (p:Person)
+WHERE p.id IN $person_ids
+WITH i, users, collect(p) AS people
+OPTIONAL MATCH (o:Opportunity {id: $opportunity_id})
+FOREACH (u IN users | MERGE (u)-[r:ATTENDED]->(i)
+  ON CREATE SET r.version = 1, r.created_at = $now, r.updated_at = $now)
+FOREACH (p IN people | MERGE (i)-[r:WITH]->(p)
+  ON CREATE SET r.version = 1, r.created_at = $now, r.updated_at = $now)
+FOREACH (x IN CASE WHEN o IS NULL THEN [] ELSE [o] END | MERGE (i)-[r:ABOUT]->(x)
+  ON CREATE SET r.version = 1, r.created_at = $now, r.updated_at = $now)
+FOREACH (u IN users | FOREACH (p IN people |
+  MERGE (u)-[r:RELATIONSHIP]->(p)
+  ON CREATE SET r.strength = 1, r.since = $today, r.version = 1, r.created_at = $now, r.updated_at = $now
+  SET r.last_contact_at = CASE
+    WHEN r.last_contact_at IS NULL OR r.last_contact_at < $at THEN $at
+    ELSE r.last_contact_at END))
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN properties(i) AS props

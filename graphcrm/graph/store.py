@@ -97,6 +97,14 @@ def _changed_meanwhile(what: str, current: dict, version: int) -> Conflict:
                     f"you edited version {version})", current=current)
 
 
+def _interaction_nodes(*versions: dict) -> list[str]:
+    """The people and opportunities of these versions of an interaction
+    (:meth:`GraphStore.get_interaction`): the nodes whose accounts a write
+    of it changes, before and after."""
+    ids = [node_id for v in versions for node_id in (*v["person_ids"], v.get("opportunity_id")) if node_id]
+    return list(dict.fromkeys(ids))
+
+
 def _set_values(keys: list[str], values) -> dict:
     return {k: v for k, v in zip(keys, values, strict=True) if v is not None}
 
@@ -430,11 +438,27 @@ class GraphStore:
     # -- interactions --------------------------------------------------------------
 
     def log_interaction(
-        self, props: dict, *, user_ids: list[str], person_ids: list[str], opportunity_id: str | None = None
+        self, props: dict, *, user_ids: list[str], person_ids: list[str], opportunity_id: str | None = None,
+        id: str | None = None,
     ) -> dict:
         """Record a meeting, call, message or feedback, and refresh the recency
         of the relationships between the attendees and the people met."""
         clean = validate_node("Interaction", props)
+        self._check_participants(user_ids, person_ids, opportunity_id)
+        node = self._new_props("Interaction", clean, id)
+        entry = audit.entry("log_interaction", "Interaction", node["id"], after={
+            **node, "user_ids": list(user_ids), "person_ids": list(person_ids), "opportunity_id": opportunity_id,
+        })
+        rows = self._write(
+            "interaction.log", audit=entry, nodes=[*person_ids, *([opportunity_id] if opportunity_id else [])],
+            props=node, user_ids=list(user_ids), person_ids=list(person_ids),
+            opportunity_id=opportunity_id, at=node["at"], today=node["at"][:10], now=utcnow(),
+        )
+        return rows[0]["props"]
+
+    def _check_participants(self, user_ids: list[str], person_ids: list[str], opportunity_id: str | None) -> None:
+        """Refuse an interaction without one of ours or one stakeholder, or
+        naming a user, person or opportunity that is not stored."""
         if not user_ids:
             raise ValidationError("user_ids", "name at least one of our people who attended")
         if not person_ids:
@@ -446,20 +470,79 @@ class GraphStore:
                 raise NotFound(label, missing[0])
         if opportunity_id is not None:
             self.get("Opportunity", opportunity_id)
-        node = self._new_props("Interaction", clean, None)
-        entry = audit.entry("log_interaction", "Interaction", node["id"], after={
-            **node, "user_ids": list(user_ids), "person_ids": list(person_ids), "opportunity_id": opportunity_id,
-        })
-        rows = self._write(
-            "interaction.log", audit=entry, nodes=[*person_ids, *([opportunity_id] if opportunity_id else [])],
-            props=node, user_ids=list(user_ids), person_ids=list(person_ids),
-            opportunity_id=opportunity_id, at=node["at"], today=node["at"][:10], now=utcnow(),
+
+    def find_interaction(self, interaction_id: str) -> dict | None:
+        """An interaction's properties with who attended (``user_ids``), who
+        it was with (``person_ids``), both sorted, and the opportunity it was
+        about (``opportunity_id``, or None); None when there is no such interaction."""
+        rows = self._read("interaction.get", id=interaction_id)
+        if not rows:
+            return None
+        row = rows[0]
+        return {**row["props"], "user_ids": sorted(row["user_ids"]), "person_ids": sorted(row["person_ids"]),
+                "opportunity_id": min(row["opportunity_ids"], default=None)}
+
+    def get_interaction(self, interaction_id: str) -> dict:
+        """:meth:`find_interaction`, raising NotFound when there is no such interaction."""
+        found = self.find_interaction(interaction_id)
+        if found is None:
+            raise NotFound("Interaction", interaction_id)
+        return found
+
+    def update_interaction(self, interaction_id: str, changes: dict, *, user_ids: list[str], person_ids: list[str],
+                           opportunity_id: str | None, version: int) -> dict:
+        """Change an interaction if it is still at ``version``: its properties
+        (``changes``, as for :meth:`update`: None removes a property),
+        who of ours attended, who it was with and the opportunity it was about
+        (None: none), all in one statement.
+
+        Like :meth:`log_interaction` it refreshes the recency of the
+        relationships between the attendees and the people met.  Taking a
+        person or one of ours off the interaction does not undo the recency
+        (nor the weak RELATIONSHIP) that logging it gave them, and moving it
+        to an earlier time does not move a recency back.  Raises Conflict
+        (holding the stored interaction, as :meth:`get_interaction` gives
+        it) when somebody else saved in between.
+        """
+        clean = validate_node("Interaction", {k: v for k, v in changes.items() if v is not None}, partial=True)
+        clean.update({k: None for k, v in changes.items() if v is None})
+        for required in ("kind", "at"):
+            if required in clean and clean[required] is None:
+                raise ValidationError(required, "is required")
+        if not isinstance(version, int):
+            raise ValidationError("version", "must be a whole number")
+        user_ids, person_ids = sorted(set(user_ids)), sorted(set(person_ids))
+        self._check_participants(user_ids, person_ids, opportunity_id)
+        current = self.get_interaction(interaction_id)
+        links = {"user_ids": user_ids, "person_ids": person_ids, "opportunity_id": opportunity_id}
+        entry = audit.entry(
+            "update", "Interaction", interaction_id,
+            before={k: current.get(k) for k in (*clean, *links)} | {"version": version},
+            after=clean | links | {"version": version + 1},
         )
-        return rows[0]["props"]
+        props = _updated({k: v for k, v in current.items() if k not in links}, clean, version)
+        rows = self._write(
+            "interaction.update", audit=entry, nodes=_interaction_nodes(current, links),
+            id=interaction_id, version=version, props=props, **links,
+            at=props["at"], today=props["at"][:10], now=utcnow(),
+        )
+        if rows:
+            return rows[0]["props"]
+        raise _changed_meanwhile(f"Interaction {interaction_id!r}", self.get_interaction(interaction_id), version)
+
+    def delete_interaction(self, interaction_id: str) -> None:
+        """Delete an interaction and its ATTENDED / WITH / ABOUT lines, nothing
+        else: the recency it gave our relationships stays."""
+        before = self.get_interaction(interaction_id)
+        entry = audit.entry("delete", "Interaction", interaction_id, before=before)
+        if not self._write("node.delete:Interaction", audit=entry, nodes=_interaction_nodes(before),
+                           id=interaction_id):
+            raise NotFound("Interaction", interaction_id)
 
     def timeline(self, person_id: str, *, limit: int = 100) -> list[dict]:
         """The interactions with a person, newest first: ``props``, ``users``
-        (who of ours attended), and the opportunity it was about, if any
+        (who of ours attended), ``people`` (``[id, name, account id]`` of
+        everyone it was with), and the opportunity it was about, if any
         (``opportunity_id``, ``opportunity_name``, ``opportunity_account_id``)."""
         return self._read("interaction.timeline", person_id=person_id, limit=limit)
 
