@@ -47,7 +47,7 @@ class CsvProblem(Exception):
 
 
 class CsvFile(NamedTuple):
-    """A CSV file read by :func:`read_rows`."""
+    """A CSV file read by :func:`read_rows`, or a table read by :func:`table`."""
 
     header: list[str]
     rows: Iterator[tuple[int, dict]]
@@ -121,22 +121,47 @@ def read_rows(path: Path, aliases: dict[str, str] | None = None, *, encoding: st
     and the encoding it was read in (:func:`decode`; ``encoding``: that of a
     file not in UTF-8, else detected).
 
-    Column names are matched without regard to case or surrounding blanks
-    (lower-cased, then mapped through ``aliases``); empty cells are None;
-    a line break inside a quoted field is kept as it is (``lf_newlines``:
-    a CR LF becomes LF); ``line`` is the line a record starts on (a quoted
-    newline inside a field makes a record span several lines).
+    The rows are those of :func:`table`; a line break inside a quoted field
+    is kept as it is (``lf_newlines``: a CR LF becomes LF); ``line`` is the
+    line a record starts on (a quoted newline inside a field makes a record
+    span several lines).
     """
     csv.field_size_limit(MAX_FIELD)
     text, used = decode(Path(path).read_bytes(), encoding)
     detected = used != "utf-8" and not encoding
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        line = 1
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                message = f"header cannot be read ({exc})" if line == 1 else f"cannot be read as CSV ({exc})"
+                raise CsvProblem(line, message) from None
+            yield line, record
+            line = reader.line_num + 1
+
+    csv_file = table(records(), aliases, lf_newlines=lf_newlines)
+    return csv_file._replace(encoding=used, detected=detected)
+
+
+def table(records: Iterator[tuple[int, list[str]]], aliases: dict[str, str] | None = None, *,
+          lf_newlines: bool = False) -> CsvFile:
+    """The column names and rows of a table whose first record is its header
+    (a CSV file's records, or a sheet's rows: graphcrm/transfer/sheets.py).
+
+    Column names are matched without regard to case or surrounding blanks
+    (lower-cased, then mapped through ``aliases``); cells are stripped and
+    empty ones are None; records without text are skipped; a record with
+    more cells than the header names is a CsvProblem.
+    """
     try:
-        raw_header = next(reader)
+        _, raw_header = next(records)
     except StopIteration:
-        return CsvFile([], iter(()), used, detected)
-    except csv.Error as exc:
-        raise CsvProblem(1, f"header cannot be read ({exc})") from None
+        return CsvFile([], iter(()), "utf-8")
     aliases = aliases or {}
     header = [aliases.get(h.strip().lower(), h.strip().lower()) for h in raw_header]
 
@@ -145,18 +170,10 @@ def read_rows(path: Path, aliases: dict[str, str] | None = None, *, encoding: st
         return (text.replace("\r\n", "\n") if lf_newlines else text) or None
 
     def rows() -> Iterator[tuple[int, dict]]:
-        line = reader.line_num + 1
-        while True:
-            try:
-                record = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise CsvProblem(line, f"cannot be read as CSV ({exc})") from None
+        for line, record in records:
             if any(text.strip() for text in record):
                 if len(record) > len(header):
                     raise CsvProblem(line, f"has {len(record)} fields but the header names {len(header)}")
                 yield line, {column: cell(text) for column, text in zip(header, record, strict=False)}
-            line = reader.line_num + 1
 
-    return CsvFile(header, rows(), used, detected)
+    return CsvFile(header, rows(), "utf-8")

@@ -1,10 +1,16 @@
-"""The GraphCRM CSV templates: one file per node label and per relationship type.
+"""The GraphCRM import templates: one table per node label and per relationship type.
 
 For teams without Salesforce, and the ``csv`` export format (an export
-imports again unchanged).  Files (UTF-8 with a byte-order mark, so that
-Excel shows Chinese; a file in another encoding, such as GBK/GB18030 from
-Excel on a Chinese system, is read in the encoding detected or given with
-``--encoding``, which the import report names):
+imports again unchanged).  Each template is a CSV file (UTF-8 with a
+byte-order mark, so that Excel shows Chinese; a file in another encoding,
+such as GBK/GB18030 from Excel on a Chinese system, is read in the encoding
+detected or given with ``--encoding``, which the import report names) or an
+.xlsx workbook of the same name (``people.xlsx``: its first sheet); or all
+of them are the sheets of one workbook of any name, each sheet named like
+its file (``people``, ``reports_to``, in any case; a sheet named like no
+template is reported and ignored).  :func:`template_workbook` is that
+workbook, empty, with a README sheet; how cells of a sheet read as text
+(dates, numbers, formulas) is in graphcrm/transfer/sheets.py.
 
 * nodes: ``accounts.csv``, ``people.csv``, ``users.csv``, ``opportunities.csv``,
   ``competitors.csv``, ``interactions.csv`` — column ``id`` (the node's
@@ -15,7 +21,8 @@ Excel on a Chinese system, is read in the encoding detected or given with
   property of the type.
 
 Every column may be headed by its name (``annual_value``), the name with
-spaces (``Annual value``) or its Chinese name (``年度价值``), in any case;
+spaces (``Annual value``), its Chinese name (``年度价值``) or both
+(``annual_value / 年度价值``, as the workbook heads it), in any case;
 :func:`readme` lists them all.  Enumerated values may be given as the value
 (``strategic``), its English label (``Strategic``) or its Chinese label
 (``高价值``).  Columns a file does not have are left as they are on update;
@@ -32,11 +39,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 from graphcrm import model
-from graphcrm.transfer.csvio import CsvProblem, read_rows
+from graphcrm.transfer.csvio import CsvFile, CsvProblem, read_rows, table
 from graphcrm.transfer.plan import ImportPlan, Where
+from graphcrm.transfer.sheets import SheetData, SheetProblem, Workbook, workbook_bytes
 
 #: file of each node label
 NODE_FILES = {
@@ -67,6 +77,8 @@ _EXTRA_ALIASES = {"name": ("姓名",), "start": ("from", "从"), "end": ("to", "
 _VOCABULARIES = (model.SEGMENTS, model.TIERS, model.LIFECYCLES, model.STANCES, model.USER_ROLES, model.STAGES,
                  model.BUYING_ROLES, model.INTERACTION_KINDS, model.CHANNELS)
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+#: columns the template workbook formats as text (Excel would drop an id's leading zeros, read +86… as a formula)
+_TEXT_COLUMNS = ("id", "start", "end", "source_id", "phone")
 
 
 def node_columns(label: str) -> list[str]:
@@ -80,7 +92,10 @@ def relationship_columns(rel_type: str) -> list[str]:
 def _aliases(columns: list[str]) -> dict[str, str]:
     aliases = {}
     for column in columns:
-        for alias in (column, column.replace("_", " "), CHINESE.get(column), *_EXTRA_ALIASES.get(column, ())):
+        chinese = CHINESE.get(column)
+        english = (column, column.replace("_", " "))
+        bilingual = [f"{e}{sep}{chinese}" for e in english for sep in (" / ", "/")] if chinese else []
+        for alias in (*english, chinese, *bilingual, *_EXTRA_ALIASES.get(column, ())):
             if alias:
                 aliases[alias.lower()] = column
     return aliases
@@ -178,59 +193,139 @@ def graph_files(G, *, leave_out: tuple[str, ...] = ()) -> dict[str, str]:
     return files
 
 
-def read_templates(directory: Path, *, encoding: str | None = None) -> ImportPlan:
-    """An import plan of the template files in ``directory`` (names in any
-    case); ``encoding``: that of the files not in UTF-8 (default: detected)."""
-    directory = Path(directory)
-    plan = ImportPlan(f"CSV templates {directory}")
-    if not directory.is_dir():
-        plan.error(Where(str(directory)), "is not a folder")
-        return plan
-    files = {p.name.lower(): p for p in directory.iterdir() if p.is_file()}
-    known = set(NODE_FILES.values()) | set(RELATIONSHIP_FILES.values())
-    if not known & set(files):
-        plan.error(Where(str(directory)), f"no template file ({', '.join(sorted(known))}) found")
+def template_workbook() -> bytes:
+    """The empty templates as one .xlsx workbook: a README sheet, then a sheet
+    per template named like its file (``people``, ``reports_to``…), headed
+    in both languages (``name / 名称``), with a drop-down of the allowed
+    values in each enumerated column."""
+    sheets = {"README": SheetData([[line] for line in readme().splitlines()], header=False)}
     for label, name in NODE_FILES.items():
-        for where, props in _rows(plan, files.get(name), label, node_columns(label), ("id", "name"), encoding):
-            plan.add_node(label, props.pop("id") or "", props, where)
+        sheets[name.removesuffix(".csv")] = _template_sheet(label, node_columns(label))
     for rel_type, name in RELATIONSHIP_FILES.items():
-        for where, props in _rows(plan, files.get(name), rel_type, relationship_columns(rel_type), ("start", "end"),
-                                  encoding):
-            start, end = props.pop("start"), props.pop("end")
-            if start and end:
-                plan.add_relationship(rel_type, start, end, props, where, (f"start {start}", f"end {end}"))
-            else:
-                plan.error(where, f"{'start' if not start else 'end'}: required")
+        sheets[name.removesuffix(".csv")] = _template_sheet(rel_type, relationship_columns(rel_type))
+    return workbook_bytes(sheets)
+
+
+def _template_sheet(owner: str, columns: list[str]) -> SheetData:
+    header = [f"{c} / {CHINESE[c]}" if c in CHINESE else c for c in columns]
+    choices = {index: list(vocabulary) for index, column in enumerate(columns, start=1)
+               if column not in ("id", "start", "end") and (vocabulary := _vocabulary(owner, column))}
+    text = frozenset(index for index, column in enumerate(columns, start=1) if column in _TEXT_COLUMNS)
+    return SheetData([header], choices=choices, text_columns=text)
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A template's rows in an import: a CSV file, or a sheet of a workbook."""
+
+    where: str  # "people.csv", "people.xlsx", "crm.xlsx, sheet people"
+    path: Path
+    book: Workbook | None = None
+    sheet: str = ""
+
+    def read(self, aliases: dict[str, str], encoding: str | None) -> CsvFile:
+        if self.book is None:
+            return read_rows(self.path, aliases, encoding=encoding)
+        return table(self.book.rows(self.sheet), aliases)
+
+
+def read_templates(source: Path, *, encoding: str | None = None) -> ImportPlan:
+    """An import plan of the templates at ``source``: a folder of template
+    files (``people.csv`` or ``people.xlsx``, names in any case) and of
+    workbooks with a sheet per template, or one such file; ``encoding``:
+    that of the CSV files not in UTF-8 (default: detected)."""
+    source = Path(source)
+    plan = ImportPlan(f"GraphCRM templates {source}")
+    with ExitStack() as books:
+        tables = _tables(plan, source, books)
+        for label, name in NODE_FILES.items():
+            for where, props in _rows(plan, tables.get(name, []), label, node_columns(label), ("id", "name"),
+                                      encoding):
+                plan.add_node(label, props.pop("id") or "", props, where)
+        for rel_type, name in RELATIONSHIP_FILES.items():
+            for where, props in _rows(plan, tables.get(name, []), rel_type, relationship_columns(rel_type),
+                                      ("start", "end"), encoding):
+                start, end = props.pop("start"), props.pop("end")
+                if start and end:
+                    plan.add_relationship(rel_type, start, end, props, where, (f"start {start}", f"end {end}"))
+                else:
+                    plan.error(where, f"{'start' if not start else 'end'}: required")
     return plan
 
 
-def _rows(plan: ImportPlan, path: Path | None, owner: str, columns: list[str], required: tuple[str, ...],
+def _tables(plan: ImportPlan, source: Path, books: ExitStack) -> dict[str, list[_Table]]:
+    """The tables of each template file name at ``source`` (:func:`read_templates`);
+    a workbook that cannot be read, and a sheet named like no template, are reported."""
+    if source.is_dir():  # "~$name.xlsx": the lock file Excel keeps beside a workbook it has open
+        files = sorted(p for p in source.iterdir() if p.is_file() and not p.name.startswith("~$"))
+    elif source.is_file():
+        files = [source]
+    else:
+        plan.error(Where(str(source)), "is not a folder or a file")
+        return {}
+    known = {name.removesuffix(".csv"): name for name in (*NODE_FILES.values(), *RELATIONSHIP_FILES.values())}
+    tables: dict[str, list[_Table]] = {}
+    unreadable = False
+    for path in files:
+        stem, suffix = path.stem.lower(), path.suffix.lower()
+        if suffix == ".csv" and stem in known:
+            tables.setdefault(known[stem], []).append(_Table(path.name, path))
+        elif suffix in (".xlsx", ".xlsm"):
+            try:
+                book = books.enter_context(Workbook(path))
+            except SheetProblem as exc:
+                plan.error(Where(path.name), exc.message)
+                unreadable = True
+                continue
+            if stem in known:  # people.xlsx: its first sheet
+                tables.setdefault(known[stem], []).append(_Table(path.name, path, book, book.sheet_names[0]))
+                continue
+            for sheet in book.sheet_names:
+                key = sheet.strip().lower().removesuffix(".csv")
+                if key in known:
+                    tables.setdefault(known[key], []).append(_Table(f"{path.name}, sheet {sheet}", path, book, sheet))
+                elif key != "readme":
+                    plan.warn(Where(f"{path.name}, sheet {sheet}"), "is named like no template; ignored")
+    if not tables and not unreadable:
+        plan.error(Where(str(source)), f"no template file ({', '.join(sorted(known.values()))}), "
+                                       f"or workbook with a sheet named like one, found")
+    return tables
+
+
+def _rows(plan: ImportPlan, tables: list[_Table], owner: str, columns: list[str], required: tuple[str, ...],
           encoding: str | None):
-    if path is None:
+    """``(Where, {column: value})`` of each row of ``tables``, values as the
+    graph model takes them (formula apostrophe, enumerations); a problem of a
+    file or sheet is reported and ends its rows."""
+    for source in tables:
+        try:
+            yield from _table_rows(plan, source, owner, columns, required, encoding)
+        except (CsvProblem, SheetProblem) as exc:
+            plan.error(Where(source.where, exc.line), exc.message)
+
+
+def _table_rows(plan: ImportPlan, source: _Table, owner: str, columns: list[str], required: tuple[str, ...],
+                encoding: str | None):
+    csv_file = source.read(_aliases(columns), encoding)
+    if csv_file.note:
+        plan.warn(Where(source.where), csv_file.note)
+    header, rows = csv_file.header, csv_file.rows
+    required = tuple(c for c in required if c in columns and c not in header)
+    if required:
+        plan.error(Where(source.where, 1), f"column {', '.join(required)} missing")
         return
-    try:
-        csv_file = read_rows(path, _aliases(columns), encoding=encoding)
-        if csv_file.note:
-            plan.warn(Where(path.name), csv_file.note)
-        header, rows = csv_file.header, csv_file.rows
-        required = [c for c in required if c in columns and c not in header]
-        if required:
-            plan.error(Where(path.name, 1), f"column {', '.join(required)} missing")
-            return
-        for column in header:
-            if column in model.INTERNAL_PROPERTIES:
-                plan.warn(Where(path.name, 1), f"column {column!r} is kept by GraphCRM itself, never imported; ignored")
-            elif column not in columns:
-                plan.warn(Where(path.name, 1), f"column {column!r} is not a property of {owner}; ignored")
-        present = [c for c in columns if c in header]
-        vocabularies = {c: _vocabulary(owner, c) for c in present if c not in ("id", "start", "end")}
-        for line, row in rows:
-            props = {}
-            for column in present:
-                value = _cell_in(row.get(column))
-                if value is not None and vocabularies.get(column):
-                    value = model.value_of(vocabularies[column], value)
-                props[column] = value
-            yield Where(path.name, line), props
-    except CsvProblem as exc:
-        plan.error(Where(path.name, exc.line), exc.message)
+    for column in header:
+        if column in model.INTERNAL_PROPERTIES:
+            plan.warn(Where(source.where, 1), f"column {column!r} is kept by GraphCRM itself, never imported; ignored")
+        elif column not in columns:
+            plan.warn(Where(source.where, 1), f"column {column!r} is not a property of {owner}; ignored")
+    present = [c for c in columns if c in header]
+    vocabularies = {c: _vocabulary(owner, c) for c in present if c not in ("id", "start", "end")}
+    for line, row in rows:
+        props = {}
+        for column in present:
+            value = _cell_in(row.get(column))
+            if value is not None and vocabularies.get(column):
+                value = model.value_of(vocabularies[column], value)
+            props[column] = value
+        yield Where(source.where, line), props
