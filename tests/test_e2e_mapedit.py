@@ -202,6 +202,11 @@ def test_a_stance_edited_in_the_panel_changes_the_map_and_the_power_map(session_
     node = _node(s, person_id)
     assert node["color"] == OPPONENT_COLOR and node["size"] == 30 and node["version"] == 2
     assert "Skeptical engineer" in s.page.text_content("#node-details")
+    # the stakeholder table under the map says the same, without a page load
+    row = s.page.locator("table#stakeholders tr", has_text="Stance Tester")
+    _wait(s, "Array.from(document.querySelectorAll('table#stakeholders tr')).some("
+             "(r) => r.textContent.includes('Stance Tester') && r.textContent.includes('Opponent'))")
+    assert "Skeptical engineer" in row.inner_text()
     assert _same_page(s)
 
     _open(s, f"/opportunities/{OPPORTUNITY}")
@@ -216,6 +221,8 @@ def test_a_stance_edited_in_the_panel_changes_the_map_and_the_power_map(session_
     _wait(s, f"window.graphcrmNetwork.body.data.nodes.get({person_id!r}).shape === 'star'")
     node = _node(s, person_id)
     assert node["color"]["background"] == CHAMPION_COLOR and node["label"].endswith("Coach / informant")
+    _wait(s, "Array.from(document.querySelectorAll('[data-refresh=buying-center] tr')).some("
+             "(r) => r.textContent.includes('Stance Tester') && r.textContent.includes('Coach / informant'))")
     assert _same_page(s)
     _shot(s, "power-map-1440-en")
 

@@ -32,8 +32,10 @@
    addEdgeMode pick the two people by dragging from one to the other; the
    panel then asks which kind of line.  Every change is one JSON POST with
    the CSRF token of #map-session; the map is then drawn again from the
-   panel's data-map-url (no page load), and the status line (aria-live) names
-   what was saved or why not.  A stale edit (409) lists what someone else
+   panel's data-map-url (no page load), the page's tables and findings
+   (elements marked data-refresh) are replaced by those of the page as the
+   server renders it now, and the status line (aria-live) names what was
+   saved or why not.  A stale edit (409) lists what someone else
    changed and keeps the user's values, with the stored version: saving again
    is a deliberate choice, as on the forms. */
 (function () {
@@ -391,7 +393,7 @@
     }, Promise.resolve(true));
     return chain.then(function (ok) {
       if (ok) { chosen.conflict = false; field("map-conflict").hidden = true; }
-      return redraw().then(function () {
+      return Promise.all([redraw(), saved.length ? refreshRegions() : null]).then(function () {
         // what was saved before a refusal is named too
         if (ok || saved.length) { say(saved.concat(ok ? [] : [field("map-status").textContent]).join(" ")); }
         return ok;
@@ -461,6 +463,27 @@
     return fetch(editor.dataset.mapUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; }, function () { return null; })
       .then(function (fresh) { if (fresh) { applyData(fresh); } });
+  }
+
+  /* the page's tables and findings again (each element marked data-refresh, from
+     the page as the server renders it now): what the map shows, they show too */
+  function refreshRegions() {
+    var regions = document.querySelectorAll("[data-refresh]");
+    if (!regions.length) { return Promise.resolve(); }
+    return fetch(window.location.pathname + window.location.search, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : null; }, function () { return null; })
+      .then(function (html) {
+        if (!html) { return; }
+        var page = new DOMParser().parseFromString(html, "text/html");
+        regions.forEach(function (region) {
+          var fresh = page.querySelector('[data-refresh="' + region.dataset.refresh + '"]');
+          if (fresh) { region.replaceWith(document.importNode(fresh, true)); }
+        });
+        // a table's filter applies to its new rows
+        document.querySelectorAll("input.table-filter").forEach(function (filter) {
+          if (filter.value) { filter.dispatchEvent(new Event("input")); }
+        });
+      });
   }
 
   function applyData(fresh) {
