@@ -346,7 +346,7 @@ def _run_import(ctx: Context, plan, dry_run: bool, as_json: bool) -> None:
 
 @main.group("import")
 def import_():
-    """Import a Salesforce export or the GraphCRM CSV templates."""
+    """Import a Salesforce export or the GraphCRM templates (CSV or .xlsx)."""
 
 
 @import_.command("salesforce")
@@ -368,17 +368,18 @@ def import_salesforce(ctx: Context, directory: Path, dry_run: bool, mapping: Pat
 
 
 @import_.command("csv")
-@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("source", metavar="DIRECTORY|WORKBOOK", type=click.Path(exists=True, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @_encoding_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_context
 @fail_cleanly
-def import_csv(ctx: Context, directory: Path, dry_run: bool, encoding: str | None, as_json: bool):
-    """Import the GraphCRM CSV templates (accounts.csv, people.csv, works_at.csv...) in DIRECTORY."""
+def import_csv(ctx: Context, source: Path, dry_run: bool, encoding: str | None, as_json: bool):
+    """Import the GraphCRM templates: the files in DIRECTORY (accounts.csv, people.csv or people.xlsx,
+    works_at.csv...; or a workbook with a sheet per template, named people, works_at...), or one WORKBOOK (.xlsx)."""
     from graphcrm.transfer.templates import read_templates
 
-    _run_import(ctx, read_templates(directory, encoding=encoding), dry_run, as_json)
+    _run_import(ctx, read_templates(source, encoding=encoding), dry_run, as_json)
 
 
 @main.command()

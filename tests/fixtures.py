@@ -215,6 +215,7 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("/import", "POST"): Row("create", "/import", ok=400, data={}),
     ("/import/apply", "POST"): Row("create", "/import/apply", ok=404, data={}),  # no upload of this session
     ("/import/templates.zip", "GET"): Row("signed_in", "/import/templates.zip"),
+    ("/import/templates.xlsx", "GET"): Row("signed_in", "/import/templates.xlsx"),
     ("/accounts/<account_id>/export/<fmt>", "GET"): Row("view", "/accounts/{account}/export/json"),
     ("/opportunities/<opportunity_id>/export/<fmt>", "GET"): Row("view", "/opportunities/{opportunity}/export/json"),
     ("/people/<person_id>/forget", "GET"): Row("admin", "/people/{person}/forget"),

@@ -20,6 +20,7 @@ from flask_wtf import FlaskForm
 
 from graphcrm import model
 from graphcrm.transfer.paste import COLUMNS, parse_table, plan_people
+from graphcrm.transfer.sheets import SheetProblem, Workbook
 from graphcrm.web.access import require_account
 from graphcrm.web.db import get_store
 
@@ -48,21 +49,13 @@ def _rows_of_grid(form) -> tuple[list[list[str]], frozenset[int], dict[int, str]
 
 
 def _rows_of_upload(upload) -> list[list[str]]:
-    """The rows of the first sheet of an uploaded .xlsx workbook, as text."""
-    from openpyxl import load_workbook
-
+    """The rows of the first sheet of an uploaded .xlsx workbook, as text
+    (graphcrm/transfer/sheets.py); ValueError naming what is wrong with it."""
     try:
-        sheet = load_workbook(io.BytesIO(upload.read()), read_only=True, data_only=True).worksheets[0]
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ValueError(_("%(file)s is not an Excel workbook (.xlsx)", file=upload.filename)) from None
-    rows = []
-    for values in sheet.iter_rows(values_only=True):
-        cells = ["" if v is None else str(v) for v in values]
-        while cells and not cells[-1].strip():
-            cells.pop()
-        if cells:
-            rows.append(cells)
-    return rows
+        with Workbook(io.BytesIO(upload.read()), name=upload.filename, max_unpacked=8 * MAX_PASTE_BYTES) as book:
+            return [cells for _line, cells in book.rows(book.sheet_names[0])]
+    except SheetProblem as exc:
+        raise ValueError(f"{upload.filename} {_(exc.template, **exc.params)}") from None
 
 
 @bp.route("/accounts/<account_id>/people/paste", methods=["GET", "POST"])

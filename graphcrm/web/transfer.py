@@ -1,4 +1,4 @@
-"""Import (upload, preview, apply), CSV templates, exports of an account or
+"""Import (upload, preview, apply), the templates (CSV or .xlsx), exports of an account or
 opportunity view, and the admin's "forget this person" action.
 
 Who may do what:
@@ -36,13 +36,15 @@ from graphcrm.access import IMPORTERS
 from graphcrm.transfer.export import FORMATS, MEDIA, record_export, render, without_pii, zip_files
 from graphcrm.transfer.forget import forget
 from graphcrm.transfer.salesforce import read_salesforce
-from graphcrm.transfer.templates import read_templates, template_files
+from graphcrm.transfer.templates import read_templates, template_files, template_workbook
 from graphcrm.web import uploads
 from graphcrm.web.access import actor, require_account
 from graphcrm.web.db import get_store
 from graphcrm.web.reports import account_graph
 
 bp = Blueprint("transfer", __name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.record_once
@@ -54,9 +56,9 @@ def _expire_old_uploads(state) -> None:
 
 class UploadForm(FlaskForm):
     kind = SelectField(_l("Format"), choices=[SelectChoice("salesforce", _l("Salesforce export")),
-                                              SelectChoice("csv", _l("GraphCRM CSV templates"))],
+                                              SelectChoice("csv", _l("GraphCRM templates (CSV or .xlsx)"))],
                        validators=[DataRequired()])
-    files = MultipleFileField(_l("CSV files, or one .zip"))
+    files = MultipleFileField(_l("CSV or .xlsx files, or one .zip"))
 
 
 class ApplyForm(FlaskForm):
@@ -156,9 +158,18 @@ def apply():
 @bp.route("/import/templates.zip")
 @login_required
 def templates_zip():
+    """The empty CSV templates and their README, headed in English or Chinese (``?lang=``)."""
     lang = "zh" if request.args.get("lang", "").startswith("zh") else "en"
     return Response(zip_files(template_files(lang)), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="graphcrm-templates-{lang}.zip"'})
+
+
+@bp.route("/import/templates.xlsx")
+@login_required
+def templates_xlsx():
+    """The empty templates as one workbook: a sheet per template, bilingual headers, drop-downs, a README sheet."""
+    return Response(template_workbook(), mimetype=XLSX,
+                    headers={"Content-Disposition": 'attachment; filename="graphcrm-templates.xlsx"'})
 
 
 def _export(account_id: str, fmt: str, *, label: str, target: str) -> Response:

@@ -1,9 +1,10 @@
 """Uploaded import files between the preview and the apply: bounded, checked, and gone after an hour.
 
 An upload is kept under ``<uploads>/<token>/`` (``<uploads>`` is
-``<data dir>/uploads``, on the database's disk): the ``.csv`` files sent, and
-those of one ``.zip``, flattened (no paths).  So that an upload can never fill
-the disk the database writes to:
+``<data dir>/uploads``, on the database's disk): the ``.csv`` and ``.xlsx``
+files sent, and those of one ``.zip``, flattened (no paths).  So that an
+upload can never fill the disk the database writes to, nor a workbook the
+memory of the app:
 
 * every file is copied in chunks and counted as it is written, never trusting
   a zip's own size fields: at most :data:`MAX_UNPACKED` bytes and
@@ -13,6 +14,9 @@ the disk the database writes to:
   less than ``min_free`` bytes free (the app's ``GRAPHCRM_MIN_FREE_BYTES``,
   default :data:`MIN_FREE`) besides what the upload may unpack to, and
   one that meets a full disk anyway is removed whole;
+* an .xlsx (itself a zip) is opened before it is kept, and refused when it
+  is not a workbook, is protected with a password, or unpacks to more than
+  :data:`MAX_WORKBOOK` bytes (graphcrm/transfer/sheets.py);
 * uploads older than :data:`MAX_AGE` seconds are removed when the app starts
   and before every new upload.
 
@@ -28,14 +32,19 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.utils import secure_filename
+
+from graphcrm.transfer.sheets import SheetProblem, Workbook
 
 #: the most one upload may unpack to, all its files together (about 270,000 people rows;
 #: a larger import runs from the command line: `graphcrm import csv`)
 MAX_UNPACKED = 16 * 1024 * 1024
 #: the most files one upload may hold (the templates are 19 files, a Salesforce export 7)
 MAX_ENTRIES = 64
+#: the most one .xlsx of an upload may unpack to (its XML is about five times the size of the same rows as CSV)
+MAX_WORKBOOK = 8 * MAX_UNPACKED
 #: the most all pending uploads may hold together
 QUOTA = 512 * 1024 * 1024
 #: the free space an upload or an import must leave on the disk (the database's own)
@@ -43,6 +52,8 @@ MIN_FREE = 512 * 1024 * 1024
 #: seconds an upload is kept for its apply
 MAX_AGE = 3600
 _CHUNK = 1024 * 1024
+#: the files an upload keeps (besides those inside a .zip)
+KEPT = (".csv", ".xlsx")
 
 
 class UploadRefused(Exception):
@@ -80,8 +91,9 @@ def check_free_space(path: Path, *, min_free: int, needed: int = 0) -> None:
 
 
 def save(files, target: Path, *, min_free: int) -> list[str]:
-    """Keep the ``.csv`` files among ``files`` (werkzeug FileStorage), and
-    those of ``.zip`` files, in the new folder ``target``; return their names.
+    """Keep the ``.csv`` and ``.xlsx`` files among ``files`` (werkzeug
+    FileStorage), and those of ``.zip`` files, in the new folder ``target``;
+    return their names.
     On any refusal nothing of the upload is left."""
     root = target.parent
     expire(root)
@@ -96,8 +108,10 @@ def save(files, target: Path, *, min_free: int) -> list[str]:
             name = secure_filename(upload.filename or "")
             if name.lower().endswith(".zip"):
                 _unzip(upload.stream, name, target, budget)
-            elif name.lower().endswith(".csv"):
+            elif name.lower().endswith(KEPT):
                 budget.copy(upload.stream, target / name)
+        for workbook in target.glob("*.[xX][lL][sS][xX]"):
+            _check_workbook(workbook)
     except OSError as exc:
         shutil.rmtree(target, ignore_errors=True)
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -133,7 +147,7 @@ def _unzip(stream, name: str, target: Path, budget: _Budget) -> None:
     try:
         with zipfile.ZipFile(stream) as archive:
             members = [m for m in archive.infolist()
-                       if not m.is_dir() and m.filename.lower().endswith(".csv")]
+                       if not m.is_dir() and m.filename.lower().endswith(KEPT)]
             if len(members) > MAX_ENTRIES:
                 raise UploadRefused(_l("The upload holds more than %(n)d files.", n=MAX_ENTRIES))
             for member in members:
@@ -146,6 +160,14 @@ def _unzip(stream, name: str, target: Path, budget: _Budget) -> None:
                                "ordinary zip (deflate).", zip=name)) from None
     except (zipfile.BadZipFile, zlib.error, EOFError):
         raise UploadRefused(_l("%(zip)s is damaged or is not a zip file.", zip=name)) from None
+
+
+def _check_workbook(path: Path) -> None:
+    """Refuse an .xlsx that cannot be read, or unpacks to more than :data:`MAX_WORKBOOK`."""
+    try:
+        Workbook(path, max_unpacked=MAX_WORKBOOK).close()
+    except SheetProblem as exc:
+        raise UploadRefused(f"{path.name} {gettext(exc.template, **exc.params)}") from None
 
 
 def _size(root: Path) -> int:
