@@ -25,6 +25,7 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
     /api/opportunities/<id>         opportunity report (JSON)
     /import, /import/apply          upload, preview and apply an import (admin, manager)
     /import/templates.zip?lang=     the CSV templates (en or zh headers)
+    /import/templates.xlsx          the templates as one workbook (bilingual headers, drop-downs)
     /accounts/<id>/export/<format>  graphml, gexf, json or csv (zip); ?no_pii=1
     /opportunities/<id>/export/<format>
     /people/<id>/forget             erase a person's personal data (admin)
