@@ -177,8 +177,9 @@ OPTIONAL MATCH (m:Person {id: row.manager})
 FOREACH (found IN CASE WHEN m IS NULL THEN [] ELSE [m] END |
   CREATE (p)-[:REPORTS_TO {version: 1, created_at: $now, updated_at: $now}]->(found))
 WITH created, row, p
-OPTIONAL MATCH (i:Person)
-WHERE i.id IN row.influencers
+// one index lookup per influencer (FalkorDB scans every person for "id IN <a list of the row>")
+UNWIND (CASE WHEN size(row.influencers) = 0 THEN [null] ELSE row.influencers END) AS influencer_id
+OPTIONAL MATCH (i:Person {id: influencer_id})
 WITH created, p, collect(i) AS influencers
 FOREACH (x IN influencers |
   CREATE (x)-[:INFLUENCES {strength: 3, version: 1, created_at: $now, updated_at: $now}]->(p))
@@ -220,25 +221,29 @@ RETURN properties(c) AS props
 // its opportunities, and the interactions left with nobody once its people
 // are gone (an interaction that also met people elsewhere stays with them).
 // name: account.delete
+// (every lookup follows the account's own lines: "id IN <a list built here>"
+// would make FalkorDB scan every person, or every node, of the portfolio)
 MATCH (a:Account {id: $id})
 OPTIONAL MATCH (p:Person)-[:WORKS_AT]->(a)
-WITH a, collect(p.id) AS people
-OPTIONAL MATCH (i:Interaction)-[:WITH]->(x:Person)
-WHERE x.id IN people
-WITH a, people, collect(DISTINCT i) AS interactions
+WITH a, collect(p.id) AS ids
+OPTIONAL MATCH (i:Interaction)-[:WITH]->(:Person)-[:WORKS_AT]->(a)
+WITH a, ids, collect(DISTINCT i) AS interactions
 UNWIND (CASE WHEN size(interactions) = 0 THEN [null] ELSE interactions END) AS i
 OPTIONAL MATCH (i)-[:WITH]->(other:Person)
-WHERE NOT other.id IN people
-WITH a, people, i, count(other) AS others
-WITH a, people, collect(CASE WHEN others = 0 THEN i.id END) AS orphans
+WHERE NOT other.id IN ids
+WITH a, ids, i, count(other) AS others
+WITH a, collect(CASE WHEN others = 0 THEN i END) AS orphans
+FOREACH (n IN orphans | DETACH DELETE n)
+WITH a
+OPTIONAL MATCH (p:Person)-[:WORKS_AT]->(a)
+WITH a, collect(p) AS people
+FOREACH (n IN people | DETACH DELETE n)
+WITH a
 OPTIONAL MATCH (o:Opportunity)-[:FOR]->(a)
-WITH a, people, orphans, collect(o.id) AS opportunities
-OPTIONAL MATCH (n)
-WHERE (n:Person AND n.id IN people) OR (n:Interaction AND n.id IN orphans)
-   OR (n:Opportunity AND n.id IN opportunities)
-WITH a, collect(n) AS doomed, a.id AS id
+WITH a, collect(o) AS opportunities
+FOREACH (n IN opportunities | DETACH DELETE n)
+WITH a, a.id AS id
 DETACH DELETE a
-FOREACH (n IN doomed | DETACH DELETE n)
 FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN id
 
