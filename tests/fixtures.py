@@ -125,7 +125,8 @@ def load_access_portfolio(store) -> dict:
     team of "ours", omar (manager) on "theirs".  A person of "theirs" knows a
     person of "ours", and omar knows that person: the introduction path
     omar → Secret Sun → 王强 crosses into the forbidden account; omar met both
-    about the forbidden opportunity."""
+    about the forbidden opportunity (int-theirs); lina called Anna Berg about
+    ours (int-ours)."""
     store.create("Account", {"name": "Harbor Ours 港口我方", "segment": "strategic", "tier": "cooperative",
                              "lifecycle": "active", "annual_value": 3_000_000}, id="acc-ours")
     store.create("Account", {"name": "Forbidden Freight 禁运物流", "segment": "growth"}, id="acc-theirs")
@@ -158,7 +159,10 @@ def load_access_portfolio(store) -> dict:
     store.create("Competitor", {"name": "ShadowCorp"}, id="comp-2")
     store.relate("COMPETES_FOR", "comp-2", "opp-theirs")
     store.log_interaction({"kind": "meeting", "at": "2026-04-01T09:00:00+00:00", "summary": "joint visit"},
-                          user_ids=["user-omar"], person_ids=["p-theirs", "p-ours-cio"], opportunity_id="opp-theirs")
+                          user_ids=["user-omar"], person_ids=["p-theirs", "p-ours-cio"], opportunity_id="opp-theirs",
+                          id="int-theirs")
+    store.log_interaction({"kind": "call", "at": "2026-04-02T09:00:00+00:00", "summary": "price check"},
+                          user_ids=["user-lina"], person_ids=["p-ours-cfo"], opportunity_id="opp-ours", id="int-ours")
     return {"users": users}
 
 
@@ -178,7 +182,7 @@ class Row:
     """One route and method.
 
     ``url`` may hold ``{account}``, ``{opportunity}``, ``{person}``,
-    ``{competitor}`` and ``{relationship}`` (type/start/end): they are
+    ``{competitor}``, ``{interaction}`` and ``{relationship}`` (type/start/end): they are
     filled with an account the user is on the team of ("ours") and one they
     are not ("theirs").  ``ok`` is the status when the user may use the route
     (a POST sends ``data``, which must be invalid: 400 and nothing written).
@@ -257,6 +261,12 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("/competitors/<competitor_id>/edit", "POST"): Row("edit", "/competitors/{competitor}/edit", ok=400, data={}),
     ("/competitors/<competitor_id>/delete", "GET"): Row("edit", "/competitors/{competitor}/delete"),
     ("/competitors/<competitor_id>/delete", "POST"): Row("edit", "/competitors/{competitor}/delete", ok=400, data={}),
+    ("/interactions/<interaction_id>/edit", "GET"): Row("edit", "/interactions/{interaction}/edit"),
+    ("/interactions/<interaction_id>/edit", "POST"): Row("edit", "/interactions/{interaction}/edit", ok=400,
+                                                         data={"kind": "call", "at": "not a time"}),
+    ("/interactions/<interaction_id>/delete", "GET"): Row("edit", "/interactions/{interaction}/delete"),
+    ("/interactions/<interaction_id>/delete", "POST"): Row("edit", "/interactions/{interaction}/delete", ok=400,
+                                                           data={}),
     ("/relationships/<rel_type>/<start>/<end>/edit", "GET"): Row("edit", "/relationships/{relationship}/edit"),
     ("/relationships/<rel_type>/<start>/<end>/edit", "POST"):
         Row("edit", "/relationships/{relationship}/edit", ok=400, data={}),
@@ -292,9 +302,9 @@ ROUTES: dict[tuple[str, str], Row] = {
 
 TARGETS = {
     "ours": {"account": "acc-ours", "opportunity": "opp-ours", "person": "p-ours-cio", "competitor": "comp-1",
-             "relationship": "RELATIONSHIP/user-lina/p-ours-cfo"},
+             "relationship": "RELATIONSHIP/user-lina/p-ours-cfo", "interaction": "int-ours"},
     "theirs": {"account": "acc-theirs", "opportunity": "opp-theirs", "person": "p-theirs", "competitor": "comp-2",
-               "relationship": "RELATIONSHIP/user-omar/p-theirs"},
+               "relationship": "RELATIONSHIP/user-omar/p-theirs", "interaction": "int-theirs"},
 }
 
 #: the users of the matrix, one per role: every one but admin and director is on the team of "ours" only

@@ -311,7 +311,7 @@ def _hostile(label: str, payload: str) -> dict:
 def load_hostile_account(store, key: str, payload: str) -> dict:
     """An account whose every text (account, people, opportunity, competitor,
     our user, team role, interaction) is ``payload``."""
-    ids = {k: f"{k}-{key}" for k in ("account", "person", "boss", "opportunity", "competitor", "user")}
+    ids = {k: f"{k}-{key}" for k in ("account", "person", "boss", "opportunity", "competitor", "user", "interaction")}
     store.create("Account", _hostile("Account", payload), id=ids["account"])
     store.create_person(ids["account"], {**_hostile("Person", payload), "influence": 5}, id=ids["person"])
     store.create_person(ids["account"], _hostile("Person", payload), id=ids["boss"])
@@ -327,14 +327,15 @@ def load_hostile_account(store, key: str, payload: str) -> dict:
     store.relate("MEMBER_OF", "user-lina", ids["account"], {"team_role": payload})
     store.relate("RELATIONSHIP", ids["user"], ids["boss"], {"strength": 2})
     store.log_interaction(_hostile("Interaction", payload), user_ids=[ids["user"]], person_ids=[ids["person"]],
-                          opportunity_id=ids["opportunity"])
+                          opportunity_id=ids["opportunity"], id=ids["interaction"])
     return ids
 
 
 def _pages(client, ids: dict, query: str):
     """Every GET page of the route table, on the given account."""
     targets = {"account": ids["account"], "opportunity": ids["opportunity"], "person": ids["person"],
-               "competitor": ids["competitor"], "relationship": f"RELATIONSHIP/{ids['user']}/{ids['boss']}"}
+               "competitor": ids["competitor"], "relationship": f"RELATIONSHIP/{ids['user']}/{ids['boss']}",
+               "interaction": ids["interaction"]}
     for (_rule, method), row in ROUTES.items():
         if method == "GET" and row.access != "public":
             url = row.url.format(**targets).replace("?q=e", "?q=" + query)

@@ -1,7 +1,7 @@
 """The Flask web app: ``create_app()`` is the app factory.
 
 Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
-``opportunities``, ``people``, ``relationships``, ``search``, ``api``,
+``opportunities``, ``people``, ``interactions``, ``relationships``, ``search``, ``api``,
 ``admin``, ``audit``, ``transfer``); the edit forms are in ``forms``::
 
     /login, /logout                 sign in / out
@@ -15,6 +15,7 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
     /opportunities/<id>/competitors/new, /competitors/<id>/edit, /competitors/<id>/delete
     /people/<id>/relationships/new/<ours|competitor|peer>, /opportunities/<id>/roles/new
     /relationships/<type>/<start>/<end>/edit, .../delete
+    /interactions/<id>/edit, /interactions/<id>/delete   an interaction (from the person page's timeline)
     /my-week                        my maintenance plan (whom to contact)
     /admin/users[/new, /<id>/edit, /<id>/password]   users (admin only)
     /admin/audit                    the audit log (admin)
@@ -154,6 +155,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         audit,
         auth,
         dashboard,
+        interactions,
         mapedit,
         opportunities,
         paste,
@@ -172,8 +174,8 @@ def create_app(test_config: dict | None = None) -> Flask:
             return {"error": "login required"}, 401
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
-    for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, relationships.bp,
-                      search.bp, api.bp, mapedit.bp, admin.bp, audit.bp, transfer.bp, paste.bp):
+    for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, interactions.bp,
+                      relationships.bp, search.bp, api.bp, mapedit.bp, admin.bp, audit.bp, transfer.bp, paste.bp):
         app.register_blueprint(blueprint)
     init_security(app)
     audit.record_signed_in_user(app)

@@ -109,6 +109,8 @@ class GraphForm(FlaskForm):
             field = self[name]
             if isinstance(field, DateField) and value:
                 value = date.fromisoformat(str(value)[:10])
+            elif isinstance(field, SelectMultipleField):  # a list of choices (an interaction's people)
+                value = [field.coerce(v) for v in value or []]
             elif isinstance(field, SelectField) and value is not None:
                 value = field.coerce(value)
             field.data = value
@@ -192,6 +194,8 @@ def _shown(field, value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, (list, tuple)):  # a multiple choice: its labels, in order
+        return ", ".join(sorted(_shown(field, v) for v in value))
     if isinstance(field, SelectField):
         return {str(c.value): str(c.label) for c in field.choices}.get(str(value), str(value))
     return str(value)

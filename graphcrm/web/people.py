@@ -3,70 +3,36 @@ interaction) and the stakeholder create / edit / delete forms."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from graphcrm import model
-from graphcrm.errors import ValidationError
 from graphcrm.web.access import can_edit_account, require_account, visible_account_ids
 from graphcrm.web.db import get_store
-from graphcrm.web.forms import PersonForm, SmallIntegerField, confirm_page, edit_page, form_page, refuse_same_name
+from graphcrm.web.forms import PersonForm, confirm_page, edit_page, form_page, refuse_same_name, save
+from graphcrm.web.interactions import InteractionForm, log_from_person_page, now_input, offer_for
 from graphcrm.web.reports import account_graph, page_body, warm_paths_to
 
 bp = Blueprint("people", __name__)
 
 
-def _now_local_input() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M")
-
-
-class InteractionForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, v[0]) for k, v in model.INTERACTION_KINDS.items()],
-                       validators=[DataRequired()])
-    channel = SelectField(_l("Channel"), choices=[SelectChoice(k, v[0]) for k, v in model.CHANNELS.items()],
-                          validators=[DataRequired()])
-    at = StringField(_l("When (UTC)"), validators=[DataRequired(), Length(max=40)],
-                     render_kw={"type": "datetime-local"})
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=4000)])
-    sentiment = SmallIntegerField(_l("Sentiment (-2..+2)"), default=0,
-                             validators=[Optional(), NumberRange(min=-2, max=2)])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        lang = str(get_locale() or "en")
-        self.kind.choices = [SelectChoice(k, model.label_text(model.INTERACTION_KINDS, k, lang))
-                             for k in model.INTERACTION_KINDS]
-        self.channel.choices = [SelectChoice(k, model.label_text(model.CHANNELS, k, lang)) for k in model.CHANNELS]
-
-
-def _at_value(text: str) -> str:
-    text = text.strip()
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValidationError("at", _("must be a date and time like 2026-05-01T09:30")) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.isoformat()
-
-
 def _timeline(store, person_id: str) -> list[dict]:
-    """The person's interactions; an opportunity they were about is named
-    only when the user may see its account."""
+    """The person's interactions, each with the other people it met
+    (``others``: names) and whether the user may edit it (``can_edit``: every
+    account it belongs to is theirs to edit); a person or an opportunity of an
+    account the user may not see is left unnamed."""
     visible = visible_account_ids()
     entries = store.timeline(person_id)
     for t in entries:
-        if t.get("opportunity_id") and visible is not None and t["opportunity_account_id"] not in visible:
-            t["opportunity_id"] = t["opportunity_name"] = None
+        accounts = {account for _id, _name, account in t["people"]}
+        if t.get("opportunity_id"):
+            accounts.add(t["opportunity_account_id"])
+            if visible is not None and t["opportunity_account_id"] not in visible:
+                t["opportunity_id"] = t["opportunity_name"] = None
+        t["others"] = sorted(name for other, name, account in t["people"]
+                             if other != person_id and (visible is None or account in visible))
+        t["can_edit"] = all(can_edit_account(current_user, a) for a in accounts)
     return entries
 
 
@@ -77,26 +43,20 @@ def person(person_id: str):
     store = get_store()
     can_edit = can_edit_account(current_user, account_id)
     form = InteractionForm()
+    if can_edit:
+        offer_for(form, {account_id})
     status = 200
     if request.method == "POST":
         if not can_edit:
             abort(404)
         if form.validate_on_submit():
-            try:
-                store.log_interaction(
-                    {"kind": form.kind.data, "channel": form.channel.data, "at": _at_value(form.at.data),
-                     "summary": form.summary.data or "", "sentiment": form.sentiment.data or 0},
-                    user_ids=[current_user.id], person_ids=[person_id],
-                )
-            except ValidationError as e:
-                target = getattr(form, e.field, None) or form.summary
-                target.errors = list(target.errors) + [e.message]
-            else:
+            logged, _conflict = save(form, lambda values: log_from_person_page(values, person_id))
+            if logged is not None:
                 flash(_("Interaction logged."))
                 return redirect(url_for("people.person", person_id=person_id))
         status = 400
-    elif not form.at.data:
-        form.at.data = _now_local_input()
+    else:
+        form.at.data, form.person_ids.data, form.user_ids.data = now_input(), [person_id], [current_user.id]
 
     G = account_graph(account_id)
     if person_id not in G:

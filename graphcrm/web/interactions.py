@@ -1,0 +1,194 @@
+"""Interactions: the form that logs one (on the person page) or edits it,
+and the edit and delete pages reached from each entry of a timeline.
+
+An interaction belongs to the accounts of the people it was with and of the
+opportunity it was about (:data:`graphcrm.access.ANCHORS`).  One rule on
+every path: a user logs, edits or deletes an interaction only if they may
+edit every one of those accounts, and the form offers only the people and
+opportunities of such accounts (another account's person sent anyway is
+not one of the choices: the form is refused).  Our side is any active user.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, abort, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import ValidationError as FieldError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from graphcrm import model
+from graphcrm.web.access import can_edit_account
+from graphcrm.web.db import get_store
+from graphcrm.web.forms import GraphForm, SmallIntegerField, Versioned, choices, confirm_page, form_page
+
+bp = Blueprint("interactions", __name__)
+
+#: the fields of InteractionForm that are not properties of the Interaction node
+LINKS = ("person_ids", "user_ids", "opportunity_id")
+
+
+class MomentField(StringField):
+    """A moment in UTC typed as ``2026-05-01T09:30`` (what ``<input
+    type="datetime-local">`` sends; an offset may follow); its data is the
+    ISO timestamp in UTC as the store keeps it (``2026-05-01T09:30:00+00:00``)."""
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0].strip() if valuelist else ""
+        self.data = None
+        if not text:
+            return
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(_l("must be a date and time like 2026-05-01T09:30")) from None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        self.data = parsed.astimezone(timezone.utc).isoformat()
+
+    def _value(self) -> str:
+        if self.process_errors and self.raw_data:
+            return self.raw_data[0]  # what was typed, to be corrected
+        return str(self.data)[:16] if self.data else ""
+
+
+class ChecklistField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes: usable with the
+    keyboard (Tab, Space) and readable on a phone, unlike ``<select multiple>``."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def now_input() -> str:
+    """The current moment in UTC as the "when" field stores it."""
+    return datetime.now(timezone.utc).replace(second=0, microsecond=0).isoformat()
+
+
+class InteractionForm(Versioned, GraphForm):
+    """An interaction: what, when, with whom on both sides, about which bid."""
+
+    PROPERTIES = ("kind", "channel", "at", "person_ids", "user_ids", "opportunity_id", "summary", "sentiment")
+    ENUMS = {"kind": model.INTERACTION_KINDS, "channel": model.CHANNELS}
+    CREATE_ONLY = ()
+    kind = SelectField(_l("Kind"), validators=[DataRequired()])
+    channel = SelectField(_l("Channel"), validators=[DataRequired()])
+    at = MomentField(_l("When (UTC)"), validators=[InputRequired(), Length(max=40)],
+                     render_kw={"type": "datetime-local"})
+    person_ids = ChecklistField(_l("Their people"))  # no Optional(): it would skip validate_person_ids
+    user_ids = ChecklistField(_l("Our people"))
+    opportunity_id = SelectField(_l("About the opportunity"), validators=[Optional()])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=4000)])
+    sentiment = SmallIntegerField(_l("Sentiment (-2..+2)"), default=0,
+                                  validators=[Optional(), NumberRange(min=-2, max=2)])
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, editing=editing, **kwargs)
+        self.editing = editing
+
+    def offer(self, people: list[dict], users: list[dict], opportunities: list[dict]) -> None:
+        """The choices: ``people`` with title and department (two of one name
+        told apart), the active ``users``, and ``opportunities`` or none."""
+        self.person_ids.choices = choices(sorted(
+            ((p["id"], " — ".join(x for x in (p["name"], p.get("title"), p.get("department")) if x))
+             for p in people), key=lambda pair: pair[1]))
+        self.user_ids.choices = choices(sorted(
+            ((u["id"], u.get("display_name") or u["username"]) for u in users if u.get("active", True)),
+            key=lambda pair: pair[1]))
+        self.opportunity_id.choices = choices([("", "—"), *sorted(((o["id"], o["name"]) for o in opportunities),
+                                                                 key=lambda pair: pair[1])])
+
+    # an edit names both sides; the person page fills in its person and the user (log_props)
+    def validate_person_ids(self, field):
+        if self.editing and not field.data:
+            raise FieldError(_("Choose at least one of their people."))
+
+    def validate_user_ids(self, field):
+        if self.editing and not field.data:
+            raise FieldError(_("Choose at least one of our people."))
+
+
+def offer_for(form: InteractionForm, accounts) -> None:
+    """Offer in ``form`` the people and opportunities of ``accounts`` and our active users."""
+    store = get_store()
+    form.offer(people=[p for a in sorted(accounts) for p in store.people_of_account(a)],
+               users=store.list_nodes("User", limit=10000),
+               opportunities=[o for a in sorted(accounts) for o in store.opportunities_of_account(a)])
+
+
+def split(props: dict) -> tuple[dict, dict]:
+    """The form's values as (the node's properties, its people and opportunity)."""
+    links = {k: props.get(k) for k in LINKS}
+    links["person_ids"], links["user_ids"] = list(links["person_ids"] or []), list(links["user_ids"] or [])
+    return {k: v for k, v in props.items() if k not in LINKS}, links
+
+
+def log_from_person_page(values: dict, person_id: str):
+    """The write of the person page's form (``values``: its properties): the
+    interaction with the people and our colleagues ticked; nobody ticked on a
+    side: that page's person, the signed-in user."""
+    props, links = split(values)
+    links["person_ids"] = links["person_ids"] or [person_id]
+    links["user_ids"] = links["user_ids"] or [current_user.id]
+    return get_store().log_interaction({k: v for k, v in props.items() if v is not None}, **links)
+
+
+def _editable(interaction_id: str) -> tuple[dict, set[str]]:
+    """The interaction as stored and its accounts, or 404 when there is none
+    or the user may not edit every account it belongs to."""
+    store = get_store()
+    stored = store.find_interaction(interaction_id)
+    accounts = store.node_accounts([interaction_id]).get(interaction_id, set()) if stored else set()
+    if not stored or not accounts or not all(can_edit_account(current_user, a) for a in accounts):
+        abort(404)
+    return stored, accounts
+
+
+def _back(stored: dict) -> str:
+    """The person page the user came from (``?person=``), else the first person met."""
+    person_id = request.args.get("person")
+    if person_id not in stored["person_ids"]:
+        person_id = stored["person_ids"][0]
+    return url_for("people.person", person_id=person_id)
+
+
+def describe(stored: dict) -> str:
+    """"Meeting · 2026-05-01 09:30 UTC": an interaction in words, in the UI language."""
+    kind = model.label_text(model.INTERACTION_KINDS, stored["kind"], str(get_locale() or "en"))
+    return f"{kind} · {str(stored['at'])[:16].replace('T', ' ')} UTC"
+
+
+@bp.route("/interactions/<interaction_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(interaction_id: str):
+    """Edit an interaction: what, when, the people on both sides, the opportunity (version-checked)."""
+    stored, accounts = _editable(interaction_id)
+    form = InteractionForm(editing=True)
+    offer_for(form, accounts)
+    back = _back(stored)
+
+    def write(values):
+        props, links = split(values)
+        return get_store().update_interaction(interaction_id, props, **links, version=form.version.data)
+
+    return form_page(form, write, title=_("Edit interaction"), subject=describe(stored), cancel=back,
+                     success=lambda _i: back, stored=stored, saved=lambda _i: _("Interaction saved."))
+
+
+@bp.route("/interactions/<interaction_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(interaction_id: str):
+    """Delete an interaction (the recency it gave our relationships stays)."""
+    stored, _accounts = _editable(interaction_id)
+    back = _back(stored)
+    return confirm_page(
+        lambda: get_store().delete_interaction(interaction_id),
+        title=_("Delete the interaction: %(what)s?", what=describe(stored)),
+        consequences=[], cancel=back, success=back,
+    )
