@@ -56,6 +56,8 @@ def test_the_log_form_offers_the_accounts_people_our_active_users_and_its_bids(c
     auth.login("lina")
     page = text(client.get("/people/p-cio"))
     assert checked(page, "person_ids") == {"p-cio"} and checked(page, "user_ids") == {"user-lina"}
+    assert 'id="person_ids-0" name="person_ids" type="checkbox" value="p-cio"' in page  # ticked: listed first
+    assert 'id="user_ids-0" name="user_ids" type="checkbox" value="user-lina"' in page
     assert "Li Na CFO — CFO — Finance" in page and "王强 — CIO — IT" in page  # told apart by title, department
     assert 'value="user-bo"' in page and 'value="opp-east"' in page
     assert "Wes Secret" not in page and 'value="opp-west"' not in page  # another team's account

@@ -11,6 +11,7 @@ not one of the choices: the form is refused).  Our side is any active user.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timezone
 
 from flask import Blueprint, abort, request, url_for
@@ -92,15 +93,21 @@ class InteractionForm(Versioned, GraphForm):
         super().__init__(*args, editing=editing, **kwargs)
         self.editing = editing
 
-    def offer(self, people: list[dict], users: list[dict], opportunities: list[dict]) -> None:
+    def offer(self, people: list[dict], users: list[dict], opportunities: list[dict], *,
+              ticked: Iterable[str] = ()) -> None:
         """The choices: ``people`` with title and department (two of one name
-        told apart), the active ``users``, and ``opportunities`` or none."""
-        self.person_ids.choices = choices(sorted(
-            ((p["id"], " — ".join(x for x in (p["name"], p.get("title"), p.get("department")) if x))
-             for p in people), key=lambda pair: pair[1]))
-        self.user_ids.choices = choices(sorted(
-            ((u["id"], u.get("display_name") or u["username"]) for u in users if u.get("active", True)),
-            key=lambda pair: pair[1]))
+        told apart), the active ``users``, and ``opportunities`` or none; in
+        the two lists of checkboxes, those of ``ticked`` (ids) come first, so
+        that who is on the interaction shows without scrolling."""
+        first = set(ticked)
+
+        def listed(pairs):
+            return choices(sorted(pairs, key=lambda pair: (pair[0] not in first, pair[1])))
+
+        self.person_ids.choices = listed(
+            (p["id"], " — ".join(x for x in (p["name"], p.get("title"), p.get("department")) if x)) for p in people)
+        self.user_ids.choices = listed(
+            (u["id"], u.get("display_name") or u["username"]) for u in users if u.get("active", True))
         self.opportunity_id.choices = choices([("", "—"), *sorted(((o["id"], o["name"]) for o in opportunities),
                                                                  key=lambda pair: pair[1])])
 
@@ -114,12 +121,14 @@ class InteractionForm(Versioned, GraphForm):
             raise FieldError(_("Choose at least one of our people."))
 
 
-def offer_for(form: InteractionForm, accounts) -> None:
-    """Offer in ``form`` the people and opportunities of ``accounts`` and our active users."""
+def offer_for(form: InteractionForm, accounts, *, ticked: Iterable[str] = ()) -> None:
+    """Offer in ``form`` the people and opportunities of ``accounts`` and our
+    active users, those of ``ticked`` first (see :meth:`InteractionForm.offer`)."""
     store = get_store()
     form.offer(people=[p for a in sorted(accounts) for p in store.people_of_account(a)],
                users=store.list_nodes("User", limit=10000),
-               opportunities=[o for a in sorted(accounts) for o in store.opportunities_of_account(a)])
+               opportunities=[o for a in sorted(accounts) for o in store.opportunities_of_account(a)],
+               ticked=ticked)
 
 
 def split(props: dict) -> tuple[dict, dict]:
@@ -170,7 +179,7 @@ def edit(interaction_id: str):
     """Edit an interaction: what, when, the people on both sides, the opportunity (version-checked)."""
     stored, accounts = _editable(interaction_id)
     form = InteractionForm(editing=True)
-    offer_for(form, accounts)
+    offer_for(form, accounts, ticked=[*stored["person_ids"], *stored["user_ids"]])
     back = _back(stored)
 
     def write(values):

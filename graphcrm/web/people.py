@@ -44,7 +44,7 @@ def person(person_id: str):
     can_edit = can_edit_account(current_user, account_id)
     form = InteractionForm()
     if can_edit:
-        offer_for(form, {account_id})
+        offer_for(form, {account_id}, ticked=[person_id, current_user.id])
     status = 200
     if request.method == "POST":
         if not can_edit:
