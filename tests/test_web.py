@@ -359,12 +359,13 @@ def test_api_errors_are_json(client, auth):
 def test_every_analysis_code_has_words_in_both_languages(app):
     from flask_babel import force_locale
 
+    from graphcrm.analysis.attention import ATTENTION_KINDS
     from graphcrm.analysis.coverage import FINDING_KINDS
     from graphcrm.analysis.paths import _VERB
     from graphcrm.analysis.readiness import LABELS
     from graphcrm.web import ANALYSIS_WORDS
 
-    codes = set(FINDING_KINDS) | set(LABELS) | set(_VERB.values()) | {"high", "medium", "low"}
+    codes = set(FINDING_KINDS) | set(ATTENTION_KINDS) | set(LABELS) | set(_VERB.values()) | {"high", "medium", "low"}
     assert codes <= set(ANALYSIS_WORDS)
     with app.test_request_context(), force_locale("zh"):
         untranslated = [c for c in codes if not any("\u4e00" <= ch <= "\u9fff" for ch in str(ANALYSIS_WORDS[c]))]

@@ -17,6 +17,8 @@ bid_readiness        how ready we are to win a bid, 0-100, and why
 what_if              what changes if a person leaves
 stance_outlook       who is likely to swing, and which way
 portfolio_coverage   the director's table of accounts and open bids
+attention_reasons    why an account needs the director's attention now
+convert              amounts in several currencies as one, by a rate table
 maintenance_plan     whom to contact this week, per owner
 account_coverage     one account's bids and the gaps in them (the account page)
 account_report, opportunity_report, portfolio_report, format_report
@@ -29,11 +31,13 @@ user interface can translate (:mod:`graphcrm.analysis.messages`).
 """
 
 from graphcrm.analysis._common import DEFAULT_CADENCE, Finding, cadence_days
+from graphcrm.analysis.attention import ATTENTION_KINDS, attention_reasons
 from graphcrm.analysis.brokers import brokers
 from graphcrm.analysis.coverage import FINDING_KINDS, coverage_gaps
 from graphcrm.analysis.factions import factions
 from graphcrm.analysis.influence import influence_ranking
 from graphcrm.analysis.maintenance import maintenance_plan
+from graphcrm.analysis.money import DEFAULT_RATES, convert
 from graphcrm.analysis.outlook import stance_outlook
 from graphcrm.analysis.paths import warm_paths
 from graphcrm.analysis.portfolio import lifetime_value, portfolio_coverage, suggest_segment, suggest_tier
@@ -48,6 +52,10 @@ from graphcrm.analysis.reports import (
 from graphcrm.analysis.whatif import key_people, what_if
 
 __all__ = [
+    "ATTENTION_KINDS",
+    "attention_reasons",
+    "DEFAULT_RATES",
+    "convert",
     "DEFAULT_CADENCE",
     "FINDING_KINDS",
     "Finding",

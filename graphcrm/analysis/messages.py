@@ -213,6 +213,15 @@ CATALOG: dict[str, str] = {
     "tier.executive_contacts": N_("%(count)s executive contact(s)"),
     "tier.departments": N_("%(count)s department(s) covered"),
     "tier.won": N_("%(count)s won project(s)"),
+    # -- why an account needs attention (portfolio) -----------------------------------------
+    "attention.recorded_at_risk": N_("The account team recorded %(account)s as at risk."),
+    "attention.closing_no_decider": N_(
+        "%(opportunity)s closes in %(days)s days and nobody on our team has a working relationship with its %(roles)s."
+    ),
+    "attention.key_people_silent": N_(
+        "Nobody on our team has been in touch with any of its %(count)s key stakeholders for %(days)s days."
+    ),
+    "attention.recent_loss": N_("%(opportunity)s was lost %(days)s days ago."),
     # -- why someone is influential ---------------------------------------------------------
     "influence.holds_role": N_("is the %(role)s in this deal"),
     "influence.reports_to": N_("reports to the %(role)s (%(name)s)"),

@@ -63,8 +63,10 @@ from graphcrm.analysis._common import (
 )
 from graphcrm.analysis._deal import Context, deal_facts
 from graphcrm.analysis._parallel import run_pieces
+from graphcrm.analysis.attention import reasons_of
 from graphcrm.analysis.coverage import gaps_of
 from graphcrm.analysis.messages import english, say
+from graphcrm.analysis.money import DEFAULT_CURRENCY, by_currency, convert, in_reporting
 from graphcrm.analysis.readiness import readiness_of
 
 TIER_ORDER = ("transactional", "service", "cooperative", "strategic_partner")
@@ -174,7 +176,7 @@ def opportunity_row(ctx: Context, opportunity_id) -> tuple[dict, list]:
         "account_name": str(G.nodes[facts.account_id].get("name")) if facts.account_id else None,
         "stage": facts.stage,
         "value": facts.value,
-        "currency": o.get("currency", "CNY"),
+        "currency": str(o.get("currency") or DEFAULT_CURRENCY).upper(),
         "close_date": o.get("close_date"),
         "readiness": ready["score"],
         "components": {c["name"]: c["value"] for c in ready["components"]},
@@ -194,9 +196,10 @@ def opportunity_row(ctx: Context, opportunity_id) -> tuple[dict, list]:
 
 
 def account_row(
-    ctx: Context, account_id, *, discount_rate=0.10, retention=None, segment_thresholds=None
+    ctx: Context, account_id, *, discount_rate=0.10, retention=None, segment_thresholds=None, attention_days=None
 ) -> tuple[dict, list]:
-    """One account's coverage figures and its open opportunities' rows."""
+    """One account's coverage figures and its open opportunities' rows (amounts
+    per currency: see :func:`in_currency` for the converted ones)."""
     G = ctx.G
     a = G.nodes[account_id]
     people = [p for p, _ in in_typed(G, account_id, "WORKS_AT") if label(G, p) == "Person"]
@@ -246,8 +249,7 @@ def account_row(
         clv["clv"], a.get("annual_value"), a.get("potential_value"), segment_thresholds,
         win_rate=clv["win_rate"], lifecycle=a.get("lifecycle"),
     )
-    open_value = sum(r["value"] for r in opp_rows)
-    at_risk_value = sum(r["value_at_risk"] for r in opp_rows)
+    attention = reasons_of(ctx, account_id, opp_rows, attention_days)
     row = {
         "id": account_id,
         "name": str(a.get("name") or account_id),
@@ -270,8 +272,10 @@ def account_row(
         "lost": lost,
         "won_value": won_value,
         "open_opportunities": len(opp_rows),
-        "open_value": open_value,
-        "value_at_risk": round(at_risk_value, 2),
+        "open_values": by_currency((r["value"], r["currency"]) for r in opp_rows),
+        "values_at_risk": by_currency((r["value_at_risk"], r["currency"]) for r in opp_rows),
+        "needs_attention": bool(attention),
+        "attention": attention,
         "min_readiness": min((r["readiness"] for r in opp_rows), default=None),
         "single_threaded_opportunities": sum(1 for r in opp_rows if r["single_threaded"]),
         "suggested_tier": sug_tier,
@@ -290,12 +294,53 @@ def account_row(
 
 #: The fields of the ``at_risk`` rows, taken from the opportunity and account rows.
 _AT_RISK_OPPORTUNITY_KEYS = (
-    "id", "name", "account_id", "account_name", "stage", "value", "readiness", "value_at_risk", "kinds",
+    "id", "name", "account_id", "account_name", "stage", "value", "currency", "readiness", "value_at_risk",
+    "reporting_value_at_risk", "kinds",
     "next_best_action", "texts",
 )
 _AT_RISK_ACCOUNT_KEYS = (
-    "id", "name", "segment", "tier", "lifecycle", "open_value", "value_at_risk", "min_readiness", "stale_relationships",
+    "id", "name", "segment", "tier", "lifecycle", "open_value", "value_at_risk", "currency", "unconverted",
+    "min_readiness", "stale_relationships", "needs_attention", "attention",
 )
+
+
+def in_currency(accounts: list[dict], opportunities: list[dict], rates: dict | None = None) -> tuple[list, list]:
+    """The account and opportunity rows with their amounts in the reporting
+    currency of ``rates`` (default :data:`graphcrm.analysis.money.DEFAULT_RATES`).
+
+    Accounts get ``open_value`` and ``value_at_risk`` (converted sums),
+    ``currency`` (the reporting currency) and ``unconverted`` (amount per
+    currency without a rate, left out of the sums); opportunities get
+    ``reporting_value`` and ``reporting_value_at_risk`` (None without a
+    rate).  The rows given are not changed.
+    """
+    accs = []
+    for r in accounts:
+        open_value, at_risk = convert(r["open_values"], rates), convert(r["values_at_risk"], rates)
+        accs.append({**r, "open_value": open_value["amount"], "value_at_risk": at_risk["amount"],
+                     "currency": open_value["currency"], "unconverted": sorted(open_value["unconverted"])})
+    opps = [{**r, "reporting_value": in_reporting(r["value"], r["currency"], rates),
+             "reporting_value_at_risk": in_reporting(r["value_at_risk"], r["currency"], rates)} for r in opportunities]
+    return accs, opps
+
+
+def portfolio_totals(accounts: list[dict], opportunities: list[dict]) -> dict:
+    """The totals of rows converted by :func:`in_currency`."""
+    return {
+        "accounts": len(accounts),
+        "people": sum(r["people"] for r in accounts),
+        "open_opportunities": len(opportunities),
+        "open_value": round(sum(r["open_value"] for r in accounts), 2),
+        "value_at_risk": round(sum(r["value_at_risk"] for r in accounts), 2),
+        "currency": accounts[0]["currency"] if accounts else None,
+        "unconverted": sorted({c for r in accounts for c in r["unconverted"]}),
+        "needs_attention": sum(1 for r in accounts if r["needs_attention"]),
+        "stale_relationships": sum(r["stale_relationships"] for r in accounts),
+        "single_threaded": sum(1 for r in opportunities if r["single_threaded"]),
+        "no_eb_access": sum(1 for r in opportunities if not r["eb_access"]),
+        "tier_mismatches": sum(1 for r in accounts if r["tier_mismatch"]),
+        "segment_mismatches": sum(1 for r in accounts if r["segment_mismatch"]),
+    }
 
 
 def portfolio_coverage(
@@ -310,6 +355,8 @@ def portfolio_coverage(
     retention: dict | None = None,
     segment_thresholds: dict | None = None,
     at_risk_top: int = 20,
+    attention_days: dict | None = None,
+    rates: dict | None = None,
     workers: int = 1,
 ) -> dict:
     """Coverage of every account and open bid in one table, for the sales director.
@@ -326,6 +373,11 @@ def portfolio_coverage(
         Parameters of the lifetime value and segment rules (module text).
     at_risk_top : int
         Length of the at-risk rankings.
+    attention_days : dict, optional
+        Thresholds of the rules of :mod:`graphcrm.analysis.attention`.
+    rates : dict, optional
+        The rate table amounts are converted with before they are summed or
+        sorted (default :data:`graphcrm.analysis.money.DEFAULT_RATES`).
     workers : int
         Processes that compute the account rows at the same time (default
         1; the web app uses one per core).  The result does not depend on it.
@@ -334,12 +386,17 @@ def portfolio_coverage(
     -------
     dict
         ``as_of``; ``totals`` (accounts, open opportunities, open value, value
-        at risk, stale relationships, single-threaded bids, bids without
-        economic-buyer access, tier and segment mismatches);
+        at risk, their ``currency`` and the currencies ``unconverted`` for
+        want of a rate, accounts that need attention, stale relationships,
+        single-threaded bids, bids without economic-buyer access, tier and
+        segment mismatches);
         ``accounts``: one row per account (segment, tier, lifecycle, values,
         people, contacts / strong / executive contacts, departments covered,
-        our people involved, stale relationships, won/lost, open value,
-        ``value_at_risk``, lowest readiness, ``suggested_tier`` with
+        our people involved, stale relationships, won/lost, ``open_values``
+        and ``values_at_risk`` per currency, ``open_value`` and
+        ``value_at_risk`` converted (:func:`in_currency`), ``needs_attention``
+        and its reasons ``attention`` (:mod:`graphcrm.analysis.attention`),
+        lowest readiness, ``suggested_tier`` with
         evidence and ``tier_mismatch``, ``lifetime_value`` {clv, expected
         annual value, win rate, retention}, ``suggested_segment`` and
         ``segment_mismatch``); ``opportunities``: one row per open bid
@@ -347,8 +404,10 @@ def portfolio_coverage(
         size, strong contacts, stale relationships, EB access, champion,
         single-threaded, finding counts by severity and kinds,
         ``value_at_risk`` = value x (1 - readiness/100): the part of the bid
-        value our coverage does not secure); ``at_risk``: the bids and the
-        accounts with the most value at risk.  A row's ``texts`` holds its
+        value our coverage does not secure, in the bid's ``currency``, and
+        both converted: ``reporting_value``, ``reporting_value_at_risk``);
+        ``at_risk``: the bids with the most value at risk and the accounts
+        that need attention, then those with value at risk.  A row's ``texts`` holds its
         sentences (``tier_evidence``, ``next_best_action``) as messages (see
         :mod:`graphcrm.analysis.messages`).
 
@@ -377,7 +436,7 @@ def portfolio_coverage(
 
     def rows_of(chunk):
         return [account_row(ctx, a, discount_rate=discount_rate, retention=retention,
-                            segment_thresholds=segment_thresholds) for a in chunk]
+                            segment_thresholds=segment_thresholds, attention_days=attention_days) for a in chunk]
 
     size = -(-len(ids) // max(1, workers)) or 1
     chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
@@ -386,22 +445,14 @@ def portfolio_coverage(
         for row, opps in rows:
             acc_rows.append(row)
             opp_rows.extend(opps)
-    totals = {
-        "accounts": len(acc_rows),
-        "people": sum(r["people"] for r in acc_rows),
-        "open_opportunities": len(opp_rows),
-        "open_value": sum(r["value"] for r in opp_rows),
-        "value_at_risk": round(sum(r["value_at_risk"] for r in opp_rows), 2),
-        "stale_relationships": sum(r["stale_relationships"] for r in acc_rows),
-        "single_threaded": sum(1 for r in opp_rows if r["single_threaded"]),
-        "no_eb_access": sum(1 for r in opp_rows if not r["eb_access"]),
-        "tier_mismatches": sum(1 for r in acc_rows if r["tier_mismatch"]),
-        "segment_mismatches": sum(1 for r in acc_rows if r["segment_mismatch"]),
-    }
-    risky_opps = sorted(opp_rows, key=lambda r: (-r["value_at_risk"], -r["findings"]["high"], r["id"]))[:at_risk_top]
+    acc_rows, opp_rows = in_currency(acc_rows, opp_rows, rates)
+    totals = portfolio_totals(acc_rows, opp_rows)
+    risky_opps = sorted(opp_rows, key=lambda r: (r["reporting_value_at_risk"] is None,
+                                                 -(r["reporting_value_at_risk"] or 0), -r["findings"]["high"],
+                                                 r["id"]))[:at_risk_top]
     risky_accs = sorted(
-        (r for r in acc_rows if r["value_at_risk"] > 0 or r["lifecycle"] == "at_risk"),
-        key=lambda r: (-r["value_at_risk"], r["lifecycle"] != "at_risk", r["id"]),
+        (r for r in acc_rows if r["value_at_risk"] > 0 or r["needs_attention"]),
+        key=lambda r: (not r["needs_attention"], -r["value_at_risk"], r["id"]),
     )[:at_risk_top]
     return {
         "as_of": iso(ctx.now),
@@ -421,4 +472,7 @@ def portfolio_coverage(
     }
 
 
-__all__ = ["portfolio_coverage", "suggest_tier", "lifetime_value", "suggest_segment", "account_row", "opportunity_row"]
+__all__ = [
+    "portfolio_coverage", "suggest_tier", "lifetime_value", "suggest_segment", "account_row", "opportunity_row",
+    "in_currency", "portfolio_totals",
+]

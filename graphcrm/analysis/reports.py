@@ -482,8 +482,10 @@ def format_report(report: dict) -> str:
         t = report["totals"]
         lines.append(f"Portfolio as of {report['as_of']}")
         lines.append(
-            f"{t['accounts']} accounts, {t['open_opportunities']} open bids worth {_money(t['open_value'])}, "
-            f"{_money(t['value_at_risk'])} at risk; {t['single_threaded']} single-threaded, "
+            f"{t['accounts']} accounts, {t['open_opportunities']} open bids worth {_money(t['open_value'])} "
+            f"{t['currency'] or ''}, {_money(t['value_at_risk'])} {t['currency'] or ''} at risk"
+            f"{''.join(f' (not converted: no rate for {c})' for c in t['unconverted'])}; "
+            f"{t['needs_attention']} accounts need attention, {t['single_threaded']} single-threaded, "
             f"{t['no_eb_access']} without economic-buyer access, {t['stale_relationships']} stale relationships"
         )
         lines.append(f"Tier mismatches: {t['tier_mismatches']}, segment mismatches: {t['segment_mismatches']}")
@@ -491,14 +493,15 @@ def format_report(report: dict) -> str:
         lines.append("Bids most at risk:")
         for r in report["at_risk"]["opportunities"]:
             lines.append(
-                f"  {r['name']} [{r['account_name']}] {r['stage']}, {_money(r['value'])}: readiness {r['readiness']}, "
-                f"{_money(r['value_at_risk'])} at risk — {r['next_best_action']}"
+                f"  {r['name']} [{r['account_name']}] {r['stage']}, {_money(r['value'])} {r['currency']}: "
+                f"readiness {r['readiness']}, {_money(r['value_at_risk'])} {r['currency']} at risk — "
+                f"{r['next_best_action']}"
             )
         lines.append("")
         lines.append("Accounts:")
         lines.append(
             f"  {'name':<24} {'segment':<10} {'tier':<18} {'strong':>6} "
-            f"{'stale':>5} {'open':>9} {'at risk':>9}  suggested"
+            f"{'stale':>5} {'open ' + (t['currency'] or ''):>9} {'at risk':>9}  suggested"
         )
         for a in report["accounts"]:
             sug = []
@@ -511,6 +514,8 @@ def format_report(report: dict) -> str:
                 f"{a['stale_relationships']:>5} {_money(a['open_value']):>9} {_money(a['value_at_risk']):>9}  "
                 f"{', '.join(sug)}"
             )
+            for why in a["attention"]:
+                lines.append(f"    needs attention: {why['message']}")
         lines.append("")
         lines.append("Contact this week:")
         _maintenance_text(report["maintenance"], lines, limit=3)
