@@ -10,11 +10,12 @@ SET e = entry
 RETURN e.id AS id
 
 // Filters are optional (null: any); $since / $until are ISO timestamps
-// (until exclusive); $target matches the id or the label of what changed.
+// (until exclusive); $target matches the id or the label of what changed, and
+// $merged the ids merged into it (GraphStore.merged_into).
 // name: audit.list
 MATCH (e:AuditEntry)
 WHERE ($actor IS NULL OR e.actor = $actor)
-  AND ($target IS NULL OR e.target_id = $target OR e.target_label = $target)
+  AND ($target IS NULL OR e.target_id = $target OR e.target_label = $target OR e.target_id IN $merged)
   AND ($since IS NULL OR e.at >= $since)
   AND ($until IS NULL OR e.at < $until)
 RETURN properties(e) AS props
@@ -25,7 +26,7 @@ LIMIT $limit
 // name: audit.count
 MATCH (e:AuditEntry)
 WHERE ($actor IS NULL OR e.actor = $actor)
-  AND ($target IS NULL OR e.target_id = $target OR e.target_label = $target)
+  AND ($target IS NULL OR e.target_id = $target OR e.target_label = $target OR e.target_id IN $merged)
   AND ($since IS NULL OR e.at >= $since)
   AND ($until IS NULL OR e.at < $until)
 RETURN count(e) AS n

@@ -154,6 +154,7 @@ AUDIT_ACTIONS = {
     "relate": ("Related", "建立关系"),
     "unrelate": ("Relationship removed", "删除关系"),
     "log_interaction": ("Interaction logged", "记录互动"),
+    "merge": ("Duplicates merged", "合并重复记录"),
     "bulk_merge": ("Batch written", "批量写入"),
     "clear": ("Graph cleared", "清空图谱"),
     "export": ("Exported", "导出"),

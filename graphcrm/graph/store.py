@@ -330,6 +330,80 @@ class GraphStore:
         if not self._write(self._CASCADES.get(label, f"node.delete:{label}"), audit=entry, id=id):
             raise NotFound(label, id)
 
+    # -- merging duplicates ------------------------------------------------------
+
+    #: what a merge never copies from the dropped person (the survivor keeps its own)
+    _NOT_MERGED = ("id", "version", "created_at", "updated_at")
+
+    def merge_people(self, keep_id: str, drop_id: str, *, keep_version: int, drop_version: int) -> dict:
+        """Merge the person ``drop_id`` into ``keep_id``, in one write; return the survivor.
+
+        Every line of the dropped person moves to the survivor (see
+        cypher/merge.cypher for how a line both have is kept once); the
+        survivor's values win and its empty ones are filled from the dropped
+        person's; the dropped person is deleted and the audit entry
+        (``merge``, ``merged_from``) keeps their history findable under the
+        survivor (:meth:`audit_log`).  Refused with ValidationError when the
+        two are one person, work at different accounts, or the merge would
+        give the survivor two managers or close a reports-to cycle; with
+        Conflict when either was changed since the versions given.
+        """
+        if keep_id == drop_id:
+            raise ValidationError("drop_id", "a person cannot be merged with themselves")
+        keep, drop = self.get("Person", keep_id), self.get("Person", drop_id)
+        account_id = self.account_of("Person", keep_id)
+        if account_id is None or account_id != self.account_of("Person", drop_id):
+            raise ValidationError("drop_id", f"{keep['name']} and {drop['name']} work at different accounts: "
+                                             "only people of one account can be merged")
+        self._check_merged_org_chart(keep, drop)
+        for person, version in ((keep, keep_version), (drop, drop_version)):
+            if person["version"] != version:
+                raise _changed_meanwhile(f"Person {person['id']!r}", person, version)
+        merged = {k: v for k, v in drop.items() if k not in self._NOT_MERGED and v not in (None, "")}
+        merged |= {k: v for k, v in keep.items() if v not in (None, "")}
+        props = merged | {"version": keep_version + 1, "updated_at": utcnow()}
+        entry = audit.entry("merge", "Person", keep_id, before={"survivor": keep, "dropped": drop},
+                            after={"survivor": props, "merged_from": drop_id}) | {"merged_from": drop_id}
+        rows = self._write("person.merge", audit=entry, nodes=[account_id, *self._merge_scope(drop_id)],
+                           keep_id=keep_id, drop_id=drop_id, keep_version=keep_version,
+                           drop_version=drop_version, props=props, now=utcnow())
+        if rows:
+            return rows[0]["props"]
+        for person_id, version in ((keep_id, keep_version), (drop_id, drop_version)):
+            current = self.get("Person", person_id)  # NotFound if deleted meanwhile
+            if current["version"] != version:
+                raise _changed_meanwhile(f"Person {person_id!r}", current, version)
+        raise NotFound("Person", drop_id)
+
+    def _check_merged_org_chart(self, keep: dict, drop: dict) -> None:
+        """Refuse a merge that would give the survivor two formal managers or
+        close a reports-to cycle (the rules :meth:`_check_org_chart` keeps)."""
+        pair = (keep["id"], drop["id"])
+        managers = {m["id"]: m["name"] for p in pair for m in self._read("org.manager_of", id=p) if m["id"] not in pair}
+        if len(managers) > 1:
+            raise ValidationError("drop_id", f"{keep['name']} would report to {' and '.join(managers.values())}: "
+                                             "one formal manager per person; remove one of those lines first")
+        for manager_id in managers:
+            for person_id in pair:
+                chain = self._read("org.chain_up", start=person_id, end=manager_id)
+                if chain:
+                    names = chain[0]["names"]  # the manager, ..., the person
+                    raise ValidationError("drop_id", "this merge would close a reports-to cycle: "
+                                          + " → ".join([keep["name"], *names[:-1], keep["name"]]))
+
+    def person_lines(self, person_id: str) -> dict[str, int]:
+        """How many lines of each relationship type a person has (the merge page)."""
+        counts: dict[str, int] = defaultdict(int)
+        for row in self._read("person.lines", id=person_id):
+            counts[row["type"]] += 1
+        return dict(counts)
+
+    def _merge_scope(self, person_id: str) -> list[str]:
+        """The nodes whose accounts a merge moving ``person_id``'s lines
+        changes: the other ends, and who the interactions met or were about."""
+        rows = self._read("person.lines", id=person_id)
+        return list(dict.fromkeys([person_id, *(node_id for row in rows for node_id in (row["id"], *row["beyond"]))]))
+
     def list_nodes(self, label: str, *, skip: int = 0, limit: int = 1000) -> list[dict]:
         """The nodes of ``label``, in id order: ``limit`` of them after the first ``skip``."""
         _check_label(label)
@@ -1084,7 +1158,21 @@ class GraphStore:
         ``actor``: a user name; ``target``: a node id (``start->end`` for a
         relationship) or a label / type; ``since`` / ``until``: ISO dates or
         timestamps (``until`` exclusive).  Filters left None match anything.
+        The entries of the people merged into ``target`` (:meth:`merge_people`)
+        count as the target's own.
         """
-        filters = {"actor": actor or None, "target": target or None, "since": since or None, "until": until or None}
+        filters = {"actor": actor or None, "target": target or None, "since": since or None, "until": until or None,
+                   "merged": self.merged_into(target) if target else []}
         rows = self._read("audit.list", **filters, skip=max(0, int(skip)), limit=max(1, min(int(limit), 500)))
         return [row["props"] for row in rows], self._read("audit.count", **filters)[0]["n"]
+
+    def merged_into(self, target_id: str) -> list[str]:
+        """The ids merged into ``target_id``, and into those, and so on (:meth:`merge_people`)."""
+        found: list[str] = []
+        todo = [target_id]
+        while todo and len(found) < 1000:
+            rows = self._read("audit.merged_into", target=todo.pop())
+            new = [row["id"] for row in rows if row["id"] and row["id"] not in found and row["id"] != target_id]
+            found += new
+            todo += new
+        return found
