@@ -25,9 +25,10 @@ seconds per run, their median and maximum, and the targets (preview < 1 s,
 save < 2 s).
 
 Measured on the 2-core development machine (2026-12-06, other work sharing
-it), scale L, 200 rows, 5 runs: preview 0.026–0.046 s (median 0.028), save
-0.041–0.044 s (median 0.042).  Before the people's influencers were looked
-up by the index, the save took 3.7–9.6 s (median 7.2): the statement
+it), scale L, 200 rows, two runs of 5: preview 0.026–0.108 s (medians 0.028
+and 0.033), save 0.041–0.094 s (medians 0.042 and 0.051), the account page
+after it 0.071–0.206 s (median 0.080).  Before the people's influencers were
+looked up by the index, the save took 3.7–9.6 s (median 7.2): the statement
 scanned all 100,000 people once per pasted row.
 """
 
