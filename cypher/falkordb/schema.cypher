@@ -19,6 +19,12 @@ CREATE INDEX FOR (n:Person) ON (n.name)
 // name: schema.audit_index
 CREATE INDEX FOR (n:AuditEntry) ON (n.at)
 
+// name: schema.audit_target_index
+CREATE INDEX FOR (n:AuditEntry) ON (n.target_id)
+
+// name: schema.audit_actor_index
+CREATE INDEX FOR (n:AuditEntry) ON (n.actor)
+
 // name: schema.username_index
 CREATE INDEX FOR (n:User) ON (n.username)
 

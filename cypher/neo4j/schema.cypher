@@ -14,6 +14,12 @@ CREATE INDEX graphcrm_person_name IF NOT EXISTS FOR (n:Person) ON (n.name)
 // name: schema.audit_index
 CREATE INDEX graphcrm_audit_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at)
 
+// name: schema.audit_target_index
+CREATE INDEX graphcrm_audit_target IF NOT EXISTS FOR (n:AuditEntry) ON (n.target_id)
+
+// name: schema.audit_actor_index
+CREATE INDEX graphcrm_audit_actor IF NOT EXISTS FOR (n:AuditEntry) ON (n.actor)
+
 // name: schema.username_constraint
 CREATE CONSTRAINT graphcrm_user_username IF NOT EXISTS
 FOR (n:User) REQUIRE n.username IS UNIQUE

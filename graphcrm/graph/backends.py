@@ -421,6 +421,8 @@ class FalkorBackend(Backend):
             ("Person", "name", "schema.name_index.Person"),
             ("User", "username", "schema.username_index"),
             ("AuditEntry", "at", "schema.audit_index"),
+            ("AuditEntry", "target_id", "schema.audit_target_index"),
+            ("AuditEntry", "actor", "schema.audit_actor_index"),
         ]
         for label, prop, statement in wanted:
             if (label, prop) not in existing:

@@ -17,6 +17,7 @@ refused with :class:`~graphcrm.errors.Conflict` holding what is stored now.
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections import defaultdict
@@ -326,6 +327,8 @@ class GraphStore:
         """
         _check_label(label)
         before = self.get(label, id)
+        if label in ("Person", "Opportunity"):  # the account's history finds it there (account_history)
+            before = {**before, "account_id": self.account_of(label, id)}
         entry = audit.entry("delete", label, id, before=before)
         if not self._write(self._CASCADES.get(label, f"node.delete:{label}"), audit=entry, id=id):
             raise NotFound(label, id)
@@ -1165,6 +1168,62 @@ class GraphStore:
                    "merged": self.merged_into(target) if target else []}
         rows = self._read("audit.list", **filters, skip=max(0, int(skip)), limit=max(1, min(int(limit), 500)))
         return [row["props"] for row in rows], self._read("audit.count", **filters)[0]["n"]
+
+    def account_history(self, account_id: str, since: str) -> dict:
+        """The audit entries of an account since ``since`` (an ISO date or
+        timestamp), oldest first, and the display names they need.
+
+        Returns ``{"entries": [...], "names": {id: name}, "users": {username:
+        name}}``.  Found: the entries whose target is the account, one of its
+        people or opportunities, an interaction with one of its people
+        (current ones found by traversal), a relationship with an end among
+        them (``start->end`` targets: our relationships, roles in its bids,
+        lines between people, team memberships), and those of the people,
+        opportunities and interactions deleted since ``since`` (by the
+        ``account_id`` of their delete entry, or of the entry that created
+        them).  Not found: bulk writes (imports, restores: one entry per
+        batch), and changes of a person made while they worked at another
+        account.  Names come from the current graph, else from the entries
+        themselves (an erased person's entries hold no name).
+        """
+        members = self._read("history.members", account_id=account_id)
+        if not members:
+            raise NotFound("Account", account_id)
+        people = set(members[0]["people"])
+        ids = {account_id, *people, *members[0]["opportunities"], *members[0]["interactions"]}
+        ids |= self._deleted_members(account_id, people, since)
+        found = {row["props"]["id"]: row["props"] for row in self._read("history.entries", ids=sorted(ids), since=since)}
+        found |= {row["props"]["id"]: row["props"]
+                  for row in self._read("history.relationship_entries", ids=sorted(ids), since=since)}
+        entries = sorted(found.values(), key=lambda e: (e["at"], e["id"]))
+        return {"entries": entries, **self._history_names(entries)}
+
+    def _deleted_members(self, account_id: str, people: set[str], since: str) -> set[str]:
+        """Ids of the people, opportunities and interactions of the account deleted since ``since``."""
+        deleted = [row["props"] for row in self._read("history.deletions", since=since)]
+        before = {e["target_id"]: json.loads(e.get("before") or "{}") for e in deleted}
+        unplaced = [i for i, b in before.items() if "account_id" not in b and "person_ids" not in b]
+        created = {row["id"]: json.loads(row["after"] or "{}")
+                   for row in (self._read("history.creations", ids=unplaced) if unplaced else [])}
+        found = {i for i, b in before.items()
+                 if (b.get("account_id") or created.get(i, {}).get("account_id")) == account_id}
+        people = people | found
+        return found | {i for i, b in before.items() if set(b.get("person_ids") or ()) & people}
+
+    def _history_names(self, entries: list[dict]) -> dict:
+        ids = set()
+        for entry in entries:
+            ids.update(entry["target_id"].split("->"))
+            for side in ("before", "after"):
+                values = json.loads(entry.get(side) or "{}")
+                ids.update(v for k in ("person_ids", "user_ids", "opportunity_id", "account_id")
+                           for v in ((values.get(k) or []) if k.endswith("s") else [values.get(k)]) if v)
+        names: dict[str, str] = {}
+        for label in ("Person", "Opportunity", "Account", "User", "Competitor", "Interaction"):
+            names |= {row["id"]: row["name"] for row in self._read(f"history.names:{label}", ids=sorted(ids))}
+        usernames = sorted({entry["actor"] for entry in entries})
+        users = {row["username"]: row["name"] for row in self._read("history.user_names", usernames=usernames)}
+        return {"names": names, "users": users}
 
     def merged_into(self, target_id: str) -> list[str]:
         """The ids merged into ``target_id``, and into those, and so on (:meth:`merge_people`)."""

@@ -1,0 +1,92 @@
+"""What changed at an account since a date: hand-made histories with known
+answers, through the store (every backend), ``graphcrm.history`` and the page
+/accounts/<id>/changes; erased people stay erased; access as for the account."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from graphcrm.audit import acting_as
+from graphcrm.history import account_changes, describe
+from graphcrm.transfer.forget import PLACEHOLDER, forget
+from graphcrm.users import add_user
+
+from fixtures import PASSWORD, login
+
+ANCIENT = "2000-01-01"
+
+
+def _history(store, account_id: str, since: str = ANCIENT) -> list[str]:
+    """The account's changes since ``since``, oldest first, as English sentences."""
+    return [describe(c) for c in reversed(account_changes(store.account_history(account_id, since)))]
+
+
+def _review_week(store) -> None:
+    """An account with a known week: a stance change, a person who joins and
+    gets a role, a relationship strengthened, an interaction, a stage change."""
+    add_user(store, "lina", password="pw-123456789", role="manager", display_name="Lina Wu")
+    lina = store.user_by_username("lina")["id"]
+    store.create("Account", {"name": "江州市住建局"}, id="acc-1")
+    store.create("Account", {"name": "Other Corp"}, id="acc-2")
+    wang = store.create_person("acc-1", {"name": "王伟", "stance": "neutral", "influence": 3}, id="p-1")
+    store.create_person("acc-2", {"name": "Someone Else"}, id="p-9")
+    store.create_opportunity("acc-1", {"name": "智慧工地", "stage": "lead"}, id="opp-1")
+    store.relate("RELATIONSHIP", lina, "p-1", {"strength": 2})
+    with acting_as("lina"):
+        store.update("Person", "p-1", {"stance": "skeptic"}, version=wang["version"])
+        store.create_person("acc-1", {"name": "Emily Chen", "title": "CIO"}, id="p-2")
+        store.relate("ROLE_IN", "p-2", "opp-1", {"role": "decision_maker"})
+        store.relate("RELATIONSHIP", lina, "p-1", {"strength": 4})
+        store.log_interaction({"kind": "meeting", "channel": "in_person", "at": "2026-05-01T09:00:00+00:00",
+                               "summary": "site visit"}, user_ids=[lina], person_ids=["p-1", "p-2"])
+        opp = store.get("Opportunity", "opp-1")
+        store.update("Opportunity", "opp-1", {"stage": "qualify"}, version=opp["version"])
+        store.update("Person", "p-9", {"stance": "champion"}, version=1)  # another account: not in the history
+
+
+def test_a_week_of_changes_reads_by_name_in_order(any_store):
+    _review_week(any_store)
+    changes = _history(any_store, "acc-1")
+    assert changes[-6:] == [
+        "王伟: stance Neutral → Skeptic",
+        "Emily Chen added",
+        "Emily Chen joined the buying center of 智慧工地 as Decision maker",
+        "Stronger: Lina Wu has a relationship with 王伟, strength 2 → 4",
+        "New Meeting with 王伟, Emily Chen",
+        "智慧工地: stage Lead → Qualify",
+    ]
+    assert not any("Someone Else" in c for c in changes)
+    latest = account_changes(any_store.account_history("acc-1", ANCIENT))[0]
+    assert latest["actor"] == "Lina Wu" and latest["code"] == "field.changed"
+
+
+def test_changes_before_the_date_are_left_out(any_store):
+    _review_week(any_store)
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    assert any_store.account_history("acc-1", tomorrow)["entries"] == []
+    assert len(_history(any_store, "acc-1", date.today().isoformat())) >= 6
+
+
+def test_people_removed_since_the_date_are_named_from_the_log(any_store):
+    any_store.create("Account", {"name": "Acme"}, id="acc-1")
+    any_store.create_person("acc-1", {"name": "Zhang San"}, id="p-1")
+    any_store.create_person("acc-1", {"name": "李四"}, id="p-2")
+    any_store.relate("KNOWS", "p-1", "p-2", {"strength": 3})
+    any_store.delete("Person", "p-2")
+    assert _history(any_store, "acc-1")[-4:] == [
+        "Zhang San added", "李四 added", "New line: Zhang San knows 李四 (strength 3)", "李四 removed"]
+
+
+def test_an_erased_person_stays_erased_in_the_history(any_store):
+    any_store.create("Account", {"name": "Acme"}, id="acc-1")
+    p = any_store.create_person("acc-1", {"name": "Secret Name", "title": "Secret Title",
+                                          "email": "secret@example.com", "stance": "neutral"}, id="p-1")
+    any_store.update("Person", "p-1", {"title": "Another Secret"}, version=p["version"])
+    forget(any_store, "p-1", by="admin")
+    history = any_store.account_history("acc-1", ANCIENT)
+    changes = account_changes(history)
+    text = repr(changes) + " ".join(describe(c) for c in changes)
+    assert "Secret" not in text and "secret@" not in text
+    assert f"{PLACEHOLDER}: personal data erased" in text
