@@ -242,6 +242,8 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("/people/<person_id>/edit", "POST"): Row("edit", "/people/{person}/edit", ok=400, data={}),
     ("/people/<person_id>/delete", "GET"): Row("edit", "/people/{person}/delete"),
     ("/people/<person_id>/delete", "POST"): Row("edit", "/people/{person}/delete", ok=400, data={}),
+    ("/people/<person_id>/merge", "GET"): Row("edit", "/people/{person}/merge"),
+    ("/people/<person_id>/merge", "POST"): Row("edit", "/people/{person}/merge", ok=400, data={}),
     ("/people/<person_id>/relationships/new/<kind>", "GET"): Row("edit", "/people/{person}/relationships/new/ours"),
     ("/people/<person_id>/relationships/new/<kind>", "POST"):
         Row("edit", "/people/{person}/relationships/new/ours", ok=400, data={}),

@@ -107,5 +107,9 @@ def integrity():
             ("people.person", "person_id") if p["problem"] in _PERSON_PROBLEMS else None)
         links = [(node_id, url_for(endpoint[0], **{endpoint[1]: node_id}) if endpoint else None)
                  for node_id in str(p["id"]).split()]
-        rows.append({"problem": PROBLEMS.get(p["problem"], p["problem"]), "name": p.get("name"), "links": links})
+        ids = str(p["id"]).split()
+        merge = (url_for("merge.people", person_id=ids[0], **{"with": ids[1]})
+                 if p["problem"] == "people of one name at one account" and len(ids) > 1 else None)
+        rows.append({"problem": PROBLEMS.get(p["problem"], p["problem"]), "name": p.get("name"), "links": links,
+                     "merge": merge})
     return render_template("admin_integrity.html", problems=rows)
