@@ -277,6 +277,8 @@ ROUTES: dict[tuple[str, str], Row] = {
         Row("edit", "/relationships/{relationship}/delete", ok=400, data={}),
     ("/admin/users", "GET"): Row("admin", "/admin/users"),
     ("/admin/integrity", "GET"): Row("admin", "/admin/integrity"),
+    ("/admin/rates", "GET"): Row("admin", "/admin/rates"),
+    ("/admin/rates", "POST"): Row("admin", "/admin/rates", ok=400, data={}),
     ("/admin/users/new", "GET"): Row("admin", "/admin/users/new"),
     ("/admin/users/new", "POST"): Row("admin", "/admin/users/new", ok=400, data={}),
     ("/admin/users/<user_id>/edit", "GET"): Row("admin", "/admin/users/user-vera/edit"),

@@ -113,7 +113,7 @@ def default_bids(report) -> list[str]:
 
 
 def default_accounts(report) -> list[str]:
-    return [a["id"] for a in dashboard.at_risk_first(report["accounts"])]
+    return [a["id"] for a in dashboard.attention_first(report["accounts"])]
 
 
 # -- paging -----------------------------------------------------------------------------------------
@@ -125,10 +125,10 @@ def test_first_page_in_default_order_with_the_count(director, report):
     assert rows(page, "bids") == default_bids(report)[:5]
     accounts = rows(page, "accounts")
     assert accounts == default_accounts(report)[:5]
-    assert {"acc-03", "acc-06", "acc-10"} & set(accounts)  # lifecycle "at risk" comes first
+    assert {"acc-03", "acc-06", "acc-10"} & set(accounts)  # recorded "at risk": needs attention, comes first
     assert "Showing 1–5 of 12" in section(page, "bids") and "Showing 1–5 of 12" in section(page, "accounts")
     assert 'aria-sort="ascending"' in section(page, "bids")  # least ready first: by readiness
-    assert "aria-sort" not in section(page, "accounts")  # at risk first is no single column
+    assert "aria-sort" not in section(page, "accounts")  # needing attention first is no single column
     assert "sortable" not in page and "table-filter" not in page and "table.js" not in page
 
 
@@ -209,15 +209,17 @@ def test_text_filter_of_bids_matches_the_account_name_too(director):
     assert "Showing" not in section(nothing, "bids")
 
 
-def test_at_risk_segment_and_stage_filters(director, report):
-    risky = [a for a in default_accounts(report) if a in {"acc-01", "acc-03", "acc-05", "acc-06", "acc-09", "acc-10"}]
-    page = page_of(director, "/?accounts_risk=1")
-    assert rows(page, "accounts") == risky[:5] and "Showing 1–5 of 6" in page
-    assert '<input type="checkbox" name="accounts_risk" value="1" checked>' in page
+def test_needs_attention_segment_and_stage_filters(director, report):
+    # recorded at risk (03, 06, 10), or key stakeholders never contacted (the economic buyers of 01, 05, 09)
+    flagged = [a for a in default_accounts(report) if a in {"acc-01", "acc-03", "acc-05", "acc-06", "acc-09", "acc-10"}]
+    assert flagged == [a["id"] for a in dashboard.attention_first(report["accounts"]) if a["needs_attention"]]
+    page = page_of(director, "/?accounts_attention=1")
+    assert rows(page, "accounts") == flagged[:5] and "Showing 1–5 of 6" in page
+    assert '<input type="checkbox" name="accounts_attention" value="1" checked>' in page
     page = page_of(director, "/?accounts_segment=key")
     assert sorted(rows(page, "accounts")) == ["acc-03", "acc-06", "acc-09"]
     assert '<option value="key" selected>' in page
-    page = page_of(director, "/?accounts_segment=growth&accounts_risk=1&accounts_q=river")
+    page = page_of(director, "/?accounts_segment=growth&accounts_attention=1&accounts_q=river")
     assert rows(page, "accounts") == ["acc-10"]
     page = page_of(director, "/?bids_stage=tender")
     assert sorted(rows(page, "bids")) == ["opp-01", "opp-05", "opp-09"]
@@ -254,8 +256,8 @@ def test_params_of_one_table_kept_while_paging_and_sorting_the_other(director, r
 def test_dashboard_tables_in_chinese(director):
     director.get("/lang/zh")
     try:
-        page = page_of(director, "/?accounts_risk=1")
-        assert "第 1–5 条，共 6 条" in page and "仅看有风险的" in page and "全部阶段" in page and "下一页" in page
+        page = page_of(director, "/?accounts_attention=1")
+        assert "第 1–5 条，共 6 条" in page and "仅看需关注的" in page and "全部阶段" in page and "下一页" in page
     finally:
         director.get("/lang/en")
 
@@ -266,7 +268,7 @@ def test_dashboard_tables_in_chinese(director):
 @pytest.mark.parametrize("param,value", [
     ("bids_page", "0"), ("bids_page", "abc"), ("accounts_page", "-1"), ("accounts_page", "1.5"),
     ("bids_sort", "next_best_action"), ("accounts_sort", "__class__"), ("bids_dir", "up"),
-    ("accounts_dir", "DESC"), ("accounts_segment", "vip"), ("bids_stage", "won"), ("accounts_risk", "yes"),
+    ("accounts_dir", "DESC"), ("accounts_segment", "vip"), ("bids_stage", "won"), ("accounts_attention", "yes"),
     ("bids_q", "x" * 201), ("accounts_q", "电" * 201),
 ])
 def test_bad_parameter_is_400_naming_it(director, param, value):

@@ -4,6 +4,7 @@ network's PNG export and large-network settings."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -164,13 +165,15 @@ def test_missing_user_is_404(app):
 # -- dashboard -------------------------------------------------------------------------------------
 
 
-def test_dashboard_at_risk_accounts_first_and_coverage_by_segment(app, app_store):
+def test_dashboard_accounts_needing_attention_first_and_coverage_by_segment(app, app_store):
     acc = app_store.create("Account", {"name": "Zeta Risky 风险客户", "segment": "strategic", "lifecycle": "at_risk"})
     try:
         page = text(signed_in(app, "director").get("/"))
         table = page[page.index('id="accounts"'):]
-        assert table.index("Zeta Risky") < table.index("Westbank Logistics")  # alphabetically last, shown first
-        assert 'class="at-risk"' in table
+        # recorded at risk: needs attention (the order is pinned in test_web_dashboard.py)
+        zeta = table[table.rindex("<tr", 0, table.index("Zeta Risky")):]
+        assert zeta.startswith('<tr class="needs-attention">')
+        assert "The account team recorded Zeta Risky 风险客户 as at risk." in html.unescape(table)
         segments = {s["segment"]: s for s in json_block(page, "segment-chart-data")}
         assert set(segments) == {"strategic", "key", "growth", "general"}
         # east (strategic): 3 people, lina knows the CIO; the competitor's tie does not count

@@ -312,13 +312,16 @@ def in_currency(accounts: list[dict], opportunities: list[dict], rates: dict | N
     ``currency`` (the reporting currency) and ``unconverted`` (amount per
     currency without a rate, left out of the sums); opportunities get
     ``reporting_value`` and ``reporting_value_at_risk`` (None without a
-    rate).  The rows given are not changed.
+    rate).  An account's annual and potential value are recorded without a
+    currency: ``annual_currency`` says how they are read (CNY).  The rows
+    given are not changed.
     """
     accs = []
     for r in accounts:
         open_value, at_risk = convert(r["open_values"], rates), convert(r["values_at_risk"], rates)
         accs.append({**r, "open_value": open_value["amount"], "value_at_risk": at_risk["amount"],
-                     "currency": open_value["currency"], "unconverted": sorted(open_value["unconverted"])})
+                     "currency": open_value["currency"], "unconverted": sorted(open_value["unconverted"]),
+                     "annual_currency": DEFAULT_CURRENCY})
     opps = [{**r, "reporting_value": in_reporting(r["value"], r["currency"], rates),
              "reporting_value_at_risk": in_reporting(r["value_at_risk"], r["currency"], rates)} for r in opportunities]
     return accs, opps

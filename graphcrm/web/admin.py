@@ -1,19 +1,22 @@
 """The admin pages (admin only; anybody else gets 403): the users (list,
 add, change role or deactivate, reset a password; the rules live in
-:mod:`graphcrm.users`) and the integrity report."""
+:mod:`graphcrm.users`), the exchange rates (:mod:`graphcrm.rates`) and the
+integrity report."""
 
 from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from graphcrm.analysis.money import DEFAULT_RATES
+from graphcrm.rates import load_rates, parse_rates, rates_text, save_rates
 from graphcrm.users import add_user, change_user, reset_password
 from graphcrm.web.db import get_store
-from graphcrm.web.forms import NewUserForm, PasswordForm, UserForm, form_page
+from graphcrm.web.forms import NewUserForm, PasswordForm, RatesForm, UserForm, form_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -76,6 +79,26 @@ def user_password(user_id: str):
         title=_("Reset password"), subject=stored["username"], cancel=back, success=lambda u: back,
         stored={"version": stored["version"]},
     )
+
+
+@bp.route("/rates", methods=["GET", "POST"])
+@admin_only
+def rates():
+    """The exchange rates the dashboard converts amounts with before it sums or sorts them."""
+    data_dir = current_app.config["GRAPHCRM_SETTINGS"].data_dir
+    table = load_rates(data_dir)
+    # filled from the table only when shown: an empty POST must not save the table it was filled with
+    form = RatesForm() if request.method == "POST" else RatesForm(
+        data={"currency": table["currency"], "rates": rates_text(table)})
+    status = 200
+    if form.is_submitted():
+        status = 400
+        if form.validate_on_submit():
+            save_rates(data_dir, {"currency": form.currency.data.strip().upper(),
+                                  "rates": parse_rates(form.rates.data or "")[0]})
+            flash(_("Saved."))
+            return redirect(url_for("admin.rates"))
+    return render_template("admin_rates.html", form=form, table=table, defaults=DEFAULT_RATES), status
 
 
 #: the integrity report's problems (graphcrm/cypher/integrity.cypher), in the UI language

@@ -6,14 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from flask import Blueprint, get_template_attribute, render_template, request
+from flask import Blueprint, current_app, get_template_attribute, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from graphcrm import model
 from graphcrm.analysis import maintenance_plan
+from graphcrm.analysis.portfolio import in_currency, portfolio_totals
 from graphcrm.cache import Portfolio
+from graphcrm.rates import load_rates
 from graphcrm.web.access import visible_account_ids, visible_accounts
 from graphcrm.web.db import get_reports, get_store
 from graphcrm.web.tables import Filter, Query, Table, TableView, order_key, text_key, value_key
@@ -28,14 +30,14 @@ BIDS = Table(
     "bids",
     sort_keys={
         "name": text_key("name"), "account": text_key("account_name"), "stage": order_key("stage", list(model.STAGES)),
-        "value": value_key("value"), "readiness": value_key("readiness"), "eb_access": value_key("eb_access"),
+        "value": value_key("reporting_value"), "readiness": value_key("readiness"), "eb_access": value_key("eb_access"),
         "champion": value_key("champion"), "single_threaded": value_key("single_threaded"),
     },
     text_fields=("name", "account_name"),
     filters={"stage": Filter("stage", model.OPEN_STAGES)},
     default_sort="readiness",
 )
-#: accounts, at risk first (:func:`at_risk_first`)
+#: accounts, those that need attention first (:func:`attention_first`)
 ACCOUNTS = Table(
     "accounts",
     sort_keys={
@@ -46,7 +48,7 @@ ACCOUNTS = Table(
         "stale_relationships": value_key("stale_relationships"), "value_at_risk": value_key("value_at_risk"),
     },
     text_fields=("name",),
-    filters={"risk": Filter("at_risk"), "segment": Filter("segment", tuple(model.SEGMENTS))},
+    filters={"attention": Filter("needs_attention"), "segment": Filter("segment", tuple(model.SEGMENTS))},
 )
 
 
@@ -55,15 +57,26 @@ def coverage_pct(contacts: int, people: int) -> int | None:
     return round(100 * contacts / people) if people else None
 
 
-def at_risk_first(accounts: list[dict]) -> list[dict]:
-    """Accounts at risk (lifecycle "at risk" or open value our coverage does
-    not secure) first, most value at risk first; then the rest by name."""
-    def risky(a):
-        return a["lifecycle"] == "at_risk" or (a["value_at_risk"] or 0) > 0
+def attention_first(accounts: list[dict]) -> list[dict]:
+    """Accounts that need attention (:mod:`graphcrm.analysis.attention`) first,
+    then the others, each most value at risk first (amounts converted to the
+    reporting currency), then by name."""
+    rows = [{**a, "coverage": coverage_pct(a["contacts"], a["people"])} for a in accounts]
+    return sorted(rows, key=lambda a: (not a["needs_attention"], -(a["value_at_risk"] or 0), str(a["name"])))
 
-    rows = [{**a, "at_risk": risky(a), "coverage": coverage_pct(a["contacts"], a["people"])} for a in accounts]
-    return sorted(rows, key=lambda a: (not a["at_risk"], -(a["value_at_risk"] or 0) if a["at_risk"] else 0,
-                                       str(a["name"])))
+
+def converted(portfolio: Portfolio) -> dict:
+    """The report's rows and totals in the reporting currency of the admin's
+    rate table (:mod:`graphcrm.rates`), computed once per report and table."""
+    rates = load_rates(current_app.config["GRAPHCRM_SETTINGS"].data_dir)
+    key = (rates["currency"], tuple(sorted(rates["rates"].items())))
+
+    def compute():
+        accounts, opportunities = in_currency(portfolio.report["accounts"], portfolio.report["opportunities"], rates)
+        return {"key": key, "accounts": accounts, "opportunities": opportunities,
+                "totals": portfolio_totals(accounts, opportunities)}
+
+    return portfolio.derived(("converted", key), compute)
 
 
 def coverage_by_segment(accounts: list[dict], lang: str) -> list[dict]:
@@ -83,24 +96,28 @@ def coverage_by_segment(accounts: list[dict], lang: str) -> list[dict]:
 @bp.route("/")
 @login_required
 def index():
+    """The portfolio dashboard for those who see every account, else my accounts."""
     if current_user.sees_all:
         bids_query, accounts_query = BIDS.query(request.args), ACCOUNTS.query(request.args)  # 400 before any work
         # at scale a report takes seconds: after a write the last one is shown while a new one is computed
         portfolio, refreshing = get_reports().portfolio(stale_ok=True)
         report = portfolio.report
         lang = str(get_locale() or "en")
-        bids, bid_rows = _page_of(portfolio, BIDS, bids_query, lambda: report["opportunities"], "bid_row", lang)
-        accounts, account_rows = _page_of(portfolio, ACCOUNTS, accounts_query,
-                                          lambda: at_risk_first(report["accounts"]), "account_row", lang)
-        return render_template("dashboard.html", report=report, refreshing=refreshing, bids=bids, bid_rows=bid_rows,
+        money = converted(portfolio)
+        bids, bid_rows = _page_of(portfolio, money["key"], BIDS, bids_query, lambda: money["opportunities"],
+                                  "bid_row", lang)
+        accounts, account_rows = _page_of(portfolio, money["key"], ACCOUNTS, accounts_query,
+                                          lambda: attention_first(money["accounts"]), "account_row", lang)
+        return render_template("dashboard.html", report=report, totals=money["totals"], refreshing=refreshing,
+                               bids=bids, bid_rows=bid_rows,
                                accounts=accounts, account_rows=account_rows,
                                segments=portfolio.derived(("segments", lang),
                                                           lambda: coverage_by_segment(report["accounts"], lang)))
     return render_template("my_accounts.html", accounts=visible_accounts())
 
 
-def _page_of(portfolio: Portfolio, table: Table, query: Query, rows: Callable[[], list[dict]], row_macro: str,
-             lang: str) -> tuple[TableView, list[Markup]]:
+def _page_of(portfolio: Portfolio, rates_key, table: Table, query: Query, rows: Callable[[], list[dict]],
+             row_macro: str, lang: str) -> tuple[TableView, list[Markup]]:
     """The page of ``table`` that ``query`` asks for, and its rows as HTML.
 
     The table has thousands of rows at scale, the same for every director
@@ -108,13 +125,14 @@ def _page_of(portfolio: Portfolio, table: Table, query: Query, rows: Callable[[]
     direction are kept, and each row is rendered once per language (by the
     ``row_macro`` of _dashboard_rows.html) when a page first shows it; a
     request filters, slices and puts the HTML of its page together.  (All
-    6,000 rows of scale L at once took half a second.)
+    6,000 rows of scale L at once took half a second.)  ``rates_key`` names
+    the rate table the amounts were converted with.
     """
-    ordered = portfolio.derived(("dashboard rows", table.name, query.sort, query.desc),
+    ordered = portfolio.derived(("dashboard rows", rates_key, table.name, query.sort, query.desc),
                                 lambda: table.sort(rows(), query.sort, query.desc))
     view = table.show(ordered, query, PAGE_SIZE)
     render = get_template_attribute("_dashboard_rows.html", row_macro)
-    html: dict = portfolio.derived(("dashboard row html", table.name, lang), dict)
+    html: dict = portfolio.derived(("dashboard row html", rates_key, table.name, lang), dict)
     # two requests may render the same row at once: both get the same HTML
     return view, [html.get(r["id"]) or html.setdefault(r["id"], render(r)) for r in view.rows]
 

@@ -31,6 +31,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import ValidationError as WTFormsValidationError
 from wtforms.widgets import HiddenInput
 
 from graphcrm import model
@@ -337,6 +338,32 @@ class NewUserForm(GraphForm):
 class PasswordForm(Versioned, GraphForm):
     PROPERTIES = ("password",)
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=1000)])
+
+
+#: what is wrong with a line of the rates (graphcrm.rates.parse_rates)
+RATE_PROBLEMS = {
+    "format": _l("Line %(line)s (%(text)s): write a currency code and a rate, such as USD 7.1."),
+    "currency": _l("Line %(line)s (%(text)s): the currency must be a three-letter code such as USD."),
+    "number": _l("Line %(line)s (%(text)s): the rate must be a number, such as 7.1."),
+    "positive": _l("Line %(line)s (%(text)s): the rate must be greater than zero."),
+    "twice": _l("Line %(line)s (%(text)s): this currency has a rate already."),
+}
+
+
+class RatesForm(FlaskForm):
+    """The exchange-rate table (graphcrm/rates.py): the reporting currency and one rate a line."""
+
+    currency = StringField(_l("Reporting currency"), validators=[
+        DataRequired(), Regexp(r"^\s*[A-Za-z]{3}\s*$", message=_l("Enter a three-letter currency code such as CNY."))])
+    rates = TextAreaField(_l("Rates: units of the reporting currency per unit of each currency, one a line"),
+                          validators=[Optional(), Length(max=10_000)])
+
+    def validate_rates(self, field):
+        from graphcrm.rates import parse_rates
+
+        problems = parse_rates(field.data or "")[1]
+        if problems:
+            raise WTFormsValidationError(" ".join(str(RATE_PROBLEMS[p["problem"]]) % p for p in problems))
 
 
 class ConfirmForm(FlaskForm):
