@@ -356,7 +356,7 @@ class RatesForm(FlaskForm):
     currency = StringField(_l("Reporting currency"), validators=[
         DataRequired(), Regexp(r"^\s*[A-Za-z]{3}\s*$", message=_l("Enter a three-letter currency code such as CNY."))])
     rates = TextAreaField(_l("Rates: units of the reporting currency per unit of each currency, one a line"),
-                          validators=[Optional(), Length(max=10_000)])
+                          validators=[Optional(), Length(max=10_000)], render_kw={"rows": 6})
 
     def validate_rates(self, field):
         from graphcrm.rates import parse_rates
