@@ -207,6 +207,7 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("/search", "GET"): Row("signed_in", "/search?q=e"),
     ("/accounts/<account_id>", "GET"): Row("view", "/accounts/{account}"),
     ("/accounts/<account_id>/stakeholders.csv", "GET"): Row("view", "/accounts/{account}/stakeholders.csv"),
+    ("/accounts/<account_id>/changes", "GET"): Row("view", "/accounts/{account}/changes?since=2026-01-01"),
     ("/opportunities/<opportunity_id>", "GET"): Row("view", "/opportunities/{opportunity}"),
     ("/people/<person_id>", "GET"): Row("view", "/people/{person}"),
     ("/people/<person_id>", "POST"): Row("edit", "/people/{person}", ok=400,

@@ -90,3 +90,47 @@ def test_an_erased_person_stays_erased_in_the_history(any_store):
     text = repr(changes) + " ".join(describe(c) for c in changes)
     assert "Secret" not in text and "secret@" not in text
     assert f"{PLACEHOLDER}: personal data erased" in text
+
+
+# -- the page ------------------------------------------------------------------------------------
+
+
+def test_the_page_shows_the_weeks_changes_by_name_in_both_languages(client, auth, app_store, ids):
+    cfo = app_store.get("Person", "p-cfo")
+    with acting_as("lina"):
+        app_store.update("Person", "p-cfo", {"stance": "supporter"}, version=cfo["version"])
+    auth.login("lina")
+    page = client.get(f"/accounts/{ids['east']}/changes")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Li Na CFO: stance Skeptic → Supporter" in text
+    assert "&lt;img src=x onerror=alert(1)&gt; added" in text and "<img src=x" not in text  # escaped
+    assert "Wes Secret added" not in text  # another account's person
+    client.get("/lang/zh")
+    text = client.get(f"/accounts/{ids['east']}/changes").get_data(as_text=True)
+    assert "Li Na CFO：立场 怀疑者 → 支持者" in text
+    assert "王强 加入 Grid upgrade 2027 的采购决策团队，角色：技术把关者" in text
+
+
+def test_the_page_leaves_out_what_happened_before_the_date(client, auth, ids):
+    auth.login("director")
+    today = date.today().isoformat()
+    assert "Li Na CFO added" in client.get(f"/accounts/{ids['east']}/changes?since={today}").get_data(
+        as_text=True)
+    old = client.get(f"/accounts/{ids['east']}/changes?since=2000-01-01")
+    assert old.status_code == 200
+
+
+@pytest.mark.parametrize("since", ["2026-13-01", "last tuesday", "0999-01-01",
+                                   (date.today() + timedelta(days=2)).isoformat()])
+def test_a_malformed_or_future_date_is_a_clear_400(client, auth, ids, since):
+    auth.login("lina")
+    page = client.get(f"/accounts/{ids['east']}/changes?since={since}")
+    assert page.status_code == 400
+    assert "since:" in page.get_data(as_text=True)
+
+
+def test_another_teams_manager_gets_404(client, auth, ids):
+    login(client, "omar", PASSWORD)
+    assert client.get(f"/accounts/{ids['east']}/changes").status_code == 404
+    assert client.get("/accounts/no-such-account/changes").status_code == 404

@@ -1,12 +1,13 @@
 """The Flask web app: ``create_app()`` is the app factory.
 
-Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``,
+Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``, ``history``,
 ``opportunities``, ``people``, ``interactions``, ``relationships``, ``search``, ``api``,
 ``admin``, ``audit``, ``transfer``); the edit forms are in ``forms``::
 
     /login, /logout                 sign in / out
     /                               portfolio dashboard (director/admin) or my accounts
     /accounts/<id>                  account page: stakeholder table and network
+    /accounts/<id>/changes?since=   what changed at the account since a date (default: a week ago)
     /opportunities/<id>             readiness, gaps, warm paths
     /people/<id>                    roles, who knows them, timeline, log an interaction
     /accounts/new, /accounts/<id>/edit, /accounts/<id>/delete
@@ -159,6 +160,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         audit,
         auth,
         dashboard,
+        history,
         interactions,
         mapedit,
         merge,
@@ -181,7 +183,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, interactions.bp,
                       relationships.bp, search.bp, api.bp, mapedit.bp, admin.bp, audit.bp, transfer.bp, paste.bp,
-                      merge.bp):
+                      merge.bp, history.bp):
         app.register_blueprint(blueprint)
     init_security(app)
     audit.record_signed_in_user(app)
