@@ -294,6 +294,36 @@ def analyze(ctx: Context, scope: str, ident: str | None, as_json: bool):
         click.echo(analysis.format_report(report))
 
 
+@main.command()
+@click.argument("scope", type=click.Choice(["account"]))
+@click.argument("ident")
+@click.option("--since", metavar="DATE", help="The first day to show, YYYY-MM-DD (default: a week ago).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_context
+@fail_cleanly
+def history(ctx: Context, scope: str, ident: str, since: str | None, as_json: bool):
+    """What changed since a date: `history account ID [--since DATE]`, newest first."""
+    from datetime import date, datetime, timedelta, timezone
+
+    from graphcrm.errors import ValidationError
+    from graphcrm.history import account_changes, describe
+
+    today = datetime.now(timezone.utc).date()
+    try:
+        first = date.fromisoformat(since) if since else today - timedelta(days=7)
+    except ValueError:
+        raise ValidationError("--since", "must be a date like 2026-05-01") from None
+    if first > today:
+        raise ValidationError("--since", "must not be in the future")
+    changes = account_changes(ctx.store.account_history(ident, first.isoformat()))
+    if as_json:
+        click.echo(json.dumps([{**c, "text": describe(c)} for c in changes], ensure_ascii=False, indent=2))
+        return
+    for change in changes:
+        click.echo(f"{change['at'][:16].replace('T', ' ')}  {change['actor']}: {describe(change)}")
+    click.echo(f"{len(changes)} changes since {first.isoformat()}")
+
+
 # -- import, export, backup, restore, forget -------------------------------------------------
 
 

@@ -4,11 +4,15 @@ answers, through the store (every backend), ``graphcrm.history`` and the page
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
 
 from graphcrm.audit import acting_as
+from graphcrm.cli import main as cli
+from graphcrm.config import Settings
+from graphcrm.graph import open_store
 from graphcrm.history import account_changes, describe
 from graphcrm.transfer.forget import PLACEHOLDER, forget
 from graphcrm.users import add_user
@@ -134,3 +138,22 @@ def test_another_teams_manager_gets_404(client, auth, ids):
     login(client, "omar", PASSWORD)
     assert client.get(f"/accounts/{ids['east']}/changes").status_code == 404
     assert client.get("/accounts/no-such-account/changes").status_code == 404
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def test_the_command_lists_the_changes_as_text_or_json(runner):
+    with open_store(Settings.from_env()) as store:
+        _review_week(store)
+    text = runner.invoke(cli, ["history", "account", "acc-1", "--since", date.today().isoformat()])
+    assert text.exit_code == 0, text.output
+    assert "Lina Wu: 智慧工地: stage Lead → Qualify" in text.output.splitlines()[0]
+    assert "Someone Else" not in text.output
+    data = runner.invoke(cli, ["history", "account", "acc-1", "--json"])
+    changes = json.loads(data.output)
+    assert changes[0]["params"] == {"subject": "智慧工地", "field": "stage", "before": "lead", "after": "qualify"}
+    for bad in (["--since", "2026-02-30"], ["--since", "2999-01-01"]):
+        refused = runner.invoke(cli, ["history", "account", "acc-1", *bad])
+        assert refused.exit_code == 1 and "--since" in refused.output
+    assert runner.invoke(cli, ["history", "account", "nope"]).exit_code == 1

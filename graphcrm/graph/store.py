@@ -1192,9 +1192,9 @@ class GraphStore:
         people = set(members[0]["people"])
         ids = {account_id, *people, *members[0]["opportunities"], *members[0]["interactions"]}
         ids |= self._deleted_members(account_id, people, since)
-        found = {row["props"]["id"]: row["props"] for row in self._read("history.entries", ids=sorted(ids), since=since)}
-        found |= {row["props"]["id"]: row["props"]
-                  for row in self._read("history.relationship_entries", ids=sorted(ids), since=since)}
+        found = {row["props"]["id"]: row["props"]
+                 for statement in ("history.entries", "history.relationship_entries")
+                 for row in self._read(statement, ids=sorted(ids), since=since)}
         entries = sorted(found.values(), key=lambda e: (e["at"], e["id"]))
         return {"entries": entries, **self._history_names(entries)}
 
