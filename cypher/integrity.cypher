@@ -64,7 +64,11 @@ RETURN 'accounts of one name' AS problem,
 // Records of the same name as one being saved (the forms ask before a second
 // "David Chen" at one account, or a second account of one name).
 // name: duplicates.people_named
-MATCH (p:Person)-[:WORKS_AT]->(:Account {id: $account_id})
+// (the account first, then its WORKS_AT lines: in one pattern FalkorDB starts
+// from the person, the side with the filter, and scans every node)
+MATCH (a:Account {id: $account_id})
+WITH a
+MATCH (a)<-[:WORKS_AT]-(p:Person)
 WHERE toLower(trim(p.name)) = toLower(trim($name)) AND p.id <> $other_than
 RETURN properties(p) AS props
 
