@@ -21,7 +21,7 @@ blanks them): their changes show that something changed, never what.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from graphcrm import model
 from graphcrm.analysis.messages import N_
@@ -72,6 +72,7 @@ VOCABULARIES = {"stance": model.STANCES, "stage": model.STAGES, "role": model.BU
                 "segment": model.SEGMENTS, "tier": model.TIERS, "lifecycle": model.LIFECYCLES}
 
 UNKNOWN = N_("(no longer recorded)")
+HIDDEN = N_("(someone at another account)")
 INTERACTION = N_("interaction")
 
 #: what a change never reports as a changed field
@@ -79,7 +80,7 @@ _BOOKKEEPING = {"version", "updated_at", "created_at", "id", "account_id", "memb
                 "user_ids", "person_ids"}
 
 
-def account_changes(history: dict) -> list[dict]:
+def account_changes(history: dict, hidden: Iterable[str] = ()) -> list[dict]:
     """The changes in an account's history, newest first.
 
     Parameters
@@ -88,6 +89,9 @@ def account_changes(history: dict) -> list[dict]:
         ``{"entries", "names", "users"}`` as
         :meth:`~graphcrm.graph.store.GraphStore.account_history` returns it:
         audit entries, display names by node id, display names by user name.
+    hidden : iterable of str
+        Ids of records the reader may not see (of another account): named
+        :data:`HIDDEN`, left out of an interaction's people.
 
     Returns
     -------
@@ -103,6 +107,7 @@ def account_changes(history: dict) -> list[dict]:
     [{'subject': '王伟', 'field': 'stance', 'before': 'neutral', 'after': 'skeptic'}]
     """
     names = {**_names_in_entries(history["entries"]), **history["names"]}
+    names |= {node_id: HIDDEN for node_id in hidden}
     changes = []
     for entry in history["entries"]:
         actor = history["users"].get(entry["actor"], entry["actor"])
@@ -135,6 +140,8 @@ def describe(change: dict, translate: Callable[[str], str] = str, lang: str = "e
     for key in ("subject", "object", "people"):
         if key in params and not params[key]:
             params[key] = translate(UNKNOWN)
+        elif key in params and params[key] == HIDDEN:
+            params[key] = translate(HIDDEN)
     return translate(CATALOG[change["code"]]) % params
 
 
@@ -223,7 +230,7 @@ def _line_changes(rel_type: str, start: str | None, end: str | None, action: str
 
 def _interaction_changes(action: str, before: dict, after: dict, names: dict[str, str]) -> list[tuple]:
     values = after if action != "delete" else before
-    people = ", ".join(names.get(p) or "" for p in values.get("person_ids") or () if names.get(p))
+    people = ", ".join(names[p] for p in values.get("person_ids") or () if names.get(p) not in (None, "", HIDDEN))
     params = {"kind": values.get("kind") or before.get("kind"), "people": people}
     code = {"log_interaction": "interaction.logged", "delete": "interaction.removed"}.get(action,
                                                                                          "interaction.changed")

@@ -109,7 +109,8 @@ def test_the_page_shows_the_weeks_changes_by_name_in_both_languages(client, auth
     text = page.get_data(as_text=True)
     assert "Li Na CFO: stance Skeptic → Supporter" in text
     assert "&lt;img src=x onerror=alert(1)&gt; added" in text and "<img src=x" not in text  # escaped
-    assert "Wes Secret added" not in text  # another account's person
+    assert "Wes Secret" not in text  # another account's person, at the other end of a line
+    assert "New line: 王强 knows (someone at another account) (strength 3)" in text
     client.get("/lang/zh")
     text = client.get(f"/accounts/{ids['east']}/changes").get_data(as_text=True)
     assert "Li Na CFO：立场 怀疑者 → 支持者" in text
@@ -123,6 +124,7 @@ def test_the_page_leaves_out_what_happened_before_the_date(client, auth, ids):
         as_text=True)
     old = client.get(f"/accounts/{ids['east']}/changes?since=2000-01-01")
     assert old.status_code == 200
+    assert "New line: 王强 knows Wes Secret (strength 3)" in old.get_data(as_text=True)  # a director sees all
 
 
 @pytest.mark.parametrize("since", ["2026-13-01", "last tuesday", "0999-01-01",

@@ -1174,8 +1174,12 @@ class GraphStore:
         timestamp), oldest first, and the display names they need.
 
         Returns ``{"entries": [...], "names": {id: name}, "users": {username:
-        name}}``.  Found: the entries whose target is the account, one of its
-        people or opportunities, an interaction with one of its people
+        name}, "elsewhere": {id: [account id, ...]}}``: ``elsewhere`` holds
+        the accounts of the named records of other accounts (the other end of
+        a line, someone else met at an interaction), for access checks.
+
+        Found: the entries whose target is the account, one of its people
+        or opportunities, an interaction with one of its people
         (current ones found by traversal), a relationship with an end among
         them (``start->end`` targets: our relationships, roles in its bids,
         lines between people, team memberships), and those of the people,
@@ -1196,7 +1200,9 @@ class GraphStore:
                  for statement in ("history.entries", "history.relationship_entries")
                  for row in self._read(statement, ids=sorted(ids), since=since)}
         entries = sorted(found.values(), key=lambda e: (e["at"], e["id"]))
-        return {"entries": entries, **self._history_names(entries)}
+        named = self._history_names(entries)
+        elsewhere = self.node_accounts(i for i in named["names"] if i not in ids)
+        return {"entries": entries, **named, "elsewhere": {i: sorted(a) for i, a in elsewhere.items()}}
 
     def _deleted_members(self, account_id: str, people: set[str], since: str) -> set[str]:
         """Ids of the people, opportunities and interactions of the account deleted since ``since``."""

@@ -16,7 +16,7 @@ from flask_login import login_required
 
 from graphcrm.errors import ValidationError
 from graphcrm.history import account_changes, describe
-from graphcrm.web.access import require_account
+from graphcrm.web.access import require_account, visible_account_ids
 from graphcrm.web.db import get_store
 
 bp = Blueprint("history", __name__)
@@ -50,7 +50,11 @@ def account_changes_page(account_id: str):
     today = datetime.now(timezone.utc).date()
     since = since_date(request.args.get("since"), today)
     store = get_store()
-    changes = account_changes(store.account_history(account_id, since.isoformat()))
+    history = store.account_history(account_id, since.isoformat())
+    visible = visible_account_ids()
+    hidden = [] if visible is None else [
+        node_id for node_id, accounts in history["elsewhere"].items() if not visible & set(accounts)]
+    changes = account_changes(history, hidden)
     lang = str(get_locale() or "en")
     rows = [{**change, "text": describe(change, _, lang)} for change in changes]
     presets = [(days, (today - timedelta(days=days)).isoformat()) for days in PRESETS]
