@@ -83,6 +83,19 @@ def test_people_removed_since_the_date_are_named_from_the_log(any_store):
         "Zhang San added", "李四 added", "New line: Zhang San knows 李四 (strength 3)", "李四 removed"]
 
 
+def test_a_person_whose_delete_entry_names_no_account_is_placed_by_the_entry_that_created_them(any_store):
+    any_store.create("Account", {"name": "Acme"}, id="acc-1")
+    logged = {"actor": "lina", "via": "web", "target_label": "Person", "target_id": "p-old"}
+    any_store.restore_audit([  # entries as written before deletes recorded the account
+        {**logged, "id": "audit-1", "at": "2026-01-02T09:00:00+00:00", "action": "create",
+         "after": json.dumps({"name": "老王", "account_id": "acc-1"})},
+        {**logged, "id": "audit-2", "at": "2026-01-03T09:00:00+00:00", "action": "delete",
+         "before": json.dumps({"name": "老王"})},
+    ])
+    assert _history(any_store, "acc-1", "2026-01-01") == ["老王 added", "老王 removed", "Acme added"]
+    assert _history(any_store, "acc-1", "2026-01-03") == ["老王 removed", "Acme added"]
+
+
 def test_an_erased_person_stays_erased_in_the_history(any_store):
     any_store.create("Account", {"name": "Acme"}, id="acc-1")
     p = any_store.create_person("acc-1", {"name": "Secret Name", "title": "Secret Title",
