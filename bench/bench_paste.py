@@ -46,7 +46,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import BENCH_PASSWORD, MANAGER, SCALES, generate, load  # noqa: E402
+from generate import BENCH_PASSWORD, MANAGER, SCALES, generate, load, manager_and_accounts  # noqa: E402
 
 from graphcrm.config import Settings  # noqa: E402
 from graphcrm.graph import embedded_server  # noqa: E402
@@ -113,8 +113,7 @@ def main(argv=None) -> None:
         settings = Settings(data_dir=Path(folder) / "data", secret_key="bench")
         try:
             nodes, rels = generate(args.scale, seed=args.seed)
-            manager_id = next(p["id"] for label, p in nodes if label == "User" and p["username"] == MANAGER)
-            accounts = sorted(end for kind, start, end, _ in rels if kind == "MEMBER_OF" and start == manager_id)
+            manager_id, accounts = manager_and_accounts(nodes, rels)
             app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SETTINGS": settings})
             with app.app_context():
                 out["load"] = load(get_store(), nodes, rels)

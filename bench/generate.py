@@ -113,6 +113,13 @@ def generate(scale: str, *, seed: int = 7, today: date | None = None) -> tuple[l
     return nodes, rels
 
 
+def manager_and_accounts(nodes, rels) -> tuple[str, list[str]]:
+    """The user id of the bench's key-account manager (:data:`MANAGER`) and the
+    ids of the accounts whose team they are on, sorted."""
+    manager_id = next(p["id"] for label, p in nodes if label == "User" and p["username"] == MANAGER)
+    return manager_id, sorted(end for kind, start, end, _ in rels if kind == "MEMBER_OF" and start == manager_id)
+
+
 def load(store, nodes, rels, *, batch_size: int = 5000) -> dict:
     """Bulk-load into ``store`` (empty); return counts and seconds."""
     started = time.perf_counter()
