@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from graphcrm import model
 from graphcrm.analysis.messages import N_
 
-__all__ = ["CATALOG", "account_changes", "describe"]
+__all__ = ["CATALOG", "about", "account_changes", "describe"]
 
 #: English template of every change, by code
 CATALOG: dict[str, str] = {
@@ -36,6 +36,7 @@ CATALOG: dict[str, str] = {
     "record.edited": N_("%(subject)s: other details changed"),
     "person.erased": N_("%(subject)s: personal data erased"),
     "person.merged": N_("%(subject)s: a duplicate was merged into this person"),
+    "account.merged": N_("%(subject)s: a duplicate account was merged into this one"),
     "role.added": N_("%(subject)s joined the buying center of %(object)s as %(after)s"),
     "role.removed": N_("%(subject)s left the buying center of %(object)s"),
     "role.changed": N_("%(subject)s in %(object)s: %(field)s %(before)s → %(after)s"),
@@ -118,6 +119,30 @@ def account_changes(history: dict, hidden: Iterable[str] = ()) -> list[dict]:
     return changes
 
 
+def about(history: dict, node_id: str) -> dict:
+    """The part of an account's ``history`` about one of its people or
+    opportunities: the entries whose target is ``node_id``, the lines with it
+    at either end (roles in a bid, our relationships, competitors), and the
+    interactions it was part of (with the person, about the opportunity).
+
+    >>> history = {"names": {}, "users": {}, "entries": [
+    ...     {"target_id": "p1", "target_label": "Person", "after": "{}"},
+    ...     {"target_id": "p1->o1", "target_label": "ROLE_IN", "after": "{}"},
+    ...     {"target_id": "i1", "target_label": "Interaction", "after": '{"person_ids": ["p2"]}'}]}
+    >>> [e["target_id"] for e in about(history, "p1")["entries"]]
+    ['p1', 'p1->o1']
+    """
+    def concerns(entry: dict) -> bool:
+        if node_id in entry["target_id"].split("->"):  # the record itself, or a line ``start->end``
+            return True
+        if entry["target_label"] != "Interaction":
+            return False
+        return any(node_id in (values.get("person_ids") or ()) or values.get("opportunity_id") == node_id
+                   for values in (_load(entry.get("before")), _load(entry.get("after"))))
+
+    return {**history, "entries": [e for e in history["entries"] if concerns(e)]}
+
+
 def describe(change: dict, translate: Callable[[str], str] = str, lang: str = "en") -> str:
     """One change as a sentence in ``lang`` ('en' or 'zh'), through ``translate`` (gettext).
 
@@ -185,7 +210,7 @@ def _changes_of(entry: dict, names: dict[str, str]) -> list[tuple[str, dict]]:
     if action == "forget":
         return [("person.erased", {"subject": subject})]
     if action == "merge":
-        return [("person.merged", {"subject": subject})]
+        return [("account.merged" if label == "Account" else "person.merged", {"subject": subject})]
     if action == "update":
         return _field_changes("field.changed", "record.edited", label, before, after, {"subject": subject})
     return []

@@ -13,7 +13,7 @@ from graphcrm.audit import acting_as
 from graphcrm.cli import main as cli
 from graphcrm.config import Settings
 from graphcrm.graph import open_store
-from graphcrm.history import account_changes, describe
+from graphcrm.history import about, account_changes, describe
 from graphcrm.transfer.forget import PLACEHOLDER, forget
 from graphcrm.users import add_user
 
@@ -64,6 +64,22 @@ def test_a_week_of_changes_reads_by_name_in_order(any_store):
     assert not any("Someone Else" in c for c in changes)
     latest = account_changes(any_store.account_history("acc-1", ANCIENT))[0]
     assert latest["actor"] == "Lina Wu" and latest["code"] == "field.changed"
+
+
+def test_a_person_or_a_bid_has_the_changes_about_them(any_store):
+    _review_week(any_store)
+    history = any_store.account_history("acc-1", ANCIENT)
+
+    def about_(node_id):
+        return [describe(c) for c in reversed(account_changes(about(history, node_id)))]
+
+    assert about_("p-1")[-3:] == ["王伟: stance Neutral → Skeptic",
+                                  "Stronger: Lina Wu has a relationship with 王伟, strength 2 → 4",
+                                  "New Meeting with 王伟, Emily Chen"]
+    assert not any("Emily Chen joined" in c or "stage" in c for c in about_("p-1"))
+    assert about_("opp-1")[-2:] == ["Emily Chen joined the buying center of 智慧工地 as Decision maker",
+                                    "智慧工地: stage Lead → Qualify"]
+    assert not any("王伟: stance" in c for c in about_("opp-1"))
 
 
 def test_changes_before_the_date_are_left_out(any_store):
@@ -147,6 +163,23 @@ def test_a_malformed_or_future_date_is_a_clear_400(client, auth, ids, since):
     page = client.get(f"/accounts/{ids['east']}/changes?since={since}")
     assert page.status_code == 400
     assert "since:" in page.get_data(as_text=True)
+
+
+def test_the_person_and_bid_pages_show_the_changes_about_them(client, auth, app_store, ids):
+    cfo = app_store.get("Person", "p-cfo")
+    with acting_as("lina"):
+        app_store.update("Person", "p-cfo", {"stance": "supporter"}, version=cfo["version"])
+    auth.login("lina")
+    person = client.get("/people/p-cfo/changes").get_data(as_text=True)
+    assert "Changes about Li Na CFO" in person and "Li Na CFO: stance Skeptic → Supporter" in person
+    assert "王强 added" not in person
+    bid = client.get("/opportunities/opp-east/changes?since=2000-01-01").get_data(as_text=True)
+    assert "王强 joined the buying center of Grid upgrade 2027 as Technical buyer" in bid
+    assert "Li Na CFO: stance" not in bid
+    assert client.get("/opportunities/opp-east").get_data(as_text=True).count("/opportunities/opp-east/changes") == 1
+    login(client, "omar", PASSWORD)
+    assert client.get("/people/p-cfo/changes").status_code == 404
+    assert client.get("/opportunities/opp-east/changes").status_code == 404
 
 
 def test_another_teams_manager_gets_404(client, auth, ids):

@@ -8,6 +8,7 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``, ``hist
     /                               portfolio dashboard (director/admin) or my accounts
     /accounts/<id>                  account page: stakeholder table and network
     /accounts/<id>/changes?since=   what changed at the account since a date (default: a week ago)
+    /people/<id>/changes, /opportunities/<id>/changes   the account's changes about one person or bid
     /opportunities/<id>             readiness, gaps, warm paths
     /people/<id>                    roles, who knows them, timeline, log an interaction
     /accounts/new, /accounts/<id>/edit, /accounts/<id>/delete

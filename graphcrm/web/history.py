@@ -1,21 +1,23 @@
-"""What changed at an account since a date: /accounts/<id>/changes.
+"""What changed since a date: at an account (/accounts/<id>/changes), or
+about one of its people or opportunities (/people/<id>/changes,
+/opportunities/<id>/changes: the account's changes that concern them).
 
-A page of its own, so the cached account body (``web.reports.page_body``)
-stays as it is.  Members of the account's team see it, admins and directors
-every account's; anyone else gets 404, as for the account itself.
+Pages of their own, so the cached page bodies (``web.reports.page_body``)
+stay as they are.  Members of the account's team see them, admins and
+directors every account's; anyone else gets 404, as for the record itself.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from graphcrm.errors import ValidationError
-from graphcrm.history import account_changes, describe
+from graphcrm.history import about, account_changes, describe
 from graphcrm.web.access import require_account, visible_account_ids
 from graphcrm.web.db import get_store
 
@@ -47,16 +49,46 @@ def since_date(text: str | None, today: date) -> date:
 def account_changes_page(account_id: str):
     """What changed at the account since ``?since=YYYY-MM-DD`` (default: a week ago)."""
     require_account("Account", account_id)
+    account = get_store().get("Account", account_id)
+    return _changes_page(account_id, None, title=_("Changes at %(account)s", account=account["name"]),
+                         back=(url_for("accounts.account", account_id=account_id), account["name"]))
+
+
+@bp.route("/people/<person_id>/changes")
+@login_required
+def person_changes_page(person_id: str):
+    """What changed about a stakeholder since ``?since=`` (default: a week ago)."""
+    account_id = require_account("Person", person_id)
+    person = get_store().get("Person", person_id)
+    return _changes_page(account_id, person_id, title=_("Changes about %(name)s", name=person["name"]),
+                         back=(url_for("people.person", person_id=person_id), person["name"]))
+
+
+@bp.route("/opportunities/<opportunity_id>/changes")
+@login_required
+def opportunity_changes_page(opportunity_id: str):
+    """What changed about a bid since ``?since=`` (default: a week ago)."""
+    account_id = require_account("Opportunity", opportunity_id)
+    opportunity = get_store().get("Opportunity", opportunity_id)
+    return _changes_page(account_id, opportunity_id, title=_("Changes about %(name)s", name=opportunity["name"]),
+                         back=(url_for("opportunities.opportunity", opportunity_id=opportunity_id),
+                               opportunity["name"]))
+
+
+def _changes_page(account_id: str, subject_id: str | None, *, title: str, back: tuple[str, str]):
+    """The changes of the account since ``?since=``, or those about ``subject_id``."""
     today = datetime.now(timezone.utc).date()
     since = since_date(request.args.get("since"), today)
-    store = get_store()
-    history = store.account_history(account_id, since.isoformat())
+    history = get_store().account_history(account_id, since.isoformat())
+    if subject_id is not None:
+        history = about(history, subject_id)
     visible = visible_account_ids()
     hidden = [] if visible is None else [
         node_id for node_id, accounts in history["elsewhere"].items() if not visible & set(accounts)]
     changes = account_changes(history, hidden)
     lang = str(get_locale() or "en")
     rows = [{**change, "text": describe(change, _, lang)} for change in changes]
-    presets = [(days, (today - timedelta(days=days)).isoformat()) for days in PRESETS]
-    return render_template("history/account_changes.html", account=store.get("Account", account_id), rows=rows,
+    presets = [(days, url_for(request.endpoint, **request.view_args, since=day), day)
+               for days in PRESETS for day in [(today - timedelta(days=days)).isoformat()]]
+    return render_template("history/changes.html", title=title, back=back, rows=rows,
                            since=since.isoformat(), today=today.isoformat(), presets=presets)
