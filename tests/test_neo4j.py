@@ -21,7 +21,7 @@ from importlib import resources
 
 import pytest
 
-from graphcrm.errors import Conflict
+from graphcrm.errors import Conflict, ValidationError
 from graphcrm.graph.statements import load_statements, parse
 from graphcrm.transfer.forget import ERASED_FIELDS, PLACEHOLDER
 
@@ -263,3 +263,34 @@ def test_the_schema_is_set_up_where_earlier_writers_made_several_stamp_nodes(on_
     assert len(stamps) == 1 and stamps[0]["stamp"].startswith("e3:")  # the one furthest on
     constraints, _, _ = run("SHOW CONSTRAINTS YIELD name WHERE name = 'graphcrm_meta_id' RETURN name")
     assert len(constraints) == 1
+
+
+LOCK_STAMP = "MATCH (m:GraphCRMMeta {id: 'change-stamp'}) SET m._lock = true REMOVE m._lock"
+
+
+def test_the_stamp_moves_in_the_transaction_of_the_write(on_neo4j, holder):
+    """While another transaction holds the stamp's node, a write waits with
+    nothing committed (its node unseen, the stamp as it was); the node and
+    the new stamp show together."""
+    on_neo4j.create("Account", {"name": "Shenzhen Metro 深圳地铁"}, id="acc-szm")  # the stamp's node is there
+    stamp = on_neo4j.change_stamp()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        with holder(LOCK_STAMP) as held:
+            saving = pool.submit(on_neo4j.create, "Account", {"name": "Line 16 PIS"}, id="acc-l16")
+            deadline = time.monotonic() + 60
+            while not held.blocked() and not saving.done():
+                assert time.monotonic() < deadline, "the write never reached the stamp"
+                time.sleep(0.02)
+            assert on_neo4j.find("Account", "acc-l16") is None and on_neo4j.change_stamp() == stamp
+        saving.result()
+    assert on_neo4j.find("Account", "acc-l16") and on_neo4j.change_stamp() != stamp
+
+
+def test_a_write_whose_stamp_cannot_move_saves_nothing(on_neo4j, monkeypatch):
+    """A write reports an error only for a change that was not saved."""
+    monkeypatch.setitem(on_neo4j.backend.statements, "meta.bump", "UNWIND [0] AS zero RETURN 1 / zero")
+    with pytest.raises(ValidationError):
+        on_neo4j.create("Account", {"name": "Shenzhen Metro 深圳地铁"}, id="acc-szm")
+    monkeypatch.undo()
+    assert on_neo4j.find("Account", "acc-szm") is None and on_neo4j.audit_log()[1] == 0
+    assert on_neo4j.change_stamp() == "0"

@@ -1,5 +1,6 @@
 // The change stamp on Neo4j (GraphStore.change_stamp): a counter on one node
-// of its own, bumped after every write.  ``epoch`` is set when the node is
+// of its own, bumped by every write in the write's own transaction
+// (Neo4jBackend.run).  ``epoch`` is set when the node is
 // created, so that a cleared graph never repeats an earlier stamp.  (The
 // embedded FalkorDB keeps the counter in a key beside the graph instead.)
 

@@ -13,8 +13,8 @@ it resumes, so the message says to reload and look (:func:`_no_answer`).
 * :class:`FalkorBackend`: the embedded FalkorDB (default), via the
   ``falkordb`` client over the server's Unix socket.
 * :class:`Neo4jBackend`: Neo4j 5 / Aura via the official driver: one driver
-  per process, ``execute_query`` (a managed, retried transaction) with the
-  database named explicitly.
+  per process, managed, retried transactions with the database named
+  explicitly; a write and the move of its stamps are one transaction.
 """
 
 from __future__ import annotations
@@ -95,9 +95,10 @@ class Backend:
     The change stamp is a value that changes after every write that
     succeeds (any statement run with ``write=True``), so a result computed
     from the graph under one stamp is still valid while the stamp is the
-    same (:class:`graphcrm.cache.ReportCache`).  It is bumped *after* the
-    write commits: read the stamp before reading the graph and a cached
-    result can never hide a committed write for longer than the bump takes.
+    same (:class:`graphcrm.cache.ReportCache`).  Neo4j moves it in the
+    write's own transaction; FalkorDB (a counter beside the graph) right
+    *after* the write commits: read the stamp before reading the graph and a
+    cached result can never hide a committed write for longer than the bump takes.
 
     Account stamps (:meth:`account_stamps`) are finer: a write says which
     accounts it changes (``scope``: account ids; None: it may change any)
@@ -535,6 +536,7 @@ class Neo4jBackend(Backend):
         #: taking a connection from the pool and retrying, and Neo4j ends a
         #: transaction that runs longer (its transaction timeout)
         self.timeout = timeout
+        self._stamped_write = neo4j.unit_of_work(timeout=timeout)(self._stamped_write)
         bounds: dict[str, Any] = {} if timeout is None else {
             "connection_timeout": timeout, "connection_acquisition_timeout": timeout,
             "max_transaction_retry_time": timeout}
@@ -562,15 +564,22 @@ class Neo4jBackend(Backend):
         params = params or {}
         refuse_nul(params)
         with self._translated(statement, write):
-            records, _summary, _keys = self._driver.execute_query(
-                neo4j.Query(self.text(statement), timeout=self.timeout),
-                params,
-                database_=self.database,
-                routing_=neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ,
-            )
-        if write and statement != "meta.bump":
-            self.run("meta.bump", write=True)
+            if write:
+                with self._driver.session(database=self.database) as session:
+                    records = session.execute_write(self._stamped_write, self.text(statement), params)
+            else:
+                records, _summary, _keys = self._driver.execute_query(
+                    neo4j.Query(self.text(statement), timeout=self.timeout), params,
+                    database_=self.database, routing_=neo4j.RoutingControl.READ)
         return [{key: _plain(value) for key, value in record.items()} for record in records]
+
+    def _stamped_write(self, tx, text: str, params: dict) -> list:
+        """A write and the move of the change stamp, in one transaction
+        (``session.execute_write`` runs it again on a transient error): the
+        stamp moves if and only if the write commits, with one commit."""
+        records = list(tx.run(text, params))
+        tx.run(self.text("meta.bump")).consume()
+        return records
 
     @contextmanager
     def _translated(self, statement: str, write: bool):
@@ -603,10 +612,20 @@ class Neo4jBackend(Backend):
 
     def setup_schema(self, timeout: float = 30.0) -> None:
         """Create the constraints and indexes that are missing (idempotent)."""
-        self.run("meta.deduplicate", write=True)  # else the stamp node's constraint cannot be created
+        self._unstamped("meta.deduplicate")  # else the stamp node's constraint cannot be created
         for name in sorted(self.statements):
             if name.startswith("schema."):
-                self.run(name, write=True)
+                self._unstamped(name)
+
+    def _unstamped(self, statement: str) -> None:
+        """A write of the schema or of the stamps themselves, which moves no
+        stamp, in a transaction of its own (Neo4j takes no data write after a
+        schema change in one)."""
+        import neo4j
+
+        with self._translated(statement, write=True):
+            self._driver.execute_query(neo4j.Query(self.text(statement), timeout=self.timeout),
+                                       database_=self.database)
 
     def drop(self) -> None:
         """Delete every node and relationship, the audit log and the change
