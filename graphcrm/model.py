@@ -71,7 +71,7 @@ LIFECYCLES = {
     "churned": ("Churned", "已流失"),
 }
 STANCES = {
-    "champion": ("Champion", "拥护者"),
+    "champion": ("Advocate", "拥护者"),
     "supporter": ("Supporter", "支持者"),
     "neutral": ("Neutral", "中立"),
     "skeptic": ("Skeptic", "怀疑者"),
@@ -102,10 +102,16 @@ BUYING_ROLES = {
     "user_buyer": ("User buyer", "使用者"),
     "procurement": ("Procurement", "采购"),
     "influencer": ("Influencer", "影响者"),
-    "champion": ("Champion", "支持者/拥护者"),
+    "champion": ("Champion", "内部推动者"),
     "coach": ("Coach / informant", "教练/项目线人"),
-    "gatekeeper": ("Gatekeeper", "把关人"),
-    "blocker": ("Blocker", "反对者"),
+    "gatekeeper": ("Gatekeeper", "守门人"),
+    "blocker": ("Blocker", "阻碍者"),
+}
+#: labels an enumerated value had before docs/glossary.md, still read by
+#: :func:`value_of` (files and pastes made with them import as before):
+#: vocabulary -> value -> its former labels
+FORMER_LABELS: dict[int, dict[str, tuple[str, ...]]] = {
+    id(BUYING_ROLES): {"champion": ("支持者/拥护者",), "gatekeeper": ("把关人",), "blocker": ("反对者",)},
 }
 INTERACTION_KINDS = {
     "meeting": ("Meeting", "会议"),
@@ -641,11 +647,13 @@ def _placeholder(model: type[_Props]) -> dict:
 
 def value_of(vocabulary: dict, text: str) -> str:
     """The value of an enumeration from its value, English or Chinese label, in
-    any case (``"Champion"``, ``"拥护者"`` -> ``"champion"``); ``text`` as it is
-    when none matches (validation then names the allowed values)."""
+    any case (``"Advocate"``, ``"拥护者"`` -> ``"champion"``), or a label it had
+    before (:data:`FORMER_LABELS`: the role ``"反对者"`` -> ``"blocker"``);
+    ``text`` as it is when none matches (validation then names the allowed values)."""
     lowered = text.lower()
+    former = FORMER_LABELS.get(id(vocabulary), {})
     for value, labels in vocabulary.items():
-        if lowered == value or lowered in (label.lower() for label in labels[:2]):
+        if lowered == value or lowered in (label.lower() for label in (*labels[:2], *former.get(value, ()))):
             return value
     return text
 

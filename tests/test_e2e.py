@@ -85,7 +85,7 @@ def test_chinese_pages(session_of):
     s.shot("person-zh")
     s.goto("/opportunities/opp-metro-line4")
     assert "单线联系" in s.page.locator("ol.actions").inner_text()  # finding titles in Chinese
-    assert "拥护者力量" in s.page.locator("table.data").first.inner_text()
+    assert "内部推动者力量" in s.page.locator("table.data").first.inner_text()
     s.shot("opportunity-zh")
 
 

@@ -241,7 +241,7 @@ def test_a_stale_edit_from_a_second_browser_is_refused_with_what_changed(session
     assert _status(mine, "^Not saved") == "Not saved: someone else changed 唐军 in the meantime."
     _expected_refusals(mine, 409)
     changes = mine.page.inner_text("#map-conflict-changes")
-    assert "Stance — now Skeptic (was Champion)" in changes
+    assert "Stance — now Skeptic (was Advocate)" in changes
     assert "Influence (1-5) — theirs (saved): 4; yours: 2" in changes
     assert mine.page.input_value("#map-influence") == "2"        # mine kept
     assert mine.page.input_value("#map-stance") == "skeptic"     # theirs shown

@@ -303,7 +303,8 @@ def test_templates_have_english_and_chinese_headers_and_a_readme():
     en, zh = template_files("en"), template_files("zh")
     assert en["accounts.csv"].startswith("\ufeffid,name,industry,region,segment,tier,lifecycle,annual_value")
     assert zh["accounts.csv"].startswith("\ufeff编号,名称,行业,地区,客户分级,关系层级,生命周期阶段,年度价值")
-    assert zh["role_in.csv"].startswith("\ufeff起点,终点,角色,影响力,态度")
+    assert zh["role_in.csv"].startswith("\ufeff起点,终点,角色,影响力,立场")
+    assert zh["people.csv"].startswith("\ufeff编号,姓名,职务")  # a person's name; an account's is 名称
     assert "password_hash" not in en["users.csv"]
     text = readme()
     assert "segment" in text and "strategic (高价值)" in text and "role_in.csv" in text

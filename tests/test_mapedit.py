@@ -56,7 +56,7 @@ def test_a_member_changes_a_person_s_stance_and_the_audit_log_says_who(app_and_s
     assert (person["stance"], person["influence"], person["title"], person["version"]) == \
         ("champion", 5, "Finance chief", 2)
     assert body["person"]["version"] == 2
-    assert "Anna Berg" in body["saved"] and "Champion" in body["saved"] and "Finance chief" in body["saved"]
+    assert "Anna Berg" in body["saved"] and "Advocate" in body["saved"] and "Finance chief" in body["saved"]
     entries, _ = store.audit_log(target="p-ours-cfo")
     assert entries[0]["action"] == "update" and entries[0]["actor"] == "lina"
     # the map the page draws again has it: shape and colour of a champion, the new version

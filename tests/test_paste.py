@@ -156,7 +156,7 @@ def test_nothing_is_saved_while_a_row_has_a_problem_and_the_grid_can_be_correcte
     client, store = lina
     page = text(_post(client, text="姓名\t立场\n王芳\tfriendly\n李娜\tneutral\n", action="save"))
     assert "1 row has a problem" in page
-    assert "friendly is not a stance; one of: Champion, Supporter, Neutral, Skeptic, Opponent" in page
+    assert "friendly is not a stance; one of: Advocate, Supporter, Neutral, Skeptic, Opponent" in page
     assert store.people_of_account("acc-metro") == []
     grid = {"rows": "2", "r1-name": "王芳", "r1-stance": "拥护者", "r2-name": "李娜", "r2-remove": "y"}
     assert _post(client, action="save", **grid).status_code == 302

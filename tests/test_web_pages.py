@@ -202,19 +202,23 @@ def test_new_pages_and_forms_in_chinese(app, app_store):
     c = signed_in(app, "admin")
     c.get("/lang/zh")
     pages = {
-        "/people/p-cio/edit": ["编辑干系人", "影响力（1-5）", "立场", "保存", "取消", "拥护者"],
+        "/people/p-cio/edit": ["编辑干系人", "姓名", "影响力（1-5）", "立场", "保存", "取消", "拥护者"],
+        "/accounts/acc-east/edit": ["名称", "客户分级"],  # an account's name is 名称, a person's 姓名
+        "/opportunities/opp-east/edit": ["名称", "预计成交日期"],
         "/opportunities/opp-east/roles/new": ["加入采购决策团队", "采购决策角色", "经济决策者"],
         "/people/p-cio/relationships/new/peer": ["汇报给", "影响", "认识"],
         "/opportunities/opp-east?leaves=user-lina": ["权力地图", "假设此人离开", "投标准备度将从", "立场走势"],
         "/my-week": ["本周待办"],
         "/admin/users": ["用户", "大客户经理", "重置密码"],
-        "/": ["按客户分级的覆盖率", "客户（有风险的在前）", "高价值"],
+        "/": ["按客户分级的覆盖率", "客户（需关注的在前）", "高价值"],
         "/accounts/acc-east/delete": ["同时删除：", "3 名干系人", "此操作无法撤销。"],
     }
     for url, words in pages.items():
         page = text(c.get(url))
         for w in words:
             assert w in page, (url, w)
+    for url in ("/accounts/acc-east/edit", "/opportunities/opp-east/edit"):
+        assert "姓名" not in text(c.get(url)), url
     version = app_store.get("Person", "p-xss")["version"]
     app_store.update("Person", "p-xss", {"title": "Senior Engineer"}, version=version)
     r = c.post("/people/p-xss/edit", data={"name": XSS, "title": "Engineer", "influence": "2", "stance": "champion",

@@ -191,14 +191,14 @@ CATALOG: dict[str, str] = {
     # -- stance outlook -------------------------------------------------------------
     "outlook.model": N_("Friedkin-Johnsen influence averaging (DeGroot with stubbornness)"),
     "outlook.opinions": N_(
-        "Opinions of us lie in [-1, 1] (champion +1 ... opponent -1) and move linearly toward the average of "
+        "Opinions of us lie in [-1, 1] (advocate +1 ... opponent -1) and move linearly toward the average of "
         "the people who sway them."
     ),
     "outlook.current": N_(
         "Influence ties and stances recorded in the graph are current; nobody outside the graph weighs in."
     ),
     "outlook.stubborn": N_(
-        "Champions and opponents are stubborn (keep %(committed)s %% of their initial view), supporters and "
+        "Advocates and opponents are stubborn (keep %(committed)s %% of their initial view), supporters and "
         "skeptics %(leaning)s %%, neutrals %(neutral)s %%."
     ),
     "outlook.voices": N_(

@@ -66,19 +66,28 @@ CHINESE = {
     "name": "名称", "industry": "行业", "region": "地区", "segment": "客户分级", "tier": "关系层级",
     "lifecycle": "生命周期阶段", "annual_value": "年度价值", "potential_value": "潜在价值",
     "source_id": "来源编号", "title": "职务", "department": "部门", "seniority": "职级", "email": "邮箱",
-    "phone": "电话", "influence": "影响力", "stance": "态度", "notes": "备注", "erased_at": "删除时间",
+    "phone": "电话", "influence": "影响力", "stance": "立场", "notes": "备注", "erased_at": "删除时间",
     "erased_by": "删除人", "username": "用户名", "display_name": "显示名称", "role": "角色",
     "active": "启用", "value": "金额", "currency": "币种", "stage": "阶段", "close_date": "预计成交日期",
     "decision_criteria": "决策标准", "kind": "类型", "channel": "渠道", "at": "时间", "summary": "摘要",
     "sentiment": "情绪", "satisfaction": "满意度", "since": "起始日期", "strength": "关系强度",
     "last_contact_at": "最近联系时间", "team_role": "团队角色",
 }
-_EXTRA_ALIASES = {"name": ("姓名",), "start": ("from", "从"), "end": ("to", "到")}
+#: a label's own Chinese name of a column: a person has a 姓名, an account or an opportunity a 名称
+_CHINESE_OF = {"Person": {"name": "姓名"}}
+#: other headings read as the column: 姓名 (a person's name), 态度 (the Chinese heading of ``stance``
+#: before docs/glossary.md made it 立场)
+_EXTRA_ALIASES = {"name": ("姓名",), "stance": ("态度",), "start": ("from", "从"), "end": ("to", "到")}
 _VOCABULARIES = (model.SEGMENTS, model.TIERS, model.LIFECYCLES, model.STANCES, model.USER_ROLES, model.STAGES,
                  model.BUYING_ROLES, model.INTERACTION_KINDS, model.CHANNELS)
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 #: columns the template workbook formats as text (Excel would drop an id's leading zeros, read +86… as a formula)
 _TEXT_COLUMNS = ("id", "start", "end", "source_id", "phone")
+
+
+def chinese_column(owner: str, column: str) -> str | None:
+    """The Chinese heading of ``column`` in the template of ``owner`` (a label or relationship type)."""
+    return _CHINESE_OF.get(owner, {}).get(column) or CHINESE.get(column)
 
 
 def node_columns(label: str) -> list[str]:
@@ -89,13 +98,13 @@ def relationship_columns(rel_type: str) -> list[str]:
     return ["start", "end"] + list(model.RELATIONSHIP_MODELS[rel_type].model_fields)
 
 
-def _aliases(columns: list[str]) -> dict[str, str]:
+def _aliases(owner: str, columns: list[str]) -> dict[str, str]:
     aliases = {}
     for column in columns:
-        chinese = CHINESE.get(column)
+        chinese = [c for c in dict.fromkeys((chinese_column(owner, column), CHINESE.get(column))) if c]
         english = (column, column.replace("_", " "))
-        bilingual = [f"{e}{sep}{chinese}" for e in english for sep in (" / ", "/")] if chinese else []
-        for alias in (*english, chinese, *bilingual, *_EXTRA_ALIASES.get(column, ())):
+        bilingual = [f"{e}{sep}{c}" for e in english for sep in (" / ", "/") for c in chinese]
+        for alias in (*english, *chinese, *bilingual, *_EXTRA_ALIASES.get(column, ())):
             if alias:
                 aliases[alias.lower()] = column
     return aliases
@@ -140,11 +149,11 @@ def _csv_text(header: list[str], rows: list[list]) -> str:
 
 def template_files(lang: str = "en") -> dict[str, str]:
     """The empty templates, headed in English (property names) or Chinese."""
-    def heading(columns):
-        return [CHINESE.get(c, c) for c in columns] if lang.startswith("zh") else columns
+    def heading(owner, columns):
+        return [chinese_column(owner, c) or c for c in columns] if lang.startswith("zh") else columns
 
-    files = {name: _csv_text(heading(node_columns(label)), []) for label, name in NODE_FILES.items()}
-    files.update({name: _csv_text(heading(relationship_columns(t)), []) for t, name in RELATIONSHIP_FILES.items()})
+    files = {name: _csv_text(heading(label, node_columns(label)), []) for label, name in NODE_FILES.items()}
+    files.update({name: _csv_text(heading(t, relationship_columns(t)), []) for t, name in RELATIONSHIP_FILES.items()})
     files["README.txt"] = readme()
     return files
 
@@ -165,7 +174,7 @@ def readme() -> str:
 def _column_lines(owner: str, columns: list[str]) -> list[str]:
     lines = []
     for column in columns:
-        line = f"    {column:<18} {CHINESE.get(column, '')}"
+        line = f"    {column:<18} {chinese_column(owner, column) or ''}"
         if column not in ("id", "start", "end"):
             vocabulary = _vocabulary(owner, column)
             if vocabulary:
@@ -207,7 +216,7 @@ def template_workbook() -> bytes:
 
 
 def _template_sheet(owner: str, columns: list[str]) -> SheetData:
-    header = [f"{c} / {CHINESE[c]}" if c in CHINESE else c for c in columns]
+    header = [f"{c} / {chinese}" if (chinese := chinese_column(owner, c)) else c for c in columns]
     choices = {index: list(vocabulary) for index, column in enumerate(columns, start=1)
                if column not in ("id", "start", "end") and (vocabulary := _vocabulary(owner, column))}
     text = frozenset(index for index, column in enumerate(columns, start=1) if column in _TEXT_COLUMNS)
@@ -306,7 +315,7 @@ def _rows(plan: ImportPlan, tables: list[_Table], owner: str, columns: list[str]
 
 def _table_rows(plan: ImportPlan, source: _Table, owner: str, columns: list[str], required: tuple[str, ...],
                 encoding: str | None):
-    csv_file = source.read(_aliases(columns), encoding)
+    csv_file = source.read(_aliases(owner, columns), encoding)
     if csv_file.note:
         plan.warn(Where(source.where), csv_file.note)
     header, rows = csv_file.header, csv_file.rows

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, request
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -57,6 +57,9 @@ def choices(pairs) -> list[SelectChoice]:
 
 
 LEVELS = [(str(n), str(n)) for n in range(1, 6)]
+
+#: the name of an account, an opportunity or a competitor: 名称 in Chinese (a person's is 姓名, docs/glossary.md)
+THING_NAME = lazy_pgettext("account, opportunity or competitor", "Name")
 
 
 def enum_choices(vocabulary: dict, *, blank: bool = False) -> list[SelectChoice]:
@@ -211,7 +214,7 @@ def _int_or_none(value):
 class AccountForm(NamedOnce, Versioned, GraphForm):
     PROPERTIES = ("name", "industry", "region", "segment", "tier", "lifecycle", "annual_value", "potential_value")
     ENUMS = {"segment": model.SEGMENTS, "tier": model.TIERS, "lifecycle": model.LIFECYCLES}
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(THING_NAME, validators=[DataRequired(), Length(max=200)])
     industry = StringField(_l("Industry"), validators=[Optional(), Length(max=200)])
     region = StringField(_l("Region"), validators=[Optional(), Length(max=200)])
     segment = SelectField(_l("Segment"), default="general", validators=[DataRequired()])
@@ -251,7 +254,7 @@ class PersonForm(NamedOnce, Versioned, GraphForm):
 class OpportunityForm(Versioned, GraphForm):
     PROPERTIES = ("name", "stage", "value", "currency", "close_date", "decision_criteria")
     ENUMS = {"stage": model.STAGES}
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(THING_NAME, validators=[DataRequired(), Length(max=200)])
     stage = SelectField(_l("Stage"), default="lead", validators=[DataRequired()])
     value = FloatField(_l("Value"), validators=[Optional(), NumberRange(min=0, max=1e15)])
     currency = StringField(_l("Currency"), default="CNY", validators=[DataRequired(), Regexp(r"^[A-Z]{3}$")])
@@ -261,7 +264,7 @@ class OpportunityForm(Versioned, GraphForm):
 
 class CompetitorForm(Versioned, GraphForm):
     PROPERTIES = ("name",)
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(THING_NAME, validators=[DataRequired(), Length(max=200)])
 
 
 # -- relationships -------------------------------------------------------------------------------
