@@ -7,7 +7,8 @@ Roles (:data:`graphcrm.model.USER_ROLES`):
 * ``director`` sees every account, changes nothing;
 * ``manager`` (key-account manager) and ``bid`` see and change the accounts
   they are on the team of (``MEMBER_OF`` the account, or one of its
-  opportunities); managers also open new accounts and import;
+  opportunities); managers also open new accounts, merge two they are on
+  the team of, and import;
 * ``viewer`` sees the accounts they are on the team of.
 
 A record belongs to accounts (:data:`ANCHORS`): a person to their employer,
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 SEE_ALL = ("admin", "director")
 EDITORS = ("admin", "manager", "bid")
 ACCOUNT_CREATORS = ("admin", "manager")
+ACCOUNT_MERGERS = ("admin", "manager")
 IMPORTERS = ("admin", "manager")
 
 #: relationship type -> (ends whose accounts the actor must be able to change,
@@ -65,6 +67,13 @@ def can_edit_account(role: str, member_of: Collection[str], account_id: str | No
 def can_create_accounts(role: str) -> bool:
     """Admins and key-account managers open new accounts."""
     return role in ACCOUNT_CREATORS
+
+
+def can_merge_accounts(role: str, member_of: Collection[str], account_ids: Collection[str]) -> bool:
+    """Whether a user of ``role``, on the team of ``member_of``, may merge these
+    accounts into one: admins, and managers who may change every one of them."""
+    return role in ACCOUNT_MERGERS and bool(account_ids) and all(
+        can_edit_account(role, member_of, a) for a in account_ids)
 
 
 def can_change_users(role: str) -> bool:

@@ -171,10 +171,11 @@ def load_access_portfolio(store) -> dict:
 #:   signed_in  every signed-in user (what they see is filtered by account)
 #:   view       admin and director; others only on an account they are on the team of
 #:   edit       admin; manager and bid on an account they are on the team of (others: 404)
+#:   merge      admin; manager on an account they are on the team of (others: 404)
 #:   create     admin and manager, on no account in particular: new accounts, imports (others: 404)
 #:   sees_all   admin and director (others: 403)
 #:   admin      admin only (others: 403)
-ACCESS = ("public", "signed_in", "view", "edit", "create", "sees_all", "admin")
+ACCESS = ("public", "signed_in", "view", "edit", "merge", "create", "sees_all", "admin")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -246,6 +247,8 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("/people/<person_id>/edit", "POST"): Row("edit", "/people/{person}/edit", ok=400, data={}),
     ("/people/<person_id>/delete", "GET"): Row("edit", "/people/{person}/delete"),
     ("/people/<person_id>/delete", "POST"): Row("edit", "/people/{person}/delete", ok=400, data={}),
+    ("/accounts/<account_id>/merge", "GET"): Row("merge", "/accounts/{account}/merge"),
+    ("/accounts/<account_id>/merge", "POST"): Row("merge", "/accounts/{account}/merge", ok=400, data={}),
     ("/people/<person_id>/merge", "GET"): Row("edit", "/people/{person}/merge"),
     ("/people/<person_id>/merge", "POST"): Row("edit", "/people/{person}/merge", ok=400, data={}),
     ("/people/<person_id>/relationships/new/<kind>", "GET"): Row("edit", "/people/{person}/relationships/new/ours"),
@@ -330,6 +333,7 @@ def expected(row: Row, role: str | None, target: str) -> int:
         "signed_in": True,
         "view": member,
         "edit": role == "admin" or (role in ("manager", "bid") and target == "ours"),
+        "merge": role == "admin" or (role == "manager" and target == "ours"),
         "create": role in ("admin", "manager"),
         "sees_all": role in ("admin", "director"),
         "admin": role == "admin",

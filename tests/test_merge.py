@@ -1,14 +1,14 @@
-"""Merging duplicate people (GraphStore.merge_people), on every backend available (see conftest)."""
+"""Merging duplicate people and accounts (GraphStore.merge_people, GraphStore.merge_accounts), on every
+backend available (see conftest)."""
 
 from __future__ import annotations
 
 import re
-from importlib import resources
 
 import pytest
 
 from graphcrm.errors import Conflict, ValidationError
-from graphcrm.graph.statements import parse
+from graphcrm.graph.statements import load_statements
 from graphcrm.model import RELATIONSHIP_TYPES
 
 
@@ -62,7 +62,7 @@ def test_every_line_of_the_dropped_person_moves_to_the_survivor(shenzhen):
     assert survivor["id"] == "p-chen" and survivor["version"] == 2
     assert lines(s, "p-chen") == moved
     assert {"REPORTS_TO", "INFLUENCES", "KNOWS", "ROLE_IN", "RELATIONSHIP", "WORKS_AT"} == {t for t, *_ in moved}
-    assert s.person_lines("p-chen") == {"REPORTS_TO": 2, "INFLUENCES": 2, "KNOWS": 2, "ROLE_IN": 1,
+    assert s.lines_of("Person", "p-chen") == {"REPORTS_TO": 2, "INFLUENCES": 2, "KNOWS": 2, "ROLE_IN": 1,
                                         "RELATIONSHIP": 2, "WITH": 1, "WORKS_AT": 1}
     assert s.get_relationship("KNOWS", "p-chen", "p-li")["strength"] == 5
     assert s.get_relationship("ROLE_IN", "p-chen", "opp-l14")["role"] == "technical_buyer"
@@ -159,7 +159,7 @@ def test_a_stale_version_of_either_is_refused_with_the_current_values(shenzhen):
 def test_people_of_different_accounts_or_one_person_are_not_merged(shenzhen):
     with pytest.raises(ValidationError, match="different accounts"):
         merge(shenzhen, "p-chen", "p-li")
-    with pytest.raises(ValidationError, match="themselves"):
+    with pytest.raises(ValidationError, match="itself"):
         merge(shenzhen, "p-chen", "p-chen")
     assert shenzhen.find("Person", "p-li") is not None
 
@@ -177,11 +177,117 @@ def test_the_merge_is_audited_and_the_dropped_history_found_under_the_survivor(s
     assert {e["target_id"] for e in s.audit_log(target="p-chen")[0]} == {"p-chen", "p-wang", "p-wang2"}
 
 
-def test_the_merge_statement_covers_every_line_a_person_can_have():
-    """person.merge has one block per (direction, type, other label) of the vocabulary touching a Person."""
-    text = parse((resources.files("graphcrm.cypher") / "merge.cypher").read_text(encoding="utf-8"))["person.merge"]
-    blocks = set(re.findall(r"OPTIONAL MATCH \((\w+)(?::(\w+))?\)-\[r:(\w+)\]->\((\w+)(?::(\w+))?\)", text))
-    found = {(t, start_label or "Person", end_label or "Person") for _, start_label, t, _, end_label in blocks}
-    expected = {(t, s, e) for t, (starts, ends, *_) in RELATIONSHIP_TYPES.items()
-                for s in starts for e in ends if "Person" in (s, e)}
+# -- accounts ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def northwind(any_store):
+    """Two "Northwind Rail Authority" accounts with people (a "David Chen" at each), bids, teams and a hierarchy."""
+    s = any_store
+    s.create("Account", {"name": "Northwind Rail Authority", "industry": "Rail", "segment": "strategic"}, id="acc-nw")
+    s.create("Account", {"name": "Northwind Rail Authority ", "region": "North", "annual_value": 2_500_000,
+                         "segment": "key"}, id="acc-nw2")
+    s.create("Account", {"name": "Northwind Holdings"}, id="acc-group")
+    s.create("Account", {"name": "Northwind Signalling Unit"}, id="acc-unit")
+    s.create_person("acc-nw", {"name": "David Chen", "title": "CTO"}, id="p-chen")
+    s.create_person("acc-nw2", {"name": "David Chen", "email": "d.chen@northwind.example"}, id="p-chen2")
+    s.create_person("acc-nw2", {"name": "Mia Park"}, id="p-park")
+    s.create_opportunity("acc-nw", {"name": "Depot upgrade"}, id="opp-depot")
+    s.create_opportunity("acc-nw2", {"name": "Line 3 signalling", "stage": "tender"}, id="opp-l3")
+    for username, user_id in (("li.wei", "u-li"), ("omar", "u-omar")):
+        s.create("User", {"username": username, "display_name": username, "role": "manager"}, id=user_id)
+    s.relate("MEMBER_OF", "u-li", "acc-nw", {"team_role": "account manager"})
+    s.relate("MEMBER_OF", "u-li", "acc-nw2", {"team_role": "bid manager"})
+    s.relate("MEMBER_OF", "u-omar", "acc-nw2", {"team_role": "sponsor"})
+    s.relate("PART_OF", "acc-nw2", "acc-group")
+    s.relate("PART_OF", "acc-unit", "acc-nw2")
+    s.relate("PART_OF", "acc-nw2", "acc-nw")
+    s.relate("RELATIONSHIP", "u-omar", "p-park", {"strength": 4})
+    return s
+
+
+def merge_accounts(store, keep="acc-nw", drop="acc-nw2"):
+    return store.merge_accounts(keep, drop, keep_version=store.get("Account", keep)["version"],
+                                drop_version=store.get("Account", drop)["version"])
+
+
+def test_every_line_of_the_dropped_account_moves_to_the_survivor(northwind):
+    s = northwind
+    survivor = merge_accounts(s)
+    assert s.find("Account", "acc-nw2") is None
+    assert survivor["id"] == "acc-nw" and survivor["version"] == 2
+    assert {p["id"] for p in s.people_of_account("acc-nw")} == {"p-chen", "p-chen2", "p-park"}
+    assert {o["id"] for o in s.opportunities_of_account("acc-nw")} == {"opp-depot", "opp-l3"}
+    assert s.member_accounts("u-omar") == {"acc-nw"}
+    assert s.get_relationship("MEMBER_OF", "u-omar", "acc-nw")["team_role"] == "sponsor"
+    assert s.get_relationship("PART_OF", "acc-nw", "acc-group") is not None
+    assert s.get_relationship("PART_OF", "acc-unit", "acc-nw") is not None
+    assert s.lines_of("Account", "acc-nw") == {"WORKS_AT": 3, "FOR": 2, "MEMBER_OF": 2, "PART_OF": 2}
+    assert s.get_relationship("RELATIONSHIP", "u-omar", "p-park")["strength"] == 4  # the people's own lines stay
+    assert s.integrity_problems() == []
+
+
+def test_the_surviving_accounts_values_win_and_its_empty_ones_are_filled(northwind):
+    survivor = merge_accounts(northwind)
+    assert (survivor["name"], survivor["segment"], survivor["industry"]) == ("Northwind Rail Authority", "strategic",
+                                                                              "Rail")
+    assert (survivor["region"], survivor["annual_value"]) == ("North", 2_500_000)
+    assert northwind.get("Account", "acc-nw") == survivor
+
+
+def test_a_team_membership_both_have_is_kept_once_with_the_survivors_role(northwind):
+    s = northwind
+    merge_accounts(s)
+    assert s.get_relationship("MEMBER_OF", "u-li", "acc-nw")["team_role"] == "account manager"
+    assert s.stats()["relationships"]["MEMBER_OF"] == 2
+    assert s.stats()["relationships"]["PART_OF"] == 2  # the line between the two went with the dropped one
+
+
+def test_people_of_one_name_stay_two_and_the_integrity_report_lists_them(northwind):
+    """Merging accounts never merges people: the report names the pair, and merge_people can then join them."""
+    s = northwind
+    merge_accounts(s)
+    pairs = [p for p in s.map_problems() if p["problem"] == "people of one name at one account"]
+    assert [sorted(p["id"].split()) for p in pairs] == [["p-chen", "p-chen2"]]
+    merge(s, "p-chen", "p-chen2")
+    assert s.get("Person", "p-chen")["email"] == "d.chen@northwind.example"
+
+
+def test_a_stale_version_of_either_account_is_refused_with_the_current_values(northwind):
+    s = northwind
+    s.update("Account", "acc-nw2", {"industry": "Transport"}, version=1)
+    with pytest.raises(Conflict) as error:
+        s.merge_accounts("acc-nw", "acc-nw2", keep_version=1, drop_version=1)
+    assert error.value.current["industry"] == "Transport"
+    with pytest.raises(Conflict):
+        s.merge_accounts("acc-nw", "acc-nw2", keep_version=0, drop_version=2)
+    assert s.find("Account", "acc-nw2") is not None and s.account_of("Person", "p-park") == "acc-nw2"
+    with pytest.raises(ValidationError, match="itself"):
+        merge_accounts(s, "acc-nw", "acc-nw")
+
+
+def test_the_account_merge_is_audited_and_the_dropped_history_found_under_the_survivor(northwind):
+    s = northwind
+    s.create_person("acc-nw2", {"name": "Gone Soon"}, id="p-gone")
+    s.delete("Person", "p-gone")
+    merge_accounts(s)
+    entries, _total = s.audit_log(target="acc-nw")
+    assert entries[0]["action"] == "merge" and entries[0]["merged_from"] == "acc-nw2"
+    assert {"acc-nw", "acc-nw2"} <= {e["target_id"] for e in entries}
+    history = s.account_history("acc-nw", "2000-01-01")
+    targets = {e["target_id"] for e in history["entries"]}
+    assert {"acc-nw2", "p-gone", "p-park", "opp-l3"} <= targets
+
+
+@pytest.mark.parametrize("label", ["Person", "Account"])
+def test_the_merge_statement_covers_every_line_a_node_can_have(label):
+    """node.merge has one block per (direction, type, other label) of the vocabulary touching the label."""
+    text = load_statements("falkordb")[f"node.merge:{label}"]
+    outgoing = re.findall(r"OPTIONAL MATCH \(drop\)-\[r:(\w+)\]->\(o:(\w+)\)", text)
+    incoming = re.findall(r"OPTIONAL MATCH \(drop\)<-\[r:(\w+)\]-\(o:(\w+)\)", text)
+    found = sorted([("out", t, other) for t, other in outgoing] + [("in", t, other) for t, other in incoming])
+    kinds = [(t, s, e) for t, (starts, ends, *_) in RELATIONSHIP_TYPES.items() for s in starts for e in ends]
+    expected = sorted([("out", t, e) for t, s, e in kinds if s == label]
+                      + [("in", t, s) for t, s, e in kinds if e == label])
     assert found == expected
+    assert text.count("moved.strength > n.strength") == sum(t == "RELATIONSHIP" for _, t, _ in expected)

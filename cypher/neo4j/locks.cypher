@@ -121,145 +121,15 @@ FOREACH (u IN users | FOREACH (p IN people |
 FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(i) AS props
 
-// Both people are locked, in the order of their ids, before their versions are checked.
-// name: person.merge
-MATCH (keep:Person {id: $keep_id}), (drop:Person {id: $drop_id})
+// Both records are locked, in the order of their ids, before their versions are checked.
+// name: node.merge
+// each: label
+// except: User Opportunity Competitor Interaction
+MATCH (keep:__LABEL__ {id: $keep_id}), (drop:__LABEL__ {id: $drop_id})
 FOREACH (x IN CASE WHEN keep.id <= drop.id THEN [keep, drop] ELSE [drop, keep] END | SET x._lock = true REMOVE x._lock)
 WITH keep, drop
 WHERE keep.version = $keep_version AND drop.version = $drop_version
-OPTIONAL MATCH (drop)-[r:WORKS_AT]->(o:Account)
-OPTIONAL MATCH (keep)-[k:WORKS_AT]->(o)
-WITH keep, drop, r, o, CASE WHEN r IS NULL THEN {} ELSE properties(r) END AS moved,
-     CASE WHEN k IS NULL THEN {} ELSE properties(k) END AS kept
-FOREACH (x IN CASE WHEN r IS NULL THEN [] ELSE [1] END |
-  MERGE (keep)-[n:WORKS_AT]->(o)
-  SET n = moved
-  SET n += kept
-  SET n.version = coalesce(kept.version, moved.version, 0) + 1, n.updated_at = $now
-  DELETE r)
-WITH DISTINCT keep, drop
-OPTIONAL MATCH (drop)-[r:REPORTS_TO]->(o:Person)
-WHERE o <> keep
-OPTIONAL MATCH (keep)-[k:REPORTS_TO]->(o)
-WITH keep, drop, r, o, CASE WHEN r IS NULL THEN {} ELSE properties(r) END AS moved,
-     CASE WHEN k IS NULL THEN {} ELSE properties(k) END AS kept
-FOREACH (x IN CASE WHEN r IS NULL THEN [] ELSE [1] END |
-  MERGE (keep)-[n:REPORTS_TO]->(o)
-  SET n = moved
-  SET n += kept
-  SET n.version = coalesce(kept.version, moved.version, 0) + 1, n.updated_at = $now
-  DELETE r)
-WITH DISTINCT keep, drop
-OPTIONAL MATCH (o:Person)-[r:REPORTS_TO]->(drop)
-WHERE o <> keep
-OPTIONAL MATCH (o)-[k:REPORTS_TO]->(keep)
-WITH keep, drop, r, o, CASE WHEN r IS NULL THEN {} ELSE properties(r) END AS moved,
-     CASE WHEN k IS NULL THEN {} ELSE properties(k) END AS kept
-FOREACH (x IN CASE WHEN r IS NULL THEN [] ELSE [1] END |
-  MERGE (o)-[n:REPORTS_TO]->(keep)
-  SET n = moved
-  SET n += kept
-  SET n.version = coalesce(kept.version, moved.version, 0) + 1, n.updated_at = $now
-  DELETE r)
-WITH DISTINCT keep, drop
-OPTIONAL MATCH (drop)-[r:INFLUENCES]->(o:Person)
-WHERE o <> keep
-OPTIONAL MATCH (keep)-[k:INFLUENCES]->(o)
-WITH keep, drop, r, o, CASE WHEN r IS NULL THEN {} ELSE properties(r) END AS moved,
-     CASE WHEN k IS NULL THEN {} ELSE properties(k) END AS kept
-FOREACH (x IN CASE WHEN r IS NULL THEN [] ELSE [1] END |
-  MERGE (keep)-[n:INFLUENCES]->(o)
-  SET n = moved
-  SET n += kept
-  SET n.version = coalesce(kept.version, moved.version, 0) + 1, n.updated_at = $now
-  DELETE r)
-WITH DISTINCT keep, drop
-OPTIONAL MATCH (o:Person)-[r:INFLUENCES]->(drop)
-WHERE o <> keep
-OPTIONAL MATCH (o)-[k:INFLUENCES]->(keep)
-WITH keep, drop, r, o, CASE WHEN r IS NULL THEN {} ELSE properties(r) END AS moved,
-     CASE WHEN k IS NULL THEN {} ELSE properties(k) END AS kept
-FOREACH (x IN CASE WHEN r IS NULL THEN [] ELSE [1] END |
-  MERGE (o)-[n:INFLUENCES]->(keep)
-  SET n = moved
-  SET n += kept
-  SET n.version = coalesce(kept.version, moved.version, 0) + 1, n.updated_at = $now
-  DELETE r)
-WITH DISTINCT keep, drop
-OPTIONAL MATCH (drop)-[r:KNOWS]->(o:Person)
-WHERE o <> keep
-OPTIONAL MATCH (keep)-[k:KNOWS]->(o)
-WITH keep, drop, r, o, CASE WHEN r IS NULL THEN {} ELSE properties(r) END AS moved,
-     CASE WHEN k IS NULL THEN {} ELSE properties(k) END AS kept
-FOREACH (x IN CASE WHEN r IS NULL THEN [] ELSE [1] END |
-  MERGE (keep)-[n:KNOWS]->(o)
-  SET n = moved
-  SET n += kept
-  SET n.version = coalesce(kept.version, moved.version, 0) + 1, n.updated_at = $now
-  DELETE r)
-WITH DISTINCT keep, drop
-OPTIONAL MATCH (o:Person)-[r:KNOWS]->(drop)
-WHERE o <> keep
-OPTIONAL MATCH (o)-[k:KNOWS]->(keep)
-WITH keep, drop, r, o, CASE WHEN r IS NULL THEN {} ELSE properties(r) END AS moved,
-     CASE WHEN k IS NULL THEN {} ELSE properties(k) END AS kept
-FOREACH (x IN CASE WHEN r IS NULL THEN [] ELSE [1] END |
-  MERGE (o)-[n:KNOWS]->(keep)
-  SET n = moved
-  SET n += kept
-  SET n.version = coalesce(kept.version, moved.version, 0) + 1, n.updated_at = $now
-  DELETE r)
-WITH DISTINCT keep, drop
-OPTIONAL MATCH (drop)-[r:ROLE_IN]->(o:Opportunity)
-OPTIONAL MATCH (keep)-[k:ROLE_IN]->(o)
-WITH keep, drop, r, o, CASE WHEN r IS NULL THEN {} ELSE properties(r) END AS moved,
-     CASE WHEN k IS NULL THEN {} ELSE properties(k) END AS kept
-FOREACH (x IN CASE WHEN r IS NULL THEN [] ELSE [1] END |
-  MERGE (keep)-[n:ROLE_IN]->(o)
-  SET n = moved
-  SET n += kept
-  SET n.version = coalesce(kept.version, moved.version, 0) + 1, n.updated_at = $now
-  DELETE r)
-WITH DISTINCT keep, drop
-OPTIONAL MATCH (o:User)-[r:RELATIONSHIP]->(drop)
-OPTIONAL MATCH (o)-[k:RELATIONSHIP]->(keep)
-WITH keep, drop, r, o, CASE WHEN r IS NULL THEN {} ELSE properties(r) END AS moved,
-     CASE WHEN k IS NULL THEN {} ELSE properties(k) END AS kept
-FOREACH (x IN CASE WHEN r IS NULL THEN [] ELSE [1] END |
-  MERGE (o)-[n:RELATIONSHIP]->(keep)
-  SET n = moved
-  SET n += kept
-  SET n.version = coalesce(kept.version, moved.version, 0) + 1, n.updated_at = $now
-  SET n.strength = CASE WHEN moved.strength > n.strength THEN moved.strength ELSE n.strength END,
-      n.last_contact_at = CASE WHEN moved.last_contact_at > n.last_contact_at
-                          THEN moved.last_contact_at ELSE n.last_contact_at END
-  DELETE r)
-WITH DISTINCT keep, drop
-OPTIONAL MATCH (o:Competitor)-[r:RELATIONSHIP]->(drop)
-OPTIONAL MATCH (o)-[k:RELATIONSHIP]->(keep)
-WITH keep, drop, r, o, CASE WHEN r IS NULL THEN {} ELSE properties(r) END AS moved,
-     CASE WHEN k IS NULL THEN {} ELSE properties(k) END AS kept
-FOREACH (x IN CASE WHEN r IS NULL THEN [] ELSE [1] END |
-  MERGE (o)-[n:RELATIONSHIP]->(keep)
-  SET n = moved
-  SET n += kept
-  SET n.version = coalesce(kept.version, moved.version, 0) + 1, n.updated_at = $now
-  SET n.strength = CASE WHEN moved.strength > n.strength THEN moved.strength ELSE n.strength END,
-      n.last_contact_at = CASE WHEN moved.last_contact_at > n.last_contact_at
-                          THEN moved.last_contact_at ELSE n.last_contact_at END
-  DELETE r)
-WITH DISTINCT keep, drop
-OPTIONAL MATCH (o:Interaction)-[r:WITH]->(drop)
-OPTIONAL MATCH (o)-[k:WITH]->(keep)
-WITH keep, drop, r, o, CASE WHEN r IS NULL THEN {} ELSE properties(r) END AS moved,
-     CASE WHEN k IS NULL THEN {} ELSE properties(k) END AS kept
-FOREACH (x IN CASE WHEN r IS NULL THEN [] ELSE [1] END |
-  MERGE (o)-[n:WITH]->(keep)
-  SET n = moved
-  SET n += kept
-  SET n.version = coalesce(kept.version, moved.version, 0) + 1, n.updated_at = $now
-  DELETE r)
-WITH DISTINCT keep, drop
+__LINES__
 DETACH DELETE drop
 SET keep = $props
 FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)

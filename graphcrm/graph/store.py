@@ -335,7 +335,7 @@ class GraphStore:
 
     # -- merging duplicates ------------------------------------------------------
 
-    #: what a merge never copies from the dropped person (the survivor keeps its own)
+    #: what a merge never copies from the dropped record (the survivor keeps its own)
     _NOT_MERGED = ("id", "version", "created_at", "updated_at")
 
     def merge_people(self, keep_id: str, drop_id: str, *, keep_version: int, drop_version: int) -> dict:
@@ -351,32 +351,65 @@ class GraphStore:
         give the survivor two managers or close a reports-to cycle; with
         Conflict when either was changed since the versions given.
         """
-        if keep_id == drop_id:
-            raise ValidationError("drop_id", "a person cannot be merged with themselves")
-        keep, drop = self.get("Person", keep_id), self.get("Person", drop_id)
+        keep, drop = self._merged_pair("Person", keep_id, drop_id)
         account_id = self.account_of("Person", keep_id)
         if account_id is None or account_id != self.account_of("Person", drop_id):
             raise ValidationError("drop_id", f"{keep['name']} and {drop['name']} work at different accounts: "
                                              "only people of one account can be merged")
         self._check_merged_org_chart(keep, drop)
-        for person, version in ((keep, keep_version), (drop, drop_version)):
-            if person["version"] != version:
-                raise _changed_meanwhile(f"Person {person['id']!r}", person, version)
+        return self._merge("Person", keep, drop, keep_version, drop_version,
+                           nodes=[account_id, *self._merge_scope(drop_id)])
+
+    def merge_accounts(self, keep_id: str, drop_id: str, *, keep_version: int, drop_version: int) -> dict:
+        """Merge the account ``drop_id`` into ``keep_id``, in one write; return the survivor.
+
+        As :meth:`merge_people`: every line of the dropped account (its
+        people's WORKS_AT, its opportunities' FOR, our team's MEMBER_OF, its
+        place in the account hierarchy) moves to the survivor, a line both
+        have is kept once, the survivor's values win and its empty ones are
+        filled, and the dropped account's history is found under the
+        survivor (:meth:`audit_log`, :meth:`account_history`).  The people
+        are not merged: two of one name, one from each account, are now two
+        people of one name at the survivor, which the integrity report lists
+        (:meth:`map_problems`) for :meth:`merge_people`.  A PART_OF line
+        between the two goes with the dropped account.  Refused with
+        ValidationError when the two are one account; with Conflict when
+        either was changed since the versions given.
+        """
+        keep, drop = self._merged_pair("Account", keep_id, drop_id)
+        # people, bids, team and hierarchy move: any account graph may show them
+        return self._merge("Account", keep, drop, keep_version, drop_version, nodes=None)
+
+    def _merged_pair(self, label: str, keep_id: str, drop_id: str) -> tuple[dict, dict]:
+        """The survivor and the dropped record of a merge, refused when they are one."""
+        if keep_id == drop_id:
+            raise ValidationError("drop_id", f"a {LABELS[label][0].lower()} cannot be merged with itself")
+        return self.get(label, keep_id), self.get(label, drop_id)
+
+    def _merge(self, label: str, keep: dict, drop: dict, keep_version: int, drop_version: int, *,
+               nodes: Iterable[str] | None) -> dict:
+        """The steps every merge shares: check both versions, fill the
+        survivor's empty values, audit, write ``node.merge`` (see
+        cypher/merge.cypher), and raise Conflict or NotFound when either was
+        changed or deleted in between."""
+        for record, version in ((keep, keep_version), (drop, drop_version)):
+            if record["version"] != version:
+                raise _changed_meanwhile(f"{label} {record['id']!r}", record, version)
         merged = {k: v for k, v in drop.items() if k not in self._NOT_MERGED and v not in (None, "")}
         merged |= {k: v for k, v in keep.items() if v not in (None, "")}
         props = merged | {"version": keep_version + 1, "updated_at": utcnow()}
-        entry = audit.entry("merge", "Person", keep_id, before={"survivor": keep, "dropped": drop},
+        keep_id, drop_id = keep["id"], drop["id"]
+        entry = audit.entry("merge", label, keep_id, before={"survivor": keep, "dropped": drop},
                             after={"survivor": props, "merged_from": drop_id}) | {"merged_from": drop_id}
-        rows = self._write("person.merge", audit=entry, nodes=[account_id, *self._merge_scope(drop_id)],
-                           keep_id=keep_id, drop_id=drop_id, keep_version=keep_version,
-                           drop_version=drop_version, props=props, now=utcnow())
+        rows = self._write(f"node.merge:{label}", audit=entry, nodes=nodes, keep_id=keep_id, drop_id=drop_id,
+                           keep_version=keep_version, drop_version=drop_version, props=props, now=utcnow())
         if rows:
             return rows[0]["props"]
-        for person_id, version in ((keep_id, keep_version), (drop_id, drop_version)):
-            current = self.get("Person", person_id)  # NotFound if deleted meanwhile
+        for node_id, version in ((keep_id, keep_version), (drop_id, drop_version)):
+            current = self.get(label, node_id)  # NotFound if deleted meanwhile
             if current["version"] != version:
-                raise _changed_meanwhile(f"Person {person_id!r}", current, version)
-        raise NotFound("Person", drop_id)
+                raise _changed_meanwhile(f"{label} {node_id!r}", current, version)
+        raise NotFound(label, drop_id)
 
     def _check_merged_org_chart(self, keep: dict, drop: dict) -> None:
         """Refuse a merge that would give the survivor two formal managers or
@@ -394,17 +427,17 @@ class GraphStore:
                     raise ValidationError("drop_id", "this merge would close a reports-to cycle: "
                                           + " → ".join([keep["name"], *names[:-1], keep["name"]]))
 
-    def person_lines(self, person_id: str) -> dict[str, int]:
-        """How many lines of each relationship type a person has (the merge page)."""
+    def lines_of(self, label: str, node_id: str) -> dict[str, int]:
+        """How many lines of each relationship type a person or an account has (the merge pages)."""
         counts: dict[str, int] = defaultdict(int)
-        for row in self._read("person.lines", id=person_id):
+        for row in self._read(f"node.lines:{label}", id=node_id):
             counts[row["type"]] += 1
         return dict(counts)
 
     def _merge_scope(self, person_id: str) -> list[str]:
         """The nodes whose accounts a merge moving ``person_id``'s lines
         changes: the other ends, and who the interactions met or were about."""
-        rows = self._read("person.lines", id=person_id)
+        rows = self._read("node.lines:Person", id=person_id)
         return list(dict.fromkeys([person_id, *(node_id for row in rows for node_id in (row["id"], *row["beyond"]))]))
 
     def list_nodes(self, label: str, *, skip: int = 0, limit: int = 1000) -> list[dict]:
@@ -1161,8 +1194,8 @@ class GraphStore:
         ``actor``: a user name; ``target``: a node id (``start->end`` for a
         relationship) or a label / type; ``since`` / ``until``: ISO dates or
         timestamps (``until`` exclusive).  Filters left None match anything.
-        The entries of the people merged into ``target`` (:meth:`merge_people`)
-        count as the target's own.
+        The entries of the people or accounts merged into ``target``
+        (:meth:`merge_people`, :meth:`merge_accounts`) count as the target's own.
         """
         filters = {"actor": actor or None, "target": target or None, "since": since or None, "until": until or None,
                    "merged": self.merged_into(target) if target else []}
@@ -1185,7 +1218,8 @@ class GraphStore:
         lines between people, team memberships), and those of the people,
         opportunities and interactions deleted since ``since`` (by the
         ``account_id`` of their delete entry, or of the entry that created
-        them).  Not found: bulk writes (imports, restores: one entry per
+        them); the same for the accounts merged into it (:meth:`merge_accounts`).
+        Not found: bulk writes (imports, restores: one entry per
         batch), and changes of a person made while they worked at another
         account.  Names come from the current graph, else from the entries
         themselves (an erased person's entries hold no name).
@@ -1194,8 +1228,9 @@ class GraphStore:
         if not members:
             raise NotFound("Account", account_id)
         people = set(members[0]["people"])
-        ids = {account_id, *people, *members[0]["opportunities"], *members[0]["interactions"]}
-        ids |= self._deleted_members(account_id, people, since)
+        accounts = {account_id, *self.merged_into(account_id)}
+        ids = {*accounts, *people, *members[0]["opportunities"], *members[0]["interactions"]}
+        ids |= self._deleted_members(accounts, people, since)
         found = {row["props"]["id"]: row["props"]
                  for statement in ("history.entries", "history.relationship_entries")
                  for row in self._read(statement, ids=sorted(ids), since=since)}
@@ -1204,15 +1239,15 @@ class GraphStore:
         elsewhere = self.node_accounts(i for i in named["names"] if i not in ids)
         return {"entries": entries, **named, "elsewhere": {i: sorted(a) for i, a in elsewhere.items()}}
 
-    def _deleted_members(self, account_id: str, people: set[str], since: str) -> set[str]:
-        """Ids of the people, opportunities and interactions of the account deleted since ``since``."""
+    def _deleted_members(self, accounts: set[str], people: set[str], since: str) -> set[str]:
+        """Ids of the people, opportunities and interactions of ``accounts`` deleted since ``since``."""
         deleted = [row["props"] for row in self._read("history.deletions", since=since)]
         before = {e["target_id"]: json.loads(e.get("before") or "{}") for e in deleted}
         unplaced = [i for i, b in before.items() if "account_id" not in b and "person_ids" not in b]
         created = {row["id"]: json.loads(row["after"] or "{}")
                    for row in (self._read("history.creations", ids=unplaced) if unplaced else [])}
         found = {i for i, b in before.items()
-                 if (b.get("account_id") or created.get(i, {}).get("account_id")) == account_id}
+                 if (b.get("account_id") or created.get(i, {}).get("account_id")) in accounts}
         people = people | found
         return found | {i for i, b in before.items() if set(b.get("person_ids") or ()) & people}
 
@@ -1232,7 +1267,8 @@ class GraphStore:
         return {"names": names, "users": users}
 
     def merged_into(self, target_id: str) -> list[str]:
-        """The ids merged into ``target_id``, and into those, and so on (:meth:`merge_people`)."""
+        """The ids merged into ``target_id``, and into those, and so on (:meth:`merge_people`,
+        :meth:`merge_accounts`)."""
         found: list[str] = []
         todo = [target_id]
         while todo and len(found) < 1000:

@@ -39,6 +39,14 @@ def can_edit_account(user, account_id: str | None) -> bool:
     return user.role == "admin" or access.can_edit_account(user.role, member_accounts(user.id), account_id)
 
 
+def can_merge_accounts(user, *account_ids: str) -> bool:
+    """Whether ``user`` may merge these accounts (admins; managers who may change each of them)."""
+    if not _signed_in(user):
+        return False
+    member_of = () if user.role == "admin" else member_accounts(user.id)
+    return access.can_merge_accounts(user.role, member_of, account_ids)
+
+
 def can_create_accounts(user) -> bool:
     """Admins and key-account managers open new accounts."""
     return _signed_in(user) and access.can_create_accounts(user.role)

@@ -11,7 +11,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from graphcrm.web.access import can_create_accounts, can_edit_account, can_view_account, require_account
+from graphcrm.web.access import (
+    can_create_accounts,
+    can_edit_account,
+    can_merge_accounts,
+    can_view_account,
+    require_account,
+)
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import AccountForm, confirm_page, edit_page, form_page, refuse_same_name
 from graphcrm.web.network import network_data
@@ -41,9 +47,10 @@ def account(account_id: str):
     require_account("Account", account_id)
     G = account_graph(account_id)
     can_edit = can_edit_account(current_user, account_id)
-    body = page_body("_account_body.html", account_id, can_edit, lambda: dict(
+    can_merge = can_merge_accounts(current_user, account_id)
+    body = page_body("_account_body.html", account_id, (can_edit, can_merge), lambda: dict(
         account=G.nodes[account_id], report=account_coverage(account_id), people=people_rows(G, account_id),
-        network=network_data(G), can_edit=can_edit))
+        network=network_data(G), can_edit=can_edit, can_merge=can_merge))
     return render_template("account.html", account=G.nodes[account_id], body=body)
 
 

@@ -115,6 +115,9 @@ PROBLEMS = {
 }
 #: problems whose ids are accounts (the others name stakeholders, or neither)
 _ACCOUNT_PROBLEMS = ("accounts of one name",)
+#: problems of two records of one name: the merge page of the first, with the second
+_MERGED_BY = {"people of one name at one account": ("merge.people", "person_id"),
+              "accounts of one name": ("merge.accounts", "account_id")}
 _PERSON_PROBLEMS = ("person without account", "person with more than one manager", "reports-to cycle",
                     "people of one name at one account")
 
@@ -131,8 +134,10 @@ def integrity():
         links = [(node_id, url_for(endpoint[0], **{endpoint[1]: node_id}) if endpoint else None)
                  for node_id in str(p["id"]).split()]
         ids = str(p["id"]).split()
-        merge = (url_for("merge.people", person_id=ids[0], **{"with": ids[1]})
-                 if p["problem"] == "people of one name at one account" and len(ids) > 1 else None)
+        merge = None
+        if len(ids) > 1 and p["problem"] in _MERGED_BY:
+            page, key = _MERGED_BY[p["problem"]]
+            merge = url_for(page, **{key: ids[0], "with": ids[1]})
         rows.append({"problem": PROBLEMS.get(p["problem"], p["problem"]), "name": p.get("name"), "links": links,
                      "merge": merge})
     return render_template("admin_integrity.html", problems=rows)
