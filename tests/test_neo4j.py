@@ -294,3 +294,49 @@ def test_a_write_whose_stamp_cannot_move_saves_nothing(on_neo4j, monkeypatch):
     monkeypatch.undo()
     assert on_neo4j.find("Account", "acc-szm") is None and on_neo4j.audit_log()[1] == 0
     assert on_neo4j.change_stamp() == "0"
+
+
+def account_stamp(store, account_id: str) -> tuple[int, int]:
+    """The counter of an account's stamp and how many nodes hold it."""
+    rows, _, _ = store.backend._driver.execute_query(
+        "MATCH (a:GraphCRMMeta {id: 'account-stamp:' + $id}) RETURN a.counter AS counter", id=account_id)
+    return (rows[0]["counter"] if rows else 0), len(rows)
+
+
+def test_a_write_to_one_account_keeps_what_is_cached_about_another(on_neo4j):
+    from graphcrm.cache import ReportCache
+
+    s = on_neo4j
+    for account_id, name in (("acc-szm", "Shenzhen Metro 深圳地铁"), ("acc-gzm", "Guangzhou Metro 广州地铁")):
+        s.create("Account", {"name": name}, id=account_id)
+        s.create_person(account_id, {"name": f"Zhou Jie 周杰 ({account_id})"})
+    cache = ReportCache(s)
+    szm, gzm = cache.account_report("acc-szm"), cache.account_report("acc-gzm")
+    s.create_person("acc-gzm", {"name": "Chen Li 陈莉", "title": "总工程师"})
+    assert cache.account_report("acc-szm") is szm
+    assert cache.account_report("acc-gzm") is not gzm and len(cache.account_report("acc-gzm")["influence"]) == 2
+    user = s.create("User", {"username": "mei.lin", "display_name": "Mei Lin", "role": "bid"})
+    stamps = s.account_stamps(["acc-szm"])
+    s.update("User", user["id"], {"display_name": "Lin Mei 林梅"}, version=1)  # a user may show anywhere
+    assert s.account_stamps(["acc-szm"]) != stamps and cache.account_report("acc-szm") is not szm
+
+
+def test_concurrent_writes_to_one_account_move_its_stamp_once_each(on_neo4j, holder):
+    """Eight first writes to an account at once make one stamp node and count
+    eight; eight more, held at that node until all have come, count eight more."""
+    s = on_neo4j
+    s.create("Account", {"name": "Shenzhen Metro 深圳地铁"}, id="acc-szm")
+    barrier = threading.Barrier(WRITERS)
+
+    def hire(i):
+        barrier.wait()
+        return s.create_person("acc-szm", {"name": f"Engineer {i} 工程师"})
+
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        list(pool.map(hire, range(WRITERS)))
+    assert account_stamp(s, "acc-szm") == (WRITERS, 1)
+    results = race(holder, "MATCH (a:GraphCRMMeta {id: 'account-stamp:' + $id}) SET a._lock = true REMOVE a._lock",
+                   lambda i: s.create_person("acc-szm", {"name": f"Planner {i} 规划师"}), id="acc-szm")
+    assert all(isinstance(r, dict) for r in results)
+    assert account_stamp(s, "acc-szm") == (2 * WRITERS, 1)
+    assert s.account_stamps(["acc-szm"])[1].endswith(f":{2 * WRITERS}")

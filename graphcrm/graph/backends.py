@@ -566,19 +566,21 @@ class Neo4jBackend(Backend):
         with self._translated(statement, write):
             if write:
                 with self._driver.session(database=self.database) as session:
-                    records = session.execute_write(self._stamped_write, self.text(statement), params)
+                    records = session.execute_write(self._stamped_write, self.text(statement), params,
+                                                    sorted(scope) if scope is not None else ["*"])
             else:
                 records, _summary, _keys = self._driver.execute_query(
                     neo4j.Query(self.text(statement), timeout=self.timeout), params,
                     database_=self.database, routing_=neo4j.RoutingControl.READ)
         return [{key: _plain(value) for key, value in record.items()} for record in records]
 
-    def _stamped_write(self, tx, text: str, params: dict) -> list:
-        """A write and the move of the change stamp, in one transaction
-        (``session.execute_write`` runs it again on a transient error): the
-        stamp moves if and only if the write commits, with one commit."""
+    def _stamped_write(self, tx, text: str, params: dict, accounts: list[str]) -> list:
+        """A write and the move of the change stamp and the stamps of
+        ``accounts``, in one transaction (``session.execute_write`` runs it
+        again on a transient error): the stamps move if and only if the
+        write commits, with one commit."""
         records = list(tx.run(text, params))
-        tx.run(self.text("meta.bump")).consume()
+        tx.run(self.text("meta.bump"), accounts=accounts).consume()
         return records
 
     @contextmanager
@@ -609,6 +611,11 @@ class Neo4jBackend(Backend):
     def change_stamp(self) -> str:
         rows = self.run("meta.stamp")
         return rows[0]["stamp"] if rows else "0"
+
+    def account_stamps(self, account_ids):
+        fields = ["*", *account_ids]
+        stamps = {row["account"]: row["stamp"] for row in self.run("meta.account_stamps", {"accounts": fields})}
+        return tuple(stamps[account] for account in fields)
 
     def setup_schema(self, timeout: float = 30.0) -> None:
         """Create the constraints and indexes that are missing (idempotent)."""

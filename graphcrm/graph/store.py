@@ -1048,8 +1048,7 @@ class GraphStore:
     def account_stamps(self, account_ids: Iterable[str]) -> tuple[str, ...]:
         """Values that change after every write that changes one of these
         accounts (or may change any): a result computed from an account graph
-        holds while the stamps of :meth:`account_graph_accounts` are the same.
-        (On Neo4j: the change stamp, which every write moves.)"""
+        holds while the stamps of :meth:`account_graph_accounts` are the same."""
         return self.backend.account_stamps(account_ids)
 
     def accounts_of(self, ids: Iterable[str]) -> frozenset[str]:
