@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from html import unescape
 
 import pytest
 
@@ -126,11 +127,15 @@ def test_forms_reject_a_post_without_csrf_token(app):
 @pytest.mark.parametrize(
     "data, field, message",
     [
-        ({"name": "", "influence": "3", "stance": "neutral"}, "name", "This field is required."),
-        ({"name": "x" * 300, "influence": "3", "stance": "neutral"}, "name", "200"),
+        ({"name": "", "influence": "3", "stance": "neutral"}, "name", "Name is required."),
+        ({"name": "x" * 300, "influence": "3", "stance": "neutral"}, "name",
+         "Name can be at most 200 characters long."),
         ({"name": "Ok", "influence": "9", "stance": "neutral"}, "influence", "Not a valid choice"),
         ({"name": "Ok", "influence": "3", "stance": "friendly"}, "stance", "Not a valid choice"),
-        ({"name": "Ok", "influence": "3", "stance": "neutral", "email": "not-an-email"}, "email", "Invalid input"),
+        ({"name": "Ok", "influence": "3", "stance": "neutral", "email": "not-an-email"}, "email",
+         "Email must be an e-mail address, such as name@example.com."),
+        ({"name": "Ok", "influence": "3", "stance": "neutral", "phone": "call me"}, "phone",
+         "Phone may hold digits, spaces and + - ( ) . only."),
         ({"name": "bell\x07", "influence": "3", "stance": "neutral"}, "name", "control characters"),
     ],
 )
@@ -156,6 +161,24 @@ def test_opportunity_bad_date_and_currency(app, app_store):
     assert counts(app_store) == before
 
 
+def test_validation_messages_name_the_field_and_what_it_takes_in_chinese(app, app_store):
+    c = signed_in(app)
+    c.get("/lang/zh")
+    before = counts(app_store)
+    page = unescape(text(c.post("/accounts/new", data={"name": "", "annual_value": "1e16", "potential_value": "many",
+                                                       "segment": "general", "tier": "service",
+                                                       "lifecycle": "active"})))
+    assert "名称为必填项。" in page
+    assert "年度价值须为 0 到 1,000,000,000,000,000 之间的数字。" in page
+    assert "潜在价值须为数字，例如 4800000。" in page
+    page = unescape(text(c.post("/accounts/acc-east/opportunities/new",
+                                data={"name": "Bad", "stage": "lead", "currency": "yuan", "close_date": "2027-02-30"})))
+    assert "币种须为三位字母的币种代码，例如 CNY 或 USD。" in page and "预计成交日期须为日期，例如 2027-03-31。" in page
+    for generic in ("无效的输入", "数值大小必须介于", "该字段是必填字段", "Invalid input", "Not a valid"):
+        assert generic not in page, generic
+    assert counts(app_store) == before
+
+
 def test_a_ten_megabyte_name_is_refused_cleanly(app, app_store):
     c = signed_in(app)
     before = counts(app_store)
@@ -166,7 +189,7 @@ def test_a_ten_megabyte_name_is_refused_cleanly(app, app_store):
     # within it: the field's length error
     r = c.post("/people/p-cio/edit", data={"name": "x" * 1_000_000, "influence": "5", "stance": "supporter",
                                           "version": "1"})
-    assert r.status_code == 400 and "Field cannot be longer than 200 characters." in text(r)
+    assert r.status_code == 400 and "Name can be at most 200 characters long." in text(r)
     assert counts(app_store) == before and app_store.get("Person", "p-cio")["name"] == "王强"
 
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from pathlib import Path
+
+from babel.messages.mofile import read_mo
 
 from graphcrm.analysis.messages import CATALOG
 from graphcrm.web import say_text
@@ -92,3 +95,41 @@ def test_dashboard_next_best_action_in_chinese(app):
         zh = say_text(row["texts"]["next_best_action"], row["next_best_action"])
     assert zh in page and row["next_best_action"] not in page
     assert "个强关系联系人 · " in page  # the suggested tier's evidence
+
+
+# -- full-width punctuation in Chinese ----------------------------------------------------------------
+
+CJK = "[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+#: ASCII colon, parentheses or comma next to a Chinese character (one space between allowed)
+HALF_WIDTH_IN_CHINESE = re.compile(rf"{CJK} ?[:(),]|[:(),] ?{CJK}")
+#: what may hold ASCII punctuation in a Chinese text: placeholders, `code`, URLs
+CODE_LIKE = re.compile(r"%\(\w+\)[sd]|%%|`[^`]*`|https?://\S+")
+
+
+def half_width_in_chinese(text: str) -> list[str]:
+    """The places of ``text`` where ASCII punctuation touches a Chinese character."""
+    bare = CODE_LIKE.sub(" ", text)
+    return [bare[max(m.start() - 12, 0):m.end() + 12] for m in HALF_WIDTH_IN_CHINESE.finditer(bare)]
+
+
+def test_the_chinese_catalog_uses_full_width_punctuation():
+    catalog = Path(__file__).parent.parent / "graphcrm/web/translations/zh/LC_MESSAGES/messages.mo"
+    with catalog.open("rb") as f:
+        messages = list(read_mo(f))
+    found = {}
+    for m in messages:
+        for translated in ([m.string] if isinstance(m.string, str) else m.string):
+            if m.id and half_width_in_chinese(translated):
+                found[m.id if isinstance(m.id, str) else m.id[0]] = half_width_in_chinese(translated)
+    assert not found, found
+    assert half_width_in_chinese("投标准备度: 52") and half_width_in_chinese("有关系, 强度 4")  # the test sees them
+
+
+def test_chinese_pages_use_full_width_punctuation(app):
+    c = signed_in(app, "admin")
+    c.get("/lang/zh")
+    for url in ("/", "/accounts/acc-east", "/opportunities/opp-east", "/people/p-cio", "/my-week",
+                "/accounts/acc-east/people/paste", "/import"):
+        page = unescape(re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", text(c.get(url)), flags=re.S))
+        shown = re.sub(r"[ \t]+", " ", page)
+        assert not half_width_in_chinese(shown), (url, half_width_in_chinese(shown))

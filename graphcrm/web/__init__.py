@@ -194,6 +194,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from graphcrm.web import formats
     from graphcrm.web.access import can_create_accounts
     from graphcrm.web.network import STANCE_COLORS
 
@@ -234,6 +235,7 @@ def _register_template_helpers(app: Flask) -> None:
         return say_text(msg, english)
 
     app.jinja_env.globals.update(STANCE_COLORS=STANCE_COLORS, can_create_accounts=can_create_accounts)
+    formats.register(app)
 
 
 def say_text(msg: dict, english: str) -> str:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel.numbers import format_decimal
 from flask import flash, redirect, render_template, request
 from flask_babel import get_locale, lazy_pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -35,8 +37,92 @@ from wtforms.validators import ValidationError as WTFormsValidationError
 from wtforms.widgets import HiddenInput
 
 from graphcrm import model
+from graphcrm.analysis.messages import N_
 from graphcrm.errors import Conflict, ValidationError
 from graphcrm.web.db import get_store
+
+# -- rules: validators whose messages name the field and what it takes ---------------------------
+# (WTForms' own say "Invalid input." or "Number must be between 0 and 1000000000000000.0.")
+
+
+def _rule_message(message: str, label, **values) -> LazyString:
+    """``message`` with the field's ``label`` and ``values`` (numbers written as the
+    UI language writes them), translated when shown."""
+    def text():
+        lang = str(get_locale() or "en")
+        shown = {k: format_decimal(v, locale=lang) if isinstance(v, (int, float)) else v for k, v in values.items()}
+        return _(message, field=str(label), **shown)
+    return LazyString(text)
+
+
+def required(label, *, typed: bool = False):
+    """The field must be filled in (``typed``: with a value that reads, such as a 0)."""
+    message = _rule_message(N_("%(field)s is required."), label)
+    return InputRequired(message=message) if typed else DataRequired(message=message)
+
+
+def at_most(label, max_length: int, *, min_length: int = -1) -> Length:
+    """At most ``max_length`` characters (and at least ``min_length``)."""
+    if min_length > 0:
+        return Length(min=min_length, max=max_length, message=_rule_message(
+            N_("%(field)s must be %(min)s to %(max)s characters long."), label, min=min_length, max=max_length))
+    return Length(max=max_length, message=_rule_message(
+        N_("%(field)s can be at most %(max)s characters long."), label, max=max_length))
+
+
+def between(label, low: float, high: float) -> NumberRange:
+    """A number from ``low`` to ``high``."""
+    return NumberRange(min=low, max=high, message=_rule_message(
+        N_("%(field)s must be a number from %(min)s to %(max)s."), label, min=low, max=high))
+
+
+def pattern(label, regex: str, message: str) -> Regexp:
+    """Text matching ``regex``; ``message`` (marked with ``N_``, with ``%(field)s``) says what it takes."""
+    return Regexp(regex, message=_rule_message(message, label))
+
+
+#: the largest amount (model.Money)
+MAX_AMOUNT = 10**15
+
+
+def amount_rules(label) -> list:
+    """An optional amount of money, from 0 to :data:`MAX_AMOUNT`."""
+    return [Optional(), between(label, 0, MAX_AMOUNT)]
+
+
+def text_rules(label, max_length: int = model.TEXT_MAX, *, needed: bool = False) -> list:
+    """One-line text, required or not, of at most ``max_length`` characters."""
+    return [required(label) if needed else Optional(), at_most(label, max_length)]
+
+
+def text_field(label, max_length: int = model.TEXT_MAX, *, needed: bool = False, **kwargs) -> StringField:
+    """A one-line text field with :func:`text_rules`."""
+    return StringField(label, validators=text_rules(label, max_length, needed=needed), **kwargs)
+
+
+def amount_field(label) -> NumberField:
+    """An optional amount of money (:func:`amount_rules`)."""
+    return NumberField(label, validators=amount_rules(label))
+
+
+class NumberField(FloatField):
+    """A FloatField whose message, when the text is not a number, names the field."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_("%(field)s must be a number, such as 4800000.", field=str(self.label.text))) from None
+
+
+class DayField(DateField):
+    """A DateField whose message, when the text is not a date, names the field."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_("%(field)s must be a date, such as 2027-03-31.", field=str(self.label.text))) from None
 
 
 class SmallIntegerField(IntegerField):
@@ -45,10 +131,14 @@ class SmallIntegerField(IntegerField):
     OverflowError (a 500), and the database takes 64-bit integers only."""
 
     def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_("%(field)s must be a whole number.", field=str(self.label.text))) from None
         if self.data is not None and abs(self.data) >= 10**15:
             self.data = None
-            raise ValueError(_l("Not a number in the allowed range."))
+            raise ValueError(_("%(field)s must be a whole number of fewer than 15 digits.",
+                               field=str(self.label.text)))
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -214,28 +304,30 @@ def _int_or_none(value):
 class AccountForm(NamedOnce, Versioned, GraphForm):
     PROPERTIES = ("name", "industry", "region", "segment", "tier", "lifecycle", "annual_value", "potential_value")
     ENUMS = {"segment": model.SEGMENTS, "tier": model.TIERS, "lifecycle": model.LIFECYCLES}
-    name = StringField(THING_NAME, validators=[DataRequired(), Length(max=200)])
-    industry = StringField(_l("Industry"), validators=[Optional(), Length(max=200)])
-    region = StringField(_l("Region"), validators=[Optional(), Length(max=200)])
+    name = text_field(THING_NAME, needed=True)
+    industry = text_field(_l("Industry"))
+    region = text_field(_l("Region"))
     segment = SelectField(_l("Segment"), default="general", validators=[DataRequired()])
     tier = SelectField(_l("Tier"), default="transactional", validators=[DataRequired()])
     lifecycle = SelectField(_l("Lifecycle"), default="prospect", validators=[DataRequired()])
-    annual_value = FloatField(_l("Annual value"), validators=[Optional(), NumberRange(min=0, max=1e15)])
-    potential_value = FloatField(_l("Potential value"), validators=[Optional(), NumberRange(min=0, max=1e15)])
+    annual_value = amount_field(_l("Annual value"))
+    potential_value = amount_field(_l("Potential value"))
 
 
 class PersonForm(NamedOnce, Versioned, GraphForm):
     PROPERTIES = ("name", "title", "department", "influence", "stance", "email", "phone", "notes")
     ENUMS = {"stance": model.STANCES}
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
-    department = StringField(_l("Department"), validators=[Optional(), Length(max=200)])
+    name = text_field(_l("Name"), needed=True)
+    title = text_field(_l("Title"))
+    department = text_field(_l("Department"))
     influence = SelectField(_l("Influence (1-5)"), choices=choices(LEVELS), default="3", coerce=int,
                             validators=[InputRequired()])
     stance = SelectField(_l("Stance"), default="neutral", validators=[DataRequired()])
-    email = StringField(_l("Email"), validators=[Optional(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+$")])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40), Regexp(r"^[0-9+()\- .]*$")])
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20_000)])
+    email = StringField(_l("Email"), validators=[Optional(), at_most(_l("Email"), 254), pattern(
+        _l("Email"), r"^[^@\s]+@[^@\s]+$", N_("%(field)s must be an e-mail address, such as name@example.com."))])
+    phone = StringField(_l("Phone"), validators=[Optional(), at_most(_l("Phone"), 40), pattern(
+        _l("Phone"), r"^[0-9+()\- .]*$", N_("%(field)s may hold digits, spaces and + - ( ) . only."))])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), at_most(_l("Notes"), 20_000)])
     reports_to = SelectField(_l("Reports to"), validators=[Optional()])
     influenced_by = SelectMultipleField(_l("Influenced by"), validators=[Optional()])
 
@@ -254,17 +346,19 @@ class PersonForm(NamedOnce, Versioned, GraphForm):
 class OpportunityForm(Versioned, GraphForm):
     PROPERTIES = ("name", "stage", "value", "currency", "close_date", "decision_criteria")
     ENUMS = {"stage": model.STAGES}
-    name = StringField(THING_NAME, validators=[DataRequired(), Length(max=200)])
+    name = text_field(THING_NAME, needed=True)
     stage = SelectField(_l("Stage"), default="lead", validators=[DataRequired()])
-    value = FloatField(_l("Value"), validators=[Optional(), NumberRange(min=0, max=1e15)])
-    currency = StringField(_l("Currency"), default="CNY", validators=[DataRequired(), Regexp(r"^[A-Z]{3}$")])
-    close_date = DateField(_l("Close date"), validators=[Optional()])
-    decision_criteria = TextAreaField(_l("Decision criteria"), validators=[Optional(), Length(max=20_000)])
+    value = amount_field(_l("Value"))
+    currency = StringField(_l("Currency"), default="CNY", validators=[required(_l("Currency")), pattern(
+        _l("Currency"), r"^[A-Z]{3}$", N_("%(field)s must be a three-letter currency code, such as CNY or USD."))])
+    close_date = DayField(_l("Close date"), validators=[Optional()])
+    decision_criteria = TextAreaField(_l("Decision criteria"),
+                                      validators=[Optional(), at_most(_l("Decision criteria"), 20_000)])
 
 
 class CompetitorForm(Versioned, GraphForm):
     PROPERTIES = ("name",)
-    name = StringField(THING_NAME, validators=[DataRequired(), Length(max=200)])
+    name = text_field(THING_NAME, needed=True)
 
 
 # -- relationships -------------------------------------------------------------------------------
@@ -277,14 +371,14 @@ class OurRelationshipForm(Versioned, GraphForm):
     other = SelectField(_l("Who"), validators=[DataRequired()])
     strength = SelectField(_l("Strength (1-5)"), choices=choices(LEVELS), default="3", coerce=int,
                            validators=[InputRequired()])
-    since = DateField(_l("Since"), validators=[Optional()])
+    since = DayField(_l("Since"), validators=[Optional()])
 
 
 class CompetitorRelationshipForm(OurRelationshipForm):
     """Competitor -> Person RELATIONSHIP, with a competitor already known or a new one by name."""
 
     other = SelectField(_l("Competitor"), validators=[Optional()])
-    new_competitor = StringField(_l("Or a new competitor"), validators=[Optional(), Length(max=200)])
+    new_competitor = text_field(_l("Or a new competitor"))
     CREATE_ONLY = (*GraphForm.CREATE_ONLY, "new_competitor")
 
 
@@ -315,7 +409,7 @@ class CompetesForForm(GraphForm):
 
     PROPERTIES = ("name",)
     other = SelectField(_l("Competitor"), validators=[Optional()])
-    name = StringField(_l("or a new competitor"), validators=[Optional(), Length(max=200)])
+    name = text_field(_l("or a new competitor"))
 
 
 # -- users (admin) -------------------------------------------------------------------------------
@@ -323,7 +417,7 @@ class CompetesForForm(GraphForm):
 class UserForm(Versioned, GraphForm):
     PROPERTIES = ("display_name", "role", "active")
     ENUMS = {"role": model.USER_ROLES}
-    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=200)])
+    display_name = text_field(_l("Display name"), needed=True)
     role = SelectField(_l("Role"), default="viewer", validators=[DataRequired()])
     active = BooleanField(_l("Active (may sign in)"), default=True)
 
@@ -333,14 +427,16 @@ class NewUserForm(GraphForm):
     ENUMS = {"role": model.USER_ROLES}
     username = StringField(_l("Username"), validators=[
         DataRequired(), Regexp(r"^[A-Za-z0-9_.@-]{2,64}$", message=_l("2-64 letters, digits or _ . @ -"))])
-    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=200)])
+    display_name = text_field(_l("Display name"), needed=True)
     role = SelectField(_l("Role"), default="viewer", validators=[DataRequired()])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=1000)])
+    password = PasswordField(_l("Password"), validators=[required(_l("Password")),
+                                                          at_most(_l("Password"), 1000, min_length=8)])
 
 
 class PasswordForm(Versioned, GraphForm):
     PROPERTIES = ("password",)
-    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=1000)])
+    password = PasswordField(_l("New password"), validators=[required(_l("New password")),
+                                                              at_most(_l("New password"), 1000, min_length=8)])
 
 
 #: what is wrong with a line of the rates (graphcrm.rates.parse_rates)

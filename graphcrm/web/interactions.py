@@ -21,13 +21,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms import ValidationError as FieldError
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from graphcrm import model
 from graphcrm.web.access import can_edit_account
 from graphcrm.web.db import get_store
-from graphcrm.web.forms import GraphForm, SmallIntegerField, Versioned, choices, confirm_page, form_page
+from graphcrm.web.forms import GraphForm, SmallIntegerField, Versioned, between, choices, confirm_page, form_page
 
 bp = Blueprint("interactions", __name__)
 
@@ -86,8 +86,8 @@ class InteractionForm(Versioned, GraphForm):
     user_ids = ChecklistField(_l("Our people"))
     opportunity_id = SelectField(_l("About the opportunity"), validators=[Optional()])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=4000)])
-    sentiment = SmallIntegerField(_l("Sentiment (-2..+2)"), default=0,
-                                  validators=[Optional(), NumberRange(min=-2, max=2)])
+    sentiment = SmallIntegerField(_l("Sentiment (-2 to +2)"), default=0,
+                                  validators=[Optional(), between(_l("Sentiment (-2 to +2)"), -2, 2)])
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, editing=editing, **kwargs)

@@ -2,8 +2,13 @@
    filter box above it to show only rows containing the text. */
 (function () {
   "use strict";
+  /* a cell's data-sort (a number behind "due today", "1.2 亿元") sorts before its text */
   function cellValue(row, i) {
-    var text = (row.cells[i] && row.cells[i].textContent || "").trim();
+    var cell = row.cells[i];
+    if (cell && cell.dataset.sort !== undefined && cell.dataset.sort !== "") {
+      return parseFloat(cell.dataset.sort);
+    }
+    var text = (cell && cell.textContent || "").trim();
     var num = parseFloat(text.replace(/,/g, ""));
     return isNaN(num) || !/^[-+]?[\d,.]+/.test(text) ? text.toLowerCase() : num;
   }
