@@ -217,12 +217,14 @@ def test_the_neo4j_statements_are_the_shared_ones_with_their_locks():
     shared, dialect = shared_statements(), load_statements("neo4j")
     locks = parse((resources.files("graphcrm.cypher") / "neo4j" / "locks.cypher").read_text(encoding="utf-8"))
     replaced = {name for name in shared if dialect[name] != shared[name]}
-    assert replaced == set(locks) | {"integrity.problems"}
+    assert replaced == set(locks) | {"integrity.problems", "graph.clear"}
     assert {name for name in RACES} <= set(locks)
     for name in locks:
         assert without_locks(dialect[name]) == shared[name], name
         assert re.search(r"\._lock = true REMOVE", dialect[name]), name
     assert dialect["integrity.problems"].replace(" AND NOT n:GraphCRMMeta", "") == shared["integrity.problems"]
+    in_batches = "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+    assert dialect["graph.clear"].replace(in_batches, "DETACH DELETE n") == shared["graph.clear"]
 
 
 def test_drop_deletes_everything_in_batches(on_neo4j):
@@ -340,3 +342,28 @@ def test_concurrent_writes_to_one_account_move_its_stamp_once_each(on_neo4j, hol
     assert all(isinstance(r, dict) for r in results)
     assert account_stamp(s, "acc-szm") == (2 * WRITERS, 1)
     assert s.account_stamps(["acc-szm"])[1].endswith(f":{2 * WRITERS}")
+
+
+def test_a_clear_deletes_in_batches_and_records_itself_once_all_are_deleted(on_neo4j, holder):
+    """A clear of more than one batch (10,000 nodes): while another transaction
+    holds a node of the second, the first is deleted for everyone to see; then
+    everything but the audit log and the stamps is, the clear is recorded
+    once and the stamps have moved."""
+    s = on_neo4j
+    people = 10_500
+    s.bulk_load([("Person", {"id": f"p-{i:05}", "name": f"张{i}"}) for i in range(people)])
+    stamps, entries = s.account_stamps(["acc-szm"]), s.audit_log()[1]
+    in_second_batch, _, _ = s.backend._driver.execute_query(  # in the order the clear finds them
+        "MATCH (n) WHERE NOT n:AuditEntry AND NOT n:GraphCRMMeta RETURN n.id AS id SKIP 10000 LIMIT 1")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        with holder(LOCK_NODES, ids=[in_second_batch[0]["id"]]) as held:
+            clearing = pool.submit(s.clear)
+            deadline = time.monotonic() + 30
+            while s.count("Person") == people:  # until the first batch is committed, for everyone to see
+                assert time.monotonic() < deadline and not clearing.done(), "no batch was committed on its own"
+                time.sleep(0.05)
+            assert s.count("Person") == people - 10_000 and held.blocked()
+            assert s.audit_log()[1] == entries  # the clear is not recorded yet
+        clearing.result()
+    assert s.is_empty() and s.audit_log(limit=1)[0][0]["action"] == "clear" and s.audit_log()[1] == entries + 1
+    assert s.account_stamps(["acc-szm"])[0] != stamps[0] and account_stamp(s, "*")[1] == 1

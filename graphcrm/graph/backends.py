@@ -564,10 +564,12 @@ class Neo4jBackend(Backend):
         params = params or {}
         refuse_nul(params)
         with self._translated(statement, write):
-            if write:
+            accounts = sorted(scope) if scope is not None else ["*"]
+            if write and "IN TRANSACTIONS" in self.text(statement):
+                records = self._in_transactions(self.text(statement), params, accounts)
+            elif write:
                 with self._driver.session(database=self.database) as session:
-                    records = session.execute_write(self._stamped_write, self.text(statement), params,
-                                                    sorted(scope) if scope is not None else ["*"])
+                    records = session.execute_write(self._stamped_write, self.text(statement), params, accounts)
             else:
                 records, _summary, _keys = self._driver.execute_query(
                     neo4j.Query(self.text(statement), timeout=self.timeout), params,
@@ -580,8 +582,27 @@ class Neo4jBackend(Backend):
         again on a transient error): the stamps move if and only if the
         write commits, with one commit."""
         records = list(tx.run(text, params))
-        tx.run(self.text("meta.bump"), accounts=accounts).consume()
+        self._bump(tx, accounts)
         return records
+
+    def _bump(self, tx, accounts: list[str]) -> None:
+        tx.run(self.text("meta.bump"), accounts=accounts).consume()
+
+    def _in_transactions(self, text: str, params: dict, accounts: list[str]) -> list:
+        """A write that commits as it goes (``CALL { } IN TRANSACTIONS``:
+        ``graph.clear``, which as one transaction would exceed Neo4j's
+        transaction memory at scale).  It runs only in an auto-commit
+        transaction and with no time limit (it takes as long as the graph is
+        large); its stamps move right after it, in a transaction of their own,
+        also when it failed part-way: what it had committed by then stays."""
+        import neo4j
+
+        try:
+            with self._driver.session(database=self.database) as session:
+                return list(session.run(neo4j.Query(text), params))
+        finally:
+            with self._driver.session(database=self.database) as session:
+                session.execute_write(self._bump, accounts)
 
     @contextmanager
     def _translated(self, statement: str, write: bool):
