@@ -1,5 +1,5 @@
 """Values read the way each UI language writes them (graphcrm/web/formats.py):
-relative dates, punctuation around words."""
+relative dates, punctuation around words, money."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from graphcrm.config import Settings
 from graphcrm.web import create_app
-from graphcrm.web.formats import aside, due_text, paren
+from graphcrm.web.formats import aside, due_text, money, money_text, paren
 
 
 @pytest.fixture(scope="module")
@@ -40,3 +40,26 @@ def test_parentheses_are_full_width_in_chinese_and_escape_what_they_hold(formats
     assert in_language(formats_app, "zh", aside, "李娜", 4) == "李娜（4）"
     assert in_language(formats_app, "en", paren, "<b>") == " (&lt;b&gt;)"
     assert in_language(formats_app, "zh", paren, "高") == "（高）"
+
+
+@pytest.mark.parametrize("amount, currency, chinese, english", [
+    (5000, "CNY", "5,000 元", "CNY 5,000"),
+    (48_000_000, None, "4,800 万元", "CNY 48M"),          # no currency: CNY
+    (126_000_000, "CNY", "1.26 亿元", "CNY 126M"),
+    (146_951_500, "CNY", "1.47 亿元", "CNY 147M"),        # three significant digits
+    (3_168_000, "CNY", "317 万元", "CNY 3.17M"),
+    (950_000, "CNY", "95 万元", "CNY 950,000"),           # under a million: whole in English
+    (14_500_000, "USD", "1,450 万美元", "USD 14.5M"),     # the currency by its Chinese name
+    (1_500_000_000, "eur", "15 亿欧元", "EUR 1.5B"),
+    (9_900_000, "XYZ", "990 万 XYZ", "XYZ 9.9M"),         # no Chinese name: the code
+    (0, "CNY", "0 元", "CNY 0"),
+    (None, "CNY", "", ""),
+])
+def test_money_reads_in_wan_and_yi_in_chinese_and_in_millions_in_english(amount, currency, chinese, english):
+    assert money_text(amount, currency, "zh") == chinese
+    assert money_text(amount, currency, "en") == english
+
+
+def test_the_money_filter_follows_the_ui_language(formats_app):
+    assert in_language(formats_app, "zh", money, 48_000_000, "CNY") == "4,800 万元"
+    assert in_language(formats_app, "en", money, 48_000_000, "CNY") == "CNY 48M"

@@ -72,9 +72,13 @@ def test_saved_rates_are_stored_and_used_by_the_dashboard(app, data_dir):
     page = html.unescape(text(client(app, "director").get("/?accounts_sort=value_at_risk&accounts_dir=desc")))
     # nobody mapped: every bid's whole value is at risk; 1 M USD is 8 M CNY, above 5 M CNY
     assert rows(page)[:2] == ["acc-usd", "acc-yuan"]
-    assert "8,000,000 CNY" in page and "5,000,000 CNY" in page and "1,000,000 USD" in page
-    assert "open value 13,000,000 CNY" in page  # the XYZ bid is not added in
+    assert "CNY 8M" in page and "CNY 5M" in page and "USD 1M" in page
+    assert "open value CNY 13M" in page  # the XYZ bid is not added in
     assert "not converted: no rate for XYZ" in page
+    zh = client(app, "director")
+    zh.get("/lang/zh")
+    page = html.unescape(text(zh.get("/")))
+    assert "800 万元" in page and "100 万美元" in page and "在跟商机金额 1,300 万元" in page
     bids = text(client(app, "director").get("/?bids_sort=value&bids_dir=desc"))
     bids = bids[bids.index('id="bids"'):]
     assert [b for b in re.findall(r'/opportunities/(opp-[a-z]+)"', bids)] == ["opp-usd", "opp-yuan", "opp-odd"]

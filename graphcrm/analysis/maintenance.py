@@ -27,6 +27,7 @@ from graphcrm.analysis._common import (
     title_of,
 )
 from graphcrm.analysis._deal import Context
+from graphcrm.analysis.money import by_currency
 from graphcrm.model import OPEN_STAGES
 
 
@@ -72,7 +73,9 @@ def maintenance_plan(
         ``{person: {id, name, title}, account: {id, name} | None, influence,
         strength, last_contact, days_since (None = never recorded),
         cadence_days, days_overdue (negative: due in that many days),
-        open_deal_value, deals: [ids]}``.
+        open_deal_value (the values of the open deals added as they are),
+        open_deal_values (per currency, :func:`graphcrm.analysis.money.by_currency`:
+        to convert before showing), deals: [ids]}``.
 
     Examples
     --------
@@ -115,9 +118,9 @@ def maintenance_plan(
                     o for o, _ in sorted(out_typed(G, p, "ROLE_IN"))
                     if G.nodes[o].get("stage", "lead") in OPEN_STAGES
                 ]
-                value = sum(float(G.nodes[o].get("value") or 0) for o in deals)
-                deal_cache[p] = (deals, value)
-            deals, value = deal_cache[p]
+                values = [(float(G.nodes[o].get("value") or 0), G.nodes[o].get("currency")) for o in deals]
+                deal_cache[p] = (deals, sum(v for v, _ in values), by_currency(values))
+            deals, value, values = deal_cache[p]
             due.append(
                 {
                     "person": {"id": p, "name": name_of(G, p), "title": title_of(G, p)},
@@ -129,6 +132,7 @@ def maintenance_plan(
                     "cadence_days": limit,
                     "days_overdue": overdue,
                     "open_deal_value": value,
+                    "open_deal_values": values,
                     "deals": deals,
                 }
             )

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from graphcrm import model
 from graphcrm.analysis import maintenance_plan
+from graphcrm.analysis.money import convert
 from graphcrm.analysis.portfolio import in_currency, portfolio_totals
 from graphcrm.cache import Portfolio
 from graphcrm.rates import load_rates
@@ -155,11 +156,13 @@ def url_with(_anchor: str | None = None, **changes) -> str:
 def my_week():
     """The maintenance plan of the signed-in user: relationships due for a
     contact within seven days, most urgent first (only at accounts the user
-    may see)."""
+    may see), each with the value of its open deals in the reporting currency."""
     store = get_store()
     plan = maintenance_plan(store.owner_graph(current_user.id), owner=current_user.id, horizon_days=7)
     due = [c for owner in plan["owners"] for c in owner["due"]]
     visible = visible_account_ids()
     if visible is not None:
         due = [c for c in due if c["account"] and c["account"]["id"] in visible]
+    rates = load_rates(current_app.config["GRAPHCRM_SETTINGS"].data_dir)
+    due = [{**c, "open_value": convert(c["open_deal_values"], rates)} for c in due]
     return render_template("my_week.html", plan=plan, due=due)

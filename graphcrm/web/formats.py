@@ -1,4 +1,4 @@
-"""How values read on the pages in the UI language: punctuation, relative dates.
+"""How values read on the pages in the UI language: punctuation, relative dates, money.
 
 Chinese text takes full-width punctuation (``：（）、，``), English the
 ASCII one; templates never write ``:``, ``(`` or ``, `` around words
@@ -13,13 +13,39 @@ themselves but use the helpers here, registered as Jinja globals by
 * ``due_text(days_overdue)`` — when a contact is due, relative to today:
   ``due today``, ``due tomorrow``, ``in 3 days``, ``overdue by 2 days``
   (今天到期, 明天到期, 3 天后到期, 逾期 2 天).
+
+And one filter, ``money``, for every amount a page shows
+(``{{ o.value|money(o.currency) }}``; no currency: CNY, as
+:data:`graphcrm.analysis.money.DEFAULT_CURRENCY` reads it).  The currency is
+always shown; three significant digits, more when the whole part has more:
+
+============== ===================== =================
+amount         Chinese               English
+============== ===================== =================
+5,000 CNY      5,000 元              CNY 5,000
+48,000,000 CNY 4,800 万元            CNY 48M
+126,000,000    1.26 亿元             CNY 126M
+14,500,000 USD 1,450 万美元          USD 14.5M
+1.5e9 EUR      15 亿欧元             EUR 1.5B
+9.9e6 XYZ      990 万 XYZ            XYZ 9.9M
+============== ===================== =================
+
+Chinese counts in 万 (10⁴) and 亿 (10⁸), as Chinese readers do, and names the
+currency in Chinese (Babel's currency names: 美元, 欧元, 港元; the yuan is
+元), or by its code when Babel has no Chinese name; English counts in
+millions and billions after the ISO code, which tells the yuan from the yen
+where a symbol (¥) would not.  Numbers are grouped by Babel for the locale.
+Amounts below 10,000 (Chinese) or a million (English) are shown whole.
 """
 
 from __future__ import annotations
 
+from babel.numbers import format_decimal, get_currency_name
 from flask import Flask
-from flask_babel import gettext, lazy_pgettext, ngettext
+from flask_babel import get_locale, gettext, lazy_pgettext, ngettext
 from markupsafe import Markup, escape
+
+from graphcrm.analysis.money import DEFAULT_CURRENCY
 
 #: the punctuation between words, by what it does (see the module docstring)
 PUNCTUATION = {
@@ -60,9 +86,50 @@ def due_text(days_overdue: int | None) -> str:
     return ngettext("in %(num)d day", "in %(num)d days", -days_overdue)
 
 
+# -- money -------------------------------------------------------------------------------------
+
+#: the large units of each language, largest first: (size, Chinese word or English suffix)
+CHINESE_UNITS = ((10**12, "万亿"), (10**8, "亿"), (10**4, "万"))
+ENGLISH_UNITS = ((10**12, "T"), (10**9, "B"), (10**6, "M"))
+
+
+def _scaled(size: float, units: tuple, lang: str) -> tuple[str, str]:
+    """``size`` in the largest of ``units`` it reaches, to three significant digits
+    (or its whole part), grouped for ``lang``; whole when it reaches none."""
+    for unit_size, unit in units:
+        if size >= unit_size:
+            number = size / unit_size
+            pattern = "#,##0" if number >= 100 else "#,##0.#" if number >= 10 else "#,##0.##"
+            return format_decimal(number, format=pattern, locale=lang), unit
+    return format_decimal(round(size), locale=lang), ""
+
+
+def money_text(amount, currency: str | None = None, lang: str = "en") -> str:
+    """``amount`` of ``currency`` as ``lang`` writes it (see the module docstring)."""
+    if amount is None or amount == "":
+        return ""
+    code = (currency or DEFAULT_CURRENCY).upper()
+    sign = "-" if float(amount) < 0 else ""
+    if lang.startswith("zh"):
+        number, unit = _scaled(abs(float(amount)), CHINESE_UNITS, "zh_Hans_CN")
+        name = "元" if code == "CNY" else get_currency_name(code, locale="zh_Hans_CN")
+        if name == code:  # no Chinese name: the code, apart ("990 万 XYZ")
+            name = " " + code if unit else code
+        return f"{sign}{number} {unit}{name}"
+    number, unit = _scaled(abs(float(amount)), ENGLISH_UNITS, "en")
+    return f"{code} {sign}{number}{unit}"
+
+
+def money(amount, currency: str | None = None) -> str:
+    """The ``money`` filter: ``amount`` of ``currency`` in the UI language."""
+    return money_text(amount, currency, str(get_locale() or "en"))
+
+
 def register(app: Flask) -> None:
-    """Make the helpers Jinja globals of ``app``."""
+    """Make the helpers Jinja globals of ``app``, and ``money`` a filter."""
     app.jinja_env.globals.update(PUNCTUATION, paren=paren, aside=aside, due_text=due_text)
+    app.jinja_env.filters["money"] = money
 
 
-__all__ = ["PUNCTUATION", "aside", "due_text", "paren", "register"]
+__all__ = ["CHINESE_UNITS", "ENGLISH_UNITS", "PUNCTUATION", "aside", "due_text", "money", "money_text", "paren",
+           "register"]
