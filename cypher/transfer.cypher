@@ -148,8 +148,8 @@ OPTIONAL MATCH (i:Interaction)-[:WITH]->(p)
 WITH p, collect(i) AS interactions
 FOREACH (i IN interactions | SET i.summary = '', i.version = i.version + 1, i.updated_at = $now)
 WITH p, interactions, [i IN interactions | i.id] + [p.id] AS targets
-OPTIONAL MATCH (h:AuditEntry)
-WHERE h.target_id IN targets
+UNWIND targets AS target
+OPTIONAL MATCH (h:AuditEntry {target_id: target})
 WITH p, interactions, collect(h) AS history
 FOREACH (h IN history | SET h.before = CASE WHEN h.before IS NULL THEN NULL ELSE $erased END,
                             h.after = CASE WHEN h.after IS NULL THEN NULL ELSE $erased END)

@@ -44,3 +44,12 @@ def test_the_files_the_docs_name_exist():
         for path in re.findall(r"`((?:graphcrm|cypher|tests|bench|docs)/[\w./-]+\.(?:py|cypher|md|html|js))`",
                                doc.read_text(encoding="utf-8")):
             assert (ROOT / path).exists(), f"{doc.name} names {path}, which does not exist"
+
+
+def test_every_setting_is_in_the_readmes_configuration_table():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Configuration"):]
+    table = table[:table.index("\n\n", table.index("| variable"))]
+    config = (ROOT / "graphcrm" / "config.py").read_text(encoding="utf-8")
+    missing = [v for v in sorted(set(re.findall(r'"(GRAPHCRM_[A-Z_]+)"', config))) if f"`{v}`" not in table]
+    assert not missing, f"settings missing from the README's configuration table: {missing}"

@@ -1,13 +1,28 @@
 """Values read the way each UI language writes them (graphcrm/web/formats.py):
-relative dates, punctuation around words, money."""
+relative dates, punctuation around words, money, times in the site's time zone."""
 
 from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from graphcrm.config import Settings
+from graphcrm.errors import ConfigError
 from graphcrm.web import create_app
-from graphcrm.web.formats import aside, due_text, money, money_text, paren
+from graphcrm.web.formats import (
+    aside,
+    day_text,
+    due_text,
+    moment_text,
+    money,
+    money_text,
+    paren,
+    utc_from_local,
+    when,
+    zone_name,
+)
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +78,40 @@ def test_money_reads_in_wan_and_yi_in_chinese_and_in_millions_in_english(amount,
 def test_the_money_filter_follows_the_ui_language(formats_app):
     assert in_language(formats_app, "zh", money, 48_000_000, "CNY") == "4,800 万元"
     assert in_language(formats_app, "en", money, 48_000_000, "CNY") == "CNY 48M"
+
+
+# -- times: stored in UTC, shown and typed in the site's time zone ------------------------------------
+
+SHANGHAI, BERLIN = ZoneInfo("Asia/Shanghai"), ZoneInfo("Europe/Berlin")
+
+
+@pytest.mark.parametrize("typed, zone, stored", [
+    ("2026-05-01T17:30", SHANGHAI, "2026-05-01T09:30:00+00:00"),
+    ("2026-05-01T07:00", SHANGHAI, "2026-04-30T23:00:00+00:00"),   # the day before in UTC
+    ("2026-01-15T09:00", BERLIN, "2026-01-15T08:00:00+00:00"),     # winter: UTC+1
+    ("2026-07-15T09:00", BERLIN, "2026-07-15T07:00:00+00:00"),     # summer: UTC+2
+    ("2026-05-01T17:30+02:00", SHANGHAI, "2026-05-01T15:30:00+00:00"),  # an offset typed wins
+])
+def test_a_typed_time_is_read_in_the_site_zone_and_shown_there_again(typed, zone, stored):
+    assert utc_from_local(datetime.fromisoformat(typed), zone) == stored
+    if "+" not in typed:
+        assert moment_text(stored, zone) == typed.replace("T", " ")
+
+
+def test_stored_moments_show_in_the_site_zone():
+    assert moment_text("2026-05-01T20:00:00+00:00", SHANGHAI) == "2026-05-02 04:00"
+    assert moment_text("2026-05-01T20:00:00", SHANGHAI) == "2026-05-02 04:00"  # no offset: UTC
+    assert moment_text("2026-05-01T20:00:05+00:00", BERLIN, seconds=True) == "2026-05-01 22:00:05"
+    assert day_text("2026-05-01T20:00:00+00:00", SHANGHAI) == "2026-05-02"
+    assert day_text("2026-05-01", SHANGHAI) == "2026-05-01"  # a date is a date
+    assert moment_text("not a moment", SHANGHAI) == "not a moment" and moment_text(None, SHANGHAI) == ""
+
+
+def test_the_site_zone_is_a_setting_named_in_the_ui_language(tmp_path):
+    assert Settings().timezone == "Asia/Shanghai"
+    berlin = create_app({"TESTING": True, "SETTINGS": Settings.from_env(
+        {"GRAPHCRM_TIMEZONE": "Europe/Berlin"}, data_dir=tmp_path, secret_key="test-secret")})
+    with berlin.test_request_context(headers={"Accept-Language": "zh"}):
+        assert when("2026-07-15T07:00:00+00:00") == "2026-07-15 09:00" and zone_name() == "中欧时间"
+    with pytest.raises(ConfigError, match="GRAPHCRM_TIMEZONE must be a time zone"):
+        Settings.from_env({"GRAPHCRM_TIMEZONE": "Beijing"})

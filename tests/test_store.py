@@ -681,3 +681,40 @@ def test_build_graph_is_the_graph_add_node_and_add_edge_would_build():
     assert "password_hash" not in G.nodes["u1"] and "session_token" not in G.nodes["u1"]
     G.remove_node("p2")  # the public methods work on what it built
     assert "p2" not in G["p1"] and list(G.predecessors("p1")) == ["u1"]
+
+
+#: audit statements -> parameters: each must start from an index of the audit entries
+AUDIT_READS = {
+    "backup.audit": {"after": "", "limit": 5000},
+    **{f"audit.{kind}{by}": {"actor": "mei.lin" if by == "_by_actor" else None, "since": None, "until": None,
+                             "target": "p-wang", "targets": ["p-wang", "p-merged"], "skip": 0, "limit": 50}
+       for kind in ("list", "count") for by in ("", "_by_actor", "_by_target")},
+    "audit.merged_into": {"target": "p-wang"},
+    "forget.person": {"id": "p-wang", "version": 1, "props": {}, "erased": "-", "now": "-", "audit": []},
+}
+
+
+def plan(store, statement: str, params: dict) -> str:
+    """The database's plan of a statement (GRAPH.EXPLAIN, EXPLAIN), as text."""
+    backend = store.backend
+    if store.backend_name == "falkordb":
+        query = backend._graph._build_params_header(params) + backend.text(statement)
+        return "\n".join(backend._graph.execute_command("GRAPH.EXPLAIN", backend.graph_name, query))
+    _records, summary, _keys = backend._driver.execute_query("EXPLAIN " + backend.text(statement), params,
+                                                             database_=backend.database)
+
+    def lines(step, depth=0):
+        yield "  " * depth + step["operatorType"].split("@")[0] + " " + str(step.get("args", {}).get("Details", ""))
+        for child in step.get("children", []):
+            yield from lines(child, depth + 1)
+
+    return "\n".join(lines(summary.plan))
+
+
+@pytest.mark.parametrize("statement", list(AUDIT_READS))
+def test_the_audit_log_is_read_through_its_indexes(any_store, statement):
+    """Backups, the audit page and erasing a person never scan the whole log
+    (indexes on the entries' id, target id, target label, actor and time)."""
+    steps = plan(any_store, statement, AUDIT_READS[statement])
+    assert "AuditEntry" in steps and not any("AuditEntry" in step and "LabelScan" in step.replace(" ", "")
+                                              for step in steps.splitlines()), steps

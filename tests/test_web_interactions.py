@@ -11,7 +11,9 @@ import uuid
 import pytest
 
 from graphcrm.analysis import maintenance_plan
+from graphcrm.config import Settings
 from graphcrm.web.db import get_store
+from graphcrm.web.formats import local_moment
 
 from fixtures import XSS, load_access_portfolio, login, text
 
@@ -37,7 +39,8 @@ def log(store, *, person_ids=("p-cio",), user_ids=("user-lina",), opportunity_id
 def edit_data(store, interaction_id: str, **changes) -> dict:
     """The edit form as loaded now, with ``changes``."""
     stored = store.get_interaction(interaction_id)
-    data = {"kind": stored["kind"], "channel": stored["channel"], "at": stored["at"][:16],
+    shown = local_moment(stored["at"], Settings().zone).strftime("%Y-%m-%dT%H:%M")  # in the site's time zone
+    data = {"kind": stored["kind"], "channel": stored["channel"], "at": shown,
             "summary": stored.get("summary", ""), "sentiment": str(stored.get("sentiment", 0)),
             "person_ids": stored["person_ids"], "user_ids": stored["user_ids"],
             "opportunity_id": stored["opportunity_id"] or "", "version": str(stored["version"])}
@@ -68,14 +71,14 @@ def test_the_log_form_offers_the_accounts_people_our_active_users_and_its_bids(c
 def test_a_meeting_with_three_of_theirs_and_two_of_ours_about_a_bid_shows_on_each_timeline(client, auth, store):
     auth.login("lina")
     r = client.post("/people/p-cio", data={
-        "kind": "meeting", "channel": "in_person", "at": "2026-05-01T09:30", "summary": "方案评审 <b>ok</b>",
+        "kind": "meeting", "channel": "in_person", "at": "2026-05-01T17:30", "summary": "方案评审 <b>ok</b>",
         "sentiment": "1", "person_ids": ["p-cio", "p-cfo", "p-xss"], "user_ids": ["user-lina", "user-bo"],
         "opportunity_id": "opp-east"})
     assert r.status_code == 302
     logged = next(t for t in store.timeline("p-cfo") if t["props"]["summary"] == "方案评审 <b>ok</b>")
     stored = store.get_interaction(logged["props"]["id"])
     assert stored["person_ids"] == ["p-cfo", "p-cio", "p-xss"] and stored["user_ids"] == ["user-bo", "user-lina"]
-    assert stored["opportunity_id"] == "opp-east" and stored["at"] == AT
+    assert stored["opportunity_id"] == "opp-east" and stored["at"] == AT  # 17:30 in Shanghai is 09:30 UTC
     for person_id in ("p-cio", "p-cfo", "p-xss"):
         page = text(client.get(f"/people/{person_id}"))
         entry = re.search(r"<li><time(?:(?!</li>).)*方案评审", page, re.S).group(0)
@@ -115,7 +118,8 @@ def test_the_edit_form_shows_the_interaction_as_stored(client, auth, store):
     page = text(client.get(f"/interactions/{interaction_id}/edit?person=p-cfo"))
     assert checked(page, "person_ids") == {"p-cio", "p-cfo"} and checked(page, "user_ids") == {"user-lina"}
     assert '<option selected value="opp-east">' in page
-    assert 'value="2026-05-01T09:30"' in page and "&lt;script&gt;x</textarea>" in page
+    assert 'value="2026-05-01T17:30"' in page and "&lt;script&gt;x</textarea>" in page  # in Shanghai time
+    assert "When (China Time)" in page and "UTC" not in page
     assert 'href="/people/p-cfo">Cancel' in page
 
 
@@ -172,7 +176,7 @@ def test_deleting_an_interaction_keeps_the_people_and_the_recency(client, auth, 
     interaction_id = log(store, person_ids=["p-cfo"], user_ids=["user-bo"])
     auth.login("lina")
     page = text(client.get(f"/interactions/{interaction_id}/delete?person=p-cfo"))
-    assert "Delete the interaction: Meeting · 2026-05-01 09:30 UTC?" in page
+    assert "Delete the interaction: Meeting · 2026-05-01 17:30?" in page
     r = client.post(f"/interactions/{interaction_id}/delete?person=p-cfo", data={"confirm": "yes"})
     assert r.status_code == 302 and r.headers["Location"].endswith("/people/p-cfo")
     assert store.find_interaction(interaction_id) is None

@@ -25,6 +25,13 @@ CREATE INDEX FOR (n:AuditEntry) ON (n.target_id)
 // name: schema.audit_actor_index
 CREATE INDEX FOR (n:AuditEntry) ON (n.actor)
 
+// name: schema.audit_label_index
+CREATE INDEX FOR (n:AuditEntry) ON (n.target_label)
+
+// Backups page through the log by id (backup.audit).
+// name: schema.audit_id_index
+CREATE INDEX FOR (n:AuditEntry) ON (n.id)
+
 // name: schema.username_index
 CREATE INDEX FOR (n:User) ON (n.username)
 

@@ -20,6 +20,13 @@ CREATE INDEX graphcrm_audit_target IF NOT EXISTS FOR (n:AuditEntry) ON (n.target
 // name: schema.audit_actor_index
 CREATE INDEX graphcrm_audit_actor IF NOT EXISTS FOR (n:AuditEntry) ON (n.actor)
 
+// name: schema.audit_label_index
+CREATE INDEX graphcrm_audit_label IF NOT EXISTS FOR (n:AuditEntry) ON (n.target_label)
+
+// Backups page through the log by id (backup.audit).
+// name: schema.audit_id_index
+CREATE INDEX graphcrm_audit_id IF NOT EXISTS FOR (n:AuditEntry) ON (n.id)
+
 // name: schema.username_constraint
 CREATE CONSTRAINT graphcrm_user_username IF NOT EXISTS
 FOR (n:User) REQUIRE n.username IS UNIQUE

@@ -424,6 +424,8 @@ class FalkorBackend(Backend):
             ("AuditEntry", "at", "schema.audit_index"),
             ("AuditEntry", "target_id", "schema.audit_target_index"),
             ("AuditEntry", "actor", "schema.audit_actor_index"),
+            ("AuditEntry", "target_label", "schema.audit_label_index"),
+            ("AuditEntry", "id", "schema.audit_id_index"),
         ]
         for label, prop, statement in wanted:
             if (label, prop) not in existing:

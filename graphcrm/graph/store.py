@@ -1198,10 +1198,14 @@ class GraphStore:
         The entries of the people or accounts merged into ``target``
         (:meth:`merge_people`, :meth:`merge_accounts`) count as the target's own.
         """
-        filters = {"actor": actor or None, "target": target or None, "since": since or None, "until": until or None,
-                   "merged": self.merged_into(target) if target else []}
-        rows = self._read("audit.list", **filters, skip=max(0, int(skip)), limit=max(1, min(int(limit), 500)))
-        return [row["props"] for row in rows], self._read("audit.count", **filters)[0]["n"]
+        filters: dict = {"actor": actor or None, "since": since or None, "until": until or None}
+        if target:  # each filter has a statement that starts from its index (cypher/audit.cypher)
+            by = "_by_target"
+            filters |= {"target": target, "targets": [target, *self.merged_into(target)]}
+        else:
+            by = "_by_actor" if actor else ""
+        rows = self._read(f"audit.list{by}", **filters, skip=max(0, int(skip)), limit=max(1, min(int(limit), 500)))
+        return [row["props"] for row in rows], self._read(f"audit.count{by}", **filters)[0]["n"]
 
     def account_history(self, account_id: str, since: str) -> dict:
         """The audit entries of an account since ``since`` (an ISO date or

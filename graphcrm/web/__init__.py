@@ -36,8 +36,6 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``, ``hist
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Flask, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import Babel, get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
@@ -202,16 +200,6 @@ def _register_template_helpers(app: Flask) -> None:
     def label_filter(value, vocabulary: str):
         """An enum value in the UI language: ``{{ p.stance|label('STANCES') }}``."""
         return model.label_text(getattr(model, vocabulary), value, str(get_locale() or "en"))
-
-    @app.template_filter("when")
-    def when_filter(value: str | None) -> str:
-        """An ISO timestamp as ``2026-05-01 09:30`` (as stored, UTC)."""
-        if not value:
-            return ""
-        try:
-            return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M")
-        except ValueError:
-            return value
 
     @app.template_filter("word")
     def word_filter(word: str) -> str:

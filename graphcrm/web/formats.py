@@ -1,4 +1,4 @@
-"""How values read on the pages in the UI language: punctuation, relative dates, money.
+"""How values read on the pages in the UI language and time zone: punctuation, relative dates, money, times.
 
 Chinese text takes full-width punctuation (``：（）、，``), English the
 ASCII one; templates never write ``:``, ``(`` or ``, `` around words
@@ -36,12 +36,23 @@ currency in Chinese (Babel's currency names: 美元, 欧元, 港元; the yuan is
 millions and billions after the ISO code, which tells the yuan from the yen
 where a symbol (¥) would not.  Numbers are grouped by Babel for the locale.
 Amounts below 10,000 (Chinese) or a million (English) are shown whole.
+
+Times: the database keeps every moment in UTC (ISO 8601 with ``+00:00``);
+pages show them, and forms read them, in the site's time zone
+(``GRAPHCRM_TIMEZONE``, default Asia/Shanghai: :attr:`graphcrm.config.Settings.timezone`).
+The filters ``when`` (``2026-05-01 17:30``) and ``day`` (``2026-05-01``)
+show a stored moment there; :func:`utc_from_local` turns what a form read
+into the moment to store.  A moment stored without an offset is UTC, as the
+model reads it (graphcrm/model.py).
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timezone, tzinfo
+
+from babel.dates import get_timezone_name
 from babel.numbers import format_decimal, get_currency_name
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import get_locale, gettext, lazy_pgettext, ngettext
 from markupsafe import Markup, escape
 
@@ -125,11 +136,70 @@ def money(amount, currency: str | None = None) -> str:
     return money_text(amount, currency, str(get_locale() or "en"))
 
 
+# -- times ---------------------------------------------------------------------------------------
+
+
+def site_zone() -> tzinfo:
+    """The time zone of the app's pages and forms (``GRAPHCRM_TIMEZONE``)."""
+    return current_app.config["GRAPHCRM_SETTINGS"].zone
+
+
+def local_moment(value: str | datetime, zone: tzinfo) -> datetime:
+    """A stored moment (ISO text or datetime; without an offset: UTC) in ``zone``."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(zone)
+
+
+def utc_from_local(moment: datetime, zone: tzinfo) -> str:
+    """A moment read from a form (without an offset: a wall-clock time in ``zone``)
+    as the store keeps it: ISO 8601 in UTC (``2026-05-01T09:30:00+00:00``)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(timezone.utc).isoformat()
+
+
+def moment_text(value: str | datetime | None, zone: tzinfo, *, seconds: bool = False) -> str:
+    """A stored moment as ``2026-05-01 17:30`` in ``zone`` (text that is no moment: as it is)."""
+    if not value:
+        return ""
+    try:
+        return local_moment(value, zone).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    except ValueError:
+        return str(value)
+
+
+def day_text(value: str | datetime | None, zone: tzinfo) -> str:
+    """The day (``2026-05-01``) of a stored moment in ``zone``; a plain date as it is."""
+    if not value:
+        return ""
+    if isinstance(value, str) and len(value) == 10:
+        return value
+    return moment_text(value, zone)[:10]
+
+
+def when(value, seconds: bool = False) -> str:
+    """The ``when`` filter: a stored moment in the site's time zone."""
+    return moment_text(value, site_zone(), seconds=seconds)
+
+
+def day(value) -> str:
+    """The ``day`` filter: the day of a stored moment in the site's time zone."""
+    return day_text(value, site_zone())
+
+
+def zone_name() -> str:
+    """The site's time zone in words of the UI language (China Standard Time, 中国标准时间)."""
+    return get_timezone_name(site_zone(), locale=str(get_locale() or "en"))
+
+
 def register(app: Flask) -> None:
-    """Make the helpers Jinja globals of ``app``, and ``money`` a filter."""
-    app.jinja_env.globals.update(PUNCTUATION, paren=paren, aside=aside, due_text=due_text)
-    app.jinja_env.filters["money"] = money
+    """Make the helpers Jinja globals of ``app``, and ``money``, ``when`` and ``day`` filters."""
+    app.jinja_env.globals.update(PUNCTUATION, paren=paren, aside=aside, due_text=due_text, zone_name=zone_name)
+    app.jinja_env.filters.update(money=money, when=when, day=day)
 
 
-__all__ = ["CHINESE_UNITS", "ENGLISH_UNITS", "PUNCTUATION", "aside", "due_text", "money", "money_text", "paren",
-           "register"]
+__all__ = ["CHINESE_UNITS", "ENGLISH_UNITS", "PUNCTUATION", "aside", "day", "day_text", "due_text", "local_moment",
+           "moment_text", "money", "money_text", "paren", "register", "site_zone", "utc_from_local", "when",
+           "zone_name"]

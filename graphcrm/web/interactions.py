@@ -18,16 +18,28 @@ from flask import Blueprint, abort, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user, login_required
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms import ValidationError as FieldError
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from graphcrm import model
 from graphcrm.web.access import can_edit_account
 from graphcrm.web.db import get_store
-from graphcrm.web.forms import GraphForm, SmallIntegerField, Versioned, between, choices, confirm_page, form_page
+from graphcrm.web.formats import local_moment, moment_text, site_zone, utc_from_local, zone_name
+from graphcrm.web.forms import (
+    GraphForm,
+    SmallIntegerField,
+    Versioned,
+    at_most,
+    between,
+    choices,
+    confirm_page,
+    form_page,
+    required,
+)
 
 bp = Blueprint("interactions", __name__)
 
@@ -36,9 +48,11 @@ LINKS = ("person_ids", "user_ids", "opportunity_id")
 
 
 class MomentField(StringField):
-    """A moment in UTC typed as ``2026-05-01T09:30`` (what ``<input
-    type="datetime-local">`` sends; an offset may follow); its data is the
-    ISO timestamp in UTC as the store keeps it (``2026-05-01T09:30:00+00:00``)."""
+    """A moment typed in the site's time zone as ``2026-05-01T17:30`` (what
+    ``<input type="datetime-local">`` sends; an offset may follow); its data
+    is the ISO timestamp in UTC as the store keeps it
+    (``2026-05-01T09:30:00+00:00`` for 17:30 in Asia/Shanghai), and it shows
+    a stored moment in the site's time zone again (graphcrm/web/formats.py)."""
 
     def process_formdata(self, valuelist):
         text = valuelist[0].strip() if valuelist else ""
@@ -48,15 +62,14 @@ class MomentField(StringField):
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:
-            raise ValueError(_l("must be a date and time like 2026-05-01T09:30")) from None
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=timezone.utc)
-        self.data = parsed.astimezone(timezone.utc).isoformat()
+            raise ValueError(_("%(field)s must be a date and time, such as 2026-05-01T17:30.",
+                               field=str(self.label.text))) from None
+        self.data = utc_from_local(parsed, site_zone())
 
     def _value(self) -> str:
         if self.process_errors and self.raw_data:
             return self.raw_data[0]  # what was typed, to be corrected
-        return str(self.data)[:16] if self.data else ""
+        return local_moment(self.data, site_zone()).strftime("%Y-%m-%dT%H:%M") if self.data else ""
 
 
 class ChecklistField(SelectMultipleField):
@@ -68,8 +81,12 @@ class ChecklistField(SelectMultipleField):
 
 
 def now_input() -> str:
-    """The current moment in UTC as the "when" field stores it."""
+    """The current moment, to the minute, as the "when" field stores it (UTC)."""
     return datetime.now(timezone.utc).replace(second=0, microsecond=0).isoformat()
+
+
+#: the label of the "when" field: the site's time zone named in the UI language ("When (China Time)")
+WHEN = LazyString(lambda: _("When (%(zone)s)", zone=zone_name()))
 
 
 class InteractionForm(Versioned, GraphForm):
@@ -80,7 +97,7 @@ class InteractionForm(Versioned, GraphForm):
     CREATE_ONLY = ()
     kind = SelectField(_l("Kind"), validators=[DataRequired()])
     channel = SelectField(_l("Channel"), validators=[DataRequired()])
-    at = MomentField(_l("When (UTC)"), validators=[InputRequired(), Length(max=40)],
+    at = MomentField(WHEN, validators=[required(WHEN, typed=True), at_most(WHEN, 40)],
                      render_kw={"type": "datetime-local"})
     person_ids = ChecklistField(_l("Their people"))  # no Optional(): it would skip validate_person_ids
     user_ids = ChecklistField(_l("Our people"))
@@ -168,9 +185,9 @@ def _back(stored: dict) -> str:
 
 
 def describe(stored: dict) -> str:
-    """"Meeting · 2026-05-01 09:30 UTC": an interaction in words, in the UI language."""
+    """"Meeting · 2026-05-01 17:30": an interaction in words, in the UI language and the site's time zone."""
     kind = model.label_text(model.INTERACTION_KINDS, stored["kind"], str(get_locale() or "en"))
-    return f"{kind} · {str(stored['at'])[:16].replace('T', ' ')} UTC"
+    return f"{kind} · {moment_text(stored['at'], site_zone())}"
 
 
 @bp.route("/interactions/<interaction_id>/edit", methods=["GET", "POST"])
