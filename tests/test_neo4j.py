@@ -21,7 +21,7 @@ from importlib import resources
 
 import pytest
 
-from graphcrm.errors import Conflict, ValidationError
+from graphcrm.errors import Conflict, StoreTimeout, StoreUnavailable, ValidationError
 from graphcrm.graph.statements import load_statements, parse
 from graphcrm.transfer.forget import ERASED_FIELDS, PLACEHOLDER
 
@@ -367,3 +367,53 @@ def test_a_clear_deletes_in_batches_and_records_itself_once_all_are_deleted(on_n
         clearing.result()
     assert s.is_empty() and s.audit_log(limit=1)[0][0]["action"] == "clear" and s.audit_log()[1] == entries + 1
     assert s.account_stamps(["acc-szm"])[0] != stamps[0] and account_stamp(s, "*")[1] == 1
+
+
+@pytest.fixture
+def impatient(neo4j_url, on_neo4j):
+    """A store on the session's Neo4j whose statements wait at most 2 s (GRAPHCRM_DB_TIMEOUT)."""
+    from graphcrm.graph.backends import Neo4jBackend
+    from graphcrm.graph.store import GraphStore
+
+    env = os.environ
+    store = GraphStore(Neo4jBackend(neo4j_url, env.get("GRAPHCRM_TEST_NEO4J_USER", "neo4j"),
+                                    env.get("GRAPHCRM_TEST_NEO4J_PASSWORD", ""),
+                                    env.get("GRAPHCRM_TEST_NEO4J_DATABASE", "neo4j"), timeout=2))
+    yield store
+    store.close()
+
+
+def test_a_write_held_up_by_a_lock_past_the_time_limit_is_a_timeout(impatient, holder):
+    """Neo4j ends it as LockClientStopped, a client error: not a refused query (400) but a 503."""
+    impatient.create("Account", {"name": "Shenzhen Metro 深圳地铁"}, id="acc-szm")
+    with holder(LOCK_NODES, ids=["acc-szm"]), pytest.raises(StoreTimeout) as timed_out:
+        impatient.update("Account", "acc-szm", {"name": "Shenzhen Metro Group"}, version=1)
+    assert timed_out.value.write and "reload to see whether your change was saved" in str(timed_out.value)
+    assert impatient.get("Account", "acc-szm")["name"] == "Shenzhen Metro 深圳地铁"
+
+
+def test_a_transient_error_that_outlasts_the_retries_is_unavailable_not_a_bad_request(impatient, monkeypatch):
+    from neo4j.exceptions import Neo4jError
+
+    attempts = []
+
+    def deadlocked(tx, *args):
+        attempts.append(1)
+        raise Neo4jError._hydrate_neo4j(code="Neo.TransientError.Transaction.DeadlockDetected", message="deadlock")
+
+    monkeypatch.setattr(impatient.backend, "_stamped_write", deadlocked)
+    with pytest.raises(StoreUnavailable, match="busy.*DeadlockDetected") as busy:
+        impatient.create("Account", {"name": "Shenzhen Metro 深圳地铁"}, id="acc-szm")
+    assert not isinstance(busy.value, ValidationError) and len(attempts) > 1  # the driver tried again
+
+
+def test_a_commit_without_an_answer_says_the_change_may_be_saved(impatient, monkeypatch):
+    from neo4j.exceptions import IncompleteCommit
+
+    def lost(tx, *args):
+        raise IncompleteCommit("the connection closed during commit")
+
+    monkeypatch.setattr(impatient.backend, "_stamped_write", lost)
+    with pytest.raises(StoreTimeout, match="reload to see whether the change was saved") as unknown:
+        impatient.create("Account", {"name": "Shenzhen Metro 深圳地铁"}, id="acc-szm")
+    assert unknown.value.write

@@ -516,6 +516,13 @@ def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())
 
 
+def _ended_by_time_limit(code: str) -> bool:
+    """Whether a Neo4j error code says the transaction ran past its time
+    limit: its timeout itself, or the end of a transaction that was waiting
+    for a lock when the timeout ended it (``LockClientStopped``)."""
+    return "TransactionTimedOut" in code or code.endswith(".LockClientStopped")
+
+
 def _falkor_error(exc: Exception, statement: str) -> Exception:
     message = str(exc)
     if "unique constraint violation" in message:
@@ -617,10 +624,19 @@ class Neo4jBackend(Backend):
             raise Conflict(f"an object with this id already exists ({exc.message})") from None
         except exceptions.AuthError as exc:
             raise StoreUnavailable(f"Neo4j at {self.url} refused the credentials ({exc.message})") from None
+        except exceptions.IncompleteCommit as exc:
+            # the commit was sent and the connection lost before its answer: it may have been saved
+            raise StoreTimeout(f"Neo4j at {self.url} did not confirm the commit ({_one_line(exc)}); "
+                               "reload to see whether the change was saved", write=True) from None
         except (exceptions.ServiceUnavailable, exceptions.SessionExpired, OSError) as exc:
             raise StoreUnavailable(f"Neo4j at {self.url} cannot be reached ({_one_line(exc)})") from None
+        except exceptions.TransientError as exc:
+            # still failing when the driver's retries ran out (a deadlock, a leader
+            # changing...): the database's state, not the request, and nothing was saved
+            raise StoreUnavailable(f"Neo4j at {self.url} is busy: {statement} failed again after "
+                                   f"{self.timeout or 30:g} s of retries ({exc.code}: {exc.message})") from None
         except exceptions.Neo4jError as exc:
-            if "TransactionTimedOut" in (exc.code or ""):
+            if _ended_by_time_limit(exc.code or ""):
                 raise StoreTimeout(_no_answer(self.timeout, write), write=write) from None
             raise ValidationError("query", f"the database refused {statement}: {exc.message}") from None
 
