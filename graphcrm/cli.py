@@ -57,10 +57,20 @@ class Context:
 
     @property
     def store(self):
+        return self.open_store()
+
+    def open_store(self, *, setup_schema: bool = True):
+        """The store, opened on first use (``setup_schema``: see :func:`graphcrm.graph.open_store`)."""
         if self._store is None:
-            self._store = open_store(self.settings)
+            self._store = open_store(self.settings, setup_schema=setup_schema)
             click.get_current_context().call_on_close(self._store.close)
         return self._store
+
+    def store_with_schema(self):
+        """The store with its schema set up first (``graphcrm init``; on Neo4j it needs schema rights)."""
+        store = self.open_store(setup_schema=False)
+        store.setup_schema()
+        return store
 
 
 pass_context = click.make_pass_decorator(Context, ensure=True)
@@ -90,8 +100,11 @@ def _os_user() -> str:
 @pass_context
 @fail_cleanly
 def init(ctx: Context):
-    """Create the database schema (unique ids, indexes); safe to run again."""
-    store = ctx.store
+    """Create the database schema (unique ids, indexes); safe to run again.
+
+    On Neo4j run it once as a database user with schema rights (the app's own
+    user needs none: at start it only checks the schema and warns)."""
+    store = ctx.store_with_schema()
     click.echo(f"schema ready on {store.backend_name} at {store.location}")
 
 
@@ -99,10 +112,10 @@ def init(ctx: Context):
 @pass_context
 @fail_cleanly
 def demo(ctx: Context):
-    """Load the demo portfolio (idempotent: loading twice changes nothing but versions)."""
+    """Set up the schema and load the demo portfolio (idempotent: loading twice changes nothing but versions)."""
     from graphcrm.demo import DEMO_PASSWORD, load_demo
 
-    counts = load_demo(ctx.store)
+    counts = load_demo(ctx.store_with_schema())
     click.echo(f"demo portfolio loaded: {counts['nodes']} nodes, {counts['relationships']} relationships")
     click.echo(f"demo logins: director / admin / lina (password: {DEMO_PASSWORD})")
 
@@ -111,7 +124,7 @@ def demo(ctx: Context):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--prod", is_flag=True, help="Serve with waitress (needs GRAPHCRM_SECRET_KEY).")
-@click.option("--demo", "with_demo", is_flag=True, help="Load the demo portfolio first.")
+@click.option("--demo", "with_demo", is_flag=True, help="Set up the schema and load the demo portfolio first.")
 @click.option("--plain-http", is_flag=True,
               help="With --prod: no HTTPS redirect, HSTS or Secure cookie (loopback benchmarks only).")
 @fail_cleanly
@@ -126,7 +139,9 @@ def serve(host: str, port: int, prod: bool, with_demo: bool, plain_http: bool):
         with app.app_context():
             from graphcrm.web.db import get_store
 
-            load_demo(get_store())
+            store = get_store()
+            store.setup_schema()  # as `graphcrm init` does
+            load_demo(store)
         click.echo(f"demo portfolio loaded; log in as director, admin or lina with password {DEMO_PASSWORD}")
     click.echo(f"GraphCRM on http://{host}:{port}/")
     # SIGTERM ends the process through sys.exit, so the embedded server started

@@ -417,3 +417,79 @@ def test_a_commit_without_an_answer_says_the_change_may_be_saved(impatient, monk
     with pytest.raises(StoreTimeout, match="reload to see whether the change was saved") as unknown:
         impatient.create("Account", {"name": "Shenzhen Metro 深圳地铁"}, id="acc-szm")
     assert unknown.value.write
+
+
+@pytest.fixture
+def neo4j_env(neo4j_url, on_neo4j, monkeypatch, tmp_path):
+    """The environment of a graphcrm process on the session's Neo4j; its
+    settings.  The schema is set up again afterwards."""
+    env = os.environ
+    for name, value in (("GRAPHCRM_DATABASE_URL", neo4j_url), ("GRAPHCRM_DATA_DIR", str(tmp_path)),
+                        ("GRAPHCRM_NEO4J_USER", env.get("GRAPHCRM_TEST_NEO4J_USER", "neo4j")),
+                        ("GRAPHCRM_NEO4J_PASSWORD", env.get("GRAPHCRM_TEST_NEO4J_PASSWORD", "")),
+                        ("GRAPHCRM_NEO4J_DATABASE", env.get("GRAPHCRM_TEST_NEO4J_DATABASE", "neo4j"))):
+        monkeypatch.setenv(name, value)
+    from graphcrm.config import Settings
+
+    yield Settings.from_env()
+    on_neo4j.setup_schema()
+
+
+def test_opening_only_checks_the_schema_and_init_sets_it_up(neo4j_env, on_neo4j, caplog):
+    """The app's user needs no schema rights: opening the store warns of what
+    is missing and creates nothing; `graphcrm init` creates it."""
+    from click.testing import CliRunner
+
+    from graphcrm.cli import main
+    from graphcrm.graph import open_store
+
+    on_neo4j.backend._driver.execute_query("DROP INDEX graphcrm_audit_id")
+    with caplog.at_level("WARNING", logger="graphcrm.graph"), open_store(neo4j_env) as store:
+        assert store.missing_schema() == ["graphcrm_audit_id"]
+        assert store.create("Account", {"name": "Shenzhen Metro 深圳地铁"})["version"] == 1
+    assert "lacks graphcrm_audit_id: run `graphcrm init`" in caplog.text
+    result = CliRunner().invoke(main, ["init"])
+    assert result.exit_code == 0 and "schema ready on neo4j" in result.output
+    assert on_neo4j.missing_schema() == []
+
+
+def test_the_app_starts_where_the_user_may_not_see_the_schema(neo4j_env, monkeypatch, caplog):
+    """Neo4j refuses SHOW INDEXES to a user without the privilege (Enterprise,
+    Aura; Community has no privileges, so the refusal is the driver's error
+    put in its place): a warning, not a failure."""
+    from neo4j import Driver
+    from neo4j.exceptions import Neo4jError
+
+    from graphcrm.graph import open_store
+
+    execute_query = Driver.execute_query
+
+    def without_schema_rights(self, query, *args, **kwargs):
+        if "SHOW INDEXES" in str(getattr(query, "text", query)):
+            raise Neo4jError._hydrate_neo4j(code="Neo.ClientError.Security.Forbidden", message="SHOW INDEX denied")
+        return execute_query(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(Driver, "execute_query", without_schema_rights)
+    with caplog.at_level("WARNING", logger="graphcrm.graph"), open_store(neo4j_env) as store:
+        assert store.missing_schema() is None and store.count("Account") == 0
+    assert "cannot check the schema" in caplog.text
+
+
+def test_concurrent_schema_set_ups_all_succeed(on_neo4j):
+    """`graphcrm init` run by two processes at once (IF NOT EXISTS does not cover a concurrent create)."""
+    run = on_neo4j.backend._driver.execute_query
+    for name in on_neo4j.backend.statements:
+        if name.startswith("schema."):
+            named = re.search(r"CREATE (?:CONSTRAINT|INDEX) (\w+)", on_neo4j.backend.text(name)).group(1)
+            kind = "CONSTRAINT" if "CONSTRAINT" in on_neo4j.backend.text(name) else "INDEX"
+            run(f"DROP {kind} {named} IF EXISTS")
+    assert len(on_neo4j.missing_schema()) == len([n for n in on_neo4j.backend.statements if n.startswith("schema.")])
+    barrier = threading.Barrier(4)
+
+    def set_up(_i):
+        barrier.wait()
+        on_neo4j.setup_schema()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(set_up, range(4)))
+    assert on_neo4j.missing_schema() == []

@@ -718,3 +718,31 @@ def test_the_audit_log_is_read_through_its_indexes(any_store, statement):
     steps = plan(any_store, statement, AUDIT_READS[statement])
     assert "AuditEntry" in steps and not any("AuditEntry" in step and "LabelScan" in step.replace(" ", "")
                                               for step in steps.splitlines()), steps
+
+
+def test_concurrent_starts_of_the_embedded_store_all_set_up_its_schema(settings):
+    """Processes that start together on a new graph each create what is missing:
+    what another has just created is taken as done."""
+    import dataclasses
+    import uuid
+
+    from graphcrm.graph import open_store
+
+    fresh = dataclasses.replace(settings, graph_name=f"test-{uuid.uuid4().hex[:10]}")
+    stores = [open_store(fresh, setup_schema=False) for _ in range(4)]
+    try:
+        stores[0].create("Account", {"name": "Shenzhen Metro 深圳地铁"})
+        assert stores[0].missing_schema()
+        barrier = threading.Barrier(len(stores))
+
+        def set_up(store):
+            barrier.wait()
+            store.setup_schema()
+
+        with ThreadPoolExecutor(max_workers=len(stores)) as pool:
+            list(pool.map(set_up, stores))
+        assert stores[0].missing_schema() == []
+    finally:
+        stores[0].backend.drop()
+        for store in stores:
+            store.close()

@@ -42,3 +42,9 @@ WITH m ORDER BY m.counter DESC
 SKIP 1
 DELETE m
 RETURN count(*) AS deleted
+
+// The indexes there are, with the ones backing the unique constraints (a
+// constraint's index has its name): Neo4jBackend.missing_schema.
+// name: meta.schema
+SHOW INDEXES YIELD name, state
+RETURN name, state

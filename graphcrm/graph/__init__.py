@@ -10,7 +10,7 @@ import atexit
 import logging
 
 from graphcrm.config import Settings
-from graphcrm.errors import ConfigError
+from graphcrm.errors import ConfigError, ValidationError
 from graphcrm.graph.embedded import EmbeddedServer
 from graphcrm.graph.store import GraphStore
 
@@ -35,6 +35,13 @@ def open_store(settings: Settings, *, setup_schema: bool = True, read_only: bool
     closed (or at exit) unless other processes are still connected to it.
     ``read_only``: the caller only reads, so it never ends an embedded server
     that does not answer but whose process is alive (``graphcrm db status``).
+
+    ``setup_schema``: see to the schema.  The embedded store creates what is
+    missing (a laptop's first start needs no step of its own; concurrent
+    starts are safe).  On Neo4j the schema is set up by ``graphcrm init``
+    alone, which needs schema rights the app's database user need not have:
+    here it is only checked, and what is missing is logged as a warning,
+    never an error (:func:`_check_schema`).
     """
     from graphcrm.graph.backends import FalkorBackend, Neo4jBackend
 
@@ -62,9 +69,28 @@ def open_store(settings: Settings, *, setup_schema: bool = True, read_only: bool
         store = GraphStore(FalkorBackend(server, settings.graph_name), on_close=on_close)
         if started:
             atexit.register(_close_if_open, store)
-    if setup_schema:
+    if setup_schema and settings.database_url:
+        _check_schema(store)
+    elif setup_schema:
         store.setup_schema()
     return store
+
+
+def _check_schema(store: GraphStore) -> None:
+    """Warn (in the log) when the schema is not all there, or cannot be seen."""
+    try:
+        missing = store.missing_schema()
+    except ValidationError as exc:  # the database refused to list its indexes
+        missing, why = None, f" ({exc.message})"
+    else:
+        why = ""
+    if missing is None:
+        log.warning("cannot check the schema on %s%s: this database user may not list indexes; "
+                    "`graphcrm init` sets it up", store.location, why)
+    elif missing:
+        log.warning("the schema on %s lacks %s: run `graphcrm init` as a database user with schema rights "
+                    "(until then ids are not checked for uniqueness and lookups scan)",
+                    store.location, ", ".join(missing))
 
 
 def _close_if_open(store: GraphStore) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -111,6 +112,11 @@ class Backend:
     statements: dict[str, str]
 
     def change_stamp(self) -> str:
+        raise NotImplementedError
+
+    def missing_schema(self) -> list[str] | None:
+        """The constraints and indexes of the schema that are not there;
+        None when this database user may not see them."""
         raise NotImplementedError
 
     def account_stamps(self, account_ids: Iterable[str]) -> tuple[str, ...]:
@@ -409,36 +415,43 @@ class FalkorBackend(Backend):
         self._heard()
         return value
 
+    #: the schema's indexes: (label, property, the statement that creates it)
+    INDEXES = [(label, "id", f"schema.id_index:{label}") for label in LABELS] + [
+        ("Account", "name", "schema.name_index.Account"),
+        ("Person", "name", "schema.name_index.Person"),
+        ("User", "username", "schema.username_index"),
+        ("AuditEntry", "at", "schema.audit_index"),
+        ("AuditEntry", "target_id", "schema.audit_target_index"),
+        ("AuditEntry", "actor", "schema.audit_actor_index"),
+        ("AuditEntry", "target_label", "schema.audit_label_index"),
+        ("AuditEntry", "id", "schema.audit_id_index"),
+    ]
+    #: the schema's unique constraints: (label, property)
+    UNIQUE = [(label, "id") for label in LABELS] + [("User", "username")]
+
+    def missing_schema(self) -> list[str]:
+        """The indexes and unique constraints of the schema that are not there (or not working)."""
+        existing, constraints = self._indexes(), self._constraints()
+        return ([f"index on {label}.{prop}" for label, prop, _ in self.INDEXES if (label, prop) not in existing]
+                + [f"unique constraint on {label}.{prop}" for label, prop in self.UNIQUE
+                   if constraints.get((label, prop)) != "OPERATIONAL"])
+
     def setup_schema(self, timeout: float = 30.0) -> None:
-        """Create the id indexes and unique constraints that are missing; wait until they work."""
-        existing = {
-            (row["label"], prop)
-            for row in self.run("schema.indexes", write=False)
-            for prop in row["properties"]
-        }
-        wanted = [(label, "id", f"schema.id_index:{label}") for label in LABELS]
-        wanted += [
-            ("Account", "name", "schema.name_index.Account"),
-            ("Person", "name", "schema.name_index.Person"),
-            ("User", "username", "schema.username_index"),
-            ("AuditEntry", "at", "schema.audit_index"),
-            ("AuditEntry", "target_id", "schema.audit_target_index"),
-            ("AuditEntry", "actor", "schema.audit_actor_index"),
-            ("AuditEntry", "target_label", "schema.audit_label_index"),
-            ("AuditEntry", "id", "schema.audit_id_index"),
-        ]
-        for label, prop, statement in wanted:
+        """Create the id indexes and unique constraints that are missing; wait until they work.
+        Several processes may do so at once: what another has just created is taken as done."""
+        existing = self._indexes()
+        for label, prop, statement in self.INDEXES:
             if (label, prop) not in existing:
-                self.run(statement, write=True)
+                try:
+                    self.run(statement, write=True)
+                except ValidationError as exc:
+                    if "already indexed" not in exc.message:
+                        raise
         constraints = self._constraints()
-        wanted_constraints = [(label, "id") for label in LABELS] + [("User", "username")]
+        wanted_constraints = self.UNIQUE
         for label, prop in wanted_constraints:
             if (label, prop) not in constraints:
-                # not Cypher in FalkorDB: a command of its own (docs/architecture.md)
-                with self._answered(write=True):
-                    self._db.connection.execute_command(
-                        "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label, "PROPERTIES", 1, prop
-                    )
+                self._create_constraint(label, prop)
         deadline = time.monotonic() + timeout
         while True:
             constraints = self._constraints()
@@ -454,6 +467,21 @@ class FalkorBackend(Backend):
             if time.monotonic() > deadline:
                 raise StoreUnavailable(f"unique constraints still pending after {timeout:.0f} s: {states}")
             time.sleep(0.05)
+
+    def _create_constraint(self, label: str, prop: str) -> None:
+        """A unique constraint: not Cypher in FalkorDB but a command of its own (docs/architecture.md)."""
+        import redis
+
+        with self._answered(write=True):
+            try:
+                self._db.connection.execute_command(
+                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label, "PROPERTIES", 1, prop)
+            except redis.ResponseError as exc:
+                if "already exists" not in str(exc):
+                    raise _falkor_error(exc, f"the unique constraint on {label}.{prop}") from None
+
+    def _indexes(self) -> set[tuple[str, str]]:
+        return {(row["label"], prop) for row in self.run("schema.indexes", write=False) for prop in row["properties"]}
 
     def _constraints(self) -> dict[tuple[str, str], str]:
         rows = self.run("schema.constraints", write=False)
@@ -514,6 +542,10 @@ def _no_answer(timeout: float | None, write: bool) -> str:
 
 def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())
+
+
+#: the name of the constraint or index a schema statement of cypher/neo4j/schema.cypher creates
+_SCHEMA_NAME = re.compile(r"CREATE (?:CONSTRAINT|INDEX) (\w+) IF NOT EXISTS")
 
 
 def _ended_by_time_limit(code: str) -> bool:
@@ -656,8 +688,27 @@ class Neo4jBackend(Backend):
         stamps = {row["account"]: row["stamp"] for row in self.run("meta.account_stamps", {"accounts": fields})}
         return tuple(stamps[account] for account in fields)
 
+    def missing_schema(self) -> list[str] | None:
+        """The constraints and indexes of the schema (by name) that are not
+        there or not online; None when this user may not see the schema."""
+        import neo4j
+        from neo4j import exceptions
+
+        wanted = {match.group(1) for name, text in self.statements.items()
+                  if name.startswith("schema.") and (match := _SCHEMA_NAME.search(text))}
+        with self._translated("meta.schema", write=False):
+            try:
+                records, _summary, _keys = self._driver.execute_query(
+                    neo4j.Query(self.text("meta.schema"), timeout=self.timeout),
+                    database_=self.database, routing_=neo4j.RoutingControl.READ)
+            except exceptions.Forbidden:
+                return None
+        online = {record["name"] for record in records if record["state"] == "ONLINE"}
+        return sorted(wanted - online)
+
     def setup_schema(self, timeout: float = 30.0) -> None:
-        """Create the constraints and indexes that are missing (idempotent)."""
+        """Create the constraints and indexes that are missing (idempotent;
+        several processes may do so at once).  Needs schema rights."""
         self._unstamped("meta.deduplicate")  # else the stamp node's constraint cannot be created
         for name in sorted(self.statements):
             if name.startswith("schema."):
@@ -666,12 +717,19 @@ class Neo4jBackend(Backend):
     def _unstamped(self, statement: str) -> None:
         """A write of the schema or of the stamps themselves, which moves no
         stamp, in a transaction of its own (Neo4j takes no data write after a
-        schema change in one)."""
+        schema change in one).  A constraint or index that another process
+        has just created (``IF NOT EXISTS`` does not cover a concurrent
+        create) is taken as done."""
         import neo4j
+        from neo4j import exceptions
 
         with self._translated(statement, write=True):
-            self._driver.execute_query(neo4j.Query(self.text(statement), timeout=self.timeout),
-                                       database_=self.database)
+            try:
+                self._driver.execute_query(neo4j.Query(self.text(statement), timeout=self.timeout),
+                                           database_=self.database)
+            except exceptions.ClientError as exc:
+                if "AlreadyExists" not in (exc.code or ""):
+                    raise
 
     def drop(self) -> None:
         """Delete every node and relationship, the audit log and the change

@@ -144,8 +144,15 @@ class GraphStore:
         return self.backend.location
 
     def setup_schema(self) -> None:
-        """Create the unique id constraints and lookup indexes (idempotent)."""
+        """Create the unique id constraints and lookup indexes that are missing
+        (idempotent; several processes may run it at once).  On Neo4j this
+        needs schema rights: ``graphcrm init`` runs it, the app does not."""
         self.backend.setup_schema()
+
+    def missing_schema(self) -> list[str] | None:
+        """The constraints and indexes of the schema that are not there (empty
+        when all are); None when the database user may not see them."""
+        return self.backend.missing_schema()
 
     def close(self) -> None:
         self.backend.close()
