@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 from graphcrm.graph.statements import load_statements, parse
 
@@ -23,8 +24,11 @@ def test_the_wheel_carries_the_cypher_folder(tmp_path):
     assert "graphcrm/cypher/falkordb/schema.cypher" in names
     assert "graphcrm/cypher/neo4j/schema.cypher" in names
     # and the web app's templates, static files and Chinese catalog
-    assert {"graphcrm/web/templates/base.html", "graphcrm/web/static/vis-network.min.js",
-            "graphcrm/web/translations/zh/LC_MESSAGES/messages.mo"} <= set(names)
+    assert {"graphcrm/web/static/vis-network.min.js", "graphcrm/web/translations/zh/LC_MESSAGES/messages.mo",
+            } <= set(names)
+    web = Path(__file__).resolve().parent.parent / "graphcrm" / "web"
+    templates = {f"graphcrm/web/{p.relative_to(web).as_posix()}" for p in (web / "templates").rglob("*.html")}
+    assert templates - set(names) == set()  # every template, those in sub-folders too
     target = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(target)
     probe = (
