@@ -2,7 +2,9 @@
 a synthetic account of 1,000+ stakeholders: server time and size of the
 account page, time until the layout settles (bounded forceAtlas2
 stabilization), time of one redraw (pan/zoom), the PNG export, and the same
-for the opportunity power map (precomputed layout, no physics).
+for the opportunity power map (precomputed layout, no physics); then the
+team's positions: "Save positions" of every node of the account map (the
+request's size and time) and the account page again, drawn from them.
 
     nice -n 10 .venv/bin/python bench/bench_network.py [--people 1200] [--port 5125]
 
@@ -91,6 +93,7 @@ def main() -> None:
                     "png_ok": png[:8] == b"\x89PNG\r\n\x1a\n",
                 }
                 page.screenshot(path=str(data_dir / f"bench-{name}.png"))
+            figures["saved_positions"] = _saved_positions(page, base + f"/accounts/{account_id}")
             browser.close()
     finally:
         server.shutdown()
@@ -98,6 +101,28 @@ def main() -> None:
             get_store().backend.drop()
     figures["screenshots"] = str(data_dir)
     print(json.dumps(figures, indent=2))
+
+
+def _saved_positions(page, url: str) -> dict:
+    """Save the positions of every node of the account map, then load it again, twice: drawn from
+    them, no physics (the first load after the save also waits for what the write made the server
+    compute again)."""
+    page.goto(url)
+    page.wait_for_selector("#network[data-settled]", state="attached", timeout=120_000)
+    figures = {"positions_kb": round(page.evaluate(
+        "() => JSON.stringify(window.graphcrmNetwork.getPositions()).length / 1024"), 1)}
+    start = time.perf_counter()
+    page.click("#map-positions-save")
+    page.wait_for_selector("#map-positions-status:has-text('Positions saved')", timeout=60_000)
+    figures["save_s"] = round(time.perf_counter() - start, 2)
+    for load in ("first_load", "second_load"):
+        start = time.perf_counter()
+        response = page.goto(url)
+        loaded = time.perf_counter()
+        page.wait_for_selector("#network[data-settled]", state="attached", timeout=120_000)
+        figures[load] = {"html_kb": round(len(response.body()) / 1024, 1), "page_load_s": round(loaded - start, 2),
+                         "layout_settled_s": round(time.perf_counter() - loaded, 2)}
+    return figures
 
 
 if __name__ == "__main__":

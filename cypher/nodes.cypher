@@ -207,6 +207,18 @@ SET m.version = 1, m.created_at = $now, m.updated_at = $now
 FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(a) AS props
 
+// An account map's layout (GraphStore.save_map_positions): $positions, the
+// JSON text of {node id: [x, y]} (null: none, the automatic layout), if the
+// layout is still at $version.  The layout has a version of its own: the
+// account's is left alone, so that arranging the map never makes an edit of
+// the account stale.
+// name: account.map_positions
+MATCH (a:Account {id: $id})
+WHERE coalesce(a.map_positions_version, 0) = $version
+SET a.map_positions = $positions, a.map_positions_version = $version + 1
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN a.map_positions AS positions, a.map_positions_version AS version
+
 // A competitor and the opportunity it competes for, written together.
 // name: competitor.create_for_opportunity
 MATCH (o:Opportunity {id: $opportunity_id})

@@ -35,6 +35,7 @@ and refuse any value the model would store differently.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from datetime import date, datetime, timedelta, timezone
@@ -161,6 +162,7 @@ AUDIT_ACTIONS = {
     "unrelate": ("Relationship removed", "删除关系"),
     "log_interaction": ("Interaction logged", "记录互动"),
     "merge": ("Duplicates merged", "合并重复记录"),
+    "layout": ("Map positions saved", "保存图谱位置"),
     "bulk_merge": ("Batch written", "批量写入"),
     "clear": ("Graph cleared", "清空图谱"),
     "export": ("Exported", "导出"),
@@ -173,9 +175,15 @@ AUDIT_ACTIONS = {
 #: never shown on pages, in JSON or in the analysis graphs
 SECRET_PROPERTIES = ("password_hash", "session_token")
 
+#: an account map's layout as the team saved it (:func:`map_positions`): how
+#: the map is drawn, not a fact about the account, so left out of every export
+#: (the backup keeps it)
+MAP_PROPERTIES = ("map_positions", "map_positions_version")
+
 #: what GraphCRM keeps itself: never read from an import (the column is
 #: reported and ignored), never in a CSV export; a backup keeps them all
-INTERNAL_PROPERTIES = (*SECRET_PROPERTIES, "erased_at", "erased_by", "version", "created_at", "updated_at")
+INTERNAL_PROPERTIES = (*SECRET_PROPERTIES, *MAP_PROPERTIES, "erased_at", "erased_by", "version", "created_at",
+                       "updated_at")
 
 #: relationship type -> (allowed start labels, allowed end labels, English, Chinese)
 RELATIONSHIP_TYPES = {
@@ -318,6 +326,60 @@ Money = Annotated[float, Field(ge=0, le=1e15)]
 Opaque = Annotated[str, StringConstraints(max_length=500), AfterValidator(_no_control)]
 
 
+#: the most nodes an account map's saved layout holds (the page draws a map of
+#: 1,000 nodes; the rest is room), and how far from the origin a node may be
+#: placed, in the map's own units (CSS pixels at zoom 1)
+MAP_POSITIONS_MAX = 5000
+MAP_COORDINATE_MAX = 1_000_000
+
+
+def map_positions(value: Any) -> dict[str, list[float]]:
+    """Positions of the nodes of an account's map, checked: ``{node id: [x, y]}``.
+
+    At most :data:`MAP_POSITIONS_MAX` nodes; ids as the store makes them
+    (1–80 letters, digits or ``_ . : -``); x and y finite numbers (not true /
+    false, not text) within :data:`MAP_COORDINATE_MAX` of 0, kept to a tenth.
+    Raises ValidationError (field ``map_positions``).
+
+    >>> map_positions({"p-1": [12.345, -7]})
+    {'p-1': [12.3, -7.0]}
+    """
+    if not isinstance(value, dict):
+        raise ValidationError("map_positions", "must be a map of node ids to [x, y]")
+    if len(value) > MAP_POSITIONS_MAX:
+        raise ValidationError("map_positions", f"at most {MAP_POSITIONS_MAX} positions, not {len(value)}")
+    positions = {}
+    for node_id, place in value.items():
+        if not _is_node_id(node_id):
+            raise ValidationError("map_positions", f"{str(node_id)[:80]!r} is not a node id")
+        if not (isinstance(place, (list, tuple)) and len(place) == 2 and all(_is_coordinate(c) for c in place)):
+            raise ValidationError("map_positions", f"the position of {node_id} must be [x, y], two numbers "
+                                                   f"between -{MAP_COORDINATE_MAX} and {MAP_COORDINATE_MAX}")
+        positions[node_id] = [round(float(c), 1) for c in place]
+    return positions
+
+
+def _is_coordinate(value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            and abs(value) <= MAP_COORDINATE_MAX)
+
+
+def map_positions_text(positions: dict) -> str:
+    """Checked positions (:func:`map_positions`) as the JSON text an account stores."""
+    return json.dumps(map_positions(positions), sort_keys=True, separators=(",", ":"))
+
+
+def _stored_map_positions(text: str) -> str:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise ValueError("must be the JSON text of {node id: [x, y]}") from None
+    try:
+        return map_positions_text(value)
+    except ValidationError as e:
+        raise ValueError(e.message) from None
+
+
 def _literal(vocabulary: dict) -> Any:
     return Literal[tuple(vocabulary)]
 
@@ -336,6 +398,10 @@ class AccountProps(_Props):
     annual_value: Money | None = None
     potential_value: Money | None = None
     source_id: Text | None = None
+    #: where the team placed the nodes of the account's map (:func:`map_positions`, as
+    #: JSON text), and that layout's own version: saving it leaves the account's alone
+    map_positions: Annotated[str, AfterValidator(_stored_map_positions)] | None = None
+    map_positions_version: Annotated[int, Field(ge=0)] | None = None
 
 
 class PersonProps(_Props):

@@ -298,6 +298,8 @@ ROUTES: dict[tuple[str, str], Row] = {
     # editing on the map (web/mapedit.py): form data is not the JSON object these expect
     ("/api/accounts/<account_id>/map", "GET"): Row("view", "/api/accounts/{account}/map"),
     ("/api/opportunities/<opportunity_id>/map", "GET"): Row("view", "/api/opportunities/{opportunity}/map"),
+    ("/api/accounts/<account_id>/map/positions", "POST"): Row("edit", "/api/accounts/{account}/map/positions",
+                                                              ok=400, data={}),
     ("/api/people/<person_id>", "POST"): Row("edit", "/api/people/{person}", ok=400, data={}),
     ("/api/accounts/<account_id>/people", "POST"): Row("edit", "/api/accounts/{account}/people", ok=400,
                                                        data={"person": "must not be stored"}),

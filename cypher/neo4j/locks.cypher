@@ -134,3 +134,12 @@ DETACH DELETE drop
 SET keep = $props
 FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(keep) AS props
+
+// name: account.map_positions
+MATCH (a:Account {id: $id})
+SET a._lock = true REMOVE a._lock
+WITH a
+WHERE coalesce(a.map_positions_version, 0) = $version
+SET a.map_positions = $positions, a.map_positions_version = $version + 1
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN a.map_positions AS positions, a.map_positions_version AS version

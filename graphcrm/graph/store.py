@@ -31,7 +31,15 @@ from graphcrm import audit
 from graphcrm.errors import Conflict, GraphCRMError, NotFound, StoreUnavailable, ValidationError
 from graphcrm.graph.nxgraph import build_graph, gc_paused
 from graphcrm.graph.statements import relationship_key
-from graphcrm.model import AUDIT_LABEL, LABELS, RELATIONSHIP_TYPES, storable, validate_node, validate_relationship
+from graphcrm.model import (
+    AUDIT_LABEL,
+    LABELS,
+    RELATIONSHIP_TYPES,
+    map_positions_text,
+    storable,
+    validate_node,
+    validate_relationship,
+)
 
 ID_PREFIXES = {
     "Account": "acc",
@@ -96,6 +104,12 @@ def _changed_meanwhile(what: str, current: dict, version: int) -> Conflict:
     """The refusal of a save made on ``version`` of a record now at another, holding what is stored."""
     return Conflict(f"{what} was changed by someone else (version {current.get('version')}, "
                     f"you edited version {version})", current=current)
+
+
+def _layout(account: dict) -> dict:
+    """An account's saved map layout (:meth:`GraphStore.map_layout`) from its properties."""
+    return {"positions": json.loads(account.get("map_positions") or "{}"),
+            "version": account.get("map_positions_version") or 0}
 
 
 def _interaction_nodes(*versions: dict) -> list[str]:
@@ -446,6 +460,42 @@ class GraphStore:
         changes: the other ends, and who the interactions met or were about."""
         rows = self._read("node.lines:Person", id=person_id)
         return list(dict.fromkeys([person_id, *(node_id for row in rows for node_id in (row["id"], *row["beyond"]))]))
+
+    # -- the team's layout of an account map ---------------------------------------------
+
+    def map_layout(self, account_id: str) -> dict:
+        """Where the team placed the nodes of an account's map:
+        ``{"positions": {node id: [x, y]}, "version": n}`` (none saved: ``{}``, version 0)."""
+        return _layout(self.get("Account", account_id))
+
+    def save_map_positions(self, account_id: str, positions: dict | None, *, version: int) -> dict:
+        """Keep ``positions`` (``{node id: [x, y]}``; None or empty: none, the
+        automatic layout again) as the layout of an account's map, if it is
+        still at ``version``; return the layout saved (:meth:`map_layout`).
+
+        The layout has a version of its own (``map_positions_version``): the
+        account's is left alone.  Refused with ValidationError for what
+        :func:`graphcrm.model.map_positions` refuses (too many, not numbers...),
+        with Conflict (holding the layout stored) when someone saved since
+        ``version``.  Audited as ``layout``, with how many nodes were placed
+        (not where: a map is arranged often, and its places are no fact about
+        the account).
+        """
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise ValidationError("version", "must be a whole number")
+        text = map_positions_text(positions) if positions else None
+        placed = len(json.loads(text)) if text else 0
+        current = self.map_layout(account_id)
+        entry = audit.entry("layout", "Account", account_id,
+                            before={"placed": len(current["positions"]), "map_positions_version": version},
+                            after={"placed": placed, "map_positions_version": version + 1})
+        rows = self._write("account.map_positions", audit=entry, nodes=[account_id], id=account_id,
+                           positions=text, version=version)
+        if rows:
+            return {"positions": json.loads(rows[0]["positions"] or "{}"), "version": rows[0]["version"]}
+        current = self.map_layout(account_id)  # NotFound if deleted meanwhile
+        raise Conflict(f"the positions on the map of {account_id!r} were saved by someone else (version "
+                       f"{current['version']}, you moved version {version})", current=current)
 
     def list_nodes(self, label: str, *, skip: int = 0, limit: int = 1000) -> list[dict]:
         """The nodes of ``label``, in id order: ``limit`` of them after the first ``skip``."""

@@ -5,8 +5,10 @@ What is exported: with an account, its account graph
 node and relationship, interactions included).  The CSV templates of an
 account hold only its own records (:func:`own_records`), so that whoever
 manages the account can import them again unchanged.  Password hashes are never
-exported.  With ``no_pii`` the personal data is left out: the properties in
-:data:`NO_PII` (e-mail, phone, notes and the notes of interactions).
+exported, nor the team's layout of an account map (:data:`graphcrm.model.MAP_PROPERTIES`:
+how the map is drawn, not data; a backup keeps it).  With ``no_pii`` the
+personal data is left out: the properties in :data:`NO_PII` (e-mail, phone,
+notes and the notes of interactions).
 
 Values the formats cannot hold, by a fixed rule (:func:`portable`):
 
@@ -49,7 +51,7 @@ import networkx as nx
 
 from graphcrm.graph.nxgraph import build_graph
 from graphcrm.graph.store import GraphStore, utcnow
-from graphcrm.model import PII_PROPERTIES
+from graphcrm.model import MAP_PROPERTIES, PII_PROPERTIES
 from graphcrm.transfer import templates
 
 FORMATS = ("graphml", "gexf", "json", "csv")
@@ -77,6 +79,9 @@ def export_graph(store: GraphStore, account_id: str | None = None, *, no_pii: bo
             else:
                 rels.append((item[1][1], *item[2:]))
         G = build_graph(nodes, rels, kind="database", loaded_at=utcnow())
+    for _, d in G.nodes(data=True):
+        for key in MAP_PROPERTIES:
+            d.pop(key, None)
     return without_pii(G) if no_pii else G
 
 

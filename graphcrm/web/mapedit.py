@@ -19,6 +19,8 @@ header).  Bodies are JSON objects::
     POST /api/relationships/<type>/<start>/<end>/new    {"props": {"strength": 4}}
     POST /api/relationships/<type>/<start>/<end>        {"changes": {"role": ...}, "version": 1}
     POST /api/relationships/<type>/<start>/<end>/delete {}
+    POST /api/accounts/<id>/map/positions               {"positions": {node id: [x, y]}, "version": 2}
+                                                        ("positions": null: the automatic layout again)
 
 A change answers 200 with ``saved``, a sentence in the user's language naming
 what was saved, and the stored record.  A refusal is the app's JSON error
@@ -26,12 +28,21 @@ what was saved, and the stored record.  A refusal is the app's JSON error
 input, no CSRF token), 404 (not there, or not the user's to change) or 409
 (saved by someone else in between, or a relationship that exists already),
 which here also holds the stored values as ``current``.
+
+The positions of an account map's nodes are kept for everyone who sees the
+map (:meth:`~graphcrm.graph.store.GraphStore.save_map_positions`), only when
+a user says so ("Save positions"; dragging alone changes nothing for the
+others), by a user who may change the account.  What they send replaces the
+places of the nodes their map shows; the places others saved for nodes this
+user may not see are kept, and those of nodes no longer on the map dropped.
+The answer, and the ``current`` layout of a 409, hold the places of the
+nodes the user's map shows only.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -41,8 +52,8 @@ from graphcrm.access import ANCHORS
 from graphcrm.errors import Conflict, ValidationError
 from graphcrm.web import _error_page
 from graphcrm.web.access import require_account
-from graphcrm.web.db import get_store
-from graphcrm.web.network import network_data, power_map_data
+from graphcrm.web.db import get_reports, get_store
+from graphcrm.web.network import map_node_ids, network_data, power_map_data
 from graphcrm.web.relationships import relationship_text
 from graphcrm.web.reports import account_graph, opportunity_graph, opportunity_report
 
@@ -56,6 +67,8 @@ NEW_PERSON_FIELDS = ("name", "title", "department", "influence", "stance", "emai
 #: the relationships the map draws or edits, with the properties it may set (as their forms)
 LINE_FIELDS = {"REPORTS_TO": (), "INFLUENCES": ("strength",), "KNOWS": ("strength",),
                "RELATIONSHIP": ("strength", "since"), "ROLE_IN": ("role", "influence", "stance")}
+#: the largest body the positions route reads: model.MAP_POSITIONS_MAX positions of long ids fit
+POSITIONS_MAX_BYTES = 1024 * 1024
 
 
 @bp.errorhandler(Conflict)
@@ -84,6 +97,50 @@ def opportunity_map(opportunity_id: str):
     center = opportunity_report(opportunity_id)["buying_center"]
     return jsonify(power_map_data(opportunity_graph(opportunity_id), opportunity_id, center,
                                   str(get_locale() or "en")))
+
+
+# -- the team's layout of the account map -------------------------------------------------------
+
+@bp.route("/accounts/<account_id>/map/positions", methods=["POST"])
+@login_required
+def save_positions(account_id: str):
+    """Keep the places of the account map's nodes for everyone who sees the map
+    (``positions`` null: the automatic layout again), if nobody saved since ``version``."""
+    require_account("Account", account_id, edit=True)
+    if (request.content_length or 0) > POSITIONS_MAX_BYTES:
+        raise ValidationError("positions", _("%(size)d bytes is more than the positions of a map need "
+                                             "(at most %(max)d)", size=request.content_length,
+                                             max=POSITIONS_MAX_BYTES))
+    body = _body()
+    version = _version(body)
+    if "positions" not in body:
+        raise ValidationError("positions", _("send the positions, or null for the automatic layout"))
+    shown = set(map_node_ids(account_graph(account_id)))
+    store = get_store()
+    try:
+        if body["positions"] is None:
+            layout = store.save_map_positions(account_id, None, version=version)
+            saved = _("Layout reset: the map is laid out automatically again, for everyone.")
+        else:
+            sent = {n: place for n, place in model.map_positions(body["positions"]).items() if n in shown}
+            layout = store.save_map_positions(account_id, _unseen_places(account_id, shown) | sent, version=version)
+            saved = ngettext("Positions saved: %(num)d on the map, for everyone who sees it.",
+                             "Positions saved: %(num)d on the map, for everyone who sees it.", len(sent))
+    except Conflict as e:
+        raise Conflict(str(e), current=_shown_layout(e.current, shown)) from None
+    return {"saved": saved, "layout": _shown_layout(layout, shown)}
+
+
+def _unseen_places(account_id: str, shown: set[str]) -> dict:
+    """The saved places of the nodes of the account map the user's map does not show (kept by a save)."""
+    everyone = set(map_node_ids(get_reports().account_graph(account_id)))
+    stored = get_store().map_layout(account_id)["positions"]
+    return {n: place for n, place in stored.items() if n in everyone and n not in shown}
+
+
+def _shown_layout(layout: dict, shown: set[str]) -> dict:
+    """A map layout with the places of the nodes of ``shown`` only."""
+    return {"positions": {n: p for n, p in layout["positions"].items() if n in shown}, "version": layout["version"]}
 
 
 # -- people ------------------------------------------------------------------------------------

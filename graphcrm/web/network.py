@@ -16,6 +16,10 @@ What a map is made of (the contract with ``static/network.js``):
   (``EDGE_STYLES``, sent once per page): the person-to-person kinds bend by
   different amounts and to different sides, so that an influence line never
   lies on top of the reports-to line between the same two people;
+* the account network carries the team's layout (``saved_layout``: where
+  people were placed and saved, GraphStore.map_layout, and that layout's
+  version), for the nodes this user's map shows only: the page draws those
+  nodes there and lays out the rest near them;
 * what the map's side panel edits (web/mapedit.py) comes with it: a person's
   ``job`` (title), ``department``, ``stance``, ``influence`` and ``version``
   as stored, each line's ``version``, and ``competitors`` (id and name) whose
@@ -29,6 +33,7 @@ What a map is made of (the contract with ``static/network.js``):
 
 from __future__ import annotations
 
+import json
 import math
 
 from flask_babel import get_locale
@@ -123,7 +128,7 @@ def network_data(G) -> dict:
     """
     lang = str(get_locale() or "en")
     # in id order, edges too: the force layout places nodes in the order they come
-    shown = sorted(n for n, d in G.nodes(data=True) if d.get("label") in NETWORK_NODE_LABELS)
+    shown = map_node_ids(G)
     chart = org_chart(G, shown)
     net = Network(directed=True)  # pyvis drops a node's color when it has a group: no groups
     for n in shown:
@@ -156,7 +161,23 @@ def network_data(G) -> dict:
         "stances": {s: model.label_text(model.STANCES, s, lang) for s in model.STANCES},
         "text": map_text(),
         "competitors": _competitors(G),
+        "saved_layout": saved_layout(G, shown),
     }
+
+
+def map_node_ids(G) -> list[str]:
+    """The nodes the account network draws (people, our team, competitors), in id order."""
+    return sorted(n for n, d in G.nodes(data=True) if d.get("label") in NETWORK_NODE_LABELS)
+
+
+def saved_layout(G, shown) -> dict:
+    """The team's layout of the account's map for the nodes of ``shown``:
+    ``{"positions": {node id: [x, y]}, "version": n}`` (GraphStore.map_layout).
+    Only the nodes shown: the ids of what this user may not see never reach the page."""
+    account = G.nodes.get(G.graph.get("account_id")) or {}
+    positions = json.loads(account.get("map_positions") or "{}")
+    return {"positions": {n: positions[n] for n in shown if n in positions},
+            "version": account.get("map_positions_version") or 0}
 
 
 def _line_values(d: dict) -> dict:

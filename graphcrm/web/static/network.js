@@ -14,6 +14,19 @@
    org chart only); the radio buttons named "network-layout" switch layouts.
    The container carries data-settled="true" once nothing moves any more.
 
+   The team's layout (the account network's saved_layout): the nodes it
+   places are drawn there; when it places them all, there is no physics at
+   all, else the others are laid out by the seeded force layout around them
+   (pinned meanwhile), each starting beside a placed neighbour.  A node
+   dragged in the force layout stays where it is dropped for this page view;
+   a user who may edit the account keeps the picture for everyone with "Save
+   positions" (#map-positions: one JSON POST of every node's place, with the
+   layout's version; a 409 keeps the user's picture and the stored version,
+   so that saving again replaces the other's deliberately), and "Reset
+   layout" drops the saved places (the seeded layout again, for everyone).
+   Saving is a click, not every drop: a user may move people to look at the
+   map without rearranging it for the team, and one save is one audited write.
+
    Each kind of line has its colour, dashes, width, arrow and curve
    (edge_styles), so two kinds of line between the same people lie apart; each
    stance has its shape as well as its colour (the node's "shape").
@@ -63,6 +76,7 @@
   var PERSON_LINES = { REPORTS_TO: true, INFLUENCES: true, KNOWS: true };   // lines drawn between two people
   var REMOVABLE_LINES = { REPORTS_TO: true, INFLUENCES: true, KNOWS: true, RELATIONSHIP: true };
   var NEW_NODE_OFFSET = 90;    // px beside a neighbour (or the view's centre) where a new person appears
+  var BESIDE_ANGLE = 2.4;      // radians between the nodes that start beside one placed neighbour
   var JSON_HEADERS = { "Content-Type": "application/json", "Accept": "application/json" };
   // the side panel's inputs of a person's properties and of their role in the deal (ROLE_IN)
   var PERSON_FIELDS = { title: "map-title", stance: "map-stance", influence: "map-influence" };
@@ -86,8 +100,13 @@
   var chosen = { id: null, version: null, role: null, loaded: {}, conflict: false };  // the person in the panel
   var drawing = false;
   var network = null;
-  var forcePositions = null;   // the force layout once settled: switching back to it redraws it at once
   var chartPositions = orgChartPositions();
+  var positionsTools = document.getElementById("map-positions");   // saving the positions: a user who may edit
+  var positionsText = positionsTools ? JSON.parse(document.getElementById("map-positions-text").textContent) : {};
+  var savedLayout = data.saved_layout || { positions: {}, version: 0 };
+  var layoutVersion = savedLayout.version || 0;   // the team's layout this page's picture started from
+  // the force layout once settled (or as the team saved it whole): switching back to it redraws it at once
+  var forcePositions = completeSavedPositions();
 
   /* a person's tooltip from its parts; a box's name without a background of its own */
   function styledNode(n) {
@@ -142,7 +161,46 @@
     return layout === "hierarchical" ? chartPositions : forcePositions;
   }
 
-  function optionsFor(layout) {
+  /* the team's saved places of the nodes on the map, as vis-network positions */
+  function savedPositions() {
+    var saved = savedLayout.positions || {}, positions = {};
+    Object.keys(saved).forEach(function (nodeId) {
+      if (nodes.get(nodeId)) { positions[nodeId] = { x: saved[nodeId][0], y: saved[nodeId][1] }; }
+    });
+    return positions;
+  }
+
+  /* the saved places if they place every node (then no physics is needed), else null */
+  function completeSavedPositions() {
+    var positions = savedPositions();
+    return nodes.length && Object.keys(positions).length === nodes.length ? positions : null;
+  }
+
+  /* before the force layout of a map the team placed in part: the placed nodes pinned where they
+     were saved, each other node starting beside a placed neighbour (the first by id), turned by
+     BESIDE_ANGLE from the one before; the ids pinned */
+  function pinSaved(saved) {
+    var neighbours = {}, beside = {}, updates = [];
+    edges.forEach(function (e) {
+      (neighbours[e.from] = neighbours[e.from] || []).push(e.to);
+      (neighbours[e.to] = neighbours[e.to] || []).push(e.from);
+    });
+    nodes.getIds().sort().forEach(function (nodeId) {
+      if (saved[nodeId]) {
+        updates.push({ id: nodeId, x: saved[nodeId].x, y: saved[nodeId].y, fixed: true });
+        return;
+      }
+      var placed = (neighbours[nodeId] || []).filter(function (other) { return saved[other]; }).sort()[0];
+      if (placed === undefined) { return; }   // no placed neighbour: where the seeded layout puts it
+      var turn = BESIDE_ANGLE * (beside[placed] = (beside[placed] || 0) + 1);
+      updates.push({ id: nodeId, x: saved[placed].x + NEW_NODE_OFFSET * Math.cos(turn),
+                     y: saved[placed].y + NEW_NODE_OFFSET * Math.sin(turn) });
+    });
+    nodes.update(updates);
+    return Object.keys(saved);
+  }
+
+  function optionsFor(layout, pinned) {
     var options = {
       nodes: NODE_OPTIONS,
       edges: EDGE_OPTIONS,
@@ -155,7 +213,7 @@
       options.layout = { randomSeed: LAYOUT_SEED, hierarchical: ORG_CHART };
       options.physics = false;
     } else {
-      options.layout = { randomSeed: LAYOUT_SEED, improvedLayout: !large };
+      options.layout = { randomSeed: LAYOUT_SEED, improvedLayout: !large && !pinned };   // it would move the pinned
       options.physics = Object.assign({}, FORCE_PHYSICS, {
         stabilization: Object.assign({}, FORCE_PHYSICS.stabilization,
                                      { iterations: large ? LARGE_FORCE_ITERATIONS : FORCE_ITERATIONS })
@@ -172,15 +230,21 @@
     if (network) { network.destroy(); }
     delete container.dataset.settled;
     container.dataset.layout = layout;
-    var options = optionsFor(layout);
+    if (positionsTools) { positionsTools.hidden = layout !== "network"; }
+    var saved = layout === "network" && !forcePositions ? savedPositions() : {};
+    if (layout === "network" && !forcePositions) { unplace(); }
+    var pinned = Object.keys(saved).length ? pinSaved(saved) : [];
+    var options = optionsFor(layout, pinned.length);
     if (editor) { options.manipulation = { enabled: false, addEdge: lineDrawn }; }
     network = new vis.Network(container, { nodes: nodes, edges: edgeView }, options);
     window.graphcrmNetwork = network;
     setDrawing(false);
     network.on("click", clicked);
+    network.on("dragEnd", dropped);
     if (options.physics !== false) {
       network.once("stabilizationIterationsDone", function () {
         network.setOptions({ physics: false });
+        nodes.update(pinned.map(function (nodeId) { return { id: nodeId, fixed: false }; }));   // draggable again
         forcePositions = network.getPositions();
         settled();
       });
@@ -191,11 +255,77 @@
     if (selected.length) { network.selectNodes(selected); }
   }
 
+  /* the nodes to these positions, in one update of the data: one redraw (network.moveNode for each
+     node redraws the whole map each time: 2.2 s for a map of 210 nodes, bench/bench_network.py) */
   function place(positions, keepView) {
-    Object.keys(positions).forEach(function (nodeId) {
-      if (nodes.get(nodeId)) { network.moveNode(nodeId, positions[nodeId].x, positions[nodeId].y); }
-    });
+    nodes.update(Object.keys(positions).filter(function (nodeId) { return nodes.get(nodeId); })
+      .map(function (nodeId) { return { id: nodeId, x: positions[nodeId].x, y: positions[nodeId].y }; }));
     if (!keepView) { network.fit({ animation: false }); }
+  }
+
+  /* no node placed beforehand: the seeded force layout from scratch, as on a first load */
+  function unplace() {
+    var unplaced = nodes.get().filter(function (n) { return n.x !== undefined || n.fixed !== undefined; });
+    if (!unplaced.length) { return; }
+    nodes.remove(unplaced.map(function (n) { return n.id; }));
+    nodes.add(unplaced.map(function (n) { delete n.x; delete n.y; delete n.fixed; return n; }));
+  }
+
+  /* -- the team's positions (#map-positions) -------------------------------------------- */
+
+  /* a node dropped in the force layout stays there for this page view; a user who may edit is told to save */
+  function dropped(params) {
+    if (!params.nodes.length || container.dataset.layout !== "network") { return; }
+    forcePositions = network.getPositions();
+    if (positionsTools) { sayPositions(positionsText.moved); }
+  }
+
+  function sayPositions(message) { document.getElementById("map-positions-status").textContent = message; }
+
+  /* Save positions: every node's place in the force layout as it is drawn now */
+  function savePositions() {
+    if (container.dataset.layout !== "network") { return; }
+    var drawn = network.getPositions(), positions = {};
+    Object.keys(drawn).forEach(function (nodeId) { positions[nodeId] = [drawn[nodeId].x, drawn[nodeId].y]; });
+    sendPositions(positions).then(function (ok) { if (ok) { forcePositions = drawn; } });
+  }
+
+  /* Reset layout: no saved places; the seeded force layout again, as on a first load */
+  function resetPositions() {
+    sendPositions(null).then(function (ok) {
+      if (!ok) { return; }
+      forcePositions = null;
+      draw("network");
+    });
+  }
+
+  /* one POST of the positions (null: none) with the layout's version; resolves to whether it was saved */
+  function sendPositions(positions) {
+    sayPositions(positionsText.saving);
+    return send(positionsTools.dataset.url, { positions: positions, version: layoutVersion }).then(function (answer) {
+      var body = answer.body || {};
+      if (answer.status === 200) {
+        savedLayout = body.layout;
+        layoutVersion = body.layout.version;
+        sayPositions(body.saved);
+        return true;
+      }
+      if (answer.status === 409 && body.current) {
+        layoutVersion = body.current.version;   // saving again replaces theirs: a deliberate choice
+        sayPositions(positionsText.conflict);
+      } else if (answer.status === 0) {
+        sayPositions(positionsText.unreachable);
+      } else {
+        sayPositions(fill(positionsText.refused, { message: body.message || body.error || String(answer.status) }));
+      }
+      return false;
+    });
+  }
+
+  function bindPositions() {
+    if (!positionsTools || !session) { return; }
+    document.getElementById("map-positions-save").addEventListener("click", savePositions);
+    document.getElementById("map-positions-reset").addEventListener("click", resetPositions);
   }
 
   /* a click on a person shows them (and opens them in the panel); a click on a line opens its person */
@@ -848,4 +978,5 @@
   bindFind();
   bindPng();
   bindEditor();
+  bindPositions();
 })();
