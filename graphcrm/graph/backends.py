@@ -577,7 +577,8 @@ class Neo4jBackend(Backend):
         #: taking a connection from the pool and retrying, and Neo4j ends a
         #: transaction that runs longer (its transaction timeout)
         self.timeout = timeout
-        self._stamped_write = neo4j.unit_of_work(timeout=timeout)(self._stamped_write)
+        #: the write transaction, with the time limit (:meth:`_stamped_write`)
+        self._write_unit = neo4j.unit_of_work(timeout=timeout)(self._stamped_write)
         bounds: dict[str, Any] = {} if timeout is None else {
             "connection_timeout": timeout, "connection_acquisition_timeout": timeout,
             "max_transaction_retry_time": timeout}
@@ -610,7 +611,7 @@ class Neo4jBackend(Backend):
                 records = self._in_transactions(self.text(statement), params, accounts)
             elif write:
                 with self._driver.session(database=self.database) as session:
-                    records = session.execute_write(self._stamped_write, self.text(statement), params, accounts)
+                    records = session.execute_write(self._write_unit, self.text(statement), params, accounts)
             else:
                 records, _summary, _keys = self._driver.execute_query(
                     neo4j.Query(self.text(statement), timeout=self.timeout), params,
@@ -690,7 +691,8 @@ class Neo4jBackend(Backend):
 
     def missing_schema(self) -> list[str] | None:
         """The constraints and indexes of the schema (by name) that are not
-        there or not online; None when this user may not see the schema."""
+        there or failed (one still being populated is there); None when this
+        user may not see the schema."""
         import neo4j
         from neo4j import exceptions
 
@@ -703,8 +705,8 @@ class Neo4jBackend(Backend):
                     database_=self.database, routing_=neo4j.RoutingControl.READ)
             except exceptions.Forbidden:
                 return None
-        online = {record["name"] for record in records if record["state"] == "ONLINE"}
-        return sorted(wanted - online)
+        there = {record["name"] for record in records if record["state"] != "FAILED"}
+        return sorted(wanted - there)
 
     def setup_schema(self, timeout: float = 30.0) -> None:
         """Create the constraints and indexes that are missing (idempotent;
