@@ -76,8 +76,9 @@ def _line_blocks(label: str, fragments: dict[str, str]) -> str:
         if direction == "in":
             block = block.replace(")-[", ")<-[").replace("]->(", "]-(")
         rule = fragments.get(f"merge.rule:{rel_type}")
-        rule_text = rule.strip("\n") + "\n" if rule else ""
-        block = re.sub(r"^[ \t]*__RULE__\n", lambda _m, text=rule_text: text, block, flags=re.MULTILINE)
+        lines = [(rule.strip("\n") if rule else None) if line.strip() == "__RULE__" else line
+                 for line in block.split("\n")]
+        block = "\n".join(line for line in lines if line is not None)
         blocks.append(block.replace("__TYPE__", rel_type).replace("__OTHER__", other))
     return "\n".join(blocks)
 
