@@ -605,17 +605,18 @@ class Neo4jBackend(Backend):
 
         params = params or {}
         refuse_nul(params)
+        text = self.text(statement)
+        accounts = sorted(scope) if scope is not None else ["*"]  # the account stamps a write moves
         with self._translated(statement, write):
-            accounts = sorted(scope) if scope is not None else ["*"]
-            if write and "IN TRANSACTIONS" in self.text(statement):
-                records = self._in_transactions(self.text(statement), params, accounts)
-            elif write:
-                with self._driver.session(database=self.database) as session:
-                    records = session.execute_write(self._write_unit, self.text(statement), params, accounts)
-            else:
+            if not write:
                 records, _summary, _keys = self._driver.execute_query(
-                    neo4j.Query(self.text(statement), timeout=self.timeout), params,
+                    neo4j.Query(text, timeout=self.timeout), params,
                     database_=self.database, routing_=neo4j.RoutingControl.READ)
+            elif "IN TRANSACTIONS" in text:
+                records = self._in_transactions(text, params, accounts)
+            else:
+                with self._driver.session(database=self.database) as session:
+                    records = session.execute_write(self._write_unit, text, params, accounts)
         return [{key: _plain(value) for key, value in record.items()} for record in records]
 
     def _stamped_write(self, tx, text: str, params: dict, accounts: list[str]) -> list:
