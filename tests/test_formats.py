@@ -105,6 +105,8 @@ def test_stored_moments_show_in_the_site_zone():
     assert day_text("2026-05-01T20:00:00+00:00", SHANGHAI) == "2026-05-02"
     assert day_text("2026-05-01", SHANGHAI) == "2026-05-01"  # a date is a date
     assert moment_text("not a moment", SHANGHAI) == "not a moment" and moment_text(None, SHANGHAI) == ""
+    # a moment at the edge of the calendar, shown where it would overflow: as it is, never an error
+    assert moment_text("9999-12-31T23:00:00+00:00", SHANGHAI) == "9999-12-31T23:00:00+00:00"
 
 
 def test_the_site_zone_is_a_setting_named_in_the_ui_language(tmp_path):

@@ -166,7 +166,7 @@ def moment_text(value: str | datetime | None, zone: tzinfo, *, seconds: bool = F
         return ""
     try:
         return local_moment(value, zone).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
-    except ValueError:
+    except (ValueError, OverflowError):  # no moment, or one at the edge of the calendar
         return str(value)
 
 

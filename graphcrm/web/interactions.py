@@ -60,11 +60,11 @@ class MomentField(StringField):
         if not text:
             return
         try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
+            # a moment at the edge of the calendar (0001-01-01T00:00 in UTC+8) overflows in the conversion
+            self.data = utc_from_local(datetime.fromisoformat(text), site_zone())
+        except (ValueError, OverflowError):
             raise ValueError(_("%(field)s must be a date and time, such as 2026-05-01T17:30.",
                                field=str(self.label.text))) from None
-        self.data = utc_from_local(parsed, site_zone())
 
     def _value(self) -> str:
         if self.process_errors and self.raw_data:
