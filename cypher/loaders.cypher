@@ -59,14 +59,17 @@ UNION
 MATCH (:Account {id: $id})<-[:WORKS_AT]-(:Person)<-[:WITH]-(:Interaction)<-[r:ATTENDED]-(:User)
 RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props
 
+// The portfolio: every node but interactions, except customer feedback (the
+// satisfaction figures, graphcrm/analysis/satisfaction.py), which comes with
+// the WITH lines to the people who gave it.
 // name: load.portfolio.nodes
 MATCH (n)
-WHERE NOT n:Interaction AND NOT n:AuditEntry AND NOT n:GraphCRMMeta
+WHERE NOT n:AuditEntry AND NOT n:GraphCRMMeta AND (NOT n:Interaction OR n.kind = 'feedback')
 RETURN labels(n)[0] AS label, properties(n) AS props
 
 // name: load.portfolio.relationships
 MATCH (a)-[r]->(b)
-WHERE NOT type(r) IN ['ATTENDED', 'WITH', 'ABOUT']
+WHERE NOT type(r) IN ['ATTENDED', 'WITH', 'ABOUT'] OR (type(r) = 'WITH' AND a.kind = 'feedback')
 RETURN type(r) AS type, a.id AS start, b.id AS end, properties(r) AS props
 
 // The same relationships with only the properties the analysis reads: at
@@ -90,6 +93,10 @@ RETURN type(r) AS type, a.id AS start, b.id AS end, r {.role, .influence, .stanc
 // name: load.portfolio.analysis_relationships.ours
 MATCH (a)-[r:RELATIONSHIP]->(b)
 RETURN type(r) AS type, a.id AS start, b.id AS end, r {.strength, .last_contact_at} AS props
+
+// name: load.portfolio.analysis_relationships.feedback
+MATCH (a:Interaction {kind: 'feedback'})-[r:WITH]->(b:Person)
+RETURN type(r) AS type, a.id AS start, b.id AS end, {} AS props
 
 // One of our people with the stakeholders they have a relationship with,
 // where those work and the deals they have a role in (a maintenance plan).

@@ -123,6 +123,12 @@ INTERACTION_KINDS = {
     "event": ("Event", "活动"),
     "feedback": ("Customer feedback", "客户反馈"),
 }
+#: customer feedback (kind "feedback") scores satisfaction 0-10 in the bands of the
+#: Net Promoter Score: 0-6 a detractor, 7-8 a passive, 9-10 a promoter
+DETRACTOR_MAX = 6
+PROMOTER_MIN = 9
+#: days from logging a feedback that calls for a follow-up (:func:`opens_follow_up`) to its due date
+FOLLOW_UP_DAYS = 7
 CHANNELS = {
     "in_person": ("In person", "面谈"),
     "phone": ("Phone", "电话"),

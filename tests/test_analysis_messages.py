@@ -6,13 +6,20 @@ from __future__ import annotations
 
 import re
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
-from graphcrm.analysis import account_report, opportunity_report, portfolio_report, stance_outlook, what_if
+from graphcrm.analysis import (
+    account_report,
+    opportunity_report,
+    portfolio_report,
+    stakeholder_satisfaction,
+    stance_outlook,
+    what_if,
+)
 from graphcrm.analysis.messages import CATALOG, render, say
 from graphcrm.demo import demo_portfolio
 from graphcrm.graph.nxgraph import build_graph
@@ -71,6 +78,15 @@ def rare_variants() -> list:
     empty.add_node("p1", label="Person", name="David Chen", influence=4)
     empty.add_edge("p1", "a1", key="WORKS_AT")
     out.append(account_report(empty, "a1"))  # people, but none known to us
+    scores = {"p1": ((240, 6), (30, 9)), "p2": ((200, 9), (20, 9)), "p3": ((500, 8),)}  # days ago, score
+    voices = build_graph([("Person", {"id": p, "name": p}) for p in scores] + [
+        ("Interaction", {"id": f"i-{p}-{ago}", "kind": "feedback", "satisfaction": score,
+                         "at": (date(2026, 5, 1) - timedelta(days=ago)).isoformat()})
+        for p, history in scores.items() for ago, score in history],
+        [("WITH", f"i-{p}-{ago}", p, {}) for p, history in scores.items() for ago, _score in history],
+        loaded_at="2026-05-01T00:00:00+00:00")
+    # rising, steady, and a score older than 12 months
+    out.extend(stakeholder_satisfaction(voices, p) for p in scores)
     return out
 
 

@@ -250,7 +250,8 @@ def test_demo_account_report(demo):
     assert r["as_of"] == "2026-05-01T12:00:00+00:00"  # the graph's loaded_at, not the calendar
     # the account page's part of it, computed alone, is the same
     coverage = account_coverage(demo, "acc-metro-group")
-    assert coverage == {k: r[k] for k in ("kind", "as_of", "account", "opportunities", "closed", "findings")}
+    assert coverage == {k: r[k] for k in ("kind", "as_of", "account", "opportunities", "closed", "findings",
+                                          "satisfaction")}
 
 
 def test_demo_account_report_is_as_of_the_now_it_is_given(demo):

@@ -18,6 +18,9 @@ what_if              what changes if a person leaves
 stance_outlook       who is likely to swing, and which way
 portfolio_coverage   the director's table of accounts and open bids
 attention_reasons    why an account needs the director's attention now
+account_satisfaction how satisfied an account is: latest score, trend, weighted NPS
+stakeholder_satisfaction  the same for one stakeholder
+follow_ups           the open follow-ups of customer feedback, most overdue first
 convert              amounts in several currencies as one, by a rate table
 maintenance_plan     whom to contact this week, per owner
 account_coverage     one account's bids and the gaps in them (the account page)
@@ -49,6 +52,7 @@ from graphcrm.analysis.reports import (
     opportunity_report,
     portfolio_report,
 )
+from graphcrm.analysis.satisfaction import account_satisfaction, follow_ups, stakeholder_satisfaction
 from graphcrm.analysis.whatif import key_people, what_if
 
 __all__ = [
@@ -61,11 +65,13 @@ __all__ = [
     "Finding",
     "account_coverage",
     "account_report",
+    "account_satisfaction",
     "bid_readiness",
     "brokers",
     "cadence_days",
     "coverage_gaps",
     "factions",
+    "follow_ups",
     "format_report",
     "influence_ranking",
     "key_people",
@@ -75,6 +81,7 @@ __all__ = [
     "portfolio_coverage",
     "portfolio_report",
     "stance_outlook",
+    "stakeholder_satisfaction",
     "suggest_segment",
     "suggest_tier",
     "warm_paths",

@@ -222,6 +222,22 @@ CATALOG: dict[str, str] = {
         "Nobody on our team has been in touch with any of its %(count)s key stakeholders for %(days)s days."
     ),
     "attention.recent_loss": N_("%(opportunity)s was lost %(days)s days ago."),
+    # -- satisfaction (voice of the customer) -------------------------------------------------
+    "satisfaction.none": N_("No feedback recorded."),
+    "satisfaction.summary": N_(
+        "Latest satisfaction %(score)s/10 (%(category)s) on %(date)s; NPS %(nps)s from %(responses)s scores "
+        "in 12 months; %(trend)s."
+    ),
+    "satisfaction.summary.old": N_(
+        "Latest satisfaction %(score)s/10 (%(category)s) on %(date)s; no score in the last 12 months."
+    ),
+    "satisfaction.promoter": N_("promoter"),
+    "satisfaction.passive": N_("passive"),
+    "satisfaction.detractor": N_("detractor"),
+    "satisfaction.trend.falling": N_("falling by %(points)s points"),
+    "satisfaction.trend.rising": N_("rising by %(points)s points"),
+    "satisfaction.trend.steady": N_("steady"),
+    "satisfaction.trend.unknown": N_("too few scores for a trend"),
     # -- why someone is influential ---------------------------------------------------------
     "influence.holds_role": N_("is the %(role)s in this deal"),
     "influence.reports_to": N_("reports to the %(role)s (%(name)s)"),

@@ -68,6 +68,7 @@ from graphcrm.analysis.coverage import gaps_of
 from graphcrm.analysis.messages import english, say
 from graphcrm.analysis.money import DEFAULT_CURRENCY, by_currency, convert, in_reporting
 from graphcrm.analysis.readiness import readiness_of
+from graphcrm.analysis.satisfaction import satisfaction_row, voice_of
 
 TIER_ORDER = ("transactional", "service", "cooperative", "strategic_partner")
 RETENTION = {"transactional": 0.60, "service": 0.75, "cooperative": 0.85, "strategic_partner": 0.92}
@@ -287,6 +288,7 @@ def account_row(
         "lifetime_value": clv,
         "suggested_segment": sug_segment,
         "segment_mismatch": sug_segment != segment,
+        "satisfaction": satisfaction_row(voice_of(ctx, account_id)),
         "texts": {"tier_evidence": tier_evidence(strong, execs, len(depts_cov), won)},
     }
     return row, opp_rows
@@ -399,7 +401,9 @@ def portfolio_coverage(
         and ``values_at_risk`` per currency, ``open_value`` and
         ``value_at_risk`` converted (:func:`in_currency`), ``needs_attention``
         and its reasons ``attention`` (:mod:`graphcrm.analysis.attention`),
-        lowest readiness, ``suggested_tier`` with
+        lowest readiness, ``satisfaction`` (latest score, trend and its
+        change, NPS, scores in 12 months, open and overdue follow-ups: see
+        :mod:`graphcrm.analysis.satisfaction`), ``suggested_tier`` with
         evidence and ``tier_mismatch``, ``lifetime_value`` {clv, expected
         annual value, win rate, retention}, ``suggested_segment`` and
         ``segment_mismatch``); ``opportunities``: one row per open bid

@@ -33,6 +33,7 @@ from graphcrm.analysis.outlook import stance_outlook
 from graphcrm.analysis.paths import intro_graph, paths_in
 from graphcrm.analysis.portfolio import account_row, portfolio_coverage
 from graphcrm.analysis.readiness import readiness_of
+from graphcrm.analysis.satisfaction import voice_of
 from graphcrm.analysis.whatif import key_people, what_if_in
 
 
@@ -192,7 +193,8 @@ def account_coverage(
         :func:`portfolio_coverage`), ``opportunities`` (open bids' rows, plus
         ``closed``: won/lost ones) and ``findings`` (the account's own, see
         :func:`graphcrm.analysis.coverage.account_gaps`, then each open bid's,
-        tagged with ``opportunity``).
+        tagged with ``opportunity``) and ``satisfaction`` (see
+        :func:`graphcrm.analysis.satisfaction.account_satisfaction`).
 
     Examples
     --------
@@ -226,6 +228,7 @@ def account_coverage(
         "opportunities": opp_rows,
         "closed": closed,
         "findings": findings,
+        "satisfaction": voice_of(ctx, account_id),
     }
 
 
@@ -447,6 +450,7 @@ def format_report(report: dict) -> str:
             f"executive {a['executive_contacts']}, departments covered {a['departments_covered']}/{a['departments']}, "
             f"stale relationships {a['stale_relationships']}"
         )
+        lines.append(f"Satisfaction: {report['satisfaction']['summary']}")
         lines.append("")
         lines.append("Open opportunities:")
         for r in report["opportunities"]:
@@ -514,6 +518,8 @@ def format_report(report: dict) -> str:
                 f"{a['stale_relationships']:>5} {_money(a['open_value']):>9} {_money(a['value_at_risk']):>9}  "
                 f"{', '.join(sug)}"
             )
+            if a["satisfaction"]["latest"] is not None:
+                lines.append(f"    satisfaction: {a['satisfaction']['summary']}")
             for why in a["attention"]:
                 lines.append(f"    needs attention: {why['message']}")
         lines.append("")

@@ -31,7 +31,8 @@ their ``ROLE_IN`` and ``COMPETES_FOR`` edges, competitors with their
 ``RELATIONSHIP`` edges to these people, and interactions (``ATTENDED``,
 ``WITH``, ``ABOUT``; also interactions about its opportunities).  An opportunity graph is the account graph of its
 account.  The portfolio graph holds every node but interactions and every
-relationship but ``ATTENDED`` / ``WITH`` / ``ABOUT``; loaded ``for_analysis``, its
+relationship but ``ATTENDED`` / ``WITH`` / ``ABOUT``, except customer feedback
+(interactions of kind ``feedback``) with its ``WITH`` lines; loaded ``for_analysis``, its
 relationships carry only the properties the analysis reads (``strength``,
 ``last_contact_at``, ``role``, ``influence``, ``stance``).
 

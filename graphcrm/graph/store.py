@@ -1181,14 +1181,15 @@ class GraphStore:
 
     def portfolio_graph(self, *, for_analysis: bool = False) -> nx.MultiDiGraph:
         """Every account, person, user, opportunity and competitor with their
-        relationships (no interactions: their recency is on RELATIONSHIP).
+        relationships, and the customer feedback with the people who gave it
+        (no other interactions: their recency is on RELATIONSHIP).
 
         ``for_analysis``: relationships carry only the properties
         :mod:`graphcrm.analysis` reads (``strength``, ``last_contact_at``,
         ``role``, ``influence``, ``stance``), which reads the portfolio in
         two thirds of the time; the analysis results are the same."""
         relationships = (tuple(f"load.portfolio.analysis_relationships.{part}"
-                               for part in ("structure", "ties", "roles", "ours"))
+                               for part in ("structure", "ties", "roles", "ours", "feedback"))
                          if for_analysis else "load.portfolio.relationships")
         return self._rows_to_graph("load.portfolio.nodes", relationships, {}, kind="portfolio")
 

@@ -48,9 +48,13 @@ def account(account_id: str):
     G = account_graph(account_id)
     can_edit = can_edit_account(current_user, account_id)
     can_merge = can_merge_accounts(current_user, account_id)
-    body = page_body("_account_body.html", account_id, (can_edit, can_merge), lambda: dict(
-        account=G.nodes[account_id], report=account_coverage(account_id), people=people_rows(G, account_id),
-        network=network_data(G), can_edit=can_edit, can_merge=can_merge))
+    def context() -> dict:
+        report = account_coverage(account_id)
+        return dict(account=G.nodes[account_id], report=report, people=people_rows(G, account_id),
+                    voices={v["id"]: v for v in report["satisfaction"]["people"]},
+                    network=network_data(G), can_edit=can_edit, can_merge=can_merge)
+
+    body = page_body("_account_body.html", account_id, (can_edit, can_merge), context)
     return render_template("account.html", account=G.nodes[account_id], body=body)
 
 

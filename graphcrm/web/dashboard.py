@@ -38,6 +38,8 @@ BIDS = Table(
     filters={"stage": Filter("stage", model.OPEN_STAGES)},
     default_sort="readiness",
 )
+#: the directions of an account's satisfaction trend (graphcrm/analysis/satisfaction.py) one may filter by
+SATISFACTION_TRENDS = ("falling", "steady", "rising")
 #: accounts, those that need attention first (:func:`attention_first`)
 ACCOUNTS = Table(
     "accounts",
@@ -47,9 +49,11 @@ ACCOUNTS = Table(
         "annual_value": value_key("annual_value"), "people": value_key("people"), "coverage": value_key("coverage"),
         "strong_contacts": value_key("strong_contacts"), "departments_covered": value_key("departments_covered"),
         "stale_relationships": value_key("stale_relationships"), "value_at_risk": value_key("value_at_risk"),
+        "satisfaction": value_key("satisfaction_latest"), "nps": value_key("nps"),
     },
     text_fields=("name",),
-    filters={"attention": Filter("needs_attention"), "segment": Filter("segment", tuple(model.SEGMENTS))},
+    filters={"attention": Filter("needs_attention"), "segment": Filter("segment", tuple(model.SEGMENTS)),
+             "trend": Filter("satisfaction_trend", SATISFACTION_TRENDS)},
 )
 
 
@@ -61,8 +65,11 @@ def coverage_pct(contacts: int, people: int) -> int | None:
 def attention_first(accounts: list[dict]) -> list[dict]:
     """Accounts that need attention (:mod:`graphcrm.analysis.attention`) first,
     then the others, each most value at risk first (amounts converted to the
-    reporting currency), then by name."""
-    rows = [{**a, "coverage": coverage_pct(a["contacts"], a["people"])} for a in accounts]
+    reporting currency), then by name; with the coverage in % and the
+    satisfaction figures the table sorts and filters by."""
+    rows = [{**a, "coverage": coverage_pct(a["contacts"], a["people"]),
+             "satisfaction_latest": a["satisfaction"]["latest"], "satisfaction_trend": a["satisfaction"]["trend"],
+             "nps": a["satisfaction"]["nps"]} for a in accounts]
     return sorted(rows, key=lambda a: (not a["needs_attention"], -(a["value_at_risk"] or 0), str(a["name"])))
 
 

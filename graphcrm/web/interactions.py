@@ -92,7 +92,8 @@ WHEN = LazyString(lambda: _("When (%(zone)s)", zone=zone_name()))
 class InteractionForm(Versioned, GraphForm):
     """An interaction: what, when, with whom on both sides, about which bid."""
 
-    PROPERTIES = ("kind", "channel", "at", "person_ids", "user_ids", "opportunity_id", "summary", "sentiment")
+    PROPERTIES = ("kind", "channel", "at", "person_ids", "user_ids", "opportunity_id", "summary", "sentiment",
+                  "satisfaction")
     ENUMS = {"kind": model.INTERACTION_KINDS, "channel": model.CHANNELS}
     CREATE_ONLY = ()
     kind = SelectField(_l("Kind"), validators=[DataRequired()])
@@ -105,6 +106,8 @@ class InteractionForm(Versioned, GraphForm):
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=4000)])
     sentiment = SmallIntegerField(_l("Sentiment (-2 to +2)"), default=0,
                                   validators=[Optional(), between(_l("Sentiment (-2 to +2)"), -2, 2)])
+    satisfaction = SmallIntegerField(_l("Satisfaction (0 to 10, customer feedback)"),
+                                     validators=[Optional(), between(_l("Satisfaction"), 0, 10)])
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, editing=editing, **kwargs)
@@ -136,6 +139,11 @@ class InteractionForm(Versioned, GraphForm):
     def validate_user_ids(self, field):
         if self.editing and not field.data:
             raise FieldError(_("Choose at least one of our people."))
+
+    def validate_satisfaction(self, field):
+        if field.data is not None and self.kind.data != "feedback":
+            raise FieldError(_("Only customer feedback carries a satisfaction score: choose the kind Customer "
+                               "feedback, or leave the score empty."))
 
 
 def offer_for(form: InteractionForm, accounts, *, ticked: Iterable[str] = ()) -> None:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from graphcrm.analysis import stakeholder_satisfaction
 from graphcrm.web.access import can_edit_account, require_account, visible_account_ids
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import PersonForm, confirm_page, edit_page, form_page, refuse_same_name, save
@@ -70,8 +71,8 @@ def person(person_id: str):
 
 
 def person_links(G, account_id: str, person_id: str, can_edit: bool) -> dict:
-    """What _person_links.html shows: the person's roles in deals, who knows
-    them, their reporting and influence lines, and warm paths to them."""
+    """What _person_links.html shows: the person's satisfaction, roles in
+    deals, who knows them, their reporting and influence lines, and warm paths to them."""
     roles = [
         {"opportunity_id": v, "opportunity": G.nodes[v].get("name") or v, **e}
         for _, v, e in G.out_edges(person_id, data=True) if e.get("type") == "ROLE_IN"
@@ -88,7 +89,7 @@ def person_links(G, account_id: str, person_id: str, can_edit: bool) -> dict:
         if e.get("type") in ("REPORTS_TO", "INFLUENCES") or (e.get("type") == "KNOWS" and u == person_id)
     ]
     return dict(person=G.nodes[person_id], roles=roles, knowers=knowers, links=links, can_edit=can_edit,
-                paths=warm_paths_to(account_id, person_id))
+                paths=warm_paths_to(account_id, person_id), satisfaction=stakeholder_satisfaction(G, person_id))
 
 
 @bp.route("/accounts/<account_id>/people/new", methods=["GET", "POST"])
