@@ -1,5 +1,6 @@
 # GraphCRM: `make demo` runs the app on the embedded database with the demo
 # portfolio; `make test` runs the whole test suite.  Both set up .venv first.
+# `make docs` serves the documentation site (docs/, mkdocs.yml) at http://127.0.0.1:8000.
 # `make test` first checks the code (`make lint`: ruff, and mypy on graphcrm/graph)
 # and installs Debian's Chromium for the end-to-end tests (`make browser`: apt-get,
 # only when /usr/bin/chromium is missing).
@@ -8,12 +9,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint browser clean neo4j neo4j-stop mutation
+.PHONY: demo test lint docs browser clean neo4j neo4j-stop mutation
 
 $(BIN)/graphcrm: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,docs]'
 	touch $@
 
 demo: $(BIN)/graphcrm
@@ -26,11 +27,14 @@ lint: $(BIN)/graphcrm
 	$(BIN)/ruff check graphcrm tests bench
 	$(BIN)/mypy
 
+docs: $(BIN)/graphcrm
+	$(BIN)/mkdocs serve
+
 browser:
 	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium fonts-wqy-microhei)
 
 clean:
-	rm -rf $(VENV) build *.egg-info test-artifacts
+	rm -rf $(VENV) build *.egg-info test-artifacts site
 
 # `make mutation`: mutation testing with mutmut (configured in setup.cfg's [mutmut]) of
 # graphcrm/analysis/ and graphcrm/transfer/plan.py against the analysis and import tests,
