@@ -1,8 +1,8 @@
 """The ``graphcrm`` command: a thin click layer over GraphStore and the analysis.
 
-Every command reads its settings from the environment (see README), opens
-the store (starting the embedded database when needed) and prints either
-text or, with ``--json``, JSON.  Domain errors end in one line on stderr and
+Every command reads its settings from the environment
+(docs/reference/configuration.md), opens the store (starting the embedded
+database when needed) and prints either text or, with ``--json``, JSON.  Domain errors end in one line on stderr and
 exit status 1, never a traceback.
 """
 
@@ -398,7 +398,7 @@ def import_():
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="JSON file of stage, role and account-type mappings (README).")
+              help="JSON file of stage, role and account-type mappings (docs/reference/formats.md).")
 @_encoding_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_context
@@ -436,7 +436,7 @@ def import_csv(ctx: Context, source: Path, dry_run: bool, encoding: str | None, 
 @pass_context
 @fail_cleanly
 def export(ctx: Context, fmt: str, account_id: str | None, no_pii: bool, output: Path | None):
-    """Export the graph for Gephi, NetworkX, spreadsheets (README: the None/list rule)."""
+    """Export the graph for Gephi, NetworkX, spreadsheets (docs/reference/formats.md: the None/list rule)."""
     from graphcrm.transfer.export import export_graph, record_export, write
 
     G = export_graph(ctx.store, account_id, no_pii=no_pii)

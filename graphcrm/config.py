@@ -1,4 +1,4 @@
-"""Settings, read from the environment (see README "Configuration")."""
+"""Settings, read from the environment (docs/reference/configuration.md)."""
 
 from __future__ import annotations
 

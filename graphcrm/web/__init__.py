@@ -267,7 +267,7 @@ def _unavailable_page(e: StoreUnavailable):
 
     A request that may write (not GET or HEAD) and timed out is told to
     reload and look: its change was not sent again, but the database may
-    still save it (README, "Configuration")."""
+    still save it (docs/admin/database.md, "When it fails")."""
     current_app.logger.warning("database unavailable: %s", e)
     if g.get("_login_user") is None:
         g._login_user = current_app.login_manager.anonymous_user()
