@@ -139,7 +139,7 @@ def test_the_key_account_managers_pages(window):
     s.page.fill("#at", "2026-05-12T10:30")
     s.page.select_option("#opportunity_id", OPPORTUNITY)
     s.page.fill("#summary", "ISCS interface workshop; she asked for a reference visit to Line 2.")
-    _shot(s, "log-interaction.png", heading, s.page.locator("h2:text-is('Log an interaction') + form"), max_height=820)
+    _shot(s, "log-interaction.png", heading, s.page.locator("h2:text-is('Log an interaction') + form"), max_height=1300)
 
 
 def test_the_paste_preview(window):
