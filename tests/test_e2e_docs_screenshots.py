@@ -9,7 +9,10 @@ commit the images that changed.  Each one is 1440 px wide (a 1440 x 900
 window, device scale 1), cropped to the part of the page a guide talks about
 (:data:`SHOTS` says which), a PNG of at most :data:`MAX_BYTES`.  The demo is
 fixed but for its dates, which are relative to today; maps are laid out from a
-fixed seed (``static/network.js``), so a shot changes only when a page does.
+fixed seed (``static/network.js``); the shots leave out the dashboard's "as of"
+time and fill the interaction form's time in.  So two runs on one day write
+the same bytes, and a shot changes when its page does (or, for a page that
+shows a date, such as a last contact, with the day).
 """
 
 from __future__ import annotations
