@@ -98,3 +98,43 @@ FOREACH (u IN users | FOREACH (p IN people |
     ELSE r.last_contact_at END))
 FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(i) AS props
+
+// Who answers a customer's feedback by default (GraphStore.log_interaction):
+// a key-account manager on the team of the account of one of the people who
+// gave it, the first by person and user id; none when the account has none.
+// name: follow_up.default_owner
+MATCH (p:Person)-[:WORKS_AT]->(:Account)<-[:MEMBER_OF]-(u:User)
+WHERE p.id IN $person_ids AND u.role = 'manager' AND coalesce(u.active, true) = true
+RETURN u.id AS id
+ORDER BY p.id, u.id
+LIMIT 1
+
+// Closing the follow-up of a customer's feedback ($follow_up_id): the
+// interaction that answers it is logged as interaction.log logs one, and the
+// feedback records it as follow_up_closed_by, in one statement.  Nothing is
+// written when the feedback has no open follow-up (none, or closed meanwhile).
+// name: interaction.close_follow_up
+MATCH (f:Interaction {id: $follow_up_id})
+WHERE f.follow_up_owner IS NOT NULL AND f.follow_up_closed_by IS NULL
+OPTIONAL MATCH (u:User) WHERE u.id IN $user_ids
+WITH f, collect(u) AS users
+OPTIONAL MATCH (p:Person) WHERE p.id IN $person_ids
+WITH f, users, collect(p) AS people
+OPTIONAL MATCH (o:Opportunity {id: $opportunity_id})
+SET f.follow_up_closed_by = $closed_by, f.version = f.version + 1, f.updated_at = $now
+CREATE (i:Interaction)
+SET i = $props
+FOREACH (u IN users | CREATE (u)-[:ATTENDED {version: 1, created_at: $now, updated_at: $now}]->(i))
+FOREACH (p IN people | CREATE (i)-[:WITH {version: 1, created_at: $now, updated_at: $now}]->(p))
+FOREACH (x IN CASE WHEN o IS NULL THEN [] ELSE [o] END |
+  CREATE (i)-[:ABOUT {version: 1, created_at: $now, updated_at: $now}]->(x))
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+WITH i, users, people
+UNWIND users AS u
+UNWIND people AS p
+MERGE (u)-[r:RELATIONSHIP]->(p)
+ON CREATE SET r.strength = 1, r.since = $today, r.version = 1, r.created_at = $now, r.updated_at = $now
+SET r.last_contact_at = CASE
+  WHEN r.last_contact_at IS NULL OR r.last_contact_at < $at THEN $at
+  ELSE r.last_contact_at END
+RETURN DISTINCT properties(i) AS props

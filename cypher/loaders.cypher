@@ -99,7 +99,9 @@ MATCH (a:Interaction {kind: 'feedback'})-[r:WITH]->(b:Person)
 RETURN type(r) AS type, a.id AS start, b.id AS end, {} AS props
 
 // One of our people with the stakeholders they have a relationship with,
-// where those work and the deals they have a role in (a maintenance plan).
+// where those work, the deals they have a role in and the feedback they gave;
+// and the open follow-ups of feedback the user owns, with who gave it and
+// where they work (a maintenance plan).
 // name: load.owner.nodes
 MATCH (n:User {id: $id})
 RETURN labels(n)[0] AS label, properties(n) AS props
@@ -109,10 +111,36 @@ RETURN labels(n)[0] AS label, properties(n) AS props
 UNION
 MATCH (:User {id: $id})-[:RELATIONSHIP]->(:Person)-[:WORKS_AT|ROLE_IN]->(n)
 RETURN labels(n)[0] AS label, properties(n) AS props
+UNION
+MATCH (:User {id: $id})-[:RELATIONSHIP]->(:Person)<-[:WITH]-(n:Interaction {kind: 'feedback'})
+RETURN labels(n)[0] AS label, properties(n) AS props
+UNION
+MATCH (n:Interaction {follow_up_owner: $id})
+WHERE n.follow_up_closed_by IS NULL
+RETURN labels(n)[0] AS label, properties(n) AS props
+UNION
+MATCH (i:Interaction {follow_up_owner: $id})-[:WITH]->(n:Person)
+WHERE i.follow_up_closed_by IS NULL
+RETURN labels(n)[0] AS label, properties(n) AS props
+UNION
+MATCH (i:Interaction {follow_up_owner: $id})-[:WITH]->(:Person)-[:WORKS_AT]->(n:Account)
+WHERE i.follow_up_closed_by IS NULL
+RETURN labels(n)[0] AS label, properties(n) AS props
 
 // name: load.owner.relationships
 MATCH (:User {id: $id})-[r:RELATIONSHIP]->(:Person)
 RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props
 UNION
 MATCH (:User {id: $id})-[:RELATIONSHIP]->(:Person)-[r:WORKS_AT|ROLE_IN]->()
+RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props
+UNION
+MATCH (:User {id: $id})-[:RELATIONSHIP]->(:Person)<-[r:WITH]-(:Interaction {kind: 'feedback'})
+RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props
+UNION
+MATCH (i:Interaction {follow_up_owner: $id})-[r:WITH]->(:Person)
+WHERE i.follow_up_closed_by IS NULL
+RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props
+UNION
+MATCH (i:Interaction {follow_up_owner: $id})-[:WITH]->(:Person)-[r:WORKS_AT]->(:Account)
+WHERE i.follow_up_closed_by IS NULL
 RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props

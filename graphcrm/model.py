@@ -460,6 +460,11 @@ class InteractionProps(_Props):
     summary: LongText = ""
     sentiment: Annotated[int, Field(ge=-2, le=2)] = 0
     satisfaction: Annotated[int, Field(ge=0, le=10)] | None = None
+    #: the follow-up a feedback calls for (:func:`opens_follow_up`): the user who answers
+    #: it, by when, and the interaction that answered it (None: still open)
+    follow_up_owner: Id | None = None
+    follow_up_due: IsoDate | None = None
+    follow_up_closed_by: Id | None = None
 
 
 class NoProps(_Props):
@@ -715,6 +720,34 @@ def _placeholder(model: type[_Props]) -> dict:
                 "at": "2000-01-01T00:00:00+00:00", "username": "placeholder"
             }.get(name, "placeholder")
     return filler
+
+
+def feedback_problem(props: dict) -> tuple[str, str] | None:
+    """What is wrong with an interaction's validated properties taken together
+    (field, message), or None: a satisfaction score belongs to customer
+    feedback only, and so does a follow-up."""
+    if props.get("kind") == "feedback":
+        return None
+    if props.get("satisfaction") is not None:
+        return "satisfaction", "only customer feedback carries a satisfaction score"
+    if props.get("follow_up_owner") or props.get("follow_up_due") or props.get("follow_up_closed_by"):
+        return "follow_up_owner", "only customer feedback has a follow-up"
+    return None
+
+
+def opens_follow_up(props: dict) -> bool:
+    """Whether a feedback calls for a follow-up: a detractor's score (0 to
+    :data:`DETRACTOR_MAX`) or a negative sentiment.
+
+    >>> opens_follow_up({"kind": "feedback", "satisfaction": 6}), opens_follow_up({"kind": "feedback", "sentiment": -1})
+    (True, True)
+    >>> opens_follow_up({"kind": "feedback", "satisfaction": 7}), opens_follow_up({"kind": "call", "sentiment": -2})
+    (False, False)
+    """
+    if props.get("kind") != "feedback":
+        return False
+    score = props.get("satisfaction")
+    return (score is not None and score <= DETRACTOR_MAX) or (props.get("sentiment") or 0) < 0
 
 
 def value_of(vocabulary: dict, text: str) -> str:

@@ -116,7 +116,7 @@ def load_web_portfolio(store) -> dict:
 #: text that belongs to the account "theirs" only: none of it may reach a user
 #: who is not on that account's team
 FORBIDDEN = ("acc-theirs", "Forbidden Freight", "禁运物流", "p-theirs", "Secret Sun", "孙秘密",
-             "opp-theirs", "Hidden Deal", "秘密项目", "+86 138 0000 1234", "secret-notes")
+             "opp-theirs", "Hidden Deal", "秘密项目", "+86 138 0000 1234", "secret-notes", "secret-complaint")
 
 
 def load_access_portfolio(store) -> dict:
@@ -126,7 +126,9 @@ def load_access_portfolio(store) -> dict:
     person of "ours", and omar knows that person: the introduction path
     omar → Secret Sun → 王强 crosses into the forbidden account; omar met both
     about the forbidden opportunity (int-theirs); lina called Anna Berg about
-    ours (int-ours)."""
+    ours (int-ours).  Anna Berg and Secret Sun each gave a detractor's
+    feedback (int-ours-feedback, int-theirs-feedback), whose follow-ups are
+    open, owned by lina and omar."""
     store.create("Account", {"name": "Harbor Ours 港口我方", "segment": "strategic", "tier": "cooperative",
                              "lifecycle": "active", "annual_value": 3_000_000}, id="acc-ours")
     store.create("Account", {"name": "Forbidden Freight 禁运物流", "segment": "growth"}, id="acc-theirs")
@@ -163,6 +165,13 @@ def load_access_portfolio(store) -> dict:
                           id="int-theirs")
     store.log_interaction({"kind": "call", "at": "2026-04-02T09:00:00+00:00", "summary": "price check"},
                           user_ids=["user-lina"], person_ids=["p-ours-cfo"], opportunity_id="opp-ours", id="int-ours")
+    # detractors' feedback: each opens a follow-up owned by the account's manager
+    store.log_interaction({"kind": "feedback", "at": "2026-04-03T09:00:00+00:00", "satisfaction": 4,
+                           "summary": "slow support"}, user_ids=["user-lina"], person_ids=["p-ours-cfo"],
+                          id="int-ours-feedback")
+    store.log_interaction({"kind": "feedback", "at": "2026-04-03T09:00:00+00:00", "satisfaction": 2,
+                           "summary": "secret-complaint"}, user_ids=["user-omar"], person_ids=["p-theirs"],
+                          id="int-theirs-feedback")
     return {"users": users}
 
 
@@ -183,7 +192,8 @@ class Row:
     """One route and method.
 
     ``url`` may hold ``{account}``, ``{opportunity}``, ``{person}``,
-    ``{competitor}``, ``{interaction}`` and ``{relationship}`` (type/start/end): they are
+    ``{competitor}``, ``{interaction}``, ``{feedback}`` (a feedback with an open follow-up)
+    and ``{relationship}`` (type/start/end): they are
     filled with an account the user is on the team of ("ours") and one they
     are not ("theirs").  ``ok`` is the status when the user may use the route
     (a POST sends ``data``, which must be invalid: 400 and nothing written).
@@ -273,6 +283,8 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("/interactions/<interaction_id>/edit", "GET"): Row("edit", "/interactions/{interaction}/edit"),
     ("/interactions/<interaction_id>/edit", "POST"): Row("edit", "/interactions/{interaction}/edit", ok=400,
                                                          data={"kind": "call", "at": "not a time"}),
+    ("/interactions/<interaction_id>/close", "GET"): Row("edit", "/interactions/{feedback}/close"),
+    ("/interactions/<interaction_id>/close", "POST"): Row("edit", "/interactions/{feedback}/close", ok=400, data={}),
     ("/interactions/<interaction_id>/delete", "GET"): Row("edit", "/interactions/{interaction}/delete"),
     ("/interactions/<interaction_id>/delete", "POST"): Row("edit", "/interactions/{interaction}/delete", ok=400,
                                                            data={}),
@@ -315,9 +327,11 @@ ROUTES: dict[tuple[str, str], Row] = {
 
 TARGETS = {
     "ours": {"account": "acc-ours", "opportunity": "opp-ours", "person": "p-ours-cio", "competitor": "comp-1",
-             "relationship": "RELATIONSHIP/user-lina/p-ours-cfo", "interaction": "int-ours"},
+             "relationship": "RELATIONSHIP/user-lina/p-ours-cfo", "interaction": "int-ours",
+             "feedback": "int-ours-feedback"},
     "theirs": {"account": "acc-theirs", "opportunity": "opp-theirs", "person": "p-theirs", "competitor": "comp-2",
-               "relationship": "RELATIONSHIP/user-omar/p-theirs", "interaction": "int-theirs"},
+               "relationship": "RELATIONSHIP/user-omar/p-theirs", "interaction": "int-theirs",
+               "feedback": "int-theirs-feedback"},
 }
 
 #: the users of the matrix, one per role: every one but admin and director is on the team of "ours" only

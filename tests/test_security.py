@@ -310,8 +310,9 @@ def _hostile(label: str, payload: str) -> dict:
 
 def load_hostile_account(store, key: str, payload: str) -> dict:
     """An account whose every text (account, people, opportunity, competitor,
-    our user, team role, interaction) is ``payload``."""
-    ids = {k: f"{k}-{key}" for k in ("account", "person", "boss", "opportunity", "competitor", "user", "interaction")}
+    our user, team role, interaction, a feedback with its follow-up) is ``payload``."""
+    ids = {k: f"{k}-{key}" for k in ("account", "person", "boss", "opportunity", "competitor", "user", "interaction",
+                                     "feedback")}
     store.create("Account", _hostile("Account", payload), id=ids["account"])
     store.create_person(ids["account"], {**_hostile("Person", payload), "influence": 5}, id=ids["person"])
     store.create_person(ids["account"], _hostile("Person", payload), id=ids["boss"])
@@ -328,6 +329,8 @@ def load_hostile_account(store, key: str, payload: str) -> dict:
     store.relate("RELATIONSHIP", ids["user"], ids["boss"], {"strength": 2})
     store.log_interaction(_hostile("Interaction", payload), user_ids=[ids["user"]], person_ids=[ids["person"]],
                           opportunity_id=ids["opportunity"], id=ids["interaction"])
+    store.log_interaction({**_hostile("Interaction", payload), "kind": "feedback", "satisfaction": 3},
+                          user_ids=[ids["user"]], person_ids=[ids["person"]], id=ids["feedback"])  # a follow-up
     return ids
 
 
@@ -335,7 +338,7 @@ def _pages(client, ids: dict, query: str):
     """Every GET page of the route table, on the given account."""
     targets = {"account": ids["account"], "opportunity": ids["opportunity"], "person": ids["person"],
                "competitor": ids["competitor"], "relationship": f"RELATIONSHIP/{ids['user']}/{ids['boss']}",
-               "interaction": ids["interaction"]}
+               "interaction": ids["interaction"], "feedback": ids["feedback"]}
     for (_rule, method), row in ROUTES.items():
         if method == "GET" and row.access != "public":
             url = row.url.format(**targets).replace("?q=e", "?q=" + query)

@@ -25,13 +25,18 @@ def feedback(days_ago: int, score, **more) -> dict:
 
 @pytest.fixture(scope="module")
 def site(web_app):
-    """The access portfolio with Anna Berg's (p-ours-cfo) scores 9, then 8, then 5 logged through her page."""
+    """The access portfolio and an account of lina's, Delta Water (acc-voc), whose CTO Chen Lu
+    (p-chen) scored 9, then 8, then 5, logged through her page; her colleague Ma Li (p-ma) gave none."""
     with web_app() as (app, store):
         load_access_portfolio(store)
+        store.create("Account", {"name": "Delta Water 三角洲水务"}, id="acc-voc")
+        store.create_person("acc-voc", {"name": "Chen Lu", "influence": 5}, id="p-chen")
+        store.create_person("acc-voc", {"name": "Ma Li", "influence": 2}, id="p-ma")
+        store.relate("MEMBER_OF", "user-lina", "acc-voc", {"team_role": "account manager"})
         c = app.test_client()
         login(c, "lina")
         for days, score in ((200, 9), (100, 8), (10, 5)):
-            assert c.post("/people/p-ours-cfo", data=feedback(days, score)).status_code == 302
+            assert c.post("/people/p-chen", data=feedback(days, score)).status_code == 302
         yield app, store
 
 
@@ -45,7 +50,7 @@ def test_the_account_page_shows_the_figures_the_voices_and_the_trend_chart(site)
     app, _store = site
     c = app.test_client()
     login(c, "lina")
-    body = page(c, "/accounts/acc-ours")
+    body = page(c, "/accounts/acc-voc")
     assert "Customer satisfaction" in body and 'id="voices"' in body
     assert re.search(r'score-detractor">5/10</span>', body)
     months = json.loads(re.search(r'id="satisfaction-chart-data">(.*?)</script>', body, re.S).group(1))
@@ -58,9 +63,9 @@ def test_the_person_page_shows_their_satisfaction_and_the_score_in_the_timeline(
     app, _store = site
     c = app.test_client()
     login(c, "lina")
-    body = page(c, "/people/p-ours-cfo")
+    body = page(c, "/people/p-chen")
     assert "Latest satisfaction 5/10 (detractor)" in body and "satisfaction 5/10" in body
-    assert "no feedback recorded" in page(c, "/people/p-ours-cio")
+    assert "no feedback recorded" in page(c, "/people/p-ma")
 
 
 @pytest.mark.parametrize("values, field", [(feedback(1, 11), "satisfaction"), (feedback(1, -1), "satisfaction"),
@@ -70,7 +75,7 @@ def test_a_bad_score_is_refused_and_nothing_is_stored(site, values, field):
     c = app.test_client()
     login(c, "lina")
     before = store.stats()["nodes"]["Interaction"]
-    r = c.post("/people/p-ours-cio", data=values)
+    r = c.post("/people/p-ma", data=values)
     assert r.status_code == 400 and 'aria-invalid="true"' in r.get_data(as_text=True)
     assert re.search(rf'id="{field}"[^>]*aria-invalid', r.get_data(as_text=True)) or \
         re.search(rf'aria-invalid="true"[^>]*id="{field}"', r.get_data(as_text=True))
@@ -81,10 +86,11 @@ def test_the_dashboard_sorts_and_filters_accounts_by_satisfaction(site):
     app, _store = site
     c = app.test_client()
     login(c, "director")
-    rows = re.findall(r'<a href="/accounts/(acc-\w+)">', page(c, "/?accounts_sort=satisfaction&accounts_dir=desc"))
-    assert rows[0] == "acc-ours"  # the only account with a score; no score sorts last
+    rows = re.findall(r'<a href="/accounts/(acc-\w+)">',
+                      page(c, "/?accounts_sort=satisfaction&accounts_dir=desc").split('id="accounts"')[1])
+    assert rows[0] == "acc-voc"  # 5/10 is above int-ours-feedback's 4; no score sorts last
     falling = page(c, "/?accounts_trend=falling")
-    assert re.findall(r'<a href="/accounts/(acc-\w+)">', falling.split('id="accounts"')[1]) == ["acc-ours"]
+    assert re.findall(r'<a href="/accounts/(acc-\w+)">', falling.split('id="accounts"')[1]) == ["acc-voc"]
     assert not re.findall(r'<a href="/accounts/(acc-\w+)">', page(c, "/?accounts_trend=rising").split(
         'id="accounts"')[1])
     assert c.get("/?accounts_trend=sideways").status_code == 400
@@ -95,6 +101,6 @@ def test_satisfaction_reads_in_chinese(site):
     c = app.test_client()
     login(c, "lina")
     c.get("/lang/zh")
-    body = page(c, "/accounts/acc-ours")
+    body = page(c, "/accounts/acc-voc")
     assert "客户满意度" in body and "贬损者" in body and "下降" in body
-    assert "尚无反馈记录" in page(c, "/people/p-ours-cio")
+    assert "尚无反馈记录" in page(c, "/people/p-ma")

@@ -35,6 +35,10 @@ CREATE INDEX FOR (n:AuditEntry) ON (n.id)
 // name: schema.username_index
 CREATE INDEX FOR (n:User) ON (n.username)
 
+// A user's open follow-ups of customer feedback (load.owner: My week).
+// name: schema.follow_up_index
+CREATE INDEX FOR (n:Interaction) ON (n.follow_up_owner)
+
 // name: schema.constraints
 CALL db.constraints() YIELD type, label, properties, status
 RETURN type, label, properties, status

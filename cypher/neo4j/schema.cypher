@@ -27,6 +27,10 @@ CREATE INDEX graphcrm_audit_label IF NOT EXISTS FOR (n:AuditEntry) ON (n.target_
 // name: schema.audit_id_index
 CREATE INDEX graphcrm_audit_id IF NOT EXISTS FOR (n:AuditEntry) ON (n.id)
 
+// A user's open follow-ups of customer feedback (load.owner: My week).
+// name: schema.follow_up_index
+CREATE INDEX graphcrm_interaction_follow_up IF NOT EXISTS FOR (n:Interaction) ON (n.follow_up_owner)
+
 // name: schema.username_constraint
 CREATE CONSTRAINT graphcrm_user_username IF NOT EXISTS
 FOR (n:User) REQUIRE n.username IS UNIQUE

@@ -8,6 +8,15 @@ configurable).  A relationship is *due* when its last contact (the edge's
 person) is older than the cadence minus the planning horizon, or unknown.
 Each owner's list is ordered by the stakeholder's influence, then by the
 value of the open deals the stakeholder is in, then by days overdue.
+
+The plan also asks for feedback (regular feedback is part of the
+maintenance): a *key* stakeholder (influence >= 4, or the economic buyer or a
+decision maker in an open deal) with whom the owner holds a strong
+relationship (strength >= 3) and who has given no customer feedback for
+:data:`FEEDBACK_EVERY_DAYS` days (180, ``feedback_days``), or never, is on the
+owner's ``ask_feedback`` list, longest silence first.  And it lists the open
+follow-ups of feedback the owner must answer (``follow_ups``, most overdue
+first: :func:`graphcrm.analysis.satisfaction.follow_ups`).
 """
 
 from __future__ import annotations
@@ -15,6 +24,8 @@ from __future__ import annotations
 import networkx as nx
 
 from graphcrm.analysis._common import (
+    DECISION_ROLES,
+    HIGH_INFLUENCE,
     STRONG,
     as_int,
     cadence_days,
@@ -28,7 +39,11 @@ from graphcrm.analysis._common import (
 )
 from graphcrm.analysis._deal import Context
 from graphcrm.analysis.money import by_currency
+from graphcrm.analysis.satisfaction import follow_ups, last_feedback
 from graphcrm.model import OPEN_STAGES
+
+#: days without customer feedback after which the plan asks a key stakeholder for it
+FEEDBACK_EVERY_DAYS = 180
 
 
 def maintenance_plan(
@@ -41,8 +56,10 @@ def maintenance_plan(
     account_id: str | None = None,
     min_strength: int = 1,
     limit_per_owner: int | None = None,
+    feedback_days: int = FEEDBACK_EVERY_DAYS,
 ) -> dict:
-    """List the relationships to refresh within ``horizon_days``, per owner.
+    """List the relationships to refresh within ``horizon_days``, the key
+    stakeholders to ask for feedback and the follow-ups to answer, per owner.
 
     Parameters
     ----------
@@ -62,14 +79,21 @@ def maintenance_plan(
     min_strength : int
         Ignore relationships weaker than this.
     limit_per_owner : int, optional
-        Keep each owner's first ``limit_per_owner`` contacts.
+        Keep each owner's first ``limit_per_owner`` contacts (and as many
+        requests for feedback).
+    feedback_days : int
+        Days without feedback after which a key stakeholder is asked for it.
 
     Returns
     -------
     dict
-        ``as_of``, ``horizon_days``, ``total`` (contacts due) and ``owners``:
-        list of ``{id, name, title, due}`` (owners with the most urgent
-        high-influence work first), ``due`` being
+        ``as_of``, ``horizon_days``, ``total`` (contacts due), ``feedback_days``
+        and ``owners``: list of ``{id, name, title, due, ask_feedback,
+        follow_ups}`` (owners with the most urgent high-influence work first);
+        ``ask_feedback`` is ``{person, account, influence, strength,
+        last_feedback (None = never), days_since_feedback}`` and
+        ``follow_ups`` as :func:`graphcrm.analysis.satisfaction.follow_ups`
+        gives them; ``due`` being
         ``{person: {id, name, title}, account: {id, name} | None, influence,
         strength, last_contact, days_since (None = never recorded),
         cadence_days, days_overdue (negative: due in that many days),
@@ -90,10 +114,13 @@ def maintenance_plan(
     >>> plan = maintenance_plan(G)
     >>> [(c["person"]["name"], c["days_overdue"]) for c in plan["owners"][0]["due"]]
     [('王强', 31)]
+    >>> [(c["person"]["name"], c["last_feedback"]) for c in plan["owners"][0]["ask_feedback"]]
+    [('王强', None)]
     """
     ctx = Context(G, now=now, cadence=cadence, strong=STRONG)
     users = [owner] if owner is not None else sorted(nodes_with_label(G, "User"))
     deal_cache: dict = {}
+    open_follow_ups = follow_ups(G, now=ctx.now, owner=owner)
     owners = []
     total = 0
     for u in users:
@@ -136,7 +163,10 @@ def maintenance_plan(
                     "deals": deals,
                 }
             )
-        if not due:
+        asks = _ask_feedback(ctx, u, account_id, feedback_days)
+        answers = [f for f in open_follow_ups if f["owner"]["id"] == u
+                   and (account_id is None or (f["account"] and f["account"]["id"] == account_id))]
+        if not (due or asks or answers):
             continue
         due.sort(
             key=lambda c: (
@@ -147,8 +177,40 @@ def maintenance_plan(
             )
         )
         if limit_per_owner is not None:
-            due = due[:limit_per_owner]
+            due, asks = due[:limit_per_owner], asks[:limit_per_owner]
         total += len(due)
-        owners.append({"id": u, "name": name_of(G, u), "title": title_of(G, u), "due": due})
-    owners.sort(key=lambda o: (-max(c["influence"] for c in o["due"]), -len(o["due"]), o["id"]))
-    return {"as_of": iso(ctx.now), "horizon_days": horizon_days, "total": total, "owners": owners}
+        owners.append({"id": u, "name": name_of(G, u), "title": title_of(G, u), "due": due, "ask_feedback": asks,
+                       "follow_ups": answers})
+    owners.sort(key=lambda o: (-max((c["influence"] for c in o["due"]), default=0), -len(o["due"]), o["id"]))
+    return {"as_of": iso(ctx.now), "horizon_days": horizon_days, "total": total, "feedback_days": feedback_days,
+            "owners": owners}
+
+
+def _ask_feedback(ctx: Context, user, account_id, feedback_days: int) -> list[dict]:
+    """The key stakeholders ``user`` knows well who have given no feedback for ``feedback_days`` days."""
+    G, out = ctx.G, []
+    for p, d in sorted(out_typed(G, user, "RELATIONSHIP")):
+        if label(G, p) != "Person" or as_int(d.get("strength"), 3) < STRONG:
+            continue
+        acc = person_account(G, p)
+        if (account_id is not None and acc != account_id) or not _is_key(G, p):
+            continue
+        last = last_feedback(G, p)
+        days = (ctx.now - last).days if last else None
+        if days is not None and days < feedback_days:
+            continue
+        out.append({"person": {"id": p, "name": name_of(G, p), "title": title_of(G, p)},
+                    "account": {"id": acc, "name": name_of(G, acc)} if acc else None,
+                    "influence": as_int(G.nodes[p].get("influence"), 3), "strength": as_int(d.get("strength"), 3),
+                    "last_feedback": iso(last), "days_since_feedback": days})
+    out.sort(key=lambda c: (c["days_since_feedback"] is not None, -(c["days_since_feedback"] or 0),
+                            -c["influence"], c["person"]["id"]))
+    return out
+
+
+def _is_key(G, person_id) -> bool:
+    """Influence >= 4, or the economic buyer or a decision maker in an open deal."""
+    if as_int(G.nodes[person_id].get("influence"), 3) >= HIGH_INFLUENCE:
+        return True
+    return any(d.get("role") in DECISION_ROLES and G.nodes[o].get("stage", "lead") in OPEN_STAGES
+               for o, d in out_typed(G, person_id, "ROLE_IN"))

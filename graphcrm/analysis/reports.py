@@ -33,7 +33,7 @@ from graphcrm.analysis.outlook import stance_outlook
 from graphcrm.analysis.paths import intro_graph, paths_in
 from graphcrm.analysis.portfolio import account_row, portfolio_coverage
 from graphcrm.analysis.readiness import readiness_of
-from graphcrm.analysis.satisfaction import voice_of
+from graphcrm.analysis.satisfaction import follow_ups, voice_of
 from graphcrm.analysis.whatif import key_people, what_if_in
 
 
@@ -293,9 +293,10 @@ def portfolio_report(
     Returns
     -------
     dict
-        :func:`portfolio_coverage`'s dict plus ``kind`` ("portfolio") and
+        :func:`portfolio_coverage`'s dict plus ``kind`` ("portfolio"),
         ``maintenance`` (each owner's ``maintenance_per_owner`` most urgent
-        contacts).
+        contacts) and ``follow_ups`` (every open follow-up of customer
+        feedback, most overdue first: :func:`graphcrm.analysis.follow_ups`).
 
     Examples
     --------
@@ -311,6 +312,7 @@ def portfolio_report(
         "kind": "portfolio",
         **cov,
         "maintenance": maintenance_plan(G, now=now, cadence=cadence, limit_per_owner=maintenance_per_owner),
+        "follow_ups": follow_ups(G, now=now),
     }
 
 
@@ -522,6 +524,12 @@ def format_report(report: dict) -> str:
                 lines.append(f"    satisfaction: {a['satisfaction']['summary']}")
             for why in a["attention"]:
                 lines.append(f"    needs attention: {why['message']}")
+        late = sum(1 for f in report["follow_ups"] if f["days_overdue"] > 0)
+        lines.append("")
+        lines.append(f"Open follow-ups of customer feedback: {len(report['follow_ups'])} ({late} overdue)")
+        for f in report["follow_ups"][:5]:
+            who = ", ".join(p["name"] for p in f["people"])
+            lines.append(f"  {who} [{(f['account'] or {}).get('name', '')}] due {f['due']}, owner {f['owner']['name']}")
         lines.append("")
         lines.append("Contact this week:")
         _maintenance_text(report["maintenance"], lines, limit=3)

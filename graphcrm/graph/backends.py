@@ -425,6 +425,7 @@ class FalkorBackend(Backend):
         ("AuditEntry", "actor", "schema.audit_actor_index"),
         ("AuditEntry", "target_label", "schema.audit_label_index"),
         ("AuditEntry", "id", "schema.audit_id_index"),
+        ("Interaction", "follow_up_owner", "schema.follow_up_index"),
     ]
     #: the schema's unique constraints: (label, property)
     UNIQUE = [(label, "id") for label in LABELS] + [("User", "username")]

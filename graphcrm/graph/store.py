@@ -23,7 +23,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import networkx as nx
 
@@ -33,9 +33,12 @@ from graphcrm.graph.nxgraph import build_graph, gc_paused
 from graphcrm.graph.statements import relationship_key
 from graphcrm.model import (
     AUDIT_LABEL,
+    FOLLOW_UP_DAYS,
     LABELS,
     RELATIONSHIP_TYPES,
+    feedback_problem,
     map_positions_text,
+    opens_follow_up,
     storable,
     validate_node,
     validate_relationship,
@@ -118,6 +121,13 @@ def _interaction_nodes(*versions: dict) -> list[str]:
     of it changes, before and after."""
     ids = [node_id for v in versions for node_id in (*v["person_ids"], v.get("opportunity_id")) if node_id]
     return list(dict.fromkeys(ids))
+
+
+def _check_feedback(props: dict) -> None:
+    """Refuse an interaction's properties that do not go together (:func:`graphcrm.model.feedback_problem`)."""
+    problem = feedback_problem(props)
+    if problem:
+        raise ValidationError(*problem)
 
 
 def _set_values(keys: list[str], values) -> dict:
@@ -609,27 +619,102 @@ class GraphStore:
         id: str | None = None,
     ) -> dict:
         """Record a meeting, call, message or feedback, and refresh the recency
-        of the relationships between the attendees and the people met."""
-        clean = validate_node("Interaction", props)
-        self._check_participants(user_ids, person_ids, opportunity_id)
-        node = self._new_props("Interaction", clean, id)
+        of the relationships between the attendees and the people met.
+
+        A feedback that calls for a follow-up (:func:`graphcrm.model.opens_follow_up`:
+        a detractor's score or a negative sentiment) opens one (see
+        :meth:`_follow_up`); it is closed by :meth:`close_follow_up`."""
+        node, params = self._new_interaction(props, user_ids, person_ids, opportunity_id, id)
         entry = audit.entry("log_interaction", "Interaction", node["id"], after={
             **node, "user_ids": list(user_ids), "person_ids": list(person_ids), "opportunity_id": opportunity_id,
         })
-        rows = self._write(
-            "interaction.log", audit=entry, nodes=[*person_ids, *([opportunity_id] if opportunity_id else [])],
-            props=node, user_ids=list(user_ids), person_ids=list(person_ids),
-            opportunity_id=opportunity_id, at=node["at"], today=node["at"][:10], now=utcnow(),
-        )
+        rows = self._write("interaction.log", audit=entry,
+                           nodes=[*person_ids, *([opportunity_id] if opportunity_id else [])], **params)
         return rows[0]["props"]
 
-    def _check_participants(self, user_ids: list[str], person_ids: list[str], opportunity_id: str | None) -> None:
-        """Refuse an interaction without one of ours or one stakeholder, or
-        naming a user, person or opportunity that is not stored."""
+    def close_follow_up(
+        self, feedback_id: str, props: dict, *, user_ids: list[str], person_ids: list[str],
+        opportunity_id: str | None = None, id: str | None = None,
+    ) -> dict:
+        """Log the interaction that answers the follow-up of a customer's
+        feedback and close the follow-up with it (the feedback's
+        ``follow_up_closed_by``), in one statement; return the new interaction.
+
+        ``props`` must say what was done (``summary``).  Raises NotFound when
+        there is no such feedback, ValidationError when it has no follow-up,
+        Conflict (holding the feedback) when the follow-up is closed already;
+        nothing is written then."""
+        feedback = self.get_interaction(feedback_id)
+        if not feedback.get("follow_up_owner"):
+            raise ValidationError("follow_up", f"interaction {feedback_id!r} has no follow-up to close")
+        if feedback.get("follow_up_closed_by"):
+            raise Conflict(f"the follow-up of {feedback_id!r} was closed already by interaction "
+                           f"{feedback['follow_up_closed_by']!r}", current=feedback)
+        if not str(props.get("summary") or "").strip():
+            raise ValidationError("summary", "say what was done to answer the feedback")
+        node, params = self._new_interaction(props, user_ids, person_ids, opportunity_id, id)
+        links = {"user_ids": list(user_ids), "person_ids": list(person_ids), "opportunity_id": opportunity_id}
+        entries = [
+            audit.entry("log_interaction", "Interaction", node["id"], after={**node, **links, "closes": feedback_id}),
+            audit.entry("update", "Interaction", feedback_id,
+                        before={"follow_up_closed_by": None, "version": feedback["version"]},
+                        after={"follow_up_closed_by": node["id"], "version": feedback["version"] + 1}),
+        ]
+        rows = self._write("interaction.close_follow_up", audit=entries,
+                           nodes=_interaction_nodes(feedback, links), follow_up_id=feedback_id,
+                           closed_by=node["id"], **params)
+        if not rows:
+            raise Conflict(f"the follow-up of {feedback_id!r} was closed by someone else meanwhile",
+                           current=self.get_interaction(feedback_id))
+        return rows[0]["props"]
+
+    def _new_interaction(self, props: dict, user_ids: list[str], person_ids: list[str], opportunity_id: str | None,
+                         id: str | None) -> tuple[dict, dict]:
+        """The steps logging an interaction shares with closing a follow-up:
+        validate, check who and what it names, open the follow-up it calls
+        for; the new node and the parameters of the logging statement."""
+        clean = validate_node("Interaction", props)
+        _check_feedback(clean)
+        if clean.get("follow_up_closed_by"):
+            raise ValidationError("follow_up_closed_by", "a follow-up is closed by logging the interaction that "
+                                                         "answers it")
+        self._check_participants(user_ids, person_ids, opportunity_id, kind=clean["kind"])
+        node = self._new_props("Interaction", self._follow_up(clean, person_ids, user_ids), id)
+        return node, dict(props=node, user_ids=list(user_ids), person_ids=list(person_ids),
+                          opportunity_id=opportunity_id, at=node["at"], today=node["at"][:10], now=utcnow())
+
+    def _follow_up(self, props: dict, person_ids: list[str], user_ids: list[str]) -> dict:
+        """``props`` of an interaction with the follow-up it calls for
+        (:func:`graphcrm.model.opens_follow_up`) opened: its owner is the one
+        given (a stored user), else a key-account manager on the team of the
+        account of the people who gave the feedback, else the first of ours
+        who attended; due :data:`~graphcrm.model.FOLLOW_UP_DAYS` days from
+        today unless given.  An open follow-up it no longer calls for (its
+        score or sentiment corrected) is removed (None); a closed one stays."""
+        if not opens_follow_up(props):
+            if props.get("follow_up_closed_by") or not props.get("follow_up_owner"):
+                return props
+            return {**props, "follow_up_owner": None, "follow_up_due": None}
+        owner = props.get("follow_up_owner")
+        if owner and not self.find("User", owner):
+            raise ValidationError("follow_up_owner", f"{owner!r} is not one of our people")
+        if not owner:
+            rows = self._read("follow_up.default_owner", person_ids=sorted(person_ids))
+            owner = rows[0]["id"] if rows else sorted(user_ids)[0]
+        due = props.get("follow_up_due") or (datetime.now(timezone.utc).date()
+                                             + timedelta(days=FOLLOW_UP_DAYS)).isoformat()
+        return {**props, "follow_up_owner": owner, "follow_up_due": due}
+
+    def _check_participants(self, user_ids: list[str], person_ids: list[str], opportunity_id: str | None, *,
+                            kind: str | None = None) -> None:
+        """Refuse an interaction without one of ours or one stakeholder (for a
+        feedback: the customer person who gave it), or naming a user, person
+        or opportunity that is not stored."""
         if not user_ids:
             raise ValidationError("user_ids", "name at least one of our people who attended")
         if not person_ids:
-            raise ValidationError("person_ids", "name at least one stakeholder")
+            raise ValidationError("person_ids", "name the customer person who gave the feedback" if kind == "feedback"
+                                  else "name at least one stakeholder")
         for label, ids in (("User", user_ids), ("Person", person_ids)):
             found = {row["id"] for row in self.get_many(label, ids)}
             missing = [i for i in ids if i not in found]
@@ -679,9 +764,15 @@ class GraphStore:
         if not isinstance(version, int):
             raise ValidationError("version", "must be a whole number")
         user_ids, person_ids = sorted(set(user_ids)), sorted(set(person_ids))
-        self._check_participants(user_ids, person_ids, opportunity_id)
         current = self.get_interaction(interaction_id)
         links = {"user_ids": user_ids, "person_ids": person_ids, "opportunity_id": opportunity_id}
+        if "follow_up_closed_by" in clean and clean["follow_up_closed_by"] != current.get("follow_up_closed_by"):
+            raise ValidationError("follow_up_closed_by", "a follow-up is closed by logging the interaction that "
+                                                         "answers it")
+        after = {k: v for k, v in {**current, **clean}.items() if v is not None and k not in links}
+        _check_feedback(after)
+        self._check_participants(user_ids, person_ids, opportunity_id, kind=after.get("kind"))
+        clean.update({k: v for k, v in self._follow_up(after, person_ids, user_ids).items() if after.get(k) != v})
         entry = audit.entry(
             "update", "Interaction", interaction_id,
             before={k: current.get(k) for k in (*clean, *links)} | {"version": version},
@@ -1173,8 +1264,10 @@ class GraphStore:
 
     def owner_graph(self, user_id: str) -> nx.MultiDiGraph:
         """One of our people with their relationships, the stakeholders at the
-        other end, where those work and their roles in deals: enough for the
-        user's maintenance plan without loading the portfolio."""
+        other end, where those work, their roles in deals and the feedback
+        they gave, and the open follow-ups the user owns (with who gave the
+        feedback and where they work): enough for the user's maintenance plan
+        without loading the portfolio."""
         self.get("User", user_id)
         return self._rows_to_graph("load.owner.nodes", "load.owner.relationships", {"id": user_id},
                                    kind="owner", user_id=user_id)

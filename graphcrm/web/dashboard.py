@@ -162,14 +162,19 @@ def url_with(_anchor: str | None = None, **changes) -> str:
 @login_required
 def my_week():
     """The maintenance plan of the signed-in user: relationships due for a
-    contact within seven days, most urgent first (only at accounts the user
-    may see), each with the value of its open deals in the reporting currency."""
+    contact within seven days, most urgent first, each with the value of its
+    open deals in the reporting currency; the follow-ups of customer feedback
+    they must answer and the key stakeholders to ask for feedback (all only
+    at accounts the user may see)."""
     store = get_store()
     plan = maintenance_plan(store.owner_graph(current_user.id), owner=current_user.id, horizon_days=7)
-    due = [c for owner in plan["owners"] for c in owner["due"]]
     visible = visible_account_ids()
-    if visible is not None:
-        due = [c for c in due if c["account"] and c["account"]["id"] in visible]
+
+    def mine(key: str) -> list[dict]:
+        rows = [c for owner in plan["owners"] for c in owner[key]]
+        return rows if visible is None else [c for c in rows if c["account"] and c["account"]["id"] in visible]
+
     rates = load_rates(current_app.config["GRAPHCRM_SETTINGS"].data_dir)
-    due = [{**c, "open_value": convert(c["open_deal_values"], rates)} for c in due]
-    return render_template("my_week.html", plan=plan, due=due)
+    due = [{**c, "open_value": convert(c["open_deal_values"], rates)} for c in mine("due")]
+    return render_template("my_week.html", plan=plan, due=due, follow_ups=mine("follow_ups"),
+                           ask_feedback=mine("ask_feedback"))

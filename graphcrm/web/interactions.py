@@ -1,5 +1,7 @@
 """Interactions: the form that logs one (on the person page) or edits it,
-and the edit and delete pages reached from each entry of a timeline.
+the edit and delete pages reached from each entry of a timeline, and the
+page that closes the follow-up of a customer's feedback by logging the
+interaction that answered it ("Close with an interaction").
 
 An interaction belongs to the accounts of the people it was with and of the
 opportunity it was about (:data:`graphcrm.access.ANCHORS`).  One rule on
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -26,6 +28,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from graphcrm import model
+from graphcrm.errors import Conflict, ValidationError
 from graphcrm.web.access import can_edit_account
 from graphcrm.web.db import get_store
 from graphcrm.web.formats import local_moment, moment_text, site_zone, utc_from_local, zone_name
@@ -226,3 +229,48 @@ def delete(interaction_id: str):
         title=_("Delete the interaction: %(what)s?", what=describe(stored)),
         consequences=[], cancel=back, success=back,
     )
+
+
+#: the summary of the interaction that answers a feedback: required
+WHAT_WAS_DONE = _l("What was done to answer the feedback")
+
+
+class AnswerForm(InteractionForm):
+    """The interaction that answers a customer's feedback: what was done must be said."""
+
+    summary = TextAreaField(WHAT_WAS_DONE, validators=[required(WHAT_WAS_DONE), Length(max=4000)])
+
+
+@bp.route("/interactions/<interaction_id>/close", methods=["GET", "POST"])
+@login_required
+def close_follow_up(interaction_id: str):
+    """Close the follow-up of a customer's feedback with the interaction that
+    answered it (who may edit the feedback's accounts; else 404)."""
+    stored, accounts = _editable(interaction_id)
+    if not stored.get("follow_up_owner"):
+        abort(404)
+    back = _back(stored)
+    if stored.get("follow_up_closed_by"):
+        flash(_("This follow-up is closed already."))
+        return redirect(back)
+    form = AnswerForm()
+    offer_for(form, accounts, ticked=[*stored["person_ids"], current_user.id])
+    if request.method == "GET":
+        form.kind.data, form.at.data = "call", now_input()
+        form.person_ids.data, form.user_ids.data = stored["person_ids"], [current_user.id]
+
+    def write(values):
+        props, links = split(values)
+        links["person_ids"] = links["person_ids"] or stored["person_ids"]
+        links["user_ids"] = links["user_ids"] or [current_user.id]
+        try:
+            return get_store().close_follow_up(interaction_id, {k: v for k, v in props.items() if v is not None},
+                                               **links)
+        except Conflict:  # closed by someone else since the page was opened: said on the form, nothing saved
+            raise ValidationError("follow_up", _("Someone closed this follow-up in the meantime: nothing was "
+                                                 "saved.")) from None
+
+    said = f" · {stored['satisfaction']}/10" if stored.get("satisfaction") is not None else ""
+    return form_page(form, write, title=_("Close the follow-up with an interaction"),
+                     subject=f"{describe(stored)}{said} · {stored.get('summary') or ''}", cancel=back,
+                     success=lambda _i: back, saved=lambda _i: _("Follow-up closed."))
