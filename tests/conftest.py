@@ -18,6 +18,16 @@ Backends (fixture ``any_store``):
   Java or Maven these tests are skipped with a message; under ``CI=true`` they
   fail instead, as they do when the server does not start.  Tests that cannot
   pass on Neo4j carry ``@pytest.mark.neo4j_limit("why")`` (xfail there).
+
+The web app and the command run on both real stores: the fixtures ``web_app``,
+``web_settings``, ``app`` (and ``client``, ``auth``, ``app_store``, ``ids``),
+``access_app`` and ``runner`` depend on the module-scoped ``store_name``
+(``falkordb``, ``neo4j``), so every test that uses one runs on each store,
+a module's tests on one store and then on the other.  Each gets an empty
+graph of its own (``empty_graph``): on Neo4j, a database lent by
+:class:`Neo4jDatabases`.  The end-to-end tests (Chromium against ``graphcrm
+serve --demo``), the embedded server's own tests (recovery, durability, a
+hung database) and the analysis tests (no database) run on the embedded store only.
 """
 
 from __future__ import annotations
@@ -31,6 +41,7 @@ import socket
 import subprocess
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -112,27 +123,6 @@ def _fresh(settings: Settings) -> Settings:
     return dataclasses.replace(settings, graph_name=f"test-{uuid.uuid4().hex[:10]}")
 
 
-@pytest.fixture(scope="session")
-def web_app(settings):
-    """``with web_app() as (app, store):`` a web app (TESTING, no CSRF) over a
-    fresh graph of the embedded server, dropped on leaving."""
-    from graphcrm.web import create_app
-    from graphcrm.web.db import get_store
-
-    @contextmanager
-    def make():
-        app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SETTINGS": _fresh(settings)})
-        with app.app_context():
-            store = get_store()
-        try:
-            yield app, store
-        finally:
-            store.backend.drop()
-            store.close()
-
-    return make
-
-
 @pytest.fixture
 def store(settings) -> GraphStore:
     """A GraphStore on a fresh, empty graph of the embedded server."""
@@ -202,44 +192,117 @@ def _no_neo4j(why: str) -> None:
     pytest.skip(message)
 
 
+class Neo4jDatabases:
+    """Empty Neo4j databases, lent to one fixture at a time.
+
+    Neo4j Community holds one database per server, where FalkorDB gives each
+    test a graph of its own.  A fixture borrows a database (:meth:`lend`) and
+    gives it back emptied (the store's batched ``drop``: ~10 ms for a test's
+    graph); a fixture that needs one while another holds the first (a test's
+    own app inside its module's web app) gets the next server, which
+    ``neo4j/run`` starts on first need (~3 s; two at most in a run of the
+    suite).  With ``GRAPHCRM_TEST_NEO4J_URL`` there is only that database:
+    a test that needs a second one is skipped, saying so."""
+
+    def __init__(self, first_url: str, start: Callable[[], str] | None):
+        self._start = start
+        self._urls = [first_url]
+        self._stores: dict[str, GraphStore] = {}
+        self._lent: set[str] = set()
+
+    @property
+    def first_url(self) -> str:
+        """The Bolt URL of the first server, which is always there."""
+        return self._urls[0]
+
+    def store(self, url: str) -> GraphStore:
+        """One store (one driver) per server for the whole session, as in production."""
+        if url not in self._stores:
+            env = os.environ
+            backend = Neo4jBackend(
+                url,
+                env.get("GRAPHCRM_TEST_NEO4J_USER", "neo4j"),
+                env.get("GRAPHCRM_TEST_NEO4J_PASSWORD", ""),
+                env.get("GRAPHCRM_TEST_NEO4J_DATABASE", "neo4j"),
+            )
+            store = GraphStore(backend)
+            backend.drop()  # emptied of everything, the audit log included
+            store.setup_schema()
+            self._stores[url] = store
+        return self._stores[url]
+
+    @contextmanager
+    def lend(self):
+        """``with lend() as store:`` the store of an empty database no other fixture holds."""
+        free = [url for url in self._urls if url not in self._lent]
+        if not free:
+            if self._start is None:
+                pytest.skip("needs a second Neo4j database while one is in use; GRAPHCRM_TEST_NEO4J_URL names one")
+            self._urls.append(self._start())
+            free = self._urls[-1:]
+        url = free[0]
+        store = self.store(url)
+        self._lent.add(url)
+        try:
+            yield store
+        finally:
+            self._lent.discard(url)
+            store.backend.drop()
+
+    def close(self) -> None:
+        for store in self._stores.values():
+            store.close()
+
+
+def _start_neo4j(data_dir: Path) -> str:
+    """Start the local server of ``neo4j/run`` in ``data_dir``; its Bolt URL."""
+    started = subprocess.run([str(NEO4J_RUN), "start", str(data_dir)], capture_output=True, text=True)
+    if started.returncode != 0:
+        _no_neo4j(f"it did not start: {started.stderr.strip()[-2000:]}")
+    return started.stdout.strip().splitlines()[-1]
+
+
 @pytest.fixture(scope="session")
-def neo4j_url(tmp_path_factory) -> str:
-    """The Bolt URL of the session's Neo4j: ``GRAPHCRM_TEST_NEO4J_URL``, or the
-    local server of ``neo4j/run`` started here and stopped at the end."""
+def neo4j_databases(tmp_path_factory) -> Neo4jDatabases:
+    """The session's Neo4j databases: ``GRAPHCRM_TEST_NEO4J_URL``'s, or local
+    servers of ``neo4j/run`` started here (the first at once) and stopped at the end."""
     if os.environ.get("GRAPHCRM_TEST_NEO4J_URL"):
-        yield os.environ["GRAPHCRM_TEST_NEO4J_URL"]
+        databases = Neo4jDatabases(os.environ["GRAPHCRM_TEST_NEO4J_URL"], None)
+        yield databases
+        databases.close()
         return
     if os.environ.get("GRAPHCRM_TEST_NEO4J") == "0":
         pytest.skip("GRAPHCRM_TEST_NEO4J=0: no Neo4j in this run")
     missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
     if missing:
         _no_neo4j(f"{' and '.join(missing)} not found (neo4j/run builds the server with Java 17 and Maven)")
-    data_dir = tmp_path_factory.mktemp("neo4j")
-    started = subprocess.run([str(NEO4J_RUN), "start", str(data_dir)], capture_output=True, text=True)
-    if started.returncode != 0:
-        _no_neo4j(f"it did not start: {started.stderr.strip()[-2000:]}")
+    folders: list[Path] = []
+
+    def start() -> str:
+        folders.append(tmp_path_factory.mktemp("neo4j"))
+        return _start_neo4j(folders[-1])
+
+    databases = Neo4jDatabases(start(), start)
     try:
-        yield started.stdout.strip().splitlines()[-1]
+        yield databases
     finally:
-        subprocess.run([str(NEO4J_RUN), "stop", str(data_dir)], capture_output=True, check=False)
+        databases.close()
+        for folder in folders:
+            subprocess.run([str(NEO4J_RUN), "stop", str(folder)], capture_output=True, check=False)
 
 
 @pytest.fixture(scope="session")
-def neo4j_store(neo4j_url) -> GraphStore:
-    """One driver for the whole session, as in production, over a database
-    emptied of everything (the audit log included) and given the schema."""
-    env = os.environ
-    backend = Neo4jBackend(
-        neo4j_url,
-        env.get("GRAPHCRM_TEST_NEO4J_USER", "neo4j"),
-        env.get("GRAPHCRM_TEST_NEO4J_PASSWORD", ""),
-        env.get("GRAPHCRM_TEST_NEO4J_DATABASE", "neo4j"),
-    )
-    store = GraphStore(backend)
-    backend.drop()
-    store.setup_schema()
-    yield store
-    store.close()
+def neo4j_url(neo4j_databases) -> str:
+    """The Bolt URL of the session's first Neo4j (``tests/test_neo4j.py``'s)."""
+    return neo4j_databases.first_url
+
+
+@pytest.fixture(scope="session")
+def neo4j_store(neo4j_databases, neo4j_url) -> GraphStore:
+    """The store of the session's first Neo4j: one driver for the whole
+    session, as in production, over a database emptied of everything (the
+    audit log included) and given the schema."""
+    return neo4j_databases.store(neo4j_url)
 
 
 BACKENDS = (
@@ -247,9 +310,20 @@ BACKENDS = (
     + (["bolt"] if os.environ.get("GRAPHCRM_TEST_BOLT", "0") == "1" else [])
     + (["neo4j"] if os.environ.get("GRAPHCRM_TEST_NEO4J", "1") != "0" else [])
 )
+#: the stores the web app and the command run on (``store_name``): the real ones
+STORES = [name for name in BACKENDS if name != "bolt"]
 
 #: the marker that says why a test cannot pass on a backend (xfail there)
 _LIMITS = {"bolt": ("bolt_limit", "FalkorDB Bolt limit: "), "neo4j": ("neo4j_limit", "Neo4j limit: ")}
+
+
+def _xfail_where_limited(request, backend: str) -> None:
+    """Mark the test as expected to fail on ``backend`` when it says why it cannot pass there."""
+    if backend in _LIMITS:
+        name, prefix = _LIMITS[backend]
+        marker = request.node.get_closest_marker(name)
+        if marker:
+            request.node.add_marker(pytest.mark.xfail(reason=prefix + marker.args[0], strict=False))
 
 
 @pytest.fixture(params=BACKENDS)
@@ -261,39 +335,110 @@ def any_store(request, settings) -> GraphStore:
         s.backend.drop()
         s.close()
         return
-    name, prefix = _LIMITS[request.param]
-    marker = request.node.get_closest_marker(name)
-    if marker:
-        request.applymarker(pytest.mark.xfail(reason=prefix + marker.args[0], strict=False))
+    _xfail_where_limited(request, request.param)
     if request.param == "bolt":
         s = request.getfixturevalue("bolt_store")
         s.clear()
         yield s
         s.clear()
-    else:  # one database for the session: emptied after each test
-        s = request.getfixturevalue("neo4j_store")
-        yield s
-        s.backend.drop()
+    else:  # a database of its own, emptied after the test
+        with request.getfixturevalue("neo4j_databases").lend() as s:
+            yield s
+
+
+@pytest.fixture(scope="module", params=STORES)
+def store_name(request) -> str:
+    """The store the module's web apps and commands run on: every test that
+    uses them runs on each store in turn (test ids ``[falkordb]``, ``[neo4j]``).
+    Module-scoped, so that pytest runs a module's tests on one store, then
+    on the other, setting each module's app up once per store."""
+    return request.param
+
+
+@pytest.fixture(autouse=True)
+def _store_limits(request) -> None:
+    """A test on Neo4j through ``store_name`` that says why it cannot pass there is expected to fail."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and "store_name" in callspec.params:
+        _xfail_where_limited(request, callspec.params["store_name"])
+
+
+@pytest.fixture(scope="session")
+def empty_graph(request, settings):
+    """``with empty_graph(store_name) as graph_settings:`` the settings of an
+    empty graph of its own on that store: a fresh graph of the embedded
+    server, or a Neo4j database lent for the time (:class:`Neo4jDatabases`);
+    dropped or emptied on leaving."""
+
+    @contextmanager
+    def make(store_name: str):
+        if store_name == "falkordb":
+            graph_settings = _fresh(settings)
+            try:
+                yield graph_settings
+            finally:
+                with open_store(graph_settings, setup_schema=False) as store:
+                    store.backend.drop()
+            return
+        with request.getfixturevalue("neo4j_databases").lend() as store:
+            yield dataclasses.replace(settings, database_url=store.backend.url,
+                                      neo4j_database=store.backend.database,
+                                      neo4j_user=os.environ.get("GRAPHCRM_TEST_NEO4J_USER", "neo4j"),
+                                      neo4j_password=os.environ.get("GRAPHCRM_TEST_NEO4J_PASSWORD", ""))
+
+    return make
+
+
+class GraphRunner(CliRunner):
+    """click's test runner whose ``graphcrm`` commands all run on one graph, that of ``settings``."""
+
+    def __init__(self, settings: Settings):
+        super().__init__()
+        self.settings = settings
 
 
 @pytest.fixture
-def runner(settings, monkeypatch):
-    """click's test runner for the graphcrm command, on a fresh graph of the embedded server."""
-    graph = f"cli-{uuid.uuid4().hex[:8]}"
-    monkeypatch.setenv("GRAPHCRM_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("GRAPHCRM_GRAPH", graph)
-    yield CliRunner()
-    with open_store(dataclasses.replace(settings, graph_name=graph)) as store:
-        store.backend.drop()
+def runner(store_name, empty_graph, monkeypatch) -> GraphRunner:
+    """click's test runner for the graphcrm command, on an empty graph of its
+    own on each store (``GRAPHCRM_DATABASE_URL`` for Neo4j); ``runner.settings``
+    open that graph."""
+    from fixtures import graph_env
+
+    with empty_graph(store_name) as graph_settings:
+        for var, value in graph_env(graph_settings).items():
+            monkeypatch.setenv(var, value)
+        yield GraphRunner(graph_settings)
 
 
 # -- the web app over a small portfolio (tests/fixtures.py) -------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def web_settings(settings) -> Settings:
-    """Settings of a graph of the module's own (each module gets a fresh one)."""
-    return dataclasses.replace(settings, graph_name=f"test-web-{uuid.uuid4().hex[:10]}")
+def web_app(store_name, empty_graph):
+    """``with web_app() as (app, store):`` a web app (TESTING, no CSRF) over an
+    empty graph of its own on the module's store, dropped on leaving."""
+    from graphcrm.web import create_app
+    from graphcrm.web.db import get_store
+
+    @contextmanager
+    def make():
+        with empty_graph(store_name) as graph_settings:
+            app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SETTINGS": graph_settings})
+            with app.app_context():
+                store = get_store()
+            try:
+                yield app, store
+            finally:
+                store.close()
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def web_settings(store_name, empty_graph) -> Settings:
+    """Settings of a graph of the module's own on the module's store (each module gets a fresh one)."""
+    with empty_graph(store_name) as graph_settings:
+        yield graph_settings
 
 
 @pytest.fixture(scope="module")
@@ -311,9 +456,7 @@ def app(web_settings):
         store.clear()
         app.config["IDS"] = load_web_portfolio(store)
     yield app
-    store = app.extensions["graphcrm_store"]
-    store.backend.drop()
-    store.close()
+    app.extensions["graphcrm_store"].close()
 
 
 @pytest.fixture

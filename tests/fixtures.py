@@ -56,6 +56,16 @@ def signed_in(app, username: str = "lina"):
     return client
 
 
+def graph_env(settings) -> dict[str, str]:
+    """The environment that points graphcrm commands at the graph of ``settings``
+    (a graph of the embedded server, or a Neo4j database)."""
+    env = {"GRAPHCRM_DATA_DIR": str(settings.data_dir), "GRAPHCRM_GRAPH": settings.graph_name}
+    if settings.database_url:
+        env.update(GRAPHCRM_DATABASE_URL=settings.database_url, GRAPHCRM_NEO4J_DATABASE=settings.neo4j_database,
+                   GRAPHCRM_NEO4J_USER=settings.neo4j_user, GRAPHCRM_NEO4J_PASSWORD=settings.neo4j_password or "")
+    return env
+
+
 # -- the Salesforce export in tests/data/salesforce -------------------------------------------------
 
 FIXTURES = Path(__file__).parent / "data" / "salesforce"

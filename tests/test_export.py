@@ -25,13 +25,13 @@ from fixtures import A1, A3, FIXTURES, WANG, load_everything
 
 
 @pytest.fixture
-def loaded(store):
-    load_everything(store)
-    read_salesforce(FIXTURES).apply(store)
-    store.log_interaction({"kind": "wechat", "channel": "wechat", "at": "2026-10-09T03:00:00+00:00",
+def loaded(any_store):
+    load_everything(any_store)
+    read_salesforce(FIXTURES).apply(any_store)
+    any_store.log_interaction({"kind": "wechat", "channel": "wechat", "at": "2026-10-09T03:00:00+00:00",
                            "summary": "王总 confirmed the tender date", "sentiment": 1},
                           user_ids=["sf-0055g00000LinaWAAR"], person_ids=[WANG])
-    return store
+    return any_store
 
 
 def same_graph(read: nx.MultiDiGraph, G: nx.MultiDiGraph) -> None:
@@ -76,11 +76,11 @@ def test_gexf_reads_back_equal_by_its_naming_rule(loaded, tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
-def test_a_carriage_return_in_a_name_reads_back_equal(store, tmp_path, fmt):
+def test_a_carriage_return_in_a_name_reads_back_equal(any_store, tmp_path, fmt):
     """An XML reader turns a carriage return written as it is into a newline."""
-    store.create("Account", {"name": "华东\r电网"}, id="acc-cr")
-    store.create_person("acc-cr", {"name": "王\r强", "notes": "第一行\r\n第二行\rthird\n"}, id="p-cr")
-    G = export_graph(store)
+    any_store.create("Account", {"name": "华东\r电网"}, id="acc-cr")
+    any_store.create_person("acc-cr", {"name": "王\r强", "notes": "第一行\r\n第二行\rthird\n"}, id="p-cr")
+    G = export_graph(any_store)
     path = write(G, fmt, tmp_path / f"g.{fmt}")
     read = nx.read_graphml(path, force_multigraph=True) if fmt == "graphml" else nx.read_gexf(path)
     assert (read.nodes["acc-cr"]["name"], read.nodes["p-cr"]["name"]) == ("华东\r电网", "王\r强")
@@ -165,9 +165,9 @@ def test_csv_export_imports_again_unchanged(loaded, settings, tmp_path):
         target.close()
 
 
-def test_an_accounts_csv_export_holds_its_own_records_without_the_neighbours(store):
-    load_demo(store)
-    G = export_graph(store, "acc-metro-group")
+def test_an_accounts_csv_export_holds_its_own_records_without_the_neighbours(any_store):
+    load_demo(any_store)
+    G = export_graph(any_store, "acc-metro-group")
     assert {"p-chen-guoqiang", "acc-citybureau", "acc-metro-ops"} <= set(G)  # the account graph's context
     archive = zipfile.ZipFile(io.BytesIO(render(G, "csv")))
 

@@ -37,13 +37,13 @@ EXPECTED_WARNINGS = [
 ]
 
 
-def edges(store, rel_type):
-    G = store.portfolio_graph()
+def edges(any_store, rel_type):
+    G = any_store.portfolio_graph()
     return sorted((u, v) for u, v, k in G.edges(keys=True) if k == rel_type)
 
 
-def versions(store):
-    G = store.portfolio_graph()
+def versions(any_store):
+    G = any_store.portfolio_graph()
     return (sorted((n, d["version"], d["updated_at"]) for n, d in G.nodes(data=True)),
             sorted((u, v, k, d["version"]) for u, v, k, d in G.edges(keys=True, data=True)))
 
@@ -83,8 +83,8 @@ def test_person_names_chinese_family_name_first():
 # -- the Salesforce fixtures ---------------------------------------------------------------
 
 
-def test_salesforce_export_gives_the_expected_graph_and_report(store):
-    report = read_salesforce(FIXTURES).apply(store)
+def test_salesforce_export_gives_the_expected_graph_and_report(any_store):
+    report = read_salesforce(FIXTURES).apply(any_store)
     assert report.applied and report.ok
     assert [(p.file, p.line) for p in report.problems] == [(f, n) for f, n, _ in EXPECTED_WARNINGS]
     for problem, (_, _, text) in zip(report.problems, EXPECTED_WARNINGS, strict=True):
@@ -99,103 +99,103 @@ def test_salesforce_export_gives_the_expected_graph_and_report(store):
         "MEMBER_OF": 4, "PART_OF": 1, "WORKS_AT": 8, "REPORTS_TO": 4, "FOR": 3, "ROLE_IN": 3,
     }
 
-    east = store.get("Account", A1)
+    east = any_store.get("Account", A1)
     assert (east["name"], east["industry"], east["region"], east["lifecycle"], east["annual_value"]) == (
         "华东电网有限公司", "Utilities", "Shanghai", "active", 1.2e7)
     assert east["source_id"] == "0015g00000EgRdAAAV"
-    west = store.get("Account", A3)
+    west = any_store.get("Account", A3)
     assert west["name"] == "Westbank Logistics, Inc." and west["lifecycle"] == "prospect"  # unmapped type: default
-    assert store.get("Account", A2)["region"] == "China"  # BillingCountry when BillingState is empty
-    wang = store.get("Person", WANG)
+    assert any_store.get("Account", A2)["region"] == "China"  # BillingCountry when BillingState is empty
+    wang = any_store.get("Person", WANG)
     assert (wang["name"], wang["title"], wang["department"], wang["phone"]) == (
         "王强", "CIO", "信息中心", "+86 21 5555 0101")
-    assert store.get("Person", LI)["phone"] == "+86 139 0000 0202"  # MobilePhone when Phone is empty
-    assert store.get("Person", EMILY)["notes"] == (
+    assert any_store.get("Person", LI)["phone"] == "+86 139 0000 0202"  # MobilePhone when Phone is empty
+    assert any_store.get("Person", EMILY)["notes"] == (
         'Met at CIIE 2025, Shanghai.\nPrefers WeChat; decides on "grid edge" pilots.')
-    assert store.find("Person", "sf-0035g00000OrPhnAAF") is None  # orphan
-    assert store.find("Person", "sf-0035g00000DelTdAAJ") is None  # deleted
-    chen = store.get("User", CHEN)
+    assert any_store.find("Person", "sf-0035g00000OrPhnAAF") is None  # orphan
+    assert any_store.find("Person", "sf-0035g00000DelTdAAJ") is None  # deleted
+    chen = any_store.get("User", CHEN)
     assert (chen["username"], chen["role"], chen["title"]) == ("chen.wei@example.com", "viewer", "售前工程师")
     assert "password_hash" not in chen
-    opps = {o: store.get("Opportunity", o) for o in (O1, O2, O3)}
+    opps = {o: any_store.get("Opportunity", o) for o in (O1, O2, O3)}
     assert [(o["stage"], o.get("value"), o["currency"]) for o in opps.values()] == [
         ("tender", 8e6, "CNY"), ("qualify", None, "USD"), ("won", 1.2e6, "CNY")]
 
-    assert edges(store, "PART_OF") == [(A2, A1)]
-    assert edges(store, "REPORTS_TO") == sorted([(LI, WANG), (EMILY, WANG), (ZHANG, LIU), (LIU, ZHAO)])
-    assert sorted(p["id"] for p in store.people_of_account(A2)) == sorted([ZHANG, LIU, ZHAO, SUN])
-    assert edges(store, "ROLE_IN") == sorted([(WANG, O1), (LI, O1), (WES, O2)])
-    assert store.get_relationship("ROLE_IN", LI, O1)["role"] == "economic_buyer"
-    assert store.get_relationship("ROLE_IN", WANG, O1)["role"] == "technical_buyer"
-    assert edges(store, "MEMBER_OF") == sorted([(LINA, A1), (LINA, A2), (CHEN, A1), (CHEN, A3)])
-    assert store.get_relationship("MEMBER_OF", LINA, A2)["team_role"] == "Account owner"
-    assert store.get_relationship("MEMBER_OF", CHEN, A1)["team_role"] == "Sales Engineer"
-    assert store.member_accounts(CHEN) == {A1, A3}
+    assert edges(any_store, "PART_OF") == [(A2, A1)]
+    assert edges(any_store, "REPORTS_TO") == sorted([(LI, WANG), (EMILY, WANG), (ZHANG, LIU), (LIU, ZHAO)])
+    assert sorted(p["id"] for p in any_store.people_of_account(A2)) == sorted([ZHANG, LIU, ZHAO, SUN])
+    assert edges(any_store, "ROLE_IN") == sorted([(WANG, O1), (LI, O1), (WES, O2)])
+    assert any_store.get_relationship("ROLE_IN", LI, O1)["role"] == "economic_buyer"
+    assert any_store.get_relationship("ROLE_IN", WANG, O1)["role"] == "technical_buyer"
+    assert edges(any_store, "MEMBER_OF") == sorted([(LINA, A1), (LINA, A2), (CHEN, A1), (CHEN, A3)])
+    assert any_store.get_relationship("MEMBER_OF", LINA, A2)["team_role"] == "Account owner"
+    assert any_store.get_relationship("MEMBER_OF", CHEN, A1)["team_role"] == "Sales Engineer"
+    assert any_store.member_accounts(CHEN) == {A1, A3}
 
 
-def test_user_display_name_from_first_and_last_name(store):
-    read_salesforce(FIXTURES).apply(store)
-    assert store.get("User", CHEN)["display_name"] == "陈伟"
-    assert store.get("User", LINA)["display_name"] == "Lina Wang"
+def test_user_display_name_from_first_and_last_name(any_store):
+    read_salesforce(FIXTURES).apply(any_store)
+    assert any_store.get("User", CHEN)["display_name"] == "陈伟"
+    assert any_store.get("User", LINA)["display_name"] == "Lina Wang"
 
 
-def test_importing_twice_changes_nothing(store):
-    read_salesforce(FIXTURES).apply(store)
-    before = versions(store)
-    again = read_salesforce(FIXTURES).apply(store)
+def test_importing_twice_changes_nothing(any_store):
+    read_salesforce(FIXTURES).apply(any_store)
+    before = versions(any_store)
+    again = read_salesforce(FIXTURES).apply(any_store)
     assert again.applied
     assert all(c["create"] == c["update"] == 0 for c in [*again.nodes.values(), *again.relationships.values()])
-    assert versions(store) == before
+    assert versions(any_store) == before
 
 
-def test_dry_run_writes_nothing(store):
-    report = read_salesforce(FIXTURES).resolve(store)
+def test_dry_run_writes_nothing(any_store):
+    report = read_salesforce(FIXTURES).resolve(any_store)
     assert report.nodes["Person"]["create"] == 8 and not report.applied
-    assert store.is_empty()
+    assert any_store.is_empty()
 
 
-def test_newer_export_updates_by_source_id_and_keeps_our_own_fields(store, tmp_path):
-    read_salesforce(FIXTURES).apply(store)
-    wang = store.get("Person", WANG)
-    store.update("Person", WANG, {"stance": "champion", "influence": 5}, version=wang["version"])
+def test_newer_export_updates_by_source_id_and_keeps_our_own_fields(any_store, tmp_path):
+    read_salesforce(FIXTURES).apply(any_store)
+    wang = any_store.get("Person", WANG)
+    any_store.update("Person", WANG, {"stance": "champion", "influence": 5}, version=wang["version"])
     newer = copy_fixtures(tmp_path)
     replace_in(newer / "Contact.csv", "王,强,先生,CIO,", "王,强,先生,CIO & CDO,")
     replace_in(newer / "Opportunity.csv", "Grid upgrade 2027,Proposal/Price Quote",
                "Grid upgrade 2027,Negotiation/Review")
-    report = read_salesforce(newer).apply(store)
+    report = read_salesforce(newer).apply(any_store)
     assert report.nodes["Person"] == {"create": 0, "update": 1, "unchanged": 7}
     assert report.nodes["Opportunity"] == {"create": 0, "update": 1, "unchanged": 2}
-    wang = store.get("Person", WANG)
+    wang = any_store.get("Person", WANG)
     assert (wang["title"], wang["stance"], wang["influence"], wang["version"]) == ("CIO & CDO", "champion", 5, 3)
-    assert store.get("Opportunity", O1)["stage"] == "evaluation"
+    assert any_store.get("Opportunity", O1)["stage"] == "evaluation"
     # emptied cells remove the properties, and only those
     replace_in(newer / "Contact.csv", "CIO & CDO,信息中心,,wang.qiang@ecgrid.example.cn,+86 21 5555 0101,",
                "CIO & CDO,信息中心,,,,")
-    before = store.get("Person", WANG)
-    assert read_salesforce(newer).apply(store).nodes["Person"]["update"] == 1
-    after = store.get("Person", WANG)
+    before = any_store.get("Person", WANG)
+    assert read_salesforce(newer).apply(any_store).nodes["Person"]["update"] == 1
+    after = any_store.get("Person", WANG)
     assert after == {**{k: v for k, v in before.items() if k not in ("email", "phone")},
                      "version": before["version"] + 1, "updated_at": after["updated_at"]}
 
 
-def test_newer_export_replaces_what_single_valued_fields_no_longer_name(store, tmp_path):
-    read_salesforce(FIXTURES).apply(store)
-    store.create_person(A1, {"name": "Manual Entry 手工"}, id="p-manual")
-    store.relate("REPORTS_TO", "p-manual", WANG)  # not from Salesforce: left alone
+def test_newer_export_replaces_what_single_valued_fields_no_longer_name(any_store, tmp_path):
+    read_salesforce(FIXTURES).apply(any_store)
+    any_store.create_person(A1, {"name": "Manual Entry 手工"}, id="p-manual")
+    any_store.relate("REPORTS_TO", "p-manual", WANG)  # not from Salesforce: left alone
     newer = copy_fixtures(tmp_path)
     replace_in(newer / "Contact.csv", "Finance,0035g00000WqCio,", "Finance,0035g00000EmChn,")  # 李娜 → Emily
     replace_in(newer / "Account.csv", "苏州分公司,0015g00000EgRdA,", "苏州分公司,,")  # no parent any more
     replace_in(newer / "Opportunity.csv", "0065g00000SbMonAAF,0015g00000EgRdA,", "0065g00000SbMonAAF,0015g00000WbLgx,")
-    report = read_salesforce(newer).apply(store)
+    report = read_salesforce(newer).apply(any_store)
     assert report.relationships["REPORTS_TO"] == {"create": 1, "update": 0, "unchanged": 3, "delete": 1}
     assert report.relationships["PART_OF"] == {"create": 0, "update": 0, "unchanged": 0, "delete": 1}
     assert report.relationships["FOR"] == {"create": 1, "update": 0, "unchanged": 2, "delete": 1}
     assert "delete" in report.text()
-    assert edges(store, "REPORTS_TO") == sorted([(LI, EMILY), (EMILY, WANG), (ZHANG, LIU), (LIU, ZHAO),
+    assert edges(any_store, "REPORTS_TO") == sorted([(LI, EMILY), (EMILY, WANG), (ZHANG, LIU), (LIU, ZHAO),
                                                  ("p-manual", WANG)])
-    assert edges(store, "PART_OF") == []
-    assert store.account_of("Opportunity", O3) == A3
-    assert read_salesforce(newer).apply(store).relationships["REPORTS_TO"]["delete"] == 0
+    assert edges(any_store, "PART_OF") == []
+    assert any_store.account_of("Opportunity", O3) == A3
+    assert read_salesforce(newer).apply(any_store).relationships["REPORTS_TO"]["delete"] == 0
 
 
 @pytest.mark.parametrize("file, old, new, message", [
@@ -208,62 +208,62 @@ def test_newer_export_replaces_what_single_valued_fields_no_longer_name(store, t
     ("Contact.csv", "Deputy GM,", "Deputy GM,,,,,,,,,,,,", "Contact.csv line 6: has 25 fields but the header names 14"),
     ("Account.csv", "ID,NAME,", "IDENT,NAME,", "Account.csv line 1: column id missing"),
 ])
-def test_a_bad_row_means_nothing_is_written(store, tmp_path, file, old, new, message):
+def test_a_bad_row_means_nothing_is_written(any_store, tmp_path, file, old, new, message):
     export = copy_fixtures(tmp_path)
     replace_in(export / file, old, new)
-    report = read_salesforce(export).apply(store)
+    report = read_salesforce(export).apply(any_store)
     assert not report.ok and not report.applied
     assert any(str(p).startswith(message) for p in report.errors), [str(p) for p in report.errors]
-    assert store.is_empty()
+    assert any_store.is_empty()
 
 
-def test_a_huge_name_is_an_error_not_a_crash(store, tmp_path):
+def test_a_huge_name_is_an_error_not_a_crash(any_store, tmp_path):
     export = copy_fixtures(tmp_path)
     replace_in(export / "Account.csv", "华东电网有限公司", "华" * 2_000_000)
-    report = read_salesforce(export).apply(store)
+    report = read_salesforce(export).apply(any_store)
     assert [str(p) for p in report.errors] == [
         "Account.csv line 2: cannot be read as CSV (field larger than field limit (1000000))"]
-    assert store.is_empty()
+    assert any_store.is_empty()
 
 
-def test_html_in_a_name_is_kept_as_text(store, tmp_path):
+def test_html_in_a_name_is_kept_as_text(any_store, tmp_path):
     export = copy_fixtures(tmp_path)
     replace_in(export / "Contact.csv", "Secret,Wes", "Secret,<script>alert(1)</script>")
-    read_salesforce(export).apply(store)
-    assert store.get("Person", WES)["name"] == "<script>alert(1)</script> Secret"
+    read_salesforce(export).apply(any_store)
+    assert any_store.get("Person", WES)["name"] == "<script>alert(1)</script> Secret"
 
 
-def test_contacts_alone_attach_to_accounts_imported_before(store, tmp_path):
+def test_contacts_alone_attach_to_accounts_imported_before(any_store, tmp_path):
     accounts = tmp_path / "accounts"
     accounts.mkdir()
     shutil.copy(FIXTURES / "Account.csv", accounts)
-    read_salesforce(accounts).apply(store)
+    read_salesforce(accounts).apply(any_store)
     contacts = tmp_path / "contacts"
     contacts.mkdir()
     shutil.copy(FIXTURES / "Contact.csv", contacts / "contact.csv")  # file names in any case too
-    report = read_salesforce(contacts).apply(store)
+    report = read_salesforce(contacts).apply(any_store)
     assert report.nodes["Person"]["create"] == 8
-    assert store.account_of("Person", WANG) == A1
+    assert any_store.account_of("Person", WANG) == A1
 
 
-def test_a_user_whose_username_is_taken_is_that_user(store):
-    lina = add_user(store, "lina.wang@example.com", role="manager", password="long-enough-1", id="u-lina")
-    report = read_salesforce(FIXTURES).apply(store)
+def test_a_user_whose_username_is_taken_is_that_user(any_store):
+    lina = add_user(any_store, "lina.wang@example.com", role="manager", password="long-enough-1", id="u-lina")
+    report = read_salesforce(FIXTURES).apply(any_store)
     assert report.nodes["User"] == {"create": 1, "update": 1, "unchanged": 0}
-    assert store.find("User", LINA) is None
-    stored = store.get("User", "u-lina")
+    assert any_store.find("User", LINA) is None
+    stored = any_store.get("User", "u-lina")
     assert stored["role"] == "manager" and stored["password_hash"] == lina["password_hash"]
     assert stored["source_id"] == "0055g00000LinaWAAR"
-    assert store.member_accounts("u-lina") == {A1, A2}
+    assert any_store.member_accounts("u-lina") == {A1, A2}
 
 
-def test_mapping_file_changes_stages_and_roles(store, tmp_path):
+def test_mapping_file_changes_stages_and_roles(any_store, tmp_path):
     mapping = tmp_path / "mapping.json"
     mapping.write_text(json.dumps({"stages": {"Proposal/Price Quote": "submitted"},
                                    "roles": {"Coach (informal)": "coach"}}))
-    report = read_salesforce(FIXTURES, Mapping.from_file(mapping)).apply(store)
-    assert store.get("Opportunity", O1)["stage"] == "submitted"
-    assert store.get_relationship("ROLE_IN", EMILY, O1)["role"] == "coach"
+    report = read_salesforce(FIXTURES, Mapping.from_file(mapping)).apply(any_store)
+    assert any_store.get("Opportunity", O1)["stage"] == "submitted"
+    assert any_store.get_relationship("ROLE_IN", EMILY, O1)["role"] == "coach"
     assert not any("Coach" in p.message for p in report.problems)
     mapping.write_text(json.dumps({"stages": {"Closed Won": "champagne"}}))
     with pytest.raises(ValidationError, match="champagne"):
@@ -273,8 +273,8 @@ def test_mapping_file_changes_stages_and_roles(store, tmp_path):
         Mapping.from_file(mapping)
 
 
-def test_an_empty_folder_is_an_error(store, tmp_path):
-    report = read_salesforce(tmp_path).apply(store)
+def test_an_empty_folder_is_an_error(any_store, tmp_path):
+    report = read_salesforce(tmp_path).apply(any_store)
     assert "no Salesforce object file" in str(report.errors[0])
 
 
@@ -310,7 +310,7 @@ def test_templates_have_english_and_chinese_headers_and_a_readme():
     assert "segment" in text and "strategic (高价值)" in text and "role_in.csv" in text
 
 
-def test_csv_templates_import_with_chinese_aliases_and_labels(store, tmp_path):
+def test_csv_templates_import_with_chinese_aliases_and_labels(any_store, tmp_path):
     write_csv(tmp_path / "accounts.csv", """
 编号,名称,客户分级,Annual Value,Lifecycle
 acc-sz,深圳市住房和建设局,高价值,12000000,Active
@@ -322,7 +322,7 @@ p-li,Li Lei,Engineer,2,skeptic,,
 """, encoding="gb18030")
     write_csv(tmp_path / "works_at.csv", "start,end,since\np-zhang,acc-sz,2019-03-01\np-li,acc-sz,\n")
     write_csv(tmp_path / "reports_to.csv", "起点,终点\np-li,p-zhang\np-zhang,p-li\np-li,p-nobody\n")
-    report = read_templates(tmp_path).apply(store)
+    report = read_templates(tmp_path).apply(any_store)
     assert report.applied, report.text()
     assert [str(p) for p in report.problems] == [
         f"people.csv: {DETECTED.format('gb18030')}",
@@ -330,33 +330,33 @@ p-li,Li Lei,Engineer,2,skeptic,,
         "reports_to.csv line 3: end p-li would close a REPORTS_TO cycle (p-zhang → p-li → p-zhang); not stored",
         "reports_to.csv line 4: end p-nobody not found; REPORTS_TO not stored",
     ]
-    account = store.get("Account", "acc-sz")
+    account = any_store.get("Account", "acc-sz")
     assert (account["segment"], account["lifecycle"], account["annual_value"]) == ("strategic", "active", 1.2e7)
-    zhang = store.get("Person", "p-zhang")
+    zhang = any_store.get("Person", "p-zhang")
     assert (zhang["influence"], zhang["stance"], zhang["notes"]) == (4, "supporter", '=HYPERLINK("x")')
-    assert store.get_relationship("WORKS_AT", "p-zhang", "acc-sz")["since"] == "2019-03-01"
-    assert edges(store, "REPORTS_TO") == [("p-li", "p-zhang")]
+    assert any_store.get_relationship("WORKS_AT", "p-zhang", "acc-sz")["since"] == "2019-03-01"
+    assert edges(any_store, "REPORTS_TO") == [("p-li", "p-zhang")]
 
 
-def test_a_windows_1252_file_imports_correctly_with_its_encoding_reported(store, tmp_path):
+def test_a_windows_1252_file_imports_correctly_with_its_encoding_reported(any_store, tmp_path):
     write_csv(tmp_path / "people.csv", GERMAN_PEOPLE, encoding="cp1252")
-    report = read_templates(tmp_path).apply(store)
+    report = read_templates(tmp_path).apply(any_store)
     assert report.applied and [str(p) for p in report.problems] == [f"people.csv: {DETECTED.format('cp1252')}"]
-    jurgen = store.get("Person", "p-js")
+    jurgen = any_store.get("Person", "p-js")
     assert (jurgen["name"], jurgen["title"], jurgen["notes"]) == ("Jürgen Schäfer", "Geschäftsführer", "Grüße aus Köln")
-    assert store.get("Person", "p-ho")["notes"] == "Maßnahmen für 2026 geplant"
+    assert any_store.get("Person", "p-ho")["notes"] == "Maßnahmen für 2026 geplant"
 
 
-def test_a_file_that_could_be_in_several_encodings_is_refused_with_a_message(store, tmp_path):
+def test_a_file_that_could_be_in_several_encodings_is_refused_with_a_message(any_store, tmp_path):
     write_csv(tmp_path / "people.csv", AMBIGUOUS_PEOPLE, encoding="gbk")
     write_csv(tmp_path / "accounts.csv", "id,name\nacc-1,Acme\n")
-    report = read_templates(tmp_path).apply(store)
+    report = read_templates(tmp_path).apply(any_store)
     assert not report.applied and len(report.errors) == 1, report.text()
     message = str(report.errors[0])  # which other encodings tie depends on charset-normalizer's measures
     assert message.startswith("people.csv: could be in gb18030, ") and message.endswith(
         ", which read it differently; give the file's encoding with --encoding (e.g. --encoding gb18030) "
         "or save it as CSV UTF-8")
-    assert store.is_empty()
+    assert any_store.is_empty()
 
 
 @pytest.mark.parametrize("file, text, message", [
@@ -367,27 +367,27 @@ def test_a_file_that_could_be_in_several_encodings_is_refused_with_a_message(sto
     ("knows.csv", "start,end,strength\np-ok,p-ok2,9\n", "knows.csv line 2: strength: Input should be less than"),
     ("role_in.csv", "start,end,role\np-ok,o-1,kingmaker\n", "role_in.csv line 2: role: unknown value; allowed:"),
 ])
-def test_bad_template_rows_write_nothing(store, tmp_path, file, text, message):
+def test_bad_template_rows_write_nothing(any_store, tmp_path, file, text, message):
     """A value error in a node or a relationship row is an error: nothing is written."""
     write_csv(tmp_path / "people.csv", "id,name\np-ok,Fine Person\np-ok2,韩雪\n")
     write_csv(tmp_path / file, text)
-    report = read_templates(tmp_path).apply(store)
+    report = read_templates(tmp_path).apply(any_store)
     assert not report.applied
     assert any(str(p).startswith(message) for p in report.errors), report.text()
-    assert store.is_empty()
+    assert any_store.is_empty()
 
 
-def test_a_reports_to_row_that_closes_a_cycle_with_the_stored_org_chart_is_left_out(store, tmp_path):
+def test_a_reports_to_row_that_closes_a_cycle_with_the_stored_org_chart_is_left_out(any_store, tmp_path):
     """p-b → p-a goes in with a warning when p-a → p-b (through p-c) is already stored."""
     write_csv(tmp_path / "people.csv", "id,name\np-a,David Chen\np-b,韩雪\np-c,孔繁宇\n")
     write_csv(tmp_path / "reports_to.csv", "start,end\np-a,p-c\np-c,p-b\n")
-    assert read_templates(tmp_path).apply(store).ok
+    assert read_templates(tmp_path).apply(any_store).ok
     (tmp_path / "people.csv").unlink()
     write_csv(tmp_path / "reports_to.csv", "start,end\np-b,p-a\n")
-    report = read_templates(tmp_path).apply(store)
+    report = read_templates(tmp_path).apply(any_store)
     assert [str(p) for p in report.warnings] == [
         "reports_to.csv line 2: end p-a would close a REPORTS_TO cycle (p-b → p-a → p-c → p-b); not stored"]
-    assert sorted(edges(store, "REPORTS_TO")) == [("p-a", "p-c"), ("p-c", "p-b")]
+    assert sorted(edges(any_store, "REPORTS_TO")) == [("p-a", "p-c"), ("p-c", "p-b")]
 
 
 # -- the command line ------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ tells nothing about the stored values of what the importer may not see.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import re
 import uuid
@@ -24,7 +23,7 @@ from graphcrm.graph import open_store
 from graphcrm.users import add_user
 from graphcrm.web import create_app
 
-from fixtures import PASSWORD, login
+from fixtures import PASSWORD, graph_env, login
 
 #: a stored value of the port's records that no report to lina may contain
 SECRET_STANCE_NOTE = "港务内部：韩雪私下支持华信"
@@ -84,15 +83,12 @@ EXPECTED = {"admin": (True, True, True), "lina": (True, False, False)}
 
 
 @pytest.fixture(scope="module")
-def world(settings):
-    """A graph with the two teams, shared by the module: a refused import
-    writes nothing, and allowed ones are dry runs, so it never changes."""
-    graph_settings = dataclasses.replace(settings, graph_name=f"access-{uuid.uuid4().hex[:8]}")
-    store = open_store(graph_settings)
-    _seed(store)
-    yield graph_settings, store
-    store.backend.drop()
-    store.close()
+def world(web_settings):
+    """A graph with the two teams on each store, shared by the module: a refused
+    import writes nothing, and allowed ones are dry runs, so it never changes."""
+    with open_store(web_settings) as store:
+        _seed(store)
+        yield web_settings, store
 
 
 def _snapshot(store) -> list:
@@ -109,7 +105,7 @@ def _cli_import(world, tmp_path, files: dict[str, str], username: str, *, dry_ru
     folder.mkdir()
     for name, content in files.items():
         (folder / name).write_text(content, encoding="utf-8")
-    env = {"GRAPHCRM_DATA_DIR": str(graph_settings.data_dir), "GRAPHCRM_GRAPH": graph_settings.graph_name}
+    env = graph_env(graph_settings)
     args = ["--as", username, "import", "csv", str(folder), "--json"] + (["--dry-run"] if dry_run else [])
     return CliRunner().invoke(main, args, env=env)
 

@@ -136,36 +136,36 @@ def test_a_formula_is_read_by_its_saved_value_and_one_saved_without_it_is_refuse
 # -- the templates as workbooks ----------------------------------------------------------------------
 
 
-def test_a_workbook_with_a_sheet_per_template_imports_like_the_csv_folder(store, tmp_path):
+def test_a_workbook_with_a_sheet_per_template_imports_like_the_csv_folder(any_store, tmp_path):
     folder = tmp_path / "csv"
     folder.mkdir()
     for name, text_ in (("accounts.csv", ACCOUNTS_CSV), ("people.csv", PEOPLE_CSV),
                         ("opportunities.csv", OPPORTUNITIES_CSV), ("works_at.csv", WORKS_AT_CSV),
                         ("reports_to.csv", REPORTS_TO_CSV)):
         (folder / name).write_text(text_, encoding="utf-8")
-    assert read_templates(folder).apply(store).applied
+    assert read_templates(folder).apply(any_store).applied
     book = tmp_path / "crm.xlsx"
     book.write_bytes(the_same_records_as_sheets())
-    report = read_templates(book).resolve(store)
+    report = read_templates(book).resolve(any_store)
     assert [str(p) for p in report.problems] == ["crm.xlsx, sheet people notes: is named like no template; ignored"]
     counts = [*report.nodes.values(), *report.relationships.values()]
     assert counts and all(c["create"] == c["update"] == 0 for c in counts), report.text()
-    account = store.get("Account", "acc-sz")
+    account = any_store.get("Account", "acc-sz")
     assert (account["segment"], account["annual_value"], account["potential_value"]) == ("strategic", 1.2e7,
                                                                                         15500000.5)
-    assert store.get("Person", "p-zhang")["notes"] == '=HYPERLINK("x")'
-    assert store.get("Opportunity", "opp-sz")["close_date"] == "2026-09-30"
-    assert store.get_relationship("WORKS_AT", "p-zhang", "acc-sz")["since"] == "2019-03-01"
+    assert any_store.get("Person", "p-zhang")["notes"] == '=HYPERLINK("x")'
+    assert any_store.get("Opportunity", "opp-sz")["close_date"] == "2026-09-30"
+    assert any_store.get_relationship("WORKS_AT", "p-zhang", "acc-sz")["since"] == "2019-03-01"
 
 
-def test_a_bad_cell_in_a_sheet_is_named_by_workbook_sheet_and_row(store, tmp_path):
+def test_a_bad_cell_in_a_sheet_is_named_by_workbook_sheet_and_row(any_store, tmp_path):
     book = tmp_path / "crm.xlsx"
     book.write_bytes(workbook({"people": [["编号", "姓名", "态度"], ["p-1", "韩雪", "supporter"], [],
                                           ["p-2", "孔繁宇", "kingmaker"]]}))
-    report = read_templates(book).apply(store)
+    report = read_templates(book).apply(any_store)
     assert not report.applied and [str(p) for p in report.errors][0].startswith(
         "crm.xlsx, sheet people line 4: stance: unknown value; allowed:")
-    assert store.is_empty()
+    assert any_store.is_empty()
 
 
 def test_per_template_workbooks_in_a_folder_read_their_first_sheet(runner, tmp_path):

@@ -6,9 +6,7 @@ of what a database made before these rules holds."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import os
 
 import pytest
 
@@ -138,9 +136,8 @@ def test_the_integrity_report_lists_what_an_older_database_holds(any_store):
     assert "accounts of one name" in {problem for problem, _ids in found}
 
 
-def test_db_check_and_the_admin_page_report_it(runner, web_app, settings):
-    # the runner's graph is named by the environment
-    with open_store(dataclasses.replace(settings, graph_name=os.environ["GRAPHCRM_GRAPH"])) as store:
+def test_db_check_and_the_admin_page_report_it(runner, web_app):
+    with open_store(runner.settings) as store:
         clean = runner.invoke(main, ["db", "check"])
         assert clean.exit_code == 0 and "0 problem(s)" in clean.output
         _legacy(store)

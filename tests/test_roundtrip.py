@@ -2,14 +2,12 @@
 plus the values spreadsheets and line endings trip over (a leading
 apostrophe or formula character, CR LF inside a value, Chinese, emoji), for
 an administrator and for a manager importing their own account's export,
-through the command line on the real embedded database."""
+through the command line on each store (embedded FalkorDB and Neo4j)."""
 
 from __future__ import annotations
 
 import csv
-import dataclasses
 import json
-import os
 
 import pytest
 
@@ -29,9 +27,9 @@ TRICKY = {
 
 
 @pytest.fixture
-def demo(runner, settings):
+def demo(runner):
     """The demo portfolio with the TRICKY values, in the graph the CLI runs on."""
-    store = open_store(dataclasses.replace(settings, graph_name=os.environ["GRAPHCRM_GRAPH"]))
+    store = open_store(runner.settings)
     load_demo(store)
     for (label, node_id), changes in TRICKY.items():
         stored = store.update(label, node_id, changes, version=store.get(label, node_id)["version"])
