@@ -1,14 +1,15 @@
 """Which accounts need attention (analysis/attention.py) and amounts in several
 currencies (analysis/money.py), pinned by hand-computed cases.
 
-Every rule at and beyond its threshold, and the demo portfolio: only the
-accounts its story puts at risk need attention.  No test reads the calendar:
+Every rule at and beyond its threshold (the satisfaction rules with hand-made
+feedback histories), and the demo portfolio: only the accounts its story puts
+at risk need attention.  No test reads the calendar:
 every call passes ``now=NOW`` or loads the graph on that day.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -95,16 +96,65 @@ def test_a_bid_lost_within_180_days(closed, flagged):
     assert kinds(G) == (["recent_loss"] if flagged else [])
 
 
+def voices(feedback, stage="tender", roles=(("eb", "economic_buyer"),), people=(("eb", 5), ("clerk", 2))):
+    """``account`` with people ``(id, influence)``, their roles in o1 (open at ``stage``), our fresh
+    relationships to all, and feedback ``(person, days before NOW, score, extra props)``."""
+    G = account(opportunities=[("o1", stage, "2026-12-31", 1e6, "CNY")],
+                people=[(p, infl, dict(roles).get(p)) for p, infl in people],
+                relationships=[(p, 4, "2026-04-28T00:00:00+00:00") for p, _ in people])
+    for n, (pid, ago, score, more) in enumerate(feedback):
+        at = (datetime(2026, 5, 1, tzinfo=timezone.utc) - timedelta(days=ago)).isoformat()
+        G.add_node(f"i{n}", label="Interaction", kind="feedback", at=at, satisfaction=score, **more)
+        G.add_edge(f"i{n}", pid, key="WITH", type="WITH")
+    return G
+
+
+@pytest.mark.parametrize("scores, flagged", [((8, 6), True), ((8, 7), False), ((6, 9), False)])
+def test_satisfaction_falling_two_points_over_the_year(scores, flagged):
+    G = voices([("clerk", 300, scores[0], {}), ("clerk", 20, scores[1], {})])
+    assert ("satisfaction_falling" in kinds(G)) == flagged
+    if flagged:
+        assert attention_reasons(G, "a1", now=NOW)[0]["message"] == (
+            "Customer satisfaction fell by 2.0 points over the last 12 months (latest score 6/10).")
+
+
+@pytest.mark.parametrize("due, flagged", [("2026-04-30", True), ("2026-05-01", False)])
+def test_a_follow_up_past_its_due_date(due, flagged):
+    G = voices([("clerk", 10, 7, {"sentiment": -1, "follow_up_owner": "u1", "follow_up_due": due})])
+    assert kinds(G) == (["follow_up_overdue"] if flagged else [])
+    if flagged:
+        assert attention_reasons(G, "a1", now=NOW)[0]["message"] == (
+            "The follow-up to CLERK's feedback of 2026-04-21 is 1 days overdue (owner: 李娜).")
+    answered = voices([("clerk", 10, 7, {"follow_up_owner": "u1", "follow_up_due": due, "follow_up_closed_by": "i9"})])
+    assert kinds(answered) == []
+
+
+@pytest.mark.parametrize("ago, stage, flagged", [(100, "tender", True), (400, "tender", False),
+                                                 (100, "lost", False)])
+def test_a_detractor_in_the_buying_center_of_an_open_bid(ago, stage, flagged):
+    G = voices([("eb", ago, 5, {})], stage=stage)
+    assert ("detractor_in_buying_center" in kinds(G)) == flagged
+    if flagged:
+        assert attention_reasons(G, "a1", now=NOW)[-1]["message"] == (
+            "EB, in the buying center of Bid o1, gave us a detractor's score (0 to 6) in the last 12 months.")
+    assert "detractor_in_buying_center" not in kinds(voices([("clerk", ago, 5, {})], stage=stage))  # no role
+    assert "detractor_in_buying_center" not in kinds(voices([("eb", 200, 5, {}), ("eb", 100, 9, {})]))  # better now
+
+
 def test_on_the_demo_portfolio_only_the_accounts_its_story_puts_at_risk_need_attention():
     nodes, rels = demo_portfolio(date(2026, 5, 1))
     G = build_graph(nodes, rels, loaded_at=NOW)
     rows = {r["id"]: r for r in portfolio_coverage(G)["accounts"]}
     flagged = {a: [w["kind"] for w in r["attention"]] for a, r in rows.items() if r["needs_attention"]}
-    # the hospital: recorded at risk, key people not seen for 109 days, the logistics bid lost 100 days ago;
-    # Huade: the MES bid is decided in 25 days and nobody on our side knows Klaus Weber or the CFO
+    # the hospital: recorded at risk, key people not seen for 109 days, the logistics bid lost 100 days ago,
+    # its satisfaction down from 7 to 4 and 3 within the year;
+    # Huade: the MES bid is decided in 25 days and nobody on our side knows Klaus Weber or the CFO;
+    # metro operations: the maintenance centre's scores fell from 9 to 6, and 崔明 (6/10, a detractor) is in
+    # the buying center of the O&M renewal
     assert flagged == {
-        "acc-first-hospital": ["recorded_at_risk", "key_people_silent", "recent_loss"],
+        "acc-first-hospital": ["recorded_at_risk", "key_people_silent", "recent_loss", "satisfaction_falling"],
         "acc-huade-jv": ["closing_no_decider"],
+        "acc-metro-ops": ["satisfaction_falling", "detractor_in_buying_center"],
     }
     assert rows["acc-port-group"]["value_at_risk"] > 0  # value at risk ranks accounts, it flags none
 

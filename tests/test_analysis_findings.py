@@ -258,13 +258,35 @@ def test_per_deal_influence_and_stance_override_the_persons_own():
     assert [f for f in kinds(d)] == ["uncovered_high_influence"]
 
 
+def scored(d, person, *history):
+    """``d`` with feedback from ``person``: ``(days ago, satisfaction)`` each."""
+    for ago, score in history:
+        d.node("Interaction", f"fb-{person}-{ago}", kind="feedback", at=days_ago(ago), satisfaction=score)
+        d.rel("WITH", f"fb-{person}-{ago}", person)
+    return d
+
+
+@pytest.mark.parametrize("person, severity", [("eb", "high"), ("ub", "medium")])
+def test_detractor_in_buying_center(person, severity):
+    (f,) = only(scored(base_deal(), person, (120, 9), (30, 4)), "detractor_in_buying_center")
+    assert f["severity"] == severity and f["people"][0]["id"] == person
+    assert f["data"] == {"satisfaction": 4, "days": 30, "feedback_id": f"fb-{person}-30"}
+    if person == "eb":
+        assert f["message"] == "王总 (General manager, economic buyer) gave us a detractor's score, 4/10, 30 days ago."
+
+
+@pytest.mark.parametrize("history", [((30, 7),), ((120, 3), (30, 9)), ((400, 2),)])
+def test_no_detractor_finding_for_a_passive_a_recovered_or_an_old_score(history):
+    assert kinds(scored(base_deal(), "eb", *history)) == []
+
+
 def test_every_finding_kind_is_exercised():
     """The list of kinds in the module table and the tests above agree."""
     assert set(FINDING_KINDS) == {
         "empty_buying_center", "missing_role", "account_unmapped", "account_unknown_to_us",
         "no_eb_access", "no_dm_access", "uncovered_high_influence",
         "stale_relationship", "no_champion", "weak_champion", "single_threaded", "single_point_of_failure",
-        "uncovered_blocker", "blocker_on_path", "competitor_closer",
+        "uncovered_blocker", "blocker_on_path", "competitor_closer", "detractor_in_buying_center",
     }
 
 

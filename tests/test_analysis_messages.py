@@ -87,6 +87,11 @@ def rare_variants() -> list:
         loaded_at="2026-05-01T00:00:00+00:00")
     # rising, steady, and a score older than 12 months
     out.extend(stakeholder_satisfaction(voices, p) for p in scores)
+    unanswered = base_deal()  # a complaint whose follow-up is past its due date
+    unanswered.node("Interaction", "fb", kind="feedback", at="2026-04-01T00:00:00+00:00", satisfaction=8,
+                    sentiment=-1, follow_up_owner="u1", follow_up_due="2026-04-08")
+    unanswered.rel("WITH", "fb", "tb")
+    out.append(account_report(unanswered.graph(), "a1"))
     return out
 
 

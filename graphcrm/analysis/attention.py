@@ -3,30 +3,40 @@
 An account *needs attention* when at least one of these rules holds (each
 rule is one reason, with its figures; the thresholds are parameters):
 
-======================== ==================================================
-reason                   when
-======================== ==================================================
-``recorded_at_risk``     the account team recorded the lifecycle "at risk"
-                         (the analysis never changes the lifecycle; an
-                         account recorded at risk always needs attention)
-``closing_no_decider``   an open bid closes within ``closing_within`` days
-                         (60) and nobody on our team has a working
-                         relationship with its economic buyer or decision
-                         maker (the ``no_eb_access`` / ``no_dm_access``
-                         findings of :mod:`graphcrm.analysis.coverage`)
-``key_people_silent``    the account has key stakeholders (influence >= 4)
-                         and none of them has been contacted by anyone on
-                         our team within ``silent_for`` days (90)
-``recent_loss``          a bid of the account was lost within
-                         ``lost_within`` days (180) before today
-======================== ==================================================
+================================ ==================================================
+reason                           when
+================================ ==================================================
+``recorded_at_risk``             the account team recorded the lifecycle "at risk"
+                                 (the analysis never changes the lifecycle; an
+                                 account recorded at risk always needs attention)
+``closing_no_decider``           an open bid closes within ``closing_within`` days
+                                 (60) and nobody on our team has a working
+                                 relationship with its economic buyer or decision
+                                 maker (the ``no_eb_access`` / ``no_dm_access``
+                                 findings of :mod:`graphcrm.analysis.coverage`)
+``key_people_silent``            the account has key stakeholders (influence >= 4)
+                                 and none of them has been contacted by anyone on
+                                 our team within ``silent_for`` days (90)
+``recent_loss``                  a bid of the account was lost within
+                                 ``lost_within`` days (180) before today
+``satisfaction_falling``         the account's satisfaction trend over the last 12
+                                 months is falling: its customers' scores lost 2
+                                 points or more (:mod:`graphcrm.analysis.satisfaction`)
+``follow_up_overdue``            a follow-up to a customer's feedback (a detractor's
+                                 score or a negative sentiment) is still open past
+                                 its due date; one reason per follow-up
+``detractor_in_buying_center``   somebody in the buying center of an open bid gave
+                                 a detractor's score (0 to 6) as their latest within
+                                 the last 12 months; one reason per bid
+================================ ==================================================
 
 This is deliberately not "has any coverage gap": nearly every bid has one
 (the bids table lists them).  The rules pick the accounts where revenue is
 threatened soon: a decision about to be taken without us, a relationship
 gone quiet, a customer who just chose someone else or whom the team already
-calls at risk.  Value at risk (the part of a bid's value its readiness does
-not secure) ranks accounts; it does not make one need attention.
+calls at risk, a customer growing unhappy or whose complaint went
+unanswered.  Value at risk (the part of a bid's value its readiness does not
+secure) ranks accounts; it does not make one need attention.
 """
 
 from __future__ import annotations
@@ -39,14 +49,17 @@ from graphcrm.analysis._common import (
     as_int,
     in_typed,
     label,
+    name_of,
     parse_time,
     require,
 )
 from graphcrm.analysis._deal import Context
 from graphcrm.analysis.messages import render, say
+from graphcrm.analysis.satisfaction import FEEDBACK_WINDOW_DAYS, category, scores_of, voice_of
 
 #: the reasons an account needs attention, in the order they are listed
-ATTENTION_KINDS = ("recorded_at_risk", "closing_no_decider", "key_people_silent", "recent_loss")
+ATTENTION_KINDS = ("recorded_at_risk", "closing_no_decider", "key_people_silent", "recent_loss",
+                   "satisfaction_falling", "follow_up_overdue", "detractor_in_buying_center")
 
 #: the rules' thresholds in days (see the module text)
 ATTENTION_DAYS = {"closing_within": 60, "silent_for": 90, "lost_within": 180}
@@ -108,7 +121,41 @@ def _recent_loss(ctx: Context, account_id, open_rows, days) -> list[dict]:
     return out
 
 
-_RULES = (_recorded_at_risk, _closing_no_decider, _key_people_silent, _recent_loss)
+def _satisfaction_falling(ctx: Context, account_id, open_rows, days) -> list[dict]:
+    voice = voice_of(ctx, account_id)
+    if voice["trend"]["direction"] != "falling":
+        return []
+    return [reason("satisfaction_falling", say("attention.satisfaction_falling", points=abs(voice["trend"]["change"]),
+                                               latest=voice["latest"]))]
+
+
+def _follow_up_overdue(ctx: Context, account_id, open_rows, days) -> list[dict]:
+    return [reason("follow_up_overdue", say("attention.follow_up_overdue", people=[p["name"] for p in f["people"]],
+                                            date=str(f["at"] or "")[:10], days=f["days_overdue"],
+                                            owner=f["owner"]["name"]))
+            for f in voice_of(ctx, account_id)["follow_ups"] if f["days_overdue"] > 0]
+
+
+def _detractor_in_buying_center(ctx: Context, account_id, open_rows, days) -> list[dict]:
+    G, out = ctx.G, []
+    for row in open_rows:
+        detractors = [name_of(G, p) for p in sorted(p for p, _ in in_typed(G, row["id"], "ROLE_IN"))
+                      if label(G, p) == "Person" and _recent_detractor(ctx, p)]
+        if detractors:
+            out.append(reason("detractor_in_buying_center", say(
+                "attention.detractor_in_buying_center", people=detractors, opportunity=row["name"])))
+    return out
+
+
+def _recent_detractor(ctx: Context, person_id) -> bool:
+    """Whether the person's latest score, given within the feedback window, is a detractor's."""
+    scores = scores_of(ctx.G, person_id)
+    return bool(scores) and (ctx.now - scores[-1][0]).days < FEEDBACK_WINDOW_DAYS \
+        and category(scores[-1][1]) == "detractor"
+
+
+_RULES = (_recorded_at_risk, _closing_no_decider, _key_people_silent, _recent_loss, _satisfaction_falling,
+          _follow_up_overdue, _detractor_in_buying_center)
 
 
 def reasons_of(ctx: Context, account_id, open_rows: list[dict], days: dict | None = None) -> list[dict]:
@@ -131,8 +178,9 @@ def attention_reasons(
 
     The rules are in the module text: the team recorded it at risk, a bid
     closes soon while nobody on our team knows its decision-maker, its key
-    stakeholders have not heard from us for three months, or it just chose
-    a competitor.  Each reason tells a director what to ask the account
+    stakeholders have not heard from us for three months, it just chose
+    a competitor, its satisfaction is falling, a complaint's follow-up is
+    overdue, or a bid's buying center holds a detractor.  Each reason tells a director what to ask the account
     manager about this week.
 
     Parameters

@@ -5,49 +5,52 @@ Each gap is a :class:`~graphcrm.analysis._common.Finding` with a stable
 theirs), an English ``message`` and a suggested ``action`` (both also as
 messages under ``texts``, see :mod:`graphcrm.analysis.messages`):
 
-=========================== ==================================================
-kind                        fires when
-=========================== ==================================================
-``empty_buying_center``     nobody is in the buying center yet: nothing else
-                            about it can be judged (the other rules then
-                            report only the roles nobody holds)
-``missing_role``            a buying-center role has nobody identified
-                            (economic buyer, decision maker, technical buyer,
-                            user buyer, procurement, champion or coach)
-``no_eb_access``            the economic buyer has no relationship of
-                            strength >= 3 from our team
-``no_dm_access``            same for a decision maker
-``uncovered_high_influence`` a stakeholder of influence >= 4 has no strong
-                            relationship from our team
-``stale_relationship``      every strong relationship to a stakeholder is past
-                            its contact cadence (30/60/90/180 days by
-                            influence 5/4/3/other)
-``no_champion``             a coach is known but nobody champions us
-``weak_champion``           a champion has influence <= 2 or no strong
-                            relationship with us
-``single_threaded``         fewer than two stakeholders hold a strong
-                            relationship with us, or one of our people holds
-                            them all
-``single_point_of_failure`` one person (ours or theirs) is on every path from
-                            our team to a key stakeholder
-``uncovered_blocker``       a blocker or high-influence opponent whom nobody
-                            we know well can work on
-``blocker_on_path``         every shortest influence path from our champion
-                            to a decision-maker runs through a blocker
-``competitor_closer``       a competitor's relationship with a stakeholder is
-                            stronger than our best one
-=========================== ==================================================
+=============================== ==================================================
+kind                            fires when
+=============================== ==================================================
+``empty_buying_center``         nobody is in the buying center yet: nothing else
+                                about it can be judged (the other rules then
+                                report only the roles nobody holds)
+``missing_role``                a buying-center role has nobody identified
+                                (economic buyer, decision maker, technical buyer,
+                                user buyer, procurement, champion or coach)
+``no_eb_access``                the economic buyer has no relationship of
+                                strength >= 3 from our team
+``no_dm_access``                same for a decision maker
+``uncovered_high_influence``    a stakeholder of influence >= 4 has no strong
+                                relationship from our team
+``stale_relationship``          every strong relationship to a stakeholder is past
+                                its contact cadence (30/60/90/180 days by
+                                influence 5/4/3/other)
+``no_champion``                 a coach is known but nobody champions us
+``weak_champion``               a champion has influence <= 2 or no strong
+                                relationship with us
+``single_threaded``             fewer than two stakeholders hold a strong
+                                relationship with us, or one of our people holds
+                                them all
+``single_point_of_failure``     one person (ours or theirs) is on every path from
+                                our team to a key stakeholder
+``uncovered_blocker``           a blocker or high-influence opponent whom nobody
+                                we know well can work on
+``blocker_on_path``             every shortest influence path from our champion
+                                to a decision-maker runs through a blocker
+``competitor_closer``           a competitor's relationship with a stakeholder is
+                                stronger than our best one
+``detractor_in_buying_center``  a member's latest satisfaction score, given in
+                                the last 12 months, is a detractor's (0 to 6):
+                                high when they decide or have influence >= 4
+=============================== ==================================================
 
 And about an account as a whole (:func:`account_gaps`):
 
-=========================== ==================================================
-kind                        fires when
-=========================== ==================================================
-``account_unmapped``        nobody of the account is recorded: nothing about
-                            its coverage can be known
-``account_unknown_to_us``   people are recorded, but nobody on our team has a
-                            relationship with any of them
-=========================== ==================================================
+=============================== ==================================================
+kind                            fires when
+=============================== ==================================================
+``account_unmapped``            nobody of the account is recorded: nothing about
+                                its coverage can be known
+``account_unknown_to_us``       people are recorded, but nobody on our team has a
+                                relationship with any of them
+=============================== ==================================================
 """
 
 from __future__ import annotations
@@ -68,6 +71,7 @@ from graphcrm.analysis._common import (
 )
 from graphcrm.analysis._deal import Context, DealFacts, Member, deal_facts
 from graphcrm.analysis.messages import render, say
+from graphcrm.analysis.satisfaction import FEEDBACK_WINDOW_DAYS, category, scores_of
 
 #: The roles every buying center should have somebody for; a tuple means
 #: "any of these".
@@ -102,6 +106,7 @@ FINDING_KINDS = (
     "uncovered_blocker",
     "blocker_on_path",
     "competitor_closer",
+    "detractor_in_buying_center",
     "account_unmapped",
     "account_unknown_to_us",
 )
@@ -551,6 +556,29 @@ def _blockers_on_path(ctx: Context, facts: DealFacts) -> list[Finding]:
     return out
 
 
+def _detractors(ctx: Context, facts: DealFacts) -> list[Finding]:
+    """``detractor_in_buying_center``: a member whose latest score in the
+    feedback window is a detractor's (:mod:`graphcrm.analysis.satisfaction`)."""
+    G, out = ctx.G, []
+    for m in facts.members.values():
+        scores = scores_of(G, m.id)
+        if not scores or category(scores[-1][1]) != "detractor":
+            continue
+        at, score, feedback_id = scores[-1]
+        days = (ctx.now - at).days
+        if days >= FEEDBACK_WINDOW_DAYS:
+            continue
+        out.append(_finding(
+            kind="detractor_in_buying_center",
+            severity="high" if facts.is_key(m, ctx.high_influence) else "medium",
+            message=say("gap.detractor", who=_who(G, m), score=score, days=days),
+            action=say("gap.detractor.action", name=m.name),
+            people=[_ref(G, m)],
+            data={"satisfaction": score, "days": days, "feedback_id": feedback_id},
+        ))
+    return out
+
+
 #: The finding rules, in the order they run: each ``rule(ctx, facts) -> list[Finding]``.
 #: A new kind of finding is one function and one line here (and a row of the
 #: module docstring's table and of :data:`FINDING_KINDS`).
@@ -567,6 +595,7 @@ RULES = (
     _single_points,
     _blockers_on_path,
     _competitors_closer,
+    _detractors,
 )
 
 

@@ -138,6 +138,10 @@ CATALOG: dict[str, str] = {
     "gap.competitor_closer.unknown": N_(
         "%(competitor)s has a stronger relationship with %(who)s (strength %(theirs)s) than we do (none)."
     ),
+    "gap.detractor": N_("%(who)s gave us a detractor's score, %(score)s/10, %(days)s days ago."),
+    "gap.detractor.action": N_(
+        "Hear %(name)s's complaint in person, agree what we will fix, and answer the follow-up before the decision."
+    ),
     "gap.competitor_closer.action": N_(
         "Raise our relationship with %(name)s: more senior contact, a reference visit, or a workshop."
     ),
@@ -222,6 +226,16 @@ CATALOG: dict[str, str] = {
         "Nobody on our team has been in touch with any of its %(count)s key stakeholders for %(days)s days."
     ),
     "attention.recent_loss": N_("%(opportunity)s was lost %(days)s days ago."),
+    "attention.satisfaction_falling": N_(
+        "Customer satisfaction fell by %(points)s points over the last 12 months (latest score %(latest)s/10)."
+    ),
+    "attention.follow_up_overdue": N_(
+        "The follow-up to %(people)s's feedback of %(date)s is %(days)s days overdue (owner: %(owner)s)."
+    ),
+    "attention.detractor_in_buying_center": N_(
+        "%(people)s, in the buying center of %(opportunity)s, gave us a detractor's score (0 to 6) "
+        "in the last 12 months."
+    ),
     # -- satisfaction (voice of the customer) -------------------------------------------------
     "satisfaction.none": N_("No feedback recorded."),
     "satisfaction.summary": N_(
