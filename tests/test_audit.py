@@ -40,79 +40,79 @@ def _only(store, **filters) -> dict:
 # -- the store -------------------------------------------------------------------------------
 
 
-def test_every_kind_of_write_records_who_what_before_and_after(store):
+def test_every_kind_of_write_records_who_what_before_and_after(any_store):
     with acting_as("王芳", via="test"):
-        store.create("Account", {"name": "江州市住建局", "segment": "key"}, id="acc-1")
-        person = store.create_person("acc-1", {"name": "Emily Chen", "stance": "neutral"}, id="p-1")
-        store.create_person("acc-1", {"name": "刘强"}, id="p-2")
-        store.create_opportunity("acc-1", {"name": "智慧工地", "stage": "lead"}, id="opp-1")
-        store.update("Person", "p-1", {"stance": "champion", "title": "CIO"}, version=person["version"])
-        store.relate("KNOWS", "p-1", "p-2", {"strength": 2})
-        rel = store.relate("KNOWS", "p-1", "p-2", {"strength": 3})
-        store.update_relationship("KNOWS", "p-1", "p-2", {"strength": 5}, version=rel["version"])
-        store.unrelate("KNOWS", "p-1", "p-2")
-        user = add_user(store, "lina", role="manager", password=PASSWORD, id="u-lina")
-        interaction = store.log_interaction({"kind": "meeting", "at": "2026-05-01T09:30:00+00:00"},
+        any_store.create("Account", {"name": "江州市住建局", "segment": "key"}, id="acc-1")
+        person = any_store.create_person("acc-1", {"name": "Emily Chen", "stance": "neutral"}, id="p-1")
+        any_store.create_person("acc-1", {"name": "刘强"}, id="p-2")
+        any_store.create_opportunity("acc-1", {"name": "智慧工地", "stage": "lead"}, id="opp-1")
+        any_store.update("Person", "p-1", {"stance": "champion", "title": "CIO"}, version=person["version"])
+        any_store.relate("KNOWS", "p-1", "p-2", {"strength": 2})
+        rel = any_store.relate("KNOWS", "p-1", "p-2", {"strength": 3})
+        any_store.update_relationship("KNOWS", "p-1", "p-2", {"strength": 5}, version=rel["version"])
+        any_store.unrelate("KNOWS", "p-1", "p-2")
+        user = add_user(any_store, "lina", role="manager", password=PASSWORD, id="u-lina")
+        interaction = any_store.log_interaction({"kind": "meeting", "at": "2026-05-01T09:30:00+00:00"},
                                             user_ids=[user["id"]], person_ids=["p-1"])
-        store.bulk_merge([("Competitor", {"id": "comp-1", "name": "RivalCorp"})])
-        store.delete("Person", "p-2")
-        store.record_event("export", "Account", "acc-1", {"format": "graphml", "no_pii": True})
+        any_store.bulk_merge([("Competitor", {"id": "comp-1", "name": "RivalCorp"})])
+        any_store.delete("Person", "p-2")
+        any_store.record_event("export", "Account", "acc-1", {"format": "graphml", "no_pii": True})
 
-    entries, total = store.audit_log(limit=500)
+    entries, total = any_store.audit_log(limit=500)
     assert total == len(entries) == 14
     assert {e["actor"] for e in entries} == {"王芳"} and {e["via"] for e in entries} == {"test"}
     assert [e["at"] for e in entries] == sorted((e["at"] for e in entries), reverse=True)
 
-    exported, created = _entries(store, target="acc-1")
+    exported, created = _entries(any_store, target="acc-1")
     assert exported["action"] == "export"
     assert json.loads(exported["after"]) == {"format": "graphml", "no_pii": True}
     assert created["action"] == "create" and "before" not in created
     assert json.loads(created["after"])["name"] == "江州市住建局"
 
-    p1 = _entries(store, target="p-1")
+    p1 = _entries(any_store, target="p-1")
     assert [e["action"] for e in p1] == ["update", "create"]
     update = p1[0]
     assert json.loads(update["before"]) == {"stance": "neutral", "title": None, "version": 1}
     assert json.loads(update["after"]) == {"stance": "champion", "title": "CIO", "version": 2}
     assert json.loads(p1[1]["after"])["account_id"] == "acc-1"
 
-    knows = _entries(store, target="p-1->p-2")
+    knows = _entries(any_store, target="p-1->p-2")
     assert [e["action"] for e in knows] == ["unrelate", "update", "relate", "relate"]
     assert json.loads(knows[0]["before"])["strength"] == 5
     assert json.loads(knows[1]["after"]) == {"strength": 5, "version": 3}
     assert "before" not in knows[3] and json.loads(knows[2]["before"])["strength"] == 2
 
-    logged = _only(store, target=interaction["id"])
+    logged = _only(any_store, target=interaction["id"])
     assert logged["action"] == "log_interaction" and logged["after"]["person_ids"] == ["p-1"]
-    merged = _only(store, target="Competitor")
+    merged = _only(any_store, target="Competitor")
     assert merged["action"] == "bulk_merge" and merged["after"] == {"ids": ["comp-1"]}
-    deleted, _created = _entries(store, target="p-2")
+    deleted, _created = _entries(any_store, target="p-2")
     assert deleted["action"] == "delete" and json.loads(deleted["before"])["name"] == "刘强"
     assert "after" not in deleted
 
 
-def test_refused_writes_record_nothing_and_failed_statements_leave_no_entry(store):
-    account = store.create("Account", {"name": "Westbank Logistics"}, id="acc-1")
-    store.update("Account", "acc-1", {"region": "华东"}, version=account["version"])
-    before = store.audit_log()[1]
+def test_refused_writes_record_nothing_and_failed_statements_leave_no_entry(any_store):
+    account = any_store.create("Account", {"name": "Westbank Logistics"}, id="acc-1")
+    any_store.update("Account", "acc-1", {"region": "华东"}, version=account["version"])
+    before = any_store.audit_log()[1]
     with pytest.raises(Conflict):  # stale version
-        store.update("Account", "acc-1", {"region": "华南"}, version=account["version"])
+        any_store.update("Account", "acc-1", {"region": "华南"}, version=account["version"])
     with pytest.raises(Conflict):  # duplicate id: the unique constraint undoes the statement
-        store.create("Account", {"name": "Again"}, id="acc-1")
+        any_store.create("Account", {"name": "Again"}, id="acc-1")
     with pytest.raises(NotFound):
-        store.create_person("acc-missing", {"name": "Nobody"})
+        any_store.create_person("acc-missing", {"name": "Nobody"})
     with pytest.raises(NotFound):
-        store.unrelate("KNOWS", "acc-1", "acc-1")
+        any_store.unrelate("KNOWS", "acc-1", "acc-1")
     with pytest.raises(ValidationError):
-        store.create("Account", {"name": "x" * 201})
-    assert store.audit_log()[1] == before
-    assert store.get("Account", "acc-1")["region"] == "华东"
+        any_store.create("Account", {"name": "x" * 201})
+    assert any_store.audit_log()[1] == before
+    assert any_store.get("Account", "acc-1")["region"] == "华东"
 
 
-def test_secrets_are_never_recorded(store):
-    user = add_user(store, "omar", role="manager", password=PASSWORD)
-    store.update("User", user["id"], {"password_hash": hash_password("another-secret-9")}, version=user["version"])
-    entries = _entries(store, target=user["id"])
+def test_secrets_are_never_recorded(any_store):
+    user = add_user(any_store, "omar", role="manager", password=PASSWORD)
+    any_store.update("User", user["id"], {"password_hash": hash_password("another-secret-9")}, version=user["version"])
+    entries = _entries(any_store, target=user["id"])
     assert len(entries) == 2
     text = json.dumps(entries)
     assert "pbkdf2" not in text and "scrypt" not in text and user["password_hash"] not in text
@@ -120,38 +120,38 @@ def test_secrets_are_never_recorded(store):
     assert json.loads(entries[1]["after"])["password_hash"] == REDACTED
 
 
-def test_entries_cannot_be_changed_or_deleted_through_the_store(store):
-    store.create("Competitor", {"name": "RivalCorp"}, id="comp-1")
-    entry = _entries(store)[0]
+def test_entries_cannot_be_changed_or_deleted_through_the_store(any_store):
+    any_store.create("Competitor", {"name": "RivalCorp"}, id="comp-1")
+    entry = _entries(any_store)[0]
     with pytest.raises(ValidationError, match="label"):
-        store.update(AUDIT_LABEL, entry["id"], {"actor": "someone else"}, version=1)
+        any_store.update(AUDIT_LABEL, entry["id"], {"actor": "someone else"}, version=1)
     with pytest.raises(ValidationError, match="label"):
-        store.delete(AUDIT_LABEL, entry["id"])
+        any_store.delete(AUDIT_LABEL, entry["id"])
     with pytest.raises(ValidationError, match="label"):
-        store.create(AUDIT_LABEL, {"actor": "forger"})
-    store.clear()  # clearing the graph keeps the log and records itself
-    assert [e["action"] for e in _entries(store)] == ["clear", "create"]
-    assert store.stats()["nodes"]["Competitor"] == 0
-    assert AUDIT_LABEL not in store.stats()["nodes"]
-    assert not any(d.get("label") == AUDIT_LABEL for _, d in store.portfolio_graph().nodes(data=True))
-    assert store.integrity_problems() == []
+        any_store.create(AUDIT_LABEL, {"actor": "forger"})
+    any_store.clear()  # clearing the graph keeps the log and records itself
+    assert [e["action"] for e in _entries(any_store)] == ["clear", "create"]
+    assert any_store.stats()["nodes"]["Competitor"] == 0
+    assert AUDIT_LABEL not in any_store.stats()["nodes"]
+    assert not any(d.get("label") == AUDIT_LABEL for _, d in any_store.portfolio_graph().nodes(data=True))
+    assert any_store.integrity_problems() == []
 
 
-def test_filters_by_user_target_and_date_and_pages(store):
+def test_filters_by_user_target_and_date_and_pages(any_store):
     with acting_as("alice"):
         for i in range(7):
-            store.create("Competitor", {"name": f"Rival {i}"}, id=f"comp-{i}")
+            any_store.create("Competitor", {"name": f"Rival {i}"}, id=f"comp-{i}")
     with acting_as("bob"):
-        store.create("Competitor", {"name": "对手"}, id="comp-bob")
-    assert store.audit_log(actor="alice", limit=3)[1] == 7
-    first, _ = store.audit_log(actor="alice", limit=3)
-    second, _ = store.audit_log(actor="alice", limit=3, skip=3)
+        any_store.create("Competitor", {"name": "对手"}, id="comp-bob")
+    assert any_store.audit_log(actor="alice", limit=3)[1] == 7
+    first, _ = any_store.audit_log(actor="alice", limit=3)
+    second, _ = any_store.audit_log(actor="alice", limit=3, skip=3)
     assert [e["target_id"] for e in first + second] == [f"comp-{i}" for i in range(6, 0, -1)]
-    assert _only(store, actor="bob")["target_id"] == "comp-bob"
+    assert _only(any_store, actor="bob")["target_id"] == "comp-bob"
     today = first[0]["at"][:10]
-    assert store.audit_log(since=today)[1] == 8
-    assert store.audit_log(until=today)[1] == 0
-    assert store.audit_log(since="2999-01-01")[1] == 0
+    assert any_store.audit_log(since=today)[1] == 8
+    assert any_store.audit_log(until=today)[1] == 0
+    assert any_store.audit_log(since="2999-01-01")[1] == 0
 
 
 def test_the_acting_user_is_a_context_variable():

@@ -1,4 +1,4 @@
-"""The demo portfolio written to the embedded store and read back."""
+"""The demo portfolio written to each store and read back, and analysed from it."""
 
 from __future__ import annotations
 
@@ -15,15 +15,15 @@ def _strip(props: dict) -> dict:
     return {k: v for k, v in props.items() if k not in SYSTEM}
 
 
-def test_round_trip_gives_exactly_what_was_written(store):
+def test_round_trip_gives_exactly_what_was_written(any_store):
     nodes, rels = demo_portfolio(TODAY)
-    load_demo(store, TODAY)
+    load_demo(any_store, TODAY)
 
     written_nodes = {props["id"]: (label, props) for label, props in nodes}
     written_rels = {(t, s, e): props for t, s, e, props in rels}
     read_nodes, read_rels = {}, {}
-    accounts = [a["id"] for a in store.list_nodes("Account")]
-    graphs = [store.portfolio_graph()] + [store.account_graph(a) for a in accounts]
+    accounts = [a["id"] for a in any_store.list_nodes("Account")]
+    graphs = [any_store.portfolio_graph()] + [any_store.account_graph(a) for a in accounts]
     for G in graphs:
         for node, data in G.nodes(data=True):
             read_nodes[node] = (data["label"], _strip({k: v for k, v in data.items() if k != "label"}))
@@ -36,29 +36,29 @@ def test_round_trip_gives_exactly_what_was_written(store):
     assert read_rels == written_rels
 
 
-def test_loading_twice_adds_nothing_and_counts_match(store):
+def test_loading_twice_adds_nothing_and_counts_match(any_store):
     nodes, rels = demo_portfolio(TODAY)
-    load_demo(store, TODAY)
-    first = store.stats()
-    load_demo(store, TODAY)
-    assert store.stats() == first
+    load_demo(any_store, TODAY)
+    first = any_store.stats()
+    load_demo(any_store, TODAY)
+    assert any_store.stats() == first
     assert sum(first["nodes"].values()) == len(nodes)
     assert sum(first["relationships"].values()) == len(rels)
 
 
-def test_demo_users_log_in_with_the_demo_password(store):
-    load_demo(store, TODAY)
-    assert authenticate(store, "director", DEMO_PASSWORD)["role"] == "director"
-    assert authenticate(store, "director", "wrong-password") is None
-    assert authenticate(store, "nobody", DEMO_PASSWORD) is None
+def test_demo_users_log_in_with_the_demo_password(any_store):
+    load_demo(any_store, TODAY)
+    assert authenticate(any_store, "director", DEMO_PASSWORD)["role"] == "director"
+    assert authenticate(any_store, "director", "wrong-password") is None
+    assert authenticate(any_store, "nobody", DEMO_PASSWORD) is None
 
 
-def test_portfolio_graph_for_analysis_gives_the_same_reports(store):
+def test_portfolio_graph_for_analysis_gives_the_same_reports(any_store):
     from graphcrm.analysis import portfolio_report
 
-    load_demo(store, TODAY)
-    full = store.portfolio_graph()
-    lean = store.portfolio_graph(for_analysis=True)
+    load_demo(any_store, TODAY)
+    full = any_store.portfolio_graph()
+    lean = any_store.portfolio_graph(for_analysis=True)
     assert sorted(full.edges(keys=True)) == sorted(lean.edges(keys=True))
     assert dict(full.nodes(data=True)) == dict(lean.nodes(data=True))
     dropped = {k for *_, d in lean.edges(data=True) for k in d} & (SYSTEM | {"since", "team_role"})
