@@ -16,7 +16,11 @@ team of eight and a year of interactions tell the stories the tool exists for:
   ISCS) is **single-threaded**: every strong relationship (strength >= 3) into
   its buying center is held by ``u-lina``.  韩雪 (``p-han-xue``) is a
   **blocker** who favours the incumbent.  ``opp-metro-line2-upgrade`` was won
-  last year; ``opp-metro-ops-om`` (O&M renewal) is submitted.
+  last year, and the group's leaders have been **promoters** since (scores 9,
+  10, 9, 9: NPS +100, steady).  ``opp-metro-ops-om`` (O&M renewal) is
+  submitted while operations' **satisfaction falls** over the year (9, 8, 9,
+  6, 4): 崔明's complaint was answered at the renewal meeting, but the signal
+  workshop's (孟琪, 4/10, 20 days ago) has an **unanswered follow-up**, overdue.
 * ``acc-port-group`` 江州港务集团 — ``opp-port-tos`` has **no access to the
   economic buyer** 严东 (``p-yan-dong``): no one on our side knows him, while
   东方数科 does.  A warm path exists: 严东 KNOWS 秦峰 (``p-qin-feng``, metro
@@ -25,8 +29,8 @@ team of eight and a year of interactions tell the stories the tool exists for:
   in ``opp-huade-mes`` competitor Nordtek Automation has a **stronger
   relationship to the decision maker** Klaus Weber (5) than we do (2).
 * ``acc-first-hospital`` 江州市第一人民医院 — lifecycle **at_risk**: stale
-  relationships, poor feedback (satisfaction 3–4), ``opp-hospital-logistics``
-  lost to 东方数科.
+  relationships, poor feedback (satisfaction 7, then 4 and 3, both complaints
+  unanswered), ``opp-hospital-logistics`` lost to 东方数科.
 * ``acc-kvsc`` Klang Valley Smart City Corporation (Malaysia, prospect) —
   ``opp-kvsc-ioc`` has a **missing buying-center role**: no economic buyer
   identified yet.
@@ -48,7 +52,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from graphcrm.model import OPEN_STAGES
+from graphcrm.model import FOLLOW_UP_DAYS, OPEN_STAGES, opens_follow_up
 
 DEMO_PASSWORD = "graphcrm-demo"
 
@@ -514,6 +518,18 @@ EVENTS = [
      2, None, "2号线改造项目签约仪式，郑董事长、吴总经理出席，双方表示将深化战略合作。"),
     (240, 7, "event", "event", ("u-director",), ("qin-feng",), "opp-metro-line2-upgrade", 1, None,
      "签约仪式后与运营分公司秦总交流改造期间的运营保障安排。"),
+    (230, 2, "feedback", "in_person", ("u-director",), ("zheng-hai",), "opp-metro-line2-upgrade", 2, 9,
+     "签约后高层回访：郑董事长对2号线改造的推进节奏满意，表示愿意向兄弟城市推荐我方。"),
+    (160, 6, "feedback", "in_person", ("u-lina",), ("wu-zhiyuan",), "opp-metro-line2-upgrade", 2, 10,
+     "2号线改造阶段验收回访：吴总评价改造期间运营零中断，同意作为标杆案例接待同行参观。"),
+    (90, 3, "feedback", "phone", ("u-lina",), ("tang-jun",), None, 1, 9,
+     "季度满意度回访：唐主任对项目管理和交付文档质量满意。"),
+    (5, 8, "feedback", "wechat", ("u-lina",), ("shen-li",), "opp-metro-line2-upgrade", 2, 9,
+     "沈总参观后反馈：2号线改造效果超出预期，支持4号线沿用同一技术路线。"),
+    (330, 6, "feedback", "in_person", ("u-lina",), ("lu-yan",), None, 2, 9,
+     "线网综合监控运维年度回访：陆总对全年运维服务表示满意，希望续约后保持驻场团队稳定。"),
+    (250, 7, "feedback", "phone", ("u-lina",), ("cui-ming",), None, 1, 8,
+     "维修中心半年回访：备件供应基本及时，希望加强夜间抢修支持。"),
     (200, 3, "feedback", "in_person", ("u-lina",), ("yu-hang",), "opp-metro-line2-upgrade", 2, 9,
      "2号线综合监控改造上线三个月回访：调度员满意度高，报警误报率明显下降。"),
     (120, 7, "feedback", "phone", ("u-lina",), ("cui-ming",), None, 0, 6,
@@ -524,6 +540,8 @@ EVENTS = [
      -1, None,
      "4号线ISCS技术交流：韩雪坚持沿用现有厂商的集成平台架构，质疑我方方案与既有线路的兼容性；"
      "罗部长要求两周内提交兼容性论证。"),
+    (20, 2, "feedback", "phone", ("u-lina",), ("meng-qi",), "opp-metro-ops-om", -1, 4,
+     "通信信号车间反馈：上月两次信号设备故障，驻场工程师到场都超过4小时，车间对运维服务很不满意。"),
     (14, 3, "visit", "in_person", ("u-lina",), ("tang-jun",), "opp-metro-line4", 2, None,
      "拜访唐主任：同意在集团内部推动我方方案进入短名单，建议尽快安排沈总到2号线现场参观。"),
     (6, 2, "visit", "in_person", ("u-lina",), ("shen-li", "yu-hang"), "opp-metro-line4", 1, None,
@@ -567,6 +585,16 @@ EVENTS = [
      "IOC scoping call with the CTO: data integration from traffic, flood and CCTV systems; the budget owner is "
      "not clear yet, Raj said funding may come from the state government."),
 ]
+
+#: the follow-ups of the feedback that calls for one (graphcrm.model.opens_follow_up):
+#: (person key, days ago of the feedback) -> (owner, the interaction that answered it as
+#: (person keys, days ago), or None: still open); due FOLLOW_UP_DAYS after the feedback
+FOLLOW_UPS = {
+    ("cui-ming", 120): ("u-lina", (("lu-yan", "cui-ming"), 45)),  # answered at the renewal meeting
+    ("meng-qi", 20): ("u-lina", None),  # the signal workshop's complaint: unanswered
+    ("kang-jian", 160): ("u-zhangwei", None),
+    ("fu-lei", 130): ("u-zhangwei", None),
+}
 
 # summary templates for routine contacts
 _SUBJECTS = {
@@ -727,12 +755,14 @@ def demo_portfolio(
     drafts.sort(key=lambda d: (-d.days, d.hour, d.minute))
 
     last_contact: dict[tuple[str, str], str] = {}
+    ids = {(draft.persons, draft.days): f"int-{number:04d}" for number, draft in enumerate(drafts, start=1)}
     for number, draft in enumerate(drafts, start=1):
         int_id = f"int-{number:04d}"
         at = stamp(draft.days, draft.hour, draft.minute)
         nodes.append(("Interaction", _compact({
             "id": int_id, "kind": draft.kind, "channel": draft.channel, "at": at, "summary": draft.summary,
-            "sentiment": draft.sentiment, "satisfaction": draft.satisfaction})))
+            "sentiment": draft.sentiment, "satisfaction": draft.satisfaction,
+            **_follow_up(draft, today, ids)})))
         for user in draft.users:
             rels.append(("ATTENDED", user, int_id, {}))
             for key in draft.persons:
@@ -746,6 +776,19 @@ def demo_portfolio(
         rels.append(("RELATIONSHIP", user, _pid(key), _compact({
             "strength": strength, "since": day(365 * since_years), "last_contact_at": last_contact.get((user, key))})))
     return nodes, rels
+
+
+def _follow_up(draft: _Draft, today: date, ids: dict) -> dict:
+    """The follow-up properties of a feedback that calls for one (:data:`FOLLOW_UPS`)."""
+    if not opens_follow_up({"kind": draft.kind, "satisfaction": draft.satisfaction, "sentiment": draft.sentiment}):
+        return {}
+    key = (draft.persons[0], draft.days)
+    if key not in FOLLOW_UPS:
+        raise ValueError(f"demo feedback of {key} calls for a follow-up: add it to FOLLOW_UPS")
+    owner, answer = FOLLOW_UPS[key]
+    return {"follow_up_owner": owner,
+            "follow_up_due": (today - timedelta(days=draft.days - FOLLOW_UP_DAYS)).isoformat(),
+            "follow_up_closed_by": ids[answer] if answer else None}
 
 
 def _routine_contact(row, person, account_of, language, roles_of, opportunity, member_of) -> list[_Draft]:

@@ -147,15 +147,19 @@ def test_on_the_demo_portfolio_only_the_accounts_its_story_puts_at_risk_need_att
     rows = {r["id"]: r for r in portfolio_coverage(G)["accounts"]}
     flagged = {a: [w["kind"] for w in r["attention"]] for a, r in rows.items() if r["needs_attention"]}
     # the hospital: recorded at risk, key people not seen for 109 days, the logistics bid lost 100 days ago,
-    # its satisfaction down from 7 to 4 and 3 within the year;
+    # its satisfaction down from 7 to 4 and 3 within the year, neither complaint answered;
     # Huade: the MES bid is decided in 25 days and nobody on our side knows Klaus Weber or the CFO;
-    # metro operations: the maintenance centre's scores fell from 9 to 6, and 崔明 (6/10, a detractor) is in
-    # the buying center of the O&M renewal
+    # metro operations: scores fell from 9 to 4 over the year, the signal workshop's complaint (孟琪, 4/10)
+    # is unanswered 13 days past its due date, and 崔明 and 孟琪, detractors, are in the O&M renewal's
+    # buying center.  The metro group, whose leaders are promoters all year, needs none.
     assert flagged == {
-        "acc-first-hospital": ["recorded_at_risk", "key_people_silent", "recent_loss", "satisfaction_falling"],
+        "acc-first-hospital": ["recorded_at_risk", "key_people_silent", "recent_loss", "satisfaction_falling",
+                               "follow_up_overdue", "follow_up_overdue"],
         "acc-huade-jv": ["closing_no_decider"],
-        "acc-metro-ops": ["satisfaction_falling", "detractor_in_buying_center"],
+        "acc-metro-ops": ["satisfaction_falling", "follow_up_overdue", "detractor_in_buying_center"],
     }
+    assert rows["acc-metro-group"]["satisfaction"]["nps"] == 100
+    assert rows["acc-metro-group"]["satisfaction"]["trend"] == "steady"
     assert rows["acc-port-group"]["value_at_risk"] > 0  # value at risk ranks accounts, it flags none
 
 

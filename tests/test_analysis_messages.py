@@ -78,20 +78,15 @@ def rare_variants() -> list:
     empty.add_node("p1", label="Person", name="David Chen", influence=4)
     empty.add_edge("p1", "a1", key="WORKS_AT")
     out.append(account_report(empty, "a1"))  # people, but none known to us
-    scores = {"p1": ((240, 6), (30, 9)), "p2": ((200, 9), (20, 9)), "p3": ((500, 8),)}  # days ago, score
+    scores = {"p1": ((240, 6), (30, 9)), "p3": ((500, 8),)}  # days ago, score
     voices = build_graph([("Person", {"id": p, "name": p}) for p in scores] + [
         ("Interaction", {"id": f"i-{p}-{ago}", "kind": "feedback", "satisfaction": score,
                          "at": (date(2026, 5, 1) - timedelta(days=ago)).isoformat()})
         for p, history in scores.items() for ago, score in history],
         [("WITH", f"i-{p}-{ago}", p, {}) for p, history in scores.items() for ago, _score in history],
         loaded_at="2026-05-01T00:00:00+00:00")
-    # rising, steady, and a score older than 12 months
+    # rising, and a score older than 12 months
     out.extend(stakeholder_satisfaction(voices, p) for p in scores)
-    unanswered = base_deal()  # a complaint whose follow-up is past its due date
-    unanswered.node("Interaction", "fb", kind="feedback", at="2026-04-01T00:00:00+00:00", satisfaction=8,
-                    sentiment=-1, follow_up_owner="u1", follow_up_due="2026-04-08")
-    unanswered.rel("WITH", "fb", "tb")
-    out.append(account_report(unanswered.graph(), "a1"))
     return out
 
 

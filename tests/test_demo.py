@@ -129,8 +129,10 @@ def test_other_day_same_ids_and_shifted_dates(portfolio):
     for (_, a), (_, b) in zip(portfolio[0], nodes, strict=True):
         if "at" in a:
             assert datetime.fromisoformat(b["at"]) - datetime.fromisoformat(a["at"]) == shift
-        other = {k: v for k, v in a.items() if k not in ("at", "close_date")}
-        assert other == {k: v for k, v in b.items() if k not in ("at", "close_date")}
+        if "follow_up_due" in a:
+            assert date.fromisoformat(b["follow_up_due"]) - date.fromisoformat(a["follow_up_due"]) == shift
+        dated = ("at", "close_date", "follow_up_due")
+        assert {k: v for k, v in a.items() if k not in dated} == {k: v for k, v in b.items() if k not in dated}
 
 
 def test_default_today(portfolio):
@@ -274,3 +276,30 @@ def test_story_at_risk_account_is_stale(G, portfolio):
     people = {u for u, v, _ in _edges(G, "WORKS_AT") if v == "acc-first-hospital"}
     contacts = [d["last_contact_at"] for u, v, d in _edges(G, "RELATIONSHIP") if v in people and "last_contact_at" in d]
     assert contacts and all((TODAY - datetime.fromisoformat(c).date()).days > 90 for c in contacts)
+
+
+# --------------------------------------------------------------------------
+# the voice of the customer
+# --------------------------------------------------------------------------
+
+def test_every_complaint_has_a_follow_up_and_one_was_answered(G):
+    from graphcrm.model import opens_follow_up
+
+    feedback = {n: d for n, d in G.nodes(data=True) if d["label"] == "Interaction" and d["kind"] == "feedback"}
+    complaints = {n for n, d in feedback.items() if opens_follow_up(d)}
+    assert complaints == {n for n, d in feedback.items() if d.get("follow_up_owner")} and len(complaints) == 4
+    [answered] = [d for n, d in feedback.items() if d.get("follow_up_closed_by")]
+    answer = G.nodes[answered["follow_up_closed_by"]]
+    assert answer["kind"] == "meeting" and answer["at"] > answered["at"]
+
+
+def test_metro_operations_grows_unhappy_while_the_metro_group_stays_loyal(G):
+    from graphcrm.analysis import account_satisfaction
+
+    ops = account_satisfaction(G, "acc-metro-ops", now="2026-05-01T12:00:00+00:00")
+    assert ops["trend"]["direction"] == "falling" and ops["latest"] == 4
+    assert [(f["people"][0]["id"], f["owner"]["id"], f["days_overdue"]) for f in ops["follow_ups"]] == [
+        ("p-meng-qi", "u-lina", 13)]
+    group = account_satisfaction(G, "acc-metro-group", now="2026-05-01T12:00:00+00:00")
+    assert group["trend"]["direction"] == "steady" and group["nps"]["score"] == 100
+    assert group["nps"]["promoters"] == 4 and not group["follow_ups"]
