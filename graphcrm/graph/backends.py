@@ -584,7 +584,11 @@ class Neo4jBackend(Backend):
             "connection_timeout": timeout, "connection_acquisition_timeout": timeout,
             "max_transaction_retry_time": timeout}
         try:
-            self._driver = neo4j.GraphDatabase.driver(url, auth=(user, password or ""), **bounds)
+            # no notifications: the statements are fixed, and on a young database the server
+            # warns of every relationship type or property not yet written (the driver logs
+            # each warning, on every page view)
+            self._driver = neo4j.GraphDatabase.driver(url, auth=(user, password or ""),
+                                                      notifications_min_severity="OFF", **bounds)
         except (ValueError, ConfigurationError) as exc:
             raise StoreUnavailable(f"GRAPHCRM_DATABASE_URL: cannot use {url!r} ({exc})") from None
         try:
