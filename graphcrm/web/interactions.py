@@ -256,8 +256,9 @@ def close_follow_up(interaction_id: str):
     form = AnswerForm()
     offer_for(form, accounts, ticked=[*stored["person_ids"], current_user.id])
     if request.method == "GET":
-        form.kind.data, form.at.data = "call", now_input()
+        form.kind.data, form.channel.data, form.at.data = "call", "phone", now_input()
         form.person_ids.data, form.user_ids.data = stored["person_ids"], [current_user.id]
+        form.opportunity_id.data = stored.get("opportunity_id") or ""
 
     def write(values):
         props, links = split(values)
