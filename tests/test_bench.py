@@ -71,3 +71,32 @@ def test_bench_run_runs_under_the_interpreter_it_is_given(tmp_path):
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [str(interpreter), str(ROOT / "bench" / "report.py"), "--scales", "XS"]
+
+
+def test_bench_run_sets_the_stores_side_by_side(tmp_path, neo4j_databases):
+    """``--stores falkordb,neo4j``: a report per store and the main figures of each scale next to each other
+    (``neo4j_databases``: skipped, or failed under CI, where no local Neo4j can run)."""
+    out = tmp_path / "report.json"
+    result = subprocess.run(
+        [str(ROOT / "bench" / "run"), "--scales", "XS", "--stores", "falkordb,neo4j", "--samples", "2", "--no-web",
+         "--compare-rows", "40", "--data-dir", str(tmp_path), "--out", str(out)],
+        env={**os.environ, "BENCH_PYTHON": sys.executable}, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert set(report["stores"]) == {"falkordb", "neo4j"} and "scales" not in report
+    for of_store in report["stores"].values():
+        assert of_store["scales"]["XS"]["load"]["rows_per_s"] > 0 and of_store["targets"]["scale"] == "XS"
+        assert of_store["batched_vs_row_at_a_time"]["rows"] <= 40
+    side = report["side_by_side"]["XS"]
+    assert side["load_rows_per_s"] == {kind: report["stores"][kind]["scales"]["XS"]["load"]["rows_per_s"]
+                                       for kind in ("falkordb", "neo4j")}
+    assert side["web_errors"] == {"falkordb": None, "neo4j": None}  # --no-web
+    assert list(tmp_path.iterdir()) == [out]  # both servers stopped, their folders removed
+
+
+def test_bench_run_refuses_an_unknown_store(tmp_path):
+    result = subprocess.run([str(ROOT / "bench" / "run"), "--scales", "XS", "--stores", "postgres"],
+                            env={**os.environ, "BENCH_PYTHON": sys.executable}, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 2 and "unknown store 'postgres'" in result.stderr
