@@ -200,8 +200,8 @@ class Neo4jDatabases:
     gives it back emptied (the store's batched ``drop``: ~10 ms for a test's
     graph); a fixture that needs one while another holds the first (a test's
     own app inside its module's web app) gets the next server, which
-    ``neo4j/run`` starts on first need (~3 s; two at most in a run of the
-    suite).  With ``GRAPHCRM_TEST_NEO4J_URL`` there is only that database:
+    ``neo4j/run`` starts on first need (~3 s; a run of the whole suite
+    starts two).  With ``GRAPHCRM_TEST_NEO4J_URL`` there is only that database:
     a test that needs a second one is skipped, saying so."""
 
     def __init__(self, first_url: str, start: Callable[[], str] | None):
