@@ -498,6 +498,17 @@ def auth(client) -> AuthActions:
     return AuthActions(client)
 
 
+@pytest.fixture
+def app_and_store(web_app):
+    """A web app (no CSRF) and its store over a fresh copy of the authorization
+    matrix's portfolio, one per test: for tests that write."""
+    from fixtures import load_access_portfolio
+
+    with web_app() as (app, store):
+        load_access_portfolio(store)
+        yield app, store
+
+
 @pytest.fixture(scope="module")
 def access_app(web_app):
     """A web app over the authorization matrix's portfolio (tests/fixtures.py), one per module."""

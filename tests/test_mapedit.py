@@ -13,21 +13,7 @@ import pytest
 
 from graphcrm.web import create_app
 
-from fixtures import PASSWORD, XSS, fingerprint, load_access_portfolio, login, text
-
-
-@pytest.fixture
-def app_and_store(web_app):
-    """A web app (no CSRF) over a fresh copy of the access portfolio: these tests write."""
-    with web_app() as (app, store):
-        load_access_portfolio(store)
-        yield app, store
-
-
-def client_of(app, username: str):
-    client = app.test_client()
-    assert login(client, username).status_code == 302
-    return client
+from fixtures import PASSWORD, XSS, fingerprint, signed_in, text
 
 
 def post(client, url: str, body) -> tuple[int, dict]:
@@ -48,7 +34,7 @@ def assert_json_error(body: dict, field: str | None = None) -> None:
 
 def test_a_member_changes_a_person_s_stance_and_the_audit_log_says_who(app_and_store):
     app, store = app_and_store
-    lina = client_of(app, "lina")
+    lina = signed_in(app, "lina")
     status, body = post(lina, "/api/people/p-ours-cfo",
                         {"changes": {"stance": "champion", "influence": 5, "title": " Finance chief "}, "version": 1})
     assert status == 200, body
@@ -69,7 +55,7 @@ def test_a_member_changes_a_person_s_stance_and_the_audit_log_says_who(app_and_s
 
 def test_a_stale_version_is_refused_with_the_current_values(app_and_store):
     app, store = app_and_store
-    lina, bo = client_of(app, "lina"), client_of(app, "bo")
+    lina, bo = signed_in(app, "lina"), signed_in(app, "bo")
     assert post(bo, "/api/people/p-ours-cio", {"changes": {"stance": "skeptic"}, "version": 1})[0] == 200
     status, body = post(lina, "/api/people/p-ours-cio", {"changes": {"stance": "champion"}, "version": 1})
     assert status == 409
@@ -92,7 +78,7 @@ def test_a_stale_version_is_refused_with_the_current_values(app_and_store):
 def test_invalid_changes_are_refused_as_json_naming_the_field(app_and_store, changes, version, field):
     app, store = app_and_store
     before = fingerprint(store)
-    status, body = post(client_of(app, "lina"), "/api/people/p-ours-cfo", {"changes": changes, "version": version})
+    status, body = post(signed_in(app, "lina"), "/api/people/p-ours-cfo", {"changes": changes, "version": version})
     assert status == 400
     assert_json_error(body, field)
     assert fingerprint(store) == before
@@ -100,7 +86,7 @@ def test_invalid_changes_are_refused_as_json_naming_the_field(app_and_store, cha
 
 def test_a_body_that_is_not_a_json_object_is_refused(app_and_store):
     app, store = app_and_store
-    lina = client_of(app, "lina")
+    lina = signed_in(app, "lina")
     for r in (lina.post("/api/people/p-ours-cfo", data={"changes": "stance"}),
               lina.post("/api/people/p-ours-cfo", json=["stance", "champion"]),
               lina.post("/api/relationships/KNOWS/p-ours-cio/p-ours-cfo/delete", data="{}")):
@@ -110,7 +96,7 @@ def test_a_body_that_is_not_a_json_object_is_refused(app_and_store):
 
 def test_a_person_added_on_the_map_with_their_manager(app_and_store):
     app, store = app_and_store
-    lina = client_of(app, "lina")
+    lina = signed_in(app, "lina")
     status, body = post(lina, "/api/accounts/acc-ours/people",
                         {"person": {"name": XSS, "title": "CTO", "stance": "supporter", "influence": 4},
                          "reports_to": "p-ours-cio"})
@@ -137,7 +123,7 @@ def test_a_person_added_on_the_map_with_their_manager(app_and_store):
 def test_a_new_person_is_validated_as_on_the_form(app_and_store, body, field):
     app, store = app_and_store
     before = fingerprint(store)
-    status, answer = post(client_of(app, "lina"), "/api/accounts/acc-ours/people", body)
+    status, answer = post(signed_in(app, "lina"), "/api/accounts/acc-ours/people", body)
     assert status == 400
     assert_json_error(answer, field)
     assert fingerprint(store) == before
@@ -146,7 +132,7 @@ def test_a_new_person_is_validated_as_on_the_form(app_and_store, body, field):
 def test_a_new_person_cannot_report_to_someone_of_a_team_the_user_is_not_on(app_and_store):
     app, store = app_and_store
     before = fingerprint(store)
-    status, _body = post(client_of(app, "lina"), "/api/accounts/acc-ours/people",
+    status, _body = post(signed_in(app, "lina"), "/api/accounts/acc-ours/people",
                          {"person": {"name": "Newcomer"}, "reports_to": "p-theirs"})
     assert status == 404
     assert fingerprint(store) == before
@@ -157,7 +143,7 @@ def test_a_new_person_cannot_report_to_someone_of_a_team_the_user_is_not_on(app_
 
 def test_a_line_is_added_changed_and_removed_through_the_store(app_and_store):
     app, store = app_and_store
-    lina = client_of(app, "lina")
+    lina = signed_in(app, "lina")
     url = "/api/relationships/INFLUENCES/p-ours-cfo/p-ours-cio"
     status, body = post(lina, url + "/new", {"props": {"strength": 4}})
     assert status == 200, body
@@ -181,7 +167,7 @@ def test_a_line_is_added_changed_and_removed_through_the_store(app_and_store):
 def test_a_reports_to_cycle_is_refused_with_the_chain_named(app_and_store):
     app, store = app_and_store
     before = fingerprint(store)
-    lina = client_of(app, "lina")
+    lina = signed_in(app, "lina")
     status, body = post(lina, "/api/relationships/REPORTS_TO/p-ours-cio/p-ours-cfo/new", {})
     assert status == 400
     assert_json_error(body, "end")
@@ -196,7 +182,7 @@ def test_a_reports_to_cycle_is_refused_with_the_chain_named(app_and_store):
 
 def test_lines_take_only_the_properties_their_form_offers(app_and_store):
     app, store = app_and_store
-    lina = client_of(app, "lina")
+    lina = signed_in(app, "lina")
     status, body = post(lina, "/api/relationships/RELATIONSHIP/user-lina/p-ours-cfo",
                         {"changes": {"last_contact_at": "2026-01-01T00:00:00+00:00"}, "version": 1})
     assert status == 400
@@ -208,7 +194,7 @@ def test_lines_take_only_the_properties_their_form_offers(app_and_store):
 
 def test_our_relationship_and_a_competitor_s_tie_from_the_panel(app_and_store):
     app, store = app_and_store
-    lina = client_of(app, "lina")
+    lina = signed_in(app, "lina")
     status, body = post(lina, "/api/relationships/RELATIONSHIP/user-lina/p-ours-cio/new", {"props": {"strength": 4}})
     assert status == 200 and "has a relationship with 王强 (strength 4)" in body["saved"]
     status, body = post(lina, "/api/people/p-ours-cio/competitor-ties", {"new_competitor": "华信科技", "strength": 5})
@@ -232,7 +218,7 @@ def test_our_relationship_and_a_competitor_s_tie_from_the_panel(app_and_store):
 
 def test_a_buying_center_role_is_added_changed_and_removed_on_the_power_map(app_and_store):
     app, store = app_and_store
-    bo = client_of(app, "bo")  # on the opportunity's team only
+    bo = signed_in(app, "bo")  # on the opportunity's team only
     status, body = post(bo, "/api/relationships/ROLE_IN/p-ours-cfo/opp-ours",
                         {"changes": {"role": "champion", "stance": "champion", "influence": None}, "version": 1})
     assert status == 200, body
@@ -266,7 +252,7 @@ CHANGES = [
 def test_who_may_not_edit_the_account_gets_404_and_nothing_is_written(app_and_store, username):
     """A viewer, a manager of another team and a director: 404, as the forms answer them."""
     app, store = app_and_store
-    client = client_of(app, username)
+    client = signed_in(app, username)
     before = fingerprint(store)
     for url, body in CHANGES:
         status, answer = post(client, url, body)
@@ -279,7 +265,7 @@ def test_a_line_into_an_account_the_user_may_not_see_is_404(app_and_store):
     """ANCHORS: a KNOWS line is changed by the first person's team and needs the other visible."""
     app, store = app_and_store
     before = fingerprint(store)
-    lina = client_of(app, "lina")
+    lina = signed_in(app, "lina")
     assert post(lina, "/api/relationships/KNOWS/p-ours-cio/p-theirs/new", {"props": {"strength": 2}})[0] == 404
     assert post(lina, "/api/relationships/KNOWS/p-theirs/p-ours-cio/delete", {})[0] == 404  # theirs anchors it
     assert post(lina, "/api/relationships/ROLE_IN/p-theirs/opp-ours/new", {"props": {"role": "coach"}})[0] == 404
@@ -288,7 +274,7 @@ def test_a_line_into_an_account_the_user_may_not_see_is_404(app_and_store):
 
 def test_kinds_the_map_does_not_edit_are_404(app_and_store):
     app, store = app_and_store
-    admin = client_of(app, "admin")
+    admin = signed_in(app, "admin")
     for url in ("/api/relationships/MEMBER_OF/user-lina/acc-ours/delete",
                 "/api/relationships/WORKS_AT/p-ours-cio/acc-ours/delete",
                 "/api/relationships/NOPE/p-ours-cio/p-ours-cfo/new"):
@@ -328,14 +314,14 @@ def test_the_csrf_token_of_the_page_is_required_in_the_header(app_and_store):
 def test_the_side_panel_is_on_the_pages_of_those_who_may_edit_only(app_and_store):
     app, _store = app_and_store
     for username, shown in (("lina", True), ("bo", True), ("vera", False), ("director", False)):
-        client = client_of(app, username)
+        client = signed_in(app, username)
         for url in ("/accounts/acc-ours", "/opportunities/opp-ours"):
             page = text(client.get(url))
             assert ('id="map-edit"' in page) is shown, (username, url)
             assert 'id="map-session"' in page
-    page = text(client_of(app, "lina").get("/opportunities/opp-ours"))
+    page = text(signed_in(app, "lina").get("/opportunities/opp-ours"))
     assert 'id="map-add-role"' in page and 'data-opportunity="opp-ours"' in page
-    client = client_of(app, "lina")
+    client = signed_in(app, "lina")
     client.get("/lang/zh")
     page = text(client.get("/accounts/acc-ours"))
     for words in ("在图上编辑", "画一条线", "添加一个人", "添加到图中"):

@@ -11,24 +11,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from fixtures import load_access_portfolio, login
+from fixtures import signed_in
 
 
 def local(days_ago: int = 0) -> str:
     return (datetime.now() - timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M")
-
-
-@pytest.fixture
-def site(web_app):
-    with web_app() as (app, store):
-        load_access_portfolio(store)
-        yield app, store
-
-
-def signed_in(app, username: str):
-    c = app.test_client()
-    login(c, username)
-    return c
 
 
 def log_feedback(client, person: str, score, sentiment: int = 0) -> None:
@@ -43,8 +30,8 @@ def open_ids(store, person: str) -> list[str]:
             if t["props"].get("follow_up_owner") and not t["props"].get("follow_up_closed_by")]
 
 
-def test_a_detractors_feedback_opens_one_follow_up_on_the_managers_week_and_the_dashboard(site):
-    app, store = site
+def test_a_detractors_feedback_opens_one_follow_up_on_the_managers_week_and_the_dashboard(app_and_store):
+    app, store = app_and_store
     lina = signed_in(app, "lina")
     log_feedback(lina, "p-ours-cio", 5)
     log_feedback(lina, "p-ours-cio", 9)  # a promoter opens none
@@ -61,14 +48,14 @@ def test_a_detractors_feedback_opens_one_follow_up_on_the_managers_week_and_the_
     assert "Customer feedback waiting for an answer" in board and "王强" in board.split('id="open-follow-ups"')[1]
 
 
-def test_a_negative_sentiment_alone_opens_a_follow_up(site):
-    app, store = site
+def test_a_negative_sentiment_alone_opens_a_follow_up(app_and_store):
+    app, store = app_and_store
     log_feedback(signed_in(app, "lina"), "p-ours-cio", None, sentiment=-1)
     assert len(open_ids(store, "p-ours-cio")) == 1
 
 
-def test_closing_with_an_interaction_records_what_was_done(site):
-    app, store = site
+def test_closing_with_an_interaction_records_what_was_done(app_and_store):
+    app, store = app_and_store
     lina = signed_in(app, "lina")
     form = lina.get("/interactions/int-ours-feedback/close?person=p-ours-cfo")
     assert form.status_code == 200 and "slow support" in form.get_data(as_text=True)
@@ -90,8 +77,8 @@ def test_closing_with_an_interaction_records_what_was_done(site):
 
 
 @pytest.mark.parametrize("username", ["omar", "vera", "director"])
-def test_who_may_not_edit_the_account_cannot_close_its_follow_up(site, username):
-    app, store = site
+def test_who_may_not_edit_the_account_cannot_close_its_follow_up(app_and_store, username):
+    app, store = app_and_store
     c = signed_in(app, username)
     before = store.get_interaction("int-ours-feedback")
     assert c.get("/interactions/int-ours-feedback/close").status_code == 404
@@ -102,21 +89,21 @@ def test_who_may_not_edit_the_account_cannot_close_its_follow_up(site, username)
     assert store.get_interaction("int-ours-feedback") == before
 
 
-def test_an_interaction_without_a_follow_up_has_nothing_to_close(site):
-    app, _store = site
+def test_an_interaction_without_a_follow_up_has_nothing_to_close(app_and_store):
+    app, _store = app_and_store
     assert signed_in(app, "lina").get("/interactions/int-ours/close").status_code == 404
 
 
-def test_the_close_link_shows_where_the_user_may_close(site):
-    app, _store = site
+def test_the_close_link_shows_where_the_user_may_close(app_and_store):
+    app, _store = app_and_store
     page = signed_in(app, "lina").get("/accounts/acc-ours").get_data(as_text=True)
     assert re.search(r'href="/interactions/int-ours-feedback/close\?person=p-ours-cfo"', page)
     assert "/interactions/int-ours-feedback/close" not in signed_in(app, "vera").get(
         "/accounts/acc-ours").get_data(as_text=True)
 
 
-def test_follow_ups_read_in_chinese(site):
-    app, _store = site
+def test_follow_ups_read_in_chinese(app_and_store):
+    app, _store = app_and_store
     lina = signed_in(app, "lina")
     lina.get("/lang/zh")
     week = lina.get("/my-week").get_data(as_text=True)

@@ -16,23 +16,9 @@ import pytest
 from graphcrm.model import MAP_POSITIONS_MAX
 from graphcrm.web import create_app
 
-from fixtures import PASSWORD, fingerprint, load_access_portfolio, login, text
+from fixtures import PASSWORD, fingerprint, signed_in, text
 
 URL = "/api/accounts/acc-ours/map/positions"
-
-
-@pytest.fixture
-def app_and_store(web_app):
-    """A web app (no CSRF) over a fresh copy of the access portfolio: these tests write."""
-    with web_app() as (app, store):
-        load_access_portfolio(store)
-        yield app, store
-
-
-def client_of(app, username: str):
-    client = app.test_client()
-    assert login(client, username).status_code == 302
-    return client
 
 
 def post(client, body) -> tuple[int, dict]:
@@ -54,15 +40,15 @@ def assert_json_error(body: dict, field: str | None = None) -> None:
 def test_a_member_saves_positions_and_everyone_who_sees_the_map_gets_them(app_and_store):
     app, store = app_and_store
     places = {"p-ours-cio": [100, -50.25], "p-ours-cfo": [220, 80], "user-lina": [0, 0]}
-    status, body = post(client_of(app, "lina"), {"positions": places, "version": 0})
+    status, body = post(signed_in(app, "lina"), {"positions": places, "version": 0})
     assert status == 200, body
     assert body["saved"] == "Positions saved: 3 on the map, for everyone who sees it."
     expected = {"positions": {"p-ours-cio": [100.0, -50.2], "p-ours-cfo": [220.0, 80.0], "user-lina": [0.0, 0.0]},
                 "version": 1}
     assert body["layout"] == expected
     for username in ("vera", "bo", "director", "admin"):
-        assert saved_layout(client_of(app, username)) == expected, username
-    page = text(client_of(app, "vera").get("/accounts/acc-ours"))
+        assert saved_layout(signed_in(app, username)) == expected, username
+    page = text(signed_in(app, "vera").get("/accounts/acc-ours"))
     data = json.loads(re.search(r'id="network-data">(.*?)</script>', page, re.S).group(1))
     assert data["saved_layout"] == expected and 'id="map-positions"' not in page
     assert store.get("Account", "acc-ours")["version"] == 1  # the account's own version is left alone
@@ -72,7 +58,7 @@ def test_a_member_saves_positions_and_everyone_who_sees_the_map_gets_them(app_an
 
 def test_places_of_nodes_the_user_may_not_see_are_kept_and_never_shown_to_them(app_and_store):
     app, store = app_and_store
-    admin, lina = client_of(app, "admin"), client_of(app, "lina")
+    admin, lina = signed_in(app, "admin"), signed_in(app, "lina")
     assert post(admin, {"positions": {"p-theirs": [5, 5], "p-ours-cio": [1, 1]}, "version": 0})[0] == 200
     assert "p-theirs" not in lina.get("/api/accounts/acc-ours/map").get_data(as_text=True)
     assert "p-theirs" not in text(lina.get("/accounts/acc-ours"))
@@ -86,7 +72,7 @@ def test_places_of_nodes_the_user_may_not_see_are_kept_and_never_shown_to_them(a
 
 def test_a_stale_save_gets_409_with_the_layout_stored_as_the_user_may_see_it(app_and_store):
     app, store = app_and_store
-    admin, lina = client_of(app, "admin"), client_of(app, "lina")
+    admin, lina = signed_in(app, "admin"), signed_in(app, "lina")
     assert post(admin, {"positions": {"p-theirs": [5, 5], "p-ours-cio": [1, 1]}, "version": 0})[0] == 200
     status, body = post(lina, {"positions": {"p-ours-cio": [2, 2]}, "version": 0})
     assert status == 409
@@ -98,11 +84,11 @@ def test_a_stale_save_gets_409_with_the_layout_stored_as_the_user_may_see_it(app
 
 def test_reset_gives_everyone_the_automatic_layout_again(app_and_store):
     app, store = app_and_store
-    lina = client_of(app, "lina")
+    lina = signed_in(app, "lina")
     assert post(lina, {"positions": {"p-ours-cio": [1, 1]}, "version": 0})[0] == 200
     status, body = post(lina, {"positions": None, "version": 1})
     assert status == 200 and body["saved"].startswith("Layout reset") and body["layout"]["positions"] == {}
-    assert saved_layout(client_of(app, "vera")) == {"positions": {}, "version": 2}
+    assert saved_layout(signed_in(app, "vera")) == {"positions": {}, "version": 2}
     assert store.audit_log(target="acc-ours")[0][0]["action"] == "layout"
 
 
@@ -124,7 +110,7 @@ def test_positions_that_are_not_numbers_or_too_many_are_refused_as_json_naming_t
                                                                                           field):
     app, store = app_and_store
     before = fingerprint(store)
-    status, answer = post(client_of(app, "lina"), body)
+    status, answer = post(signed_in(app, "lina"), body)
     assert status == 400, answer
     assert_json_error(answer, field)
     assert fingerprint(store) == before and store.map_layout("acc-ours")["version"] == 0
@@ -132,7 +118,7 @@ def test_positions_that_are_not_numbers_or_too_many_are_refused_as_json_naming_t
 
 def test_not_a_number_in_the_json_text_and_a_body_that_is_not_json_are_400(app_and_store):
     app, store = app_and_store
-    lina = client_of(app, "lina")
+    lina = signed_in(app, "lina")
     for data in ('{"positions": {"p-ours-cio": [NaN, 1]}, "version": 0}',
                  '{"positions": {"p-ours-cio": [Infinity, 1]}, "version": 0}', "positions=1", "[1, 2]"):
         r = lina.post(URL, data=data, content_type="application/json")
@@ -144,7 +130,7 @@ def test_not_a_number_in_the_json_text_and_a_body_that_is_not_json_are_400(app_a
 def test_a_body_too_large_is_refused_with_a_message_never_a_500(app_and_store):
     """2 MB: more than the positions of any map need (400); 10 MB: more than any request may be (413)."""
     app, store = app_and_store
-    lina = client_of(app, "lina")
+    lina = signed_in(app, "lina")
     big = {"positions": {"p-ours-cio": [1, 2]}, "version": 0, "padding": "x" * 2_000_000}
     r = lina.post(URL, json=big)
     assert r.status_code == 400 and "bytes" in r.get_json()["message"]
@@ -162,7 +148,7 @@ def test_a_body_too_large_is_refused_with_a_message_never_a_500(app_and_store):
 def test_who_may_not_edit_the_account_gets_404_and_nothing_is_written(app_and_store, username):
     app, store = app_and_store
     before = fingerprint(store)
-    status, body = post(client_of(app, username), {"positions": {"p-ours-cio": [1, 1]}, "version": 0})
+    status, body = post(signed_in(app, username), {"positions": {"p-ours-cio": [1, 1]}, "version": 0})
     assert status == 404
     assert_json_error(body)
     assert fingerprint(store) == before and store.map_layout("acc-ours")["version"] == 0
@@ -170,7 +156,7 @@ def test_who_may_not_edit_the_account_gets_404_and_nothing_is_written(app_and_st
 
 def test_a_bid_team_member_may_save_and_a_signed_out_request_gets_401(app_and_store):
     app, _store = app_and_store
-    assert post(client_of(app, "bo"), {"positions": {"p-ours-cio": [1, 1]}, "version": 0})[0] == 200
+    assert post(signed_in(app, "bo"), {"positions": {"p-ours-cio": [1, 1]}, "version": 0})[0] == 200
     assert app.test_client().post(URL, json={"positions": None, "version": 1}).status_code == 401
 
 
@@ -200,11 +186,11 @@ def test_the_csrf_token_of_the_page_is_required_in_the_header(app_and_store):
 def test_the_buttons_are_on_the_account_page_of_those_who_may_edit_only(app_and_store):
     app, _store = app_and_store
     for username, shown in (("lina", True), ("bo", True), ("vera", False), ("director", False)):
-        page = text(client_of(app, username).get("/accounts/acc-ours"))
+        page = text(signed_in(app, username).get("/accounts/acc-ours"))
         assert ('id="map-positions-save"' in page) is shown, username
         assert ('data-url="/api/accounts/acc-ours/map/positions"' in page) is shown, username
-    assert 'id="map-positions"' not in text(client_of(app, "lina").get("/opportunities/opp-ours"))
-    lina = client_of(app, "lina")
+    assert 'id="map-positions"' not in text(signed_in(app, "lina").get("/opportunities/opp-ours"))
+    lina = signed_in(app, "lina")
     lina.get("/lang/zh")
     page = text(lina.get("/accounts/acc-ours"))
     for words in ("保存位置", "重置布局"):
