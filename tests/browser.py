@@ -11,6 +11,7 @@ except under CI (``CI=true``), where a missing browser fails.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -151,6 +152,24 @@ class Session:
                 "!!window.graphcrmNetwork && document.getElementById('network').dataset.settled === 'true'"):
             assert time.monotonic() < deadline, "the network's layout did not settle"
             time.sleep(0.1)
+
+    def wait_until(self, check: str, timeout: float = 15.0) -> None:
+        """Poll ``check`` (a script expression) until it is true (page.wait_for_function
+        evaluates strings, which the CSP forbids)."""
+        deadline = time.monotonic() + timeout
+        while not self.page.evaluate(check):
+            assert time.monotonic() < deadline, check
+            time.sleep(0.05)
+
+    def text_matching(self, selector: str, pattern: str, timeout: float = 15.0) -> str:
+        """The text of ``selector`` (a status line) once it matches ``pattern`` (a regular expression)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            said = self.page.text_content(selector) or ""
+            if re.search(pattern, said):
+                return said
+            assert time.monotonic() < deadline, f"{selector} {said!r} never matched {pattern!r}"
+            time.sleep(0.05)
 
     def point_on_node(self, node_id: str) -> dict:
         """A point of the canvas (page coordinates) where the network finds the node

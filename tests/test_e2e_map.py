@@ -9,8 +9,6 @@ per stance.  Screenshots land in ``test-artifacts/e2e/``.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from browser import ACCOUNT, require_chromium
@@ -39,15 +37,6 @@ SEPARATIONS = """() => {
   });
   return out;
 }"""
-
-
-def _wait(s, check: str, timeout: float = 10.0) -> None:
-    """Poll ``check`` (a script expression) until it is true (page.wait_for_function evaluates
-    strings, which the CSP forbids)."""
-    deadline = time.monotonic() + timeout
-    while not s.page.evaluate(check):
-        assert time.monotonic() < deadline, check
-        time.sleep(0.05)
 
 
 def _positions(s) -> dict:
@@ -127,13 +116,13 @@ def test_the_find_box_selects_and_centres_a_person_from_the_keyboard(session_of)
     assert "韩雪" in names and len(names) == len(set(names))  # suggested, once
     s.page.keyboard.type("韩")
     s.page.keyboard.press("Enter")
-    _wait(s, f"window.graphcrmNetwork.getSelectedNodes().join() === '{OPPONENT}'")
+    s.wait_until(f"window.graphcrmNetwork.getSelectedNodes().join() === '{OPPONENT}'")
     centred = f"""(() => {{
         const network = window.graphcrmNetwork, canvas = document.querySelector('#network canvas');
         const at = network.canvasToDOM(network.getPositions(['{OPPONENT}'])['{OPPONENT}']);
         return Math.abs(at.x - canvas.clientWidth / 2) < 2 && Math.abs(at.y - canvas.clientHeight / 2) < 2;
     }})()"""
-    _wait(s, centred)
+    s.wait_until(centred)
     details = s.page.locator("#node-details").inner_text()
     assert details.startswith("韩雪")
     assert "Influenced by: 谢伟 (2)" in details and "Influences: 罗斌 (4)" in details

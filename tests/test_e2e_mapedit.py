@@ -13,7 +13,6 @@ map, a line added and removed from the keyboard.  Screenshots at 1440 and
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -43,25 +42,6 @@ POINT_ON = """(nodeId) => {
 }"""
 
 
-def _wait(s, check: str, timeout: float = 15.0) -> None:
-    """Poll ``check`` (a script expression) until it is true (the CSP forbids page.wait_for_function's strings)."""
-    deadline = time.monotonic() + timeout
-    while not s.page.evaluate(check):
-        assert time.monotonic() < deadline, check
-        time.sleep(0.05)
-
-
-def _status(s, pattern: str, timeout: float = 15.0) -> str:
-    """The status line once it matches ``pattern`` (a regular expression)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        said = s.page.text_content("#map-status") or ""
-        if re.search(pattern, said):
-            return said
-        assert time.monotonic() < deadline, f"status {said!r} never matched {pattern!r}"
-        time.sleep(0.05)
-
-
 def _node(s, node_id: str) -> dict | None:
     return s.page.evaluate("(id) => window.graphcrmNetwork.body.data.nodes.get(id)", node_id)
 
@@ -89,7 +69,7 @@ def _find(s, name: str) -> None:
     """Choose a person from the keyboard: the find box, then Enter."""
     s.page.fill("#network-find", name)
     s.page.press("#network-find", "Enter")
-    _wait(s, "!document.getElementById('map-person').hidden")
+    s.wait_until("!document.getElementById('map-person').hidden")
 
 
 def _drag_line(s, start: str, end: str) -> None:
@@ -110,7 +90,7 @@ def _drag_line(s, start: str, end: str) -> None:
     s.page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, steps=6)
     s.page.mouse.move(x1, y1, steps=6)
     s.page.mouse.up()
-    _wait(s, f"document.getElementById('map-line-other').value === {end!r}")
+    s.wait_until(f"document.getElementById('map-line-other').value === {end!r}")
 
 
 def _expected_refusals(s, status: int) -> None:
@@ -131,15 +111,15 @@ def test_a_reports_to_and_an_influence_line_drawn_on_the_map(session_of):
     s.page.select_option("#map-line-kind", "REPORTS_TO")
     assert s.page.is_hidden("#map-line-strength")  # a reports-to line has no strength
     s.page.click("#map-line button[type=submit]")
-    assert "reports to 方青" in _status(s, "^Saved: ")
-    _wait(s, f"!!window.graphcrmNetwork.body.data.edges.get('REPORTS_TO:{XSS_ID}:p-fang-qing')")
+    assert "reports to 方青" in s.text_matching("#map-status", "^Saved: ")
+    s.wait_until(f"!!window.graphcrmNetwork.body.data.edges.get('REPORTS_TO:{XSS_ID}:p-fang-qing')")
 
     _drag_line(s, "p-jiang-tao", "p-du-juan")
     s.page.select_option("#map-line-kind", "INFLUENCES")
     s.page.select_option("#map-line-strength", "4")
     s.page.click("#map-line button[type=submit]")
-    assert _status(s, "^Saved: ") == "Saved: 蒋涛 influences 杜娟 (strength 4)."
-    _wait(s, "!!window.graphcrmNetwork.body.data.edges.get('INFLUENCES:p-jiang-tao:p-du-juan')")
+    assert s.text_matching("#map-status", "^Saved: ") == "Saved: 蒋涛 influences 杜娟 (strength 4)."
+    s.wait_until("!!window.graphcrmNetwork.body.data.edges.get('INFLUENCES:p-jiang-tao:p-du-juan')")
     assert _edge(s, "INFLUENCES", "p-jiang-tao", "p-du-juan")["strength"] == 4
     assert _same_page(s)  # no page load
     _shot(s, "lines-drawn-1440-en")
@@ -156,7 +136,7 @@ def test_a_line_is_added_and_removed_from_the_keyboard_and_a_cycle_is_refused(se
     s.page.select_option("#map-line-kind", "REPORTS_TO")
     s.page.select_option("#map-line-other", "p-han-xue")
     s.page.press("#map-line button[type=submit]", "Enter")
-    said = _status(s, "^Not saved: ")
+    said = s.text_matching("#map-status", "^Not saved: ")
     assert "cycle" in said and "郑海 → 韩雪 → 罗斌 → 沈莉 → 吴志远 → 郑海" in said, said
     _expected_refusals(s, 400)
     assert not _edge(s, "REPORTS_TO", "p-zheng-hai", "p-han-xue")
@@ -164,14 +144,14 @@ def test_a_line_is_added_and_removed_from_the_keyboard_and_a_cycle_is_refused(se
     s.page.select_option("#map-line-kind", "KNOWS")
     s.page.select_option("#map-line-other", "p-pan-yi")
     s.page.press("#map-line button[type=submit]", "Enter")
-    _status(s, "^Saved: 郑海 knows 潘毅")
+    s.text_matching("#map-status", "^Saved: 郑海 knows 潘毅")
     remove = "#map-lines button[data-line='KNOWS:p-zheng-hai:p-pan-yi']"
     s.page.wait_for_selector(remove)
     assert s.page.get_attribute(remove, "aria-label") == "Remove: 郑海 knows 潘毅 (3)"
     s.page.focus(remove)
     s.page.keyboard.press("Enter")
-    _status(s, "^Removed: 郑海 knows 潘毅")
-    _wait(s, "!window.graphcrmNetwork.body.data.edges.get('KNOWS:p-zheng-hai:p-pan-yi')")
+    s.text_matching("#map-status", "^Removed: 郑海 knows 潘毅")
+    s.wait_until("!window.graphcrmNetwork.body.data.edges.get('KNOWS:p-zheng-hai:p-pan-yi')")
     assert _same_page(s)
 
 
@@ -184,7 +164,7 @@ def test_a_stance_edited_in_the_panel_changes_the_map_and_the_power_map(session_
     s.page.select_option("#map-new-manager", "p-luo-bin")
     s.page.select_option("#map-new-role", "user_buyer")
     s.page.click("#map-new-person button[type=submit]")
-    _status(s, "has a role in")
+    s.text_matching("#map-status", "has a role in")
     person_id = s.page.evaluate("""() => window.graphcrmNetwork.body.data.nodes.get({
         filter: (n) => n.label.startsWith("Stance Tester")})[0].id""")
     assert _node(s, person_id)["shape"] == "dot"  # neutral
@@ -196,15 +176,15 @@ def test_a_stance_edited_in_the_panel_changes_the_map_and_the_power_map(session_
     s.page.select_option("#map-influence", "4")
     s.page.fill("#map-title", "Skeptical engineer")
     s.page.click("#map-person button[type=submit]")
-    said = _status(s, "^Saved: Stance Tester")
+    said = s.text_matching("#map-status", "^Saved: Stance Tester")
     assert "stance Opponent" in said and "influence 4" in said and "Skeptical engineer" in said
-    _wait(s, f"window.graphcrmNetwork.body.data.nodes.get({person_id!r}).shape === 'triangleDown'")
+    s.wait_until(f"window.graphcrmNetwork.body.data.nodes.get({person_id!r}).shape === 'triangleDown'")
     node = _node(s, person_id)
     assert node["color"] == OPPONENT_COLOR and node["size"] == 30 and node["version"] == 2
     assert "Skeptical engineer" in s.page.text_content("#node-details")
     # the stakeholder table under the map says the same, without a page load
     row = s.page.locator("table#stakeholders tr", has_text="Stance Tester")
-    _wait(s, "Array.from(document.querySelectorAll('table#stakeholders tr')).some("
+    s.wait_until("Array.from(document.querySelectorAll('table#stakeholders tr')).some("
              "(r) => r.textContent.includes('Stance Tester') && r.textContent.includes('Opponent'))")
     assert "Skeptical engineer" in row.inner_text()
     assert _same_page(s)
@@ -217,11 +197,11 @@ def test_a_stance_edited_in_the_panel_changes_the_map_and_the_power_map(session_
     s.page.select_option("#map-deal-stance", "champion")
     s.page.select_option("#map-role", "coach")
     s.page.click("#map-person button[type=submit]")
-    _status(s, r"^Saved: Stance Tester has a role in .*\(Coach / informant\)")
-    _wait(s, f"window.graphcrmNetwork.body.data.nodes.get({person_id!r}).shape === 'star'")
+    s.text_matching("#map-status", r"^Saved: Stance Tester has a role in .*\(Coach / informant\)")
+    s.wait_until(f"window.graphcrmNetwork.body.data.nodes.get({person_id!r}).shape === 'star'")
     node = _node(s, person_id)
     assert node["color"]["background"] == CHAMPION_COLOR and node["label"].endswith("Coach / informant")
-    _wait(s, "Array.from(document.querySelectorAll('[data-refresh=buying-center] tr')).some("
+    s.wait_until("Array.from(document.querySelectorAll('[data-refresh=buying-center] tr')).some("
              "(r) => r.textContent.includes('Stance Tester') && r.textContent.includes('Coach / informant'))")
     assert _same_page(s)
     _shot(s, "power-map-1440-en")
@@ -234,21 +214,21 @@ def test_a_stale_edit_from_a_second_browser_is_refused_with_what_changed(session
         _find(s, "唐军")
     theirs.page.select_option("#map-stance", "skeptic")
     theirs.page.click("#map-person button[type=submit]")
-    _status(theirs, "^Saved: 唐军")
+    theirs.text_matching("#map-status", "^Saved: 唐军")
 
     mine.page.select_option("#map-influence", "2")
     mine.page.click("#map-person button[type=submit]")
-    assert _status(mine, "^Not saved") == "Not saved: someone else changed 唐军 in the meantime."
+    assert mine.text_matching("#map-status", "^Not saved") == "Not saved: someone else changed 唐军 in the meantime."
     _expected_refusals(mine, 409)
     changes = mine.page.inner_text("#map-conflict-changes")
     assert "Stance — now Skeptic (was Advocate)" in changes
     assert "Influence (1-5) — theirs (saved): 4; yours: 2" in changes
     assert mine.page.input_value("#map-influence") == "2"        # mine kept
     assert mine.page.input_value("#map-stance") == "skeptic"     # theirs shown
-    _wait(mine, "window.graphcrmNetwork.body.data.nodes.get('p-tang-jun').stance === 'skeptic'")  # on the map too
+    mine.wait_until("window.graphcrmNetwork.body.data.nodes.get('p-tang-jun').stance === 'skeptic'")  # on the map too
     _shot(mine, "stale-edit-1440-en")
     mine.page.click("#map-person button[type=submit]")           # saving again replaces theirs, deliberately
-    assert _status(mine, "^Saved: ") == "Saved: 唐军 — influence 2."
+    assert mine.text_matching("#map-status", "^Saved: ") == "Saved: 唐军 — influence 2."
     assert mine.page.is_hidden("#map-conflict")
     node = _node(mine, "p-tang-jun")
     assert (node["stance"], node["influence"], node["version"]) == ("skeptic", 2, 3)
@@ -276,8 +256,8 @@ def test_a_person_added_from_the_map(session_of):
     s.page.select_option("#map-new-stance", "supporter")
     s.page.select_option("#map-new-manager", "p-tang-jun")
     s.page.click("#map-new-person button[type=submit]")
-    assert _status(s, "^已保存") == "已保存：<script>alert(1)</script> 新同事，已加入图中。"
-    _wait(s, "window.graphcrmNetwork.getSelectedNodes().length === 1")
+    assert s.text_matching("#map-status", "^已保存") == "已保存：<script>alert(1)</script> 新同事，已加入图中。"
+    s.wait_until("window.graphcrmNetwork.getSelectedNodes().length === 1")
     new_id = s.page.evaluate("window.graphcrmNetwork.getSelectedNodes()[0]")
     node = _node(s, new_id)
     assert node["label"] == "<script>alert(1)</script> 新同事" and node["shape"] == "diamond"

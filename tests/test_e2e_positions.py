@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -40,17 +39,6 @@ def _open(s) -> dict:
     s.goto(f"/accounts/{ACCOUNT}")
     s.wait_for_network()
     return _positions(s)
-
-
-def _status(s, pattern: str, timeout: float = 15.0) -> str:
-    """The positions' status line once it matches ``pattern`` (a regular expression)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        said = s.page.text_content("#map-positions-status") or ""
-        if re.search(pattern, said):
-            return said
-        assert time.monotonic() < deadline, f"status {said!r} never matched {pattern!r}"
-        time.sleep(0.05)
 
 
 def _drag(s, node_id: str, dx: float, dy: float) -> None:
@@ -94,9 +82,10 @@ def test_positions_saved_by_one_member_are_the_teams_and_reset_from_the_keyboard
     dropped = _positions(lina)
     assert _apart(dropped[DRAGGED], automatic[DRAGGED]) > 40
     _same_places(automatic, dropped, [n for n in automatic if n != DRAGGED])
-    assert _status(lina, "^Moved")
+    assert lina.text_matching("#map-positions-status", "^Moved")
     lina.page.click("#map-positions-save")
-    assert re.match(rf"Positions saved: {len(dropped)} on the map", _status(lina, "^Positions saved: "))
+    said = lina.text_matching("#map-positions-status", "^Positions saved: ")
+    assert re.match(rf"Positions saved: {len(dropped)} on the map", said)
     _shots(lina, "en")
 
     # another member of the team, in a browser of their own: every node where lina left it.  Their
@@ -110,14 +99,14 @@ def test_positions_saved_by_one_member_are_the_teams_and_reset_from_the_keyboard
     # his reset, from the keyboard: the automatic layout again, for lina too
     gaofeng.page.focus("#map-positions-reset")
     gaofeng.page.keyboard.press("Enter")
-    _status(gaofeng, "^Layout reset")
+    gaofeng.text_matching("#map-positions-status", "^Layout reset")
     _same_places(automatic, _open(lina))
 
     # saved again, then a person added under 郑海: drawn beside him, the rest where they were saved
     _drag(lina, DRAGGED, -120, 60)
     lina.page.focus("#map-positions-save")
     lina.page.keyboard.press("Enter")
-    _status(lina, "^Positions saved: ")
+    lina.text_matching("#map-positions-status", "^Positions saved: ")
     saved = _positions(lina)
     with open_store(demo_server[1]) as store:
         store.create_person(ACCOUNT, {"name": "New Deputy 新副总", "influence": 3}, id="p-e2e-deputy")
@@ -133,7 +122,7 @@ def test_the_positions_tools_in_chinese_at_1440_and_390_px(session_of):
     _open(s)
     assert s.page.text_content("#map-positions-save") == "保存位置"
     _drag(s, DRAGGED, 80, -60)
-    assert _status(s, "^已移动")
+    assert s.text_matching("#map-positions-status", "^已移动")
     _shots(s, "zh")
     s.page.check("input[name=network-layout][value=hierarchical]")  # the org chart has its own places
     assert s.page.is_hidden("#map-positions")
