@@ -144,3 +144,59 @@ def test_the_portfolio_row_gives_the_satisfaction_figures():
                               "overdue_follow_ups")} == {
         "latest": 4, "trend": "falling", "change": -5.0, "nps": -100, "responses": 2, "open_follow_ups": 1,
         "overdue_follow_ups": 1}
+
+
+PROMOTERS = (("p1", 5, "economic_buyer"), ("p2", 4, None), ("p3", 3, None))
+
+
+@pytest.mark.parametrize("feedback, sustained", [
+    # 9, 10, 9 from three people over 230 days: NPS +100 (weights 2, 2, 1), sustained
+    ([("p1", 240, 9, {}), ("p2", 130, 10, {}), ("p3", 10, 9, {})], True),
+    # the same scores within 150 days: too short a stretch to call it sustained
+    ([("p1", 160, 9, {}), ("p2", 90, 10, {}), ("p3", 10, 9, {})], False),
+    # two scores only
+    ([("p1", 240, 9, {}), ("p2", 10, 10, {})], False),
+    # one person three times: a single voice
+    ([("p1", 240, 9, {}), ("p1", 130, 10, {}), ("p1", 10, 9, {})], False),
+    # a detractor's 5 in between, though everyone's latest is a promoter's
+    ([("p1", 240, 9, {}), ("p2", 200, 5, {}), ("p2", 130, 10, {}), ("p3", 10, 9, {})], False),
+    # passives bring the NPS to (2 - 0) / 5 = +40: below +50
+    ([("p1", 240, 9, {}), ("p2", 130, 8, {}), ("p3", 10, 7, {})], False),
+])
+def test_sustained_promoters_need_three_scores_two_people_half_a_year_and_no_detractor(feedback, sustained):
+    loyalty = account_satisfaction(history(feedback, people=PROMOTERS), "a1")["loyalty"]
+    assert loyalty["sustained"] is sustained
+
+
+def test_sustained_promoters_lift_the_suggested_tier_and_the_retention():
+    # three strong contacts, one executive, two departments, one won bid: the ladder says cooperative
+    def account(feedback):
+        G = history(feedback, people=PROMOTERS)
+        G.nodes["a1"].update(tier="cooperative", annual_value=1e6, potential_value=1e6)
+        G.add_node("o0", label="Opportunity", id="o0", name="Line 2", stage="won")
+        G.add_edge("o0", "a1", key="FOR")
+        for pid, dept in (("p1", "IT"), ("p2", "Ops"), ("p3", "Ops")):
+            G.nodes[pid]["department"] = dept
+            G.add_edge("u1", pid, key="RELATIONSHIP", strength=4, last_contact_at=days_ago(5))
+        return portfolio_coverage(G)["accounts"][0]
+
+    loyal = account([("p1", 240, 9, {}), ("p2", 130, 10, {}), ("p3", 10, 9, {})])
+    assert loyal["suggested_tier"] == "strategic_partner" and loyal["tier_direction"] == "up"
+    assert loyal["tier_evidence"][-1] == "sustained promoters: NPS 100 from 3 scores over 230 days"
+    assert loyal["satisfaction"]["sustained_promoters"] is True
+    # r = 0.85 + 0.25 x 1.0 x 0.15 = 0.8875; E = 1M; CLV = 1M x 1.1 / (1.1 - 0.8875)
+    assert loyal["lifetime_value"]["retention"] == 0.8875 and loyal["lifetime_value"]["retention_base"] == 0.85
+    assert loyal["lifetime_value"]["clv"] == pytest.approx(1e6 * 1.1 / 0.2125, abs=0.01)
+
+    brief = account([("p1", 60, 9, {}), ("p2", 30, 10, {}), ("p3", 10, 9, {})])
+    assert brief["suggested_tier"] == "cooperative" and not brief["tier_mismatch"]
+    assert brief["lifetime_value"]["retention"] == 0.8875  # the NPS still counts: three voices
+
+    # detractors: p1 (weight 2) and p3 give 3 and 5, p2 (weight 2) a 10: NPS 100 x (2 - 3) / 5 = -20
+    unhappy = account([("p1", 200, 3, {}), ("p2", 130, 10, {}), ("p3", 10, 5, {})])
+    assert unhappy["suggested_tier"] == "cooperative"
+    # r = 0.85 x (1 - 0.25 x 0.2) = 0.8075
+    assert unhappy["lifetime_value"]["retention"] == 0.8075 and unhappy["lifetime_value"]["nps"] == -20
+
+    alone = account([("p1", 10, 10, {})])  # one voice cannot move the retention
+    assert alone["lifetime_value"]["retention"] == 0.85 and alone["lifetime_value"]["nps"] is None

@@ -217,6 +217,7 @@ CATALOG: dict[str, str] = {
     "tier.executive_contacts": N_("%(count)s executive contact(s)"),
     "tier.departments": N_("%(count)s department(s) covered"),
     "tier.won": N_("%(count)s won project(s)"),
+    "tier.loyalty": N_("sustained promoters: NPS %(nps)s from %(responses)s scores over %(days)s days"),
     # -- why an account needs attention (portfolio) -----------------------------------------
     "attention.recorded_at_risk": N_("The account team recorded %(account)s as at risk."),
     "attention.closing_no_decider": N_(

@@ -22,6 +22,14 @@ service             >= 2 strong contacts, or >= 1 won project
 transactional       anything less
 =================== ===========================================================
 
+Loyalty counts too: an account whose customers are *sustained promoters*
+(:mod:`graphcrm.analysis.satisfaction`, ``loyalty``: 3 or more scores from
+2 or more people over at least 180 days of the last 12 months, no
+detractor's among them, NPS +50 or more) is suggested one tier above what the
+ladder gives (strategic partner stays the top), and its evidence says so.
+A long, unbroken run of promoters is what a partnership looks like from the
+customer's side; a single good score is not.
+
 Customer lifetime value
 -----------------------
 ``CLV = E x (1 + d) / (1 + d - r)``: the discounted value of an annual margin-
@@ -33,9 +41,19 @@ series sum_t E (r / (1 + d))^t), where
   untapped potential we can expect to capture, ``w = (won + 1) / (won + lost
   + 2)`` being the account's smoothed win rate (Laplace rule; 0.5 without
   history) and ``c = 0.25`` the share of the gap captured per year;
-* ``r`` is the recorded tier's expected retention (transactional 0.60,
-  service 0.75, cooperative 0.85, strategic partner 0.92), times 0.8 when the
-  lifecycle is ``at_risk`` and 0 when ``churned``;
+* ``r`` is the recorded tier's expected retention ``r0`` (transactional
+  0.60, service 0.75, cooperative 0.85, strategic partner 0.92), times 0.8
+  when the lifecycle is ``at_risk`` and 0 when ``churned``, then moved by
+  what the customers say: with ``n`` = the account's weighted NPS / 100
+  (:mod:`graphcrm.analysis.satisfaction`) from at least
+  :data:`RETENTION_MIN_VOICES` (2) people's scores in the last 12 months,
+  ``r = r0 + s x n x (1 - r0)`` when ``n >= 0`` (promoters close part of
+  the gap to certain retention) and ``r = r0 x (1 + s x n)`` when ``n < 0``
+  (detractors take part of it away), ``s`` =
+  :data:`RETENTION_SATISFACTION` (0.25).  So an NPS of +100 keeps a
+  quarter of the customers the tier alone expects to lose, -100 loses a
+  quarter of those it expects to keep; with fewer voices (or none) the
+  feedback cannot say and ``r = r0``;
 * ``d`` is the discount rate (default 0.10).
 
 Suggested segment: ``strategic`` when CLV >= 100,000,000, ``key`` when
@@ -75,6 +93,10 @@ RETENTION = {"transactional": 0.60, "service": 0.75, "cooperative": 0.85, "strat
 SEGMENT_THRESHOLDS = {"strategic": 100_000_000.0, "key": 20_000_000.0, "growth_ratio": 3.0, "growth_min": 1_000_000.0}
 #: Share of the gap between potential and annual value captured per year.
 GROWTH_CAPTURE = 0.25
+#: How far the account's NPS moves the expected retention (module text).
+RETENTION_SATISFACTION = 0.25
+#: The fewest people whose scores let the NPS move the expected retention.
+RETENTION_MIN_VOICES = 2
 
 
 def _num(v) -> float:
@@ -84,26 +106,66 @@ def _num(v) -> float:
         return 0.0
 
 
-def tier_evidence(strong_contacts: int, exec_contacts: int, departments: int, won: int) -> list[dict]:
+def tier_evidence(strong_contacts: int, exec_contacts: int, departments: int, won: int,
+                  loyalty: dict | None = None) -> list[dict]:
     """The evidence of :func:`suggest_tier` as messages."""
-    return [
+    out = [
         say("tier.strong_contacts", count=strong_contacts),
         say("tier.executive_contacts", count=exec_contacts),
         say("tier.departments", count=departments),
         say("tier.won", count=won),
     ]
+    if loyalty and loyalty["sustained"]:
+        out.append(say("tier.loyalty", nps=loyalty["nps"], responses=loyalty["responses"], days=loyalty["days"]))
+    return out
 
 
-def suggest_tier(strong_contacts: int, exec_contacts: int, departments: int, won: int) -> tuple[str, list[str]]:
-    """The relationship tier the evidence supports, with the evidence."""
-    evidence = english(tier_evidence(strong_contacts, exec_contacts, departments, won))
+def _ladder(strong_contacts: int, exec_contacts: int, departments: int, won: int) -> str:
+    """The tier the relationship evidence alone supports (the table in the module text)."""
     if strong_contacts >= 6 and exec_contacts >= 2 and departments >= 3 and won >= 2:
-        return "strategic_partner", evidence
+        return "strategic_partner"
     if strong_contacts >= 3 and exec_contacts >= 1 and departments >= 2 and won >= 1:
-        return "cooperative", evidence
+        return "cooperative"
     if strong_contacts >= 2 or won >= 1:
-        return "service", evidence
-    return "transactional", evidence
+        return "service"
+    return "transactional"
+
+
+def suggest_tier(strong_contacts: int, exec_contacts: int, departments: int, won: int,
+                 loyalty: dict | None = None) -> tuple[str, list[str]]:
+    """The relationship tier the evidence supports, with the evidence.
+
+    ``loyalty`` is the account's loyalty evidence
+    (:func:`graphcrm.analysis.satisfaction.account_satisfaction`): sustained
+    promoters lift the suggestion one tier.
+
+    Examples
+    --------
+    >>> suggest_tier(7, 7, 4, 1)[0]
+    'cooperative'
+    >>> tier, evidence = suggest_tier(7, 7, 4, 1, {"sustained": True, "nps": 100, "responses": 4, "days": 225})
+    >>> tier, evidence[-1]
+    ('strategic_partner', 'sustained promoters: NPS 100 from 4 scores over 225 days')
+    """
+    tier = _ladder(strong_contacts, exec_contacts, departments, won)
+    if loyalty and loyalty["sustained"]:
+        tier = TIER_ORDER[min(TIER_ORDER.index(tier) + 1, len(TIER_ORDER) - 1)]
+    return tier, english(tier_evidence(strong_contacts, exec_contacts, departments, won, loyalty))
+
+
+def satisfied_retention(r: float, nps: int | None, voices: int) -> float:
+    """The expected retention ``r`` moved by the account's NPS (module text;
+    unchanged with fewer than :data:`RETENTION_MIN_VOICES` people's scores).
+
+    Examples
+    --------
+    >>> satisfied_retention(0.92, 100, 4), satisfied_retention(0.6, -50, 3), satisfied_retention(0.6, -100, 1)
+    (0.94, 0.525, 0.6)
+    """
+    if nps is None or voices < RETENTION_MIN_VOICES:
+        return r
+    n = nps / 100
+    return round(r + RETENTION_SATISFACTION * n * (1 - r) if n >= 0 else r * (1 + RETENTION_SATISFACTION * n), 6)
 
 
 def lifetime_value(
@@ -116,8 +178,14 @@ def lifetime_value(
     *,
     discount_rate: float = 0.10,
     retention: dict | None = None,
+    nps: int | None = None,
+    voices: int = 0,
 ) -> dict:
-    """CLV by the formula in the module text; returns the figures used."""
+    """CLV by the formula in the module text; returns the figures used.
+
+    ``nps`` and ``voices`` are the account's weighted NPS and the people
+    behind it (:func:`graphcrm.analysis.satisfaction.account_satisfaction`);
+    ``retention_base`` in the result is ``r0``, before the NPS moved it."""
     annual = _num(annual_value)
     potential = _num(potential_value)
     win_rate = (won + 1) / (won + lost + 2)
@@ -127,12 +195,17 @@ def lifetime_value(
         r *= 0.8
     elif lifecycle == "churned":
         r = 0.0
+    base = r
+    if lifecycle != "churned":
+        r = satisfied_retention(r, nps, voices)
     clv = 0.0 if lifecycle == "churned" else expected * (1 + discount_rate) / (1 + discount_rate - r)
     return {
         "clv": round(clv, 2),
         "expected_annual_value": round(expected, 2),
         "win_rate": round(win_rate, 4),
         "retention": round(r, 4),
+        "retention_base": round(base, 4),
+        "nps": nps if voices >= RETENTION_MIN_VOICES else None,
         "discount_rate": discount_rate,
     }
 
@@ -241,10 +314,11 @@ def account_row(
             opp_rows.append(opportunity_row(ctx, o)[0])
     tier = a.get("tier", "transactional")
     segment = a.get("segment", "general")
-    sug_tier, tier_evidence_text = suggest_tier(strong, execs, len(depts_cov), won)
+    voice = voice_of(ctx, account_id)
+    sug_tier, tier_evidence_text = suggest_tier(strong, execs, len(depts_cov), won, voice["loyalty"])
     clv = lifetime_value(
         a.get("annual_value"), a.get("potential_value"), tier, a.get("lifecycle"), won, lost,
-        discount_rate=discount_rate, retention=retention,
+        discount_rate=discount_rate, retention=retention, nps=voice["nps"]["score"], voices=voice["nps"]["responses"],
     )
     sug_segment = suggest_segment(
         clv["clv"], a.get("annual_value"), a.get("potential_value"), segment_thresholds,
@@ -288,8 +362,8 @@ def account_row(
         "lifetime_value": clv,
         "suggested_segment": sug_segment,
         "segment_mismatch": sug_segment != segment,
-        "satisfaction": satisfaction_row(voice_of(ctx, account_id)),
-        "texts": {"tier_evidence": tier_evidence(strong, execs, len(depts_cov), won)},
+        "satisfaction": satisfaction_row(voice),
+        "texts": {"tier_evidence": tier_evidence(strong, execs, len(depts_cov), won, voice["loyalty"])},
     }
     return row, opp_rows
 
@@ -404,8 +478,9 @@ def portfolio_coverage(
         lowest readiness, ``satisfaction`` (latest score, trend and its
         change, NPS, scores in 12 months, open and overdue follow-ups: see
         :mod:`graphcrm.analysis.satisfaction`), ``suggested_tier`` with
-        evidence and ``tier_mismatch``, ``lifetime_value`` {clv, expected
-        annual value, win rate, retention}, ``suggested_segment`` and
+        evidence (sustained promoters among it) and ``tier_mismatch``,
+        ``lifetime_value`` {clv, expected annual value, win rate, retention
+        and ``retention_base`` (before the NPS moved it), the ``nps`` it used}, ``suggested_segment`` and
         ``segment_mismatch``); ``opportunities``: one row per open bid
         (stage, value, readiness 0-100 and its components, buying-center
         size, strong contacts, stale relationships, EB access, champion,
@@ -480,6 +555,7 @@ def portfolio_coverage(
 
 
 __all__ = [
-    "portfolio_coverage", "suggest_tier", "lifetime_value", "suggest_segment", "account_row", "opportunity_row",
+    "portfolio_coverage", "suggest_tier", "satisfied_retention", "lifetime_value", "suggest_segment", "account_row",
+    "opportunity_row",
     "in_currency", "portfolio_totals",
 ]

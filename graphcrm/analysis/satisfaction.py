@@ -34,6 +34,15 @@ What the figures say to a salesperson
     or a decision maker in a bid of the account, or influence >= 4) and 1 for
     everyone else.  The account's trend weights each score the same way; the
     counts (``promoters``, ``passives``, ``detractors``) are people, unweighted.
+``loyalty``
+    An account's *sustained promoters*, the evidence of loyalty that lifts
+    its suggested relationship tier and its expected retention
+    (:mod:`graphcrm.analysis.portfolio`): within the window at least
+    :data:`LOYALTY` ``responses`` (3) scores from ``people`` (2) people,
+    spanning ``days`` (180) days from the first to the last, none of them a
+    detractor's, and an NPS of at least ``nps`` (+50).  Fewer scores, or
+    scores from a shorter stretch, cannot show that customers *stay*
+    satisfied: then ``sustained`` is False, whatever the scores.
 
 Follow-ups
 ----------
@@ -76,6 +85,8 @@ KEY_WEIGHT = 2
 TREND_POINTS = 2.0
 #: the months of the trend chart, the current one last
 CHART_MONTHS = 12
+#: what makes an account's promoters sustained (module text: ``loyalty``)
+LOYALTY = {"responses": 3, "people": 2, "days": 180, "nps": 50}
 
 
 def category(score: int | None) -> str | None:
@@ -193,6 +204,16 @@ def _figures(scored: list[tuple[datetime, int, float]], votes: list[tuple[int, f
             "trend": trend, "nps": nps, "summary": render(msg), "texts": {"summary": msg}}
 
 
+def _loyalty(recent: list[tuple[datetime, int, float]], nps: dict) -> dict:
+    """The loyalty evidence of an account's weighted scores in the window (oldest first) and its NPS."""
+    days = (recent[-1][0] - recent[0][0]).days if recent else 0
+    sustained = (len(recent) >= LOYALTY["responses"] and nps["responses"] >= LOYALTY["people"]
+                 and days >= LOYALTY["days"] and not any(category(s) == "detractor" for _, s, _ in recent)
+                 and (nps["score"] or 0) >= LOYALTY["nps"])
+    return {"sustained": sustained, "responses": len(recent), "people": nps["responses"], "days": days,
+            "nps": nps["score"]}
+
+
 def _stakeholder(G, person_id, now: datetime, window_days: int, weight: float = 1) -> dict:
     scored = [(at, s, weight) for at, s, _ in scores_of(G, person_id)]
     votes = [(s, 1) for at, s, _ in scored if (now - at).days < window_days]
@@ -282,7 +303,9 @@ def account_satisfaction(G: nx.MultiDiGraph, account_id, *, now=None, window_day
         stakeholder who gave a score, as :func:`stakeholder_satisfaction`
         without ``follow_ups``, plus ``weight``; latest score first),
         ``follow_ups`` (open ones, see :func:`follow_ups`),
-        ``open_follow_ups`` and ``overdue_follow_ups`` (how many).
+        ``open_follow_ups`` and ``overdue_follow_ups`` (how many),
+        ``loyalty`` ({sustained, responses, people, days, nps}: see the
+        module text).
 
     Examples
     --------
@@ -300,6 +323,10 @@ def account_satisfaction(G: nx.MultiDiGraph, account_id, *, now=None, window_day
     (4, 'Zhang Min', 33, 1, 1)
 
     The promoter is a key voice (influence 5) and counts twice: (2 - 1) / 3 = +33.
+    Two scores a month apart, one a detractor's, are no evidence of loyalty:
+
+    >>> s["loyalty"]["sustained"], s["loyalty"]["days"]
+    (False, 31)
     """
     require(G, account_id, "Account")
     when = resolve_now(G, now)
@@ -320,11 +347,12 @@ def account_satisfaction(G: nx.MultiDiGraph, account_id, *, now=None, window_day
     out["nps"]["weighted"] = True
     latest_by = max(voices, key=lambda v: (v["latest_at"], v["id"])) if voices else None
     open_ones = _open_follow_ups(G, _feedback_with(people, G), when)
+    loyalty = _loyalty([p for p in scored if (when - p[0]).days < window_days], out["nps"])
     voices.sort(key=lambda v: (v["latest_at"] or ""), reverse=True)
     return {"id": account_id, "name": name_of(G, account_id), **out,
             "latest_by": {"id": latest_by["id"], "name": latest_by["name"]} if latest_by else None,
             "people": voices, "follow_ups": open_ones, "open_follow_ups": len(open_ones),
-            "overdue_follow_ups": sum(1 for f in open_ones if f["days_overdue"] > 0)}
+            "overdue_follow_ups": sum(1 for f in open_ones if f["days_overdue"] > 0), "loyalty": loyalty}
 
 
 def voice_of(ctx, account_id) -> dict:
@@ -347,6 +375,7 @@ def satisfaction_row(satisfaction: dict) -> dict:
             "nps": satisfaction["nps"]["score"], "responses": satisfaction["responses"],
             "open_follow_ups": satisfaction["open_follow_ups"],
             "overdue_follow_ups": satisfaction["overdue_follow_ups"],
+            "sustained_promoters": satisfaction["loyalty"]["sustained"],
             "summary": satisfaction["summary"], "texts": satisfaction["texts"]}
 
 
@@ -428,6 +457,6 @@ def follow_ups(G: nx.MultiDiGraph, *, now=None, owner: str | None = None, accoun
 
 
 __all__ = [
-    "CHART_MONTHS", "FEEDBACK_WINDOW_DAYS", "KEY_WEIGHT", "TREND_POINTS", "account_satisfaction", "category",
-    "follow_ups", "stakeholder_satisfaction",
+    "CHART_MONTHS", "FEEDBACK_WINDOW_DAYS", "KEY_WEIGHT", "LOYALTY", "TREND_POINTS", "account_satisfaction",
+    "category", "follow_ups", "stakeholder_satisfaction",
 ]
