@@ -50,3 +50,20 @@ RETURN n.id AS id, coalesce(n.name, n.display_name, n.username, n.kind) AS name
 MATCH (u:User)
 WHERE u.username IN $usernames
 RETURN u.username AS username, coalesce(u.display_name, u.username) AS name
+
+// The lines of a node about to be deleted, for its audit entry (GraphStore.delete):
+// the map as it was puts them back (graphcrm/asof.py).  Interactions' lines
+// are not part of that map.
+// name: history.lines_of
+// each: label
+// except: Account User Interaction
+MATCH (n:__LABEL__ {id: $id})-[r]-()
+WHERE NOT type(r) IN ['ATTENDED', 'WITH', 'ABOUT']
+RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props
+
+// Our relationships an interaction refreshes ($pairs: [user id, person id]),
+// as they are before it (GraphStore._recency).
+// name: history.recency
+UNWIND $pairs AS pair
+MATCH (u:User {id: pair[0]})-[r:RELATIONSHIP]->(p:Person {id: pair[1]})
+RETURN u.id AS user_id, p.id AS person_id, r.last_contact_at AS last_contact_at

@@ -360,6 +360,8 @@ class GraphStore:
         before = self.get(label, id)
         if label in ("Person", "Opportunity"):  # the account's history finds it there (account_history)
             before = {**before, "account_id": self.account_of(label, id)}
+        if label in ("Person", "Opportunity", "Competitor"):  # the map as it was puts them back (graphcrm.asof)
+            before = {**before, "lines": self._read(f"history.lines_of:{label}", id=id)}
         entry = audit.entry("delete", label, id, before=before)
         if not self._write(self._CASCADES.get(label, f"node.delete:{label}"), audit=entry, id=id):
             raise NotFound(label, id)
@@ -625,9 +627,9 @@ class GraphStore:
         a detractor's score or a negative sentiment) opens one (see
         :meth:`_follow_up`); it is closed by :meth:`close_follow_up`."""
         node, params = self._new_interaction(props, user_ids, person_ids, opportunity_id, id)
-        entry = audit.entry("log_interaction", "Interaction", node["id"], after={
-            **node, "user_ids": list(user_ids), "person_ids": list(person_ids), "opportunity_id": opportunity_id,
-        })
+        entry = audit.entry("log_interaction", "Interaction", node["id"], before=self._recency(user_ids, person_ids),
+                            after={**node, "user_ids": list(user_ids), "person_ids": list(person_ids),
+                                   "opportunity_id": opportunity_id})
         rows = self._write("interaction.log", audit=entry,
                            nodes=[*person_ids, *([opportunity_id] if opportunity_id else [])], **params)
         return rows[0]["props"]
@@ -655,7 +657,8 @@ class GraphStore:
         node, params = self._new_interaction(props, user_ids, person_ids, opportunity_id, id)
         links = {"user_ids": list(user_ids), "person_ids": list(person_ids), "opportunity_id": opportunity_id}
         entries = [
-            audit.entry("log_interaction", "Interaction", node["id"], after={**node, **links, "closes": feedback_id}),
+            audit.entry("log_interaction", "Interaction", node["id"], before=self._recency(user_ids, person_ids),
+                        after={**node, **links, "closes": feedback_id}),
             audit.entry("update", "Interaction", feedback_id,
                         before={"follow_up_closed_by": None, "version": feedback["version"]},
                         after={"follow_up_closed_by": node["id"], "version": feedback["version"] + 1}),
@@ -723,6 +726,16 @@ class GraphStore:
         if opportunity_id is not None:
             self.get("Opportunity", opportunity_id)
 
+    def _recency(self, user_ids: Iterable[str], person_ids: Iterable[str]) -> dict:
+        """``{"recency": {"user->person": {"last_contact_at": ...} or None}}``:
+        our relationships an interaction with these people refreshes, as they
+        are before it (None: it makes the line).  Its audit entry keeps them,
+        so that the map as it was shows the recency of then (graphcrm.asof)."""
+        pairs = sorted({(u, p) for u in user_ids for p in person_ids})
+        found = {f"{row['user_id']}->{row['person_id']}": {"last_contact_at": row["last_contact_at"]}
+                 for row in self._read("history.recency", pairs=[list(pair) for pair in pairs])}
+        return {"recency": {f"{u}->{p}": found.get(f"{u}->{p}") for u, p in pairs}}
+
     def find_interaction(self, interaction_id: str) -> dict | None:
         """An interaction's properties with who attended (``user_ids``), who
         it was with (``person_ids``), both sorted, and the opportunity it was
@@ -775,7 +788,8 @@ class GraphStore:
         clean.update({k: v for k, v in self._follow_up(after, person_ids, user_ids).items() if after.get(k) != v})
         entry = audit.entry(
             "update", "Interaction", interaction_id,
-            before={k: current.get(k) for k in (*clean, *links)} | {"version": version},
+            before={k: current.get(k) for k in (*clean, *links)} | {"version": version}
+            | self._recency(user_ids, person_ids),
             after=clean | links | {"version": version + 1},
         )
         props = _updated({k: v for k, v in current.items() if k not in links}, clean, version)

@@ -1,0 +1,165 @@
+"""The map as it was (graphcrm.asof): a hand-made history written through the
+store (every backend); the map as of each moment equals the map rebuilt by
+replaying the log from empty; erased people stay erased; bad dates get a
+clear message; two maps compared."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+
+import pytest
+
+from graphcrm.asof import compare_maps, graph_as_of, graphs_as_of, map_of, moment_of
+from graphcrm.errors import ValidationError
+from graphcrm.graph.nxgraph import build_graph
+from graphcrm.transfer.forget import PLACEHOLDER, forget
+from graphcrm.users import add_user
+
+ANCIENT = "2000-01-01"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _history(store) -> tuple[str, list[str]]:
+    """A bid's pursuit written step by step; the moment after each step."""
+    add_user(store, "lina", password="pw-123456789", role="manager", display_name="Lina Wu")
+    lina = store.user_by_username("lina")["id"]
+    store.create_account({"name": "江州市住建局"}, member_id=lina, id="acc-1")
+    moments = []
+
+    def step():
+        moments.append(_now())
+
+    wang = store.create_person("acc-1", {"name": "王伟", "stance": "neutral", "influence": 3}, id="p-1")
+    store.create_person("acc-1", {"name": "Emily Chen", "title": "CIO", "influence": 5}, id="p-2")
+    store.create_opportunity("acc-1", {"name": "智慧工地", "stage": "lead"}, id="opp-1")
+    step()
+    store.relate("RELATIONSHIP", lina, "p-1", {"strength": 2})
+    store.relate("ROLE_IN", "p-1", "opp-1", {"role": "technical_buyer"})
+    store.relate("REPORTS_TO", "p-1", "p-2")
+    step()
+    store.update("Person", "p-1", {"stance": "skeptic"}, version=wang["version"])
+    store.create_person("acc-1", {"name": "赵磊", "stance": "champion"}, id="p-3")
+    store.relate("ROLE_IN", "p-3", "opp-1", {"role": "coach"})
+    store.relate("INFLUENCES", "p-3", "p-2", {"strength": 4})
+    store.log_interaction({"kind": "meeting", "channel": "in_person", "at": "2026-05-01T09:00:00+00:00",
+                           "summary": "site visit"}, user_ids=[lina], person_ids=["p-1", "p-3"])
+    step()
+    line = store.get_relationship("RELATIONSHIP", lina, "p-1")
+    store.update_relationship("RELATIONSHIP", lina, "p-1", {"strength": 4}, version=line["version"])
+    store.update("Opportunity", "opp-1", {"stage": "qualify"}, version=1)
+    store.unrelate("REPORTS_TO", "p-1", "p-2")
+    step()
+    store.delete("Person", "p-3")  # the coach leaves, with their lines
+    store.relate("ROLE_IN", "p-2", "opp-1", {"role": "decision_maker"})
+    step()
+    return lina, moments
+
+
+def _replayed(entries: list[dict], users: dict) -> dict:
+    """The map rebuilt by replaying the log forward from an account without
+    anything but our users (whose own entries are not the account's)."""
+    nodes = {n: dict(d) for n, d in users.items()}
+    lines: dict[tuple, dict] = {}
+    implied = {"account_id": "WORKS_AT", "member_id": "MEMBER_OF"}
+    for entry in entries:
+        after = json.loads(entry.get("after") or "{}")
+        target, action = entry["target_id"], entry["action"]
+        if entry["target_label"] == "Interaction":
+            for user_id in after.get("user_ids") or ():
+                for person_id in after.get("person_ids") or ():
+                    line = lines.setdefault((user_id, person_id, "RELATIONSHIP"), {"strength": 1})
+                    line["last_contact_at"] = max(line.get("last_contact_at") or "", after["at"])
+        elif "->" in target:
+            start, end = target.split("->")
+            key = (start, end, entry["target_label"])
+            if action == "unrelate":
+                lines.pop(key)
+            elif action == "relate":
+                lines[key] = dict(after)
+            else:
+                lines[key].update(after)
+        elif action == "create":
+            nodes[target] = {"label": entry["target_label"], **after}
+            for field, rel_type in implied.items():
+                if field in after:
+                    start, end = (after[field], target) if field == "member_id" else (target, after[field])
+                    rel = "FOR" if entry["target_label"] == "Opportunity" else rel_type
+                    lines[(start, end, rel)] = {}
+        elif action == "update":
+            nodes[target].update(after)
+        elif action == "delete":
+            del nodes[target]
+            lines = {k: v for k, v in lines.items() if target not in k[:2]}
+    rels = [(k[2], k[0], k[1], v) for k, v in lines.items()]
+    return map_of(build_graph([(d.pop("label"), {"id": n, **d}) for n, d in nodes.items()], rels))
+
+
+def test_the_map_as_it_was_equals_the_map_rebuilt_from_the_log(any_store):
+    lina, moments = _history(any_store)
+    G = any_store.account_graph("acc-1")
+    everything = any_store.account_history("acc-1", ANCIENT)["entries"]
+    users = {lina: {"label": "User", **{k: G.nodes[lina][k] for k in ("display_name", "role")}}}
+    for moment in moments:
+        since = any_store.account_history("acc-1", moment)["entries"]
+        as_of = graph_as_of(G, since, moment)
+        assert map_of(as_of) == _replayed([e for e in everything if e["at"] < moment], users), moment
+    assert map_of(graph_as_of(G, [], _now())) == map_of(G) | {"nodes": {
+        n: d for n, d in map_of(G)["nodes"].items() if d["label"] != "Interaction"}}
+
+
+def test_known_answers_at_each_step(any_store):
+    lina, moments = _history(any_store)
+    G = any_store.account_graph("acc-1")
+    entries = any_store.account_history("acc-1", moments[0])["entries"]
+    graphs = graphs_as_of(G, entries, moments)
+    first, third, fourth = graphs[moments[0]], graphs[moments[2]], graphs[moments[3]]
+    assert not first.has_edge(lina, "p-1") and first.has_edge("p-1", "opp-1") is False
+    assert first.nodes["p-1"]["stance"] == "neutral" and "p-3" not in first
+    assert third.nodes["p-3"]["name"] == "赵磊" and third.has_edge("p-3", "p-2", "INFLUENCES")
+    assert third["p-3"]["opp-1"]["ROLE_IN"]["role"] == "coach"
+    assert third[lina]["p-1"]["RELATIONSHIP"]["last_contact_at"] == "2026-05-01T09:00:00+00:00"
+    assert "last_contact_at" not in graphs[moments[1]][lina]["p-1"]["RELATIONSHIP"]  # before the meeting
+    assert not graphs[moments[1]].has_edge(lina, "p-3")  # the meeting made that line
+    assert fourth[lina]["p-1"]["RELATIONSHIP"]["strength"] == 4 and "p-3" in fourth
+    assert third.graph["loaded_at"] == moments[2]
+    diff = compare_maps(first, G)
+    assert [p["name"] for p in diff["people"]["changed"]] == ["王伟"]
+    assert ("王伟", "REPORTS_TO", "Emily Chen") not in {(x["start_name"], x["type"], x["end_name"])
+                                                        for x in diff["lines"]["added"]}
+    assert {(x["start_name"], x["type"]) for x in diff["lines"]["added"]} >= {
+        ("Lina Wu", "RELATIONSHIP"), ("王伟", "ROLE_IN"), ("Emily Chen", "ROLE_IN")}
+    gone = compare_maps(third, G)
+    assert [p["name"] for p in gone["people"]["removed"]] == ["赵磊"]
+
+
+def test_an_erased_person_stays_erased_on_every_date(any_store):
+    lina, moments = _history(any_store)
+    forget(any_store, "p-1", by="admin")
+    G = any_store.account_graph("acc-1")
+    entries = any_store.account_history("acc-1", moments[0])["entries"]
+    for moment, H in graphs_as_of(G, entries, moments).items():
+        assert H.nodes["p-1"]["name"] == PLACEHOLDER, moment
+        assert "王伟" not in json.dumps(map_of(H)["nodes"], ensure_ascii=False)
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("2026-13-01", "must be a date like 2026-05-01"),
+    ("last week", "must be a date like 2026-05-01"),
+    ("", "must be a date like 2026-05-01"),
+    ("2026-07-01", "2026-07-01 is in the future"),
+    ("2026-01-09", "the account did not exist yet on 2026-01-09 (it was added on 2026-01-10)"),
+])
+def test_a_bad_date_is_named(text, words):
+    with pytest.raises(ValidationError, match="as_of") as caught:
+        moment_of(text, today=date(2026, 6, 1), first="2026-01-10T08:00:00+00:00")
+    assert words in caught.value.message
+
+
+def test_the_day_the_account_was_added_and_today_are_fine():
+    assert moment_of("2026-01-10", today=date(2026, 6, 1), first="2026-01-10T08:00:00+00:00") == \
+        "2026-01-11T00:00:00+00:00"
+    assert moment_of("2026-06-01", today=date(2026, 6, 1), first=None) == "2026-06-02T00:00:00+00:00"
