@@ -69,7 +69,7 @@ PARENT_LINES = {"Person": "WORKS_AT", "Opportunity": "FOR"}
 DATE_PROBLEMS = {
     "malformed": N_("must be a date like 2026-05-01, not %(text)s"),
     "future": N_("%(day)s is in the future: today's map is on the record's own page"),
-    "before": N_("the account did not exist yet on %(day)s (it was added on %(first)s)"),
+    "before": N_("nothing to show on %(day)s: it was added on %(first)s"),
 }
 
 
@@ -79,7 +79,7 @@ def moment_of(text: str | None, *, today: date, first: str | None, field: str = 
     (UTC), as the ISO timestamp of the next midnight, which
     :func:`graph_as_of` takes.  ValidationError on ``field`` for a
     malformed date, a date after ``today``, or one before ``first`` (the
-    account's ``created_at``: it did not exist then), in the words of
+    record's ``created_at``: it did not exist then), in the words of
     :data:`DATE_PROBLEMS` through ``translate``.
 
     >>> moment_of("2026-05-01", today=date(2026, 6, 1), first="2026-01-10T08:00:00+00:00")
@@ -87,7 +87,7 @@ def moment_of(text: str | None, *, today: date, first: str | None, field: str = 
     >>> moment_of("2025-12-31", today=date(2026, 6, 1), first="2026-01-10T08:00:00+00:00")
     Traceback (most recent call last):
     ...
-    graphcrm.errors.ValidationError: as_of: the account did not exist yet on 2025-12-31 (it was added on 2026-01-10)
+    graphcrm.errors.ValidationError: as_of: nothing to show on 2025-12-31: it was added on 2026-01-10
     """
     def problem(kind: str, **params) -> ValidationError:
         return ValidationError(field, translate(DATE_PROBLEMS[kind]) % params)

@@ -286,42 +286,70 @@ def user_list(ctx: Context, as_json: bool):
 @main.command()
 @click.argument("scope", type=click.Choice(["portfolio", "account", "opportunity"]))
 @click.argument("ident", required=False)
+@click.option("--as-of", "as_of", metavar="DATE",
+              help="Analyse the map as it was at the end of that day, YYYY-MM-DD (accounts and opportunities).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_context
 @fail_cleanly
-def analyze(ctx: Context, scope: str, ident: str | None, as_json: bool):
-    """Analysis results: `analyze portfolio`, `analyze account ID`, `analyze opportunity ID`."""
+def analyze(ctx: Context, scope: str, ident: str | None, as_of: str | None, as_json: bool):
+    """Analysis results: `analyze portfolio`, `analyze account ID`, `analyze opportunity ID [--as-of DATE]`."""
     from graphcrm import analysis
 
     if scope != "portfolio" and not ident:
         raise click.UsageError(f"`analyze {scope}` needs the {scope}'s id")
+    if scope == "portfolio" and as_of:
+        raise click.UsageError("--as-of is for an account or an opportunity")
     store = ctx.store
     if scope == "portfolio":
         report = analysis.portfolio_report(store.portfolio_graph(for_analysis=True),
                                            workers=ctx.settings.analysis_workers)
     elif scope == "account":
-        report = analysis.account_report(store.account_graph(ident), ident)
+        G = _graph_as_of(store, "Account", ident, as_of) if as_of else store.account_graph(ident)
+        report = analysis.account_report(G, ident)
     else:
-        report = analysis.opportunity_report(store.opportunity_graph(ident), ident)
+        G = _graph_as_of(store, "Opportunity", ident, as_of) if as_of else store.opportunity_graph(ident)
+        report = analysis.opportunity_report(G, ident)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
     else:
         click.echo(analysis.format_report(report))
 
 
+def _graph_as_of(store, label: str, ident: str, day: str):
+    """The account graph of ``ident`` (an account or an opportunity) as it was at the end of ``day``."""
+    from datetime import datetime, timezone
+
+    from graphcrm.asof import graph_as_of, moment_of
+    from graphcrm.errors import NotFound
+
+    account_id = store.account_of(label, ident)
+    if account_id is None:
+        raise NotFound(label, ident)
+    moment = moment_of(day, today=datetime.now(timezone.utc).date(), first=store.get(label, ident).get("created_at"),
+                       field="--as-of")
+    G = graph_as_of(store.account_graph(account_id), store.account_history(account_id, moment)["entries"], moment)
+    if label == "Opportunity":
+        G.graph.update(kind="opportunity", opportunity_id=ident)
+    return G
+
+
+#: the label of each scope of ``graphcrm history``
+HISTORY_SCOPES = {"account": "Account", "opportunity": "Opportunity", "person": "Person"}
+
+
 @main.command()
-@click.argument("scope", type=click.Choice(["account"]))
+@click.argument("scope", type=click.Choice(list(HISTORY_SCOPES)))
 @click.argument("ident")
 @click.option("--since", metavar="DATE", help="The first day to show, YYYY-MM-DD (default: a week ago).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_context
 @fail_cleanly
 def history(ctx: Context, scope: str, ident: str, since: str | None, as_json: bool):
-    """What changed since a date: `history account ID [--since DATE]`, newest first."""
+    """What changed since a date: `history account|opportunity|person ID [--since DATE]`, newest first."""
     from datetime import date, datetime, timedelta, timezone
 
-    from graphcrm.errors import ValidationError
-    from graphcrm.history import account_changes, describe
+    from graphcrm.errors import NotFound, ValidationError
+    from graphcrm.history import about, account_changes, describe
 
     today = datetime.now(timezone.utc).date()
     try:
@@ -330,7 +358,11 @@ def history(ctx: Context, scope: str, ident: str, since: str | None, as_json: bo
         raise ValidationError("--since", "must be a date like 2026-05-01") from None
     if first > today:
         raise ValidationError("--since", "must not be in the future")
-    changes = account_changes(ctx.store.account_history(ident, first.isoformat()))
+    account_id = ctx.store.account_of(HISTORY_SCOPES[scope], ident)
+    if account_id is None:
+        raise NotFound(HISTORY_SCOPES[scope], ident)
+    found = ctx.store.account_history(account_id, first.isoformat())
+    changes = account_changes(found if scope == "account" else about(found, ident))
     if as_json:
         click.echo(json.dumps([{**c, "text": describe(c)} for c in changes], ensure_ascii=False, indent=2))
         return

@@ -140,7 +140,8 @@ def about(history: dict, node_id: str) -> dict:
         return any(node_id in (values.get("person_ids") or ()) or values.get("opportunity_id") == node_id
                    for values in (_load(entry.get("before")), _load(entry.get("after"))))
 
-    return {**history, "entries": [e for e in history["entries"] if concerns(e)]}
+    names = {**_names_in_entries(history["entries"]), **history["names"]}  # of the deleted too
+    return {**history, "entries": [e for e in history["entries"] if concerns(e)], "names": names}
 
 
 def describe(change: dict, translate: Callable[[str], str] = str, lang: str = "en") -> str:

@@ -6,12 +6,14 @@ clear message; two maps compared."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from graphcrm.asof import compare_maps, graph_as_of, graphs_as_of, map_of, moment_of
+from graphcrm.cli import main as cli
 from graphcrm.errors import ValidationError
+from graphcrm.graph import open_store
 from graphcrm.graph.nxgraph import build_graph
 from graphcrm.transfer.forget import PLACEHOLDER, forget
 from graphcrm.users import add_user
@@ -151,7 +153,7 @@ def test_an_erased_person_stays_erased_on_every_date(any_store):
     ("last week", "must be a date like 2026-05-01"),
     ("", "must be a date like 2026-05-01"),
     ("2026-07-01", "2026-07-01 is in the future"),
-    ("2026-01-09", "the account did not exist yet on 2026-01-09 (it was added on 2026-01-10)"),
+    ("2026-01-09", "nothing to show on 2026-01-09: it was added on 2026-01-10"),
 ])
 def test_a_bad_date_is_named(text, words):
     with pytest.raises(ValidationError, match="as_of") as caught:
@@ -163,3 +165,34 @@ def test_the_day_the_account_was_added_and_today_are_fine():
     assert moment_of("2026-01-10", today=date(2026, 6, 1), first="2026-01-10T08:00:00+00:00") == \
         "2026-01-11T00:00:00+00:00"
     assert moment_of("2026-06-01", today=date(2026, 6, 1), first=None) == "2026-06-02T00:00:00+00:00"
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def test_the_command_analyses_the_map_as_of_a_date_and_names_a_bad_one(runner):
+    with open_store(runner.settings) as store:
+        _history(store)
+    today = date.today()
+    now = json.loads(runner.invoke(cli, ["analyze", "opportunity", "opp-1", "--json"]).output)
+    then = runner.invoke(cli, ["analyze", "opportunity", "opp-1", "--as-of", today.isoformat(), "--json"])
+    assert then.exit_code == 0, then.output
+    assert json.loads(then.output)["readiness"]["score"] == now["readiness"]["score"]
+    account = runner.invoke(cli, ["analyze", "account", "acc-1", "--as-of", today.isoformat()])
+    assert account.exit_code == 0 and "江州市住建局" in account.output
+    for day, words in ((today - timedelta(days=1), "nothing to show on"), (today + timedelta(days=1), "future"),
+                       ("2026-02-30", "must be a date like")):
+        refused = runner.invoke(cli, ["analyze", "opportunity", "opp-1", "--as-of", str(day)])
+        assert refused.exit_code == 1 and "--as-of" in refused.output and words in refused.output
+    assert runner.invoke(cli, ["analyze", "portfolio", "--as-of", str(today)]).exit_code == 2
+    assert runner.invoke(cli, ["analyze", "opportunity", "nope", "--as-of", str(today)]).exit_code == 1
+
+
+def test_the_command_lists_the_changes_of_a_bid_or_a_person(runner):
+    with open_store(runner.settings) as store:
+        _history(store)
+    bid = json.loads(runner.invoke(cli, ["history", "opportunity", "opp-1", "--json"]).output)
+    assert {c["params"].get("subject") for c in bid if c["code"] == "role.added"} == {"王伟", "赵磊", "Emily Chen"}
+    person = runner.invoke(cli, ["history", "person", "p-1"])
+    assert "王伟: stance Neutral → Skeptic" in person.output and "Emily Chen joined" not in person.output
+    assert runner.invoke(cli, ["history", "person", "p-nobody"]).exit_code == 1
