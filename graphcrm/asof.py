@@ -46,11 +46,12 @@ from datetime import date, datetime, time, timedelta, timezone
 import networkx as nx
 
 from graphcrm import audit
+from graphcrm.analysis import bid_readiness, coverage_gaps
 from graphcrm.analysis.messages import N_
 from graphcrm.errors import ValidationError
 from graphcrm.history import SHOWN
 
-__all__ = ["compare_maps", "graph_as_of", "graphs_as_of", "map_of", "moment_of"]
+__all__ = ["bid_gates", "compare_maps", "graph_as_of", "graphs_as_of", "map_of", "moment_of", "readiness_moves"]
 
 #: the lines of interactions: not part of the map as it was
 INTERACTION_LINES = ("ATTENDED", "WITH", "ABOUT")
@@ -286,3 +287,80 @@ def _diff(old: dict, new: dict, ref) -> dict:
     return {"added": sorted((ref(k) for k in new.keys() - old.keys()), key=order),
             "removed": sorted((ref(k) for k in old.keys() - new.keys()), key=order),
             "changed": sorted(changed, key=order)}
+
+
+def bid_gates(G: nx.MultiDiGraph, entries: list[dict], opportunity_id: str) -> list[dict]:
+    """The bid's gates, oldest first: each time its stage was set (when it was
+    added, then each change) in ``entries``, with its buying center,
+    readiness and gaps on the map of that moment (just after the change).
+
+    Computed from the audit log rather than kept: the entries hold every
+    stage change with the map of its moment, so nothing is stored twice and
+    a gate is judged by today's analysis.  A gate before a merge of two
+    records (see :func:`graph_as_of`) is left out.
+
+    Returns a list of ``{"at", "stage", "from_stage", "readiness": {"score",
+    "components": [{"name", "points", "weight"}]}, "gaps": [finding...],
+    "buying_center": [{"id", "name", "role", "stance", "influence"}]}``.
+
+    >>> from graphcrm.graph.nxgraph import build_graph
+    >>> G = build_graph([("Account", {"id": "a1", "name": "Acme"}),
+    ...                  ("Opportunity", {"id": "o1", "name": "Grid", "stage": "qualify"})], [("FOR", "o1", "a1", {})])
+    >>> entry = {"id": "e1", "at": "2026-05-02T09:00:00+00:00", "action": "update", "target_label": "Opportunity",
+    ...          "target_id": "o1", "before": '{"stage": "lead"}', "after": '{"stage": "qualify"}'}
+    >>> [(g["from_stage"], g["stage"], g["readiness"]["score"]) for g in bid_gates(G, [entry], "o1")]
+    [('lead', 'qualify', 0)]
+    """
+    merged = max((e["at"] for e in entries if e["action"] == "merge"), default="")
+    changes = []
+    for entry in entries:
+        before, after = _load(entry.get("before")) or {}, _load(entry.get("after")) or {}
+        if (entry["target_id"] == opportunity_id and entry["action"] in ("create", "update") and "stage" in after
+                and entry["at"] > merged):
+            changes.append((entry, before.get("stage"), after["stage"]))
+    moments = [_just_after(entry["at"]) for entry, _before, _after in changes]
+    graphs = graphs_as_of(G, [e for e in entries if e["at"] > merged], moments)
+    gates = []
+    for (entry, was, stage), moment in zip(changes, moments, strict=True):
+        H = graphs[moment]
+        if opportunity_id in H:
+            gates.append({"at": entry["at"], "stage": stage, "from_stage": was, **_gate(H, opportunity_id)})
+    return gates
+
+
+def _just_after(at: str) -> str:
+    """The moment just after ``at``: the map of then includes the write made at ``at``."""
+    return (datetime.fromisoformat(at) + timedelta(microseconds=1)).isoformat(timespec="microseconds")
+
+
+def _gate(H: nx.MultiDiGraph, opportunity_id: str) -> dict:
+    """Readiness (score and the points of each component), gaps and buying center of a bid on the map ``H``."""
+    ready = bid_readiness(H, opportunity_id)
+    members = [{"id": p, "name": H.nodes[p].get("name") or p, "role": d.get("role"),
+                "stance": d.get("stance") or H.nodes[p].get("stance"),
+                "influence": d.get("influence") or H.nodes[p].get("influence")}
+               for p, _o, d in H.in_edges(opportunity_id, data=True) if d.get("type") == "ROLE_IN"]
+    return {"readiness": {"score": ready["score"],
+                          "components": [{k: c[k] for k in ("name", "points", "weight")} for c in ready["components"]]},
+            "gaps": coverage_gaps(H, opportunity_id),
+            "buying_center": sorted(members, key=lambda m: (str(m["name"]), m["id"]))}
+
+
+def readiness_moves(before: dict, after: dict) -> dict:
+    """How a bid's readiness moved from ``before`` to ``after`` (each
+    ``{"score", "components"}`` as :func:`bid_gates` or
+    :func:`~graphcrm.analysis.bid_readiness` gives it): ``{"before",
+    "after", "change", "components": [{"name", "before", "after"}]}``, the
+    components whose points moved, the largest move first.
+
+    >>> old = {"score": 40, "components": [{"name": "champion_strength", "points": 10}]}
+    >>> new = {"score": 55, "components": [{"name": "champion_strength", "points": 25}]}
+    >>> readiness_moves(old, new)
+    {'before': 40, 'after': 55, 'change': 15, 'components': [{'name': 'champion_strength', 'before': 10, 'after': 25}]}
+    """
+    was = {c["name"]: c["points"] for c in before["components"]}
+    moved = [{"name": c["name"], "before": was.get(c["name"], 0), "after": c["points"]}
+             for c in after["components"] if c["points"] != was.get(c["name"], 0)]
+    moved.sort(key=lambda m: -abs(m["after"] - m["before"]))
+    return {"before": before["score"], "after": after["score"], "change": after["score"] - before["score"],
+            "components": moved}

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from graphcrm.asof import compare_maps, graph_as_of, graphs_as_of, map_of, moment_of
+from graphcrm.asof import bid_gates, compare_maps, graph_as_of, graphs_as_of, map_of, moment_of, readiness_moves
 from graphcrm.cli import main as cli
 from graphcrm.errors import ValidationError
 from graphcrm.graph import open_store
@@ -196,3 +196,18 @@ def test_the_command_lists_the_changes_of_a_bid_or_a_person(runner):
     person = runner.invoke(cli, ["history", "person", "p-1"])
     assert "王伟: stance Neutral → Skeptic" in person.output and "Emily Chen joined" not in person.output
     assert runner.invoke(cli, ["history", "person", "p-nobody"]).exit_code == 1
+
+
+def test_each_gate_of_a_bid_keeps_its_buying_center_and_readiness_of_then(any_store):
+    lina, moments = _history(any_store)
+    G = any_store.account_graph("acc-1")
+    gates = bid_gates(G, any_store.account_history("acc-1", ANCIENT)["entries"], "opp-1")
+    assert [(g["from_stage"], g["stage"]) for g in gates] == [(None, "lead"), ("lead", "qualify")]
+    assert gates[0]["buying_center"] == []
+    assert [(m["name"], m["role"]) for m in gates[1]["buying_center"]] == [("王伟", "technical_buyer"),
+                                                                           ("赵磊", "coach")]
+    assert gates[1]["readiness"]["score"] > gates[0]["readiness"]["score"]
+    moves = readiness_moves(gates[0]["readiness"], gates[1]["readiness"])
+    assert moves["change"] == gates[1]["readiness"]["score"] - gates[0]["readiness"]["score"]
+    assert moves["components"] and all(m["after"] != m["before"] for m in moves["components"])
+    assert {g["kind"] for g in gates[0]["gaps"]} >= {"empty_buying_center"}
