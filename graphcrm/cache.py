@@ -1,7 +1,7 @@
 """Analysis results cached until the graph changes.
 
-The portfolio report reads the whole graph (100,000 stakeholders take tens of
-seconds to load and analyse), an opportunity report searches warm paths
+The portfolio report covers every account (2,000 accounts, 100,000
+stakeholders at scale L), an opportunity report searches warm paths
 (tens of milliseconds each, which add up under concurrent use), yet most page
 views come while nothing was written.  :class:`ReportCache` keeps each result with the store's change
 stamp (:meth:`graphcrm.graph.store.GraphStore.change_stamp`, bumped by every
@@ -21,13 +21,34 @@ bench/run.)
 Concurrent requests for a result that is being computed wait for that one
 computation instead of starting their own.
 
-The portfolio report is kept apart (:meth:`ReportCache.portfolio`): at scale
-it takes seconds, and every write anywhere makes it old.  A page that can
-show a report a few seconds old asks with ``stale_ok``: when the last report
-took long to compute, it gets that one at once, marked as being refreshed,
-while a new one is computed in the background, at most once a minute: with a
-write every 2 seconds, refreshing it without pause kept both cores of the
-bench machine busy and the pages waited (bench/run).  Values derived from a report
+The portfolio report is put together from one part per account
+(:mod:`graphcrm.analysis.parts`), each computed from that account's analysis
+graph (:meth:`graphcrm.graph.store.GraphStore.analysis_graph`: a few hundred
+nodes, never the whole portfolio) and kept with the date, the stamp of ``*``
+and the stamps of every account that graph holds, the stamps read before the
+graph.  A part holds while they do: a write re-analyses only the accounts
+whose analysis graph holds an account it changed (its own, and those whose
+bids, ties, levers or feedback reach into it), and the report is summed up
+again from the parts (the same report as from the whole portfolio graph:
+tests/test_cache_parts.py).  Parts are computed a batch of accounts per graph
+when many are out of date (the batch's accounts are then kept with the
+stamps of every account in the batch's graph, a few more than need be, until
+a write makes them be computed alone), in ``workers`` threads.
+
+Parts are saved beside the graph (:meth:`~graphcrm.graph.store.GraphStore.save_results`:
+a Redis hash on the embedded store, a node of their own outside the graph
+model on Neo4j), as JSON with their stamps and the fingerprint of the
+analysis code: another process, or this one after a restart, takes them
+over while they hold, so the first dashboard after a restart needs no
+analysis.  A stamp never repeats (the counters are never reset; Neo4j's
+start from a new epoch when the database is emptied), so a saved part that
+matches the stamps read now was computed from the data as it is now.
+
+A page that can show a report a few seconds old asks with ``stale_ok``:
+when the last report took long to put together (most parts out of date:
+a new day, a bulk import), it gets that one at once, marked as being
+refreshed, while a new one is computed in the background, at most once a
+minute.  Values derived from a report
 (the dashboard's sorted tables) are kept with that report
 (:meth:`Portfolio.derived`), so they never mix two reports.
 
@@ -38,18 +59,23 @@ bench machine busy and the pages waited (bench/run).  Values derived from a repo
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import lru_cache
+from importlib import resources
 
 import networkx as nx
 from cachetools import LRUCache
 
-from graphcrm.analysis import account_coverage, account_report, opportunity_report, portfolio_report, warm_paths
-from graphcrm.graph.nxgraph import gc_paused
+from graphcrm.analysis import account_coverage, account_report, opportunity_report, warm_paths
+from graphcrm.analysis.parts import account_part, portfolio_from_parts
 from graphcrm.graph.store import GraphStore
 
 log = logging.getLogger(__name__)
@@ -57,6 +83,18 @@ log = logging.getLogger(__name__)
 
 def _today() -> str:
     return datetime.now(timezone.utc).date().isoformat()
+
+
+@lru_cache(maxsize=1)
+def analysis_code() -> str:
+    """A fingerprint of the analysis code (its modules' source): a saved part
+    computed by other code is computed again."""
+    digest = hashlib.sha256()
+    root = resources.files("graphcrm.analysis")
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".py"):
+            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 class Portfolio:
@@ -79,6 +117,38 @@ class Portfolio:
         value = compute()
         with self._lock:
             return self._derived.setdefault(key, value)
+
+
+class _Part:
+    """One account's part of the portfolio report (``value``), valid while
+    ``valid_for`` (the date, the stamp of ``*`` and the (account, stamp) pairs of
+    the accounts its analysis graph held) holds."""
+
+    __slots__ = ("valid_for", "value")
+
+    def __init__(self, valid_for: tuple, value: dict):
+        self.valid_for = valid_for
+        self.value = value
+
+    def holds(self, today: str, star: str, stamps: dict[str, str]) -> bool:
+        day, star_then, held = self.valid_for
+        return day == today and star_then == star and all(stamps.get(a) == stamp for a, stamp in held)
+
+    def saved(self) -> str:
+        day, star, held = self.valid_for
+        return json.dumps({"code": analysis_code(), "valid_for": [day, star, [list(h) for h in held]],
+                           "part": self.value}, ensure_ascii=False)
+
+    @classmethod
+    def from_saved(cls, text: str | None) -> _Part | None:
+        """The part saved as ``text`` (None: none, or by other analysis code)."""
+        if not text:
+            return None
+        saved = json.loads(text)
+        if saved.get("code") != analysis_code():
+            return None
+        day, star, held = saved["valid_for"]
+        return cls((day, star, tuple((a, stamp) for a, stamp in held)), saved["part"])
 
 
 class _Account:
@@ -105,11 +175,17 @@ class ReportCache:
     today : callable, optional
         Returns the current date as text (tests pass their own clock).
     workers : int
-        Processes computing the portfolio report at once (see
-        :func:`graphcrm.analysis.portfolio_report`).
+        Threads computing the parts of the portfolio report at once (one
+        reads a batch's graph while another analyses one).
     background_after : float
         A portfolio report that took at least this many seconds is refreshed
         in the background when asked for with ``stale_ok`` (see :meth:`portfolio`).
+    batch : int
+        When more parts than this are out of date, they are computed this
+        many accounts to a graph (see the module text).
+    now : callable, optional
+        Returns the time the parts are computed for (default: when their
+        graph is read; tests pass a fixed one).
     refresh_every : float
         Background refreshes start at least this many seconds apart.
     stamp, account_stamps : callable, optional
@@ -125,7 +201,8 @@ class ReportCache:
     def __init__(self, store: GraphStore, *, maxsize: int = 512, today: Callable[[], str] = _today,
                  workers: int = 1, background_after: float = 2.0, refresh_every: float = 60.0,
                  stamp: Callable[[], str] | None = None,
-                 account_stamps: Callable[[Iterable[str]], tuple] | None = None, accounts: int = 256):
+                 account_stamps: Callable[[Iterable[str]], tuple] | None = None, accounts: int = 256,
+                 batch: int = 50, now: Callable[[], str | None] = lambda: None):
         self.store = store
         self._stamp = stamp or store.change_stamp
         self._account_stamps = account_stamps or store.account_stamps
@@ -135,6 +212,9 @@ class ReportCache:
         self.refresh_every = refresh_every
         self.refreshed_at: float | None = None  # time.monotonic() when the last background refresh started
         self._portfolio: Portfolio | None = None
+        self._parts: dict[str, _Part] = {}  # account id -> its part of the portfolio report
+        self.batch = batch
+        self._now = now
         self._portfolio_lock = threading.Lock()  # one computation of it at a time
         self._refresh: threading.Thread | None = None
         self._today = today
@@ -210,16 +290,51 @@ class ReportCache:
                 self.hits += 1
                 return last
             started = time.perf_counter()
-            # the collector stays paused until the graph is freed: resumed
-            # earlier, it would scan the graph's 1.3 million containers
-            # (scale L) three times over, 1.2 s at the next allocations
-            with gc_paused():
-                G = self.store.portfolio_graph(for_analysis=True)
-                report = portfolio_report(G, workers=self.workers)
-                del G
+            report = portfolio_from_parts(self._current_parts())
             self.misses += 1
             self._portfolio = Portfolio(report, valid_for, time.perf_counter() - started)
             return self._portfolio
+
+    def _current_parts(self) -> list[dict]:
+        """Every account's part of the portfolio report, as the graph is now:
+        kept, saved (another process's, or before a restart) or computed."""
+        today = self._today()
+        account_ids = self.store.account_ids()
+        star, *stamps = self._account_stamps(account_ids)  # before any graph is read
+        current = dict(zip(account_ids, stamps, strict=True))
+        kept = {a: part for a in account_ids
+                if (part := self._parts.get(a)) is not None and part.holds(today, star, current)}
+        missing = [a for a in account_ids if a not in kept]
+        for a, text in zip(missing, self.store.saved_results(f"part:{a}" for a in missing) if missing else [],
+                           strict=True):
+            part = _Part.from_saved(text)
+            if part is not None and part.holds(today, star, current):
+                kept[a] = part
+        missing = [a for a in missing if a not in kept]
+        size = self.batch if len(missing) > self.batch else 1
+        batches = [missing[i:i + size] for i in range(0, len(missing), size)]
+        with ThreadPoolExecutor(max_workers=max(1, self.workers)) as pool:
+            for computed in pool.map(lambda batch: self._compute_parts(batch, today, star, current), batches):
+                kept.update(computed)
+        self._parts = kept
+        return [kept[a].value for a in account_ids]
+
+    def _compute_parts(self, account_ids: list[str], today: str, star: str, current: dict) -> dict[str, _Part]:
+        """The parts of these accounts from one analysis graph, kept with the
+        stamps read before it (``star``, ``current``) of the accounts it holds,
+        and saved.  (An account created since has no stamp there yet: its
+        part holds for no later request.)"""
+        G = self.store.analysis_graph(account_ids)
+        held = sorted(self.store.account_graph_accounts(G) | set(account_ids))
+        valid_for = (today, star, tuple((a, current.get(a)) for a in held))
+        parts = {}
+        for a in account_ids:
+            part = _Part(valid_for, account_part(G, a, now=self._now()))
+            text = part.saved()
+            part.value = json.loads(text)["part"]  # the same values as a saved one (lists for tuples)
+            parts[a] = (part, text)
+        self.store.save_results({f"part:{a}": text for a, (_, text) in parts.items()})
+        return {a: part for a, (part, _) in parts.items()}
 
     def _refresh_portfolio(self) -> None:
         if self.refreshed_at is not None:

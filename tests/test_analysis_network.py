@@ -29,7 +29,7 @@ def as_people_graph(H: nx.Graph, names=None, rel="KNOWS"):
 
 # -- doctests ------------------------------------------------------------------------
 
-MODULES = ["__init__", "brokers", "coverage", "factions", "influence", "maintenance", "outlook", "paths",
+MODULES = ["__init__", "brokers", "coverage", "factions", "influence", "maintenance", "outlook", "parts", "paths",
            "portfolio", "readiness", "reports", "whatif"]
 
 

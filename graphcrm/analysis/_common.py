@@ -165,9 +165,9 @@ def account_people(G, account_id) -> list:
 
 
 def person_account(G, person_id) -> str | None:
-    for a, _ in out_typed(G, person_id, "WORKS_AT"):
-        return a
-    return None
+    """The account a person works at; of several, the first in id order (so
+    that it does not depend on the order the graph was loaded in)."""
+    return min((a for a, _ in out_typed(G, person_id, "WORKS_AT")), default=None)
 
 
 def is_open(G, opportunity_id) -> bool:

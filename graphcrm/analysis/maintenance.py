@@ -120,69 +120,92 @@ def maintenance_plan(
     ctx = Context(G, now=now, cadence=cadence, strong=STRONG)
     users = [owner] if owner is not None else sorted(nodes_with_label(G, "User"))
     deal_cache: dict = {}
-    open_follow_ups = follow_ups(G, now=ctx.now, owner=owner)
+    work = {u: owner_work(ctx, u, account_id=account_id, horizon_days=horizon_days, min_strength=min_strength,
+                          feedback_days=feedback_days, deal_cache=deal_cache)
+            for u in users if u in G and label(G, u) == "User" and G.nodes[u].get("active", True) is not False}
+    return plan_of(work, follow_ups(G, now=ctx.now, owner=owner), as_of=iso(ctx.now), horizon_days=horizon_days,
+                   feedback_days=feedback_days, account_id=account_id, limit_per_owner=limit_per_owner)
+
+
+def owner_work(ctx: Context, user, *, account_id=None, horizon_days: int = 7, min_strength: int = 1,
+               feedback_days: int = FEEDBACK_EVERY_DAYS, deal_cache: dict | None = None) -> dict:
+    """One active owner's contacts due and requests for feedback (stakeholders
+    of ``account_id`` only, when given), in no particular order: the parts
+    :func:`plan_of` ranks (``id``, ``name``, ``title``, ``due``, ``ask_feedback``)."""
+    G = ctx.G
+    deal_cache = {} if deal_cache is None else deal_cache
+    due = []
+    for p, d in sorted(out_typed(G, user, "RELATIONSHIP")):
+        if label(G, p) != "Person" or as_int(d.get("strength"), 3) < min_strength or p in ctx.restricted:
+            continue
+        acc = person_account(G, p)
+        if account_id is not None and acc != account_id:
+            continue
+        infl = as_int(G.nodes[p].get("influence"), 3)
+        limit = cadence_days(infl, ctx.cadence)
+        last = ctx.last_contact(user, p, d)
+        days = (ctx.now - last).days if last else None
+        overdue = (days - limit) if days is not None else None
+        if overdue is not None and overdue < -horizon_days:
+            continue
+        if p not in deal_cache:
+            deals = [
+                o for o, _ in sorted(out_typed(G, p, "ROLE_IN"))
+                if G.nodes[o].get("stage", "lead") in OPEN_STAGES
+            ]
+            values = [(float(G.nodes[o].get("value") or 0), G.nodes[o].get("currency")) for o in deals]
+            deal_cache[p] = (deals, sum(v for v, _ in values), by_currency(values))
+        deals, value, values = deal_cache[p]
+        due.append(
+            {
+                "person": {"id": p, "name": name_of(G, p), "title": title_of(G, p)},
+                "account": {"id": acc, "name": name_of(G, acc)} if acc else None,
+                "influence": infl,
+                "strength": as_int(d.get("strength"), 3),
+                "last_contact": iso(last),
+                "days_since": days,
+                "cadence_days": limit,
+                "days_overdue": overdue,
+                "open_deal_value": value,
+                "open_deal_values": values,
+                "deals": deals,
+            }
+        )
+    return {"id": user, "name": name_of(G, user), "title": title_of(G, user), "due": due,
+            "ask_feedback": _ask_feedback(ctx, user, account_id, feedback_days)}
+
+
+def _due_order(c: dict) -> tuple:
+    return (-c["influence"], -c["open_deal_value"], -(c["days_overdue"] if c["days_overdue"] is not None else 10**6),
+            c["person"]["id"])
+
+
+def _ask_order(c: dict) -> tuple:
+    return (c["days_since_feedback"] is not None, -(c["days_since_feedback"] or 0), -c["influence"],
+            c["person"]["id"])
+
+
+def plan_of(work: dict, open_follow_ups: list[dict], *, as_of, horizon_days: int, feedback_days: int,
+            account_id=None, limit_per_owner: int | None = None) -> dict:
+    """The plan of :func:`maintenance_plan` from each owner's :func:`owner_work`
+    (``work``: owner id -> work; several accounts' work of one owner merged
+    by concatenating their lists) and the open follow-ups: each owner's lists
+    ranked and cut to ``limit_per_owner``, the owners ranked."""
     owners = []
     total = 0
-    for u in users:
-        if u not in G or label(G, u) != "User" or G.nodes[u].get("active", True) is False:
-            continue
-        due = []
-        for p, d in sorted(out_typed(G, u, "RELATIONSHIP")):
-            if label(G, p) != "Person" or as_int(d.get("strength"), 3) < min_strength:
-                continue
-            acc = person_account(G, p)
-            if account_id is not None and acc != account_id:
-                continue
-            infl = as_int(G.nodes[p].get("influence"), 3)
-            limit = cadence_days(infl, cadence)
-            last = ctx.last_contact(u, p, d)
-            days = (ctx.now - last).days if last else None
-            overdue = (days - limit) if days is not None else None
-            if overdue is not None and overdue < -horizon_days:
-                continue
-            if p not in deal_cache:
-                deals = [
-                    o for o, _ in sorted(out_typed(G, p, "ROLE_IN"))
-                    if G.nodes[o].get("stage", "lead") in OPEN_STAGES
-                ]
-                values = [(float(G.nodes[o].get("value") or 0), G.nodes[o].get("currency")) for o in deals]
-                deal_cache[p] = (deals, sum(v for v, _ in values), by_currency(values))
-            deals, value, values = deal_cache[p]
-            due.append(
-                {
-                    "person": {"id": p, "name": name_of(G, p), "title": title_of(G, p)},
-                    "account": {"id": acc, "name": name_of(G, acc)} if acc else None,
-                    "influence": infl,
-                    "strength": as_int(d.get("strength"), 3),
-                    "last_contact": iso(last),
-                    "days_since": days,
-                    "cadence_days": limit,
-                    "days_overdue": overdue,
-                    "open_deal_value": value,
-                    "open_deal_values": values,
-                    "deals": deals,
-                }
-            )
-        asks = _ask_feedback(ctx, u, account_id, feedback_days)
+    for u, w in work.items():
+        due, asks = sorted(w["due"], key=_due_order), sorted(w["ask_feedback"], key=_ask_order)
         answers = [f for f in open_follow_ups if f["owner"]["id"] == u
                    and (account_id is None or (f["account"] and f["account"]["id"] == account_id))]
         if not (due or asks or answers):
             continue
-        due.sort(
-            key=lambda c: (
-                -c["influence"],
-                -c["open_deal_value"],
-                -(c["days_overdue"] if c["days_overdue"] is not None else 10**6),
-                c["person"]["id"],
-            )
-        )
         if limit_per_owner is not None:
             due, asks = due[:limit_per_owner], asks[:limit_per_owner]
         total += len(due)
-        owners.append({"id": u, "name": name_of(G, u), "title": title_of(G, u), "due": due, "ask_feedback": asks,
+        owners.append({"id": u, "name": w["name"], "title": w["title"], "due": due, "ask_feedback": asks,
                        "follow_ups": answers})
     owners.sort(key=lambda o: (-max((c["influence"] for c in o["due"]), default=0), -len(o["due"]), o["id"]))
-    return {"as_of": iso(ctx.now), "horizon_days": horizon_days, "total": total, "feedback_days": feedback_days,
+    return {"as_of": as_of, "horizon_days": horizon_days, "total": total, "feedback_days": feedback_days,
             "owners": owners}
 
 
@@ -203,8 +226,6 @@ def _ask_feedback(ctx: Context, user, account_id, feedback_days: int) -> list[di
                     "account": {"id": acc, "name": name_of(G, acc)} if acc else None,
                     "influence": as_int(G.nodes[p].get("influence"), 3), "strength": as_int(d.get("strength"), 3),
                     "last_feedback": iso(last), "days_since_feedback": days})
-    out.sort(key=lambda c: (c["days_since_feedback"] is not None, -(c["days_since_feedback"] or 0),
-                            -c["influence"], c["person"]["id"]))
     return out
 
 

@@ -527,6 +527,14 @@ def portfolio_coverage(
         for row, opps in rows:
             acc_rows.append(row)
             opp_rows.extend(opps)
+    return coverage_of_rows(acc_rows, opp_rows, as_of=iso(ctx.now), rates=rates, at_risk_top=at_risk_top)
+
+
+def coverage_of_rows(acc_rows: list[dict], opp_rows: list[dict], *, as_of, rates: dict | None = None,
+                     at_risk_top: int = 20) -> dict:
+    """:func:`portfolio_coverage`'s dict from the account rows (in id order)
+    and their open opportunities' rows, as :func:`account_row` gives them:
+    the amounts converted, the totals and the at-risk rankings."""
     acc_rows, opp_rows = in_currency(acc_rows, opp_rows, rates)
     totals = portfolio_totals(acc_rows, opp_rows)
     risky_opps = sorted(opp_rows, key=lambda r: (r["reporting_value_at_risk"] is None,

@@ -125,6 +125,15 @@ class Backend:
         stamp = self.change_stamp()
         return (stamp, *(stamp for _ in account_ids))
 
+    def results(self, keys: list[str]) -> list[str | None]:
+        """The texts saved under these keys by :meth:`save_results` (None: none)."""
+        raise NotImplementedError
+
+    def save_results(self, results: dict[str, str]) -> None:
+        """Keep these texts by key, beside the graph and outside the graph model
+        (computed results: they survive a restart, move no stamp and go with the graph)."""
+        raise NotImplementedError
+
     def run(self, statement: str, params: dict | None = None, *, write: bool = False,
             scope: frozenset[str] | None = None) -> list[dict]:
         """Run a named statement; a write (``write=True``) changes the
@@ -172,6 +181,8 @@ class FalkorBackend(Backend):
         #: the account stamps: a Redis hash of counters, one per account
         #: written to, and ``*`` for the writes that may change any account
         self._account_stamps_key = f"graphcrm:account-stamps:{graph_name}"
+        #: saved results (:meth:`save_results`): a Redis hash of texts, one per key
+        self._results_key = f"graphcrm:results:{graph_name}"
 
     @property
     def location(self) -> str:
@@ -396,6 +407,15 @@ class FalkorBackend(Backend):
         return self._beside_graph(
             lambda redis: tuple(str(int(v or 0)) for v in redis.hmget(self._account_stamps_key, fields)))
 
+    def results(self, keys):
+        def read(redis):
+            return [v.decode() if isinstance(v, bytes) else v for v in redis.hmget(self._results_key, keys)]
+        return self._beside_graph(read) if keys else []
+
+    def save_results(self, results):
+        if results:
+            self._beside_graph(lambda redis: redis.hset(self._results_key, mapping=results))
+
     def _beside_graph(self, read: Callable):
         """``read(connection)``: Redis commands on the keys beside the graph
         (the stamps).  Often the first thing a request asks after a crash,
@@ -493,13 +513,14 @@ class FalkorBackend(Backend):
         }
 
     def drop(self) -> None:
-        """Delete the whole graph (tests)."""
+        """Delete the whole graph and the results saved beside it (tests)."""
         import redis
 
         try:
             self._graph.delete()
         except redis.ResponseError:
             pass  # no such graph yet
+        self._beside_graph(lambda redis: redis.delete(self._results_key))
         self._bump()
 
     def close(self) -> None:
@@ -694,6 +715,18 @@ class Neo4jBackend(Backend):
         fields = ["*", *account_ids]
         stamps = {row["account"]: row["stamp"] for row in self.run("meta.account_stamps", {"accounts": fields})}
         return tuple(stamps[account] for account in fields)
+
+    def results(self, keys):
+        saved = {row["key"]: row["value"] for row in self.run("meta.results", {"keys": list(keys)})}
+        return [saved.get(key) for key in keys]
+
+    def save_results(self, results):
+        import neo4j
+
+        rows = [{"key": key, "value": value} for key, value in results.items()]
+        with self._translated("meta.save_results", write=True):
+            self._driver.execute_query(neo4j.Query(self.text("meta.save_results"), timeout=self.timeout),
+                                       {"results": rows}, database_=self.database)
 
     def missing_schema(self) -> list[str] | None:
         """The constraints and indexes of the schema (by name) that are not

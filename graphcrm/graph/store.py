@@ -1300,6 +1300,36 @@ class GraphStore:
                          if for_analysis else "load.portfolio.relationships")
         return self._rows_to_graph("load.portfolio.nodes", relationships, {}, kind="portfolio")
 
+    # -- analysis graphs and saved results (graphcrm/cache.py) ---------------------------
+
+    def account_ids(self) -> list[str]:
+        """The id of every account, in order."""
+        return [row["id"] for row in self._read("analysis.accounts")]
+
+    def analysis_graph(self, account_ids: Iterable[str]) -> nx.MultiDiGraph:
+        """The analysis scope of these accounts (:mod:`graphcrm.analysis.parts`):
+        what their parts of the portfolio report read, as in the portfolio graph
+        loaded ``for_analysis``, so that each part is the same as from that graph."""
+        accounts = sorted(set(account_ids))
+        with gc_paused():
+            people = [row["id"] for row in self._read("load.analysis.people", accounts=accounts)]
+            nodes = [(row["label"], row["props"])
+                     for row in self._read("load.analysis.nodes", accounts=accounts, people=people)]
+            persons = [props["id"] for label, props in nodes if label == "Person"]
+            rows = self._read("load.analysis.relationships", accounts=accounts, people=persons)
+            return build_graph(nodes, ((r["type"], r["start"], r["end"], r["props"]) for r in rows),
+                               loaded_at=utcnow(), kind="analysis", accounts=accounts)
+
+    def saved_results(self, keys: Iterable[str]) -> list[str | None]:
+        """The texts :meth:`save_results` kept under these keys (None where none)."""
+        return self.backend.results(list(keys))
+
+    def save_results(self, results: dict[str, str]) -> None:
+        """Keep computed results (texts by key) beside the graph, outside the
+        graph model: they survive a restart, move no stamp, and are deleted
+        with the graph.  Whoever reads them checks that they still hold."""
+        self.backend.save_results(results)
+
     # -- status ----------------------------------------------------------------------
 
     def stats(self) -> dict:
