@@ -9,6 +9,7 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``, ``hist
     /accounts/<id>                  account page: stakeholder table and network
     /accounts/<id>/changes?since=   what changed at the account since a date (default: a week ago)
     /people/<id>/changes, /opportunities/<id>/changes   the account's changes about one person or bid
+    /accounts/<id>/as-of, /opportunities/<id>/as-of?date=&compare=   the map as it was (web/asof.py)
     /opportunities/<id>             readiness, gaps, warm paths
     /people/<id>                    roles, who knows them, timeline, log an interaction
     /accounts/new, /accounts/<id>/edit, /accounts/<id>/delete
@@ -165,6 +166,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         accounts,
         admin,
         api,
+        asof,
         audit,
         auth,
         dashboard,
@@ -191,7 +193,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, interactions.bp,
                       relationships.bp, search.bp, api.bp, mapedit.bp, admin.bp, audit.bp, transfer.bp, paste.bp,
-                      merge.bp, history.bp):
+                      merge.bp, history.bp, asof.bp):
         app.register_blueprint(blueprint)
     init_security(app)
     audit.record_signed_in_user(app)
