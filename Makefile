@@ -3,13 +3,15 @@
 # `make docs` serves the documentation site (docs/, mkdocs.yml) at http://127.0.0.1:8000.
 # `make test` first checks the code (`make lint`: ruff, and mypy on graphcrm/graph)
 # and installs Debian's Chromium for the end-to-end tests (`make browser`: apt-get,
-# only when /usr/bin/chromium is missing).
+# only when /usr/bin/chromium is missing).  `make fonts` installs what the review
+# pack's PDF needs from Debian (Pango for WeasyPrint, fonts for English and Chinese),
+# only when fontconfig finds no font for Chinese; `make demo` and `make test` run it.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint docs browser clean neo4j neo4j-stop mutation
+.PHONY: demo test lint docs browser fonts clean neo4j neo4j-stop mutation
 
 $(BIN)/graphcrm: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +19,10 @@ $(BIN)/graphcrm: setup.cfg pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,docs]'
 	touch $@
 
-demo: $(BIN)/graphcrm
+demo: $(BIN)/graphcrm fonts
 	$(BIN)/graphcrm serve --demo
 
-test: lint $(BIN)/graphcrm browser
+test: lint $(BIN)/graphcrm browser fonts
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/graphcrm
@@ -32,6 +34,11 @@ docs: $(BIN)/graphcrm
 
 browser:
 	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium fonts-wqy-microhei)
+
+# the packages graphcrm/review.py names in its errors (FONT_PACKAGES), and Pango
+fonts:
+	test -n "$$(fc-list :lang=zh-cn family 2>/dev/null)" || (apt-get update && apt-get install -y \
+		libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-dejavu-core fonts-wqy-microhei)
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-artifacts site

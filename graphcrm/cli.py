@@ -371,6 +371,26 @@ def history(ctx: Context, scope: str, ident: str, since: str | None, as_json: bo
     click.echo(f"{len(changes)} changes since {first.isoformat()}")
 
 
+@main.command()
+@click.argument("scope", type=click.Choice(["opportunity", "account"]))
+@click.argument("ident")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The PDF file to write.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="The language of the pack.")
+@pass_context
+@fail_cleanly
+def review(ctx: Context, scope: str, ident: str, output: Path, lang: str):
+    """The bid review pack as a PDF of at most two A4 pages: `review opportunity|account ID -o FILE.pdf`."""
+    from graphcrm.web import create_app
+    from graphcrm.web.review import operator_pdf
+
+    with create_app({"SETTINGS": ctx.settings}).app_context():
+        pdf = operator_pdf(ctx.store, scope, ident, lang)
+    output.write_bytes(pdf)
+    click.echo(f"{output}: the review pack of {scope} {ident} ({len(pdf) // 1024} KB)")
+
+
 # -- import, export, backup, restore, forget -------------------------------------------------
 
 

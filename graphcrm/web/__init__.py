@@ -2,15 +2,15 @@
 
 Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``, ``history``,
 ``opportunities``, ``people``, ``interactions``, ``relationships``, ``search``, ``api``,
-``admin``, ``audit``, ``transfer``); the edit forms are in ``forms``::
+``admin``, ``audit``, ``transfer``, ``review``); the edit forms are in ``forms``::
 
     /login, /logout                 sign in / out
     /                               portfolio dashboard (director/admin) or my accounts
     /accounts/<id>                  account page: stakeholder table and network
     /accounts/<id>/changes?since=   what changed at the account since a date (default: a week ago)
     /people/<id>/changes, /opportunities/<id>/changes   the account's changes about one person or bid
-    /accounts/<id>/as-of, /opportunities/<id>/as-of?date=&compare=   the map as it was (web/asof.py)
     /opportunities/<id>             readiness, gaps, warm paths
+    /opportunities/<id>/review.pdf, /accounts/<id>/review.pdf?lang=   the review pack (PDF, two A4 pages)
     /people/<id>                    roles, who knows them, timeline, log an interaction
     /accounts/new, /accounts/<id>/edit, /accounts/<id>/delete
     /accounts/<id>/people/new, /people/<id>/edit, /people/<id>/delete
@@ -37,8 +37,10 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``, ``hist
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, redirect, render_template, request, session, url_for
-from flask_babel import Babel, get_locale, get_translations, gettext
+from contextlib import contextmanager
+
+from flask import Flask, current_app, g, has_request_context, redirect, render_template, request, session, url_for
+from flask_babel import Babel, force_locale, get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -47,6 +49,7 @@ from graphcrm import model
 from graphcrm.analysis.messages import render
 from graphcrm.config import DEFAULT_SECRET_KEY, Settings
 from graphcrm.errors import ConfigError, Conflict, NotFound, StoreTimeout, StoreUnavailable, ValidationError
+from graphcrm.review import MissingFont
 from graphcrm.web.security import init_security
 
 csrf = CSRFProtect()
@@ -128,6 +131,21 @@ def _request_translations():
     return translations
 
 
+@contextmanager
+def in_language(lang: str):
+    """Templates rendered meanwhile speak ``lang``, whatever the request's
+    language (the review pack's ``?lang=``, the command's ``--lang``)."""
+    environ = request.environ if has_request_context() else {}
+    kept = environ.pop("graphcrm.translations", None)  # the request's, looked up once (above)
+    try:
+        with force_locale(lang):
+            yield
+    finally:
+        environ.pop("graphcrm.translations", None)
+        if kept is not None:
+            environ["graphcrm.translations"] = kept
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     test_config = dict(test_config or {})
     settings = test_config.pop("SETTINGS", None) or Settings.from_env()
@@ -166,7 +184,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         accounts,
         admin,
         api,
-        asof,
         audit,
         auth,
         dashboard,
@@ -178,6 +195,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         paste,
         people,
         relationships,
+        review,
         search,
         transfer,
     )
@@ -193,7 +211,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, interactions.bp,
                       relationships.bp, search.bp, api.bp, mapedit.bp, admin.bp, audit.bp, transfer.bp, paste.bp,
-                      merge.bp, history.bp, asof.bp):
+                      merge.bp, history.bp, review.bp):
         app.register_blueprint(blueprint)
     init_security(app)
     audit.record_signed_in_user(app)
@@ -326,3 +344,8 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(StoreUnavailable)
     def unavailable(e):
         return _unavailable_page(e)
+
+    @app.errorhandler(MissingFont)
+    def no_font(e):
+        current_app.logger.error("review pack: %s", e)
+        return _error_page(503, _l("The PDF cannot be made on this server"), str(e))

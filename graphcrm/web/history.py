@@ -75,6 +75,16 @@ def opportunity_changes_page(opportunity_id: str):
                                opportunity["name"]))
 
 
+def change_rows(history: dict, visible: set[str] | None) -> list[dict]:
+    """The changes of ``history`` (GraphStore.account_history), newest first,
+    each with its ``text`` in the current language; records of accounts not in
+    ``visible`` (None: all are) are not named."""
+    hidden = [] if visible is None else [
+        node_id for node_id, accounts in history["elsewhere"].items() if not visible & set(accounts)]
+    lang = str(get_locale() or "en")
+    return [{**change, "text": describe(change, _, lang)} for change in account_changes(history, hidden)]
+
+
 def _changes_page(account_id: str, subject_id: str | None, *, title: str, back: tuple[str, str]):
     """The changes of the account since ``?since=``, or those about ``subject_id``."""
     today = datetime.now(timezone.utc).date()
@@ -82,12 +92,7 @@ def _changes_page(account_id: str, subject_id: str | None, *, title: str, back: 
     history = get_store().account_history(account_id, since.isoformat())
     if subject_id is not None:
         history = about(history, subject_id)
-    visible = visible_account_ids()
-    hidden = [] if visible is None else [
-        node_id for node_id, accounts in history["elsewhere"].items() if not visible & set(accounts)]
-    changes = account_changes(history, hidden)
-    lang = str(get_locale() or "en")
-    rows = [{**change, "text": describe(change, _, lang)} for change in changes]
+    rows = change_rows(history, visible_account_ids())
     presets = [(days, url_for(request.endpoint, **request.view_args, since=day), day)
                for days in PRESETS for day in [(today - timedelta(days=days)).isoformat()]]
     return render_template("history/changes.html", title=title, back=back, rows=rows,

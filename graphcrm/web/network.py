@@ -311,7 +311,10 @@ def org_levels(G, people: set[str]) -> dict[str, int]:
 
 def power_map_data(G, opportunity_id: str, buying_center: list[dict], lang: str = "en") -> dict:
     """The buying center drawn over the org chart, as vis-network data with a
-    precomputed layout (``level`` = depth under the top boss shown).
+    precomputed layout: ``level``, the depth under the top boss shown, and
+    ``column``, each manager centred over their reports (as :func:`org_chart`
+    places the account's people).  The page and the review pack's picture
+    (web/review.py) both draw it there.
 
     Members are coloured and shaped by their stance in the deal and sized by their
     influence in it, with their buying-center role in the label and a thick
@@ -330,6 +333,7 @@ def power_map_data(G, opportunity_id: str, buying_center: list[dict], lang: str 
                 shown.add(v)
                 frontier.append(v)
     levels = org_levels(G, shown)
+    columns = _tree_columns(levels, _bosses(G, shown), key=lambda n: (_name(G, n), n))
     net = Network(directed=True)
     for p in sorted(shown, key=lambda n: (levels[n], str(G.nodes[n].get("name") or n))):
         d = G.nodes[p]
@@ -344,13 +348,14 @@ def power_map_data(G, opportunity_id: str, buying_center: list[dict], lang: str 
             details += [f"{r['name']} ({r['strength']})" for r in m["our_relationships"]]
             net.add_node(p, label=f"{name}\n{role}", title="\n".join(x for x in details if x),
                          shape=STANCE_SHAPES.get(m["stance"], "dot"),
-                         level=levels[p], kind="Person", color={"background": STANCE_COLORS.get(m["stance"], "#bdbdbd"),
-                                                 "border": "#1f5fa8" if covered >= 4 else "#666666"},
+                         level=levels[p], column=columns[p], kind="Person",
+                         color={"background": STANCE_COLORS.get(m["stance"], "#bdbdbd"),
+                                "border": "#1f5fa8" if covered >= 4 else "#666666"},
                          borderWidth=4 if covered >= 4 else 1, size=10 + 5 * int(m["influence"] or 1),
                          role=_role_values(G, p, opportunity_id), **_person_values(d))
         else:
             net.add_node(p, label=name, title="\n".join(x for x in details if x), shape="box", level=levels[p],
-                         kind="Person", color="#e6e6ee", **_person_values(d))
+                         column=columns[p], kind="Person", color="#e6e6ee", **_person_values(d))
     for u, v, d in G.edges(data=True):
         kind = d.get("type")
         if kind in ("REPORTS_TO", "INFLUENCES") and u in shown and v in shown:

@@ -8,8 +8,9 @@
      then switched off, so that a network of 1,000+ nodes settles in a few
      seconds and stays responsive;
    - "hierarchical": the org chart, top down, no physics: from the "level"
-     (row) and "column" the server computed for each node (the account), or
-     vis-network's hierarchical layout of the "level"s alone (the power map).
+     (row) and "column" the server computed for each node (the account and
+     the power map, which the review pack's PDF draws at the same places), or
+     vis-network's hierarchical layout of the "level"s alone (data without columns).
    The container's data-layout picks the first one drawn (the power map is an
    org chart only); the radio buttons named "network-layout" switch layouts.
    The container carries data-settled="true" once nothing moves any more.
