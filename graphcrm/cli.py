@@ -24,7 +24,7 @@ from graphcrm.audit import reset_actor, set_actor
 from graphcrm.config import Settings
 from graphcrm.errors import GraphCRMError
 from graphcrm.graph import embedded_server, open_store
-from graphcrm.model import USER_ROLES
+from graphcrm.model import USER_LANGUAGES, USER_ROLES
 
 
 def fail_cleanly(command):
@@ -247,9 +247,12 @@ def user():
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice(list(USER_ROLES)))
 @click.option("--name", "display_name", help="Display name (default: the username).")
+@click.option("--email", help="Where the weekly digest goes (none: no digest).")
+@click.option("--language", type=click.Choice(list(USER_LANGUAGES)), help="The digest's language (default: en).")
 @pass_context
 @fail_cleanly
-def user_add(ctx: Context, username: str, role: str, display_name: str | None):
+def user_add(ctx: Context, username: str, role: str, display_name: str | None, email: str | None,
+             language: str | None):
     """Add a user; the password comes from GRAPHCRM_PASSWORD or a prompt."""
     from graphcrm.users import add_user
 
@@ -258,7 +261,8 @@ def user_add(ctx: Context, username: str, role: str, display_name: str | None):
         if not sys.stdin.isatty():
             raise click.ClickException("no password: set GRAPHCRM_PASSWORD or run in a terminal")
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    created = add_user(ctx.store, username, role=role, password=password, display_name=display_name)
+    created = add_user(ctx.store, username, role=role, password=password, display_name=display_name, email=email,
+                       language=language)
     click.echo(f"user {created['username']} ({created['role']}) added with id {created['id']}")
 
 
@@ -278,6 +282,36 @@ def user_list(ctx: Context, as_json: bool):
     for u in sorted(users, key=lambda u: u["username"]):
         state = "" if u.get("active", True) else "  (deactivated)"
         click.echo(f"{u['username']:<20}{u['role']:<10}{u['display_name']}{state}")
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Print the messages that would be sent; send nothing.")
+@click.option("--user", "username", metavar="NAME", help="Only this user's digest.")
+@pass_context
+@fail_cleanly
+def digest(ctx: Context, dry_run: bool, username: str | None):
+    """E-mail each user their weekly digest: overdue contacts, bids closing soon, alerts.
+
+    Every active user with an e-mail address gets one, in their language,
+    with links to GRAPHCRM_BASE_URL, through the server of GRAPHCRM_SMTP_HOST
+    (unset: e-mail is off and only --dry-run works).  Run it once a week
+    (docs/admin/operations.md: a cron or systemd timer)."""
+    from graphcrm.mail import check_mail, send
+    from graphcrm.web import create_app
+    from graphcrm.web.digest import dry_run_text, weekly_digests
+
+    if not dry_run:
+        check_mail(ctx.settings)  # before any work
+    app = create_app({"SETTINGS": ctx.settings})
+    app.extensions["graphcrm_store"] = ctx.store
+    digests = weekly_digests(app, username)
+    if dry_run:
+        for one in digests:
+            click.echo(dry_run_text(one) + "-" * 72)
+        click.echo(f"{len(digests)} digest(s) would be sent; nothing was sent (--dry-run)")
+        return
+    sent = send([one.message for one in digests], ctx.settings)
+    click.echo(f"{sent} digest(s) sent through {ctx.settings.smtp_host}:{ctx.settings.smtp_port}")
 
 
 # -- analysis -----------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -36,6 +37,17 @@ class Settings:
     db_timeout: float = 10.0
     #: FalkorDB's experimental Bolt port (tests of the Neo4j code path); 0 = off
     bolt_port: int = 0
+    #: the site's address as users reach it (scheme, host, any path): the links of e-mails
+    base_url: str = "http://localhost:5000"
+    #: the mail server that sends the weekly digest (graphcrm digest); unset: e-mail is off
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    #: the sender of the digest, such as GraphCRM <crm@example.com>
+    smtp_from: str | None = None
+    #: STARTTLS before signing in and sending (off only for a server on the same machine)
+    smtp_starttls: bool = True
     secret_key: str = DEFAULT_SECRET_KEY
     #: the TLS-terminating reverse proxy in front of ``serve --prod`` (address
     #: or "*"): its X-Forwarded-Proto / X-Forwarded-For headers are believed
@@ -67,6 +79,7 @@ class Settings:
         for var, name in simple.items():
             if env.get(var):
                 values[name] = env[var]
+        values.update(_mail(env))
         for var, name, least in (("GRAPHCRM_BOLT_PORT", "bolt_port", 0),
                                  ("GRAPHCRM_ANALYSIS_WORKERS", "analysis_workers", 1)):
             if env.get(var):
@@ -88,6 +101,29 @@ class Settings:
     @property
     def backend(self) -> str:
         return "neo4j" if self.database_url else "falkordb"
+
+
+def _mail(env) -> dict:
+    """The settings of e-mail (the GRAPHCRM_SMTP_* variables) and GRAPHCRM_BASE_URL, checked."""
+    values: dict = {name: env[var] for var, name in (
+        ("GRAPHCRM_SMTP_HOST", "smtp_host"), ("GRAPHCRM_SMTP_USER", "smtp_user"),
+        ("GRAPHCRM_SMTP_PASSWORD", "smtp_password"), ("GRAPHCRM_SMTP_FROM", "smtp_from")) if env.get(var)}
+    if env.get("GRAPHCRM_BASE_URL"):
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", env["GRAPHCRM_BASE_URL"]):
+            raise ConfigError("GRAPHCRM_BASE_URL must be the site's address such as https://crm.example.com, "
+                              f"not {env['GRAPHCRM_BASE_URL']!r}")
+        values["base_url"] = env["GRAPHCRM_BASE_URL"].rstrip("/")
+    if env.get("GRAPHCRM_SMTP_PORT"):
+        port = env["GRAPHCRM_SMTP_PORT"]
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise ConfigError(f"GRAPHCRM_SMTP_PORT must be a port number from 1 to 65535, not {port!r}")
+        values["smtp_port"] = int(port)
+    if env.get("GRAPHCRM_SMTP_STARTTLS"):
+        flag = env["GRAPHCRM_SMTP_STARTTLS"].strip().lower()
+        if flag not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+            raise ConfigError(f"GRAPHCRM_SMTP_STARTTLS must be 1 or 0, not {env['GRAPHCRM_SMTP_STARTTLS']!r}")
+        values["smtp_starttls"] = flag in ("1", "true", "yes", "on")
+    return values
 
 
 def _zone(var: str, name: str) -> ZoneInfo:

@@ -271,16 +271,16 @@ KNOWS = [
 # Our team
 # --------------------------------------------------------------------------
 
-# id, username, display_name, role, title
+# id, username, display_name, role, title, language of the weekly digest (sent to username@example.com)
 USERS = [
-    ("u-admin", "admin", "系统管理员 Admin", "admin", "IT管理员"),
-    ("u-director", "director", "周明 Zhou Ming", "director", "销售总监"),
-    ("u-lina", "lina", "李娜 Li Na", "manager", "大客户经理（轨道交通）"),
-    ("u-zhangwei", "zhangwei", "张伟 Zhang Wei", "manager", "大客户经理（政府与公共事业）"),
-    ("u-liuyang", "liuyang", "刘洋 Liu Yang", "manager", "大客户经理（合资与海外）"),
-    ("u-sunli", "sunli", "孙丽 Sun Li", "bid", "投标经理"),
-    ("u-gaofeng", "gaofeng", "高峰 Gao Feng", "bid", "解决方案架构师"),
-    ("u-viewer", "viewer", "王小雨 Wang Xiaoyu", "viewer", "销售运营专员"),
+    ("u-admin", "admin", "系统管理员 Admin", "admin", "IT管理员", "zh"),
+    ("u-director", "director", "周明 Zhou Ming", "director", "销售总监", "zh"),
+    ("u-lina", "lina", "李娜 Li Na", "manager", "大客户经理（轨道交通）", "en"),
+    ("u-zhangwei", "zhangwei", "张伟 Zhang Wei", "manager", "大客户经理（政府与公共事业）", "zh"),
+    ("u-liuyang", "liuyang", "刘洋 Liu Yang", "manager", "大客户经理（合资与海外）", "en"),
+    ("u-sunli", "sunli", "孙丽 Sun Li", "bid", "投标经理", "zh"),
+    ("u-gaofeng", "gaofeng", "高峰 Gao Feng", "bid", "解决方案架构师", "zh"),
+    ("u-viewer", "viewer", "王小雨 Wang Xiaoyu", "viewer", "销售运营专员", "zh"),
 ]
 
 # user, account or opportunity, team_role
@@ -711,9 +711,10 @@ def demo_portfolio(
     for source, target, strength in KNOWS:
         rels.append(("KNOWS", _pid(source), _pid(target), {"strength": strength}))
 
-    for user_id, username, display_name, role, title in USERS:
+    for user_id, username, display_name, role, title, reads in USERS:
         nodes.append(("User", {"id": user_id, "username": username, "display_name": display_name,
-                               "role": role, "active": True, "title": title}))
+                               "role": role, "active": True, "title": title, "email": f"{username}@example.com",
+                               "language": reads}))
     for user_id, target, team_role in MEMBERS:
         rels.append(("MEMBER_OF", user_id, target, {"team_role": team_role}))
 

@@ -55,3 +55,8 @@ class StoreTimeout(StoreUnavailable):
 
 class ConfigError(GraphCRMError):
     """A setting that cannot work (bad URL, unwritable data folder...)."""
+
+
+class MailFailed(GraphCRMError):
+    """The mail server refused or could not be reached; the message names it
+    and says how many of the messages went out before."""

@@ -85,6 +85,8 @@ USER_ROLES = {
     "bid": ("Bid team", "投标团队"),
     "viewer": ("Viewer", "只读用户"),
 }
+#: the languages a user reads the weekly digest in (graphcrm/web/digest.py): those of the web pages
+USER_LANGUAGES = {"en": ("English", "英语"), "zh": ("Chinese", "中文")}
 STAGES = {
     "lead": ("Lead", "线索"),
     "qualify": ("Qualify", "资格确认"),
@@ -330,6 +332,8 @@ Strength = Annotated[int, Field(ge=1, le=5)]
 Money = Annotated[float, Field(ge=0, le=1e15)]
 #: text kept as given (a password hash, a session token): no control characters
 Opaque = Annotated[str, StringConstraints(max_length=500), AfterValidator(_no_control)]
+#: an e-mail address (a person's, or where a user's weekly digest goes)
+Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+$"), AfterValidator(_no_control)]
 
 
 #: the most nodes an account map's saved layout holds (the page draws a map of
@@ -436,6 +440,9 @@ class UserProps(_Props):
     session_token: Annotated[str, StringConstraints(max_length=100), AfterValidator(_no_control)] | None = None
     active: bool = True
     title: Text | None = None
+    #: where the weekly digest goes (none: no digest) and the language it is written in
+    email: Email | None = None
+    language: _literal(USER_LANGUAGES) = "en"
     source_id: Text | None = None
 
 

@@ -23,9 +23,10 @@ def hash_password(password: str) -> str:
 
 def add_user(
     store: GraphStore, username: str, *, role: str, password: str, display_name: str | None = None,
-    id: str | None = None,
+    id: str | None = None, email: str | None = None, language: str | None = None,
 ) -> dict:
-    """Create a login account; refuse a username that is taken."""
+    """Create a login account; refuse a username that is taken.  ``email`` and
+    ``language`` (en, zh) say where and in which language the weekly digest goes."""
     if store.user_by_username(username) is not None:
         raise Conflict(f"username {username!r} is taken")
     props = {
@@ -34,6 +35,7 @@ def add_user(
         "role": role,
         "password_hash": hash_password(password),
         "session_token": new_session_token(),
+        **{k: v for k, v in (("email", email), ("language", language)) if v},
     }
     return store.create("User", props, id=id)
 
@@ -73,11 +75,11 @@ def authenticate(store: GraphStore, username: str, password: str) -> dict | None
 
 
 def change_user(store: GraphStore, user_id: str, changes: dict, *, version: int, by: str | None = None) -> dict:
-    """Change a user's display name, role or active flag (optimistic
+    """Change a user's display name, role, active flag, e-mail or language (optimistic
     concurrency as for every update).  ``by`` (the admin acting) cannot take
     away their own admin role or deactivate themselves: someone must be left
     to administer."""
-    allowed = {"display_name", "role", "active", "title"}
+    allowed = {"display_name", "role", "active", "title", "email", "language"}
     unknown = sorted(set(changes) - allowed)
     if unknown:
         raise ValidationError(unknown[0], "cannot be changed here")

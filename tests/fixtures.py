@@ -242,6 +242,7 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("/api/accounts", "GET"): Row("signed_in", "/api/accounts"),
     ("/admin/audit", "GET"): Row("admin", "/admin/audit"),
     ("/my-week", "GET"): Row("signed_in", "/my-week"),
+    ("/dashboard/<table>.xlsx", "GET"): Row("sees_all", "/dashboard/bids.xlsx"),
     ("/import", "GET"): Row("create", "/import"),
     ("/import", "POST"): Row("create", "/import", ok=400, data={}),
     ("/import/apply", "POST"): Row("create", "/import/apply", ok=404, data={}),  # no upload of this session

@@ -5,8 +5,11 @@ portfolio of more than one page (the page size lowered to 5)."""
 from __future__ import annotations
 
 import html
+import io
 import re
+from datetime import date, timedelta
 
+import openpyxl
 import pytest
 
 from graphcrm.users import add_user
@@ -46,6 +49,9 @@ BIDS = [
     ("opp-12", "acc-09", "Gate automation", "submitted", 2_500_000),
 ]
 
+# bid -> days from today to its close date (the others have none)
+CLOSING = {"opp-01": 10, "opp-02": 20, "opp-05": 45, "opp-09": -5, "opp-12": 200}
+
 
 @pytest.fixture(scope="module")
 def app(web_app):
@@ -59,7 +65,12 @@ def app(web_app):
             add_user(store, username, role=role, password=PASSWORD, id=f"user-{username}")
         store.relate("MEMBER_OF", "user-lina", "acc-02")
         for id_, account, name, stage, value in BIDS:
-            store.create_opportunity(account, {"name": name, "stage": stage, "value": value}, id=id_)
+            props = {"name": name, "stage": stage, "value": value}
+            if id_ in CLOSING:
+                props["close_date"] = (date.today() + timedelta(days=CLOSING[id_])).isoformat()
+            store.create_opportunity(account, props, id=id_)
+        store.relate("MEMBER_OF", "user-lina", "opp-05", {"team_role": "sales lead"})  # a manager on it: the owner
+        store.relate("MEMBER_OF", "user-director", "opp-01")  # the only one of ours on it: the owner
         # an economic buyer our director knows on some bids: their readiness differs
         account_of = {opp: account for opp, account, *_ in BIDS}
         for n, opp in enumerate(["opp-01", "opp-05", "opp-09", "opp-12"]):
@@ -67,6 +78,9 @@ def app(web_app):
                                          id=f"p-{opp}")
             store.relate("ROLE_IN", person["id"], opp, {"role": "economic_buyer"})
             store.relate("RELATIONSHIP", "user-director", person["id"], {"strength": 4, "since": "2025-01-10"})
+        # and one nobody knows: the bid closes soon without us at the decision
+        store.create_person("acc-01", {"name": "赵敏", "title": "CFO", "influence": 3}, id="p-opp-02")
+        store.relate("ROLE_IN", "p-opp-02", "opp-02", {"role": "economic_buyer"})
         yield app
 
 
@@ -269,6 +283,7 @@ def test_dashboard_tables_in_chinese(director):
     ("bids_page", "0"), ("bids_page", "abc"), ("accounts_page", "-1"), ("accounts_page", "1.5"),
     ("bids_sort", "next_best_action"), ("accounts_sort", "__class__"), ("bids_dir", "up"),
     ("accounts_dir", "DESC"), ("accounts_segment", "vip"), ("bids_stage", "won"), ("accounts_attention", "yes"),
+    ("bids_owner", "user lina"), ("bids_owner", "x" * 81), ("bids_closing", "7"), ("bids_closing", "past,none"),
     ("bids_q", "x" * 201), ("accounts_q", "电" * 201),
 ])
 def test_bad_parameter_is_400_naming_it(director, param, value):
@@ -285,3 +300,120 @@ def test_manager_still_gets_my_accounts(app):
     assert "My accounts" in page and "Westbank Logistics" in page
     assert "华东电网" not in page
     assert 'id="bids"' not in page and "Showing" not in page and 'rel="next"' not in page
+
+
+# -- the director's week: owner, close date, reasons, exports -----------------------------------------
+
+
+#: the reason opp-02 needs attention, in Chinese after its name
+CLOSES_ZH = "距预计成交日期还有20天，而我方团队无人与其经济决策者建立有效关系。"
+
+
+def cells(page: str, opportunity_id: str) -> str:
+    """The cells of one bid's row."""
+    start = page.index(f'<td><a href="/opportunities/{opportunity_id}">')
+    return page[start:page.index("</tr>", start)]
+
+
+def test_bids_show_their_owner_and_close_date(director):
+    page = page_of(director, "/?bids_sort=close_date")
+    assert rows(page, "bids")[:5] == ["opp-09", "opp-01", "opp-02", "opp-05", "opp-12"]  # no date: last
+    assert "<td>lina</td>" in cells(page, "opp-05") and "<td>director</td>" in cells(page, "opp-01")
+    assert (date.today() + timedelta(days=45)).isoformat() in cells(page, "opp-05")
+    assert "<td></td>" in cells(page, "opp-02")  # nobody of ours on the bid, no manager on the account's team
+    owners = section(page, "bids")
+    assert '<option value="user-director">director</option>' in owners
+    assert '<option value="user-lina">lina</option>' in owners
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("bids_owner=user-lina", ["opp-05"]),
+    ("bids_owner=user-director", ["opp-01"]),
+    ("bids_owner=user-nobody", []),
+    ("bids_closing=30", ["opp-01", "opp-02"]),
+    ("bids_closing=90", ["opp-01", "opp-02", "opp-05"]),
+    ("bids_closing=365", ["opp-01", "opp-02", "opp-05", "opp-12"]),
+    ("bids_closing=past", ["opp-09"]),
+    ("bids_closing=90&bids_owner=user-lina", ["opp-05"]),
+    ("bids_closing=30&bids_owner=user-lina", []),
+])
+def test_bids_filtered_by_owner_and_close_date_window(director, query, expected):
+    page = page_of(director, f"/?{query}&bids_sort=close_date")
+    assert rows(page, "bids") == expected
+    for _param, value in (part.split("=") for part in query.split("&")):
+        if value != "user-nobody":
+            assert f'<option value="{value}" selected>' in section(page, "bids")
+
+
+def test_bids_without_a_close_date_are_a_window_too(director):
+    page = page_of(director, "/?bids_closing=none")
+    assert "Showing 1–5 of 7" in section(page, "bids")
+    assert not set(rows(page, "bids")) & set(CLOSING)
+
+
+def test_a_bid_shows_the_reasons_that_concern_it(director):
+    page = page_of(director, "/?bids_closing=30")
+    own = "Substation monitoring closes in 20 days and nobody on our team has a working relationship"
+    assert own in cells(page, "opp-02")
+    assert own not in cells(page, "opp-01")  # another bid's reason
+    silent = "key stakeholder"  # the account's own reason: on each of its bids
+    assert silent in cells(page, "opp-01") and silent in cells(page, "opp-02")
+    director.get("/lang/zh")
+    try:
+        zh = page_of(director, "/?bids_closing=30")
+        assert f"Substation monitoring{CLOSES_ZH}" in cells(zh, "opp-02")
+        assert "需关注的原因" in section(zh, "bids") and "负责人" in section(zh, "bids")
+        assert '<option value="30" selected>30 天内</option>' in section(zh, "bids")
+    finally:
+        director.get("/lang/en")
+
+
+def workbook(response) -> list[list]:
+    assert response.status_code == 200, response.status_code
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="graphcrm-')
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+
+
+def test_bids_export_as_filtered_and_sorted_every_page(director):
+    sheet = workbook(director.get("/dashboard/bids.xlsx?bids_closing=365&bids_sort=close_date&bids_page=2"))
+    header, data = sheet[0], sheet[1:]
+    assert header[:5] == ["Opportunity", "Account", "Owner", "Close date", "Stage"]
+    # 4 rows, every page: not one page of 5
+    assert [row[0] for row in data] == ["电网数字化改造 Grid digitalisation", "Substation monitoring",
+                                        "信号系统升级 Signalling upgrade", "Gate automation"]
+    assert data[2][2] == "lina" and data[2][5] == 6_000_000 and data[2][6] == "CNY"
+    assert "Substation monitoring closes in 20 days" in data[1][header.index("Why it needs attention")]
+    page = page_of(director, "/?bids_closing=365")
+    assert 'href="/dashboard/bids.xlsx?bids_closing=365" download' in html.unescape(page).replace("&amp;", "&")
+
+
+def test_accounts_export_in_chinese(director):
+    director.get("/lang/zh")
+    try:
+        sheet = workbook(director.get("/dashboard/accounts.xlsx?accounts_attention=1"))
+    finally:
+        director.get("/lang/en")
+    header, data = sheet[0], sheet[1:]
+    assert header[:4] == ["客户", "客户分级", "关系层级", "建议层级"] and header[-1] == "需关注的原因"
+    assert len(data) == 6 and all(row[-1] for row in data)  # every one needs attention, with its reasons
+    east = next(row for row in data if row[0] == "华东电网 East Grid")
+    assert east[-1].split("\n") == [f"Substation monitoring{CLOSES_ZH}",
+                                     "我方团队已有90天未与其1位关键干系人中的任何一位联系。"]
+    assert east[4] == 12_000_000 and east[header.index("币种")] == "CNY"
+
+
+@pytest.mark.parametrize("url,status", [
+    ("/dashboard/people.xlsx", 404), ("/dashboard/bids.xlsx?bids_closing=7", 400),
+    ("/dashboard/accounts.xlsx?accounts_sort=__class__", 400),
+])
+def test_export_of_a_bad_table_or_parameter(director, url, status):
+    assert director.get(url).status_code == status
+
+
+def test_managers_may_not_export_the_dashboard(app):
+    c = app.test_client()
+    assert login(c, "lina").status_code == 302
+    assert c.get("/dashboard/bids.xlsx").status_code == 403
+    assert c.get("/dashboard/accounts.xlsx").status_code == 403

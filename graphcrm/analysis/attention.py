@@ -67,9 +67,11 @@ ATTENTION_DAYS = {"closing_within": 60, "silent_for": 90, "lost_within": 180}
 _NO_DECIDER = {"no_eb_access": "economic_buyer", "no_dm_access": "decision_maker"}
 
 
-def reason(kind: str, msg: dict) -> dict:
-    """One reason: its kind, the English sentence and (under ``texts``) its message."""
-    return {"kind": kind, "message": render(msg), "texts": {"message": msg}}
+def reason(kind: str, msg: dict, opportunity_id=None) -> dict:
+    """One reason: its kind, the English sentence and (under ``texts``) its
+    message; ``opportunity_id`` when it is about one open bid."""
+    out = {"kind": kind, "message": render(msg), "texts": {"message": msg}}
+    return out if opportunity_id is None else {**out, "opportunity_id": opportunity_id}
 
 
 def _recorded_at_risk(ctx: Context, account_id, open_rows, days) -> list[dict]:
@@ -89,7 +91,7 @@ def _closing_no_decider(ctx: Context, account_id, open_rows, days) -> list[dict]
         roles = [role for kind, role in _NO_DECIDER.items() if kind in row["kinds"]]
         if roles and 0 <= left <= days["closing_within"]:
             out.append(reason("closing_no_decider", say("attention.closing_no_decider", opportunity=row["name"],
-                                                        days=left, roles=roles)))
+                                                        days=left, roles=roles), row["id"]))
     return out
 
 
@@ -143,7 +145,7 @@ def _detractor_in_buying_center(ctx: Context, account_id, open_rows, days) -> li
                       if label(G, p) == "Person" and _recent_detractor(ctx, p)]
         if detractors:
             out.append(reason("detractor_in_buying_center", say(
-                "attention.detractor_in_buying_center", people=detractors, opportunity=row["name"])))
+                "attention.detractor_in_buying_center", people=detractors, opportunity=row["name"]), row["id"]))
     return out
 
 
@@ -202,7 +204,9 @@ def attention_reasons(
     list of dict
         One per reason, in the order of :data:`ATTENTION_KINDS`: ``kind``,
         ``message`` (the English sentence) and ``texts`` (its message, see
-        :mod:`graphcrm.analysis.messages`).
+        :mod:`graphcrm.analysis.messages`); a reason about one open bid
+        (``closing_no_decider``, ``detractor_in_buying_center``) names it as
+        ``opportunity_id``.
 
     Examples
     --------

@@ -136,7 +136,7 @@ def owner_work(ctx: Context, user, *, account_id=None, horizon_days: int = 7, mi
     deal_cache = {} if deal_cache is None else deal_cache
     due = []
     for p, d in sorted(out_typed(G, user, "RELATIONSHIP")):
-        if label(G, p) != "Person" or as_int(d.get("strength"), 3) < min_strength:
+        if label(G, p) != "Person" or as_int(d.get("strength"), 3) < min_strength or p in ctx.restricted:
             continue
         acc = person_account(G, p)
         if account_id is not None and acc != account_id:

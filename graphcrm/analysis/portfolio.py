@@ -76,6 +76,7 @@ from graphcrm.analysis._common import (
     in_typed,
     iso,
     label,
+    name_of,
     nodes_with_label,
     require,
 )
@@ -232,8 +233,26 @@ def suggest_segment(
     return "general"
 
 
+def _owner_of(G, opportunity_id, account_id) -> dict | None:
+    """Who answers for a bid (``{id, name}``; None: nobody): a key-account
+    manager on the bid's team, else anyone of ours on it, else a key-account
+    manager on the team of its account; the first by name."""
+    def team(node) -> list:
+        return sorted((u for u, _ in in_typed(G, node, "MEMBER_OF")
+                       if label(G, u) == "User" and G.nodes[u].get("active", True) is not False),
+                      key=lambda u: (name_of(G, u), u))
+
+    def managers(users: list) -> list:
+        return [u for u in users if G.nodes[u].get("role") == "manager"]
+
+    on_bid = team(opportunity_id)
+    picked = managers(on_bid) or on_bid or (managers(team(account_id)) if account_id else [])
+    return {"id": picked[0], "name": name_of(G, picked[0])} if picked else None
+
+
 def opportunity_row(ctx: Context, opportunity_id) -> tuple[dict, list]:
-    """One open opportunity's coverage figures and its findings."""
+    """One open opportunity's coverage figures and its findings; its owner
+    (``owner_id``, ``owner_name``) is who answers for it (:func:`_owner_of`)."""
     G = ctx.G
     facts = deal_facts(ctx, opportunity_id)
     findings = gaps_of(ctx, facts)
@@ -241,6 +260,7 @@ def opportunity_row(ctx: Context, opportunity_id) -> tuple[dict, list]:
     sev = Counter(f.severity for f in findings)
     kinds = sorted({f.kind for f in findings})
     o = G.nodes[opportunity_id]
+    owner = _owner_of(G, opportunity_id, facts.account_id) or {}
     strong_contacts = sum(1 for m in facts.members.values() if m.best_ours >= ctx.strong)
     stale = sum(1 for m in facts.members.values() for r in m.ours if r["stale"])
     row = {
@@ -252,6 +272,8 @@ def opportunity_row(ctx: Context, opportunity_id) -> tuple[dict, list]:
         "value": facts.value,
         "currency": str(o.get("currency") or DEFAULT_CURRENCY).upper(),
         "close_date": o.get("close_date"),
+        "owner_id": owner.get("id"),
+        "owner_name": owner.get("name"),
         "readiness": ready["score"],
         "components": {c["name"]: c["value"] for c in ready["components"]},
         "buying_center": len(facts.members),

@@ -68,11 +68,14 @@ def require_account(label: str, node_id: str, *, edit: bool = False) -> str:
     return account_id
 
 
-def visible_account_ids() -> set[str] | None:
-    """The accounts the current user may see; None: every account."""
-    if current_user.sees_all:
+def visible_account_ids(user=None) -> set[str] | None:
+    """The accounts ``user`` (default: the signed-in one) may see; None: every
+    account.  Needs the app, not a request: the weekly digest asks it for
+    each of its recipients."""
+    user = current_user if user is None else user
+    if user.sees_all:
         return None
-    return member_accounts(current_user.id)
+    return member_accounts(user.id)
 
 
 def visible_accounts() -> list[dict]:

@@ -46,7 +46,7 @@ def new_user():
 
     def write(props):
         return add_user(get_store(), props["username"], role=props["role"], password=props["password"],
-                        display_name=props["display_name"])
+                        display_name=props["display_name"], email=props["email"], language=props["language"])
 
     back = url_for("admin.users")
     return form_page(form, write, title=_("New user"), cancel=back, success=lambda u: back)

@@ -3,39 +3,54 @@ accounts) and my week (whom to contact)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, get_template_attribute, render_template, request
+from flask import Blueprint, Response, abort, current_app, get_template_attribute, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from graphcrm import model
-from graphcrm.analysis import maintenance_plan
-from graphcrm.analysis.money import convert
 from graphcrm.analysis.portfolio import in_currency, portfolio_totals
 from graphcrm.cache import Portfolio
 from graphcrm.rates import load_rates
-from graphcrm.web.access import visible_account_ids, visible_accounts
-from graphcrm.web.db import get_reports, get_store
+from graphcrm.web.access import visible_accounts
+from graphcrm.web.db import get_reports
+from graphcrm.web.spreadsheets import dashboard_workbook
 from graphcrm.web.tables import Filter, Query, Table, TableView, order_key, text_key, value_key
+from graphcrm.web.transfer import XLSX
+from graphcrm.web.week import days_to_close, today, week_of
 
 bp = Blueprint("dashboard", __name__)
 
 #: rows per page of the dashboard's tables
 PAGE_SIZE = 50
 
+#: the close-date windows the open bids may be filtered by: past its close date (still open),
+#: closing within so many days from today, or without a close date
+CLOSE_WINDOWS = ("past", "30", "90", "365", "none")
+
+
+def closes_in(close_date: str | None, window: str) -> bool:
+    """Whether a bid's close date falls in ``window`` (:data:`CLOSE_WINDOWS`), counted from today."""
+    left = days_to_close(close_date, today())
+    if window == "none" or left is None:
+        return window == "none" and left is None
+    return left < 0 if window == "past" else 0 <= left <= int(window)
+
+
 #: open bids, least ready first
 BIDS = Table(
     "bids",
     sort_keys={
-        "name": text_key("name"), "account": text_key("account_name"), "stage": order_key("stage", list(model.STAGES)),
+        "name": text_key("name"), "account": text_key("account_name"), "owner": text_key("owner_name"),
+        "close_date": value_key("close_date"), "stage": order_key("stage", list(model.STAGES)),
         "value": value_key("reporting_value"), "readiness": value_key("readiness"), "eb_access": value_key("eb_access"),
         "champion": value_key("champion"), "single_threaded": value_key("single_threaded"),
     },
     text_fields=("name", "account_name"),
-    filters={"stage": Filter("stage", model.OPEN_STAGES)},
+    filters={"stage": Filter("stage", model.OPEN_STAGES), "owner": Filter("owner_id", pattern=r"[A-Za-z0-9_.:-]{1,80}"),
+             "closing": Filter("close_date", CLOSE_WINDOWS, test=closes_in)},
     default_sort="readiness",
 )
 #: the directions of an account's satisfaction trend (graphcrm/analysis/satisfaction.py) one may filter by
@@ -71,6 +86,21 @@ def attention_first(accounts: list[dict]) -> list[dict]:
              "satisfaction_latest": a["satisfaction"]["latest"], "satisfaction_trend": a["satisfaction"]["trend"],
              "nps": a["satisfaction"]["nps"]} for a in accounts]
     return sorted(rows, key=lambda a: (not a["needs_attention"], -(a["value_at_risk"] or 0), str(a["name"])))
+
+
+def bids_with_reasons(opportunities: list[dict], accounts: list[dict]) -> list[dict]:
+    """The open bids, each with ``attention``: the reasons its account needs
+    attention (:mod:`graphcrm.analysis.attention`) that concern it, those
+    about the bid itself and those about the whole account, not another bid's."""
+    reasons = {a["id"]: a["attention"] for a in accounts}
+    return [{**o, "attention": [r for r in reasons.get(o["account_id"], ())
+                                if r.get("opportunity_id") in (None, o["id"])]} for o in opportunities]
+
+
+def bid_owners(opportunities: list[dict]) -> list[dict]:
+    """The owners of the open bids (``{id, name}``), by name: the choices of the owner filter."""
+    owners = {o["owner_id"]: o["owner_name"] for o in opportunities if o.get("owner_id")}
+    return [{"id": i, "name": n} for i, n in sorted(owners.items(), key=lambda item: (str(item[1]), item[0]))]
 
 
 def converted(portfolio: Portfolio) -> dict:
@@ -112,37 +142,69 @@ def index():
         report = portfolio.report
         lang = str(get_locale() or "en")
         money = converted(portfolio)
-        bids, bid_rows = _page_of(portfolio, money["key"], BIDS, bids_query, lambda: money["opportunities"],
-                                  "bid_row", lang)
-        accounts, account_rows = _page_of(portfolio, money["key"], ACCOUNTS, accounts_query,
-                                          lambda: attention_first(money["accounts"]), "account_row", lang)
+        bids, bid_rows = _page_of(portfolio, money, BIDS, bids_query, "bid_row", lang)
+        accounts, account_rows = _page_of(portfolio, money, ACCOUNTS, accounts_query, "account_row", lang)
         return render_template("dashboard.html", report=report, totals=money["totals"], refreshing=refreshing,
                                bids=bids, bid_rows=bid_rows,
+                               owners=portfolio.derived(("bid owners",), lambda: bid_owners(report["opportunities"])),
                                accounts=accounts, account_rows=account_rows,
                                segments=portfolio.derived(("segments", lang),
                                                           lambda: coverage_by_segment(report["accounts"], lang)))
     return render_template("my_accounts.html", accounts=visible_accounts())
 
 
-def _page_of(portfolio: Portfolio, rates_key, table: Table, query: Query, rows: Callable[[], list[dict]],
-             row_macro: str, lang: str) -> tuple[TableView, list[Markup]]:
+def _rows_of(table: Table, money: dict) -> list[dict]:
+    """The rows of one of the dashboard's tables, in the amounts of ``money`` (:func:`converted`)."""
+    if table is BIDS:
+        return bids_with_reasons(money["opportunities"], money["accounts"])
+    return attention_first(money["accounts"])
+
+
+def _sorted(portfolio: Portfolio, money: dict, table: Table, query: Query) -> list[dict]:
+    """Every row of ``table`` in the order ``query`` asks for, kept per portfolio report, rate table and order."""
+    return portfolio.derived(("dashboard rows", money["key"], table.name, query.sort, query.desc),
+                             lambda: table.sort(_rows_of(table, money), query.sort, query.desc))
+
+
+def _page_of(portfolio: Portfolio, money: dict, table: Table, query: Query, row_macro: str,
+             lang: str) -> tuple[TableView, list[Markup]]:
     """The page of ``table`` that ``query`` asks for, and its rows as HTML.
 
     The table has thousands of rows at scale, the same for every director
     and admin: for each portfolio report the rows sorted by each column and
-    direction are kept, and each row is rendered once per language (by the
-    ``row_macro`` of _dashboard_rows.html) when a page first shows it; a
-    request filters, slices and puts the HTML of its page together.  (All
-    6,000 rows of scale L at once took half a second.)  ``rates_key`` names
-    the rate table the amounts were converted with.
+    direction are kept (:func:`_sorted`), and each row is rendered once per
+    language (by the ``row_macro`` of _dashboard_rows.html) when a page
+    first shows it; a request filters, slices and puts the HTML of its page
+    together.  (All 6,000 rows of scale L at once took half a second.)
     """
-    ordered = portfolio.derived(("dashboard rows", rates_key, table.name, query.sort, query.desc),
-                                lambda: table.sort(rows(), query.sort, query.desc))
-    view = table.show(ordered, query, PAGE_SIZE)
+    view = table.show(_sorted(portfolio, money, table, query), query, PAGE_SIZE)
     render = get_template_attribute("_dashboard_rows.html", row_macro)
-    html: dict = portfolio.derived(("dashboard row html", rates_key, table.name, lang), dict)
+    html: dict = portfolio.derived(("dashboard row html", money["key"], table.name, lang), dict)
     # two requests may render the same row at once: both get the same HTML
     return view, [html.get(r["id"]) or html.setdefault(r["id"], render(r)) for r in view.rows]
+
+
+#: the dashboard's tables one may download (web/spreadsheets.py names their columns)
+EXPORTS = {"bids": BIDS, "accounts": ACCOUNTS}
+
+
+@bp.route("/dashboard/<table>.xlsx")
+@login_required
+def export(table: str):
+    """A dashboard table (bids or accounts) as an .xlsx workbook, filtered and
+    sorted as the page shows it, every page of it, in the user's language
+    (directors and admins, as the dashboard; others 403)."""
+    if not current_user.sees_all:
+        abort(403)
+    if table not in EXPORTS:
+        abort(404)
+    query = EXPORTS[table].query(request.args)
+    portfolio, _refreshing = get_reports().portfolio(stale_ok=True)
+    rows = [r for r in _sorted(portfolio, converted(portfolio), EXPORTS[table], query)
+            if EXPORTS[table].matches(r, query)]
+    name = f"graphcrm-{table}-{today().isoformat()}.xlsx"
+    return Response(dashboard_workbook(table, rows), mimetype=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.app_template_global()
@@ -165,16 +227,5 @@ def my_week():
     contact within seven days, most urgent first, each with the value of its
     open deals in the reporting currency; the follow-ups of customer feedback
     they must answer and the key stakeholders to ask for feedback (all only
-    at accounts the user may see)."""
-    store = get_store()
-    plan = maintenance_plan(store.owner_graph(current_user.id), owner=current_user.id, horizon_days=7)
-    visible = visible_account_ids()
-
-    def mine(key: str) -> list[dict]:
-        rows = [c for owner in plan["owners"] for c in owner[key]]
-        return rows if visible is None else [c for c in rows if c["account"] and c["account"]["id"] in visible]
-
-    rates = load_rates(current_app.config["GRAPHCRM_SETTINGS"].data_dir)
-    due = [{**c, "open_value": convert(c["open_deal_values"], rates)} for c in mine("due")]
-    return render_template("my_week.html", plan=plan, due=due, follow_ups=mine("follow_ups"),
-                           ask_feedback=mine("ask_feedback"))
+    at accounts the user may see: :func:`graphcrm.web.week.week_of`)."""
+    return render_template("my_week.html", **week_of(current_user))

@@ -100,6 +100,12 @@ def text_field(label, max_length: int = model.TEXT_MAX, *, needed: bool = False,
     return StringField(label, validators=text_rules(label, max_length, needed=needed), **kwargs)
 
 
+def email_field(label) -> StringField:
+    """An optional e-mail address (a person's, or where a user's weekly digest goes)."""
+    return StringField(label, validators=[Optional(), at_most(label, 254), pattern(
+        label, r"^[^@\s]+@[^@\s]+$", N_("%(field)s must be an e-mail address, such as name@example.com."))])
+
+
 def amount_field(label) -> NumberField:
     """An optional amount of money (:func:`amount_rules`)."""
     return NumberField(label, validators=amount_rules(label))
@@ -323,8 +329,7 @@ class PersonForm(NamedOnce, Versioned, GraphForm):
     influence = SelectField(_l("Influence (1-5)"), choices=choices(LEVELS), default="3", coerce=int,
                             validators=[InputRequired()])
     stance = SelectField(_l("Stance"), default="neutral", validators=[DataRequired()])
-    email = StringField(_l("Email"), validators=[Optional(), at_most(_l("Email"), 254), pattern(
-        _l("Email"), r"^[^@\s]+@[^@\s]+$", N_("%(field)s must be an e-mail address, such as name@example.com."))])
+    email = email_field(_l("Email"))
     phone = StringField(_l("Phone"), validators=[Optional(), at_most(_l("Phone"), 40), pattern(
         _l("Phone"), r"^[0-9+()\- .]*$", N_("%(field)s may hold digits, spaces and + - ( ) . only."))])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), at_most(_l("Notes"), 20_000)])
@@ -415,22 +420,26 @@ class CompetesForForm(GraphForm):
 # -- users (admin) -------------------------------------------------------------------------------
 
 class UserForm(Versioned, GraphForm):
-    PROPERTIES = ("display_name", "role", "active")
-    ENUMS = {"role": model.USER_ROLES}
+    PROPERTIES = ("display_name", "role", "active", "email", "language")
+    ENUMS = {"role": model.USER_ROLES, "language": model.USER_LANGUAGES}
     display_name = text_field(_l("Display name"), needed=True)
     role = SelectField(_l("Role"), default="viewer", validators=[DataRequired()])
     active = BooleanField(_l("Active (may sign in)"), default=True)
+    email = email_field(_l("Email (for the weekly digest)"))
+    language = SelectField(_l("Language of the weekly digest"), default="en", validators=[DataRequired()])
 
 
 class NewUserForm(GraphForm):
-    PROPERTIES = ("username", "display_name", "role", "password")
-    ENUMS = {"role": model.USER_ROLES}
+    PROPERTIES = ("username", "display_name", "role", "password", "email", "language")
+    ENUMS = {"role": model.USER_ROLES, "language": model.USER_LANGUAGES}
     username = StringField(_l("Username"), validators=[
         DataRequired(), Regexp(r"^[A-Za-z0-9_.@-]{2,64}$", message=_l("2-64 letters, digits or _ . @ -"))])
     display_name = text_field(_l("Display name"), needed=True)
     role = SelectField(_l("Role"), default="viewer", validators=[DataRequired()])
     password = PasswordField(_l("Password"), validators=[required(_l("Password")),
                                                           at_most(_l("Password"), 1000, min_length=8)])
+    email = email_field(_l("Email (for the weekly digest)"))
+    language = SelectField(_l("Language of the weekly digest"), default="en", validators=[DataRequired()])
 
 
 class PasswordForm(Versioned, GraphForm):

@@ -61,10 +61,29 @@ def order_key(name: str, order: Sequence[str]) -> Callable[[dict], Any]:
 class Filter:
     """A filter of a :class:`Table`: keeps the rows whose ``field`` equals the
     chosen one of ``values`` (a select; empty: all rows), or, when ``values``
-    is None, whose ``field`` is true (a checkbox sending "1")."""
+    is None, whose ``field`` is true (a checkbox sending "1").
+
+    ``pattern`` takes any value matching it instead of ``values`` (values not
+    known in advance, such as a user's id); ``test(field value, chosen)``
+    decides instead of equality (a window of dates)."""
 
     field: str
     values: Collection[str] | None = None
+    pattern: str | None = None
+    test: Callable[[Any, str], bool] | None = None
+
+    def allows(self, value: str) -> bool:
+        """Whether ``value`` may be chosen."""
+        if self.pattern is not None:
+            return re.fullmatch(self.pattern, value) is not None
+        return value in (("1",) if self.values is None else self.values)
+
+    def passes(self, row: dict, chosen: str) -> bool:
+        """Whether ``row`` passes with ``chosen`` picked."""
+        value = row.get(self.field)
+        if self.test is not None:
+            return self.test(value, chosen)
+        return bool(value) if self.values is None and self.pattern is None else value == chosen
 
 
 @dataclass(frozen=True)
@@ -126,9 +145,9 @@ class Table:
         chosen = {}
         for suffix, f in self.filters.items():
             value = args.get(self.param(suffix)) or ""
-            allowed = ("1",) if f.values is None else f.values
-            if value and value not in allowed:
-                raise ValidationError(self.param(suffix), _l("must be one of: %(values)s", values=", ".join(allowed)))
+            if value and not f.allows(value):
+                raise ValidationError(self.param(suffix), _l("is not a valid choice") if f.pattern is not None else
+                                      _l("must be one of: %(values)s", values=", ".join(f.values or ("1",))))
             if value:
                 chosen[suffix] = value
         return Query(page=int(page), sort=sort, desc=direction == "desc", q=q, filters=chosen)
@@ -150,11 +169,7 @@ class Table:
             needle = query.q.casefold()
             if not any(needle in str(row.get(f) or "").casefold() for f in self.text_fields):
                 return False
-        for suffix, value in query.filters.items():
-            f = self.filters[suffix]
-            if not (row.get(f.field) if f.values is None else row.get(f.field) == value):
-                return False
-        return True
+        return all(self.filters[suffix].passes(row, value) for suffix, value in query.filters.items())
 
     def show(self, rows: Sequence[dict], query: Query, page_size: int) -> "TableView":
         """The page of ``query`` of the (sorted) ``rows`` that pass its

@@ -1,0 +1,110 @@
+"""A user's week: whom to contact, the bids closing soon and what must not be
+missed, as the My week page (web/dashboard.py) and the weekly digest
+(web/digest.py) show them.
+
+Everything here needs the app (web/db.py), not a request: the page asks it
+for the signed-in user, the digest for each of its recipients.  Every list
+holds only accounts the user may see (:func:`graphcrm.web.access.visible_account_ids`).
+
+Alerts
+------
+:func:`alerts` is the one list of what a user must not miss this week.  Each
+source in :data:`ALERT_SOURCES` is a function ``(user, week) -> list of
+alerts`` (``week``: what :func:`week_of` gives); an alert is a dict with
+``kind``, ``message`` (the English sentence) and ``texts`` (``{"message":
+the message}``, see :mod:`graphcrm.analysis.messages`: pages and e-mails say
+it in the reader's language) and ``link`` (``(endpoint, url arguments)`` of
+the page that deals with it).  A source must only name accounts the user
+may see: it gets the week, which is filtered already, or calls
+:func:`~graphcrm.web.access.visible_account_ids` itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from flask import current_app
+
+from graphcrm.analysis import maintenance_plan
+from graphcrm.analysis.messages import render, say
+from graphcrm.analysis.money import convert
+from graphcrm.rates import load_rates
+from graphcrm.web.access import visible_account_ids
+from graphcrm.web.db import get_reports, get_store
+
+#: days ahead a contact is planned (My week) and a bid counts as closing soon (the digest)
+PLAN_DAYS = 7
+CLOSING_SOON_DAYS = 30
+
+
+def today() -> date:
+    """Today in the site's time zone (``GRAPHCRM_TIMEZONE``)."""
+    return datetime.now(current_app.config["GRAPHCRM_SETTINGS"].zone).date()
+
+
+def days_to_close(close_date: str | None, on: date) -> int | None:
+    """Days from ``on`` to a bid's close date (negative: past it; None: no date)."""
+    return None if not close_date else (date.fromisoformat(str(close_date)[:10]) - on).days
+
+
+def week_of(user) -> dict:
+    """The maintenance plan of ``user`` for the next :data:`PLAN_DAYS` days:
+    ``plan`` (:func:`graphcrm.analysis.maintenance_plan`), ``due`` (the
+    relationships due for a contact, most urgent first: by influence, then
+    the value of the open deals, each with ``open_value`` in the reporting
+    currency), ``follow_ups`` (feedback the user must answer) and
+    ``ask_feedback`` (key stakeholders to ask), only at accounts the user
+    may see."""
+    plan = maintenance_plan(get_store().owner_graph(user.id), owner=user.id, horizon_days=PLAN_DAYS)
+    visible = visible_account_ids(user)
+
+    def mine(key: str) -> list[dict]:
+        rows = [c for owner in plan["owners"] for c in owner[key]]
+        return rows if visible is None else [c for c in rows if c["account"] and c["account"]["id"] in visible]
+
+    rates = load_rates(current_app.config["GRAPHCRM_SETTINGS"].data_dir)
+    due = [{**c, "open_value": convert(c["open_deal_values"], rates)} for c in mine("due")]
+    return {"plan": plan, "due": due, "follow_ups": mine("follow_ups"), "ask_feedback": mine("ask_feedback")}
+
+
+def overdue(week: dict) -> list[dict]:
+    """The contacts of :func:`week_of` that are overdue (or were never made), in its order."""
+    return [c for c in week["due"] if c["days_overdue"] is None or c["days_overdue"] > 0]
+
+
+def closing_soon(user, *, days: int = CLOSING_SOON_DAYS) -> list[dict]:
+    """The open bids ``user`` may see whose close date is at most ``days``
+    days away (or past while the bid is still open), soonest first, as rows
+    of the portfolio report (readiness, next best action...) with
+    ``days_to_close``."""
+    visible = visible_account_ids(user)
+    on = today()
+    rows = [{**o, "days_to_close": days_to_close(o.get("close_date"), on)}
+            for o in get_reports().portfolio_report()["opportunities"]
+            if visible is None or o["account_id"] in visible]
+    soon = [o for o in rows if o["days_to_close"] is not None and o["days_to_close"] <= days]
+    return sorted(soon, key=lambda o: (o["days_to_close"], str(o["name"])))
+
+
+def alert(kind: str, msg: dict, endpoint: str, **link_args) -> dict:
+    """One alert (module text): ``msg`` made by :func:`graphcrm.analysis.messages.say`."""
+    return {"kind": kind, "message": render(msg), "texts": {"message": msg}, "link": (endpoint, link_args)}
+
+
+def overdue_follow_ups(user, week: dict) -> list[dict]:
+    """Customer feedback the user owns whose follow-up is past its due date."""
+    return [alert("follow_up_overdue", say("attention.follow_up_overdue", people=[p["name"] for p in f["people"]],
+                                           date=str(f["at"] or "")[:10], days=f["days_overdue"],
+                                           owner=f["owner"]["name"]),
+                  "interactions.close_follow_up", interaction_id=f["id"])
+            for f in week["follow_ups"] if f["days_overdue"] > 0]
+
+
+#: where the alerts come from, in the order they are listed (module text)
+ALERT_SOURCES: tuple[Callable[..., list[dict]], ...] = (overdue_follow_ups,)
+
+
+def alerts(user, week: dict) -> list[dict]:
+    """What ``user`` must not miss this week, from every source in :data:`ALERT_SOURCES`."""
+    return [a for source in ALERT_SOURCES for a in source(user, week)]
