@@ -10,6 +10,7 @@ XS      8         200         1,100 (smoke test)
 S       50        2,500       14,000
 M       500       25,000      140,000
 L       2,000     100,000     570,000
+XL      10,000    500,000     2,900,000
 ======  ========  ==========  =====================================
 
 The shape comes from :func:`synthetic.synthetic_portfolio` (org charts 4-6
@@ -44,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import synthetic_portfolio  # noqa: E402
 
 #: accounts and people per account of each named scale
-SCALES = {"XS": (8, 25), "S": (50, 50), "M": (500, 50), "L": (2000, 50)}
+SCALES = {"XS": (8, 25), "S": (50, 50), "M": (500, 50), "L": (2000, 50), "XL": (10_000, 50)}
 BENCH_PASSWORD = "bench-password-2026"
 DIRECTOR = "director"
 MANAGER = "user0000"

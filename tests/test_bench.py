@@ -54,6 +54,8 @@ def test_bench_run_prints_one_json_report(tmp_path):
     assert web["concurrent_with_writes"]["requests"] > 0 and web["concurrent_with_writes"]["writes"]["done"] >= 1
     assert web["errors"] == {"single": 0, "concurrent": 0, "concurrent_with_writes": 0}
     assert web["peak_rss_mib"]["web"] > 0 and web["peak_rss_mib"]["db"] > 0
+    assert web["dashboard_first_no_saved_parts_ms"] > 0 and web["dashboard_shows_a_write"]["writes"] == 3
+    assert portfolio["from_saved_parts_s"] >= 0
     assert 140 <= report["batched_vs_row_at_a_time"]["rows"] <= 150
     assert report["centrality_sampled_vs_exact"]["exact_s"] >= 0
     assert set(report["targets"]) >= {"scale", "load_rows_per_s", "dashboard_p95_ms_concurrent", "web_errors"}

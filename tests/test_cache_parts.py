@@ -145,6 +145,9 @@ def test_the_report_from_parts_equals_the_report_from_the_whole_graph_after_any_
     restarted = ReportCache(any_store, now=lambda: NOW)
     _same(restarted.portfolio_report(), any_store)
     assert restarted._parts and all(part.value for part in restarted._parts.values())
+    any_store.forget_results()
+    assert any_store.saved_results(["part:a-metro"]) == [None]
+    _same(ReportCache(any_store, now=lambda: NOW).portfolio_report(), any_store)  # computed again
 
 
 def test_a_write_recomputes_only_the_parts_of_accounts_it_reaches(any_store):

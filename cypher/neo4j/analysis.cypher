@@ -15,3 +15,8 @@ UNWIND $results AS result
 MERGE (r:GraphCRMMeta {id: 'result:' + result.key})
 SET r.value = result.value
 RETURN count(*) AS saved
+
+// name: meta.forget_results
+MATCH (r:GraphCRMMeta)
+WHERE r.id STARTS WITH 'result:'
+DELETE r

@@ -567,7 +567,7 @@ def coverage_of_rows(acc_rows: list[dict], opp_rows: list[dict], *, as_of, rates
         key=lambda r: (not r["needs_attention"], -r["value_at_risk"], r["id"]),
     )[:at_risk_top]
     return {
-        "as_of": iso(ctx.now),
+        "as_of": as_of,
         "totals": totals,
         "accounts": acc_rows,
         "opportunities": opp_rows,

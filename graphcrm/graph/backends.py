@@ -134,6 +134,10 @@ class Backend:
         (computed results: they survive a restart, move no stamp and go with the graph)."""
         raise NotImplementedError
 
+    def forget_results(self) -> None:
+        """Delete every text :meth:`save_results` kept."""
+        raise NotImplementedError
+
     def run(self, statement: str, params: dict | None = None, *, write: bool = False,
             scope: frozenset[str] | None = None) -> list[dict]:
         """Run a named statement; a write (``write=True``) changes the
@@ -416,6 +420,9 @@ class FalkorBackend(Backend):
         if results:
             self._beside_graph(lambda redis: redis.hset(self._results_key, mapping=results))
 
+    def forget_results(self):
+        self._beside_graph(lambda redis: redis.delete(self._results_key))
+
     def _beside_graph(self, read: Callable):
         """``read(connection)``: Redis commands on the keys beside the graph
         (the stamps).  Often the first thing a request asks after a crash,
@@ -520,7 +527,7 @@ class FalkorBackend(Backend):
             self._graph.delete()
         except redis.ResponseError:
             pass  # no such graph yet
-        self._beside_graph(lambda redis: redis.delete(self._results_key))
+        self.forget_results()
         self._bump()
 
     def close(self) -> None:
@@ -727,6 +734,9 @@ class Neo4jBackend(Backend):
         with self._translated("meta.save_results", write=True):
             self._driver.execute_query(neo4j.Query(self.text("meta.save_results"), timeout=self.timeout),
                                        {"results": rows}, database_=self.database)
+
+    def forget_results(self):
+        self._unstamped("meta.forget_results")
 
     def missing_schema(self) -> list[str] | None:
         """The constraints and indexes of the schema (by name) that are not

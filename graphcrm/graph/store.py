@@ -1330,6 +1330,10 @@ class GraphStore:
         with the graph.  Whoever reads them checks that they still hold."""
         self.backend.save_results(results)
 
+    def forget_results(self) -> None:
+        """Delete every result :meth:`save_results` kept (they are computed again when asked for)."""
+        self.backend.forget_results()
+
     # -- status ----------------------------------------------------------------------
 
     def stats(self) -> dict:
