@@ -232,6 +232,8 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("/people/<person_id>/changes", "GET"): Row("view", "/people/{person}/changes?since=2026-01-01"),
     ("/opportunities/<opportunity_id>/changes", "GET"): Row("view",
                                                             "/opportunities/{opportunity}/changes?since=2026-01-01"),
+    ("/accounts/<account_id>/as-of", "GET"): Row("view", "/accounts/{account}/as-of"),
+    ("/opportunities/<opportunity_id>/as-of", "GET"): Row("view", "/opportunities/{opportunity}/as-of"),
     ("/opportunities/<opportunity_id>", "GET"): Row("view", "/opportunities/{opportunity}"),
     ("/opportunities/<opportunity_id>/review.pdf", "GET"): Row("view", "/opportunities/{opportunity}/review.pdf"),
     ("/accounts/<account_id>/review.pdf", "GET"): Row("view", "/accounts/{account}/review.pdf?lang=zh"),

@@ -18,6 +18,8 @@ from graphcrm.graph.nxgraph import build_graph
 from graphcrm.transfer.forget import PLACEHOLDER, forget
 from graphcrm.users import add_user
 
+from fixtures import PASSWORD, login
+
 ANCIENT = "2000-01-01"
 
 
@@ -211,3 +213,108 @@ def test_each_gate_of_a_bid_keeps_its_buying_center_and_readiness_of_then(any_st
     assert moves["change"] == gates[1]["readiness"]["score"] - gates[0]["readiness"]["score"]
     assert moves["components"] and all(m["after"] != m["before"] for m in moves["components"])
     assert {g["kind"] for g in gates[0]["gaps"]} >= {"empty_buying_center"}
+
+
+# -- the pages --------------------------------------------------------------------------------
+
+
+def _water_board(store) -> None:
+    """An account with a past, restored as a backup would be: added on 2 January,
+    王伟 turned skeptic and became the decision maker on 1 March, the bid moved
+    to qualify on 2 March.  Lina is on its team."""
+    lina = store.user_by_username("lina")["id"]
+    stamp = {"version": 1, "updated_at": "2026-03-02T09:00:00+00:00"}
+    store.restore_backup(
+        {"Account": [{"id": "acc-water", "name": "江州水务集团", "created_at": "2026-01-02T08:00:00+00:00", **stamp}],
+         "Person": [{"id": "p-wang", "name": "王伟", "stance": "skeptic", "influence": 4,
+                     "created_at": "2026-01-02T09:00:00+00:00", **stamp}],
+         "Opportunity": [{"id": "opp-water", "name": "智慧水务", "stage": "qualify",
+                          "created_at": "2026-01-02T10:00:00+00:00", **stamp}]},
+        {"Person:WORKS_AT:Account": [{"start": "p-wang", "end": "acc-water", "props": dict(stamp)}],
+         "User:MEMBER_OF:Account": [{"start": lina, "end": "acc-water", "props": dict(stamp)}],
+         "Opportunity:FOR:Account": [{"start": "opp-water", "end": "acc-water", "props": dict(stamp)}],
+         "Person:ROLE_IN:Opportunity": [{"start": "p-wang", "end": "opp-water",
+                                         "props": {"role": "decision_maker", **stamp}}]},
+        [{"id": f"audit-water-{n}", "at": at, "actor": "lina", "via": "web", "action": action,
+          "target_label": label, "target_id": target, **{k: json.dumps(v) for k, v in values.items()}}
+         for n, (at, action, label, target, values) in enumerate([
+             ("2026-01-02T08:00:00+00:00", "create", "Account", "acc-water", {"after": {"name": "江州水务集团"}}),
+             ("2026-01-02T09:00:00+00:00", "create", "Person", "p-wang",
+              {"after": {"name": "王伟", "stance": "neutral", "influence": 4, "account_id": "acc-water"}}),
+             ("2026-01-02T10:00:00+00:00", "create", "Opportunity", "opp-water",
+              {"after": {"name": "智慧水务", "stage": "lead", "account_id": "acc-water"}}),
+             ("2026-03-01T09:00:00+00:00", "update", "Person", "p-wang",
+              {"before": {"stance": "neutral"}, "after": {"stance": "skeptic"}}),
+             ("2026-03-01T09:30:00+00:00", "relate", "ROLE_IN", "p-wang->opp-water",
+              {"after": {"role": "decision_maker"}}),
+             ("2026-03-02T09:00:00+00:00", "update", "Opportunity", "opp-water",
+              {"before": {"stage": "lead"}, "after": {"stage": "qualify"}})])],
+        undo=False)
+
+
+def _network(page: str) -> dict:
+    return json.loads(page.split('<script type="application/json" id="network-data">')[1].split("</script>")[0])
+
+
+def test_the_account_map_as_it_was_and_compared_with_today(client, auth, app_store):
+    _water_board(app_store)
+    auth.login("lina")
+    then = client.get("/accounts/acc-water/as-of?date=2026-02-01")
+    assert then.status_code == 200
+    wang = next(n for n in _network(then.get_data(as_text=True))["nodes"] if n["id"] == "p-wang")
+    assert wang["stance"] == "neutral"
+    today = date.today().isoformat()
+    compared = client.get(f"/accounts/acc-water/as-of?date=2026-02-01&compare={today}").get_data(as_text=True)
+    wang = next(n for n in _network(compared)["nodes"] if n["id"] == "p-wang")
+    assert wang["stance"] == "skeptic" and wang["change"] == "changed"
+    assert "stance Neutral → Skeptic" in compared
+    client.get("/lang/zh")
+    assert "立场 中立 → 怀疑者" in client.get(f"/accounts/acc-water/as-of?date=2026-02-01&compare={today}").get_data(
+        as_text=True)
+    client.get("/lang/en")
+
+
+def test_the_power_map_as_it_was_with_readiness_and_gaps_then(client, auth, app_store):
+    _water_board(app_store)
+    auth.login("lina")
+    before = client.get("/opportunities/opp-water/as-of?date=2026-02-01").get_data(as_text=True)
+    assert _network(before)["nodes"] == [] and "Nobody in the buying center" in before
+    compared = client.get("/opportunities/opp-water/as-of?date=2026-02-01&compare=2026-03-05").get_data(as_text=True)
+    assert [n["id"] for n in _network(compared)["nodes"]] == ["p-wang"]
+    assert "王伟 has a role in 智慧水务" in compared and "since 2026-02-01" in compared
+
+
+@pytest.mark.parametrize(("query", "words"), [
+    ("date=2026-02-30", "must be a date like 2026-05-01"),
+    ("date=2026-01-01", "nothing to show on 2026-01-01: it was added on 2026-01-02"),
+    ("date=2999-01-01", "2999-01-01 is in the future"),
+    ("date=2026-02-01&compare=soon", "must be a date like 2026-05-01"),
+])
+def test_a_bad_date_is_a_clear_400(client, auth, app_store, query, words):
+    _water_board(app_store)
+    auth.login("lina")
+    for path in ("/accounts/acc-water/as-of", "/opportunities/opp-water/as-of"):
+        page = client.get(f"{path}?{query}")
+        assert page.status_code == 400 and words in page.get_data(as_text=True), path
+
+
+def test_whoever_may_not_see_the_record_gets_404(client, app_store):
+    _water_board(app_store)
+    login(client, "omar", PASSWORD)
+    assert client.get("/accounts/acc-water/as-of?date=2026-02-01").status_code == 404
+    assert client.get("/opportunities/opp-water/as-of?date=2026-02-01").status_code == 404
+    assert client.get("/accounts/nope/as-of").status_code == 404
+
+
+def test_the_bid_page_shows_readiness_at_each_gate(client, auth, app_store):
+    _water_board(app_store)
+    auth.login("lina")
+    page = client.get("/opportunities/opp-water").get_data(as_text=True)
+    points = json.loads(page.split('<script type="application/json" id="gates-chart-data">')[1].split("</script>")[0])
+    assert [(p["day"], p["stage"]) for p in points] == [("2026-01-02", "Lead"), ("2026-03-02", "Qualify")]
+    assert points[1]["score"] > points[0]["score"]
+    assert "/opportunities/opp-water/as-of?date=2026-03-02" in page
+    assert "/opportunities/opp-water/changes?since=2026-03-02" in page
+    client.get("/lang/zh")
+    assert "投标准备度变化" in client.get("/opportunities/opp-water").get_data(as_text=True)
+    client.get("/lang/en")

@@ -9,6 +9,7 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``, ``hist
     /accounts/<id>                  account page: stakeholder table and network
     /accounts/<id>/changes?since=   what changed at the account since a date (default: a week ago)
     /people/<id>/changes, /opportunities/<id>/changes   the account's changes about one person or bid
+    /accounts/<id>/as-of, /opportunities/<id>/as-of?date=&compare=   the map as it was (web/asof.py)
     /opportunities/<id>             readiness, gaps, warm paths
     /opportunities/<id>/review.pdf, /accounts/<id>/review.pdf?lang=   the review pack (PDF, two A4 pages)
     /people/<id>                    roles, who knows them, timeline, log an interaction
@@ -184,6 +185,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         accounts,
         admin,
         api,
+        asof,
         audit,
         auth,
         dashboard,
@@ -211,7 +213,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, interactions.bp,
                       relationships.bp, search.bp, api.bp, mapedit.bp, admin.bp, audit.bp, transfer.bp, paste.bp,
-                      merge.bp, history.bp, review.bp):
+                      merge.bp, history.bp, review.bp, asof.bp):
         app.register_blueprint(blueprint)
     init_security(app)
     audit.record_signed_in_user(app)

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from graphcrm.analysis import what_if
 from graphcrm.errors import ValidationError
 from graphcrm.web.access import can_edit_account, require_account
+from graphcrm.web.asof import opportunity_gates
 from graphcrm.web.auth import safe_next
 from graphcrm.web.db import get_store
 from graphcrm.web.forms import (
@@ -55,7 +56,8 @@ def opportunity(opportunity_id: str):
         report=report, account_id=account_id, can_edit=can_edit,
         power_map=power_map_data(G, opportunity_id, report["buying_center"], str(get_locale() or "en")),
         departure_choices=departures, leaves=leaves,
-        scenario=what_if(G, opportunity_id, leaves) if leaves else None))
+        scenario=what_if(G, opportunity_id, leaves) if leaves else None,
+        gates=opportunity_gates(opportunity_id, account_id)))
     return render_template("opportunity.html", opportunity=report["opportunity"], body=body)
 
 

@@ -6,12 +6,15 @@
      well).
    - The account's satisfaction trend: one column per month, the average score
      0-10, coloured by its band (detractor 0-6, passive 7-8, promoter 9-10);
-     a month without a score is a grey tick. */
+     a month without a score is a grey tick.
+   - A bid's readiness over time: one column per gate (each change of its
+     stage), the readiness score 0-100 above it, the stage and day below. */
 (function () {
   "use strict";
   var NS = "http://www.w3.org/2000/svg";
   var SEGMENT = { labelWidth: 110, barWidth: 300, rowHeight: 26 };
   var TREND = { columnWidth: 34, height: 120, top: 16, bottom: 20, maxScore: 10 };
+  var GATES = { columnWidth: 64, height: 150, top: 16, bottom: 34, maxScore: 100, color: "#1f5fa8" };
   var BAND_COLORS = { detractor: "#c0392b", passive: "#e0a800", promoter: "#2e8b57", none: "#c8ccd4" };
 
   function svgIn(box, width, height) {
@@ -93,6 +96,35 @@
     });
   }
 
+  function drawGates() {
+    var dataEl = document.getElementById("gates-chart-data");
+    var box = document.getElementById("gates-chart");
+    if (!dataEl || !box) { return; }
+    var gates = JSON.parse(dataEl.textContent);
+    var t = GATES;
+    var plot = t.height - t.top - t.bottom;
+    var svg = svgIn(box, Math.max(gates.length, 4) * t.columnWidth, t.height);
+    [50].forEach(function (line) {
+      var y = t.top + plot * (1 - line / t.maxScore);
+      el(svg, "line", { x1: 0, x2: gates.length * t.columnWidth, y1: y, y2: y, stroke: "#e3e6ec",
+                        "stroke-dasharray": "3 3" });
+    });
+    gates.forEach(function (g, i) {
+      var x = i * t.columnWidth + 10;
+      var w = t.columnWidth - 20;
+      var h = Math.max(2, plot * g.score / t.maxScore);
+      titled(el(svg, "rect", { x: x, y: t.top + plot - h, width: w, height: h, fill: t.color, "class": "gate-score" }),
+             g.day + " · " + g.stage + ": " + g.score);
+      el(svg, "text", { x: x + w / 2, y: t.top + plot - h - 3, "font-size": 11, "text-anchor": "middle", fill: "#333" },
+         String(g.score));
+      el(svg, "text", { x: x + w / 2, y: t.height - 18, "font-size": 10, "text-anchor": "middle", fill: "#333" },
+         g.stage);
+      el(svg, "text", { x: x + w / 2, y: t.height - 5, "font-size": 10, "text-anchor": "middle", fill: "#666" },
+         g.day.slice(5));
+    });
+  }
+
   drawSegments();
+  drawGates();
   Array.prototype.forEach.call(document.querySelectorAll(".trend-chart"), drawTrend);
 })();
