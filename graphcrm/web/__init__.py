@@ -6,6 +6,7 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``, ``hist
 
     /login, /logout                 sign in / out
     /                               portfolio dashboard (director/admin) or my accounts
+    /dashboard/<table>.xlsx         a dashboard table (bids, accounts) as filtered, every page (director/admin)
     /accounts/<id>                  account page: stakeholder table and network
     /accounts/<id>/changes?since=   what changed at the account since a date (default: a week ago)
     /people/<id>/changes, /opportunities/<id>/changes   the account's changes about one person or bid
