@@ -17,8 +17,9 @@ Every loader of :class:`graphcrm.graph.store.GraphStore` returns a
 * Dates are ISO-8601 strings (``"2026-05-01"``); timestamps are ISO-8601
   strings with a UTC offset (``"2026-05-01T09:30:00+00:00"``), which sort in
   time order as text.
-* ``G.graph`` holds ``kind`` (``"account"``, ``"opportunity"`` or
-  ``"portfolio"``), ``account_id`` / ``opportunity_id`` where they apply, and
+* ``G.graph`` holds ``kind`` (``"account"``, ``"opportunity"``,
+  ``"portfolio"`` or ``"analysis"``: the analysis scope of ``accounts``, see
+  :mod:`graphcrm.analysis.parts`), ``account_id`` / ``opportunity_id`` where they apply, and
   ``loaded_at`` (the timestamp of the load).
 
 An account graph holds the account, its parent and child accounts
