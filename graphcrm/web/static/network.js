@@ -972,6 +972,19 @@
     showStrength();
   }
 
+  /* printing (style.css @media print): the map fits the printed page's box, and the screen's again after */
+  function bindPrint() {
+    function refit() {
+      if (!network) { return; }
+      network.setSize("100%", "100%");
+      network.redraw();
+      network.fit();
+    }
+    window.matchMedia("print").addEventListener("change", refit);
+    window.addEventListener("beforeprint", refit);
+    window.addEventListener("afterprint", refit);
+  }
+
   var firstLayout = container.dataset.layout === "hierarchical" ? "hierarchical" : "network";
   draw(firstLayout);
   bindToggles();
@@ -980,4 +993,5 @@
   bindPng();
   bindEditor();
   bindPositions();
+  bindPrint();
 })();
