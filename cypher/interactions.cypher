@@ -138,3 +138,23 @@ SET r.last_contact_at = CASE
   WHEN r.last_contact_at IS NULL OR r.last_contact_at < $at THEN $at
   ELSE r.last_contact_at END
 RETURN DISTINCT properties(i) AS props
+
+// Who of ours met which stakeholders from $since to $until (ISO moments, both
+// included): one row per interaction, attendee and person met (the manager
+// scorecard's maintenance, graphcrm/analysis/scorecard.py).
+// name: interaction.contacts_between
+MATCH (u:User)-[:ATTENDED]->(i:Interaction)
+WHERE i.at >= $since AND i.at <= $until
+MATCH (i)-[:WITH]->(p:Person)
+RETURN u.id AS user, p.id AS person, i.at AS at
+
+// The team of accounts ($accounts): who is a member of each account or of one
+// of its opportunities (who may own a follow-up, GraphStore.follow_up_owners).
+// name: account.team
+UNWIND $accounts AS account_id
+MATCH (a:Account {id: account_id})<-[:MEMBER_OF]-(u:User)
+RETURN a.id AS account, u.id AS user
+UNION
+UNWIND $accounts AS account_id
+MATCH (a:Account {id: account_id})<-[:FOR]-(:Opportunity)<-[:MEMBER_OF]-(u:User)
+RETURN a.id AS account, u.id AS user

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from graphcrm.model import RELATIONSHIP_TYPES
@@ -244,6 +245,8 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("/api/accounts", "GET"): Row("signed_in", "/api/accounts"),
     ("/admin/audit", "GET"): Row("admin", "/admin/audit"),
     ("/my-week", "GET"): Row("signed_in", "/my-week"),
+    ("/scorecard", "GET"): Row("sees_all", "/scorecard?period=30d"),
+    ("/scorecard.xlsx", "GET"): Row("sees_all", "/scorecard.xlsx?from=2026-01-01&to=2026-03-31"),
     ("/dashboard/<table>.xlsx", "GET"): Row("sees_all", "/dashboard/bids.xlsx"),
     ("/import", "GET"): Row("create", "/import"),
     ("/import", "POST"): Row("create", "/import", ok=400, data={}),
@@ -300,6 +303,9 @@ ROUTES: dict[tuple[str, str], Row] = {
                                                          data={"kind": "call", "at": "not a time"}),
     ("/interactions/<interaction_id>/close", "GET"): Row("edit", "/interactions/{feedback}/close"),
     ("/interactions/<interaction_id>/close", "POST"): Row("edit", "/interactions/{feedback}/close", ok=400, data={}),
+    ("/interactions/<interaction_id>/follow-up", "GET"): Row("edit", "/interactions/{feedback}/follow-up"),
+    ("/interactions/<interaction_id>/follow-up", "POST"): Row("edit", "/interactions/{feedback}/follow-up", ok=400,
+                                                              data={"follow_up_due": "2020-01-01"}),
     ("/interactions/<interaction_id>/delete", "GET"): Row("edit", "/interactions/{interaction}/delete"),
     ("/interactions/<interaction_id>/delete", "POST"): Row("edit", "/interactions/{interaction}/delete", ok=400,
                                                            data={}),
@@ -435,3 +441,109 @@ def load_everything(store) -> None:
     rels = [(t, f"{s.lower()}-1", f"{e.lower()}-2", EVERYTHING_REL_PROPS.get(t, {})) for s, t, e in COMBINATIONS]
     store.bulk_merge(nodes, rels)
     add_user(store, "admin.wu", role="admin", password="very-secret-1", display_name="吴 Admin")
+
+
+# -- a hand-made team for the scorecard per account manager (graphcrm/analysis/scorecard.py) -------------
+
+#: the scorecard team's period: the last 30 days up to its "today", both included
+SCORECARD_DAYS = 30
+
+
+def scorecard_team(today: date) -> tuple[list, list]:
+    """Two account managers and their accounts, as ``(nodes, relationships)``
+    for ``build_graph`` or ``GraphStore.bulk_load``, dated back from ``today``.
+
+    李娜 Li Na has 江州电网 (王强 influence 5, 刘芳 3, 陈静 2 whom nobody knows)
+    and 华德汽车 (Klaus Weber 4, 张敏 3); Tom Baker has Harbor Logistics 港口物流
+    (Emily Chen 5, 赵磊 4).  Some feedback was taken, and answered, by 孙丽 of
+    the bid team, who is nobody's account manager.  Their figures over the
+    last :data:`SCORECARD_DAYS` days are :data:`SCORECARD_FIGURES`, worked out
+    there.  Each relationship's ``last_contact_at`` is its latest contact, as
+    logging the interactions would have left it."""
+    def at(days: int) -> str:
+        return datetime.combine(today - timedelta(days=days), time(9, 0), timezone.utc).isoformat()
+
+    def day(days: int) -> str:
+        return (today - timedelta(days=days)).isoformat()
+
+    nodes = [("User", {"id": "u-li", "username": "li.na", "display_name": "李娜 Li Na", "role": "manager"}),
+             ("User", {"id": "u-tom", "username": "tom", "display_name": "Tom Baker", "role": "manager"}),
+             ("User", {"id": "u-sun", "username": "sun.li", "display_name": "孙丽 Sun Li", "role": "bid"}),
+             ("Account", {"id": "acc-grid", "name": "江州电网"}),
+             ("Account", {"id": "acc-huade", "name": "华德汽车"}),
+             ("Account", {"id": "acc-harbor", "name": "Harbor Logistics 港口物流"})]
+    rels = [("MEMBER_OF", "u-li", "acc-grid", {}), ("MEMBER_OF", "u-li", "acc-huade", {}),
+            ("MEMBER_OF", "u-tom", "acc-harbor", {})]
+    for pid, name, influence, account in (
+            ("p-wang", "王强", 5, "acc-grid"), ("p-liu", "刘芳", 3, "acc-grid"), ("p-chen", "陈静", 2, "acc-grid"),
+            ("p-weber", "Klaus Weber", 4, "acc-huade"), ("p-zhang", "张敏", 3, "acc-huade"),
+            ("p-emily", "Emily Chen", 5, "acc-harbor"), ("p-zhao", "赵磊", 4, "acc-harbor")):
+        nodes.append(("Person", {"id": pid, "name": name, "influence": influence}))
+        rels.append(("WORKS_AT", pid, account, {}))
+    for user, pid, strength, last in (("u-li", "p-wang", 4, 10), ("u-li", "p-liu", 3, 8), ("u-li", "p-weber", 2, 100),
+                                      ("u-li", "p-zhang", 3, None), ("u-tom", "p-emily", 5, 5),
+                                      ("u-tom", "p-zhao", 4, 70)):
+        contact = {"last_contact_at": at(last)} if last else {}
+        rels.append(("RELATIONSHIP", user, pid, {"strength": strength, **contact}))
+    # (id, users, person, days ago, kind, score, follow-up: (owner, due days ago, answered by))
+    for iid, user, pid, ago, kind, score, follow_up in (
+            ("i-wang-meet", "u-li", "p-wang", 50, "meeting", None, None),
+            ("i-wang-old", "u-li", "p-wang", 200, "feedback", 9, None),
+            ("i-wang-fb", "u-li", "p-wang", 15, "feedback", 10, None),
+            ("i-liu-meet", "u-li", "p-liu", 40, "meeting", None, None),
+            ("i-liu-fb", "u-li", "p-liu", 8, "feedback", 4, ("u-li", 1, None)),
+            ("i-zhang-fb", "u-sun", "p-zhang", 40, "feedback", 6, ("u-li", 33, "i-zhang-answer")),
+            ("i-zhang-answer", "u-sun", "p-zhang", 30, "call", None, None),
+            ("i-weber-fb", "u-sun", "p-weber", 3, "feedback", 8, None),
+            ("i-emily-old", "u-tom", "p-emily", 45, "meeting", None, None),
+            ("i-emily-meet", "u-tom", "p-emily", 5, "meeting", None, None),
+            ("i-emily-fb", "u-tom", "p-emily", 25, "feedback", 3, ("u-tom", 18, None)),
+            ("i-zhao-meet", "u-tom", "p-zhao", 70, "meeting", None, None),
+            ("i-zhao-fb", "u-sun", "p-zhao", 12, "feedback", 2, ("u-tom", 5, "i-zhao-answer")),
+            ("i-zhao-answer", "u-sun", "p-zhao", 10, "call", None, None)):
+        props = {"id": iid, "kind": kind, "channel": "phone", "at": at(ago)}
+        if score is not None:
+            props["satisfaction"] = score
+        if follow_up:
+            owner, due, answer = follow_up
+            props.update(follow_up_owner=owner, follow_up_due=day(due),
+                         **({"follow_up_closed_by": answer} if answer else {}))
+        nodes.append(("Interaction", props))
+        rels += [("ATTENDED", user, iid, {}), ("WITH", iid, pid, {})]
+    return nodes, rels
+
+
+#: the scorecard of :func:`scorecard_team` over its last 30 days, worked out by hand
+SCORECARD_FIGURES = {
+    "u-li": {
+        # 江州电网 3 people, 2 known (both strongly); 华德汽车 2 people, both known, 张敏 strongly: 4 of 5, 3 of 5
+        "coverage": {"people": 5, "contacts": 4, "strong_contacts": 3, "coverage_pct": 80, "strong_pct": 60},
+        # Klaus Weber 100 days silent (cadence 60), 张敏 never contacted
+        "stale_relationships": 2,
+        # 江州电网: 刘芳's complaint overdue; 华德汽车: its key person Klaus Weber silent for 100 days
+        "needs_attention": 2,
+        # 王强 (met 50 days ago, cadence 30: due; his feedback 15 days ago: done), 刘芳 (her feedback 8 days
+        # ago: contacted, though not due after their meeting 40 days ago, cadence 90), Klaus Weber (100 days ago,
+        # cadence 60: due, not done: 孙丽 took his feedback), 张敏 (never by Li Na: due, not done)
+        "maintenance": {"relationships": 4, "due": 3, "done": 1, "done_pct": 33, "contacted": 2},
+        # 刘芳's 4/10 eight days ago, due yesterday; 张敏's of 40 days ago answered before the period
+        "follow_ups": {"open": 1, "overdue": 1, "oldest_days": 8, "average_days": 8.0, "opened": 1, "answered": 0},
+        # 王强 10 (key voice: 2), 刘芳 4 (1), Klaus Weber 8 (key voice: 2): 100 x (2 - 1) / 5 = +20;
+        # 江州电网 falls from 10 to 4 within the period
+        "satisfaction": {"responses": 3, "nps": 20, "promoters": 1, "passives": 1, "detractors": 1, "falling": 1,
+                         "rising": 0, "latest": 8},
+    },
+    "u-tom": {
+        "coverage": {"people": 2, "contacts": 2, "strong_contacts": 2, "coverage_pct": 100, "strong_pct": 100},
+        # 赵磊: 70 days since the last contact, cadence 60
+        "stale_relationships": 1,
+        "needs_attention": 1,
+        # Emily Chen (45 days ago, cadence 30: due; 5 days ago: done), 赵磊 (70 days ago, 60: due, not done)
+        "maintenance": {"relationships": 2, "due": 2, "done": 1, "done_pct": 50, "contacted": 1},
+        # Emily Chen's 3/10 of 25 days ago open past its due date; 赵磊's 2/10 answered within the period
+        "follow_ups": {"open": 1, "overdue": 1, "oldest_days": 25, "average_days": 25.0, "opened": 2, "answered": 1},
+        # two detractors, both key voices: -100; 3 then 2 is steady
+        "satisfaction": {"responses": 2, "nps": -100, "promoters": 0, "passives": 0, "detractors": 2, "falling": 0,
+                         "rising": 0, "latest": 2},
+    },
+}

@@ -79,3 +79,21 @@ def test_analyze_portfolio_in_two_processes(runner, monkeypatch):
     report = json.loads(runner.invoke(main, ["analyze", "portfolio", "--json"]).output)
     assert report["totals"]["accounts"] >= 5
     assert [a["id"] for a in report["accounts"]] == sorted(a["id"] for a in report["accounts"])
+
+
+def test_analyze_portfolio_json_gives_each_accounts_satisfaction_and_at_risk_reasons(runner):
+    runner.invoke(main, ["demo"])
+    report = json.loads(runner.invoke(main, ["analyze", "portfolio", "--json"]).output)
+    rows = {a["id"]: a for a in report["accounts"]}
+    assert all({"latest", "trend", "nps", "open_follow_ups"} <= set(a["satisfaction"]) for a in rows.values())
+    ops = rows["acc-metro-ops"]
+    assert (ops["satisfaction"]["latest"], ops["satisfaction"]["trend"], ops["satisfaction"]["open_follow_ups"]) == (
+        4, "falling", 1)
+    assert {"satisfaction_falling", "follow_up_overdue", "detractor_in_buying_center"} <= {
+        r["kind"] for r in ops["attention"]}
+    assert all(r["message"] for r in ops["attention"])
+    # the metro group's leaders, promoters all year: loyalty lifts the suggested tier to the recorded one
+    group = rows["acc-metro-group"]
+    assert (group["satisfaction"]["nps"], group["satisfaction"]["sustained_promoters"]) == (100, True)
+    assert group["suggested_tier"] == "strategic_partner" and not group["tier_mismatch"]
+    assert group["lifetime_value"]["retention"] > group["lifetime_value"]["retention_base"]

@@ -31,6 +31,7 @@ PAGES = {
     "paste": ("lina", f"/accounts/{ACCOUNT}/people/paste"),
     "import": ("lina", "/import"),
     "my-week": ("lina", "/my-week"),
+    "scorecard": ("director", "/scorecard"),
 }
 #: what spills: the page's width, and each card whose content is wider than the card
 #: (its own scrolling part, such as a table that scrolls, does not count)

@@ -189,3 +189,51 @@ def test_an_erased_persons_feedback_keeps_its_score_and_loses_its_text(any_store
     forget(s, "p-wang", by="admin")
     kept = s.get_interaction("int-fb")
     assert kept["satisfaction"] == 3 and kept["summary"] == "" and kept["follow_up_owner"] == "u-zhou"
+
+
+# -- reassigning a follow-up ------------------------------------------------------------------------
+
+
+def test_a_follow_up_goes_to_someone_on_the_team_with_a_later_due_date_audited_and_version_checked(any_store):
+    s = any_store
+    with_manager(s)
+    s.create("User", {"username": "sun", "display_name": "孙丽", "role": "bid"}, id="u-sun")
+    s.create("User", {"username": "view", "display_name": "Viewer", "role": "viewer"}, id="u-view")
+    s.create_opportunity("acc-1", {"name": "备件平台", "stage": "tender", "value": 1e6}, id="opp-1")
+    s.relate("MEMBER_OF", "u-sun", "opp-1", {"team_role": "bid manager"})
+    s.relate("MEMBER_OF", "u-view", "acc-1", {})
+    fb = feedback(s, 3, id="int-fb")
+    # the director and the viewer are on the team but may not answer; Li Wei, who logged it, is not on it
+    assert [u["id"] for u in s.follow_up_owners("int-fb")] == ["u-zhou", "u-sun"]  # by name
+    moved = s.reassign_follow_up("int-fb", owner="u-sun", due="2099-01-31", version=fb["version"])
+    assert (moved["follow_up_owner"], moved["follow_up_due"], moved["version"]) == ("u-sun", "2099-01-31",
+                                                                                     fb["version"] + 1)
+    [entry], _ = s.audit_log(target="int-fb", limit=1)
+    assert entry["action"] == "update" and "u-sun" in entry["after"] and "2099-01-31" in entry["after"]
+    with pytest.raises(Conflict):  # saved on the version before
+        s.reassign_follow_up("int-fb", owner="u-zhou", due="2099-02-01", version=fb["version"])
+    for owner, due, field in (("u-li", "2099-01-31", "follow_up_owner"), ("u-boss", "2099-01-31", "follow_up_owner"),
+                              ("u-nobody", "2099-01-31", "follow_up_owner"), ("u-zhou", "2020-01-01", "follow_up_due"),
+                              ("u-zhou", "31.01.2099", "follow_up_due"), ("u-zhou", "2099-02-30", "follow_up_due")):
+        with pytest.raises(ValidationError) as refused:
+            s.reassign_follow_up("int-fb", owner=owner, due=due, version=moved["version"])
+        assert refused.value.field == field
+    assert s.get_interaction("int-fb")["follow_up_owner"] == "u-sun"  # nothing written
+    answer = {"kind": "call", "at": "2026-04-03T08:00:00+00:00", "summary": "换了备件供应商"}
+    s.close_follow_up("int-fb", answer, user_ids=["u-sun"], person_ids=["p-wang"])
+    with pytest.raises(Conflict):
+        s.reassign_follow_up("int-fb", owner="u-zhou", due="2099-02-01", version=moved["version"] + 1)
+    with pytest.raises(ValidationError):
+        s.reassign_follow_up(feedback(s, 9)["id"], owner="u-zhou", due="2099-02-01", version=1)
+
+
+def test_contacts_between_two_moments_name_who_met_whom(any_store):
+    s = any_store
+    with_manager(s)
+    for n, at in enumerate(("2026-03-31T23:00:00+00:00", "2026-04-01T08:00:00+00:00", "2026-04-30T23:59:00+00:00")):
+        s.log_interaction({"kind": "meeting", "at": at}, user_ids=["u-li", "u-zhou"], person_ids=["p-wang"],
+                          id=f"int-{n}")
+    got = sorted(s.contacts_between("2026-04-01T00:00:00+00:00", "2026-04-30T23:59:59+00:00"))
+    assert got == [("u-li", "p-wang", "2026-04-01T08:00:00+00:00"), ("u-li", "p-wang", "2026-04-30T23:59:00+00:00"),
+                   ("u-zhou", "p-wang", "2026-04-01T08:00:00+00:00"),
+                   ("u-zhou", "p-wang", "2026-04-30T23:59:00+00:00")]

@@ -23,6 +23,7 @@ stakeholder_satisfaction  the same for one stakeholder
 follow_ups           the open follow-ups of customer feedback, most overdue first
 convert              amounts in several currencies as one, by a rate table
 maintenance_plan     whom to contact this week, per owner
+manager_scorecard    each account manager's relationship work over a period
 account_coverage     one account's bids and the gaps in them (the account page)
 account_report, opportunity_report, portfolio_report, format_report
                      everything above, assembled for the UI, API and CLI
@@ -53,6 +54,7 @@ from graphcrm.analysis.reports import (
     portfolio_report,
 )
 from graphcrm.analysis.satisfaction import account_satisfaction, follow_ups, stakeholder_satisfaction
+from graphcrm.analysis.scorecard import manager_scorecard
 from graphcrm.analysis.whatif import key_people, what_if
 
 __all__ = [
@@ -77,6 +79,7 @@ __all__ = [
     "key_people",
     "lifetime_value",
     "maintenance_plan",
+    "manager_scorecard",
     "opportunity_report",
     "portfolio_coverage",
     "portfolio_report",

@@ -166,7 +166,7 @@ def _months(points: list[tuple[datetime, int, float]], now: datetime) -> list[di
              "responses": int(sums[k][2])} for k in reversed(keys)]
 
 
-def _nps(votes: list[tuple[int, float]]) -> dict:
+def nps_of(votes: list[tuple[int, float]]) -> dict:
     """The NPS of (score, weight) votes, with the counts behind it."""
     counts = {band: sum(1 for s, _ in votes if category(s) == band) for band in ("promoter", "passive", "detractor")}
     total = sum(w for _, w in votes)
@@ -198,7 +198,7 @@ def _figures(scored: list[tuple[datetime, int, float]], votes: list[tuple[int, f
     latest_at, latest = (scored[-1][0], scored[-1][1]) if scored else (None, None)
     recent = [p for p in scored if (now - p[0]).days < window_days]
     trend = _trend(recent, now)
-    nps = _nps(votes)
+    nps = nps_of(votes)
     msg = _summary(latest, iso(latest_at), len(recent), trend, nps)
     return {"latest": latest, "latest_at": iso(latest_at), "category": category(latest), "responses": len(recent),
             "trend": trend, "nps": nps, "summary": render(msg), "texts": {"summary": msg}}
@@ -215,7 +215,7 @@ def _loyalty(recent: list[tuple[datetime, int, float]], nps: dict) -> dict:
 
 
 def _stakeholder(G, person_id, now: datetime, window_days: int, weight: float = 1) -> dict:
-    scored = [(at, s, weight) for at, s, _ in scores_of(G, person_id)]
+    scored = [(at, s, weight) for at, s, _ in scores_of(G, person_id) if at <= now]
     votes = [(s, 1) for at, s, _ in scored if (now - at).days < window_days]
     return {"id": person_id, "name": name_of(G, person_id), **_figures(scored, votes, now, window_days)}
 
@@ -285,7 +285,8 @@ def account_satisfaction(G: nx.MultiDiGraph, account_id, *, now=None, window_day
     account_id : str
         The account.
     now : datetime or str, optional
-        Today (default: the graph's ``loaded_at``).
+        Today (default: the graph's ``loaded_at``); a score given later is
+        left out, so that a past period can be looked at.
     window_days : int
         The days the trend and the NPS look back over (365).
     key_weight : float
@@ -334,7 +335,7 @@ def account_satisfaction(G: nx.MultiDiGraph, account_id, *, now=None, window_day
     weights = {p: key_weight if is_key_voice(G, p, account_id, high_influence) else 1 for p in people}
     scored, votes, voices = [], [], []
     for p in sorted(people):
-        mine = [(at, s, weights[p]) for at, s, _ in scores_of(G, p)]
+        mine = [(at, s, weights[p]) for at, s, _ in scores_of(G, p) if at <= when]
         if not mine:
             continue
         scored += mine

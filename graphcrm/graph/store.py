@@ -818,6 +818,62 @@ class GraphStore:
         (``opportunity_id``, ``opportunity_name``, ``opportunity_account_id``)."""
         return self._read("interaction.timeline", person_id=person_id, limit=limit)
 
+    def contacts_between(self, since: str, until: str) -> list[tuple[str, str, str]]:
+        """Who of ours met which stakeholder when, from ``since`` to ``until``
+        (ISO moments, both included): ``(user id, person id, at)`` of every
+        interaction they attended (the scorecard's maintenance)."""
+        return [(row["user"], row["person"], row["at"])
+                for row in self._read("interaction.contacts_between", since=since, until=until)]
+
+    def follow_up_owners(self, feedback_id: str) -> list[dict]:
+        """The users who may own the follow-up of a feedback: active, of a
+        role that may change accounts (:data:`graphcrm.access.EDITORS`), on
+        the team of every account the feedback belongs to (a member of the
+        account or of one of its opportunities); by name."""
+        from graphcrm.access import EDITORS
+
+        accounts = self.node_accounts([feedback_id]).get(feedback_id, set())
+        teams: dict[str, set[str]] = defaultdict(set)
+        for row in self._read("account.team", accounts=sorted(accounts)):
+            teams[row["account"]].add(row["user"])
+        common = set.intersection(*(teams[a] for a in accounts)) if accounts else set()
+        users = [u for u in self.get_many("User", sorted(common))
+                 if u.get("active", True) and u.get("role") in EDITORS]
+        return sorted(users, key=lambda u: (str(u.get("display_name") or u["username"]), u["id"]))
+
+    def reassign_follow_up(self, feedback_id: str, *, owner: str, due: str, version: int,
+                           today: str | None = None) -> dict:
+        """Give the open follow-up of a customer's feedback another owner or
+        due date, if the feedback is still at ``version``; audited as an
+        update of the feedback.
+
+        ``owner`` must be one of :meth:`follow_up_owners` (or who owns it
+        now, to change only the due date), ``due`` a date
+        (``2026-05-01``) not before ``today`` (default: today in UTC).
+        Raises ValidationError naming the field, Conflict (holding the
+        feedback) when its follow-up was closed or the feedback changed
+        meanwhile; nothing is written then."""
+        feedback = self.get_interaction(feedback_id)
+        if not feedback.get("follow_up_owner"):
+            raise ValidationError("follow_up", f"interaction {feedback_id!r} has no follow-up")
+        if feedback.get("follow_up_closed_by"):
+            raise Conflict(f"the follow-up of {feedback_id!r} is closed already", current=feedback)
+        team = {u["id"] for u in self.follow_up_owners(feedback_id)}
+        if owner != feedback["follow_up_owner"] and owner not in team:
+            raise ValidationError("follow_up_owner", f"{owner!r} is not on the team of the feedback's account "
+                                                     "(or may not answer feedback)")
+        try:
+            day = datetime.fromisoformat(str(due)).date().isoformat() if len(str(due)) == 10 else None
+        except ValueError:
+            day = None
+        if day is None:
+            raise ValidationError("follow_up_due", "must be a date like 2026-05-01")
+        if day < (today or datetime.now(timezone.utc).date().isoformat()):
+            raise ValidationError("follow_up_due", "must not be in the past")
+        links = {k: feedback[k] for k in ("user_ids", "person_ids", "opportunity_id")}
+        return self.update_interaction(feedback_id, {"follow_up_owner": owner, "follow_up_due": day}, **links,
+                                       version=version)
+
     # -- lookups -------------------------------------------------------------------
 
     def people_of_account(self, account_id: str) -> list[dict]:

@@ -22,6 +22,8 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``, ``hist
     /relationships/<type>/<start>/<end>/edit, .../delete
     /interactions/<id>/edit, /interactions/<id>/delete   an interaction (from the person page's timeline)
     /my-week                        my maintenance plan (whom to contact)
+    /scorecard[.xlsx]?period=&from=&to=   the scorecard per account manager (director, admin)
+    /interactions/<id>/follow-up    reassign a feedback's follow-up or change its due date
     /admin/users[/new, /<id>/edit, /<id>/password]   users (admin only)
     /admin/audit                    the audit log (admin)
     /search?q=                      accounts and people the user may see
@@ -199,6 +201,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         people,
         relationships,
         review,
+        scorecard,
         search,
         transfer,
     )
@@ -214,7 +217,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, interactions.bp,
                       relationships.bp, search.bp, api.bp, mapedit.bp, admin.bp, audit.bp, transfer.bp, paste.bp,
-                      merge.bp, history.bp, review.bp, asof.bp):
+                      merge.bp, history.bp, review.bp, asof.bp, scorecard.bp):
         app.register_blueprint(blueprint)
     init_security(app)
     audit.record_signed_in_user(app)

@@ -42,7 +42,8 @@ def record_signed_in_user(app: Flask) -> None:
             audit.reset_actor(token)
 
 
-def _date_arg(name: str) -> date | None:
+def date_arg(name: str) -> date | None:
+    """The date of the query parameter ``name`` (None: not given); a clear 400 for one that is not a date."""
     text = request.args.get(name, "").strip()
     if not text:
         return None
@@ -60,7 +61,7 @@ def _date_arg(name: str) -> date | None:
 def audit_log():
     if current_user.role != "admin":
         abort(403)
-    since, until = _date_arg("from"), _date_arg("to")
+    since, until = date_arg("from"), date_arg("to")
     try:
         page = max(1, min(int(request.args.get("page", 1)), 100_000))
     except ValueError:

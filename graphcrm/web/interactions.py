@@ -1,7 +1,8 @@
 """Interactions: the form that logs one (on the person page) or edits it,
 the edit and delete pages reached from each entry of a timeline, and the
 page that closes the follow-up of a customer's feedback by logging the
-interaction that answered it ("Close with an interaction").
+interaction that answered it ("Close with an interaction"), and the page that
+gives the follow-up to someone else on the account's team or another due date.
 
 An interaction belongs to the accounts of the people it was with and of the
 opportunity it was about (:data:`graphcrm.access.ANCHORS`).  One rule on
@@ -33,6 +34,7 @@ from graphcrm.web.access import can_edit_account
 from graphcrm.web.db import get_store
 from graphcrm.web.formats import local_moment, moment_text, site_zone, utc_from_local, zone_name
 from graphcrm.web.forms import (
+    DayField,
     GraphForm,
     SmallIntegerField,
     Versioned,
@@ -275,3 +277,50 @@ def close_follow_up(interaction_id: str):
     return form_page(form, write, title=_("Close the follow-up with an interaction"),
                      subject=f"{describe(stored)}{said} · {stored.get('summary') or ''}", cancel=back,
                      success=lambda _i: back, saved=lambda _i: _("Follow-up closed."))
+
+
+#: the fields of the follow-up form
+OWNER, DUE = _l("Who answers it"), _l("Due")
+
+
+class FollowUpForm(Versioned, GraphForm):
+    """Who answers a customer's feedback, and by when."""
+
+    PROPERTIES = ("follow_up_owner", "follow_up_due")
+    follow_up_owner = SelectField(OWNER, validators=[required(OWNER)])
+    follow_up_due = DayField(DUE, validators=[required(DUE, typed=True)], render_kw={"type": "date"})
+
+    def validate_follow_up_due(self, field):
+        if field.data and field.data < datetime.now(timezone.utc).date():
+            raise FieldError(_("The due date cannot be in the past: choose today or a later day."))
+
+
+@bp.route("/interactions/<interaction_id>/follow-up", methods=["GET", "POST"])
+@login_required
+def follow_up(interaction_id: str):
+    """Give the open follow-up of a customer's feedback to someone else on the
+    account's team, or another due date (who may edit the feedback's accounts;
+    else 404); version-checked and audited like every edit."""
+    stored, _accounts = _editable(interaction_id)
+    if not stored.get("follow_up_owner"):
+        abort(404)
+    back = _back(stored)
+    if stored.get("follow_up_closed_by"):
+        flash(_("This follow-up is closed already."))
+        return redirect(back)
+    store = get_store()
+    form = FollowUpForm(editing=True)
+    owners = [(u["id"], u.get("display_name") or u["username"]) for u in store.follow_up_owners(interaction_id)]
+    if stored["follow_up_owner"] not in dict(owners):  # who has it now, though no longer on the team
+        current = store.find("User", stored["follow_up_owner"]) or {}
+        owners.insert(0, (stored["follow_up_owner"], current.get("display_name") or stored["follow_up_owner"]))
+    form.follow_up_owner.choices = choices(owners)
+
+    def write(values):
+        return store.reassign_follow_up(interaction_id, owner=values["follow_up_owner"],
+                                        due=values["follow_up_due"], version=form.version.data)
+
+    said = f" · {stored['satisfaction']}/10" if stored.get("satisfaction") is not None else ""
+    return form_page(form, write, title=_("Reassign the follow-up or change its due date"),
+                     subject=f"{describe(stored)}{said} · {stored.get('summary') or ''}", cancel=back,
+                     success=lambda _i: back, stored=stored, saved=lambda _i: _("Follow-up saved."))
