@@ -3,7 +3,9 @@
 // "analysis scope"), for a batch of accounts at once.  Nodes come with every
 // property (as in the portfolio graph), relationships with the properties the
 // analysis reads (as load.portfolio.analysis_relationships.*), interactions
-// only when they are customer feedback.  Each UNWIND looks its nodes up by id.
+// only when they are customer feedback.  Each UNWIND looks its nodes up by id;
+// the feedback is reached from the person, matched first (FalkorDB otherwise
+// scanned every interaction for each person: 0.4 s for 50 accounts at scale M).
 
 // name: analysis.accounts
 MATCH (a:Account)
@@ -83,21 +85,37 @@ MATCH (:Person {id: id})-[:REPORTS_TO]->(:Person)<-[:RELATIONSHIP]-(n)
 RETURN labels(n)[0] AS label, properties(n) AS props
 UNION
 UNWIND $people AS id
-MATCH (:Person {id: id})<-[:WITH]-(n:Interaction {kind: 'feedback'})
+MATCH (p:Person {id: id})
+WITH p
+MATCH (p)<-[:WITH]-(n:Interaction)
+WHERE n.kind = 'feedback'
 RETURN labels(n)[0] AS label, properties(n) AS props
 UNION
 UNWIND $people AS id
-MATCH (:Person {id: id})<-[:WITH]-(:Interaction {kind: 'feedback'})-[:WITH]->(n:Person)
-RETURN labels(n)[0] AS label, properties(n) AS props
-UNION
-UNWIND $people AS id
-MATCH (:Person {id: id})<-[:WITH]-(:Interaction {kind: 'feedback'})-[:WITH]->(:Person)-[:WORKS_AT]->(n:Account)
-RETURN labels(n)[0] AS label, properties(n) AS props
-UNION
-UNWIND $people AS id
-MATCH (:Person {id: id})<-[:WITH]-(i:Interaction {kind: 'feedback'})
+MATCH (p:Person {id: id})
+WITH p
+MATCH (p)<-[:WITH]-(i:Interaction)
+WHERE i.kind = 'feedback'
 WITH i
-MATCH (n:User {id: i.follow_up_owner})
+MATCH (i)-[:WITH]->(n:Person)
+RETURN labels(n)[0] AS label, properties(n) AS props
+UNION
+UNWIND $people AS id
+MATCH (p:Person {id: id})
+WITH p
+MATCH (p)<-[:WITH]-(i:Interaction)
+WHERE i.kind = 'feedback'
+WITH i
+MATCH (i)-[:WITH]->(:Person)-[:WORKS_AT]->(n:Account)
+RETURN labels(n)[0] AS label, properties(n) AS props
+UNION
+UNWIND $people AS id
+MATCH (p:Person {id: id})
+WITH p
+MATCH (p)<-[:WITH]-(i:Interaction)
+WHERE i.kind = 'feedback' AND i.follow_up_owner IS NOT NULL
+WITH i.follow_up_owner AS owner
+MATCH (n:User {id: owner})
 RETURN labels(n)[0] AS label, properties(n) AS props
 
 // $accounts, and $people: every person load.analysis.nodes gave.  Relationships
@@ -140,5 +158,8 @@ MATCH (:Person {id: id})<-[r:RELATIONSHIP]-(a)
 RETURN type(r) AS type, a.id AS start, id AS end, r {.strength, .last_contact_at} AS props
 UNION
 UNWIND $people AS id
-MATCH (:Person {id: id})<-[r:WITH]-(a:Interaction {kind: 'feedback'})
+MATCH (p:Person {id: id})
+WITH p, id
+MATCH (p)<-[r:WITH]-(a:Interaction)
+WHERE a.kind = 'feedback'
 RETURN type(r) AS type, a.id AS start, id AS end, {} AS props
