@@ -58,6 +58,7 @@ def test_an_account_recorded_at_risk_always_needs_attention():
     assert why["kind"] == "recorded_at_risk"
     assert why["message"] == "The account team recorded Acme as at risk."
     assert why["texts"]["message"] == {"code": "attention.recorded_at_risk", "params": {"account": "Acme"}}
+    assert "opportunity_id" not in why  # about the whole account
 
 
 @pytest.mark.parametrize("close, flagged", [("2026-06-30", True), ("2026-07-01", False), ("2026-04-30", False)])
@@ -68,8 +69,10 @@ def test_a_bid_closing_within_60_days_without_the_decision_maker(close, flagged)
                 opportunities=[("o1", "evaluation", close, 1e6, "CNY")])
     assert kinds(G) == (["closing_no_decider"] if flagged else [])
     if flagged:
-        assert attention_reasons(G, "a1", now=NOW)[0]["message"] == (
+        [why] = attention_reasons(G, "a1", now=NOW)
+        assert why["message"] == (
             "Bid o1 closes in 60 days and nobody on our team has a working relationship with its economic buyer.")
+        assert why["opportunity_id"] == "o1"  # a reason about one bid names it (the dashboard shows it there)
     assert kinds(G, days={"closing_within": 90}) == (["closing_no_decider"] if close != "2026-04-30" else [])
 
 
@@ -135,8 +138,10 @@ def test_a_detractor_in_the_buying_center_of_an_open_bid(ago, stage, flagged):
     G = voices([("eb", ago, 5, {})], stage=stage)
     assert ("detractor_in_buying_center" in kinds(G)) == flagged
     if flagged:
-        assert attention_reasons(G, "a1", now=NOW)[-1]["message"] == (
+        why = attention_reasons(G, "a1", now=NOW)[-1]
+        assert why["message"] == (
             "EB, in the buying center of Bid o1, gave us a detractor's score (0 to 6) in the last 12 months.")
+        assert why["opportunity_id"] == "o1"
     assert "detractor_in_buying_center" not in kinds(voices([("clerk", ago, 5, {})], stage=stage))  # no role
     assert "detractor_in_buying_center" not in kinds(voices([("eb", 200, 5, {}), ("eb", 100, 9, {})]))  # better now
 
