@@ -66,3 +66,32 @@ CALL {
 WITH e
 WHERE ($actor IS NULL OR e.actor = $actor) AND e.at >= coalesce($since, '') AND e.at < coalesce($until, '~')
 RETURN count(e) AS n
+
+// One entry by its id (index on AuditEntry.id): the change an undo reverts.
+// name: audit.get
+MATCH (e:AuditEntry {id: $id})
+RETURN properties(e) AS props
+
+// The people, accounts and opportunities of a name (the audit page's name
+// filter): the exact name through the name indexes, then any whose name holds
+// $q in any case (a scan of the names, LIMIT $limit); Chinese has no case.
+// name: audit.named
+MATCH (n:Person {name: $q})
+RETURN n.id AS id
+UNION
+MATCH (n:Account {name: $q})
+RETURN n.id AS id
+UNION
+MATCH (n:Opportunity)
+WHERE n.name = $q
+RETURN n.id AS id
+UNION
+CALL {
+  MATCH (n:Person) WHERE toLower(n.name) CONTAINS toLower($q) RETURN n.id AS id
+  UNION
+  MATCH (n:Account) WHERE toLower(n.name) CONTAINS toLower($q) RETURN n.id AS id
+  UNION
+  MATCH (n:Opportunity) WHERE toLower(n.name) CONTAINS toLower($q) RETURN n.id AS id
+}
+RETURN id
+LIMIT $limit

@@ -1,7 +1,9 @@
 // The loaders behind GraphStore.account_graph / portfolio_graph.  Node
 // statements return (label, props) rows, relationship statements return
 // (type, start, end, props) rows; graphcrm/graph/nxgraph.py documents the
-// networkx graph they become.
+// networkx graph they become.  An account's graph holds its former employees
+// too (WORKED_AT, with our relationships to them): their past roles stay with
+// it, and warm paths run through them (graphcrm/analysis/paths.py).
 
 // name: load.account.nodes
 MATCH (n:Account {id: $id})
@@ -33,12 +35,18 @@ RETURN labels(n)[0] AS label, properties(n) AS props
 UNION
 MATCH (:Account {id: $id})<-[:WORKS_AT]-(:Person)<-[:WITH]-(:Interaction)<-[:ATTENDED]-(n:User)
 RETURN labels(n)[0] AS label, properties(n) AS props
+UNION
+MATCH (:Account {id: $id})<-[:WORKED_AT]-(n:Person)
+RETURN labels(n)[0] AS label, properties(n) AS props
+UNION
+MATCH (:Account {id: $id})<-[:WORKED_AT]-(:Person)<-[:RELATIONSHIP]-(n)
+RETURN labels(n)[0] AS label, properties(n) AS props
 
 // name: load.account.relationships
 MATCH (:Account {id: $id})-[r:PART_OF]-(:Account)
 RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props
 UNION
-MATCH (:Account {id: $id})<-[r:WORKS_AT|MEMBER_OF|FOR]-()
+MATCH (:Account {id: $id})<-[r:WORKS_AT|WORKED_AT|MEMBER_OF|FOR]-()
 RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props
 UNION
 MATCH (:Account {id: $id})<-[:WORKS_AT]-(:Person)-[r:REPORTS_TO|INFLUENCES|KNOWS]-(:Person)
@@ -57,6 +65,9 @@ MATCH (:Account {id: $id})<-[:WORKS_AT]-(:Person)<-[r:WITH]-(:Interaction)
 RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props
 UNION
 MATCH (:Account {id: $id})<-[:WORKS_AT]-(:Person)<-[:WITH]-(:Interaction)<-[r:ATTENDED]-(:User)
+RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props
+UNION
+MATCH (:Account {id: $id})<-[:WORKED_AT]-(:Person)<-[r:RELATIONSHIP]-()
 RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properties(r) AS props
 
 // The portfolio: every node but interactions, except customer feedback (the

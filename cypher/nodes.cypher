@@ -96,9 +96,14 @@ ORDER BY o.name
 MATCH (:Opportunity {id: $id})-[:FOR]->(a:Account)
 RETURN a.id AS id
 
+// A person's account: their employer, else the one they worked at last
+// (a former employee who works nowhere we know of stays with it).
 // name: person.account_id
-MATCH (:Person {id: $id})-[:WORKS_AT]->(a:Account)
+MATCH (:Person {id: $id})-[r:WORKS_AT|WORKED_AT]->(a:Account)
 RETURN a.id AS id
+ORDER BY CASE type(r) WHEN 'WORKS_AT' THEN 0 ELSE 1 END, coalesce(r.until, '') DESC
+LIMIT 1
+
 
 // The accounts of these nodes: an account itself, a person's employer, an
 // opportunity's account (GraphStore.accounts_of: the accounts a write changes).

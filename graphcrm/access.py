@@ -35,6 +35,7 @@ IMPORTERS = ("admin", "manager")
 #: relationship forms (graphcrm/web/relationships.py)
 ANCHORS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "WORKS_AT": (("start", "end"), ()),
+    "WORKED_AT": (("start", "end"), ()),
     "REPORTS_TO": (("start",), ("end",)),
     "INFLUENCES": (("start",), ("end",)),
     "KNOWS": (("start",), ("end",)),

@@ -83,6 +83,9 @@ ACCOUNTS = [
      "kvsc.com.my", "+60 1", "en"),
 ]
 PART_OF = [("acc-metro-ops", "acc-metro-group")]
+#: people who worked at another account before (WORKED_AT): person, account, title there,
+#: years ago they started and left; 彭涛 came to the hospital from the city bureau's information centre
+FORMER_EMPLOYMENT = [("peng-tao", "acc-citybureau", "信息中心工程师", 9, 4)]
 
 # --------------------------------------------------------------------------
 # People: per account (key, name, title, department, seniority, influence, stance, manager key)
@@ -706,6 +709,9 @@ def demo_portfolio(
                 rels.append(("REPORTS_TO", _pid(key), _pid(manager), {}))
     for child, parent in PART_OF:
         rels.append(("PART_OF", child, parent, {}))
+    for key, acc_id, title, started, left in FORMER_EMPLOYMENT:
+        rels.append(("WORKED_AT", _pid(key), acc_id, {"since": day(365 * started), "until": day(365 * left),
+                                                       "title": title}))
     for source, target, strength in INFLUENCES:
         rels.append(("INFLUENCES", _pid(source), _pid(target), {"strength": strength}))
     for source, target, strength in KNOWS:

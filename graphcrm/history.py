@@ -46,6 +46,8 @@ CATALOG: dict[str, str] = {
     "line.weaker": N_("Weaker: %(subject)s %(type)s %(object)s, strength %(before)s → %(after)s"),
     "line.changed": N_("%(subject)s %(type)s %(object)s: %(field)s %(before)s → %(after)s"),
     "line.removed": N_("Line removed: %(subject)s %(type)s %(object)s"),
+    "person.left": N_("%(subject)s left %(object)s"),
+    "person.joined": N_("%(subject)s joined %(object)s"),
     "interaction.logged": N_("New %(kind)s with %(people)s"),
     "interaction.changed": N_("%(kind)s with %(people)s changed"),
     "interaction.removed": N_("%(kind)s with %(people)s removed"),
@@ -77,7 +79,7 @@ HIDDEN = N_("(someone at another account)")
 INTERACTION = N_("interaction")
 
 #: what a change never reports as a changed field
-_BOOKKEEPING = {"version", "updated_at", "created_at", "id", "account_id", "member_id", "opportunity_id",
+_BOOKKEEPING = {"version", "updated_at", "created_at", "id", "account_id", "member_id", "opportunity_id", "undoes",
                 "user_ids", "person_ids"}
 
 
@@ -97,7 +99,8 @@ def account_changes(history: dict, hidden: Iterable[str] = ()) -> list[dict]:
     Returns
     -------
     list of dict
-        ``{"at", "actor", "action", "code", "params"}`` (see the module docstring).
+        ``{"at", "actor", "action", "code", "params", "entry"}`` (see the module
+        docstring; ``entry``: the id of the audit entry, for an undo).
 
     Examples
     --------
@@ -114,7 +117,7 @@ def account_changes(history: dict, hidden: Iterable[str] = ()) -> list[dict]:
         actor = history["users"].get(entry["actor"], entry["actor"])
         for code, params in _changes_of(entry, names):
             changes.append({"at": entry["at"], "actor": actor, "action": entry["action"], "code": code,
-                            "params": params})
+                            "params": params, "entry": entry["id"]})
     changes.reverse()
     return changes
 
@@ -233,6 +236,8 @@ def _field_changes(code: str, edited: str | None, label: str, before: dict, afte
 def _line_changes(rel_type: str, start: str | None, end: str | None, action: str, before: dict,
                   after: dict) -> list[tuple]:
     line = {"subject": start, "type": rel_type, "object": end}
+    if action in ("leave", "join"):  # a person who moved (GraphStore.move_person)
+        return [("person.left" if action == "leave" else "person.joined", {"subject": start, "object": end})]
     if rel_type == "ROLE_IN":
         role = {"subject": start, "object": end}
         if action == "unrelate":

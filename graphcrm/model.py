@@ -42,7 +42,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from graphcrm.errors import ValidationError
@@ -177,6 +177,8 @@ AUDIT_ACTIONS = {
     "erase": ("Personal data erased", "删除个人数据"),
     "restore": ("Restored from a backup", "从备份恢复"),
     "undo_restore": ("Failed restore undone", "撤销未完成的恢复"),
+    "leave": ("Left the account", "离开客户"),
+    "join": ("Joined the account", "加入客户"),
 }
 
 #: a User's secrets: never written to the audit log (only that they changed),
@@ -196,6 +198,8 @@ INTERNAL_PROPERTIES = (*SECRET_PROPERTIES, *MAP_PROPERTIES, "erased_at", "erased
 #: relationship type -> (allowed start labels, allowed end labels, English, Chinese)
 RELATIONSHIP_TYPES = {
     "WORKS_AT": (("Person",), ("Account",), "works at", "就职于"),
+    #: a past employment (see WorkedAtProps): what an ended WORKS_AT becomes
+    "WORKED_AT": (("Person",), ("Account",), "worked at", "曾就职于"),
     "REPORTS_TO": (("Person",), ("Person",), "reports to", "汇报给"),
     "INFLUENCES": (("Person",), ("Person",), "influences", "影响"),
     "KNOWS": (("Person",), ("Person",), "knows", "认识"),
@@ -482,6 +486,30 @@ class WorksAtProps(_Props):
     since: IsoDate | None = None
 
 
+class WorkedAtProps(_Props):
+    """A past employment: a WORKS_AT that ended (GraphStore.move_person).
+
+    Kept as a type of its own rather than an end date on WORKS_AT, so that
+    every query of an account's current people (``(p)-[:WORKS_AT]->(a)``:
+    the maps, the analysis, access) stays right without a filter.  At most
+    one per person and account: from the first start to the last end.
+    ``title``: the person's title there; ``until`` None: ended, date unknown
+    (an import's inactive contact).
+    """
+
+    since: IsoDate | None = None
+    until: IsoDate | None = None
+    title: Text | None = None
+
+    @field_validator("until")
+    @classmethod
+    def _ends_after_start(cls, until: str | None, info: ValidationInfo) -> str | None:
+        since = info.data.get("since")
+        if since and until and until < since:
+            raise ValueError(f"must not be before the start ({since})")
+        return until
+
+
 class StrengthProps(_Props):
     strength: Strength = 3
 
@@ -512,6 +540,7 @@ NODE_MODELS: dict[str, type[_Props]] = {
 }
 RELATIONSHIP_MODELS: dict[str, type[_Props]] = {
     "WORKS_AT": WorksAtProps,
+    "WORKED_AT": WorkedAtProps,
     "REPORTS_TO": NoProps,
     "INFLUENCES": StrengthProps,
     "KNOWS": StrengthProps,

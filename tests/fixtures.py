@@ -273,6 +273,9 @@ ROUTES: dict[tuple[str, str], Row] = {
         Row("edit", "/accounts/{account}/opportunities/new", ok=400, data={}),
     ("/people/<person_id>/edit", "GET"): Row("edit", "/people/{person}/edit"),
     ("/people/<person_id>/edit", "POST"): Row("edit", "/people/{person}/edit", ok=400, data={}),
+    ("/changes/<entry_id>/undo", "POST"): Row("edit", "/changes/{change}/undo", ok=400, data={}),
+    ("/people/<person_id>/move", "GET"): Row("edit", "/people/{person}/move"),
+    ("/people/<person_id>/move", "POST"): Row("edit", "/people/{person}/move", ok=400, data={}),
     ("/people/<person_id>/delete", "GET"): Row("edit", "/people/{person}/delete"),
     ("/people/<person_id>/delete", "POST"): Row("edit", "/people/{person}/delete", ok=400, data={}),
     ("/accounts/<account_id>/merge", "GET"): Row("merge", "/accounts/{account}/merge"),
@@ -354,6 +357,16 @@ TARGETS = {
                "relationship": "RELATIONSHIP/user-omar/p-theirs", "interaction": "int-theirs",
                "feedback": "int-theirs-feedback"},
 }
+
+#: the target of a change of each account the matrix undoes (``{change}``: its audit entry, see :func:`targets_of`)
+CHANGES = {"ours": "p-ours-cio->opp-ours", "theirs": "p-theirs->opp-theirs"}
+
+
+def targets_of(store) -> dict:
+    """:data:`TARGETS` with ``change``: the id of the audit entry of each one's change (:data:`CHANGES`)."""
+    return {target: {**ids, "change": store.audit_log(target=CHANGES[target], limit=1)[0][0]["id"]}
+            for target, ids in TARGETS.items()}
+
 
 #: the users of the matrix, one per role: every one but admin and director is on the team of "ours" only
 ROLES = {"admin": "admin", "director": "director", "manager": "lina", "bid": "bo", "viewer": "vera"}

@@ -2,8 +2,10 @@
 
 A path starts at one of our people, follows one of our RELATIONSHIP edges to
 a customer person, then the customer's own KNOWS, INFLUENCES and REPORTS_TO
-ties (either direction, across accounts too: former colleagues) to the
-target.  Each hop has a *warmth* = strength / 5 (REPORTS_TO counts 4, a
+ties (either direction, across accounts too) to the target, or from a person
+to a former colleague: someone who worked at the same account, one of the two
+there no longer (``WORKED_AT``), a tie of strength
+:data:`FORMER_COLLEAGUE_STRENGTH`.  Each hop has a *warmth* = strength / 5 (REPORTS_TO counts 4, a
 stale relationship of ours counts 0.6 x its strength); a path's ``score`` is
 the product of its hops' warmth, so longer and weaker chains score lower.
 The k best paths are found with Yen's algorithm (networkx
@@ -27,7 +29,12 @@ _VERB = {
     ("REPORTS_TO", True): "reports to",
     ("REPORTS_TO", False): "manages",
     ("RELATIONSHIP", True): "knows",
+    ("FORMER_COLLEAGUE", True): "worked with",
 }
+#: the warmth of a former colleague as an introducer, as the strength of a tie (of 5): two people
+#: who worked at the same account, one of them (or both) there no longer (``WORKED_AT``), count as
+#: a weak tie (0.4 a hop) unless a KNOWS, INFLUENCES or REPORTS_TO line between them says more
+FORMER_COLLEAGUE_STRENGTH = 2
 _ROOT = ("__us__",)
 
 
@@ -95,13 +102,14 @@ def intro_graph(ctx: Context, targets, *, max_hops: int = 4, sources=None, min_s
     ``max_hops - 1`` customer ties of a target, our users who know any of
     them, and a root node before our users (built once for several targets)."""
     G = ctx.G
+    former = former_colleagues(G)
     allowed = None if sources is None else set(sources)
     ball = {t: 0 for t in targets}
     frontier = list(targets)
     for depth in range(1, max_hops):
         nxt = []
         for p in frontier:
-            for q in _people_neighbours(G, p):
+            for q in _people_neighbours(G, p, former):
                 if q not in ball:
                     ball[q] = depth
                     nxt.append(q)
@@ -109,7 +117,7 @@ def intro_graph(ctx: Context, targets, *, max_hops: int = 4, sources=None, min_s
     edges: dict = {}
     users = set()
     for p in sorted(ball):
-        for q, t, forward, d in _people_ties(G, p):
+        for q, t, forward, d in _people_ties(G, p, former):
             if q not in ball:
                 continue
             s = 4 if t == "REPORTS_TO" else as_int(d.get("strength"), 3)
@@ -193,25 +201,56 @@ def paths_in(G, H: nx.DiGraph, target_id, *, k: int = 3, max_hops: int = 4) -> l
     return out
 
 
-def _people_neighbours(G, p):
-    for q, _, _, _ in _people_ties(G, p):
+def _people_neighbours(G, p, former):
+    for q, _, _, _ in _people_ties(G, p, former):
         yield q
 
 
-def _people_ties(G, p):
-    """(other person, type, p-is-start, attrs) for every customer tie of p."""
+def former_colleagues(G) -> dict:
+    """Person -> the people who worked at an account with them, one of the two
+    there no longer (``WORKED_AT``): the former colleagues the graph shows.
+
+    >>> from graphcrm.graph.nxgraph import build_graph
+    >>> G = build_graph(
+    ...     [("Account", {"id": "a1"}), ("Person", {"id": "p1"}), ("Person", {"id": "p2"}),
+    ...      ("Person", {"id": "p3"})],
+    ...     [("WORKED_AT", "p1", "a1", {}), ("WORKS_AT", "p2", "a1", {}), ("WORKS_AT", "p3", "a1", {})])
+    >>> sorted(former_colleagues(G)["p1"]), sorted(former_colleagues(G)["p2"])
+    (['p2', 'p3'], ['p1'])
+    """
+    staff: dict = {}  # account -> (current people, former people)
+    for u, v, key in G.edges(keys=True):
+        if key in ("WORKS_AT", "WORKED_AT") and label(G, u) == "Person":
+            staff.setdefault(v, (set(), set()))[key == "WORKED_AT"].add(u)
+    found: dict = {}
+    for current, left in staff.values():
+        for p in left:
+            for q in (current | left) - {p}:
+                found.setdefault(p, set()).add(q)
+                found.setdefault(q, set()).add(p)
+    return found
+
+
+def _people_ties(G, p, former):
+    """(other person, type, p-is-start, attrs) for every customer tie of p, and
+    its former colleagues (``former``: :func:`former_colleagues`) it has no other tie with."""
+    tied = set()
     for q, keyed in G._succ[p].items():
         if q == p:
             continue
         for t in PEOPLE_TYPES:
             if t in keyed and label(G, q) == "Person":
+                tied.add(q)
                 yield q, t, True, keyed[t]
     for q, keyed in G._pred[p].items():
         if q == p:
             continue
         for t in PEOPLE_TYPES:
             if t in keyed and label(G, q) == "Person":
+                tied.add(q)
                 yield q, t, False, keyed[t]
+    for q in sorted(former.get(p, set()) - tied):
+        yield q, "FORMER_COLLEAGUE", True, {"strength": FORMER_COLLEAGUE_STRENGTH}
 
 
 def _node(G, n) -> dict:

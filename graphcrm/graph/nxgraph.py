@@ -30,7 +30,9 @@ account, so that introduction paths can cross accounts), our users with their
 ``RELATIONSHIP`` and ``MEMBER_OF`` edges, the account's opportunities with
 their ``ROLE_IN`` and ``COMPETES_FOR`` edges, competitors with their
 ``RELATIONSHIP`` edges to these people, and interactions (``ATTENDED``,
-``WITH``, ``ABOUT``; also interactions about its opportunities).  An opportunity graph is the account graph of its
+``WITH``, ``ABOUT``; also interactions about its opportunities), and its
+former employees (``WORKED_AT``) with our ``RELATIONSHIP`` edges to them.
+An opportunity graph is the account graph of its
 account.  The portfolio graph holds every node but interactions and every
 relationship but ``ATTENDED`` / ``WITH`` / ``ABOUT``, except customer feedback
 (interactions of kind ``feedback``) with its ``WITH`` lines; loaded ``for_analysis``, its

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta, timezone
 
 import networkx as nx
 
-from graphcrm import audit
+from graphcrm import audit, undo
 from graphcrm.errors import Conflict, GraphCRMError, NotFound, StoreUnavailable, ValidationError
 from graphcrm.graph.nxgraph import build_graph, gc_paused
 from graphcrm.graph.statements import relationship_key
@@ -128,6 +128,11 @@ def _check_feedback(props: dict) -> None:
     problem = feedback_problem(props)
     if problem:
         raise ValidationError(*problem)
+
+
+def _undoing(entry_id: str | None) -> dict:
+    """What an audit entry's ``after`` holds of the entry its write undoes (:meth:`GraphStore.undo_change`)."""
+    return {"undoes": entry_id} if entry_id else {}
 
 
 def _set_values(keys: list[str], values) -> dict:
@@ -321,11 +326,12 @@ class GraphStore:
         _check_label(label)
         return [row["props"] for row in self._read(f"node.get_many:{label}", ids=list(ids))]
 
-    def update(self, label: str, id: str, changes: dict, *, version: int) -> dict:
+    def update(self, label: str, id: str, changes: dict, *, version: int, undoes: str | None = None) -> dict:
         """Apply ``changes`` to the node if it is still at ``version``.
 
         A value of None removes the property.  Raises Conflict (with the
-        stored properties) when somebody else saved in between.
+        stored properties) when somebody else saved in between.  ``undoes``:
+        the audit entry this write reverts (:meth:`undo_change`), recorded in its own.
         """
         _check_label(label)
         clean = validate_node(label, {k: v for k, v in changes.items() if v is not None}, partial=True)
@@ -336,7 +342,7 @@ class GraphStore:
         entry = audit.entry(
             "update", label, id,
             before={k: current.get(k) for k in clean} | {"version": version},
-            after=clean | {"version": version + 1},
+            after=clean | {"version": version + 1} | _undoing(undoes),
         )
         statement = "user.update" if label == "User" else f"node.update:{label}"
         placed = [id] if label in ("Account", "Person", "Opportunity") else None  # users, competitors: anywhere
@@ -532,7 +538,8 @@ class GraphStore:
         raise NotFound(" or ".join(candidates), node_id)
 
     def relate(
-        self, rel_type: str, start: str, end: str, props: dict | None = None, *, replace: bool = True
+        self, rel_type: str, start: str, end: str, props: dict | None = None, *, replace: bool = True,
+        undoes: str | None = None,
     ) -> dict:
         """Create the relationship, or replace its properties if it exists.
 
@@ -550,7 +557,7 @@ class GraphStore:
         stored = {k: v for k, v in clean.items() if v is not None}
         before = self._read(f"relationship.get:{key}", start=start, end=end)
         entry = audit.entry("relate", rel_type, f"{start}->{end}",
-                            before=before[0]["props"] if before else None, after=stored)
+                            before=before[0]["props"] if before else None, after=stored | _undoing(undoes))
         statement = "relationship.merge" if replace else "relationship.create"
         rows = self._write(f"{statement}:{key}", audit=entry, nodes=[start, end], start=start, end=end,
                            props=stored, now=utcnow())
@@ -585,7 +592,8 @@ class GraphStore:
             raise NotFound(rel_type, f"{start} -> {end}")
         return rows[0]["props"]
 
-    def update_relationship(self, rel_type: str, start: str, end: str, changes: dict, *, version: int) -> dict:
+    def update_relationship(self, rel_type: str, start: str, end: str, changes: dict, *, version: int,
+                            undoes: str | None = None) -> dict:
         """Change a relationship's properties if it is still at ``version``."""
         current = self.get_relationship(rel_type, start, end)
         merged = {k: v for k, v in current.items() if k not in ("version", "created_at", "updated_at")}
@@ -596,7 +604,7 @@ class GraphStore:
         entry = audit.entry(
             "update", rel_type, f"{start}->{end}",
             before={k: current.get(k) for k in clean} | {"version": version},
-            after=clean | {"version": version + 1},
+            after=clean | {"version": version + 1} | _undoing(undoes),
         )
         rows = self._write(
             f"relationship.update:{key}", audit=entry, nodes=[start, end], start=start, end=end, version=version,
@@ -606,13 +614,109 @@ class GraphStore:
             return rows[0]["props"]
         raise _changed_meanwhile(f"this {rel_type} relationship", self.get_relationship(rel_type, start, end), version)
 
-    def unrelate(self, rel_type: str, start: str, end: str) -> None:
+    def unrelate(self, rel_type: str, start: str, end: str, *, undoes: str | None = None) -> None:
+        """Remove the relationship (NotFound when it is not there)."""
         key = relationship_key(*self._spread(rel_type, start, end))
         before = self._read(f"relationship.get:{key}", start=start, end=end)
-        entry = audit.entry("unrelate", rel_type, f"{start}->{end}", before=before[0]["props"] if before else None)
+        entry = audit.entry("unrelate", rel_type, f"{start}->{end}", before=before[0]["props"] if before else None,
+                            after=_undoing(undoes) or None)
         rows = self._write(f"relationship.delete:{key}", audit=entry, nodes=[start, end], start=start, end=end)
         if not rows[0]["n"]:
             raise NotFound(rel_type, f"{start} -> {end}")
+
+    # -- people who move -----------------------------------------------------------
+
+    def move_person(self, person_id: str, *, version: int, on: str, to_account_id: str | None = None,
+                    title: str | None = None) -> dict:
+        """A stakeholder leaves their account on ``on`` (an ISO date, not in the
+        future) and, with ``to_account_id``, starts there the same day; a person
+        who works nowhere we know of only starts at ``to_account_id``.
+
+        The ended WORKS_AT becomes a WORKED_AT ``{since, until, title}``
+        (graphcrm/model.py: WorkedAtProps); roles, interactions and our
+        relationships stay with the person.  ``title``: their new title (None:
+        the one they had).  Applies only to the person's ``version`` the caller
+        read (Conflict otherwise); one statement with its audit entries: the
+        leaving (target ``person->account``, action ``leave``), the joining
+        (``join``) and the person's own change.  Returns the person.
+        """
+        if not isinstance(version, int):
+            raise ValidationError("version", "must be a whole number")
+        try:
+            day = validate_relationship("WORKS_AT", {"since": on})["since"]
+        except ValidationError as failure:
+            raise ValidationError("on", failure.message) from None
+        if day is None or day > datetime.now(timezone.utc).date().isoformat():
+            raise ValidationError("on", "must be a date, not in the future: record a move once it has happened")
+        person = self.get("Person", person_id)
+        jobs = self.employment(person_id)
+        current = next((j for j in jobs if j["current"]), None)
+        if to_account_id is not None:
+            _clean_id(to_account_id, "to_account_id")
+            self.get("Account", to_account_id)
+            if current and current["account_id"] == to_account_id:
+                raise ValidationError("to_account_id", "is the account they work at already")
+        elif current is None:
+            raise ValidationError("to_account_id", "they work at no account now: name the account they joined")
+        changes = {"title": title.strip() or None} if title is not None else {}
+        clean = validate_node("Person", {k: v for k, v in changes.items() if v is not None}, partial=True)
+        clean.update({k: None for k, v in changes.items() if v is None})
+        props = _updated(person, clean, version)
+        params: dict = {"id": person_id, "version": version, "props": props}
+        entries = []
+        if current:
+            worked_at = self._worked_at(current, jobs, day, person.get("title"))
+            params |= {"from_id": current["account_id"], "worked_at": worked_at}
+            entries.append(audit.entry("leave", "WORKS_AT", f"{person_id}->{current['account_id']}",
+                                       before=current["props"], after={**worked_at, "to_account_id": to_account_id}))
+        if to_account_id:
+            params |= {"to_id": to_account_id, "works_at": {"since": day, "version": 1, "created_at": utcnow(),
+                                                           "updated_at": utcnow()}}
+            entries.append(audit.entry("join", "WORKS_AT", f"{person_id}->{to_account_id}", after={
+                "since": day, "from_account_id": current["account_id"] if current else None}))
+        entries.append(audit.entry(
+            "update", "Person", person_id,
+            before={"account_id": current["account_id"] if current else None, "version": version}
+            | {k: person.get(k) for k in clean},
+            after={"account_id": to_account_id, "version": version + 1} | clean))
+        statement = "person.move" if current and to_account_id else "person.leave" if current else "person.join"
+        rows = self._write(statement, audit=entries, **params)
+        if rows:
+            return rows[0]["props"]
+        raise _changed_meanwhile(f"Person {person_id!r}", self.get("Person", person_id), version)
+
+    @staticmethod
+    def _worked_at(current: dict, jobs: list[dict], until: str, title: str | None) -> dict:
+        """The WORKED_AT an ending employment ``current`` becomes: from the
+        first start there (an earlier WORKED_AT at the same account) to ``until``."""
+        earlier = next((j for j in jobs if not j["current"] and j["account_id"] == current["account_id"]), None)
+        starts = [s for s in (current["props"].get("since"), earlier and earlier["props"].get("since")) if s]
+        since = min(starts) if starts else None
+        if since and since > until:
+            raise ValidationError("on", f"must not be before they started there ({since})")
+        props = validate_relationship("WORKED_AT", {"since": since, "until": until, "title": title})
+        now = utcnow()
+        version = (earlier["props"].get("version") or 0) + 1 if earlier else 1
+        created = earlier["props"].get("created_at", now) if earlier else now
+        return {**{k: v for k, v in props.items() if v is not None}, "version": version, "created_at": created,
+                "updated_at": now}
+
+    def employment(self, person_id: str) -> list[dict]:
+        """Where a person works and worked: ``{account_id, account_name, current,
+        since, until, title, props}``, the current employment first, then the
+        past ones, latest first."""
+        rows = self._read("person.employment", id=person_id)
+        jobs = [{"account_id": r["account_id"], "account_name": r["account_name"], "current": r["type"] == "WORKS_AT",
+                 "since": r["props"].get("since"), "until": r["props"].get("until"), "title": r["props"].get("title"),
+                 "props": r["props"]} for r in rows]
+        past = sorted((j for j in jobs if not j["current"]), key=lambda j: j["until"] or "", reverse=True)
+        return [j for j in jobs if j["current"]] + past
+
+    def former_employees(self) -> list[dict]:
+        """Every ended employment (WORKED_AT) with the person's roles of champion
+        or coach in the bids of that account and where they work now
+        (:func:`graphcrm.moves.mover_alerts` makes the alerts)."""
+        return self._read("moves.champions")
 
     # -- interactions --------------------------------------------------------------
 
@@ -1441,22 +1545,37 @@ class GraphStore:
         as the acting user (:func:`graphcrm.audit.current_actor`)."""
         self._write("audit.record", audit=audit.entry(action, target_label, target_id, after=details), nodes=())
 
+    #: the most records a name filter of the audit log stands for (:meth:`audit_log`)
+    AUDIT_NAMED_MAX = 50
+
     def audit_log(
         self, *, actor: str | None = None, target: str | None = None, since: str | None = None,
-        until: str | None = None, skip: int = 0, limit: int = 50,
+        until: str | None = None, skip: int = 0, limit: int = 50, name: str | None = None,
     ) -> tuple[list[dict], int]:
         """Audit entries, newest first, and how many match in all.
 
         ``actor``: a user name; ``target``: a node id (``start->end`` for a
-        relationship) or a label / type; ``since`` / ``until``: ISO dates or
+        relationship) or a label / type; ``name``: the entries of the people,
+        accounts and opportunities whose name is ``name`` or holds it in any
+        case (at most :data:`AUDIT_NAMED_MAX` of them; with ``target`` too,
+        only ``target`` if it is one of them); ``since`` / ``until``: ISO dates or
         timestamps (``until`` exclusive).  Filters left None match anything.
-        The entries of the people or accounts merged into ``target``
+        The entries of the people or accounts merged into a target
         (:meth:`merge_people`, :meth:`merge_accounts`) count as the target's own.
         """
         filters: dict = {"actor": actor or None, "since": since or None, "until": until or None}
-        if target:  # each filter has a statement that starts from its index (cypher/audit.cypher)
+        named = None
+        if name:
+            rows = self._read("audit.named", q=name, limit=self.AUDIT_NAMED_MAX)
+            named = [row["id"] for row in rows]
+            named = [target] if target in named else [] if target else named
+            if not named:
+                return [], 0
+        if named or target:  # each filter has a statement that starts from its index (cypher/audit.cypher)
             by = "_by_target"
-            filters |= {"target": target, "targets": [target, *self.merged_into(target)]}
+            ids = named or [target]
+            filters |= {"target": None if named else target,
+                        "targets": [*ids, *(m for i in ids for m in self.merged_into(i))]}
         else:
             by = "_by_actor" if actor else ""
         rows = self._read(f"audit.list{by}", **filters, skip=max(0, int(skip)), limit=max(1, min(int(limit), 500)))
@@ -1496,7 +1615,10 @@ class GraphStore:
                  for row in self._read(statement, ids=sorted(ids), since=since)}
         entries = sorted(found.values(), key=lambda e: (e["at"], e["id"]))
         named = self._history_names(entries)
-        elsewhere = self.node_accounts(i for i in named["names"] if i not in ids)
+        others = [i for i in named["names"] if i not in ids]
+        elsewhere = self.node_accounts(others)
+        for row in self._read("person.former_accounts", ids=others):  # a former employee: their old team sees them
+            elsewhere.setdefault(row["id"], set()).add(row["account"])
         return {"entries": entries, **named, "elsewhere": {i: sorted(a) for i, a in elsewhere.items()}}
 
     def _deleted_members(self, accounts: set[str], people: set[str], since: str) -> set[str]:
@@ -1525,6 +1647,60 @@ class GraphStore:
         usernames = sorted({entry["actor"] for entry in entries})
         users = {row["username"]: row["name"] for row in self._read("history.user_names", usernames=usernames)}
         return {"names": names, "users": users}
+
+    def audit_names(self, entries: list[dict]) -> dict:
+        """The display names an audit page needs: ``{"names": {id: name}, "users":
+        {username: name}}`` for the ids in the entries' targets and values, and
+        their actors (names from the current graph; a deleted record has none)."""
+        return self._history_names(entries)
+
+    def audit_entry(self, entry_id: str) -> dict:
+        """One audit entry by its id (NotFound when there is none)."""
+        rows = self._read("audit.get", id=entry_id)
+        if not rows:
+            raise NotFound(AUDIT_LABEL, entry_id)
+        return rows[0]["props"]
+
+    def undo_change(self, entry_id: str) -> dict | None:
+        """Revert the change an audit entry records, with a new audited write
+        that names it (``undoes``); the log itself is never edited.
+
+        What can be undone and how: :mod:`graphcrm.undo`.  Raises
+        ValidationError (field ``entry``) saying why a change cannot be undone,
+        and Conflict naming what changed when the record is no longer as the
+        change left it (as an edit on a stale version is refused).  Returns
+        the node or relationship written (None for a removal).
+        """
+        entry = self.audit_entry(entry_id)
+        step = undo.plan(entry)
+        if "reason" in step:
+            raise ValidationError("entry", undo.REASONS[step["reason"]])
+        current = self._undo_target(step)
+        changed = undo.changed_since(step, current)
+        if changed:
+            what = ", ".join(f"{c['field']} is now {c['now']!r} (the change left {c['wrote']!r})" for c in changed)
+            raise Conflict(f"this cannot be undone: it was changed since: {what}", current=current)
+        kind = step["kind"]
+        if kind == "node":
+            return self.update(step["label"], step["id"], step["values"], version=step["version"], undoes=entry_id)
+        line = (step["type"], step["start"], step["end"])
+        if kind == "line":
+            return self.update_relationship(*line, step["values"], version=step["version"], undoes=entry_id)
+        if kind == "unrelate":
+            self.unrelate(*line, undoes=entry_id)
+            return None
+        return self.relate(*line, step["values"], replace=step["wrote"] is not None, undoes=entry_id)
+
+    def _undo_target(self, step: dict) -> dict | None:
+        """What an undo's target holds now (None: it is not there)."""
+        if step["kind"] == "node":
+            return self.find(step["label"], step["id"])
+        try:
+            return self.get_relationship(step["type"], step["start"], step["end"])
+        except NotFound:
+            if step["kind"] == "relate" and step["wrote"] is None:  # both ends must be there to make it again
+                self._spread(step["type"], step["start"], step["end"])
+            return None
 
     def merged_into(self, target_id: str) -> list[str]:
         """The ids merged into ``target_id``, and into those, and so on (:meth:`merge_people`,

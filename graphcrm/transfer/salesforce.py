@@ -14,15 +14,23 @@ file is skipped, extra columns are ignored):
 ``Contact.csv``                ``Person`` (Name or FirstName + LastName — Chinese names family
                                name first without a space —, Title, Department, Email, Phone or
                                MobilePhone, Description as notes); AccountId → ``WORKS_AT``
-                               (a contact without a known account is left out);
-                               ReportsToId → ``REPORTS_TO``
+                               (a contact without a known account is left out), or
+                               ``WORKED_AT`` for an inactive contact (IsActive false) or an
+                               ended direct relation (below); ReportsToId → ``REPORTS_TO``
 ``Opportunity.csv``            ``Opportunity`` (Name, Amount, CurrencyIsoCode, CloseDate,
                                StageName through the stage mapping); AccountId → ``FOR``
 ``OpportunityContactRole.csv`` ``ROLE_IN`` with Role through the role mapping (empty: Other)
 ``AccountTeamMember.csv``      ``MEMBER_OF`` with TeamMemberRole as team role
 ``AccountContactRelation.csv`` indirect relations (IsDirect false) → ``WORKS_AT``; direct ones
-                               repeat Contact.AccountId
+                               repeat Contact.AccountId.  An ended relation (IsActive false, or an
+                               EndDate not after today) → ``WORKED_AT`` (StartDate as since,
+                               EndDate as until, the contact's Title for a direct one)
 =============================  ===============================================================
+
+A person who left an account is not deleted (docs/reference: the graph
+model): their ``WORKS_AT`` there becomes ``WORKED_AT``, and an import that
+says so removes the ``WORKS_AT`` an older import stored (the contact's
+employments are complete in an export with Contact.csv).
 
 Salesforce is the system of record for its single-valued fields: when a
 newer export changes or empties a contact's ReportsToId, an account's
@@ -40,6 +48,7 @@ import functools
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from graphcrm.errors import ValidationError
@@ -298,6 +307,8 @@ class _Reader:
             yield where, row, (node, ref), (account, account_ref)
 
     def contacts(self) -> None:
+        ended = {(person, account): job for _where, direct, (person, _p), (account, _a), job in self.relations
+                 if direct and job is not None}
         for where, row, (pid, pref), (account, account_ref) in self.account_rows("Contact", ("id",)):
             props = self.columns(row, {"title": "Title", "department": "Department", "email": "Email",
                                        "phone": ("Phone", "MobilePhone"), "notes": "Description"})
@@ -305,7 +316,13 @@ class _Reader:
             props["source_id"] = pid[3:]
             self.plan.add_node("Person", pid, props, where,
                                requires=(("Account",), account, f"{account_ref} not found; contact left out"))
-            self.plan.add_relationship("WORKS_AT", pid, account, {}, where, (pref, account_ref))
+            job = ended.get((pid, account))
+            if job is not None or ("isactive" in self.header and not _true(row.get("isactive"))):
+                self.plan.add_relationship("WORKED_AT", pid, account, {**(job or {}), "title": props.get("title")},
+                                           where, (pref, account_ref))
+                self.plan.complete("WORKS_AT", pid)
+            else:
+                self.plan.add_relationship("WORKS_AT", pid, account, {}, where, (pref, account_ref))
             boss, boss_ref = self.ref(where, row, "ReportsToId")
             if "reportstoid" in self.header:
                 self.plan.complete("REPORTS_TO", pid)
@@ -347,13 +364,34 @@ class _Reader:
                                            where, (user_ref, account_ref))
 
     def contact_relations(self) -> None:
+        for where, direct, (person, person_ref), (account, account_ref), job in self.relations:
+            if job is not None and direct and self.has("Contact"):
+                continue  # the contact's row says it, with their title (contacts)
+            if job is not None:
+                self.plan.add_relationship("WORKED_AT", person, account, job, where, (person_ref, account_ref))
+                if self.has("Contact"):  # the contact's employments are complete: the ended one goes
+                    self.plan.complete("WORKS_AT", person)
+            elif not direct:
+                self.plan.add_relationship("WORKS_AT", person, account, {}, where, (person_ref, account_ref))
+
+    @functools.cached_property
+    def relations(self) -> list[tuple]:
+        """The account-contact relations, read once: ``(where, direct, (person,
+        ref), (account, ref), job)``, ``job`` ``{since, until}`` when the
+        relation ended (IsActive false, or an EndDate not after today), else None."""
+        today = date.today().isoformat()
+        found = []
         for where, row in self.rows("AccountContactRelation", ("accountid", "contactid")):
-            if _true(row.get("isdirect")):
-                continue
             account, account_ref = self.ref(where, row, "AccountId")
             person, person_ref = self.ref(where, row, "ContactId")
-            if account and person:
-                self.plan.add_relationship("WORKS_AT", person, account, {}, where, (person_ref, account_ref))
+            if not (account and person):
+                continue
+            until = (row.get("enddate") or "")[:10] or None
+            inactive = "isactive" in self.header and not _true(row.get("isactive"))
+            job = {"since": (row.get("startdate") or "")[:10] or None, "until": until} \
+                if inactive or (until is not None and until <= today) else None
+            found.append((where, _true(row.get("isdirect")), (person, person_ref), (account, account_ref), job))
+        return found
 
 
 def _true(value: str | None) -> bool:

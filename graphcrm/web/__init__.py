@@ -14,6 +14,8 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``, ``hist
     /opportunities/<id>             readiness, gaps, warm paths
     /opportunities/<id>/review.pdf, /accounts/<id>/review.pdf?lang=   the review pack (PDF, two A4 pages)
     /people/<id>                    roles, who knows them, timeline, log an interaction
+    /people/<id>/move               a stakeholder left the account or moved to another (web/people.py)
+    /changes/<entry>/undo           undo one change from its history (POST; web/undo.py)
     /accounts/new, /accounts/<id>/edit, /accounts/<id>/delete
     /accounts/<id>/people/new, /people/<id>/edit, /people/<id>/delete
     /accounts/<id>/opportunities/new, /opportunities/<id>/edit, /opportunities/<id>/delete
@@ -111,6 +113,7 @@ ANALYSIS_WORDS = {
     "is influenced by": _l("is influenced by"),
     "reports to": _l("reports to"),
     "manages": _l("manages"),
+    "worked with": _l("worked with"),
 }
 
 
@@ -204,6 +207,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         scorecard,
         search,
         transfer,
+        undo,
     )
 
     login_manager.user_loader(auth.load_user)
@@ -217,7 +221,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, interactions.bp,
                       relationships.bp, search.bp, api.bp, mapedit.bp, admin.bp, audit.bp, transfer.bp, paste.bp,
-                      merge.bp, history.bp, review.bp, asof.bp, scorecard.bp):
+                      merge.bp, history.bp, review.bp, asof.bp, scorecard.bp, undo.bp):
         app.register_blueprint(blueprint)
     init_security(app)
     audit.record_signed_in_user(app)

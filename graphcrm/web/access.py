@@ -63,9 +63,20 @@ def require_account(label: str, node_id: str, *, edit: bool = False) -> str:
     does not exist or the current user may not see (or edit) it."""
     account_id = get_reports().get(("account of", label, node_id), lambda: get_store().account_of(label, node_id))
     allowed = can_edit_account if edit else can_view_account
-    if account_id is None or not allowed(current_user, account_id):
-        abort(404)
-    return account_id
+    if account_id is not None and allowed(current_user, account_id):
+        return account_id
+    if label == "Person" and not edit and account_id is not None:
+        # a former employee: the members of every account they worked at see them there
+        former = next((a for a in former_accounts(node_id) if can_view_account(current_user, a)), None)
+        if former is not None:
+            return former
+    abort(404)
+
+
+def former_accounts(person_id: str) -> list[str]:
+    """The accounts a person worked at and left, the latest first (kept until the graph changes)."""
+    return get_reports().get(("former accounts", person_id), lambda: [
+        job["account_id"] for job in get_store().employment(person_id) if not job["current"]])
 
 
 def visible_account_ids(user=None) -> set[str] | None:
@@ -85,22 +96,29 @@ def visible_accounts() -> list[dict]:
     return accounts if visible is None else [a for a in accounts if a["id"] in visible]
 
 
-def _account_of_node(G, n: str) -> str | None:
+#: the lines that place a node at accounts (a person: where they work and worked)
+_PLACED_BY = {"Person": ("WORKS_AT", "WORKED_AT"), "Opportunity": ("FOR",)}
+
+
+def _accounts_of_node(G, n: str) -> set[str] | None:
+    """The accounts ``n`` belongs to in ``G`` (empty: none there); None for what
+    no account holds (our users, competitors, interactions)."""
     label = G.nodes[n].get("label")
     if label == "Account":
-        return n
-    rel_type = {"Person": "WORKS_AT", "Opportunity": "FOR"}.get(label)
-    if rel_type is None:
+        return {n}
+    types = _PLACED_BY.get(label)
+    if types is None:
         return None
-    return next((v for _, v, t in G.out_edges(n, keys=True) if t == rel_type), "")
+    return {v for _, v, t in G.out_edges(n, keys=True) if t in types}
 
 
 def visible_graph(G, visible: set[str] | None):
     """``G`` without the accounts not in ``visible`` (None: all are) and their
     people and opportunities (an account graph reaches into other accounts
-    through KNOWS / INFLUENCES / REPORTS_TO / PART_OF edges).  Our users,
-    competitors and interactions stay.  ``G`` itself is never changed."""
+    through KNOWS / INFLUENCES / REPORTS_TO / PART_OF edges).  A person who
+    moved stays where any account they work or worked at is visible.  Our
+    users, competitors and interactions stay.  ``G`` itself is never changed."""
     if visible is None:
         return G
-    hidden = {n for n in G if (a := _account_of_node(G, n)) is not None and a not in visible}
+    hidden = {n for n in G if (a := _accounts_of_node(G, n)) is not None and not a & visible}
     return G.subgraph(set(G) - hidden).copy() if hidden else G

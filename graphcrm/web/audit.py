@@ -1,5 +1,8 @@
-"""The audit log page (admins only): who changed what and when, with filters
-and paging.  Read-only: no route writes an entry or changes one.
+"""The audit log page (admins only): who changed what and when, by name (the
+records and the users, not only their ids), with filters (a user, a target
+id or label, a person's, account's or opportunity's name, dates) and paging;
+each change with its undo (web/undo.py) or why it cannot be undone.  No
+route writes an entry or changes one.
 
 The module also makes the signed-in user the actor of every write a
 request makes (:func:`record_signed_in_user`).
@@ -16,6 +19,7 @@ from flask_login import current_user, login_required
 from graphcrm import audit, model
 from graphcrm.errors import ValidationError
 from graphcrm.web.db import get_store
+from graphcrm.web.undo import offer
 
 bp = Blueprint("audit", __name__, url_prefix="/admin")
 
@@ -67,14 +71,19 @@ def audit_log():
     except ValueError:
         raise ValidationError("page", _("must be a whole number")) from None
     filters = {"user": request.args.get("user", "").strip()[:200],
-               "target": request.args.get("target", "").strip()[:200]}
-    entries, total = get_store().audit_log(
-        actor=filters["user"], target=filters["target"],
+               "target": request.args.get("target", "").strip()[:200],
+               "name": request.args.get("name", "").strip()[:200]}
+    store = get_store()
+    entries, total = store.audit_log(
+        actor=filters["user"], target=filters["target"], name=filters["name"],
         since=since.isoformat() if since else None,
         until=(until + timedelta(days=1)).isoformat() if until else None,  # the "to" day included
         skip=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
     )
-    rows = [{**entry, "changes": audit.changes(entry)} for entry in entries]
+    named = store.audit_names(entries)
+    rows = [{**entry, "changes": audit.changes(entry), "undo": offer(entry),
+             "target_names": [named["names"].get(i) for i in entry["target_id"].split("->")],
+             "actor_name": named["users"].get(entry["actor"])} for entry in entries]
     return render_template(
         "audit.html", rows=rows, total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)),
         filters={**filters, "from": since.isoformat() if since else "", "to": until.isoformat() if until else ""},

@@ -409,6 +409,16 @@ class RoleForm(Versioned, GraphForm):
     stance = SelectField(_l("Stance in this deal"), validators=[Optional()])
 
 
+class MoveForm(Versioned, GraphForm):
+    """A stakeholder who left their account: when, and the account they moved to
+    (blank: not known); GraphStore.move_person writes it."""
+
+    PROPERTIES = ("on", "to_account_id", "title")
+    on = DayField(_l("Left on"), validators=[DataRequired()])
+    to_account_id = SelectField(_l("Moved to"), validators=[Optional()])
+    title = text_field(_l("Title at the new account"))
+
+
 class CompetesForForm(GraphForm):
     """Competitor -> Opportunity: an existing competitor or a new one by name."""
 

@@ -3,15 +3,18 @@ interaction) and the stakeholder create / edit / delete forms."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from graphcrm.analysis import stakeholder_satisfaction
-from graphcrm.web.access import can_edit_account, require_account, visible_account_ids
-from graphcrm.web.db import get_store
-from graphcrm.web.forms import PersonForm, confirm_page, edit_page, form_page, refuse_same_name, save
+from graphcrm.moves import mover_alerts
+from graphcrm.web.access import can_edit_account, require_account, visible_account_ids, visible_accounts
+from graphcrm.web.db import get_reports, get_store
+from graphcrm.web.forms import MoveForm, PersonForm, choices, confirm_page, edit_page, form_page, refuse_same_name, save
 from graphcrm.web.interactions import InteractionForm, log_from_person_page, now_input, offer_for
 from graphcrm.web.reports import account_graph, page_body, warm_paths_to
 
@@ -64,10 +67,24 @@ def person(person_id: str):
         abort(404)
     links = page_body("_person_links.html", account_id, (person_id, can_edit),
                       lambda: person_links(G, account_id, person_id, can_edit))
+    jobs = _employment(store, person_id)
+    here = next((j for j in jobs if j["account_id"] == account_id), None)
+    timeline = _timeline(store, person_id)
+    if here is not None and not here["current"] and not (jobs[0]["current"] and jobs[0]["visible"]):
+        # seen as a former employee: the interactions of their time here, not those of their new employer
+        timeline = [t for t in timeline if here["until"] is None or t["props"]["at"][:10] <= here["until"]]
     return render_template(
         "person.html", person=G.nodes[person_id], account=G.nodes[account_id], account_id=account_id, links=links,
-        timeline=_timeline(store, person_id), form=form, can_edit=can_edit,
+        timeline=timeline, form=form, can_edit=can_edit, jobs=jobs, here=here,
     ), status
+
+
+def _employment(store, person_id: str) -> list[dict]:
+    """Where the person works and worked (GraphStore.employment), each job with
+    ``visible``: whether the user may see that account (else it goes unnamed)."""
+    visible = visible_account_ids()
+    return [{**job, "visible": visible is None or job["account_id"] in visible}
+            for job in store.employment(person_id)]
 
 
 def person_links(G, account_id: str, person_id: str, can_edit: bool) -> dict:
@@ -142,3 +159,36 @@ def delete_person(person_id: str):
         cancel=url_for("people.person", person_id=person_id),
         success=url_for("accounts.account", account_id=account_id),
     )
+
+
+@bp.route("/people/<person_id>/move", methods=["GET", "POST"])
+@login_required
+def move_person(person_id: str):
+    """Record that a stakeholder left their account ("left the company"), or
+    moved to another account the user may change; their roles, interactions
+    and our relationships stay with them."""
+    require_account("Person", person_id, edit=True)
+    store = get_store()
+    person = store.get("Person", person_id)
+    current = next((j["account_id"] for j in store.employment(person_id) if j["current"]), None)
+    form = MoveForm(editing=True)
+    targets = [(a["id"], a["name"]) for a in visible_accounts()
+               if a["id"] != current and can_edit_account(current_user, a["id"])]
+    unknown = [("", _("Not known (left the company)"))] if current else []
+    form.to_account_id.choices = choices(unknown + sorted(targets, key=lambda t: t[1]))
+    back = url_for("people.person", person_id=person_id)
+    return form_page(
+        form, lambda props: store.move_person(person_id, version=form.version.data, on=props["on"],
+                                              to_account_id=props["to_account_id"], title=props["title"]),
+        title=_("%(name)s left or moved", name=person["name"]), subject=person.get("title"),
+        cancel=back, success=lambda _person: back, stored=person,
+    )
+
+
+@bp.app_template_global()
+def moved_people() -> list[dict]:
+    """The alerts about stakeholders who moved (:func:`graphcrm.moves.mover_alerts`)
+    for the signed-in user, at the accounts they may see: My week and the
+    dashboard show them (_moves.html)."""
+    rows = get_reports().get(("former employees",), get_store().former_employees)
+    return mover_alerts(rows, visible_account_ids(), datetime.now(timezone.utc).date())
