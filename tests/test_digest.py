@@ -17,6 +17,7 @@ from aiosmtpd.controller import Controller
 from graphcrm.cli import main
 from graphcrm.graph import open_store
 from graphcrm.users import add_user
+from graphcrm.web import digest
 
 from fixtures import FORBIDDEN, PASSWORD, load_access_portfolio
 
@@ -77,7 +78,7 @@ def links(text: str) -> list[str]:
     return re.findall(r"https?://[^\s\"<]+", text)
 
 
-def test_the_demo_director_and_a_manager_get_their_week_in_their_language(runner, inbox):
+def test_the_demo_director_and_a_manager_get_their_week_in_their_language(runner, inbox, monkeypatch):
     assert runner.invoke(main, ["demo"]).exit_code == 0
     dry = runner.invoke(main, ["digest", "--dry-run"])
     assert dry.exit_code == 0, dry.output
@@ -121,6 +122,13 @@ def test_the_demo_director_and_a_manager_get_their_week_in_their_language(runner
     assert f"{BASE_URL}/my-week" in links(text) and f"{BASE_URL}/" not in links(text)
     assert all(link.startswith(BASE_URL + "/") for link in links(text))
     assert '<html lang="en">' in html and "The follow-up to 孟琪&#39;s feedback" in html
+
+    # a long list of bids ends with how many more, and for a director the dashboard filtered to them
+    monkeypatch.setattr(digest, "MAX_BIDS", 1)
+    short = runner.invoke(main, ["digest", "--dry-run", "--user", "director"]).output
+    more = re.search(r"另有 (\d+) 个投标在此期间预计成交。\n  (\S+)\n", short)
+    assert more and int(more.group(1)) >= 1 and more.group(2) == f"{BASE_URL}/?bids_closing=30&bids_sort=close_date"
+    assert short.count("准备度：") == 1
 
 
 def test_nobody_receives_an_account_they_may_not_see(runner, inbox):

@@ -48,3 +48,22 @@ def test_a_page_prints_on_two_a4_pages_without_navigation_or_forms(session_of, p
     document = pypdfium2.PdfDocument(pdf)
     for i in range(len(document)):
         document[i].render(scale=1.3).to_pil().save(ARTIFACTS / f"{name}-{i + 1}.png")
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+@pytest.mark.parametrize("width", [1440, 390])
+def test_the_review_pack_link_downloads_the_pdf(session_of, width, locale):
+    """The opportunity page's link to its pack, on a wide screen and a phone; its PDF in the page's language."""
+    s = session_of("lina", locale)
+    s.page.set_viewport_size({"width": width, "height": 900})
+    s.goto("/opportunities/opp-metro-line4")
+    s.wait_for_network()
+    link = s.page.locator("p.review-pack a")
+    assert link.is_visible() and s.page.evaluate("document.documentElement.scrollWidth") <= width
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    s.page.screenshot(path=str(ARTIFACTS / f"page-opp-metro-line4-{width}-{locale[:2]}.png"))
+    with s.page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == f"review-opp-metro-line4-{locale[:2]}.pdf"
+    text = "".join(page.extract_text() for page in PdfReader(download.value.path()).pages)
+    assert ("投标准备度" in text) == (locale == "zh-CN")

@@ -36,8 +36,10 @@ from graphcrm.web.auth import User
 from graphcrm.web.db import get_store
 from graphcrm.web.week import CLOSING_SOON_DAYS, alerts, closing_soon, overdue, today, week_of
 
-#: the overdue contacts a digest lists (the rest are on the My week page)
+#: the overdue contacts a digest lists (the rest are on the My week page) and the bids closing
+#: soon (the rest are on the dashboard, filtered by close date)
 MAX_CONTACTS = 10
+MAX_BIDS = 20
 
 
 @dataclass(frozen=True)
@@ -78,10 +80,11 @@ def digest_of(app: Flask, user: User) -> Digest:
     lang = user.props.get("language") or "en"
     with app.test_request_context(base_url=settings.base_url + "/"), force_locale(lang):
         week = week_of(user)
-        contacts = overdue(week)
+        contacts, closing = overdue(week), closing_soon(user)
         data = {"user": user, "plan": week["plan"], "contacts": contacts[:MAX_CONTACTS],
-                "more_contacts": max(0, len(contacts) - MAX_CONTACTS), "closing": closing_soon(user),
-                "closing_days": CLOSING_SOON_DAYS, "alerts": alerts(user, week), "today": today().isoformat()}
+                "more_contacts": max(0, len(contacts) - MAX_CONTACTS), "closing": closing[:MAX_BIDS],
+                "more_bids": max(0, len(closing) - MAX_BIDS), "closing_days": CLOSING_SOON_DAYS,
+                "alerts": alerts(user, week), "today": today().isoformat()}
         text = render_template("digest/digest.txt", **data)
         html = render_template("digest/digest.html", **data)
         subject = gettext("GraphCRM: your week of %(date)s", date=data["today"])

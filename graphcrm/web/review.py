@@ -251,8 +251,10 @@ def _node_picture(n: dict, xy: tuple[float, float], font: float) -> dict:
     lines = str(n.get("label") or "").split("\n")
     widest = max(_text_width(line, font) for line in lines)
     r = float(n.get("size") or 12)
+    dashes = (n.get("shapeProperties") or {}).get("borderDashes")
     picture = {"x": x, "y": y, "r": r, "shape": n.get("shape", "dot"), "fill": fill or "#bdbdbd",
                "stroke": stroke or "#666666", "stroke_width": n.get("borderWidth", 1), "lines": lines,
+               "dashes": " ".join(str(d) for d in dashes) if dashes else None,
                "half_width": max(widest / 2, r), "points": _polygon(n.get("shape", "dot"), x, y, r)}
     if picture["shape"] == "box":
         picture.update(r=0.6 * font * len(lines) + 4, half_width=widest / 2 + 6)
