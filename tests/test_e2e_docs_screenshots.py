@@ -36,6 +36,7 @@ MAX_BYTES = 450_000
 SHOTS = {
     "dashboard.png": ("director", "en", "the portfolio dashboard: coverage by segment, the open bids"),
     "dashboard-attention-zh.png": ("director", "zh", "the accounts that need attention, in Chinese"),
+    "dashboard-bids-closing.png": ("director", "en", "the open bids closing within 90 days, with owners and reasons"),
     "account-map.png": ("lina", "en", "an account's stakeholder network with the edit panel"),
     "account-map-zh.png": ("lina", "zh", "the same network in Chinese"),
     "paste-preview.png": ("lina", "en", "the preview of a pasted list of stakeholders"),
@@ -126,6 +127,8 @@ def test_the_directors_dashboard(window):
     zh.goto("/")
     _shot(zh, "dashboard-attention-zh.png", zh.page.locator("#accounts-title"), zh.page.locator("#accounts"),
           max_height=700)
+    s.goto("/?bids_closing=90&bids_sort=close_date")
+    _shot(s, "dashboard-bids-closing.png", s.page.locator("#bids-title"), s.page.locator("#bids"))
 
 
 def test_the_key_account_managers_pages(window):
