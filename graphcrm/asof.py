@@ -47,11 +47,13 @@ import networkx as nx
 
 from graphcrm import audit
 from graphcrm.analysis import bid_readiness, coverage_gaps
+from graphcrm.analysis._common import cadence_days, parse_time
 from graphcrm.analysis.messages import N_
 from graphcrm.errors import ValidationError
 from graphcrm.history import SHOWN
 
-__all__ = ["bid_gates", "compare_maps", "graph_as_of", "graphs_as_of", "map_of", "moment_of", "readiness_moves"]
+__all__ = ["bid_gates", "compare_maps", "gone_stale", "graph_as_of", "graphs_as_of", "map_of", "moment_of",
+           "readiness_moves"]
 
 #: the lines of interactions: not part of the map as it was
 INTERACTION_LINES = ("ATTENDED", "WITH", "ABOUT")
@@ -364,3 +366,40 @@ def readiness_moves(before: dict, after: dict) -> dict:
     moved.sort(key=lambda m: -abs(m["after"] - m["before"]))
     return {"before": before["score"], "after": after["score"], "change": after["score"] - before["score"],
             "components": moved}
+
+
+def gone_stale(then: nx.MultiDiGraph, now: nx.MultiDiGraph) -> list[dict]:
+    """Our relationships that were fresh on the map ``then`` and are stale on
+    the map ``now``: the last contact is older than the cadence of the
+    person's influence (:func:`~graphcrm.analysis._common.cadence_days`),
+    each counted from its map's ``loaded_at``.  A relationship made since is
+    not in the list (it was not fresh then, it did not exist).
+
+    Returns ``[{"user_id", "user", "person_id", "person", "last_contact_at",
+    "cadence_days"}]`` by person, then user.
+
+    >>> from graphcrm.graph.nxgraph import build_graph
+    >>> def on(day):
+    ...     return build_graph([("User", {"id": "u1", "display_name": "Lina"}),
+    ...                         ("Person", {"id": "p1", "name": "王伟", "influence": 5})],
+    ...                        [("RELATIONSHIP", "u1", "p1", {"strength": 4, "last_contact_at": "2026-03-01"})],
+    ...                        loaded_at=day)
+    >>> [(x["person"], x["cadence_days"]) for x in gone_stale(on("2026-03-20"), on("2026-05-01"))]
+    [('王伟', 30)]
+    """
+    def stale(G: nx.MultiDiGraph, d: dict, person: str) -> bool:
+        last = parse_time(d.get("last_contact_at"))
+        limit = cadence_days(G.nodes[person].get("influence"))
+        return last is None or (parse_time(G.graph["loaded_at"]) - last).days > limit
+
+    found = []
+    for user, person, d in now.edges(data=True):
+        if d.get("type") != "RELATIONSHIP" or now.nodes[user].get("label") != "User":
+            continue
+        was = then.get_edge_data(user, person, "RELATIONSHIP") if user in then and person in then else None
+        if was is not None and stale(now, d, person) and not stale(then, was, person):
+            found.append({"user_id": user, "user": now.nodes[user].get("display_name") or user,
+                          "person_id": person, "person": now.nodes[person].get("name") or person,
+                          "last_contact_at": d.get("last_contact_at"),
+                          "cadence_days": cadence_days(now.nodes[person].get("influence"))})
+    return sorted(found, key=lambda x: (str(x["person"]), x["person_id"], str(x["user"])))

@@ -221,7 +221,7 @@ def test_each_gate_of_a_bid_keeps_its_buying_center_and_readiness_of_then(any_st
 def _water_board(store) -> None:
     """An account with a past, restored as a backup would be: added on 2 January,
     王伟 turned skeptic and became the decision maker on 1 March, the bid moved
-    to qualify on 2 March.  Lina is on its team."""
+    to qualify on 2 March.  Lina is on its team and last met 王伟 on 10 February."""
     lina = store.user_by_username("lina")["id"]
     stamp = {"version": 1, "updated_at": "2026-03-02T09:00:00+00:00"}
     store.restore_backup(
@@ -234,7 +234,9 @@ def _water_board(store) -> None:
          "User:MEMBER_OF:Account": [{"start": lina, "end": "acc-water", "props": dict(stamp)}],
          "Opportunity:FOR:Account": [{"start": "opp-water", "end": "acc-water", "props": dict(stamp)}],
          "Person:ROLE_IN:Opportunity": [{"start": "p-wang", "end": "opp-water",
-                                         "props": {"role": "decision_maker", **stamp}}]},
+                                         "props": {"role": "decision_maker", **stamp}}],
+         "User:RELATIONSHIP:Person": [{"start": lina, "end": "p-wang", "props": {
+             "strength": 4, "last_contact_at": "2026-02-10T09:00:00+00:00", **stamp}}]},
         [{"id": f"audit-water-{n}", "at": at, "actor": "lina", "via": "web", "action": action,
           "target_label": label, "target_id": target, **{k: json.dumps(v) for k, v in values.items()}}
          for n, (at, action, label, target, values) in enumerate([
@@ -317,4 +319,37 @@ def test_the_bid_page_shows_readiness_at_each_gate(client, auth, app_store):
     assert "/opportunities/opp-water/changes?since=2026-03-02" in page
     client.get("/lang/zh")
     assert "投标准备度变化" in client.get("/opportunities/opp-water").get_data(as_text=True)
+    client.get("/lang/en")
+
+
+# -- changes since, finished -------------------------------------------------------------------
+
+
+def test_the_changes_start_from_the_previous_visit_and_say_what_moved_and_went_stale(client, auth, app_store):
+    _water_board(app_store)
+    auth.login("lina")
+    with client.session_transaction() as session:
+        session["visits"] = {"opp-water": ["2026-02-01", "2026-02-20"]}
+    client.get("/opportunities/opp-water")  # today's visit: 20 February becomes the visit before
+    page = client.get("/opportunities/opp-water/changes").get_data(as_text=True)
+    assert 'aria-current="true">My last visit (2026-02-20)</a>' in page
+    assert "智慧水务: stage Lead → Qualify" in page and "王伟 joined the buying center" in page
+    moves = page.split('class="card since-readiness"')[1].split("</section>")[0]
+    assert "智慧水务</a>: 0 → " in moves and "Economic buyer access +" in moves
+    stale = page.split('class="card since-stale"')[1].split("</section>")[0]
+    assert "lina and 王伟: last contact 2026-02-10, every 60 days expected" in stale
+    assert "Gate: Qualify (2026-03-02)" in page and "/opportunities/opp-water/changes?since=2026-03-02" in page
+    later = client.get("/opportunities/opp-water/changes?since=2026-03-05").get_data(as_text=True)
+    assert "since-readiness" in later and "Qualify" not in later.split("<tbody>")[1]
+
+
+def test_without_a_visit_the_changes_start_a_week_ago_with_the_presets(client, auth, app_store):
+    _water_board(app_store)
+    auth.login("lina")
+    page = client.get("/accounts/acc-water/changes").get_data(as_text=True)
+    week = (date.today() - timedelta(days=7)).isoformat()
+    assert 'aria-current="true">Last week</a>' in page and f"since={week}" in page
+    assert "Last review (two weeks)" in page and "Gate:" not in page
+    client.get("/lang/zh")
+    assert "上次评审（两周）" in client.get("/accounts/acc-water/changes").get_data(as_text=True)
     client.get("/lang/en")
