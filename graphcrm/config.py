@@ -58,6 +58,9 @@ class Settings:
     #: the time zone (IANA name) pages show times in and forms read them in;
     #: the database keeps UTC
     timezone: str = "Asia/Shanghai"
+    #: the annual limit of gifts and hospitality per person, in the reporting
+    #: currency of the exchange rates (graphcrm/compliance.py); None: no limit
+    gift_limit: float | None = 500.0
 
     @classmethod
     def from_env(cls, environ: dict | None = None, **overrides) -> "Settings":
@@ -88,6 +91,8 @@ class Settings:
                 values[name] = int(env[var])
         if env.get("GRAPHCRM_DB_TIMEOUT"):
             values["db_timeout"] = _seconds("GRAPHCRM_DB_TIMEOUT", env["GRAPHCRM_DB_TIMEOUT"])
+        if env.get("GRAPHCRM_GIFT_LIMIT"):
+            values["gift_limit"] = _gift_limit(env["GRAPHCRM_GIFT_LIMIT"])
         values.update(overrides)
         if "timezone" in values:
             _zone("GRAPHCRM_TIMEZONE", values["timezone"])
@@ -142,4 +147,18 @@ def _seconds(var: str, text: str) -> float:
         value = float("nan")
     if not 0 < value < float("inf"):
         raise ConfigError(f"{var} must be a positive number of seconds, not {text!r}")
+    return value
+
+
+def _gift_limit(text: str) -> float | None:
+    """GRAPHCRM_GIFT_LIMIT: an amount from 0, or ``off`` (no limit)."""
+    if text.strip().lower() == "off":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 <= value < float("inf"):
+        raise ConfigError(f"GRAPHCRM_GIFT_LIMIT must be an amount from 0 (in the reporting currency) or off, "
+                          f"not {text!r}")
     return value

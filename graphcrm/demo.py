@@ -81,6 +81,9 @@ ACCOUNTS = [
     ("acc-kvsc", "Klang Valley Smart City Corporation Sdn Bhd", "Smart city / public sector",
      "Southeast Asia · Malaysia", "growth", "transactional", "prospect", 0, 60_000_000,
      "kvsc.com.my", "+60 1", "en"),
+    # a public-sector customer in its tender's quiet period (tender compliance, graphcrm/compliance.py)
+    ("acc-water", "江州市水务局", "政府 · 水务", "华东 · 江州",
+     "key", "service", "active", 5_000_000, 30_000_000, "jzswj.gov.cn", "+86 13", "zh"),
 ]
 PART_OF = [("acc-metro-ops", "acc-metro-group")]
 #: people who worked at another account before (WORKED_AT): person, account, title there,
@@ -195,7 +198,18 @@ PEOPLE = {
         ("farid-ismail", "Farid Ismail", "Head of City Operations", "Operations", 4, 4, "neutral", "siti-aminah"),
         ("nurul-huda", "Nurul Huda", "Operations Centre Manager", "Operations", 3, 2, "supporter", "farid-ismail"),
     ],
+    "acc-water": [
+        ("cheng-li", "程立", "局长", "局领导", 5, 5, "neutral", None),
+        ("xu-min", "许敏", "副局长（分管信息化）", "局领导", 5, 4, "supporter", "cheng-li"),
+        ("gu-wei", "顾伟", "总工程师", "局领导", 5, 4, "neutral", "cheng-li"),
+        ("jiang-hui", "蒋慧", "信息中心主任", "信息中心", 4, 4, "champion", "xu-min"),
+        ("wu-xia", "吴霞", "水质监测科科长", "水质监测科", 3, 3, "supporter", "gu-wei"),
+        ("ding-yong", "丁勇", "计划财务处处长", "计划财务处", 4, 3, "neutral", "cheng-li"),
+    ],
 }
+#: people a bidder may not approach during a quiet period (graphcrm.model.COMPLIANCE_ROLES): the water
+#: bureau's chief engineer sits on the evaluation committee of its tender as the buyer's representative
+COMPLIANCE = {"gu-wei": "evaluation_committee"}
 
 # notes (personal data: left out by --no-pii, erased by forget)
 NOTES = {
@@ -316,6 +330,9 @@ MEMBERS = [
     ("u-gaofeng", "opp-port-tos", "solution architect"),
     ("u-gaofeng", "opp-kvsc-ioc", "solution architect"),
     ("u-viewer", "acc-citybureau", "observer"),
+    ("u-zhangwei", "acc-water", "account manager"),
+    ("u-zhangwei", "opp-water-monitor", "sales lead"),
+    ("u-sunli", "opp-water-monitor", "bid manager"),
 ]
 
 # Our coverage: user, person key, strength, since (years ago), days since the last
@@ -366,6 +383,10 @@ RELATIONSHIPS = [
     ("u-liuyang", "lim-meiling", 3, 0.3, 17), ("u-liuyang", "farid-ismail", 2, 0.3, 64),
     ("u-gaofeng", "lim-meiling", 3, 0.3, 30), ("u-gaofeng", "raj-kumar", 2, 0.3, None),
     ("u-gaofeng", "daniel-ng", 2, 0.2, 44), ("u-director", "ahmad-rahman", 2, 0.3, None),
+    # water bureau: the chief engineer met only at scripted events (none in the quiet period but the
+    # formal clarification meeting)
+    ("u-zhangwei", "xu-min", 4, 2, 12), ("u-zhangwei", "jiang-hui", 5, 3, 5), ("u-zhangwei", "gu-wei", 2, 2, None),
+    ("u-zhangwei", "wu-xia", 3, 1, 20), ("u-zhangwei", "cheng-li", 3, 1, 60), ("u-sunli", "ding-yong", 2, 1, 30),
 ]
 
 # --------------------------------------------------------------------------
@@ -405,7 +426,12 @@ OPPORTUNITIES = [
     ("opp-kvsc-ioc", "acc-kvsc", "Klang Valley Integrated Operations Centre (IOC)", 14_500_000, "USD", "lead", 300,
      "Integration of traffic, flood and CCTV systems; local partner; financing model still open.",
      "IOC项目", "the IOC"),
+    ("opp-water-monitor", "acc-water", "江州市智慧水务监测预警平台建设项目", 24_000_000, "CNY", "tender", 30,
+     "综合评分法：技术55分、商务15分、价格30分；要求水质在线监测与管网漏损分析一体化、政务云部署。",
+     "智慧水务平台", "the smart-water platform"),
 ]
+#: opportunity -> days ago its quiet period began (the tender's publication); it lasts until the award
+QUIET_PERIODS = {"opp-water-monitor": 10}
 
 # opportunity -> (person key, role, influence, stance); influence/stance None: the person's own
 BUYING_CENTERS = {
@@ -462,6 +488,11 @@ BUYING_CENTERS = {
         ("lim-meiling", "technical_buyer", 3, "neutral"), ("farid-ismail", "user_buyer", 4, "neutral"),
         ("james-wong", "procurement", 3, "neutral"), ("daniel-ng", "influencer", 2, "neutral"),
     ],
+    "opp-water-monitor": [
+        ("cheng-li", "economic_buyer", 5, "neutral"), ("xu-min", "decision_maker", 4, "supporter"),
+        ("gu-wei", "technical_buyer", 4, "neutral"), ("jiang-hui", "champion", 4, "champion"),
+        ("wu-xia", "user_buyer", 3, "supporter"), ("ding-yong", "procurement", 3, "neutral"),
+    ],
 }
 
 COMPETITORS = [
@@ -475,7 +506,7 @@ COMPETES_FOR = [
     ("comp-huaxin", "opp-metro-line2-upgrade"), ("comp-dongfang", "opp-citybureau-smartsite"),
     ("comp-dongfang", "opp-port-tos"), ("comp-dongfang", "opp-hospital-logistics"),
     ("comp-dongfang", "opp-huade-mes"), ("comp-nordtek", "opp-huade-mes"), ("comp-nordtek", "opp-port-tos"),
-    ("comp-meridian", "opp-kvsc-ioc"),
+    ("comp-meridian", "opp-kvsc-ioc"), ("comp-huaxin", "opp-water-monitor"),
 ]
 # competitor, person key, strength
 COMPETITOR_RELATIONSHIPS = [
@@ -587,7 +618,26 @@ EVENTS = [
     (26, 6, "meeting", "video", ("u-liuyang", "u-gaofeng"), ("raj-kumar", "lim-meiling"), "opp-kvsc-ioc", 1, None,
      "IOC scoping call with the CTO: data integration from traffic, flood and CCTV systems; the budget owner is "
      "not clear yet, Raj said funding may come from the state government."),
+    # water bureau: hospitality before the tender, then only the formal clarification meeting
+    (45, 10, "event", "in_person", ("u-zhangwei",), ("gu-wei",), "opp-water-monitor", 1, None,
+     "水务信息化研讨会后工作餐：顾总工介绍管网漏损监测的难点。"),
+    (30, 6, "visit", "in_person", ("u-zhangwei",), ("gu-wei",), "opp-water-monitor", 1, None,
+     "拜访顾总工，介绍水质在线监测方案，赠送公司年会纪念品。"),
+    (3, 2, "clarification", "in_person", ("u-zhangwei",), ("gu-wei",), "opp-water-monitor", 0, None,
+     "招标文件澄清会：顾总工代表招标人答复各投标人关于水质监测点位的提问。"),
+    (16, 3, "meeting", "in_person", ("u-zhangwei",), ("jiang-hui", "wu-xia"), "opp-water-monitor", 1, None,
+     "信息中心需求交流：水质监测与管网漏损分析需在一个平台上，蒋主任支持我方方案。"),
 ]
+#: what scripted events recorded beside their summary: (person key, days ago) -> gifts and
+#: hospitality, and the reason of a meeting in a quiet period, with the flags the store's rule
+#: (graphcrm/compliance.py) gives them at the default limit of 500 CNY a year
+EVENT_COMPLIANCE = {
+    ("gu-wei", 45): {"gift_description": "工作餐（招待）", "gift_value": 380.0, "gift_currency": "CNY"},
+    ("gu-wei", 30): {"gift_description": "公司年会纪念品", "gift_value": 260.0, "gift_currency": "CNY",
+                     "gift_limit_flag": True},
+    ("gu-wei", 3): {"compliance_reason": "招标人组织的正式澄清会，全体投标人参加，有会议纪要",
+                    "quiet_period_flag": True},
+}
 
 #: the follow-ups of the feedback that calls for one (graphcrm.model.opens_follow_up):
 #: (person key, days ago of the feedback) -> (owner, the interaction that answered it as
@@ -698,7 +748,7 @@ def demo_portfolio(
                 "seniority": seniority, "influence": influence, "stance": stance,
                 "email": f"{key.replace('-', '.')}@{domain}",
                 "phone": f"{phone_prefix}{rng.randint(0, 9)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
-                "notes": NOTES.get(key),
+                "notes": NOTES.get(key), "compliance_role": COMPLIANCE.get(key),
             })
             nodes.append(("Person", props))
             person[key] = props
@@ -729,7 +779,9 @@ def demo_portfolio(
         opportunity[opp_id] = {"account": acc_id, "stage": stage, "close": close,
                                "topic": {"zh": topic_zh, "en": topic_en}}
         nodes.append(("Opportunity", {"id": opp_id, "name": name, "value": float(value), "currency": currency,
-                                      "stage": stage, "close_date": day(-close), "decision_criteria": criteria}))
+                                      "stage": stage, "close_date": day(-close), "decision_criteria": criteria,
+                                      **_compact({"quiet_start": day(QUIET_PERIODS[opp_id])
+                                                  if opp_id in QUIET_PERIODS else None})}))
         rels.append(("FOR", opp_id, acc_id, {}))
     roles_of: dict[str, list[str]] = {}
     for opp_id, members in BUYING_CENTERS.items():
@@ -769,7 +821,7 @@ def demo_portfolio(
         nodes.append(("Interaction", _compact({
             "id": int_id, "kind": draft.kind, "channel": draft.channel, "at": at, "summary": draft.summary,
             "sentiment": draft.sentiment, "satisfaction": draft.satisfaction,
-            **_follow_up(draft, today, ids)})))
+            **_follow_up(draft, today, ids), **EVENT_COMPLIANCE.get((draft.persons[0], draft.days), {})})))
         for user in draft.users:
             rels.append(("ATTENDED", user, int_id, {}))
             for key in draft.persons:

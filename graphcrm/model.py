@@ -124,6 +124,7 @@ INTERACTION_KINDS = {
     "visit": ("Visit", "拜访"),
     "event": ("Event", "活动"),
     "feedback": ("Customer feedback", "客户反馈"),
+    "clarification": ("Formal clarification meeting", "澄清会"),
 }
 #: customer feedback (kind "feedback") scores satisfaction 0-10 in the bands of the
 #: Net Promoter Score: 0-6 a detractor, 7-8 a passive, 9-10 a promoter
@@ -131,6 +132,17 @@ DETRACTOR_MAX = 6
 PROMOTER_MIN = 9
 #: days from logging a feedback that calls for a follow-up (:func:`opens_follow_up`) to its due date
 FOLLOW_UP_DAYS = 7
+#: tender compliance (graphcrm/compliance.py): the people a bidder may not approach during a
+#: bid's quiet period, and be careful with gifts and hospitality to
+COMPLIANCE_ROLES = {
+    "evaluation_committee": ("Evaluation-committee member", "评标委员会成员"),
+    "procurement_official": ("Procurement official", "采购官员"),
+    "public_official": ("Public official", "公职人员"),
+}
+#: the stages a bid's quiet period spans when it has no dates of its own: from the tender to the award
+QUIET_STAGES = ("tender", "submitted", "evaluation")
+#: the kinds of interaction allowed with a restricted person during a quiet period, with a reason
+QUIET_PERIOD_KINDS = ("clarification",)
 CHANNELS = {
     "in_person": ("In person", "面谈"),
     "phone": ("Phone", "电话"),
@@ -179,6 +191,9 @@ AUDIT_ACTIONS = {
     "undo_restore": ("Failed restore undone", "撤销未完成的恢复"),
     "leave": ("Left the account", "离开客户"),
     "join": ("Joined the account", "加入客户"),
+    "compliance_refused": ("Refused in a quiet period", "静默期内拒绝"),
+    "compliance_allowed": ("Allowed in a quiet period, with a reason", "静默期内有理由允许"),
+    "gift_limit_exceeded": ("Gift limit exceeded", "超出礼品限额"),
 }
 
 #: a User's secrets: never written to the audit log (only that they changed),
@@ -428,6 +443,8 @@ class PersonProps(_Props):
     phone: Annotated[str, StringConstraints(max_length=40, pattern=r"^[0-9+()\- .]*$")] | None = None
     influence: Annotated[int, Field(ge=1, le=5)] = 3
     stance: _literal(STANCES) = "neutral"
+    #: a person a bidder may not approach during a quiet period (:data:`COMPLIANCE_ROLES`)
+    compliance_role: _literal(COMPLIANCE_ROLES) | None = None
     notes: LongText | None = None
     source_id: Text | None = None
     #: set by the right to erasure (graphcrm forget): when and by whom
@@ -457,6 +474,9 @@ class OpportunityProps(_Props):
     stage: _literal(STAGES) = "lead"
     close_date: IsoDate | None = None
     decision_criteria: LongText | None = None
+    #: the quiet period's own dates (graphcrm/compliance.py); without them it spans :data:`QUIET_STAGES`
+    quiet_start: IsoDate | None = None
+    quiet_end: IsoDate | None = None
     source_id: Text | None = None
 
 
@@ -476,6 +496,15 @@ class InteractionProps(_Props):
     follow_up_owner: Id | None = None
     follow_up_due: IsoDate | None = None
     follow_up_closed_by: Id | None = None
+    #: why an interaction of a :data:`QUIET_PERIOD_KINDS` kind with a restricted person took place in a
+    #: quiet period; the store sets the flags (graphcrm/compliance.py), whatever a caller sends
+    compliance_reason: Text | None = None
+    quiet_period_flag: bool | None = None
+    gift_limit_flag: bool | None = None
+    #: a gift or hospitality given at the interaction: what, and its value in ``gift_currency``
+    gift_description: Text | None = None
+    gift_value: Money | None = None
+    gift_currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
 
 
 class NoProps(_Props):

@@ -248,6 +248,9 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("/scorecard", "GET"): Row("sees_all", "/scorecard?period=30d"),
     ("/scorecard.xlsx", "GET"): Row("sees_all", "/scorecard.xlsx?from=2026-01-01&to=2026-03-31"),
     ("/dashboard/<table>.xlsx", "GET"): Row("sees_all", "/dashboard/bids.xlsx"),
+    ("/compliance", "GET"): Row("sees_all", "/compliance?year=2026"),
+    ("/compliance.xlsx", "GET"): Row("sees_all", "/compliance.xlsx"),
+    ("/compliance.csv", "GET"): Row("sees_all", "/compliance.csv?year=2026"),
     ("/import", "GET"): Row("create", "/import"),
     ("/import", "POST"): Row("create", "/import", ok=400, data={}),
     ("/import/apply", "POST"): Row("create", "/import/apply", ok=404, data={}),  # no upload of this session

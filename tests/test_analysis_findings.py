@@ -280,13 +280,22 @@ def test_no_detractor_finding_for_a_passive_a_recovered_or_an_old_score(history)
     assert kinds(scored(base_deal(), "eb", *history)) == []
 
 
+def test_quiet_period_withholds_a_gap_whose_action_would_approach_a_committee_member():
+    d = base_deal().drop("RELATIONSHIP", "u1", "eb").drop("RELATIONSHIP", "u2", "eb")
+    d.nodes["eb"][1]["compliance_role"] = "evaluation_committee"  # the bid is in its tender: a quiet period
+    (f,) = only(d, "quiet_period")
+    assert f["severity"] == "high" and f["data"]["withheld"] == "no_eb_access" and f["data"]["restricted"] == "eb"
+    assert "王总" in f["message"] and "quiet period" in f["message"] and "王总" not in f["action"]
+    assert f["texts"]["message"]["params"]["gap"]["code"] == "gap.no_access.none"
+
+
 def test_every_finding_kind_is_exercised():
     """The list of kinds in the module table and the tests above agree."""
     assert set(FINDING_KINDS) == {
         "empty_buying_center", "missing_role", "account_unmapped", "account_unknown_to_us",
         "no_eb_access", "no_dm_access", "uncovered_high_influence",
         "stale_relationship", "no_champion", "weak_champion", "single_threaded", "single_point_of_failure",
-        "uncovered_blocker", "blocker_on_path", "competitor_closer", "detractor_in_buying_center",
+        "uncovered_blocker", "blocker_on_path", "competitor_closer", "detractor_in_buying_center", "quiet_period",
     }
 
 

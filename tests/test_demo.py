@@ -131,7 +131,7 @@ def test_other_day_same_ids_and_shifted_dates(portfolio):
             assert datetime.fromisoformat(b["at"]) - datetime.fromisoformat(a["at"]) == shift
         if "follow_up_due" in a:
             assert date.fromisoformat(b["follow_up_due"]) - date.fromisoformat(a["follow_up_due"]) == shift
-        dated = ("at", "close_date", "follow_up_due")
+        dated = ("at", "close_date", "follow_up_due", "quiet_start")
         assert {k: v for k, v in a.items() if k not in dated} == {k: v for k, v in b.items() if k not in dated}
 
 
@@ -303,3 +303,26 @@ def test_metro_operations_grows_unhappy_while_the_metro_group_stays_loyal(G):
     group = account_satisfaction(G, "acc-metro-group", now="2026-05-01T12:00:00+00:00")
     assert group["trend"]["direction"] == "steady" and group["nps"]["score"] == 100
     assert group["nps"]["promoters"] == 4 and not group["follow_ups"]
+
+
+def test_the_water_bureau_tender_shows_tender_compliance(G):
+    """The public-sector account in its tender's quiet period: one evaluation-committee member,
+    met in it only at the formal clarification meeting (flagged, with its reason), whose gifts
+    before it exceed the default annual limit; the demo's flags are what the store's rule gives."""
+    from graphcrm.compliance import decide
+
+    assert G.nodes["opp-water-monitor"]["stage"] == "tender"
+    assert [p for p, d in G.nodes(data=True) if d.get("compliance_role")] == ["p-gu-wei"]
+    met = sorted((G.nodes[i]["at"], i) for i, _p, k in G.in_edges("p-gu-wei", keys=True) if k == "WITH")
+    people = {"id": "p-gu-wei", "name": "顾伟", "compliance_role": "evaluation_committee",
+              "opportunities": [G.nodes["opp-water-monitor"]]}
+    gifts = []
+    for _at, i in met:
+        props = G.nodes[i]
+        decision = decide(props, [{**people, "gifts": list(gifts)}])
+        assert decision.refused is None
+        assert {k: v for k, v in decision.flags().items() if v} == {
+            k: props[k] for k in ("quiet_period_flag", "gift_limit_flag") if k in props}
+        if props.get("gift_value"):
+            gifts.append((props["gift_value"], props.get("gift_currency")))
+    assert [G.nodes[i]["kind"] for _at, i in met][-1] == "clarification"

@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 GLOSSARY = ROOT / "docs" / "glossary.md"
 VOCABULARIES = {name: getattr(model, name) for name in (
     "SEGMENTS", "TIERS", "LIFECYCLES", "STANCES", "USER_ROLES", "STAGES", "BUYING_ROLES", "INTERACTION_KINDS",
-    "CHANNELS")}
+    "CHANNELS", "COMPLIANCE_ROLES")}
 #: the vocabularies the glossary explains, by the name its headings give in backquotes
-GLOSSARY_VOCABULARIES = ("STANCES", "BUYING_ROLES", "STAGES", "TIERS", "SEGMENTS", "LIFECYCLES")
+GLOSSARY_VOCABULARIES = ("STANCES", "BUYING_ROLES", "STAGES", "TIERS", "SEGMENTS", "LIFECYCLES", "COMPLIANCE_ROLES")
 
 
 def glossary_tables() -> dict[str, dict[str, tuple[str, str]]]:

@@ -77,6 +77,18 @@ class Context:
             _shared=self._shared,
         )
 
+    @property
+    def restricted(self) -> dict:
+        """The people a bidder may not approach now (a quiet period:
+        :func:`graphcrm.analysis.compliance.restricted_people`), found once
+        per analysis and shared with what-if contexts."""
+        found = self._shared.get("restricted")
+        if found is None:
+            from graphcrm.analysis.compliance import restricted_people
+
+            found = self._shared["restricted"] = restricted_people(self.G, self.now)
+        return found
+
     # -- relationships -------------------------------------------------
     def last_contact(self, user, person, edge: dict) -> datetime | None:
         """Latest of the edge's ``last_contact_at`` and any interaction the

@@ -39,6 +39,10 @@ kind                            fires when
 ``detractor_in_buying_center``  a member's latest satisfaction score, given in
                                 the last 12 months, is a detractor's (0 to 6):
                                 high when they decide or have influence >= 4
+``quiet_period``                another gap that cannot be closed now: its action
+                                would approach a person restricted in a bid's
+                                quiet period (graphcrm/analysis/compliance.py);
+                                the gap, and why it must wait for the award
 =============================== ==================================================
 
 And about an account as a whole (:func:`account_gaps`):
@@ -70,6 +74,7 @@ from graphcrm.analysis._common import (
     sort_findings,
 )
 from graphcrm.analysis._deal import Context, DealFacts, Member, deal_facts
+from graphcrm.analysis.compliance import withheld
 from graphcrm.analysis.messages import render, say
 from graphcrm.analysis.satisfaction import FEEDBACK_WINDOW_DAYS, category, scores_of
 
@@ -107,6 +112,7 @@ FINDING_KINDS = (
     "blocker_on_path",
     "competitor_closer",
     "detractor_in_buying_center",
+    "quiet_period",
     "account_unmapped",
     "account_unknown_to_us",
 )
@@ -201,8 +207,11 @@ def _finding(kind: str, severity: str, message: dict, action: dict, **more) -> F
 
 def gaps_of(ctx: Context, facts: DealFacts) -> list[Finding]:
     """All findings for ``facts``, most severe first: each rule of :data:`RULES`
-    in turn (internal entry point shared with readiness, what-if and the portfolio)."""
-    return sort_findings([finding for rule in RULES for finding in rule(ctx, facts)])
+    in turn, those that would approach a person restricted in a quiet period
+    withheld (:func:`graphcrm.analysis.compliance.withheld`) (internal entry
+    point shared with readiness, what-if and the portfolio)."""
+    findings = [finding for rule in RULES for finding in rule(ctx, facts)]
+    return sort_findings(withheld(ctx.G, ctx.restricted, findings))
 
 
 def _empty_buying_center(ctx: Context, facts: DealFacts) -> list[Finding]:

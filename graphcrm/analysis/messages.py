@@ -145,6 +145,14 @@ CATALOG: dict[str, str] = {
     "gap.competitor_closer.action": N_(
         "Raise our relationship with %(name)s: more senior contact, a reference visit, or a workshop."
     ),
+    "gap.quiet_period": N_(
+        "%(gap)s It cannot be closed now: %(name)s may not be approached while %(opportunity)s is in its quiet "
+        "period."
+    ),
+    "gap.quiet_period.action": N_(
+        "Wait for the award: until then meet the evaluation committee and officials only at the formal "
+        "clarification meeting, and log it with a reason."
+    ),
     # -- bid readiness ------------------------------------------------------------
     "ready.role_missing": N_("No %(role)s identified."),
     "ready.identify_role": N_("Identify the %(role)s."),

@@ -100,17 +100,21 @@ def warm_paths(
 def intro_graph(ctx: Context, targets, *, max_hops: int = 4, sources=None, min_strength: int = 1) -> nx.DiGraph:
     """The weighted introduction graph around ``targets``: every person within
     ``max_hops - 1`` customer ties of a target, our users who know any of
-    them, and a root node before our users (built once for several targets)."""
+    them, and a root node before our users (built once for several targets).
+    People restricted in a quiet period (``ctx.restricted``) are left out: no
+    path runs to or through them."""
     G = ctx.G
     former = former_colleagues(G)
     allowed = None if sources is None else set(sources)
     ball = {t: 0 for t in targets}
-    frontier = list(targets)
+    restricted = ctx.restricted
+    ball = {t: 0 for t in targets if t not in restricted}
+    frontier = list(ball)
     for depth in range(1, max_hops):
         nxt = []
         for p in frontier:
             for q in _people_neighbours(G, p, former):
-                if q not in ball:
+                if q not in ball and q not in restricted:
                     ball[q] = depth
                     nxt.append(q)
         frontier = nxt

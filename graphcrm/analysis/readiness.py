@@ -33,6 +33,7 @@ import networkx as nx
 
 from graphcrm.analysis._common import HIGH_INFLUENCE, STRONG, name_of, person_ref
 from graphcrm.analysis._deal import Context, DealFacts, deal_facts
+from graphcrm.analysis.compliance import safe_action
 from graphcrm.analysis.coverage import REQUIRED_ROLES
 from graphcrm.analysis.messages import english, render, say
 
@@ -115,7 +116,7 @@ def readiness_of(ctx: Context, facts: DealFacts, *, weights: dict | None = None)
     raise it, the weighted score, and the action of the component that loses
     the most points (internal entry point shared with what-if and the portfolio)."""
     w = {**WEIGHTS, **(weights or {})}
-    comps = [_component(name, w[name], *score(ctx, facts)) for name, score in COMPONENTS.items()]
+    comps = [_component(name, w[name], *_allowed(ctx, *score(ctx, facts))) for name, score in COMPONENTS.items()]
     total_points = sum(c["weight"] * c["value"] for c in comps)
     weakest = max(comps, key=lambda c: (c["weight"] - c["points"], -list(WEIGHTS).index(c["name"])))
     return {
@@ -125,6 +126,12 @@ def readiness_of(ctx: Context, facts: DealFacts, *, weights: dict | None = None)
         "next_best_action": weakest["action"],
         "texts": {"next_best_action": weakest["texts"]["action"]},
     }
+
+
+def _allowed(ctx: Context, value: float, evidence: list, action: dict) -> tuple[float, list, dict]:
+    """A component's score, its action replaced when it would approach a person
+    restricted in a quiet period (:func:`graphcrm.analysis.compliance.safe_action`)."""
+    return value, evidence, safe_action(ctx.G, ctx.restricted, action)
 
 
 def _component(name: str, weight: float, value: float, evidence: list, action: dict) -> dict:

@@ -25,6 +25,7 @@ from graphcrm.analysis._common import (
 )
 from graphcrm.analysis._deal import Context, deal_facts
 from graphcrm.analysis.brokers import brokers
+from graphcrm.analysis.compliance import in_quiet_period
 from graphcrm.analysis.coverage import account_gaps, gaps_of
 from graphcrm.analysis.factions import factions
 from graphcrm.analysis.influence import influence_ranking
@@ -73,7 +74,8 @@ def opportunity_report(
     -------
     dict
         ``kind`` ("opportunity"), ``as_of``, ``opportunity`` (id, name,
-        stage, value, currency, close date, account), ``readiness`` (see
+        stage, value, currency, close date, whether it is in its quiet
+        period now, account), ``readiness`` (see
         :func:`bid_readiness`), ``findings`` (see :func:`coverage_gaps`),
         ``buying_center`` (members with role, influence, stance, our and the
         competitors' relationships), ``influence`` (ranking within the buying
@@ -121,7 +123,8 @@ def opportunity_report(
         )
     center.sort(key=lambda c: (-c["influence"], c["id"]))
     targets = [
-        m for m in facts.members.values() if facts.is_key(m, high_influence) and m.best_ours < strong
+        m for m in facts.members.values()
+        if facts.is_key(m, high_influence) and m.best_ours < strong and m.id not in ctx.restricted
     ]
     targets = sorted(targets, key=lambda m: (-m.influence, m.role not in DECISION_ROLES, m.id))[:max_path_targets]
     paths = []
@@ -158,6 +161,7 @@ def opportunity_report(
             "value": facts.value,
             "currency": o.get("currency", "CNY"),
             "close_date": o.get("close_date"),
+            "quiet_period": in_quiet_period(o, ctx.now.date()),
             "account": {"id": acc, "name": name_of(G, acc)} if acc else None,
             "competitors": [person_ref(G, c) for c in facts.competitors],
         },

@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import logging
 
+from graphcrm.compliance import Policy
 from graphcrm.config import Settings
 from graphcrm.errors import ConfigError, ValidationError
 from graphcrm.graph.embedded import EmbeddedServer
@@ -55,7 +56,7 @@ def open_store(settings: Settings, *, setup_schema: bool = True, read_only: bool
             settings.database_url, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database,
             timeout=settings.db_timeout,
         )
-        store = GraphStore(backend)
+        store = GraphStore(backend, policy=_policy(settings))
     else:
         server = embedded_server(settings, read_only=read_only)
         started = server.start()
@@ -66,7 +67,7 @@ def open_store(settings: Settings, *, setup_schema: bool = True, read_only: bool
                     server.stop()
                 else:
                     log.info("embedded FalkorDB left running: other graphcrm processes use it")
-        store = GraphStore(FalkorBackend(server, settings.graph_name), on_close=on_close)
+        store = GraphStore(FalkorBackend(server, settings.graph_name), on_close=on_close, policy=_policy(settings))
         if started:
             atexit.register(_close_if_open, store)
     if setup_schema and settings.database_url:
@@ -74,6 +75,13 @@ def open_store(settings: Settings, *, setup_schema: bool = True, read_only: bool
     elif setup_schema:
         store.setup_schema()
     return store
+
+
+def _policy(settings: Settings):
+    """The compliance policy of the settings: their gift limit, the rates of the data folder as they are now."""
+    from graphcrm.rates import load_rates
+
+    return lambda: Policy(settings.gift_limit, load_rates(settings.data_dir))
 
 
 def _check_schema(store: GraphStore) -> None:

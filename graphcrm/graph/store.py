@@ -28,6 +28,7 @@ from datetime import datetime, timedelta, timezone
 import networkx as nx
 
 from graphcrm import audit, undo
+from graphcrm.compliance import Decision, Policy, decide
 from graphcrm.errors import Conflict, GraphCRMError, NotFound, StoreUnavailable, ValidationError
 from graphcrm.graph.nxgraph import build_graph, gc_paused
 from graphcrm.graph.statements import relationship_key
@@ -130,6 +131,12 @@ def _check_feedback(props: dict) -> None:
         raise ValidationError(*problem)
 
 
+def _decision_entries(decision: Decision, interaction_id: str) -> list[dict]:
+    """The audit entries of a compliance decision that lets an interaction be written."""
+    return [audit.entry(action, "Interaction", interaction_id, after=details)
+            for action, details in decision.audit_details()]
+
+
 def _undoing(entry_id: str | None) -> dict:
     """What an audit entry's ``after`` holds of the entry its write undoes (:meth:`GraphStore.undo_change`)."""
     return {"undoes": entry_id} if entry_id else {}
@@ -158,9 +165,11 @@ class GraphStore:
     Open one with :func:`graphcrm.graph.open_store`; close it when done.
     """
 
-    def __init__(self, backend, *, on_close=None):
+    def __init__(self, backend, *, on_close=None, policy=Policy):
         self.backend = backend
         self._on_close = on_close
+        #: the compliance policy in force (a function: the rates an admin sets change while the app runs)
+        self.policy = policy
 
     # -- life cycle ----------------------------------------------------------
 
@@ -730,11 +739,11 @@ class GraphStore:
         A feedback that calls for a follow-up (:func:`graphcrm.model.opens_follow_up`:
         a detractor's score or a negative sentiment) opens one (see
         :meth:`_follow_up`); it is closed by :meth:`close_follow_up`."""
-        node, params = self._new_interaction(props, user_ids, person_ids, opportunity_id, id)
+        node, params, decision = self._new_interaction(props, user_ids, person_ids, opportunity_id, id)
         entry = audit.entry("log_interaction", "Interaction", node["id"], before=self._recency(user_ids, person_ids),
                             after={**node, "user_ids": list(user_ids), "person_ids": list(person_ids),
                                    "opportunity_id": opportunity_id})
-        rows = self._write("interaction.log", audit=entry,
+        rows = self._write("interaction.log", audit=[entry, *_decision_entries(decision, node["id"])],
                            nodes=[*person_ids, *([opportunity_id] if opportunity_id else [])], **params)
         return rows[0]["props"]
 
@@ -758,7 +767,7 @@ class GraphStore:
                            f"{feedback['follow_up_closed_by']!r}", current=feedback)
         if not str(props.get("summary") or "").strip():
             raise ValidationError("summary", "say what was done to answer the feedback")
-        node, params = self._new_interaction(props, user_ids, person_ids, opportunity_id, id)
+        node, params, decision = self._new_interaction(props, user_ids, person_ids, opportunity_id, id)
         links = {"user_ids": list(user_ids), "person_ids": list(person_ids), "opportunity_id": opportunity_id}
         entries = [
             audit.entry("log_interaction", "Interaction", node["id"], before=self._recency(user_ids, person_ids),
@@ -766,6 +775,7 @@ class GraphStore:
             audit.entry("update", "Interaction", feedback_id,
                         before={"follow_up_closed_by": None, "version": feedback["version"]},
                         after={"follow_up_closed_by": node["id"], "version": feedback["version"] + 1}),
+            *_decision_entries(decision, node["id"]),
         ]
         rows = self._write("interaction.close_follow_up", audit=entries,
                            nodes=_interaction_nodes(feedback, links), follow_up_id=feedback_id,
@@ -776,19 +786,22 @@ class GraphStore:
         return rows[0]["props"]
 
     def _new_interaction(self, props: dict, user_ids: list[str], person_ids: list[str], opportunity_id: str | None,
-                         id: str | None) -> tuple[dict, dict]:
+                         id: str | None) -> tuple[dict, dict, Decision]:
         """The steps logging an interaction shares with closing a follow-up:
-        validate, check who and what it names, open the follow-up it calls
-        for; the new node and the parameters of the logging statement."""
+        validate, check who and what it names, ask the compliance rule
+        (:meth:`compliance_decision`), open the follow-up it calls for; the
+        new node, the parameters of the logging statement and the decision."""
         clean = validate_node("Interaction", props)
         _check_feedback(clean)
         if clean.get("follow_up_closed_by"):
             raise ValidationError("follow_up_closed_by", "a follow-up is closed by logging the interaction that "
                                                          "answers it")
         self._check_participants(user_ids, person_ids, opportunity_id, kind=clean["kind"])
+        decision = self.compliance_decision(clean, person_ids)
+        clean = {**clean, **decision.flags()}
         node = self._new_props("Interaction", self._follow_up(clean, person_ids, user_ids), id)
         return node, dict(props=node, user_ids=list(user_ids), person_ids=list(person_ids),
-                          opportunity_id=opportunity_id, at=node["at"], today=node["at"][:10], now=utcnow())
+                          opportunity_id=opportunity_id, at=node["at"], today=node["at"][:10], now=utcnow()), decision
 
     def _follow_up(self, props: dict, person_ids: list[str], user_ids: list[str]) -> dict:
         """``props`` of an interaction with the follow-up it calls for
@@ -889,6 +902,8 @@ class GraphStore:
         after = {k: v for k, v in {**current, **clean}.items() if v is not None and k not in links}
         _check_feedback(after)
         self._check_participants(user_ids, person_ids, opportunity_id, kind=after.get("kind"))
+        decision = self.compliance_decision(after, person_ids, interaction_id=interaction_id)
+        clean.update({k: v for k, v in decision.flags().items() if current.get(k) != v})
         clean.update({k: v for k, v in self._follow_up(after, person_ids, user_ids).items() if after.get(k) != v})
         entry = audit.entry(
             "update", "Interaction", interaction_id,
@@ -898,7 +913,8 @@ class GraphStore:
         )
         props = _updated({k: v for k, v in current.items() if k not in links}, clean, version)
         rows = self._write(
-            "interaction.update", audit=entry, nodes=_interaction_nodes(current, links),
+            "interaction.update", audit=[entry, *_decision_entries(decision, interaction_id)],
+            nodes=_interaction_nodes(current, links),
             id=interaction_id, version=version, props=props, **links,
             at=props["at"], today=props["at"][:10], now=utcnow(),
         )
@@ -977,6 +993,57 @@ class GraphStore:
         links = {k: feedback[k] for k in ("user_ids", "person_ids", "opportunity_id")}
         return self.update_interaction(feedback_id, {"follow_up_owner": owner, "follow_up_due": day}, **links,
                                        version=version)
+
+    # -- tender compliance ------------------------------------------------------------
+
+    def compliance_decision(self, props: dict, person_ids: Iterable[str], *,
+                            interaction_id: str | None = None) -> Decision:
+        """The compliance decision (:func:`graphcrm.compliance.decide`) on an
+        interaction with validated ``props`` with the people of
+        ``person_ids``: the one rule every path that writes an interaction
+        obeys (the forms, the API, imports).
+
+        Reads each person's compliance role, the opportunities of their
+        account and the other gifts given to them in the interaction's
+        calendar year up to its moment, so that a gift is judged by what was
+        given before it, whenever it is logged (``interaction_id``: the
+        interaction being edited, whose own gift is not counted twice).  A refusal is recorded in the audit
+        log (``compliance_refused``) and raised as
+        :class:`~graphcrm.compliance.ComplianceRefused`; nothing else is
+        written.  The decision's flags and audit entries (an interaction
+        allowed with a reason, a gift limit exceeded) go with the write of
+        the interaction (:func:`_decision_entries`).
+        """
+        ids = sorted(set(person_ids))
+        people = self._read("compliance.people", person_ids=ids)
+        year = int(str(props["at"])[:4])
+        gifts = {row["id"]: row["gifts"] for row in self._read(
+            "compliance.gifts", person_ids=ids, since=f"{year:04d}-01-01", until=str(props["at"]),
+            except_id=interaction_id or "")}
+        decision = decide(props, [{**p, "gifts": gifts.get(p["id"], [])} for p in people], self.policy())
+        if decision.refused is not None:
+            target = interaction_id or "-"
+            self._write("audit.record", nodes=(), audit=[
+                audit.entry(action, "Interaction", target, after={**details, "kind": props.get("kind"),
+                                                                  "at": props.get("at"), "person_ids": ids})
+                for action, details in decision.audit_details()])
+            raise decision.refused
+        return decision
+
+    def record_compliance(self, decision: Decision, interaction_id: str) -> None:
+        """Add the audit entries of a compliance decision on an interaction
+        written by a bulk write (an import), which carries only its own entry."""
+        entries = _decision_entries(decision, interaction_id)
+        if entries:
+            self._write("audit.record", audit=entries, nodes=())
+
+    def compliance_report(self, since: str, until: str) -> list[dict]:
+        """The interactions from ``since`` to ``until`` (ISO dates, until
+        exclusive) that recorded a gift or were flagged, newest first:
+        ``props``, ``people`` (``[id, name, compliance role, account id,
+        account name]``) and ``users`` (the names of ours who attended)."""
+        rows = self._read("compliance.report", since=since, until=until)
+        return [{**row, "people": [p for p in row["people"] if p[0] is not None]} for row in rows]
 
     # -- lookups -------------------------------------------------------------------
 

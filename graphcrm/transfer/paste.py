@@ -52,7 +52,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "phone": ("phone", "mobile", "telephone", "tel", "电话", "手机", "联系电话"),
     "influence": ("influence", "影响力"),
     "stance": ("stance", "attitude", "立场", "态度"),
+    "compliance_role": ("compliance role", "compliance", "合规身份", "合规"),
 }
+#: the columns of an enumeration, read by value or label (:func:`graphcrm.model.value_of`)
+_ENUMERATED = {"stance": model.STANCES, "compliance_role": model.COMPLIANCE_ROLES}
 #: the most rows one paste may hold
 MAX_ROWS = 1000
 #: the longest cell read (a longer one is a problem of its cell, not read further)
@@ -170,10 +173,10 @@ def _row(number: int, values: dict[str, str]) -> Row:
             row.problem(column, N_("longer than %(n)s characters"), n=f"{MAX_CELL:,}")
             continue
         text = text.strip()
-        if column in ("influence", "stance"):
+        if column in ("influence", *_ENUMERATED):
             text = _norm(text)
-        if column == "stance" and text:
-            text = model.value_of(model.STANCES, text)
+        if column in _ENUMERATED and text:
+            text = model.value_of(_ENUMERATED[column], text)
         if column != "manager" and text:
             props[column] = text
     # the values that pass stay in the row (its name is still checked against the account's)
@@ -215,6 +218,8 @@ _CELL_PROBLEMS = {
     "influence": lambda text: (N_("%(value)s is not an influence: a whole number from 1 to 5"), {"value": text}),
     "stance": lambda text: (N_("%(value)s is not a stance; one of: %(allowed)s"),
                             {"value": text, "allowed": tuple(model.STANCES)}),
+    "compliance_role": lambda text: (N_("%(value)s is not a compliance role; one of: %(allowed)s"),
+                                     {"value": text, "allowed": tuple(model.COMPLIANCE_ROLES)}),
 }
 
 

@@ -32,6 +32,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from graphcrm.access import ANCHORS, Actor, can_change_users, can_create_accounts
+from graphcrm.compliance import ComplianceRefused, Decision
 from graphcrm.errors import ValidationError
 from graphcrm.graph.statements import relationship_key
 from graphcrm.graph.store import GraphStore, _clean_id, utcnow
@@ -150,6 +151,7 @@ class ImportPlan:
         self._node_removals: dict[str, list[dict]] = {}
         self._resolved = False
         self._held: set[str] = set()  # the labels and relationship types the store holds any of
+        self._decisions: dict[str, Decision] = {}  # interaction id -> its compliance decision
 
     # -- collecting rows ------------------------------------------------------------------
 
@@ -224,6 +226,7 @@ class ImportPlan:
         if rights is not None:
             kept_rels = self._refuse_relationships(rights, kept_rels)
         kept_rels = self._drop_cycles(store, kept_rels)
+        self._check_compliance(store, kept_rels)
         self._diff_nodes(existing)
         self._diff_relationships(store, kept_rels)
         self._diff_removals(store, kept_rels)
@@ -384,6 +387,28 @@ class ImportPlan:
             frontier = above
         return bosses
 
+    def _check_compliance(self, store: GraphStore, kept: list[tuple[str, _Relationship]]) -> None:
+        """Ask the compliance rule (:meth:`GraphStore.compliance_decision`) about
+        every imported interaction with the people the import says it was
+        with: a refusal is an error of its row (nothing is written); the
+        flags the decision calls for are imported with it."""
+        met: dict[str, list[str]] = defaultdict(list)
+        for _key, rel in kept:
+            if rel.type == "WITH":
+                met[rel.start].append(rel.end)
+        for (label, node_id), node in self._nodes.items():
+            if label != "Interaction" or not met.get(node_id):
+                continue
+            try:
+                decision = store.compliance_decision(node.clean, met[node_id], interaction_id=node_id)
+            except ComplianceRefused as refused:
+                self.error(node.where, f"{refused.field}: {refused.message}")
+                continue
+            node.clean.update(decision.flags())
+            node.fields = tuple(dict.fromkeys((*node.fields, *decision.flags())))
+            if decision.audit_details():
+                self._decisions[node_id] = decision
+
     def _diff_nodes(self, existing: dict) -> None:
         writes: dict[str, list[dict]] = defaultdict(list)
         removals: dict[str, list[dict]] = defaultdict(list)
@@ -473,6 +498,8 @@ class ImportPlan:
             store.merge_batches(self._replacements(store), {}, batch_size=BATCH_SIZE, progress=progress,
                                 restore=True, action="bulk_merge")
         store.delete_batches(self._rel_deletes, batch_size=BATCH_SIZE, progress=progress)
+        for interaction_id, decision in self._decisions.items():
+            store.record_compliance(decision, interaction_id)
         self.report.applied = True
         return self.report
 

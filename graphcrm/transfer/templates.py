@@ -72,6 +72,9 @@ CHINESE = {
     "decision_criteria": "决策标准", "kind": "类型", "channel": "渠道", "at": "时间", "summary": "摘要",
     "sentiment": "情绪", "satisfaction": "满意度", "since": "起始日期", "strength": "关系强度",
     "last_contact_at": "最近联系时间", "team_role": "团队角色",
+    "compliance_role": "合规身份", "quiet_start": "静默期开始", "quiet_end": "静默期结束",
+    "compliance_reason": "合规理由", "quiet_period_flag": "静默期标记", "gift_limit_flag": "超出礼品限额",
+    "gift_description": "礼品与招待", "gift_value": "礼品价值", "gift_currency": "礼品币种",
 }
 #: a label's own Chinese name of a column: a person has a 姓名, an account or an opportunity a 名称
 _CHINESE_OF = {"Person": {"name": "姓名"}}
@@ -79,7 +82,7 @@ _CHINESE_OF = {"Person": {"name": "姓名"}}
 #: before docs/glossary.md made it 立场)
 _EXTRA_ALIASES = {"name": ("姓名",), "stance": ("态度",), "start": ("from", "从"), "end": ("to", "到")}
 _VOCABULARIES = (model.SEGMENTS, model.TIERS, model.LIFECYCLES, model.STANCES, model.USER_ROLES, model.STAGES,
-                 model.BUYING_ROLES, model.INTERACTION_KINDS, model.CHANNELS)
+                 model.BUYING_ROLES, model.INTERACTION_KINDS, model.CHANNELS, model.COMPLIANCE_ROLES)
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 #: columns the template workbook formats as text (Excel would drop an id's leading zeros, read +86… as a formula)
 _TEXT_COLUMNS = ("id", "start", "end", "source_id", "phone")
@@ -127,7 +130,9 @@ def _cell_in(text: str | None) -> str | None:
     return text
 
 
-def _cell_out(value) -> str:
+def cell_text(value) -> str:
+    """``value`` as a spreadsheet cell's text: true / false, lists as JSON, and text a
+    spreadsheet could run as a formula with one more leading ``'`` (module docstring)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -143,7 +148,7 @@ def _csv_text(header: list[str], rows: list[list]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([_cell_out(v) for v in row] for row in rows)
+    writer.writerows([cell_text(v) for v in row] for row in rows)
     return "\ufeff" + out.getvalue()
 
 

@@ -24,6 +24,7 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``, ``hist
     /relationships/<type>/<start>/<end>/edit, .../delete
     /interactions/<id>/edit, /interactions/<id>/delete   an interaction (from the person page's timeline)
     /my-week                        my maintenance plan (whom to contact)
+    /compliance[.xlsx, .csv]?year=  gifts and interactions flagged in a quiet period (director, admin)
     /scorecard[.xlsx]?period=&from=&to=   the scorecard per account manager (director, admin)
     /interactions/<id>/follow-up    reassign a feedback's follow-up or change its due date
     /admin/users[/new, /<id>/edit, /<id>/password]   users (admin only)
@@ -99,6 +100,7 @@ ANALYSIS_WORDS = {
     "satisfaction_falling": _l("Satisfaction falling"),
     "follow_up_overdue": _l("Customer feedback not answered"),
     "detractor_in_buying_center": _l("Detractor in the buying center"),
+    "quiet_period": _l("Cannot be closed in the quiet period"),
     "promoter": _l("promoter"),
     "passive": _l("passive"),
     "detractor": _l("detractor"),
@@ -194,6 +196,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         asof,
         audit,
         auth,
+        compliance,
         dashboard,
         history,
         interactions,
@@ -221,7 +224,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, interactions.bp,
                       relationships.bp, search.bp, api.bp, mapedit.bp, admin.bp, audit.bp, transfer.bp, paste.bp,
-                      merge.bp, history.bp, review.bp, asof.bp, scorecard.bp, undo.bp):
+                      merge.bp, history.bp, review.bp, asof.bp, scorecard.bp, undo.bp, compliance.bp):
         app.register_blueprint(blueprint)
     init_security(app)
     audit.record_signed_in_user(app)
@@ -262,6 +265,7 @@ def _register_template_helpers(app: Flask) -> None:
         return say_text(msg, english)
 
     app.jinja_env.globals.update(STANCE_COLORS=STANCE_COLORS, can_create_accounts=can_create_accounts)
+    app.jinja_env.globals.update(COMPLIANCE_ROLES=model.COMPLIANCE_ROLES)
     formats.register(app)
 
 

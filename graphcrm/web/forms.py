@@ -321,14 +321,16 @@ class AccountForm(NamedOnce, Versioned, GraphForm):
 
 
 class PersonForm(NamedOnce, Versioned, GraphForm):
-    PROPERTIES = ("name", "title", "department", "influence", "stance", "email", "phone", "notes")
-    ENUMS = {"stance": model.STANCES}
+    PROPERTIES = ("name", "title", "department", "influence", "stance", "compliance_role", "email", "phone", "notes")
+    ENUMS = {"stance": model.STANCES, "compliance_role": model.COMPLIANCE_ROLES}
     name = text_field(_l("Name"), needed=True)
     title = text_field(_l("Title"))
     department = text_field(_l("Department"))
     influence = SelectField(_l("Influence (1-5)"), choices=choices(LEVELS), default="3", coerce=int,
                             validators=[InputRequired()])
     stance = SelectField(_l("Stance"), default="neutral", validators=[DataRequired()])
+    compliance_role = SelectField(_l("Compliance role (restricted in a tender's quiet period)"),
+                                  validators=[Optional()])
     email = email_field(_l("Email"))
     phone = StringField(_l("Phone"), validators=[Optional(), at_most(_l("Phone"), 40), pattern(
         _l("Phone"), r"^[0-9+()\- .]*$", N_("%(field)s may hold digits, spaces and + - ( ) . only."))])
@@ -349,7 +351,7 @@ class PersonForm(NamedOnce, Versioned, GraphForm):
 
 
 class OpportunityForm(Versioned, GraphForm):
-    PROPERTIES = ("name", "stage", "value", "currency", "close_date", "decision_criteria")
+    PROPERTIES = ("name", "stage", "value", "currency", "close_date", "quiet_start", "quiet_end", "decision_criteria")
     ENUMS = {"stage": model.STAGES}
     name = text_field(THING_NAME, needed=True)
     stage = SelectField(_l("Stage"), default="lead", validators=[DataRequired()])
@@ -357,6 +359,8 @@ class OpportunityForm(Versioned, GraphForm):
     currency = StringField(_l("Currency"), default="CNY", validators=[required(_l("Currency")), pattern(
         _l("Currency"), r"^[A-Z]{3}$", N_("%(field)s must be a three-letter currency code, such as CNY or USD."))])
     close_date = DayField(_l("Close date"), validators=[Optional()])
+    quiet_start = DayField(_l("Quiet period from (empty: from the tender stage)"), validators=[Optional()])
+    quiet_end = DayField(_l("Quiet period until (empty: the award)"), validators=[Optional()])
     decision_criteria = TextAreaField(_l("Decision criteria"),
                                       validators=[Optional(), at_most(_l("Decision criteria"), 20_000)])
 

@@ -29,6 +29,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from graphcrm import model
+from graphcrm.analysis.messages import N_
+from graphcrm.compliance import ComplianceRefused
 from graphcrm.errors import Conflict, ValidationError
 from graphcrm.web.access import can_edit_account
 from graphcrm.web.db import get_store
@@ -38,12 +40,15 @@ from graphcrm.web.forms import (
     GraphForm,
     SmallIntegerField,
     Versioned,
+    amount_field,
     at_most,
     between,
     choices,
     confirm_page,
     form_page,
+    pattern,
     required,
+    text_field,
 )
 
 bp = Blueprint("interactions", __name__)
@@ -98,7 +103,7 @@ class InteractionForm(Versioned, GraphForm):
     """An interaction: what, when, with whom on both sides, about which bid."""
 
     PROPERTIES = ("kind", "channel", "at", "person_ids", "user_ids", "opportunity_id", "summary", "sentiment",
-                  "satisfaction")
+                  "satisfaction", "compliance_reason", "gift_description", "gift_value", "gift_currency")
     ENUMS = {"kind": model.INTERACTION_KINDS, "channel": model.CHANNELS}
     CREATE_ONLY = ()
     kind = SelectField(_l("Kind"), validators=[DataRequired()])
@@ -113,6 +118,11 @@ class InteractionForm(Versioned, GraphForm):
                                   validators=[Optional(), between(_l("Sentiment (-2 to +2)"), -2, 2)])
     satisfaction = SmallIntegerField(_l("Satisfaction (0 to 10, customer feedback)"),
                                      validators=[Optional(), between(_l("Satisfaction"), 0, 10)])
+    compliance_reason = text_field(_l("Reason (a formal clarification meeting in a quiet period)"))
+    gift_description = text_field(_l("Gift or hospitality"))
+    gift_value = amount_field(_l("Gift value"))
+    gift_currency = StringField(_l("Gift currency"), validators=[Optional(), pattern(
+        _l("Gift currency"), r"^[A-Z]{3}$", N_("%(field)s must be a three-letter currency code, such as CNY or USD."))])
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, editing=editing, **kwargs)
@@ -175,7 +185,25 @@ def log_from_person_page(values: dict, person_id: str):
     props, links = split(values)
     links["person_ids"] = links["person_ids"] or [person_id]
     links["user_ids"] = links["user_ids"] or [current_user.id]
-    return get_store().log_interaction({k: v for k, v in props.items() if v is not None}, **links)
+    return compliant(lambda: get_store().log_interaction({k: v for k, v in props.items() if v is not None}, **links))
+
+
+def compliant(write):
+    """``write()`` (a write of an interaction) with the compliance decision
+    (graphcrm/compliance.py) in the user's language: a refusal on the field
+    it names, nothing saved; a gift over the annual limit or a meeting in a
+    quiet period saved and said (a flashed warning)."""
+    try:
+        saved = write()
+    except ComplianceRefused as refused:
+        raise ValidationError(refused.field, _(refused.template, **refused.params)) from None
+    if saved.get("gift_limit_flag"):
+        flash(_("Warning: the gifts and hospitality recorded for these people this year exceed the annual limit. "
+                "The interaction is flagged on the compliance report."), "warning")
+    if saved.get("quiet_period_flag"):
+        flash(_("Logged in a quiet period with its reason: the interaction is flagged on the compliance report."),
+              "warning")
+    return saved
 
 
 def _editable(interaction_id: str) -> tuple[dict, set[str]]:
@@ -214,7 +242,8 @@ def edit(interaction_id: str):
 
     def write(values):
         props, links = split(values)
-        return get_store().update_interaction(interaction_id, props, **links, version=form.version.data)
+        return compliant(lambda: get_store().update_interaction(interaction_id, props, **links,
+                                                                version=form.version.data))
 
     return form_page(form, write, title=_("Edit interaction"), subject=describe(stored), cancel=back,
                      success=lambda _i: back, stored=stored, saved=lambda _i: _("Interaction saved."))
@@ -267,8 +296,8 @@ def close_follow_up(interaction_id: str):
         links["person_ids"] = links["person_ids"] or stored["person_ids"]
         links["user_ids"] = links["user_ids"] or [current_user.id]
         try:
-            return get_store().close_follow_up(interaction_id, {k: v for k, v in props.items() if v is not None},
-                                               **links)
+            return compliant(lambda: get_store().close_follow_up(
+                interaction_id, {k: v for k, v in props.items() if v is not None}, **links))
         except Conflict:  # closed by someone else since the page was opened: said on the form, nothing saved
             raise ValidationError("follow_up", _("Someone closed this follow-up in the meantime: nothing was "
                                                  "saved.")) from None

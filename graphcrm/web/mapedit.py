@@ -61,9 +61,9 @@ bp = Blueprint("mapedit", __name__, url_prefix="/api")
 
 #: the person's properties the side panel changes, with their names in sentences
 PERSON_FIELDS = {"title": _l("title"), "department": _l("department"), "influence": _l("influence"),
-                 "stance": _l("stance")}
+                 "stance": _l("stance"), "compliance_role": _l("compliance role")}
 #: what a new person may be given (as on the person form, less the notes)
-NEW_PERSON_FIELDS = ("name", "title", "department", "influence", "stance", "email", "phone")
+NEW_PERSON_FIELDS = ("name", "title", "department", "influence", "stance", "compliance_role", "email", "phone")
 #: the relationships the map draws or edits, with the properties it may set (as their forms)
 LINE_FIELDS = {"REPORTS_TO": (), "INFLUENCES": ("strength",), "KNOWS": ("strength",),
                "RELATIONSHIP": ("strength", "since"), "ROLE_IN": ("role", "influence", "stance")}
@@ -148,7 +148,7 @@ def _shown_layout(layout: dict, shown: set[str]) -> dict:
 @bp.route("/people/<person_id>", methods=["POST"])
 @login_required
 def update_person(person_id: str):
-    """Change a person's title, department, influence or stance, if nobody saved since ``version``."""
+    """Change a person's title, department, influence, stance or compliance role, if nobody saved since ``version``."""
     require_account("Person", person_id, edit=True)
     body = _body()
     changes = _changes(body, PERSON_FIELDS)
@@ -293,7 +293,8 @@ def _shown(label_or_type: str, field: str, value) -> str:
     """A stored value as the page shows it (an enumeration by its label)."""
     if value is None:
         return "—"
-    vocabulary = {"stance": model.STANCES, "role": model.BUYING_ROLES}.get(field)
+    vocabulary = {"stance": model.STANCES, "role": model.BUYING_ROLES,
+                  "compliance_role": model.COMPLIANCE_ROLES}.get(field)
     return model.label_text(vocabulary, value, str(get_locale() or "en")) if vocabulary else str(value)
 
 

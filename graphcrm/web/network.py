@@ -35,12 +35,14 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import datetime, timezone
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from pyvis.network import Network
 
 from graphcrm import model
+from graphcrm.analysis.compliance import restricted_people
 
 STANCE_COLORS = {
     "champion": "#1a9850",
@@ -59,6 +61,9 @@ STANCE_SHAPES = {
     "skeptic": "square",
     "opponent": "triangleDown",
 }
+#: how the power map draws a person restricted in a quiet period, whatever their stance: a dashed
+#: red ring (style.css draws the legend's mark ``restricted`` the same)
+RESTRICTED_LOOK = {"border": "#b00020", "width": 4, "dashes": [6, 4]}
 #: how each kind of line is drawn.  ``smooth`` is vis-network's per-edge curve:
 #: reports-to lines are straight, influence lines bend clockwise and acquaintance
 #: lines counter-clockwise by another amount, so the three kinds that join two
@@ -356,13 +361,38 @@ def power_map_data(G, opportunity_id: str, buying_center: list[dict], lang: str 
         else:
             net.add_node(p, label=name, title="\n".join(x for x in details if x), shape="box", level=levels[p],
                          column=columns[p], kind="Person", color="#e6e6ee", **_person_values(d))
+    restricted = _mark_restricted(net.nodes, G, lang)
     for u, v, d in G.edges(data=True):
         kind = d.get("type")
         if kind in ("REPORTS_TO", "INFLUENCES") and u in shown and v in shown:
             net.add_edge(u, v, kind=kind, **_line_values(d))
     return {"nodes": net.nodes, "edges": _without_arrows(net.edges), "edge_styles": edge_styles(lang),
             "text": map_text(), "ties": _ties(G, shown), "people": _account_people(G), "competitors": _competitors(G),
-            "roles": {r: model.label_text(model.BUYING_ROLES, r, lang) for r in model.BUYING_ROLES}}
+            "roles": {r: model.label_text(model.BUYING_ROLES, r, lang) for r in model.BUYING_ROLES},
+            "restricted": restricted}
+
+
+def _mark_restricted(nodes: list[dict], G, lang: str) -> int:
+    """Mark the people of ``nodes`` restricted in a quiet period now
+    (graphcrm/analysis/compliance.py) as :data:`RESTRICTED_LOOK` says, their
+    compliance role under their name after a ⚠ (also in ``restricted``, for
+    the side panel); how many there are."""
+    restricted = restricted_people(G, datetime.now(timezone.utc))
+    marked = 0
+    for node in nodes:
+        found = restricted.get(node["id"])
+        if found is None:
+            continue
+        role = model.label_text(model.COMPLIANCE_ROLES, found["role"], lang)
+        color = node.get("color")
+        background = color.get("background") if isinstance(color, dict) else color
+        node.update(label=f"{node['label']}\n⚠ {role}",
+                    title=f"{node.get('title') or node['label']}\n⚠ {role}: {_('quiet period, do not approach')}",
+                    color={"background": background, "border": RESTRICTED_LOOK["border"]},
+                    borderWidth=RESTRICTED_LOOK["width"], shapeProperties={"borderDashes": RESTRICTED_LOOK["dashes"]},
+                    restricted=role)
+        marked += 1
+    return marked
 
 
 def _person_values(d: dict) -> dict:

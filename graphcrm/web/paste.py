@@ -96,17 +96,24 @@ def paste_people(account_id: str):
 
 def _problem_text(row, column: str) -> str:
     """The problem of a cell in the user's language; a list of allowed values
-    (a tuple parameter: stances) in their labels."""
+    (a tuple parameter: stances, compliance roles) in their labels."""
     if column not in row.texts:
         return row.problems[column]
     template, params = row.texts[column]
     lang = str(get_locale() or "en")
-    labels = {k: ("、" if lang.startswith("zh") else ", ").join(model.label_text(model.STANCES, v, lang) for v in value)
+    labels = {k: ("、" if lang.startswith("zh") else ", ").join(model.label_text(_vocabulary(value), v, lang)
+                                                                 for v in value)
               for k, value in params.items() if isinstance(value, tuple)}
     return _(template, **{**params, **labels})
 
 
+def _vocabulary(values: tuple) -> dict:
+    """The enumeration ``values`` are the values of (stances or compliance roles)."""
+    return model.COMPLIANCE_ROLES if set(values) <= set(model.COMPLIANCE_ROLES) else model.STANCES
+
+
 def _column_labels() -> dict[str, str]:
     return {"name": _("Name"), "title": _("Title"), "department": _("Department"), "manager": _("Reports to"),
-            "email": _("Email"), "phone": _("Phone"), "influence": _("Influence"), "stance": _("Stance")}
+            "email": _("Email"), "phone": _("Phone"), "influence": _("Influence"), "stance": _("Stance"),
+            "compliance_role": _("Compliance role")}
 

@@ -11,6 +11,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from graphcrm.analysis import stakeholder_satisfaction
+from graphcrm.analysis.compliance import restricted_people
 from graphcrm.moves import mover_alerts
 from graphcrm.web.access import can_edit_account, require_account, visible_account_ids, visible_accounts
 from graphcrm.web.db import get_reports, get_store
@@ -76,7 +77,14 @@ def person(person_id: str):
     return render_template(
         "person.html", person=G.nodes[person_id], account=G.nodes[account_id], account_id=account_id, links=links,
         timeline=timeline, form=form, can_edit=can_edit, jobs=jobs, here=here,
+        restricted=quiet_period_of(G, person_id),
     ), status
+
+
+def quiet_period_of(G, person_id: str) -> list[str]:
+    """The names of the bids whose quiet period restricts the person now (none: they may be approached)."""
+    found = restricted_people(G, datetime.now(timezone.utc)).get(person_id)
+    return [str(G.nodes[o].get("name") or o) for o in found["opportunities"]] if found else []
 
 
 def _employment(store, person_id: str) -> list[dict]:
