@@ -67,3 +67,10 @@ RETURN type(r) AS type, startNode(r).id AS start, endNode(r).id AS end, properti
 UNWIND $pairs AS pair
 MATCH (u:User {id: pair[0]})-[r:RELATIONSHIP]->(p:Person {id: pair[1]})
 RETURN u.id AS user_id, p.id AS person_id, r.last_contact_at AS last_contact_at
+
+// How many audit entries each record has had since $since (the director's
+// dashboard, GraphStore.changed_accounts): found through the index on AuditEntry.at.
+// name: history.targets_since
+MATCH (e:AuditEntry)
+WHERE e.at >= $since
+RETURN e.target_id AS target, count(*) AS n

@@ -353,3 +353,22 @@ def test_without_a_visit_the_changes_start_a_week_ago_with_the_presets(client, a
     client.get("/lang/zh")
     assert "上次评审（两周）" in client.get("/accounts/acc-water/changes").get_data(as_text=True)
     client.get("/lang/en")
+
+
+def test_the_store_counts_the_changes_of_each_account_since_a_date(any_store):
+    any_store.create_account({"name": "Quiet Corp"}, id="acc-quiet")  # before the moments: no change since
+    lina, moments = _history(any_store)
+    assert any_store.changed_accounts(moments[2]) == {"acc-1": len(
+        any_store.account_history("acc-1", moments[2])["entries"]) - 1}  # the deleted coach's entry: not counted
+    assert any_store.changed_accounts("2999-01-01") == {}
+
+
+def test_the_director_sees_which_accounts_changed_since_the_last_visit(client, auth, app_store):
+    _water_board(app_store)
+    auth.login("director")
+    with client.session_transaction() as session:
+        session["visits"] = {"dashboard.index": [None, "2026-02-25"]}
+    page = client.get("/").get_data(as_text=True)
+    section = page.split('id="changes-since"')[1].split("</section>")[0]
+    assert "Changes since 2026-02-25" in section
+    assert '/accounts/acc-water/changes?since=2026-02-25">江州水务集团</a>' in section

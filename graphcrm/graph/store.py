@@ -1688,6 +1688,20 @@ class GraphStore:
             elsewhere.setdefault(row["id"], set()).add(row["account"])
         return {"entries": entries, **named, "elsewhere": {i: sorted(a) for i, a in elsewhere.items()}}
 
+    def changed_accounts(self, since: str) -> dict[str, int]:
+        """How many audit entries about each account, its people, bids and the
+        lines among them were written since ``since`` (an ISO date or
+        timestamp): ``{account id: entries}``.  A line counts for the accounts
+        of both its ends; records deleted since, imports and restores (an
+        entry per batch) are not counted."""
+        counts = {row["target"]: row["n"] for row in self._read("history.targets_since", since=since)}
+        accounts = self.node_accounts({node_id for target in counts for node_id in target.split("->")})
+        changed: dict[str, int] = defaultdict(int)
+        for target, n in counts.items():
+            for account_id in set().union(*(accounts.get(node_id, ()) for node_id in target.split("->"))):
+                changed[account_id] += n
+        return dict(changed)
+
     def _deleted_members(self, accounts: set[str], people: set[str], since: str) -> set[str]:
         """Ids of the people, opportunities and interactions of ``accounts`` deleted since ``since``."""
         deleted = [row["props"] for row in self._read("history.deletions", since=since)]

@@ -16,6 +16,7 @@ from graphcrm.cache import Portfolio
 from graphcrm.rates import load_rates
 from graphcrm.web.access import visible_accounts
 from graphcrm.web.db import get_reports
+from graphcrm.web.history import dashboard_changes
 from graphcrm.web.spreadsheets import dashboard_workbook
 from graphcrm.web.tables import Filter, Query, Table, TableView, order_key, text_key, value_key
 from graphcrm.web.transfer import XLSX
@@ -149,7 +150,8 @@ def index():
                                owners=portfolio.derived(("bid owners",), lambda: bid_owners(report["opportunities"])),
                                accounts=accounts, account_rows=account_rows,
                                segments=portfolio.derived(("segments", lang),
-                                                          lambda: coverage_by_segment(report["accounts"], lang)))
+                                                          lambda: coverage_by_segment(report["accounts"], lang)),
+                               changes=dashboard_changes())
     return render_template("my_accounts.html", accounts=visible_accounts())
 
 

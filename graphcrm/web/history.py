@@ -40,9 +40,11 @@ bp = Blueprint("history", __name__)
 
 #: the preset periods: days back from today and their name (the first: the default without a visit)
 PRESETS = ((7, N_("Last week")), (14, N_("Last review (two weeks)")), (30, N_("Last 30 days")))
-#: the record pages whose visits are kept: endpoint -> the name of its record's id
+#: the pages whose visits are kept: endpoint -> the name of its record's id (None: the page itself)
 RECORD_PAGES = {"accounts.account": "account_id", "opportunities.opportunity": "opportunity_id",
-                "people.person": "person_id"}
+                "people.person": "person_id", "dashboard.index": None}
+#: how many accounts the dashboard's "changes since" lists (the most changed)
+DASHBOARD_ACCOUNTS = 10
 #: how many records' visits a session keeps (the latest)
 VISITS_KEPT = 100
 
@@ -51,8 +53,11 @@ VISITS_KEPT = 100
 def remember_visit() -> None:
     """Keep the day the signed-in user opens a record's page, and the day of
     the visit before (``session["visits"]``)."""
-    record_id = (request.view_args or {}).get(RECORD_PAGES.get(request.endpoint or "", ""))
-    if not record_id or not current_user.is_authenticated:
+    endpoint = request.endpoint or ""
+    if endpoint not in RECORD_PAGES or not current_user.is_authenticated:
+        return
+    record_id = (request.view_args or {}).get(RECORD_PAGES[endpoint]) if RECORD_PAGES[endpoint] else endpoint
+    if not record_id:
         return
     today = datetime.now(timezone.utc).date().isoformat()
     visits = dict(session.get("visits") or {})
@@ -182,3 +187,19 @@ def _presets(today: date, visited: str | None, bid_id: str | None, account_id: s
         days += [(_("Gate: %(stage)s (%(date)s)", stage=gate["point"]["stage"], date=gate["day"]), gate["day"])
                  for gate in reversed(opportunity_gates(bid_id, account_id))]
     return [(name, link(day), day) for name, day in days]
+
+
+def dashboard_changes() -> dict:
+    """The dashboard's "changes since": since the user's previous visit to it
+    (else a week ago), the :data:`DASHBOARD_ACCOUNTS` accounts they may see
+    with the most changes, ``{"since", "accounts": [{"id", "name",
+    "changes"}], "more"}`` (``more``: how many other accounts changed)."""
+    today = datetime.now(timezone.utc).date()
+    since = previous_visit("dashboard.index") or (today - timedelta(days=PRESETS[0][0])).isoformat()
+    visible = visible_account_ids()
+    counts = {a: n for a, n in get_store().changed_accounts(since).items() if visible is None or a in visible}
+    names = {a["id"]: a["name"] for a in get_store().get_many("Account", counts)}
+    ranked = sorted(((n, names[a], a) for a, n in counts.items() if a in names), key=lambda x: (-x[0], x[1], x[2]))
+    return {"since": since, "accounts": [{"id": a, "name": name, "changes": n}
+                                         for n, name, a in ranked[:DASHBOARD_ACCOUNTS]],
+            "more": max(0, len(ranked) - DASHBOARD_ACCOUNTS)}
