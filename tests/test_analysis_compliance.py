@@ -84,7 +84,10 @@ def test_the_demo_water_bureau_bid_withholds_the_gaps_of_its_committee_member():
     assert restricted_people(G, MOMENT) == {"p-gu-wei": {"role": "evaluation_committee",
                                                           "opportunities": ["opp-water-monitor"]}}
     assert_nothing_approaches(G, {"p-gu-wei"})
-    assert opportunity_report(G, "opp-water-monitor", now=MOMENT)["opportunity"]["quiet_period"] is True
+    report = opportunity_report(G, "opp-water-monitor", now=MOMENT)
+    assert report["opportunity"]["quiet_period"] is True
+    assert [t["id"] for t in report["quiet_targets"]] == ["p-gu-wei"]
+    assert [f["kind"] for f in report["findings"] if f["data"].get("restricted") == "p-gu-wei"] == ["quiet_period"]
 
 
 def test_after_the_award_the_same_person_may_be_approached_again():

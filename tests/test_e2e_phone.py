@@ -32,6 +32,7 @@ PAGES = {
     "import": ("lina", "/import"),
     "my-week": ("lina", "/my-week"),
     "scorecard": ("director", "/scorecard"),
+    "compliance": ("director", "/compliance"),
 }
 #: what spills: the page's width, and each card whose content is wider than the card
 #: (its own scrolling part, such as a table that scrolls, does not count)

@@ -81,7 +81,8 @@ def opportunity_report(
         competitors' relationships), ``influence`` (ranking within the buying
         center), ``brokers`` and ``factions`` (within the buying center),
         ``stance_outlook``, ``warm_paths`` (``{target, paths}`` for each key
-        stakeholder without a strong relationship) and ``what_if``
+        stakeholder without a strong relationship), ``quiet_targets`` (those
+        of them restricted in a quiet period: no path to them is suggested) and ``what_if``
         (departure scenarios for our champion(s) and our account manager).
 
     Examples
@@ -122,10 +123,8 @@ def opportunity_report(
             }
         )
     center.sort(key=lambda c: (-c["influence"], c["id"]))
-    targets = [
-        m for m in facts.members.values()
-        if facts.is_key(m, high_influence) and m.best_ours < strong and m.id not in ctx.restricted
-    ]
+    uncovered = [m for m in facts.members.values() if facts.is_key(m, high_influence) and m.best_ours < strong]
+    targets = [m for m in uncovered if m.id not in ctx.restricted]
     targets = sorted(targets, key=lambda m: (-m.influence, m.role not in DECISION_ROLES, m.id))[:max_path_targets]
     paths = []
     if targets:
@@ -173,6 +172,8 @@ def opportunity_report(
         "factions": factions(G, opportunity_id=opportunity_id, people=members, seed=seed, strong=strong),
         "stance_outlook": stance_outlook(G, opportunity_id=opportunity_id, top=5),
         "warm_paths": paths,
+        "quiet_targets": [person_ref(G, m.id, role=m.role) for m in sorted(uncovered, key=lambda m: m.id)
+                          if m.id in ctx.restricted],
         "what_if": scenarios,
     }
 
