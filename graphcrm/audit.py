@@ -84,6 +84,8 @@ def entry(action: str, target_label: str, target_id: str, *, before: dict | None
         "target_label": target_label,
         "target_id": target_id,
     }
+    if "->" in target_id:  # a relationship's: its end, indexed (the start is found by the range of target_id)
+        props["target_end"] = target_id.split("->", 1)[1]
     for key, value in (("before", before), ("after", after)):
         if value is not None:
             props[key] = json.dumps(redact(value), ensure_ascii=False, sort_keys=True, default=str)

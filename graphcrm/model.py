@@ -675,6 +675,8 @@ class AuditEntryProps(_Props):
     action: str
     target_label: str
     target_id: str
+    #: a relationship's end (``target_id`` is ``start->end``), indexed: a person's history finds it
+    target_end: str | None = None
     #: the values before and after, as JSON text
     before: str | None = None
     after: str | None = None

@@ -131,15 +131,17 @@ def test_a_change_that_cannot_be_undone_says_why_on_the_page(app_and_store):
 
 
 def test_the_audit_page_names_records_and_finds_them_by_name_in_any_case(app_and_store):
+    """A person's history by name: their own entries and those of their lines,
+    where they start (Anna Berg reports to 王强) and where they end (Lina knows her)."""
     app, store = app_and_store
     store.update("Person", "p-ours-cfo", {"stance": "neutral"}, version=store.get("Person", "p-ours-cfo")["version"])
     admin = signed_in(app, "admin")
-    page = admin.get("/admin/audit?name=anna").get_data(as_text=True)
-    rows = page.split("<tbody>")[1].split("</tbody>")[0]
-    assert "Anna Berg" in rows and "王强" not in rows
-    assert "/undo" in rows and "Cannot be undone" in rows  # the edit can be undone, the creation cannot
+    rows = admin.get("/admin/audit?name=anna").get_data(as_text=True).split("<tbody>")[1].split("</tbody>")[0]
+    assert "Anna Berg → 王强" in rows and "/undo" in rows and "Cannot be undone" in rows
+    assert "Secret Sun" not in rows and "p-theirs" not in rows
     chinese = admin.get("/admin/audit?name=王强").get_data(as_text=True).split("<tbody>")[1].split("</tbody>")[0]
-    assert "王强" in chinese and "Anna Berg" not in chinese
+    assert "Anna Berg → 王强" in chinese and "Secret Sun 孙秘密 → 王强" in chinese  # lines that end at him
     assert "None." in admin.get("/admin/audit?name=nobody-of-that-name").get_data(as_text=True)
     entries, total = store.audit_log(name="ANNA")
-    assert total == len(entries) > 1 and {e["target_id"] for e in entries} == {"p-ours-cfo"}
+    assert total == len(entries) and {e["target_id"] for e in entries} == {
+        "p-ours-cfo", "p-ours-cfo->p-ours-cio", "p-ours-cfo->opp-ours", "user-lina->p-ours-cfo"}

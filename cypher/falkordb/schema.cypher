@@ -28,6 +28,10 @@ CREATE INDEX FOR (n:AuditEntry) ON (n.actor)
 // name: schema.audit_label_index
 CREATE INDEX FOR (n:AuditEntry) ON (n.target_label)
 
+// The end of a relationship an entry is about (a person's history: audit.list_by_names).
+// name: schema.audit_end_index
+CREATE INDEX FOR (n:AuditEntry) ON (n.target_end)
+
 // Backups page through the log by id (backup.audit).
 // name: schema.audit_id_index
 CREATE INDEX FOR (n:AuditEntry) ON (n.id)

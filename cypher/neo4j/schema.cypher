@@ -23,6 +23,10 @@ CREATE INDEX graphcrm_audit_actor IF NOT EXISTS FOR (n:AuditEntry) ON (n.actor)
 // name: schema.audit_label_index
 CREATE INDEX graphcrm_audit_label IF NOT EXISTS FOR (n:AuditEntry) ON (n.target_label)
 
+// The end of a relationship an entry is about (a person's history: audit.list_by_names).
+// name: schema.audit_end_index
+CREATE INDEX graphcrm_audit_end IF NOT EXISTS FOR (n:AuditEntry) ON (n.target_end)
+
 // Backups page through the log by id (backup.audit).
 // name: schema.audit_id_index
 CREATE INDEX graphcrm_audit_id IF NOT EXISTS FOR (n:AuditEntry) ON (n.id)

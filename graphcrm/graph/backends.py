@@ -451,6 +451,7 @@ class FalkorBackend(Backend):
         ("AuditEntry", "target_id", "schema.audit_target_index"),
         ("AuditEntry", "actor", "schema.audit_actor_index"),
         ("AuditEntry", "target_label", "schema.audit_label_index"),
+        ("AuditEntry", "target_end", "schema.audit_end_index"),
         ("AuditEntry", "id", "schema.audit_id_index"),
         ("Interaction", "follow_up_owner", "schema.follow_up_index"),
     ]

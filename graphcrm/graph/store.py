@@ -1623,9 +1623,12 @@ class GraphStore:
 
         ``actor``: a user name; ``target``: a node id (``start->end`` for a
         relationship) or a label / type; ``name``: the entries of the people,
-        accounts and opportunities whose name is ``name`` or holds it in any
-        case (at most :data:`AUDIT_NAMED_MAX` of them; with ``target`` too,
-        only ``target`` if it is one of them); ``since`` / ``until``: ISO dates or
+        accounts and opportunities whose name is ``name`` (through the name
+        indexes), else that hold it in any case (a scan of the names; at most
+        :data:`AUDIT_NAMED_MAX` of them; with ``target`` too,
+        only ``target`` if it is one of them), and of their relationships
+        (those written before ``target_end`` was recorded: only where they
+        start; :func:`graphcrm.audit.entry`); ``since`` / ``until``: ISO dates or
         timestamps (``until`` exclusive).  Filters left None match anything.
         The entries of the people or accounts merged into a target
         (:meth:`merge_people`, :meth:`merge_accounts`) count as the target's own.
@@ -1633,16 +1636,18 @@ class GraphStore:
         filters: dict = {"actor": actor or None, "since": since or None, "until": until or None}
         named = None
         if name:
-            rows = self._read("audit.named", q=name, limit=self.AUDIT_NAMED_MAX)
-            named = [row["id"] for row in rows]
+            rows = self._read("audit.named", q=name) or self._read("audit.named_like", q=name,
+                                                                     limit=self.AUDIT_NAMED_MAX)
+            named = [row["id"] for row in rows][:self.AUDIT_NAMED_MAX]
             named = [target] if target in named else [] if target else named
             if not named:
                 return [], 0
-        if named or target:  # each filter has a statement that starts from its index (cypher/audit.cypher)
+        if named:  # each filter has a statement that starts from its index (cypher/audit.cypher)
+            by = "_by_names"
+            filters["targets"] = [*named, *(m for i in named for m in self.merged_into(i))]
+        elif target:
             by = "_by_target"
-            ids = named or [target]
-            filters |= {"target": None if named else target,
-                        "targets": [*ids, *(m for i in ids for m in self.merged_into(i))]}
+            filters |= {"target": target, "targets": [target, *self.merged_into(target)]}
         else:
             by = "_by_actor" if actor else ""
         rows = self._read(f"audit.list{by}", **filters, skip=max(0, int(skip)), limit=max(1, min(int(limit), 500)))
@@ -1731,9 +1736,16 @@ class GraphStore:
 
     def audit_names(self, entries: list[dict]) -> dict:
         """The display names an audit page needs: ``{"names": {id: name}, "users":
-        {username: name}}`` for the ids in the entries' targets and values, and
-        their actors (names from the current graph; a deleted record has none)."""
-        return self._history_names(entries)
+        {username: name}}`` for the ids in the entries' targets and values (any
+        ``..._id``), and their actors (names from the current graph; a deleted
+        record has none)."""
+        named = self._history_names(entries)
+        ids = {value for entry in entries for side in ("before", "after")
+               for key, value in json.loads(entry.get(side) or "{}").items()
+               if key.endswith("_id") and isinstance(value, str) and value not in named["names"]}
+        for label in ("Account", "Person", "Opportunity") if ids else ():
+            named["names"] |= {row["id"]: row["name"] for row in self._read(f"history.names:{label}", ids=sorted(ids))}
+        return named
 
     def audit_entry(self, entry_id: str) -> dict:
         """One audit entry by its id (NotFound when there is none)."""

@@ -60,6 +60,14 @@ def date_arg(name: str) -> date | None:
     return value
 
 
+def _named(change: dict, names: dict[str, str]) -> dict:
+    """A changed field with the ids it holds (``account_id``...) shown by name, the id after it."""
+    if not change["field"].endswith("_id"):
+        return change
+    return {**change, **{side: f"{names[v]} ({v})" for side in ("before", "after")
+                         if isinstance(v := change[side], str) and v in names}}
+
+
 @bp.route("/audit")
 @login_required
 def audit_log():
@@ -81,7 +89,7 @@ def audit_log():
         skip=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
     )
     named = store.audit_names(entries)
-    rows = [{**entry, "changes": audit.changes(entry), "undo": offer(entry),
+    rows = [{**entry, "changes": [_named(c, named["names"]) for c in audit.changes(entry)], "undo": offer(entry),
              "target_names": [named["names"].get(i) for i in entry["target_id"].split("->")],
              "actor_name": named["users"].get(entry["actor"])} for entry in entries]
     return render_template(
