@@ -23,9 +23,10 @@ maintenance        their own relationships with the people of those accounts:
                    ``due`` when a contact fell due within the period (the last
                    contact before it plus the cadence of the stakeholder's
                    influence, :mod:`graphcrm.analysis.maintenance`, is at most
-                   ``until``; never contacted counts as due), ``done`` when such a
-                   relationship had a contact within the period; ``contacted``:
-                   relationships with a contact within the period, due or not
+                   ``until``; with no contact known before the period it counts
+                   as due), ``done`` when such a relationship had a contact
+                   within the period; ``contacted``: relationships with a
+                   contact within the period, due or not
 follow-ups         the follow-ups of customer feedback they own
                    (:mod:`graphcrm.analysis.satisfaction`): ``open`` today,
                    ``overdue``, the age in days (since the feedback) of the
@@ -130,11 +131,11 @@ def _maintenance(G, user, accounts: set, met: dict, start: datetime, end: dateti
             "contacted": contacted}
 
 
-def _follow_ups(G, user, open_ones: list[dict], now: datetime, start: datetime, end: datetime) -> dict:
-    """The follow-ups ``user`` owns: open today with their ages, opened within start..end and answered."""
+def _follow_ups(G, owned: list, open_ones: list[dict], now: datetime, start: datetime, end: datetime) -> dict:
+    """Follow-ups of one owner (``owned``: the feedback they own; ``open_ones``: those open today): the
+    open ones with their ages, those opened within start..end and how many of those are answered."""
     ages = [(now.date() - at.date()).days for f in open_ones if (at := parse_time(f["at"])) is not None]
-    opened = [i for i in nodes_with_label(G, "Interaction") if G._node[i].get("follow_up_owner") == user
-              and (at := parse_time(G._node[i].get("at"))) is not None and start <= at <= end]
+    opened = [i for i in owned if (at := parse_time(G._node[i].get("at"))) is not None and start <= at <= end]
     return {"open": len(open_ones), "overdue": sum(1 for f in open_ones if f["days_overdue"] > 0),
             "oldest_days": max(ages, default=None),
             "average_days": round(sum(ages) / len(ages), 1) if ages else None,
@@ -249,18 +250,24 @@ def manager_scorecard(
     for user, person, at in (contacts_in(G) if contacts is None else contacts):
         if (t := parse_time(at)) is not None:
             met[(user, person)].append(t)
+    owned: dict = defaultdict(list)
+    for i in nodes_with_label(G, "Interaction"):
+        if G._node[i].get("follow_up_owner"):
+            owned[G._node[i]["follow_up_owner"]].append(i)
     open_by_owner: dict = defaultdict(list)
     for f in follow_ups(G, now=when):
         open_by_owner[f["owner"]["id"]].append(f)
-    cards = [_card(G, u, [rows[a] for a in accounts if a in rows], met, open_by_owner[u], when, start, end, days,
-                   cadence) for u, accounts in managers.items()]
+    cards = [_card(G, u, [rows[a] for a in accounts if a in rows], met, (owned[u], open_by_owner[u]), when,
+                   (start, end, days), cadence) for u, accounts in managers.items()]
     cards.sort(key=lambda c: (c["name"], c["id"]))
     return {"since": first.isoformat(), "until": last.isoformat(), "days": days, "as_of": iso(when),
             "managers": cards}
 
 
-def _card(G, user, rows: list[dict], met: dict, open_ones: list[dict], now, start, end, days, cadence) -> dict:
-    """One manager's card (see :func:`manager_scorecard`)."""
+def _card(G, user, rows: list[dict], met: dict, follow: tuple[list, list], now, period: tuple, cadence) -> dict:
+    """One manager's card (see :func:`manager_scorecard`); ``follow``: the feedback they own and
+    their open follow-ups; ``period``: its start, end and days."""
+    start, end, days = period
     accounts = [r["id"] for r in rows]
     people = sum(r["people"] for r in rows)
     contacts = sum(r["contacts"] for r in rows)
@@ -278,7 +285,7 @@ def _card(G, user, rows: list[dict], met: dict, open_ones: list[dict], now, star
         "stale_relationships": sum(r["stale_relationships"] for r in rows),
         "needs_attention": sum(1 for r in rows if r["needs_attention"]),
         "maintenance": _maintenance(G, user, set(accounts), met, start, end, cadence),
-        "follow_ups": _follow_ups(G, user, open_ones, now, start, end),
+        "follow_ups": _follow_ups(G, *follow, now, start, end),
         "satisfaction": satisfaction,
     }
 
