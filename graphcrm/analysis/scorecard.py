@@ -23,9 +23,10 @@ maintenance        their own relationships with the people of those accounts:
                    ``due`` when a contact fell due within the period (the last
                    contact before it plus the cadence of the stakeholder's
                    influence, :mod:`graphcrm.analysis.maintenance`, is at most
-                   ``until``; never contacted counts as due), ``done`` when such a
-                   relationship had a contact within the period; ``contacted``:
-                   relationships with a contact within the period, due or not
+                   ``until``; with no contact known before the period it counts
+                   as due), ``done`` when such a relationship had a contact
+                   within the period; ``contacted``: relationships with a
+                   contact within the period, due or not
 follow-ups         the follow-ups of customer feedback they own
                    (:mod:`graphcrm.analysis.satisfaction`): ``open`` today,
                    ``overdue``, the age in days (since the feedback) of the
