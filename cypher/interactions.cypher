@@ -139,6 +139,14 @@ SET r.last_contact_at = CASE
   ELSE r.last_contact_at END
 RETURN DISTINCT properties(i) AS props
 
+// The interaction an integration logged with this id of its own system
+// (the API's idempotency key).
+// name: interaction.by_external_id
+MATCH (i:Interaction {external_id: $external_id})
+WHERE i.external_source = $external_source
+RETURN i.id AS id
+
+
 // Who of ours met which stakeholders from $since to $until (ISO moments, both
 // included): one row per interaction, attendee and person met (the manager
 // scorecard's maintenance, graphcrm/analysis/scorecard.py).

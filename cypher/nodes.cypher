@@ -37,13 +37,14 @@ FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(n) AS props
 
 // The same for a user, whose session token is written without a version
-// (user.set_session_token): it is kept unless the change sets it.
+// (user.set_session_token): it is kept unless the change sets it.  Their API
+// tokens (user.set_api_tokens) are always kept.
 // name: user.update
 MATCH (n:User {id: $id})
 WHERE n.version = $version
-WITH n, n.session_token AS token
+WITH n, n.session_token AS token, n.api_tokens AS api_tokens
 SET n = $props
-SET n.session_token = coalesce($props.session_token, token)
+SET n.session_token = coalesce($props.session_token, token), n.api_tokens = api_tokens
 FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(n) AS props
 
@@ -129,6 +130,29 @@ MATCH (u:User {id: $id})
 SET u.session_token = CASE WHEN $replace OR u.session_token IS NULL THEN $token ELSE u.session_token END
 FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN u.session_token AS token
+
+// A user's personal API tokens (graphcrm/tokens.py, JSON text), written without
+// a version, if they are still $before (null: none): nothing when a token was
+// made or revoked in between.
+// name: user.set_api_tokens
+MATCH (u:User {id: $id})
+WHERE coalesce(u.api_tokens, '') = coalesce($before, '')
+SET u.api_tokens = $tokens
+FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
+RETURN u.id AS id
+
+// The user who holds the API token of this SHA-256 hash (a scan of the few users).
+// name: user.by_api_token
+MATCH (u:User)
+WHERE u.api_tokens CONTAINS $hash
+RETURN properties(u) AS props
+
+// Users with API tokens (the administrator's list).
+// name: user.with_api_tokens
+MATCH (u:User)
+WHERE u.api_tokens IS NOT NULL
+RETURN properties(u) AS props
+ORDER BY u.username
 
 // name: user.by_username
 MATCH (u:User {username: $username})
@@ -293,3 +317,23 @@ SET n = row, n.version = 1, n.created_at = $now, n.updated_at = $now
 WITH count(n) AS written
 FOREACH (entry IN CASE WHEN written > 0 THEN $audit ELSE [] END | CREATE (e:AuditEntry) SET e = entry)
 RETURN written AS n
+
+// People changed since $since, a page of them in the order they changed (the
+// API's list), with their account: of every account ...
+// name: person.changed_since
+MATCH (a:Account)<-[:WORKS_AT]-(p:Person)
+WHERE p.updated_at >= $since
+RETURN properties(p) AS props, a.id AS account_id
+ORDER BY p.updated_at, p.id
+SKIP $skip
+LIMIT $limit
+
+// ... or of the accounts $accounts only (UNWIND: an index lookup per account).
+// name: person.changed_since_in
+UNWIND $accounts AS account_id
+MATCH (a:Account {id: account_id})<-[:WORKS_AT]-(p:Person)
+WHERE p.updated_at >= $since
+RETURN properties(p) AS props, a.id AS account_id
+ORDER BY p.updated_at, p.id
+SKIP $skip
+LIMIT $limit

@@ -39,10 +39,24 @@ def _salesforce_mappings() -> str:
     return "\n\n".join(parts)
 
 
+def _api_operations() -> str:
+    from graphcrm.web import create_app
+    from graphcrm.web.openapi import spec
+
+    app = create_app({"TESTING": True})
+    with app.test_request_context():
+        described = spec.spec
+    rows = [f"| {method.upper()} | `{path}` | {'read' if method == 'get' else 'write'} | "
+            f"{operation['summary']} |"
+            for path, operations in sorted(described["paths"].items()) for method, operation in operations.items()]
+    return "\n".join(["| method | path | token scope | what |", "|---|---|---|---|", *rows])
+
+
 GENERATORS: dict[str, Callable[[], str]] = {
     "paste columns": _paste_columns,
     "template columns": _template_columns,
     "salesforce mappings": _salesforce_mappings,
+    "api operations": _api_operations,
 }
 
 _MARKER = re.compile(r"^<!-- generated: ([a-z ]+) -->$", re.MULTILINE)

@@ -198,7 +198,7 @@ AUDIT_ACTIONS = {
 
 #: a User's secrets: never written to the audit log (only that they changed),
 #: never shown on pages, in JSON or in the analysis graphs
-SECRET_PROPERTIES = ("password_hash", "session_token")
+SECRET_PROPERTIES = ("password_hash", "session_token", "api_tokens")
 
 #: an account map's layout as the team saved it (:func:`map_positions`): how
 #: the map is drawn, not a fact about the account, so left out of every export
@@ -459,6 +459,8 @@ class UserProps(_Props):
     password_hash: Opaque | None = None
     #: the token every login session of the user carries; a new one ends them all
     session_token: Annotated[str, StringConstraints(max_length=100), AfterValidator(_no_control)] | None = None
+    #: the user's personal API tokens (graphcrm/tokens.py, as JSON text): names, scopes, SHA-256 hashes
+    api_tokens: Annotated[str, StringConstraints(max_length=100_000), AfterValidator(_no_control)] | None = None
     active: bool = True
     title: Text | None = None
     #: where the weekly digest goes (none: no digest) and the language it is written in
@@ -496,6 +498,10 @@ class InteractionProps(_Props):
     follow_up_owner: Id | None = None
     follow_up_due: IsoDate | None = None
     follow_up_closed_by: Id | None = None
+    #: the id an integration gave the interaction in its own system, and which system
+    #: (``username/source``): one interaction per pair, so that a retried call logs it once
+    external_id: Text | None = None
+    external_source: Text | None = None
     #: why an interaction of a :data:`QUIET_PERIOD_KINDS` kind with a restricted person took place in a
     #: quiet period; the store sets the flags (graphcrm/compliance.py), whatever a caller sends
     compliance_reason: Text | None = None

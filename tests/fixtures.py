@@ -50,6 +50,20 @@ def demo_app(settings):
         embedded_server(settings).stop()
 
 
+#: the keys of an API error: problem details (RFC 9457; graphcrm/web/openapi.py ``Problem``)
+PROBLEM_KEYS = {"type", "title", "status", "detail", "error", "message", "field", "current", "changes"}
+
+
+def assert_problem(body: dict, field: str | None = None) -> None:
+    """The API's error shape: problem details, ``error`` and ``message`` repeating
+    the title and detail, and the field at fault when there is one."""
+    assert set(body) <= PROBLEM_KEYS and body["type"] == "about:blank", body
+    assert body["title"] and body["detail"] and body["status"] >= 400, body
+    assert (body["error"], body["message"]) == (body["title"], body["detail"]), body
+    if field is not None:
+        assert body["field"] == field, body
+
+
 def signed_in(app, username: str = "lina"):
     """A new test client of ``app``, signed in as ``username``."""
     client = app.test_client()
@@ -350,6 +364,30 @@ ROUTES: dict[tuple[str, str], Row] = {
         Row("edit", "/api/relationships/{relationship}", ok=400, data={}),
     ("/api/relationships/<rel_type>/<start>/<end>/delete", "POST"):
         Row("edit", "/api/relationships/{relationship}/delete", ok=400, data={}),
+    # the API for integrations (web/api.py, web/api_changes.py): the access check comes before the body,
+    # which these rows send as a form (400: not JSON); a route whose body names what it changes checks it
+    # after the body ("signed_in")
+    ("/api/openapi.json", "GET"): Row("public", "/api/openapi.json"),
+    ("/api/v1/accounts", "GET"): Row("signed_in", "/api/v1/accounts"),
+    ("/api/v1/people", "GET"): Row("signed_in", "/api/v1/people"),
+    ("/api/v1/people/<person_id>", "GET"): Row("view", "/api/v1/people/{person}"),
+    ("/api/v1/people/<person_id>", "PATCH"): Row("edit", "/api/v1/people/{person}", ok=400, data={}),
+    ("/api/v1/accounts/<account_id>/people", "POST"):
+        Row("edit", "/api/v1/accounts/{account}/people", ok=400, data={"name": "must not be stored"}),
+    ("/api/v1/relationships", "POST"): Row("signed_in", "/api/v1/relationships", ok=400, data={}),
+    ("/api/v1/relationships/<rel_type>/<start>/<end>", "PATCH"):
+        Row("edit", "/api/v1/relationships/{relationship}", ok=400, data={}),
+    ("/api/v1/opportunities/<opportunity_id>/roles", "POST"):
+        Row("edit", "/api/v1/opportunities/{opportunity}/roles", ok=400, data={}),
+    ("/api/v1/interactions", "POST"): Row("signed_in", "/api/v1/interactions", ok=400, data={}),
+    # personal API tokens (web/tokens.py)
+    ("/settings/tokens", "GET"): Row("signed_in", "/settings/tokens"),
+    ("/settings/tokens", "POST"): Row("signed_in", "/settings/tokens", ok=400, data={"name": ""}),
+    ("/settings/tokens/<token_id>/revoke", "POST"): Row("signed_in", "/settings/tokens/tok-none/revoke", ok=400,
+                                                       data={}),
+    ("/admin/tokens", "GET"): Row("admin", "/admin/tokens"),
+    ("/admin/tokens/<user_id>/<token_id>/revoke", "POST"):
+        Row("admin", "/admin/tokens/user-lina/tok-none/revoke", ok=400, data={}),
 }
 
 TARGETS = {

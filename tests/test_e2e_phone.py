@@ -33,6 +33,7 @@ PAGES = {
     "my-week": ("lina", "/my-week"),
     "scorecard": ("director", "/scorecard"),
     "compliance": ("director", "/compliance"),
+    "tokens": ("lina", "/settings/tokens"),
 }
 #: what spills: the page's width, and each card whose content is wider than the card
 #: (its own scrolling part, such as a table that scrolls, does not count)

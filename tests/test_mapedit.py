@@ -13,20 +13,13 @@ import pytest
 
 from graphcrm.web import create_app
 
-from fixtures import PASSWORD, XSS, fingerprint, signed_in, text
+from fixtures import PASSWORD, XSS, assert_problem, fingerprint, signed_in, text
 
 
 def post(client, url: str, body) -> tuple[int, dict]:
     r = client.post(url, json=body)
     return r.status_code, r.get_json()
 
-
-def assert_json_error(body: dict, field: str | None = None) -> None:
-    """The app's JSON error shape: error and message, and the field at fault when there is one."""
-    assert set(body) <= {"error", "message", "field", "current"}, body
-    assert body["error"] and body["message"], body
-    if field is not None:
-        assert body["field"] == field, body
 
 
 # -- people -----------------------------------------------------------------------------------------
@@ -59,7 +52,7 @@ def test_a_stale_version_is_refused_with_the_current_values(app_and_store):
     assert post(bo, "/api/people/p-ours-cio", {"changes": {"stance": "skeptic"}, "version": 1})[0] == 200
     status, body = post(lina, "/api/people/p-ours-cio", {"changes": {"stance": "champion"}, "version": 1})
     assert status == 409
-    assert_json_error(body)
+    assert_problem(body)
     assert body["current"]["stance"] == "skeptic" and body["current"]["version"] == 2
     assert store.get("Person", "p-ours-cio")["stance"] == "skeptic"
     # saving again with the stored version is a deliberate overwrite
@@ -80,7 +73,7 @@ def test_invalid_changes_are_refused_as_json_naming_the_field(app_and_store, cha
     before = fingerprint(store)
     status, body = post(signed_in(app, "lina"), "/api/people/p-ours-cfo", {"changes": changes, "version": version})
     assert status == 400
-    assert_json_error(body, field)
+    assert_problem(body, field)
     assert fingerprint(store) == before
 
 
@@ -91,7 +84,7 @@ def test_a_body_that_is_not_a_json_object_is_refused(app_and_store):
               lina.post("/api/people/p-ours-cfo", json=["stance", "champion"]),
               lina.post("/api/relationships/KNOWS/p-ours-cio/p-ours-cfo/delete", data="{}")):
         assert r.status_code == 400
-        assert_json_error(r.get_json(), "body")
+        assert_problem(r.get_json(), "body")
 
 
 def test_a_person_added_on_the_map_with_their_manager(app_and_store):
@@ -110,7 +103,7 @@ def test_a_person_added_on_the_map_with_their_manager(app_and_store):
     again = {"person": {"name": XSS}, "reports_to": ""}
     status, body = post(lina, "/api/accounts/acc-ours/people", again)
     assert status == 400
-    assert_json_error(body, "add_anyway")
+    assert_problem(body, "add_anyway")
     assert post(lina, "/api/accounts/acc-ours/people", {**again, "add_anyway": True})[0] == 200
 
 
@@ -125,7 +118,7 @@ def test_a_new_person_is_validated_as_on_the_form(app_and_store, body, field):
     before = fingerprint(store)
     status, answer = post(signed_in(app, "lina"), "/api/accounts/acc-ours/people", body)
     assert status == 400
-    assert_json_error(answer, field)
+    assert_problem(answer, field)
     assert fingerprint(store) == before
 
 
@@ -158,7 +151,7 @@ def test_a_line_is_added_changed_and_removed_through_the_store(app_and_store):
     assert status == 200 and body["saved"].startswith("Removed: Anna Berg influences 王强")
     status, body = post(lina, url + "/delete", {})
     assert status == 404
-    assert_json_error(body)
+    assert_problem(body)
     entries = store.audit_log(target="p-ours-cfo->p-ours-cio", actor="lina")[0]
     assert [(e["action"], e["target_label"]) for e in entries] == [
         ("unrelate", "INFLUENCES"), ("update", "INFLUENCES"), ("relate", "INFLUENCES")]  # the refusals wrote nothing
@@ -170,7 +163,7 @@ def test_a_reports_to_cycle_is_refused_with_the_chain_named(app_and_store):
     lina = signed_in(app, "lina")
     status, body = post(lina, "/api/relationships/REPORTS_TO/p-ours-cio/p-ours-cfo/new", {})
     assert status == 400
-    assert_json_error(body, "end")
+    assert_problem(body, "end")
     assert "cycle" in body["message"] and "王强 → Anna Berg → 王强" in body["message"]
     status, body = post(lina, "/api/accounts/acc-ours/people", {"person": {"name": "Third"}})
     third = body["person"]["id"]
@@ -186,10 +179,10 @@ def test_lines_take_only_the_properties_their_form_offers(app_and_store):
     status, body = post(lina, "/api/relationships/RELATIONSHIP/user-lina/p-ours-cfo",
                         {"changes": {"last_contact_at": "2026-01-01T00:00:00+00:00"}, "version": 1})
     assert status == 400
-    assert_json_error(body, "last_contact_at")
+    assert_problem(body, "last_contact_at")
     status, body = post(lina, "/api/relationships/KNOWS/p-ours-cio/p-ours-cfo/new", {"props": {"strength": 7}})
     assert status == 400
-    assert_json_error(body, "strength")
+    assert_problem(body, "strength")
 
 
 def test_our_relationship_and_a_competitor_s_tie_from_the_panel(app_and_store):
@@ -208,7 +201,7 @@ def test_our_relationship_and_a_competitor_s_tie_from_the_panel(app_and_store):
                              ({"new_competitor": "Orphan Ltd", "strength": 0}, 400, "strength")):
         status, body = post(lina, "/api/people/p-ours-cio/competitor-ties", tie)
         assert status == want
-        assert_json_error(body, field)
+        assert_problem(body, field)
     assert fingerprint(store) == before  # an invalid strength creates no competitor either
     power = lina.get("/api/opportunities/opp-ours/map").get_json()
     assert {(t["from"], t["to"], t["strength"]) for t in power["ties"]} >= {("user-lina", "p-ours-cio", 4),
@@ -228,7 +221,7 @@ def test_a_buying_center_role_is_added_changed_and_removed_on_the_power_map(app_
     status, body = post(bo, "/api/relationships/ROLE_IN/p-ours-cfo/opp-ours", {"changes": {"role": None},
                                                                                "version": 2})
     assert status == 400
-    assert_json_error(body, "role")
+    assert_problem(body, "role")
     assert post(bo, "/api/relationships/ROLE_IN/p-ours-cfo/opp-ours/delete", {})[0] == 200
     assert post(bo, "/api/relationships/ROLE_IN/p-ours-cfo/opp-ours/new", {"props": {"role": "coach"}})[0] == 200
     assert store.get_relationship("ROLE_IN", "p-ours-cfo", "opp-ours")["role"] == "coach"
@@ -257,7 +250,7 @@ def test_who_may_not_edit_the_account_gets_404_and_nothing_is_written(app_and_st
     for url, body in CHANGES:
         status, answer = post(client, url, body)
         assert status == 404, (username, url, status)
-        assert_json_error(answer)
+        assert_problem(answer)
     assert fingerprint(store) == before
 
 
@@ -280,7 +273,7 @@ def test_kinds_the_map_does_not_edit_are_404(app_and_store):
                 "/api/relationships/NOPE/p-ours-cio/p-ours-cfo/new"):
         status, body = post(admin, url, {})
         assert status == 404, url
-        assert_json_error(body)
+        assert_problem(body)
 
 
 def test_signed_out_requests_get_401(app_and_store):

@@ -261,16 +261,17 @@ def csrf_client(access_app):
 
 
 def test_every_post_route_refuses_a_request_without_csrf_token(access_app, csrf_client):
+    """Every write of a session (POST, and the API's PATCH); a request with an API token needs none (test_api)."""
     store = _store(access_app)
-    posts = [(rule, row) for (rule, method), row in ROUTES.items() if method == "POST"]
+    posts = [(rule, method, row) for (rule, method), row in ROUTES.items() if method != "GET"]
     assert posts
     before = fingerprint(store)
-    for rule, row in posts:
+    for rule, method, row in posts:
         url = row.url.format(**TARGETS["ours"])
         for token in (None, "forged-token"):
             data = dict(row.data or {}) | ({"csrf_token": token} if token else {})
-            r = csrf_client.post(url, data=data)
-            assert r.status_code == 400 and "security token" in text(r), (rule, token)
+            r = csrf_client.open(url, method=method, data=data)
+            assert r.status_code == 400 and "security token" in text(r), (rule, method, token)
     assert fingerprint(store) == before
     assert csrf_client.get("/accounts/acc-ours").status_code == 200  # logout without a token did not sign out
 

@@ -50,7 +50,8 @@ def test_login_required_redirects_to_login(client):
     r = client.get("/accounts/acc-east")
     assert r.status_code == 302 and r.headers["Location"] == "/login?next=/accounts/acc-east"
     r = client.get("/api/accounts/acc-east")
-    assert r.status_code == 401 and r.get_json() == {"error": "login required"}
+    assert r.status_code == 401 and r.mimetype == "application/problem+json"
+    assert r.get_json()["title"] == "Sign-in required" and r.headers["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_safe_next_redirect(client, auth):

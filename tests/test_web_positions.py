@@ -16,7 +16,7 @@ import pytest
 from graphcrm.model import MAP_POSITIONS_MAX
 from graphcrm.web import create_app
 
-from fixtures import PASSWORD, fingerprint, signed_in, text
+from fixtures import PASSWORD, assert_problem, fingerprint, signed_in, text
 
 URL = "/api/accounts/acc-ours/map/positions"
 
@@ -29,12 +29,6 @@ def post(client, body) -> tuple[int, dict]:
 def saved_layout(client) -> dict:
     return client.get("/api/accounts/acc-ours/map").get_json()["saved_layout"]
 
-
-def assert_json_error(body: dict, field: str | None = None) -> None:
-    assert set(body) <= {"error", "message", "field", "current"}, body
-    assert body["error"] and body["message"], body
-    if field is not None:
-        assert body["field"] == field, body
 
 
 def test_a_member_saves_positions_and_everyone_who_sees_the_map_gets_them(app_and_store):
@@ -76,7 +70,7 @@ def test_a_stale_save_gets_409_with_the_layout_stored_as_the_user_may_see_it(app
     assert post(admin, {"positions": {"p-theirs": [5, 5], "p-ours-cio": [1, 1]}, "version": 0})[0] == 200
     status, body = post(lina, {"positions": {"p-ours-cio": [2, 2]}, "version": 0})
     assert status == 409
-    assert_json_error(body)
+    assert_problem(body)
     assert body["current"] == {"positions": {"p-ours-cio": [1.0, 1.0]}, "version": 1}
     assert store.map_layout("acc-ours")["positions"]["p-ours-cio"] == [1.0, 1.0]
     assert post(lina, {"positions": {"p-ours-cio": [2, 2]}, "version": 1})[0] == 200  # again: deliberate
@@ -112,7 +106,7 @@ def test_positions_that_are_not_numbers_or_too_many_are_refused_as_json_naming_t
     before = fingerprint(store)
     status, answer = post(signed_in(app, "lina"), body)
     assert status == 400, answer
-    assert_json_error(answer, field)
+    assert_problem(answer, field)
     assert fingerprint(store) == before and store.map_layout("acc-ours")["version"] == 0
 
 
@@ -123,7 +117,7 @@ def test_not_a_number_in_the_json_text_and_a_body_that_is_not_json_are_400(app_a
                  '{"positions": {"p-ours-cio": [Infinity, 1]}, "version": 0}', "positions=1", "[1, 2]"):
         r = lina.post(URL, data=data, content_type="application/json")
         assert r.status_code == 400, data
-        assert_json_error(r.get_json())
+        assert_problem(r.get_json())
     assert store.map_layout("acc-ours")["version"] == 0
 
 
@@ -150,7 +144,7 @@ def test_who_may_not_edit_the_account_gets_404_and_nothing_is_written(app_and_st
     before = fingerprint(store)
     status, body = post(signed_in(app, username), {"positions": {"p-ours-cio": [1, 1]}, "version": 0})
     assert status == 404
-    assert_json_error(body)
+    assert_problem(body)
     assert fingerprint(store) == before and store.map_layout("acc-ours")["version"] == 0
 
 

@@ -43,6 +43,10 @@ CREATE INDEX FOR (n:User) ON (n.username)
 // name: schema.follow_up_index
 CREATE INDEX FOR (n:Interaction) ON (n.follow_up_owner)
 
+// An integration's id of an interaction (the API's retries: interaction.by_external_id).
+// name: schema.external_id_index
+CREATE INDEX FOR (n:Interaction) ON (n.external_id)
+
 // name: schema.constraints
 CALL db.constraints() YIELD type, label, properties, status
 RETURN type, label, properties, status

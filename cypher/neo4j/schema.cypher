@@ -35,6 +35,10 @@ CREATE INDEX graphcrm_audit_id IF NOT EXISTS FOR (n:AuditEntry) ON (n.id)
 // name: schema.follow_up_index
 CREATE INDEX graphcrm_interaction_follow_up IF NOT EXISTS FOR (n:Interaction) ON (n.follow_up_owner)
 
+// An integration's id of an interaction (the API's retries: interaction.by_external_id).
+// name: schema.external_id_index
+CREATE INDEX graphcrm_interaction_external_id IF NOT EXISTS FOR (n:Interaction) ON (n.external_id)
+
 // name: schema.username_constraint
 CREATE CONSTRAINT graphcrm_user_username IF NOT EXISTS
 FOR (n:User) REQUIRE n.username IS UNIQUE

@@ -454,6 +454,7 @@ class FalkorBackend(Backend):
         ("AuditEntry", "target_end", "schema.audit_end_index"),
         ("AuditEntry", "id", "schema.audit_id_index"),
         ("Interaction", "follow_up_owner", "schema.follow_up_index"),
+        ("Interaction", "external_id", "schema.external_id_index"),
     ]
     #: the schema's unique constraints: (label, property)
     UNIQUE = [(label, "id") for label in LABELS] + [("User", "username")]

@@ -1080,6 +1080,41 @@ class GraphStore:
         rows = self._read("user.by_username", username=username)
         return rows[0]["props"] if rows else None
 
+    def set_api_tokens(self, user_id: str, tokens: str | None, *, before: str | None, change: dict) -> None:
+        """Store the user's API tokens (graphcrm.tokens: JSON text) if they are
+        still ``before``; ``change`` (``{"api_token": {...}}`` before and after,
+        no secret in it) is what the audit entry shows.  The user's version stays."""
+        entry = audit.entry("update", "User", user_id, before=change.get("before"), after=change.get("after"))
+        rows = self._write("user.set_api_tokens", audit=entry, nodes=(), id=user_id, tokens=tokens, before=before)
+        if not rows:
+            self.get("User", user_id)  # NotFound when there is no such user
+            raise Conflict("the API tokens were changed meanwhile: reload the page and try again")
+
+    def user_by_api_token(self, token_hash: str) -> dict | None:
+        """The user who holds the API token of this SHA-256 hash (hex), or None."""
+        rows = self._read("user.by_api_token", hash=token_hash)
+        return rows[0]["props"] if rows else None
+
+    def users_with_api_tokens(self) -> list[dict]:
+        """The users who hold API tokens, by username (with their secrets: for graphcrm.tokens only)."""
+        return [row["props"] for row in self._read("user.with_api_tokens")]
+
+    def interaction_by_external_id(self, external_source: str, external_id: str) -> str | None:
+        """The id of the interaction logged with this id of an integration's system, or None."""
+        rows = self._read("interaction.by_external_id", external_source=external_source, external_id=external_id)
+        return rows[0]["id"] if rows else None
+
+    def people_changed_since(self, since: str, *, accounts: Iterable[str] | None = None, skip: int = 0,
+                             limit: int = 100) -> list[dict]:
+        """People changed at ``since`` or later, in the order they changed (then by id),
+        each with ``account_id``: of ``accounts`` only (None: of every account)."""
+        if accounts is None:
+            rows = self._read("person.changed_since", since=since, skip=skip, limit=limit)
+        else:
+            rows = self._read("person.changed_since_in", accounts=sorted(accounts), since=since, skip=skip,
+                              limit=limit)
+        return [{**row["props"], "account_id": row["account_id"]} for row in rows]
+
     def member_accounts(self, user_id: str) -> set[str]:
         """Ids of the accounts a user is on the team of (directly or through a bid)."""
         return {row["id"] for row in self._read("access.member_accounts", user_id=user_id)}

@@ -34,6 +34,12 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``, ``hist
     /api/portfolio                  portfolio coverage report (JSON; director, admin)
     /api/accounts/<id>              account report (JSON)
     /api/opportunities/<id>         opportunity report (JSON)
+    /api/openapi.json               the API's OpenAPI description (public; web/openapi.py)
+    /api/v1/accounts, /api/v1/people[/<id>]   lists with paging and updated_since (JSON; web/api.py)
+    /api/v1/accounts/<id>/people, /api/v1/people/<id> (PATCH), /api/v1/relationships[/<type>/<start>/<end>],
+    /api/v1/opportunities/<id>/roles, /api/v1/interactions   writes for integrations (web/api_changes.py)
+    /settings/tokens[/<id>/revoke]  the user's personal API tokens (web/tokens.py)
+    /admin/tokens[/<user>/<id>/revoke]   every user's API tokens (admin)
     /import, /import/apply          upload, preview and apply an import (admin, manager)
     /import/templates.zip?lang=     the CSV templates (en or zh headers)
     /import/templates.xlsx          the templates as one workbook (bilingual headers, drop-downs)
@@ -57,6 +63,7 @@ from graphcrm.analysis.messages import render
 from graphcrm.config import DEFAULT_SECRET_KEY, Settings
 from graphcrm.errors import ConfigError, Conflict, NotFound, StoreTimeout, StoreUnavailable, ValidationError
 from graphcrm.review import MissingFont
+from graphcrm.web import openapi
 from graphcrm.web.security import init_security
 
 csrf = CSRFProtect()
@@ -193,6 +200,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         accounts,
         admin,
         api,
+        api_changes,
         asof,
         audit,
         auth,
@@ -209,6 +217,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         review,
         scorecard,
         search,
+        tokens,
         transfer,
         undo,
     )
@@ -219,13 +228,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     def unauthorized():
         # JSON clients get 401, browsers the login page (back here afterwards)
         if request.path.startswith("/api/"):
-            return {"error": "login required"}, 401
+            return _signed_out_api()
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     for blueprint in (auth.bp, dashboard.bp, accounts.bp, opportunities.bp, people.bp, interactions.bp,
                       relationships.bp, search.bp, api.bp, mapedit.bp, admin.bp, audit.bp, transfer.bp, paste.bp,
-                      merge.bp, history.bp, review.bp, asof.bp, scorecard.bp, undo.bp, compliance.bp):
+                      merge.bp, history.bp, review.bp, asof.bp, scorecard.bp, api_changes.bp, tokens.bp, undo.bp,
+                      compliance.bp):
         app.register_blueprint(blueprint)
+    tokens.init_token_auth(app, csrf)
     init_security(app)
     audit.record_signed_in_user(app)
     _register_template_helpers(app)
@@ -287,8 +298,9 @@ def _error_page(code: int, title, message, *, field: str | None = None):
     The page shows who is signed in, which reads the database: when that
     fails (a form's CSRF error while the database is down), the answer is
     the 503 of :func:`_unavailable_page` instead."""
-    if request.path.startswith("/api/"):
-        body = {"error": str(title), "message": str(message)}
+    if request.path.startswith("/api/"):  # problem details (RFC 9457; openapi.Problem)
+        body = {"type": "about:blank", "title": str(title), "status": code, "detail": str(message),
+                "error": str(title), "message": str(message)}
         if field:
             body["field"] = field
         return body, code
@@ -297,6 +309,21 @@ def _error_page(code: int, title, message, *, field: str | None = None):
     except StoreUnavailable as exc:
         return _unavailable_page(exc)
     return render_template("error.html", code=code, title=str(title), message=str(message)), code
+
+
+def _signed_out_api():
+    """401 of the API: no valid token, no session."""
+    body, code = _error_page(401, _l("Sign-in required"), _l(
+        "Send a valid API token (Authorization: Bearer …) or sign in. A revoked token, or the token of a "
+        "deactivated user, is refused."))
+    return body, code, {"WWW-Authenticate": 'Bearer realm="GraphCRM"'}
+
+
+def _differences(current: dict, sent) -> list[dict]:
+    """The fields of a refused change whose stored value differs from the one sent: field, theirs, yours."""
+    sent = sent if isinstance(sent, dict) else {}
+    return [{"field": k, "theirs": current.get(k), "yours": v} for k, v in sent.items()
+            if k != "version" and current.get(k) != v]
 
 
 def _unavailable_page(e: StoreUnavailable):
@@ -348,12 +375,46 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(e):
+        if g.get("api_token"):
+            body, code = _error_page(429, _l("Too many requests"), _l(
+                "This token made more than %(limit)s requests. Wait and try again.",
+                limit=current_app.config["API_RATE_LIMIT"]))
+            return body, code, {"Retry-After": str(g.get("retry_after", 60))}
         return _error_page(429, _l("Too many attempts"), _l(
             "Too many failed sign-in attempts. Wait a minute and try again."))
 
     @app.errorhandler(Conflict)
     def conflict(e):
-        return _error_page(409, _l("Changed by someone else"), str(e))
+        if not request.path.startswith("/api/"):
+            return _error_page(409, _l("Changed by someone else"), str(e))
+        if request.method != "PATCH":  # the API: what is stored, beside the refusal
+            body, code = _error_page(409, _l("Exists already"), str(e))
+            return body | {"current": e.current}, code
+        body, code = _error_page(412, _l("Changed by someone else"), str(e))  # a change on another version
+        return body | {"current": e.current, "changes": _differences(e.current, request.get_json(silent=True))}, code
+
+    @app.errorhandler(401)
+    def signed_out(e):
+        return _signed_out_api() if request.path.startswith("/api/") else _error_page(
+            401, _l("Sign-in required"), _l("Please sign in to open this page."))
+
+    @app.errorhandler(405)
+    def wrong_method(e):
+        body, code = _error_page(405, _l("Not allowed"), _l("This address does not answer %(method)s.",
+                                                            method=request.method))
+        return body, code, {"Allow": ", ".join(e.valid_methods)} if e.valid_methods else {}
+
+    @app.errorhandler(428)
+    def version_required(e):
+        return _error_page(428, _l("Version required"), _l(
+            "Say which version you change: send the record's ETag as If-Match, or its version."), field="If-Match")
+
+    @app.after_request
+    def problem_media_type(response):
+        if response.status_code >= 400 and response.mimetype == "application/json" and request.path.startswith("/api/"):
+            response.mimetype = openapi.PROBLEM_JSON
+        return response
+
 
     @app.errorhandler(StoreUnavailable)
     def unavailable(e):

@@ -13,6 +13,7 @@ from flask import abort
 from flask_login import current_user
 
 from graphcrm import access
+from graphcrm.model import RELATIONSHIP_TYPES
 from graphcrm.web.db import get_reports, get_store
 
 
@@ -87,6 +88,17 @@ def visible_account_ids(user=None) -> set[str] | None:
     if user.sees_all:
         return None
     return member_accounts(user.id)
+
+
+def require_line(rel_type: str, start: str, end: str) -> None:
+    """Abort 404 unless the current user may change the account of each end
+    of the relationship that anchors it and see the others
+    (:data:`graphcrm.access.ANCHORS`, as the relationship forms)."""
+    starts, ends = RELATIONSHIP_TYPES[rel_type][:2]
+    edit, view = access.ANCHORS[rel_type]
+    for which, node_id, labels in (("start", start, starts), ("end", end, ends)):
+        if (which in edit or which in view) and labels[0] in ("Account", "Person", "Opportunity"):
+            require_account(labels[0], node_id, edit=which in edit)
 
 
 def visible_accounts() -> list[dict]:

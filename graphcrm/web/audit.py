@@ -27,8 +27,10 @@ PAGE_SIZE = 50
 
 
 def _web_actor() -> tuple[str, str]:
+    """Who writes: the signed-in user, through the web or with an API token (via ``token:<id>``)."""
     if current_user.is_authenticated:
-        return current_user.username, "web"
+        token = g.get("api_token")
+        return current_user.username, f"token:{token['id']}" if token else "web"
     return "anonymous", "web"
 
 

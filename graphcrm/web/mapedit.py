@@ -46,14 +46,16 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
+from pydantic import BaseModel, ConfigDict
 
 from graphcrm import model
-from graphcrm.access import ANCHORS
 from graphcrm.errors import Conflict, ValidationError
 from graphcrm.web import _error_page
-from graphcrm.web.access import require_account
+from graphcrm.web.access import require_account, require_line
+from graphcrm.web.api import Report
 from graphcrm.web.db import get_reports, get_store
 from graphcrm.web.network import map_node_ids, network_data, power_map_data
+from graphcrm.web.openapi import answers, spec
 from graphcrm.web.relationships import relationship_text
 from graphcrm.web.reports import account_graph, opportunity_graph, opportunity_report
 
@@ -71,6 +73,27 @@ LINE_FIELDS = {"REPORTS_TO": (), "INFLUENCES": ("strength",), "KNOWS": ("strengt
 POSITIONS_MAX_BYTES = 1024 * 1024
 
 
+# -- the bodies, as the API's description shows them (the routes check them by hand, below) -----------
+
+class MapBody(BaseModel):
+    """What a change on the map sends (see the module's docstring for each route's)."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [
+        {"changes": {"stance": "supporter"}, "version": 3}]})
+
+
+class MapSaved(BaseModel):
+    """A change saved: a sentence in the user's language saying what, and the record as stored."""
+
+    model_config = ConfigDict(extra="allow")
+
+    saved: str
+
+
+#: what the spec says of every change on the map (documented, checked by hand)
+MAP_CHANGE = dict(json=MapBody, resp=answers(write=True, HTTP_200=MapSaved), tags=["map"], skip_validation=True)
+
+
 @bp.errorhandler(Conflict)
 def conflict(e: Conflict):
     """The app's 409, with the stored values (``current``) the panel shows beside the user's."""
@@ -83,6 +106,7 @@ def conflict(e: Conflict):
 
 @bp.route("/accounts/<account_id>/map")
 @login_required
+@spec.validate(resp=answers(HTTP_200=Report), tags=["map"])
 def account_map(account_id: str):
     """The account network as the account page draws it."""
     require_account("Account", account_id)
@@ -91,6 +115,7 @@ def account_map(account_id: str):
 
 @bp.route("/opportunities/<opportunity_id>/map")
 @login_required
+@spec.validate(resp=answers(HTTP_200=Report), tags=["map"])
 def opportunity_map(opportunity_id: str):
     """The power map as the opportunity page draws it."""
     require_account("Opportunity", opportunity_id)
@@ -103,6 +128,7 @@ def opportunity_map(opportunity_id: str):
 
 @bp.route("/accounts/<account_id>/map/positions", methods=["POST"])
 @login_required
+@spec.validate(**MAP_CHANGE)
 def save_positions(account_id: str):
     """Keep the places of the account map's nodes for everyone who sees the map
     (``positions`` null: the automatic layout again), if nobody saved since ``version``."""
@@ -147,6 +173,7 @@ def _shown_layout(layout: dict, shown: set[str]) -> dict:
 
 @bp.route("/people/<person_id>", methods=["POST"])
 @login_required
+@spec.validate(**MAP_CHANGE)
 def update_person(person_id: str):
     """Change a person's title, department, influence, stance or compliance role, if nobody saved since ``version``."""
     require_account("Person", person_id, edit=True)
@@ -164,6 +191,7 @@ def update_person(person_id: str):
 
 @bp.route("/accounts/<account_id>/people", methods=["POST"])
 @login_required
+@spec.validate(**MAP_CHANGE)
 def new_person(account_id: str):
     """A new stakeholder of the account, with their manager if given, saved together."""
     require_account("Account", account_id, edit=True)
@@ -189,6 +217,7 @@ def new_person(account_id: str):
 
 @bp.route("/people/<person_id>/competitor-ties", methods=["POST"])
 @login_required
+@spec.validate(**MAP_CHANGE)
 def competitor_tie(person_id: str):
     """A competitor's relationship with the person: a competitor already known, or a new one by name."""
     require_account("Person", person_id, edit=True)
@@ -211,6 +240,7 @@ def competitor_tie(person_id: str):
 
 @bp.route("/relationships/<rel_type>/<start>/<end>/new", methods=["POST"])
 @login_required
+@spec.validate(**MAP_CHANGE)
 def new_line(rel_type: str, start: str, end: str):
     """A new relationship drawn or picked on the map (one that exists already: 409)."""
     _require_line(rel_type, start, end)
@@ -222,6 +252,7 @@ def new_line(rel_type: str, start: str, end: str):
 
 @bp.route("/relationships/<rel_type>/<start>/<end>", methods=["POST"])
 @login_required
+@spec.validate(**MAP_CHANGE)
 def update_line(rel_type: str, start: str, end: str):
     """Change a relationship's properties (strength, role...), if nobody saved since ``version``."""
     _require_line(rel_type, start, end)
@@ -233,6 +264,7 @@ def update_line(rel_type: str, start: str, end: str):
 
 @bp.route("/relationships/<rel_type>/<start>/<end>/delete", methods=["POST"])
 @login_required
+@spec.validate(**MAP_CHANGE)
 def delete_line(rel_type: str, start: str, end: str):
     """Remove a relationship from the map."""
     _require_line(rel_type, start, end)
@@ -248,11 +280,7 @@ def _require_line(rel_type: str, start: str, end: str) -> None:
     graphcrm/web/relationships.py ``_anchor``)."""
     if rel_type not in LINE_FIELDS:
         abort(404)
-    starts, ends = model.RELATIONSHIP_TYPES[rel_type][:2]
-    edit, view = ANCHORS[rel_type]
-    for which, node_id, labels in (("start", start, starts), ("end", end, ends)):
-        if (which in edit or which in view) and labels[0] in ("Account", "Person", "Opportunity"):
-            require_account(labels[0], node_id, edit=which in edit)
+    require_line(rel_type, start, end)
 
 
 # -- the request and the answer ----------------------------------------------------------------
