@@ -140,6 +140,11 @@ def test_nobody_receives_an_account_they_may_not_see(runner, inbox):
         for opportunity_id in ("opp-ours", "opp-theirs"):
             stored = store.get("Opportunity", opportunity_id)
             store.update("Opportunity", opportunity_id, {"close_date": soon}, version=stored["version"])
+        # the champion of lina's bid left for the account she may not see
+        champion = store.create_person("acc-ours", {"name": "黄磊 Huang Lei", "influence": 4}, id="p-ours-champion")
+        store.relate("ROLE_IN", "p-ours-champion", "opp-ours", {"role": "champion"})
+        store.move_person("p-ours-champion", version=champion["version"], to_account_id="acc-theirs",
+                          on=(date.today() - timedelta(days=1)).isoformat())
         # lina has a relationship, and owns an overdue follow-up, at the account she may not see
         store.relate("RELATIONSHIP", "user-lina", "p-theirs", {"strength": 3})
         feedback = store.get("Interaction", "int-theirs-feedback")
@@ -152,11 +157,17 @@ def test_nobody_receives_an_account_they_may_not_see(runner, inbox):
     for username in ("lina", "bo", "vera"):
         text, html = parts(inbox.to(f"{username}@example.com"))
         assert "Quay cranes 2027" in text and "Quay cranes 2027" in html
+        # told that the champion left, not where to
+        assert "黄磊 Huang Lei, champion or coach of an open bid, has left Harbor Ours 港口我方." in text
+        assert f"{BASE_URL}/people/p-ours-champion" in links(text)
         leaked = [word for word in FORBIDDEN if word in text or word in html]
         assert not leaked, (username, leaked)
     for username in ("director", "admin", "omar"):
         text, html = parts(inbox.to(f"{username}@example.com"))
         assert "Hidden Deal 秘密项目" in text and "Hidden Deal 秘密项目" in html
+    moved = "Former champion 黄磊 Huang Lei left Harbor Ours 港口我方 and now works at Forbidden Freight 禁运物流."
+    assert moved in parts(inbox.to("director@example.com"))[0]
+    assert "黄磊" not in parts(inbox.to("omar@example.com"))[0]  # the account he left is not omar's
 
 
 def test_a_dry_run_of_one_user_and_users_without_a_digest(runner, inbox):

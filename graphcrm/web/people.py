@@ -194,9 +194,9 @@ def move_person(person_id: str):
 
 
 @bp.app_template_global()
-def moved_people() -> list[dict]:
+def moved_people(user=None) -> list[dict]:
     """The alerts about stakeholders who moved (:func:`graphcrm.moves.mover_alerts`)
-    for the signed-in user, at the accounts they may see: My week and the
-    dashboard show them (_moves.html)."""
+    for ``user`` (default: the signed-in one), at the accounts they may see: My
+    week and the dashboard show them (_moves.html), the weekly digest too."""
     rows = get_reports().get(("former employees",), get_store().former_employees)
-    return mover_alerts(rows, visible_account_ids(), datetime.now(timezone.utc).date())
+    return mover_alerts(rows, visible_account_ids(user), datetime.now(timezone.utc).date())

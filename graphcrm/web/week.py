@@ -10,13 +10,12 @@ Alerts
 ------
 :func:`alerts` is the one list of what a user must not miss this week.  Each
 source in :data:`ALERT_SOURCES` is a function ``(user, week) -> list of
-alerts`` (``week``: what :func:`week_of` gives); an alert is a dict with
-``kind``, ``message`` (the English sentence) and ``texts`` (``{"message":
-the message}``, see :mod:`graphcrm.analysis.messages`: pages and e-mails say
-it in the reader's language) and ``link`` (``(endpoint, url arguments)`` of
-the page that deals with it).  A source must only name accounts the user
-may see: it gets the week, which is filtered already, or calls
-:func:`~graphcrm.web.access.visible_account_ids` itself.
+alerts`` (``week``: what :func:`week_of` gives), called in the reader's
+language (the digest forces it); an alert (:func:`alert`) is a dict with
+``kind``, ``text`` (a sentence in that language) and ``link`` (``(endpoint,
+url arguments)`` of the page that deals with it).  A source names only
+accounts the user may see: it uses the week, which is filtered already, or
+:func:`~graphcrm.web.access.visible_account_ids` of the user.
 """
 
 from __future__ import annotations
@@ -25,13 +24,16 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from flask import current_app
+from flask_babel import gettext
 
 from graphcrm.analysis import maintenance_plan
 from graphcrm.analysis.messages import render, say
 from graphcrm.analysis.money import convert
 from graphcrm.rates import load_rates
+from graphcrm.web import say_text
 from graphcrm.web.access import visible_account_ids
 from graphcrm.web.db import get_reports, get_store
+from graphcrm.web.people import moved_people
 
 #: days ahead a contact is planned (My week) and a bid counts as closing soon (the digest)
 PLAN_DAYS = 7
@@ -87,22 +89,40 @@ def closing_soon(user, *, days: int = CLOSING_SOON_DAYS) -> list[dict]:
     return sorted(soon, key=lambda o: (o["days_to_close"], str(o["name"])))
 
 
-def alert(kind: str, msg: dict, endpoint: str, **link_args) -> dict:
-    """One alert (module text): ``msg`` made by :func:`graphcrm.analysis.messages.say`."""
-    return {"kind": kind, "message": render(msg), "texts": {"message": msg}, "link": (endpoint, link_args)}
+def alert(kind: str, text: str, endpoint: str, **link_args) -> dict:
+    """One alert (module text)."""
+    return {"kind": kind, "text": str(text), "link": (endpoint, link_args)}
 
 
 def overdue_follow_ups(user, week: dict) -> list[dict]:
     """Customer feedback the user owns whose follow-up is past its due date."""
-    return [alert("follow_up_overdue", say("attention.follow_up_overdue", people=[p["name"] for p in f["people"]],
-                                           date=str(f["at"] or "")[:10], days=f["days_overdue"],
-                                           owner=f["owner"]["name"]),
-                  "interactions.close_follow_up", interaction_id=f["id"])
-            for f in week["follow_ups"] if f["days_overdue"] > 0]
+    out = []
+    for f in week["follow_ups"]:
+        if f["days_overdue"] > 0:
+            msg = say("attention.follow_up_overdue", people=[p["name"] for p in f["people"]],
+                      date=str(f["at"] or "")[:10], days=f["days_overdue"], owner=f["owner"]["name"])
+            out.append(alert("follow_up_overdue", say_text(msg, render(msg)), "interactions.close_follow_up",
+                             interaction_id=f["id"]))
+    return out
+
+
+def people_who_moved(user, week: dict) -> list[dict]:
+    """A champion or coach of an open bid who left its account, a former
+    champion now at another account (:func:`graphcrm.web.people.moved_people`:
+    the alerts My week shows, by the same rule)."""
+    return [alert(m["kind"], _moved(m), "people.person", person_id=m["person"]["id"]) for m in moved_people(user)]
+
+
+def _moved(m: dict) -> str:
+    if m["kind"] == "champion_moved":
+        return gettext("Former champion %(person)s left %(left)s and now works at %(now)s.",
+                       person=m["person"]["name"], left=m["left"]["name"], now=m["now"]["name"])
+    return gettext("%(person)s, champion or coach of an open bid, has left %(left)s.",
+                   person=m["person"]["name"], left=m["left"]["name"])
 
 
 #: where the alerts come from, in the order they are listed (module text)
-ALERT_SOURCES: tuple[Callable[..., list[dict]], ...] = (overdue_follow_ups,)
+ALERT_SOURCES: tuple[Callable[..., list[dict]], ...] = (overdue_follow_ups, people_who_moved)
 
 
 def alerts(user, week: dict) -> list[dict]:
