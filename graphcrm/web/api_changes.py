@@ -13,7 +13,9 @@ The bodies are validated against the graph model's own rules
   (``changes``: field, theirs, yours).
 * An interaction sent with ``external_id`` is logged once per id and
   ``source`` of the user's: sent again (a retried call), it answers the one
-  logged (200) instead of logging another (201).
+  logged (200) instead of logging another (201).  The look-up and the write
+  are two statements: two copies sent at the same moment may both be logged
+  (a retry comes after the first call answered or timed out).
 """
 
 from __future__ import annotations

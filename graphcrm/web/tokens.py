@@ -6,7 +6,8 @@ The rules are in :mod:`graphcrm.tokens`.  A request to ``/api/`` that carries
 a bearer token is the token's user's for that request only (no session is
 made, the session cookie is not read), limited to the token's scope (a
 ``read`` token: GET only, else 403) and to ``API_RATE_LIMIT`` requests per
-token (default 120 per minute; past it, 429 with ``Retry-After``), and needs
+token (default 120 per minute, counted in memory per process by ``limits``, the library
+under Flask-Limiter; past it, 429 with ``Retry-After``), and needs
 no CSRF token: a browser never sends one by itself.  Every other request
 (pages, and the API with a session) needs the CSRF token on a write, as
 before.  An unknown, revoked or deactivated user's token answers 401.
