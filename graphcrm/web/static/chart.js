@@ -103,7 +103,10 @@
     var gates = JSON.parse(dataEl.textContent);
     var t = GATES;
     var plot = t.height - t.top - t.bottom;
-    var svg = svgIn(box, Math.max(gates.length, 4) * t.columnWidth, t.height);
+    var width = Math.max(gates.length, 4) * t.columnWidth;
+    var svg = svgIn(box, width, t.height);
+    svg.setAttribute("width", String(width));   // drawn at its own size, narrowed on a phone only
+    svg.style.maxWidth = "100%";
     [50].forEach(function (line) {
       var y = t.top + plot * (1 - line / t.maxScore);
       el(svg, "line", { x1: 0, x2: gates.length * t.columnWidth, y1: y, y2: y, stroke: "#e3e6ec",
