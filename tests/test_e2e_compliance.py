@@ -68,3 +68,26 @@ def test_the_director_reads_and_downloads_the_compliance_report(session_of, loca
         with s.page.expect_download() as download:
             s.page.click("a[href*='compliance.xlsx']")
         assert download.value.suggested_filename.startswith("graphcrm-compliance-")
+
+
+def test_the_map_panel_sets_a_compliance_role_and_the_map_marks_the_person(session_of):
+    s = session_of("zhangwei")
+    s.goto("/opportunities/opp-water-monitor")
+    s.wait_for_network()
+    s.page.fill("#network-find", "丁勇")
+    s.page.press("#network-find", "Enter")
+    s.wait_until("!document.getElementById('map-person').hidden")
+    assert s.page.input_value("#map-compliance-role") == ""
+    s.page.select_option("#map-compliance-role", "procurement_official")
+    s.page.click("#map-person button[type=submit]")
+    assert "Procurement official" in s.text_matching("#map-status", "^Saved: ")
+    s.goto("/opportunities/opp-water-monitor")
+    s.wait_for_network()
+    assert s.page.evaluate("() => window.graphcrmNetwork.body.data.nodes.get('p-ding-yong').restricted") \
+        == "Procurement official"
+    s.page.fill("#network-find", "丁勇")
+    s.page.press("#network-find", "Enter")
+    s.wait_until("!document.getElementById('map-person').hidden")
+    s.page.select_option("#map-compliance-role", "")
+    s.page.click("#map-person button[type=submit]")
+    s.text_matching("#map-status", "^Saved: ")

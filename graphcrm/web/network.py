@@ -21,7 +21,7 @@ What a map is made of (the contract with ``static/network.js``):
   version), for the nodes this user's map shows only: the page draws those
   nodes there and lays out the rest near them;
 * what the map's side panel edits (web/mapedit.py) comes with it: a person's
-  ``job`` (title), ``department``, ``stance``, ``influence`` and ``version``
+  ``job`` (title), ``department``, ``stance``, ``influence``, ``compliance_role`` and ``version``
   as stored, each line's ``version``, and ``competitors`` (id and name) whose
   tie to a person can be recorded.  The power map adds each member's ``role``
   in the deal (``role``, ``stance``, ``influence`` and ``version`` of their
@@ -142,7 +142,8 @@ def network_data(G) -> dict:
         if label == "Person":
             influence = int(d.get("influence") or 1)
             stance = d.get("stance") or "neutral"
-            extra = {k: v for k, v in (("job", d.get("title")), ("department", d.get("department"))) if v}
+            extra = {k: v for k, v in (("job", d.get("title")), ("department", d.get("department")),
+                                       ("compliance_role", d.get("compliance_role"))) if v}
             net.add_node(n, label=str(d.get("name") or n), shape=STANCE_SHAPES.get(stance, "dot"), kind="Person",
                          stance=stance, influence=influence, color=STANCE_COLORS.get(stance, "#bdbdbd"),
                          size=10 + 5 * influence, version=d.get("version"), **_chart_place(chart[n]), **extra)
@@ -376,12 +377,15 @@ def _mark_restricted(nodes: list[dict], G, lang: str) -> int:
     """Mark the people of ``nodes`` restricted in a quiet period now
     (graphcrm/analysis/compliance.py) as :data:`RESTRICTED_LOOK` says, their
     compliance role under their name after a ⚠ (also in ``restricted``, for
-    the side panel); how many there are."""
+    the side panel); how many there are.  The others get a solid border
+    (``shapeProperties`` on every node: the map, redrawn after an edit, sets
+    a property no longer sent to nothing, which vis-network cannot draw)."""
     restricted = restricted_people(G, datetime.now(timezone.utc))
     marked = 0
     for node in nodes:
         found = restricted.get(node["id"])
         if found is None:
+            node["shapeProperties"] = {"borderDashes": False}
             continue
         role = model.label_text(model.COMPLIANCE_ROLES, found["role"], lang)
         color = node.get("color")
@@ -397,10 +401,10 @@ def _mark_restricted(nodes: list[dict], G, lang: str) -> int:
 
 def _person_values(d: dict) -> dict:
     """A person as stored, for the side panel: title (``job``), department,
-    stance, influence and version (the power map draws the stance and
-    influence in the deal instead)."""
+    stance, influence, compliance role and version (the power map draws the
+    stance and influence in the deal instead)."""
     values = {"job": d.get("title"), "department": d.get("department"), "stance": d.get("stance") or "neutral",
-              "influence": d.get("influence"), "version": d.get("version")}
+              "influence": d.get("influence"), "compliance_role": d.get("compliance_role"), "version": d.get("version")}
     return {k: v for k, v in values.items() if v is not None}
 
 

@@ -80,7 +80,8 @@
   var BESIDE_ANGLE = 2.4;      // radians between the nodes that start beside one placed neighbour
   var JSON_HEADERS = { "Content-Type": "application/json", "Accept": "application/json" };
   // the side panel's inputs of a person's properties and of their role in the deal (ROLE_IN)
-  var PERSON_FIELDS = { title: "map-title", stance: "map-stance", influence: "map-influence" };
+  var PERSON_FIELDS = { title: "map-title", stance: "map-stance", influence: "map-influence",
+                        compliance_role: "map-compliance-role" };
   var ROLE_FIELDS = { role: "map-role", stance: "map-deal-stance", influence: "map-deal-influence" };
   var PERSON_FORMS = ["map-person", "map-lines-section", "map-line", "map-ours", "map-tie"];
 
@@ -685,6 +686,7 @@
     chosen.role = n.role ? Object.assign({}, role) : null;
     chosen.loaded = {
       "map-title": n.job || "", "map-stance": n.stance || "neutral", "map-influence": String(n.influence || 3),
+      "map-compliance-role": n.compliance_role || "",
       "map-role": role.role || "", "map-deal-stance": role.stance || "",
       "map-deal-influence": role.influence === undefined || role.influence === null ? "" : String(role.influence)
     };
@@ -918,7 +920,9 @@
   function addPerson(event) {
     event.preventDefault();
     var person = {};
-    ["name", "title", "department", "stance"].forEach(function (key) { person[key] = field("map-new-" + key).value; });
+    ["name", "title", "department", "stance", "compliance_role"].forEach(function (key) {
+      person[key] = field("map-new-" + key).value;
+    });
     person.influence = Number(field("map-new-influence").value);
     var body = { person: person, reports_to: field("map-new-manager").value || null,
                  add_anyway: field("map-new-anyway").checked };
