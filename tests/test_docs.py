@@ -37,7 +37,8 @@ QUICK_START = (
 )
 README_LIMIT = 6144
 #: the commands a ``<!-- run -->`` block may hold: they only read, or set up the schema and the demo
-SAFE_COMMANDS = ("--help", "init", "demo", "analyze", "history", "db status", "db check", "user list", "digest --dry-run")
+SAFE_COMMANDS = ("--help", "init", "demo", "analyze", "history", "db status", "db check", "user list",
+                 "digest --dry-run")
 
 
 def _commands(group: click.Group, prefix: str = "graphcrm") -> list[str]:
