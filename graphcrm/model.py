@@ -481,6 +481,14 @@ class OpportunityProps(_Props):
     quiet_end: IsoDate | None = None
     source_id: Text | None = None
 
+    @field_validator("quiet_end")
+    @classmethod
+    def _quiet_period_ends_after_it_starts(cls, end: str | None, info: ValidationInfo) -> str | None:
+        start = info.data.get("quiet_start")
+        if start and end and end < start:
+            raise ValueError(f"the quiet period must not end before it starts ({start})")
+        return end
+
 
 class CompetitorProps(_Props):
     name: Name

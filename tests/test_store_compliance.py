@@ -97,3 +97,11 @@ def test_gifts_over_the_annual_limit_are_saved_flagged_and_audited(any_store):
     assert "gift_limit_flag" not in edited
     [row] = [r for r in s.compliance_report("2026-01-01", "2027-01-01") if r["props"]["id"] == second["id"]]
     assert row["people"] == [["p-emily", "Emily Chen", None, "acc-1", "华东电网"]] and row["users"] == ["Li Wei"]
+
+
+def test_a_quiet_period_that_ends_before_it_starts_is_refused(any_store):
+    s = any_store
+    tender_account(s)
+    with pytest.raises(ValidationError) as refused:
+        s.create_opportunity("acc-1", {"name": "三期", "quiet_start": "2026-05-01", "quiet_end": "2026-04-01"})
+    assert refused.value.field == "quiet_end" and "2026-05-01" in refused.value.message

@@ -43,6 +43,11 @@ def test_the_person_form_sets_a_compliance_role_and_the_opportunity_form_a_quiet
         "name": opp["name"], "stage": "qualify", "currency": "CNY", "quiet_start": "2026-04-01",
         "quiet_end": "2026-06-30", "version": opp["version"]})
     assert response.status_code == 302
+    opp = store.get("Opportunity", "opp-ours")
+    response = client.post("/opportunities/opp-ours/edit", data={
+        "name": opp["name"], "stage": "qualify", "currency": "CNY", "quiet_start": "2026-07-01",
+        "quiet_end": "2026-06-30", "version": opp["version"]})
+    assert response.status_code == 400 and "cannot end before it starts" in text(response)
     assert {k: store.get("Opportunity", "opp-ours")[k] for k in ("quiet_start", "quiet_end")} == {
         "quiet_start": "2026-04-01", "quiet_end": "2026-06-30"}
 

@@ -364,6 +364,10 @@ class OpportunityForm(Versioned, GraphForm):
     decision_criteria = TextAreaField(_l("Decision criteria"),
                                       validators=[Optional(), at_most(_l("Decision criteria"), 20_000)])
 
+    def validate_quiet_end(self, field):
+        if field.data and self.quiet_start.data and field.data < self.quiet_start.data:
+            raise WTFormsValidationError(_("The quiet period cannot end before it starts."))
+
 
 class CompetitorForm(Versioned, GraphForm):
     PROPERTIES = ("name",)
