@@ -146,8 +146,9 @@ def test_changes_since_the_last_stage_change(app_and_store):
     body = pages_text(client.get("/opportunities/opp-ours/review.pdf").data)[1]
     assert "ChangessincethestagemovedtoEvaluation" in body
     assert "stanceSupporter→Advocate" in body and "stageTender→Evaluation" in body
-    zh = pages_text(client.get("/opportunities/opp-ours/review.pdf?lang=zh").data)[1]
-    assert "自阶段变为" in zh
+    pdf = client.get("/opportunities/opp-ours/review.pdf?lang=zh").data
+    assert "自阶段变为“评标中”以来的变化" in pages_text(pdf)[1]
+    save_pages(pdf, "opp-ours-changes-zh")
 
 
 # -- the map ---------------------------------------------------------------------------------------
