@@ -61,3 +61,11 @@ RETURN p.id AS person_id, p.name AS person_name, a.id AS account_id, a.name AS a
 UNWIND $ids AS id
 MATCH (:Person {id: id})-[:WORKED_AT]->(a:Account)
 RETURN id, a.id AS account
+
+// A person's roles in the bids of other accounts than $account_id (a mover's
+// past roles: the person page shows them to who may see those accounts).
+// name: person.roles_elsewhere
+MATCH (:Person {id: $id})-[r:ROLE_IN]->(o:Opportunity)-[:FOR]->(a:Account)
+WHERE a.id <> $account_id
+RETURN o.id AS id, o.name AS name, o.stage AS stage, a.id AS account_id, r.role AS role
+ORDER BY o.name

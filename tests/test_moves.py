@@ -166,9 +166,11 @@ def test_a_former_employee_stays_visible_to_the_old_team_with_their_history(app_
     employment = text.split('id="employment"')[1].split("</ul>")[0]
     assert "another account" in employment and "Harbor Ours" in employment and "CIO" in employment
     assert "Forbidden" not in employment
+    assert "Roles there:" in employment and "Quay cranes 2027" in employment  # his role in our bid, kept
     assert lina.get("/people/p-ours-cio/edit").status_code == 404  # the new account's team edits them now
     omar = signed_in(app, "omar")
-    assert "Forbidden Freight" in omar.get("/people/p-ours-cio").get_data(as_text=True)
+    theirs = omar.get("/people/p-ours-cio").get_data(as_text=True)
+    assert "Forbidden Freight" in theirs and "Quay cranes" not in theirs  # the old account's bid: not his to see
     assert omar.get("/people/p-ours-cio/edit").status_code == 200
     changes = lina.get(f"/accounts/acc-ours/changes?since={LAST_MONTH}").get_data(as_text=True)
     assert "王强 left Harbor Ours 港口我方" in changes

@@ -721,6 +721,11 @@ class GraphStore:
         past = sorted((j for j in jobs if not j["current"]), key=lambda j: j["until"] or "", reverse=True)
         return [j for j in jobs if j["current"]] + past
 
+    def roles_elsewhere(self, person_id: str, account_id: str) -> list[dict]:
+        """A person's roles in the bids of accounts other than ``account_id`` (those of
+        an account they left): ``{id, name, stage, account_id, role}``, by bid name."""
+        return self._read("person.roles_elsewhere", id=person_id, account_id=account_id)
+
     def former_employees(self) -> list[dict]:
         """Every ended employment (WORKED_AT) with the person's roles of champion
         or coach in the bids of that account and where they work now

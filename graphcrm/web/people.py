@@ -89,10 +89,17 @@ def quiet_period_of(G, person_id: str) -> list[str]:
 
 def _employment(store, person_id: str) -> list[dict]:
     """Where the person works and worked (GraphStore.employment), each job with
-    ``visible``: whether the user may see that account (else it goes unnamed)."""
+    ``visible``: whether the user may see that account (else it goes unnamed),
+    and a past one with ``roles``: the person's roles in its bids the user may see."""
     visible = visible_account_ids()
-    return [{**job, "visible": visible is None or job["account_id"] in visible}
+    jobs = [{**job, "visible": visible is None or job["account_id"] in visible}
             for job in store.employment(person_id)]
+    if len(jobs) > 1 or (jobs and not jobs[0]["current"]):  # roles in the bids of the other accounts seen
+        here = jobs[0]["account_id"] if jobs[0]["current"] else ""
+        roles = [r for r in store.roles_elsewhere(person_id, here) if visible is None or r["account_id"] in visible]
+        for job in jobs:
+            job["roles"] = [r for r in roles if r["account_id"] == job["account_id"] and not job["current"]]
+    return jobs
 
 
 def person_links(G, account_id: str, person_id: str, can_edit: bool) -> dict:
