@@ -19,7 +19,7 @@ from graphcrm.graph import open_store
 from graphcrm.users import add_user
 from graphcrm.web import digest
 
-from fixtures import FORBIDDEN, PASSWORD, load_access_portfolio
+from fixtures import FORBIDDEN, PASSWORD, load_access_portfolio, signed_in
 
 BASE_URL = "https://crm.example.com/graphcrm"
 #: where the dry-run text of the demo's director and one manager is kept for the issue's note
@@ -210,3 +210,25 @@ def test_e_mail_is_off_by_default_and_a_failing_server_is_one_line(runner, monke
     monkeypatch.setenv("GRAPHCRM_SMTP_PORT", "smtp")
     bad = runner.invoke(main, ["digest"])
     assert bad.exit_code == 1 and "GRAPHCRM_SMTP_PORT must be a port number from 1 to 65535, not 'smtp'" in bad.output
+
+
+def test_an_admin_sets_where_and_in_which_language_the_digest_goes(app_and_store):
+    app, store = app_and_store
+    admin = signed_in(app, "admin")
+    r = admin.post("/admin/users/new", data={"username": "chen.jing", "display_name": "陈静", "role": "manager",
+                                             "password": "long-enough-1", "email": "chen.jing@example.com",
+                                             "language": "zh"})
+    assert r.status_code == 302
+    added = store.user_by_username("chen.jing")
+    assert (added["email"], added["language"]) == ("chen.jing@example.com", "zh")
+    assert "chen.jing@example.com (Chinese)" in admin.get("/admin/users").get_data(as_text=True)
+    bad = admin.post("/admin/users/user-vera/edit", data={"display_name": "vera", "role": "viewer", "active": "y",
+                                                           "email": "vera at example", "language": "en",
+                                                           "version": store.get("User", "user-vera")["version"]})
+    assert bad.status_code == 400 and "must be an e-mail address" in bad.get_data(as_text=True)
+    assert store.get("User", "user-vera").get("email") is None  # nothing written
+    vera = store.get("User", "user-vera")
+    ok = admin.post("/admin/users/user-vera/edit", data={"display_name": "vera", "role": "viewer", "active": "y",
+                                                          "email": "vera@example.com", "language": "en",
+                                                          "version": vera["version"]})
+    assert ok.status_code == 302 and store.get("User", "user-vera")["email"] == "vera@example.com"
