@@ -105,3 +105,23 @@ def test_a_quiet_period_that_ends_before_it_starts_is_refused(any_store):
     with pytest.raises(ValidationError) as refused:
         s.create_opportunity("acc-1", {"name": "三期", "quiet_start": "2026-05-01", "quiet_end": "2026-04-01"})
     assert refused.value.field == "quiet_end" and "2026-05-01" in refused.value.message
+
+
+def test_the_gift_limit_is_read_from_the_environment_and_reaches_the_store(settings):
+    from dataclasses import replace
+
+    from graphcrm.config import Settings
+    from graphcrm.errors import ConfigError
+    from graphcrm.graph import open_store
+
+    assert Settings.from_env({}).gift_limit == 500.0
+    assert Settings.from_env({"GRAPHCRM_GIFT_LIMIT": "800"}).gift_limit == 800.0
+    assert Settings.from_env({"GRAPHCRM_GIFT_LIMIT": "off"}).gift_limit is None
+    for bad in ("-1", "lots", "inf"):
+        with pytest.raises(ConfigError, match="GRAPHCRM_GIFT_LIMIT"):
+            Settings.from_env({"GRAPHCRM_GIFT_LIMIT": bad})
+    store = open_store(replace(settings, gift_limit=120.0))
+    try:
+        assert store.policy().gift_limit == 120.0 and store.policy().rates["currency"] == "CNY"
+    finally:
+        store.close()
