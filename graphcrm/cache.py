@@ -28,12 +28,11 @@ nodes, never the whole portfolio) and kept with the date, the stamp of ``*``
 and the stamps of every account that graph holds, the stamps read before the
 graph.  A part holds while they do: a write re-analyses only the accounts
 whose analysis graph holds an account it changed (its own, and those whose
-bids, ties, levers or feedback reach into it), and the report is summed up
+bids, levers or feedback reach into it), and the report is summed up
 again from the parts (the same report as from the whole portfolio graph:
-tests/test_cache_parts.py).  Parts are computed a batch of accounts per graph
-when many are out of date (the batch's accounts are then kept with the
-stamps of every account in the batch's graph, a few more than need be, until
-a write makes them be computed alone), in ``workers`` threads.
+tests/test_cache_parts.py).  When many parts are out of date they are
+computed a batch of accounts per graph, in ``workers`` threads, each kept
+with the stamps of its own account's scope in that graph.
 
 Parts are saved beside the graph (:meth:`~graphcrm.graph.store.GraphStore.save_results`:
 a Redis hash on the embedded store, a node of their own outside the graph
@@ -47,8 +46,8 @@ matches the stamps read now was computed from the data as it is now.
 A page that can show a report a few seconds old asks with ``stale_ok``:
 when the last report took long to put together (most parts out of date:
 a new day, a bulk import), it gets that one at once, marked as being
-refreshed, while a new one is computed in the background, at most once a
-minute.  Values derived from a report
+refreshed, while a new one is computed in the background, at most every
+``refresh_every`` seconds (10).  Values derived from a report
 (the dashboard's sorted tables) are kept with that report
 (:meth:`Portfolio.derived`), so they never mix two reports.
 
@@ -75,7 +74,7 @@ import networkx as nx
 from cachetools import LRUCache
 
 from graphcrm.analysis import account_coverage, account_report, opportunity_report, warm_paths
-from graphcrm.analysis.parts import account_part, portfolio_from_parts
+from graphcrm.analysis.parts import account_part, portfolio_from_parts, scope_of
 from graphcrm.graph.store import GraphStore
 
 log = logging.getLogger(__name__)
@@ -199,7 +198,7 @@ class ReportCache:
     """
 
     def __init__(self, store: GraphStore, *, maxsize: int = 512, today: Callable[[], str] = _today,
-                 workers: int = 1, background_after: float = 2.0, refresh_every: float = 60.0,
+                 workers: int = 1, background_after: float = 2.0, refresh_every: float = 10.0,
                  stamp: Callable[[], str] | None = None,
                  account_stamps: Callable[[Iterable[str]], tuple] | None = None, accounts: int = 256,
                  batch: int = 50, now: Callable[[], str | None] = lambda: None):
@@ -320,16 +319,17 @@ class ReportCache:
         return [kept[a].value for a in account_ids]
 
     def _compute_parts(self, account_ids: list[str], today: str, star: str, current: dict) -> dict[str, _Part]:
-        """The parts of these accounts from one analysis graph, kept with the
-        stamps read before it (``star``, ``current``) of the accounts it holds,
-        and saved.  (An account created since has no stamp there yet: its
-        part holds for no later request.)"""
+        """The parts of these accounts from one analysis graph, each kept with
+        the stamps read before it (``star``, ``current``) of the accounts in
+        its own scope (:func:`graphcrm.analysis.parts.scope_of`), and saved.
+        (An account created since has no stamp there yet: its part holds for
+        no later request.)"""
         G = self.store.analysis_graph(account_ids)
-        held = sorted(self.store.account_graph_accounts(G) | set(account_ids))
-        valid_for = (today, star, tuple((a, current.get(a)) for a in held))
         parts = {}
         for a in account_ids:
-            part = _Part(valid_for, account_part(G, a, now=self._now()))
+            # every person and bid in a scope comes with their account (scope_of), so its accounts are these
+            held = sorted(n for n in scope_of(G, a) if G._node[n]["label"] == "Account")
+            part = _Part((today, star, tuple((h, current.get(h)) for h in held)), account_part(G, a, now=self._now()))
             text = part.saved()
             part.value = json.loads(text)["part"]  # the same values as a saved one (lists for tuples)
             parts[a] = (part, text)

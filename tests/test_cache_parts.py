@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graphcrm.analysis import portfolio_report
-from graphcrm.analysis.parts import account_part, portfolio_from_parts
+from graphcrm.analysis.parts import account_part, portfolio_from_parts, scope_of
 from graphcrm.cache import ReportCache
 from graphcrm.demo import load_demo
 from graphcrm.errors import GraphCRMError
@@ -133,7 +133,7 @@ def test_the_report_from_parts_equals_the_report_from_the_whole_graph_after_any_
         writes = writes[:4]
     any_store.clear()
     _portfolio(any_store)
-    cache = ReportCache(any_store, now=lambda: NOW)
+    cache = ReportCache(any_store, now=lambda: NOW, batch=2)  # three accounts: two in one graph, then one
     _same(cache.portfolio_report(), any_store)
     for step, write in enumerate(writes):
         try:
@@ -145,6 +145,8 @@ def test_the_report_from_parts_equals_the_report_from_the_whole_graph_after_any_
     restarted = ReportCache(any_store, now=lambda: NOW)
     _same(restarted.portfolio_report(), any_store)
     assert restarted._parts and all(part.value for part in restarted._parts.values())
+    G = any_store.analysis_graph(ACCOUNTS)  # each account's scope in a graph of all is what is loaded for it
+    assert all(scope_of(G, a) == set(any_store.analysis_graph([a])) for a in ACCOUNTS)
     any_store.forget_results()
     assert any_store.saved_results(["part:a-metro"]) == [None]
     _same(ReportCache(any_store, now=lambda: NOW).portfolio_report(), any_store)  # computed again
@@ -152,7 +154,7 @@ def test_the_report_from_parts_equals_the_report_from_the_whole_graph_after_any_
 
 def test_a_write_recomputes_only_the_parts_of_accounts_it_reaches(any_store):
     _portfolio(any_store)
-    cache = ReportCache(any_store, now=lambda: NOW)
+    cache = ReportCache(any_store, now=lambda: NOW, batch=2)  # the first two accounts computed in one graph
     cache.portfolio_report()
 
     def recomputed_after(label: str, node_id: str, changes: dict) -> list[str]:
@@ -174,6 +176,8 @@ def test_parts_of_the_demo_portfolio_sum_up_to_its_report(any_store):
     ids = any_store.account_ids()
     one_by_one = [account_part(any_store.analysis_graph([a]), a, now=NOW) for a in ids]
     G = any_store.analysis_graph(ids)
+    # an account's scope in the graph of all is what the store loads for it alone
+    assert all(scope_of(G, a) == set(any_store.analysis_graph([a])) for a in ids)
     in_one_graph = [account_part(G, a, now=NOW) for a in ids]
     full = json.loads(json.dumps(portfolio_report(any_store.portfolio_graph(for_analysis=True), now=NOW)))
     assert json.loads(json.dumps(portfolio_from_parts(one_by_one))) == full

@@ -18,8 +18,10 @@ themselves, who influences them or whom they report to (with our
 relationships to those), the deals they have a role in (with those deals'
 accounts), where they work, the customer feedback they gave with everyone
 else it was given with and where those work, and the users who own its
-follow-ups.  :meth:`graphcrm.graph.store.GraphStore.analysis_graph` loads it;
-the accounts it holds are those whose writes can change the share.
+follow-ups.  :meth:`graphcrm.graph.store.GraphStore.analysis_graph` loads it
+(for several accounts at once), :func:`scope_of` finds one account's in a
+graph that holds it; the accounts in it are those whose writes can change the
+share.
 
 A person working at several accounts has the first in id order as *their*
 account (:func:`graphcrm.analysis._common.person_account`): their contacts
@@ -112,6 +114,58 @@ def account_part(G: nx.MultiDiGraph, account_id: str, *, now=None, cadence: dict
               for f in open_ones if (u := f["owner"]["id"]) in G and G._node[u].get("label") == "User"}
     return {"id": account_id, "as_of": iso(ctx.now), "row": row, "opportunities": opportunities, "work": work,
             "owners": owners, "follow_ups": open_ones}
+
+
+def scope_of(G: nx.MultiDiGraph, account_id: str) -> set:
+    """The nodes of ``G`` in the analysis scope of ``account_id`` (module text).
+
+    Examples
+    --------
+    >>> from graphcrm.graph.nxgraph import build_graph
+    >>> G = build_graph(
+    ...     [("Account", {"id": "a1"}), ("Account", {"id": "a2"}), ("Person", {"id": "p1", "name": "王强"}),
+    ...      ("Person", {"id": "p2", "name": "Zhang Min"}), ("Person", {"id": "p3", "name": "Emma Wu"})],
+    ...     [("WORKS_AT", "p1", "a1", {}), ("WORKS_AT", "p2", "a2", {}), ("WORKS_AT", "p3", "a2", {}),
+    ...      ("INFLUENCES", "p2", "p1", {}), ("KNOWS", "p3", "p1", {})])
+    >>> sorted(scope_of(G, "a1"))  # who sways 王强, and where they work: not whom he knows
+    ['a1', 'a2', 'p1', 'p2']
+    """
+    scope = {account_id}
+
+    def typed(node, rel_type, succ=True):
+        return [v for v, keyed in (G._succ if succ else G._pred)[node].items() if rel_type in keyed]
+
+    def person(p, *, ours=True):  # with where they work and, if ``ours``, the relationships into them
+        scope.add(p)
+        scope.update(typed(p, "WORKS_AT"))
+        if ours:
+            scope.update(typed(p, "RELATIONSHIP", succ=False))
+
+    def around(p):  # one of the account's people or of its bids' buying centers
+        person(p)
+        for o in typed(p, "ROLE_IN"):
+            scope.add(o)
+            scope.update(typed(o, "FOR"))
+        for lever in typed(p, "INFLUENCES", succ=False) + typed(p, "REPORTS_TO"):
+            person(lever)
+        for feedback in typed(p, "WITH", succ=False):
+            if G._node[feedback].get("kind") == "feedback":
+                scope.add(feedback)
+                for other in typed(feedback, "WITH"):
+                    person(other, ours=False)
+                if G._node[feedback].get("follow_up_owner") in G:
+                    scope.add(G._node[feedback]["follow_up_owner"])
+
+    opportunities = typed(account_id, "FOR", succ=False)
+    scope.update(opportunities)
+    scope.update(typed(account_id, "MEMBER_OF", succ=False))
+    people = set(typed(account_id, "WORKS_AT", succ=False))
+    for o in opportunities:
+        scope.update(u for u, keyed in G._pred[o].items() if "COMPETES_FOR" in keyed or "MEMBER_OF" in keyed)
+        people.update(typed(o, "ROLE_IN", succ=False))
+    for p in people:
+        around(p)
+    return scope
 
 
 def _cut(work: dict, limit: int) -> dict:
