@@ -3,8 +3,8 @@ serve --demo`` in its own process, Debian's Chromium; skipped where Chromium is 
 under CI).
 
 At 1440 and 390 px, in English and Chinese: the water bureau's power map marks its
-evaluation-committee member 顾伟 (a dashed red ring, ⚠ and the role, a legend entry) and no
-action names him; the director's compliance report lists his gifts over the limit and the
+evaluation-committee member 顾伟 (a dashed red ring, ⚠ and the role, a legend entry), no
+action names him and his page says he may not be approached; the director's compliance report lists his gifts over the limit and the
 clarification meeting, and downloads as .xlsx; nothing is wider than a phone's screen.
 Screenshots land in ``test-artifacts/compliance/``.
 """
@@ -45,6 +45,13 @@ def test_the_power_map_marks_the_committee_member_and_no_action_names_him(sessio
     actions = s.page.evaluate(ACTIONS)
     assert actions and not any("顾伟" in a for a in actions), actions
     s.page.screenshot(path=str(ARTIFACTS / f"power-map-{width}-{lang}.png"), full_page=True)
+    if width == 390:
+        assert s.page.evaluate(WIDE) <= 390
+    assert s.goto("/people/p-gu-wei").status == 200
+    assert "顾伟" in s.page.text_content("#quiet-period")
+    # a timeline entry without a satisfaction score shows none (the template read a missing one as given)
+    assert "/10" not in s.page.text_content("ul.timeline")
+    s.page.screenshot(path=str(ARTIFACTS / f"person-{width}-{lang}.png"), full_page=True)
     if width == 390:
         assert s.page.evaluate(WIDE) <= 390
 
