@@ -148,3 +148,14 @@ def test_an_import_of_an_interaction_in_the_quiet_period_is_refused_and_writes_n
     assert store.find("Interaction", "int-imp") is None
     entry = next(e for e in store.audit_log(limit=50)[0] if e["action"] == "compliance_refused")
     assert json.loads(entry["after"])["person_ids"] == ["p-ours-cio"]
+
+
+def test_the_api_refuses_a_meeting_with_a_committee_member_in_the_quiet_period(app_and_store):
+    app, store = app_and_store
+    restrict(store)
+    before = interactions_with(store, "p-ours-cio")
+    response = signed_in(app, "lina").post("/api/v1/interactions", json={
+        "kind": "meeting", "at": "2026-04-20T09:30:00+00:00", "person_ids": ["p-ours-cio"], "summary": "饭局"})
+    assert response.status_code == 400 and response.get_json()["field"] == "kind"
+    assert "quiet period" in response.get_json()["detail"]
+    assert interactions_with(store, "p-ours-cio") == before
