@@ -163,3 +163,11 @@ WITH p, id
 MATCH (p)<-[r:WITH]-(a:Interaction)
 WHERE a.kind = 'feedback'
 RETURN type(r) AS type, a.id AS start, id AS end, {} AS props
+
+// The bids of every account load.analysis.nodes gave ($accounts): whether one is
+// in its quiet period decides whether that account's people may be approached
+// (graphcrm/analysis/compliance.py), wherever they show in a scope.
+// name: load.analysis.bids
+UNWIND $accounts AS id
+MATCH (:Account {id: id})<-[:FOR]-(o:Opportunity)
+RETURN id AS account, properties(o) AS props

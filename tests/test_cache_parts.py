@@ -68,8 +68,9 @@ _write = st.one_of(
     st.tuples(st.just("role"), _person, _opportunity,
               st.sampled_from(["decision_maker", "economic_buyer", "champion", "blocker", "coach"])),
     st.tuples(st.just("ours"), _user, _person, st.integers(1, 5), st.integers(0, 200)),
-    st.tuples(st.just("person"), _person, st.integers(1, 5), st.sampled_from(["champion", "neutral", "opponent"])),
-    st.tuples(st.just("stage"), _opportunity, st.sampled_from(["qualify", "evaluation", "won", "lost"])),
+    st.tuples(st.just("person"), _person, st.integers(1, 5), st.sampled_from(["champion", "neutral", "opponent"]),
+              st.sampled_from([None, "evaluation_committee"])),
+    st.tuples(st.just("stage"), _opportunity, st.sampled_from(["qualify", "tender", "evaluation", "won", "lost"])),
     st.tuples(st.just("feedback"), _user, st.lists(_person, min_size=1, max_size=2, unique=True),
               st.integers(0, 10)),
     st.tuples(st.just("works"), _person, st.sampled_from(ACCOUNTS)),
@@ -102,7 +103,8 @@ def _apply(store, write: tuple, step: int) -> None:
         store.relate("RELATIONSHIP", u, p, {"strength": strength, "last_contact_at": contact})
     elif kind in ("person", "stage", "active"):
         label, node_id = {"person": "Person", "stage": "Opportunity", "active": "User"}[kind], args[0]
-        changes = {"person": lambda: {"influence": args[1], "stance": args[2]}, "stage": lambda: {"stage": args[1]},
+        changes = {"person": lambda: {"influence": args[1], "stance": args[2], "compliance_role": args[3]},
+                   "stage": lambda: {"stage": args[1]},
                    "active": lambda: {"active": args[1]}}[kind]()
         store.update(label, node_id, changes, version=store.get(label, node_id)["version"])
     elif kind == "feedback":

@@ -18,7 +18,8 @@ themselves, who influences them or whom they report to (with our
 relationships to those), the deals they have a role in (with those deals'
 accounts), where they work, the customer feedback they gave with everyone
 else it was given with and where those work, and the users who own its
-follow-ups.  :meth:`graphcrm.graph.store.GraphStore.analysis_graph` loads it
+follow-ups; and the bids of every account in it (a bid in its quiet period
+puts its account's people out of reach).  :meth:`graphcrm.graph.store.GraphStore.analysis_graph` loads it
 (for several accounts at once), :func:`scope_of` finds one account's in a
 graph that holds it; the accounts in it are those whose writes can change the
 share.
@@ -165,6 +166,8 @@ def scope_of(G: nx.MultiDiGraph, account_id: str) -> set:
         people.update(typed(o, "ROLE_IN", succ=False))
     for p in people:
         around(p)
+    accounts = [n for n in scope if G._node[n].get("label") == "Account"]
+    scope.update(o for a in accounts for o in typed(a, "FOR", succ=False))
     return scope
 
 

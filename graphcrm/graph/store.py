@@ -1584,8 +1584,12 @@ class GraphStore:
                      for row in self._read("load.analysis.nodes", accounts=accounts, people=people)]
             persons = [props["id"] for label, props in nodes if label == "Person"]
             rows = self._read("load.analysis.relationships", accounts=accounts, people=persons)
-            return build_graph(nodes, ((r["type"], r["start"], r["end"], r["props"]) for r in rows),
-                               loaded_at=utcnow(), kind="analysis", accounts=accounts)
+            relationships = [(r["type"], r["start"], r["end"], r["props"]) for r in rows]
+            bids = self._read("load.analysis.bids", accounts=[props["id"] for label, props in nodes
+                                                               if label == "Account"])
+            nodes += [("Opportunity", r["props"]) for r in bids]
+            relationships += [("FOR", r["props"]["id"], r["account"], {}) for r in bids]
+            return build_graph(nodes, relationships, loaded_at=utcnow(), kind="analysis", accounts=accounts)
 
     def saved_results(self, keys: Iterable[str]) -> list[str | None]:
         """The texts :meth:`save_results` kept under these keys (None where none)."""
