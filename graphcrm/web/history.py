@@ -34,7 +34,7 @@ from graphcrm.history import about, account_changes, describe
 from graphcrm.web.access import require_account, visible_account_ids, visible_graph
 from graphcrm.web.asof import opportunity_gates
 from graphcrm.web.db import get_reports, get_store
-from graphcrm.web.reports import account_graph
+from graphcrm.web.reports import account_graph, opportunity_report
 
 bp = Blueprint("history", __name__)
 
@@ -170,9 +170,10 @@ def _open_bids(G, account_id: str) -> list[str]:
 
 
 def _moves(then, now, opportunity_id: str) -> dict:
-    """How a bid's readiness moved from the map ``then`` to ``now``, with its name."""
+    """How a bid's readiness moved from the map ``then`` to today's (the
+    cached report's, over the same view as ``now``), with its name."""
     return {"id": opportunity_id, "name": now.nodes[opportunity_id].get("name") or opportunity_id,
-            **readiness_moves(bid_readiness(then, opportunity_id), bid_readiness(now, opportunity_id))}
+            **readiness_moves(bid_readiness(then, opportunity_id), opportunity_report(opportunity_id)["readiness"])}
 
 
 def _presets(today: date, visited: str | None, bid_id: str | None, account_id: str) -> list[tuple[str, str, str]]:
