@@ -4,8 +4,9 @@ under CI).
 
 At 1440 and 390 px, in English and Chinese: the water bureau's power map marks its
 evaluation-committee member 顾伟 (a dashed red ring, ⚠ and the role, a legend entry), no
-action names him and his page says he may not be approached; the director's compliance report lists his gifts over the limit and the
-clarification meeting, and downloads as .xlsx; nothing is wider than a phone's screen.
+action names him and his page says he may not be approached; the director's compliance
+report lists his gifts over the limit and the clarification meeting, and downloads as
+.xlsx; nothing is wider than a phone's screen.  The map's side panel sets a compliance role.
 Screenshots land in ``test-artifacts/compliance/``.
 """
 
