@@ -67,6 +67,8 @@ def test_a_meeting_with_a_committee_member_is_refused_in_either_language_and_wri
     assert interactions_with(store, "p-ours-cio") == before
     entries, _total = store.audit_log(actor="lina", limit=50)
     assert [e["action"] for e in entries].count("compliance_refused") == 2
+    page = text(signed_in(app, "admin").get("/admin/audit?user=lina"))
+    assert "Refused in a quiet period" in page and "王强" in page
 
 
 def test_a_clarification_meeting_with_its_reason_is_logged_flagged_and_shown(app_and_store):
