@@ -4,8 +4,11 @@ Schemathesis reads ``/api/openapi.json`` from the app in-process (WSGI) and
 sends each operation requests made from the description, valid and not,
 with an administrator's write token over the authorization matrix's
 portfolio; every answer must be no 5xx, of a documented status, media type
-and schema.  Derandomized (the same cases every run) and kept to a few
-hundred cases (``MAX_EXAMPLES`` per operation), on both stores.
+and schema.  Each operation is sent valid and invalid requests, with the
+generator's ids and with ids of the portfolio's records (in the path and the
+body: :data:`KNOWN`), so that writes reach the store.  Derandomized (the same
+cases every run) and kept to a few hundred cases (``MAX_EXAMPLES`` per
+operation and variant), on both stores.
 
 Left out: ``positive_data_acceptance``, which expects a 2xx for every
 request the description allows; ids made up by the generator name no
@@ -57,6 +60,16 @@ def test_the_description_validates(fuzzed):
 #: path parameters that name records of the portfolio (the generator's own name none)
 KNOWN = {"account_id": "acc-ours", "opportunity_id": "opp-ours", "person_id": "p-ours-cio",
          "rel_type": "ROLE_IN", "start": "p-ours-cfo", "end": "opp-ours"}
+#: the same in the bodies (a relationship's ends: two people; an interaction's people)
+KNOWN_IN_BODIES = {"opportunity_id": "opp-ours", "person_id": "p-ours-cio", "start": "p-ours-cfo",
+                   "end": "p-ours-cio", "person_ids": ["p-ours-cio", "p-ours-cfo"], "user_ids": ["user-lina"]}
+
+
+def _known_ids(case):
+    """``case`` with the ids of its body, if any, naming records of the portfolio."""
+    if isinstance(case.body, dict):
+        case.body = {k: KNOWN_IN_BODIES.get(k, v) if k in case.body else v for k, v in case.body.items()}
+    return case
 
 
 @pytest.mark.parametrize("ids", ["generated", "known"])
@@ -65,11 +78,13 @@ def test_the_api_answers_as_its_description_says(fuzzed, operations, mode, ids):
     headers = {"Authorization": f"Bearer {fuzzed[1]}"}
     for operation in operations:
         names = [p.name for p in operation.path_parameters]
-        if ids == "known" and not names:
+        if ids == "known" and not names and operation.method.upper() == "GET":
             continue
         path_parameters = {name: KNOWN[name] for name in names} if ids == "known" else None
 
-        @given(case=operation.as_strategy(generation_mode=mode, path_parameters=path_parameters))
+        cases = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
+
+        @given(case=cases.map(_known_ids) if ids == "known" else cases)
         @settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         def answers_as_described(case):
