@@ -52,8 +52,8 @@ from graphcrm.analysis.messages import N_
 from graphcrm.errors import ValidationError
 from graphcrm.history import SHOWN
 
-__all__ = ["bid_gates", "compare_maps", "gone_stale", "graph_as_of", "graphs_as_of", "map_of", "moment_of",
-           "readiness_moves"]
+__all__ = ["bid_gates", "compare_maps", "gone_stale", "graph_as_of", "graphs_as_of", "map_of", "merged_on",
+           "moment_of", "readiness_moves"]
 
 #: the lines of interactions: not part of the map as it was
 INTERACTION_LINES = ("ATTENDED", "WITH", "ABOUT")
@@ -73,6 +73,7 @@ DATE_PROBLEMS = {
     "malformed": N_("must be a date like 2026-05-01, not %(text)s"),
     "future": N_("%(day)s is in the future: today's map is on the record's own page"),
     "before": N_("nothing to show on %(day)s: it was added on %(first)s"),
+    "merged": N_("two records were merged on %(day)s: the map before then cannot be rebuilt; choose a later date"),
 }
 
 
@@ -129,6 +130,16 @@ def graphs_as_of(G: nx.MultiDiGraph, entries: list[dict], moments: Iterable[str]
     return graphs
 
 
+def merged_on(entries: list[dict]) -> str | None:
+    """The day of the latest merge of two records among ``entries`` (before
+    it the map cannot be rebuilt, see :func:`graph_as_of`), or None.
+
+    >>> merged_on([{"at": "2026-05-02T09:00:00+00:00", "action": "merge"}])
+    '2026-05-02'
+    """
+    return max((e["at"] for e in entries if e["action"] == "merge"), default="")[:10] or None
+
+
 def _without_interactions(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     H = G.copy()
     H.remove_nodes_from([n for n, d in G.nodes(data=True) if d.get("label") == "Interaction"])
@@ -144,8 +155,7 @@ def _undo(H: nx.MultiDiGraph, entry: dict) -> None:
     """Undo one entry on ``H`` in place."""
     before, after = _load(entry.get("before")), _load(entry.get("after"))
     if entry["action"] == "merge":
-        raise ValidationError("as_of", f"two records were merged on {entry['at'][:10]}: the map before then "
-                                       "cannot be rebuilt; choose a later date")
+        raise ValidationError("as_of", DATE_PROBLEMS["merged"] % {"day": entry["at"][:10]})
     if entry["target_label"] == "Interaction":
         _undo_recency(H, (before or {}).get("recency") or {})
     elif "->" in entry["target_id"]:

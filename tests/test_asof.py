@@ -365,10 +365,25 @@ def test_the_store_counts_the_changes_of_each_account_since_a_date(any_store):
 
 def test_the_director_sees_which_accounts_changed_since_the_last_visit(client, auth, app_store):
     _water_board(app_store)
+    wang = app_store.get("Person", "p-wang")
+    app_store.update("Person", "p-wang", {"title": "总工程师"}, version=wang["version"])
     auth.login("director")
     with client.session_transaction() as session:
-        session["visits"] = {"dashboard.index": [None, "2026-02-25"]}
+        session["visits"] = {"dashboard.index": [None, "2026-02-25"]}  # long ago: 30 days back at most
     page = client.get("/").get_data(as_text=True)
     section = page.split('id="changes-since"')[1].split("</section>")[0]
-    assert "Changes since 2026-02-25" in section
-    assert '/accounts/acc-water/changes?since=2026-02-25">江州水务集团</a>' in section
+    since = (date.today() - timedelta(days=30)).isoformat()
+    assert f"Changes since {since}" in section
+    assert f'/accounts/acc-water/changes?since={since}">江州水务集团</a>' in section
+
+
+def test_after_a_merge_the_changes_still_show_and_the_map_before_it_is_refused(client, auth, app_store):
+    _water_board(app_store)
+    twin = app_store.create_person("acc-water", {"name": "王伟 (2)"}, id="p-twin")
+    app_store.merge_people("p-wang", "p-twin", keep_version=app_store.get("Person", "p-wang")["version"],
+                           drop_version=twin["version"])
+    auth.login("lina")
+    page = client.get("/accounts/acc-water/changes?since=2026-02-01")
+    assert page.status_code == 200 and "Two records were merged on" in page.get_data(as_text=True)
+    refused = client.get("/accounts/acc-water/as-of?date=2026-02-01")
+    assert refused.status_code == 400 and "two records were merged on" in refused.get_data(as_text=True)

@@ -20,7 +20,8 @@ from flask_login import login_required
 
 from graphcrm import model
 from graphcrm.analysis import opportunity_report
-from graphcrm.asof import bid_gates, compare_maps, graphs_as_of, moment_of, readiness_moves
+from graphcrm.asof import DATE_PROBLEMS, bid_gates, compare_maps, graphs_as_of, merged_on, moment_of, readiness_moves
+from graphcrm.errors import ValidationError
 from graphcrm.history import FIELD_WORDS, VOCABULARIES
 from graphcrm.web.access import require_account, visible_account_ids, visible_graph
 from graphcrm.web.db import get_reports, get_store
@@ -93,6 +94,9 @@ def _maps(account_id: str, record: dict) -> tuple[list[str], dict]:
                for field, text in asked.items()}
     G = get_reports().account_graph(account_id)
     entries = get_store().account_history(account_id, min(moments))["entries"]
+    merged = merged_on(entries)
+    if merged:  # the pure replay would refuse too, in English
+        raise ValidationError("date", _(DATE_PROBLEMS["merged"]) % {"day": merged})
     visible = visible_account_ids()
     graphs = {moments[moment]: visible_graph(H, visible) for moment, H in graphs_as_of(G, entries, moments).items()}
     return sorted(graphs), graphs

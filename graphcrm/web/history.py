@@ -28,7 +28,7 @@ from flask_login import current_user, login_required
 
 from graphcrm.analysis import bid_readiness
 from graphcrm.analysis.messages import N_
-from graphcrm.asof import gone_stale, graph_as_of, readiness_moves
+from graphcrm.asof import gone_stale, graph_as_of, merged_on, readiness_moves
 from graphcrm.errors import ValidationError
 from graphcrm.history import about, account_changes, describe
 from graphcrm.web.access import require_account, visible_account_ids, visible_graph
@@ -45,6 +45,8 @@ RECORD_PAGES = {"accounts.account": "account_id", "opportunities.opportunity": "
                 "people.person": "person_id", "dashboard.index": None}
 #: how many accounts the dashboard's "changes since" lists (the most changed)
 DASHBOARD_ACCOUNTS = 10
+#: how far back the dashboard's "changes since" reaches at most (its count reads every entry since)
+DASHBOARD_DAYS = 30
 #: how many records' visits a session keeps (the latest)
 VISITS_KEPT = 100
 
@@ -139,18 +141,25 @@ def _changes_page(account_id: str, subject_id: str | None, *, title: str, back: 
     since = since_date(request.args.get("since"), today, visited)
     history = get_store().account_history(account_id, since.isoformat())
     visible = visible_account_ids()
-    then = visible_graph(graph_as_of(get_reports().account_graph(account_id), history["entries"], since.isoformat()),
-                         visible)
+    rows = change_rows(history if subject_id is None else about(history, subject_id), visible)
+    presets = _presets(today, visited, subject_id if bid else None, account_id)
+    merged = merged_on(history["entries"])
+    moved = {"moves": [], "stale": []} if merged else _moved(history, account_id, since.isoformat(),
+                                                              subject_id, bid, visible)
+    return render_template("history/changes.html", title=title, back=back, rows=rows, since=since.isoformat(),
+                           today=today.isoformat(), presets=presets, merged=merged, **moved)
+
+
+def _moved(history: dict, account_id: str, since: str, subject_id: str | None, bid: bool,
+           visible: set[str] | None) -> dict:
+    """What the map of ``since`` (rebuilt from ``history``) and today's say
+    moved: ``moves`` (each bid's readiness) and ``stale`` (relationships gone stale)."""
+    then = visible_graph(graph_as_of(get_reports().account_graph(account_id), history["entries"], since), visible)
     now = account_graph(account_id)
     bids = [subject_id] if bid else [] if subject_id else _open_bids(now, account_id)
     concerned = _concerned(now, subject_id, bid)
-    stale = [x for x in gone_stale(then, now) if concerned is None or x["person_id"] in concerned]
-    rows = change_rows(history if subject_id is None else about(history, subject_id), visible)
-    presets = _presets(today, visited, subject_id if bid else None, account_id)
-    return render_template("history/changes.html", title=title, back=back, rows=rows, since=since.isoformat(),
-                           today=today.isoformat(), presets=presets,
-                           moves=[_moves(then, now, bid) for bid in bids if bid in then and bid in now],
-                           stale=stale)
+    return {"moves": [_moves(then, now, b) for b in bids if b in then and b in now],
+            "stale": [x for x in gone_stale(then, now) if concerned is None or x["person_id"] in concerned]}
 
 
 def _concerned(G, subject_id: str | None, bid: bool) -> set[str] | None:
@@ -192,11 +201,14 @@ def _presets(today: date, visited: str | None, bid_id: str | None, account_id: s
 
 def dashboard_changes() -> dict:
     """The dashboard's "changes since": since the user's previous visit to it
-    (else a week ago), the :data:`DASHBOARD_ACCOUNTS` accounts they may see
-    with the most changes, ``{"since", "accounts": [{"id", "name",
-    "changes"}], "more"}`` (``more``: how many other accounts changed)."""
+    (at most :data:`DASHBOARD_DAYS` back; without a visit, a week ago), the
+    :data:`DASHBOARD_ACCOUNTS` accounts they may see with the most changes,
+    ``{"since", "accounts": [{"id", "name", "changes"}], "more"}`` (``more``:
+    how many other accounts changed)."""
     today = datetime.now(timezone.utc).date()
-    since = previous_visit("dashboard.index") or (today - timedelta(days=PRESETS[0][0])).isoformat()
+    visited = previous_visit("dashboard.index")
+    floor = (today - timedelta(days=DASHBOARD_DAYS)).isoformat()
+    since = max(visited, floor) if visited else (today - timedelta(days=PRESETS[0][0])).isoformat()
     visible = visible_account_ids()
     counts = {a: n for a, n in get_store().changed_accounts(since).items() if visible is None or a in visible}
     names = {a["id"]: a["name"] for a in get_store().get_many("Account", counts)}
