@@ -259,7 +259,8 @@ class ReportCache:
 
         Without ``stale_ok`` the report is that of the graph as it is now
         (computed here if the graph changed).  With ``stale_ok``, when the
-        graph changed and the last report took ``background_after`` seconds
+        graph changed and another request is computing the new report, or
+        the last report took ``background_after`` seconds
         or more, that last report comes back at once with ``True``, and a
         new one is computed in the background (one at a time, each starting
         ``refresh_every`` seconds after the one before at the soonest).
@@ -269,6 +270,8 @@ class ReportCache:
         if last is not None and last.valid_for == valid_for:
             self.hits += 1
             return last, False
+        if stale_ok and last is not None and self._portfolio_lock.locked():
+            return last, True  # another request is computing the new one: no need to wait for it
         if stale_ok and last is not None and last.seconds >= self.background_after:
             with self._lock:
                 if self._refresh is None or not self._refresh.is_alive():

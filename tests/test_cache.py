@@ -251,6 +251,17 @@ def test_a_quick_portfolio_report_is_computed_at_once_after_a_write(any_store, m
     assert second is not first and not refreshing
 
 
+def test_a_dashboard_does_not_wait_for_the_report_another_request_is_computing(any_store):
+    load_demo(any_store)
+    cache = ReportCache(any_store)
+    first, _ = cache.portfolio(stale_ok=True)
+    any_store.create_person(first.report["accounts"][0]["id"], {"name": "Grace Liu 刘嘉", "title": "CFO"})
+    with cache._portfolio_lock:  # as while another request sums the new report up
+        assert cache.portfolio(stale_ok=True) == (first, True)
+    fresh, refreshing = cache.portfolio(stale_ok=True)
+    assert fresh is not first and not refreshing
+
+
 def test_values_derived_from_a_report_stay_with_it(any_store):
     load_demo(any_store)
     cache = ReportCache(any_store)
