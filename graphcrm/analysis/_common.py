@@ -92,7 +92,7 @@ def cadence_days(influence: int | None, cadence: Mapping[int, int] | None = None
         level = int(influence) if influence is not None else 3
     except (TypeError, ValueError):
         level = 3
-    return int(table.get(level, table.get("default", 180)))
+    return int(table.get(level, 180))
 
 
 # --------------------------------------------------------------------------
@@ -292,7 +292,7 @@ def role_label(role: str | None) -> str:
 
 
 def stance_word(stance: str | None) -> str:
-    return STANCES.get(stance, (stance or "neutral",))[0].lower()
+    return STANCES.get(stance or "neutral", (stance or "neutral", ""))[0].lower()
 
 
 def rounded(x: float, digits: int = 4) -> float:

@@ -92,7 +92,7 @@ def factions(
         v = (roles.get(p) or {}).get(attr)
         return v if v is not None else G.nodes[p].get(attr, default)
 
-    out = []
+    out: list[dict] = []
     for comm in comms:
         members = sorted(comm)
         infl = {p: as_int(eff(p, "influence", 3), 3) for p in members}

@@ -124,10 +124,10 @@ def influence_ranking(
                 D.add_edge(v, u, weight=D.get_edge_data(v, u, {}).get("weight", 0) + w)
             if "REPORTS_TO" in keyed:
                 D.add_edge(u, v, weight=D.get_edge_data(u, v, {}).get("weight", 0) + REPORTS_TO_WEIGHT)
-    prior = {}
+    prior: dict[str, float] = {}
     for p in scope:
         role = (roles.get(p) or {}).get("role")
-        prior[p] = as_int(eff(p, "influence", 3), 3) * ROLE_FACTOR.get(role, 1.0)
+        prior[p] = as_int(eff(p, "influence", 3), 3) * ROLE_FACTOR.get(role or "", 1.0)
     pr = _pagerank(D, alpha=alpha, personalization=prior, dangling=prior, weight="weight", tol=1e-10, max_iter=500)
 
     ranked = sorted(scope, key=lambda p: (-round(pr[p], 12), p))

@@ -105,7 +105,7 @@ def stance_outlook(
     # voices[i] = list of (j or constant, weight); constants are floats
     voices: dict = {}
     for i in scope:
-        vs = defaultdict(float)
+        vs: defaultdict[str, float] = defaultdict(float)
         for j, d in in_typed(G, i, "INFLUENCES"):
             if j in keep and j != i:
                 vs[j] += float(as_int(d.get("strength"), 3))
@@ -125,7 +125,7 @@ def stance_outlook(
         fixed_w = 0.0
         if include_relationships:
             ties = list(in_typed(G, i, "RELATIONSHIP"))  # a generator: read twice
-            ours = max((as_int(d.get("strength"), 3) for u, d in ties if label(G, u) == "User"), default=0)
+            ours: float = max((as_int(d.get("strength"), 3) for u, d in ties if label(G, u) == "User"), default=0)
             theirs = [as_int(d.get("strength"), 3) for u, d in ties if label(G, u) == "Competitor"]
             if ours:
                 fixed += ours * 1.0
@@ -142,11 +142,11 @@ def stance_outlook(
         nxt = {}
         delta = 0.0
         for i in scope:
-            vs, fixed, fixed_w = voices[i]
-            num = self_weight * x[i] + fixed + sum(w * x[j] for j, w in vs)
-            den = self_weight + fixed_w + sum(w for _, w in vs)
-            s = STUBBORNNESS.get(stance[i], 0.2)
-            v = s * x0[i] + (1 - s) * (num / den)
+            weights, fixed, fixed_w = voices[i]
+            num = self_weight * x[i] + fixed + sum(w * x[j] for j, w in weights)
+            den = self_weight + fixed_w + sum(w for _, w in weights)
+            stubborn = STUBBORNNESS.get(stance[i], 0.2)
+            v = stubborn * x0[i] + (1 - stubborn) * (num / den)
             nxt[i] = v
             delta = max(delta, abs(v - x[i]))
         x = nxt

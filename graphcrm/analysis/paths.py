@@ -161,7 +161,7 @@ def paths_in(G, H: nx.DiGraph, target_id, *, k: int = 3, max_hops: int = 4) -> l
     """The k best paths to ``target_id`` in an :func:`intro_graph`."""
     if target_id not in H or not nx.has_path(H, _ROOT, target_id):
         return []
-    out = []
+    out: list[dict] = []
     skipped = 0
     for path in nx.shortest_simple_paths(H, _ROOT, target_id, weight="cost"):
         path = path[1:]

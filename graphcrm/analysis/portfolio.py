@@ -66,6 +66,7 @@ win rate >= 0.5, lifecycle neither at risk nor churned), else ``general``
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 
 import networkx as nx
 
@@ -300,7 +301,7 @@ def account_row(
     a = G.nodes[account_id]
     people = [p for p, _ in in_typed(G, account_id, "WORKS_AT") if label(G, p) == "Person"]
     contacts = strong = execs = stale = 0
-    holders = set()
+    holders: set[str] = set()
     depts_all, depts_cov = set(), set()
     for p in people:
         d = G._node[p]
@@ -545,7 +546,7 @@ def portfolio_coverage(
     size = -(-len(ids) // max(1, workers)) or 1
     chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
     acc_rows, opp_rows = [], []
-    for rows in run_pieces([lambda chunk=chunk: rows_of(chunk) for chunk in chunks]):
+    for rows in run_pieces([partial(rows_of, chunk) for chunk in chunks]):
         for row, opps in rows:
             acc_rows.append(row)
             opp_rows.extend(opps)

@@ -216,7 +216,7 @@ def _loyalty(recent: list[tuple[datetime, int, float]], nps: dict) -> dict:
 
 def _stakeholder(G, person_id, now: datetime, window_days: int, weight: float = 1) -> dict:
     scored = [(at, s, weight) for at, s, _ in scores_of(G, person_id) if at <= now]
-    votes = [(s, 1) for at, s, _ in scored if (now - at).days < window_days]
+    votes: list[tuple[int, float]] = [(s, 1) for at, s, _ in scored if (now - at).days < window_days]
     return {"id": person_id, "name": name_of(G, person_id), **_figures(scored, votes, now, window_days)}
 
 
