@@ -161,3 +161,24 @@ def test_the_api_refuses_a_meeting_with_a_committee_member_in_the_quiet_period(a
     assert response.status_code == 400 and response.get_json()["field"] == "kind"
     assert "quiet period" in response.get_json()["detail"]
     assert interactions_with(store, "p-ours-cio") == before
+
+
+def test_the_api_logs_a_clarification_meeting_with_its_reason_and_a_gift_flagged(app_and_store):
+    app, store = app_and_store
+    restrict(store)
+    client = signed_in(app, "lina")
+    response = client.post("/api/v1/interactions", json={
+        "kind": "clarification", "at": "2026-04-20T09:30:00+00:00", "person_ids": ["p-ours-cio"],
+        "summary": "澄清会 clarification", "compliance_reason": "招标人组织的澄清会"})
+    assert response.status_code == 201
+    logged = response.get_json()
+    assert logged["compliance_reason"] == "招标人组织的澄清会" and logged["quiet_period_flag"] is True
+    gift = {"kind": "visit", "person_ids": ["p-ours-cfo"], "gift_description": "月饼 mooncakes",
+            "gift_currency": "CNY"}
+    assert client.post("/api/v1/interactions", json={**gift, "at": "2026-03-01T10:00:00+00:00",
+                                                     "gift_value": 450}).status_code == 201
+    second = client.post("/api/v1/interactions", json={**gift, "at": "2026-03-02T10:00:00+00:00",
+                                                       "gift_value": 100}).get_json()
+    assert second["gift_value"] == 100 and second["gift_limit_flag"] is True
+    assert client.post("/api/v1/interactions", json={**gift, "at": "2026-03-03T10:00:00+00:00",
+                                                     "gift_currency": "yuan"}).status_code == 400

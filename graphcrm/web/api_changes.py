@@ -113,6 +113,11 @@ class Relationship(BaseModel):
     version: int
 
 
+#: what an integration may say of an interaction: the form's fields, the reason for a meeting with a
+#: restricted person in a quiet period and a gift given (the store sets the compliance flags itself)
+_INTERACTION_FIELDS = ("kind", "channel", "at", "summary", "sentiment", "satisfaction", "compliance_reason",
+                       "gift_description", "gift_value", "gift_currency")
+
 NewInteraction = create_model(
     "NewInteraction", __config__=ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "kind": "meeting", "channel": "in_person", "at": "2026-11-30T02:00:00Z", "summary": "评标前的技术澄清会",
@@ -127,8 +132,7 @@ NewInteraction = create_model(
                                                "the interaction is not logged twice")),
     source=(str, Field("api", pattern=r"^[A-Za-z0-9_.-]{1,40}$",
                        description="the sending system (external ids are unique per user and source)")),
-    **_fields(model.InteractionProps, ("kind", "channel", "at", "summary", "sentiment", "satisfaction"),
-              optional=False))
+    **_fields(model.InteractionProps, _INTERACTION_FIELDS, optional=False))
 
 
 def _changeable_line(rel_type: str, start: str, end: str) -> None:
@@ -246,8 +250,7 @@ def log_interaction(json: NewInteraction):
         logged = store.interaction_by_external_id(source, json.external_id)
         if logged is not None:
             return store.get_interaction(logged), 200
-    props = json.model_dump(include={"kind", "channel", "at", "summary", "sentiment", "satisfaction"},
-                            exclude_none=True)
+    props = json.model_dump(include=set(_INTERACTION_FIELDS), exclude_none=True)
     if json.external_id:
         props |= {"external_id": json.external_id, "external_source": source}
     logged = store.log_interaction(props, user_ids=json.user_ids or [current_user.id],
