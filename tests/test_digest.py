@@ -232,3 +232,22 @@ def test_an_admin_sets_where_and_in_which_language_the_digest_goes(app_and_store
                                                           "email": "vera@example.com", "language": "en",
                                                           "version": vera["version"]})
     assert ok.status_code == 302 and store.get("User", "user-vera")["email"] == "vera@example.com"
+
+
+def test_a_bid_in_its_quiet_period_tells_its_team_whom_not_to_approach(runner, inbox):
+    with open_store(runner.settings) as store:
+        load_access_portfolio(store)
+        for user in store.list_nodes("User"):
+            store.update("User", user["id"], {"email": f"{user['username']}@example.com"}, version=user["version"])
+        # 王强 sits on the evaluation committee of Quay cranes 2027, in its tender; Secret Sun is a
+        # public official of the account lina may not see, whose bid is put in a quiet period too
+        for person_id, role in (("p-ours-cio", "evaluation_committee"), ("p-theirs", "public_official")):
+            person = store.get("Person", person_id)
+            store.update("Person", person_id, {"compliance_role": role}, version=person["version"])
+        hidden = store.get("Opportunity", "opp-theirs")
+        store.update("Opportunity", "opp-theirs", {"stage": "evaluation"}, version=hidden["version"])
+    assert runner.invoke(main, ["digest", "--user", "lina"]).exit_code == 0
+    text, html = parts(inbox.to("lina@example.com"))
+    assert "Quay cranes 2027 is in its quiet period: do not approach 王强 until the award." in text
+    assert f"{BASE_URL}/opportunities/opp-ours" in links(text)
+    assert not [word for word in FORBIDDEN if word in text or word in html]

@@ -21,17 +21,19 @@ accounts the user may see: it uses the week, which is filtered already, or
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from flask import current_app
 from flask_babel import gettext
 
 from graphcrm.analysis import maintenance_plan
+from graphcrm.analysis._common import account_of_opportunity, name_of
+from graphcrm.analysis.compliance import restricted_people
 from graphcrm.analysis.messages import render, say
 from graphcrm.analysis.money import convert
 from graphcrm.rates import load_rates
 from graphcrm.web import say_text
-from graphcrm.web.access import visible_account_ids
+from graphcrm.web.access import member_accounts, visible_account_ids
 from graphcrm.web.db import get_reports, get_store
 from graphcrm.web.people import moved_people
 
@@ -113,6 +115,23 @@ def people_who_moved(user, week: dict) -> list[dict]:
     return [alert(m["kind"], _moved(m), "people.person", person_id=m["person"]["id"]) for m in moved_people(user)]
 
 
+def quiet_periods(user, week: dict) -> list[dict]:
+    """A bid at an account of the user's team in its quiet period: whom not to approach until
+    the award (:func:`graphcrm.analysis.compliance.restricted_people`)."""
+    out = []
+    for account_id in sorted(member_accounts(user.id)):
+        G = get_reports().account_graph(account_id)
+        bids: dict[str, list[str]] = {}
+        for person_id, why in restricted_people(G, datetime.now(timezone.utc)).items():
+            for opportunity_id in why["opportunities"]:
+                if account_of_opportunity(G, opportunity_id) == account_id:  # not a neighbour's bid
+                    bids.setdefault(opportunity_id, []).append(name_of(G, person_id))
+        out += [alert("quiet_period", gettext("%(bid)s is in its quiet period: do not approach %(people)s "
+                                              "until the award.", bid=name_of(G, o), people="、".join(sorted(names))),
+                      "opportunities.opportunity", opportunity_id=o) for o, names in sorted(bids.items())]
+    return out
+
+
 def _moved(m: dict) -> str:
     if m["kind"] == "champion_moved":
         return gettext("Former champion %(person)s left %(left)s and now works at %(now)s.",
@@ -122,7 +141,7 @@ def _moved(m: dict) -> str:
 
 
 #: where the alerts come from, in the order they are listed (module text)
-ALERT_SOURCES: tuple[Callable[..., list[dict]], ...] = (overdue_follow_ups, people_who_moved)
+ALERT_SOURCES: tuple[Callable[..., list[dict]], ...] = (overdue_follow_ups, people_who_moved, quiet_periods)
 
 
 def alerts(user, week: dict) -> list[dict]:
