@@ -90,6 +90,7 @@ from generate import BENCH_PASSWORD, DIRECTOR, MANAGER, SCALES, generate, load  
 from graphcrm import analysis  # noqa: E402
 from graphcrm.analysis._common import people_graph, scope_people  # noqa: E402
 from graphcrm.cache import ReportCache  # noqa: E402
+from graphcrm.errors import StoreTimeout  # noqa: E402
 from graphcrm.graph.nxgraph import gc_paused  # noqa: E402
 from graphcrm.users import session_token  # noqa: E402
 
@@ -171,6 +172,10 @@ def cpu_seconds(process: psutil.Process) -> float:
     return t.user + t.system
 
 
+def _rounded(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 2)
+
+
 def analysis_times(store, ids: dict, db: psutil.Process, workers: int) -> dict:
     opp = [timed(lambda o=o: analysis.opportunity_report(store.opportunity_graph(o), o))[0] for o in ids["opportunity"]]
     acc = [timed(lambda a=a: analysis.account_report(store.account_graph(a), a))[0] for a in ids["account"]]
@@ -190,15 +195,21 @@ def analysis_times(store, ids: dict, db: psutil.Process, workers: int) -> dict:
     refreshed_s, _ = timed(cache._refresh.join) if refreshing else (0.0, None)
     hits, misses, batch = cache.hits, cache.misses, cache.batch
     del cache, shown, _  # the reports: what follows starts from a process holding none
-    # then its parts: loading the graph, analysing it (as the cache does, and in one process)
-    cpu, db_cpu = time.process_time(), cpu_seconds(db)
-    load_s, G = timed(lambda: store.portfolio_graph(for_analysis=True))
-    load_cpu, db_cpu = time.process_time() - cpu, cpu_seconds(db) - db_cpu
-    with gc_paused():
-        analyse_s = timed(analysis.portfolio_report, G, workers=workers)[0]
-        one_process_s = timed(analysis.portfolio_report, G)[0]
-    nodes, edges = G.number_of_nodes(), G.number_of_edges()
-    del G
+    # then the report as before issue 22: loading the whole graph, analysing it (in processes, and in one)
+    # (at XL the database does not send the whole graph within GRAPHCRM_DB_TIMEOUT: None)
+    load_s = load_cpu = db_cpu = analyse_s = one_process_s = nodes = edges = None
+    cpu, db_cpu_before = time.process_time(), cpu_seconds(db)
+    try:
+        load_s, G = timed(lambda: store.portfolio_graph(for_analysis=True))
+    except StoreTimeout:
+        G = None
+    if G is not None:
+        load_cpu, db_cpu = time.process_time() - cpu, cpu_seconds(db) - db_cpu_before
+        with gc_paused():
+            analyse_s = timed(analysis.portfolio_report, G, workers=workers)[0]
+            one_process_s = timed(analysis.portfolio_report, G)[0]
+        nodes, edges = G.number_of_nodes(), G.number_of_edges()
+        del G
     cached_s = statistics.median(cached)
     return {
         "opportunity_report_ms": {"median": ms(statistics.median(opp)), "max": ms(max(opp))},
@@ -209,12 +220,12 @@ def analysis_times(store, ids: dict, db: psutil.Process, workers: int) -> dict:
             "graph_edges": edges,
             "cold_s": round(first_s, 2),
             "from_saved_parts_s": round(restart_s, 2),
-            "load_graph_s": round(load_s, 2),
-            "analyse_s": round(analyse_s, 2),  # the whole graph at once, as before issue 22
-            "cold_cpu_s": {"load_graph": round(load_cpu, 2), "load_graph_database": round(db_cpu, 2)},
+            "load_graph_s": _rounded(load_s),
+            "analyse_s": _rounded(analyse_s),  # the whole graph at once, as before issue 22
+            "cold_cpu_s": {"load_graph": _rounded(load_cpu), "load_graph_database": _rounded(db_cpu)},
             "analysis_workers": workers,
-            "analyse_in_one_process_s": round(one_process_s, 2),
-            "one_process_over_workers": round(one_process_s / analyse_s, 2),
+            "analyse_in_one_process_s": _rounded(one_process_s),
+            "one_process_over_workers": _rounded(one_process_s / analyse_s if analyse_s else None),
             "cached_ms": round(cached_s * 1000, 3),
             "cold_over_cached": round(first_s / max(cached_s, 1e-6)),
             "after_a_write_s": round(after_write_s, 2),
