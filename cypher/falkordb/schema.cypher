@@ -16,6 +16,10 @@ CREATE INDEX FOR (n:Account) ON (n.name)
 // name: schema.name_index.Person
 CREATE INDEX FOR (n:Person) ON (n.name)
 
+// The audit page's name filter (audit.named).
+// name: schema.name_index.Opportunity
+CREATE INDEX FOR (n:Opportunity) ON (n.name)
+
 // name: schema.audit_index
 CREATE INDEX FOR (n:AuditEntry) ON (n.at)
 

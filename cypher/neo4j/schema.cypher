@@ -11,6 +11,10 @@ CREATE INDEX graphcrm_account_name IF NOT EXISTS FOR (n:Account) ON (n.name)
 // name: schema.name_index.Person
 CREATE INDEX graphcrm_person_name IF NOT EXISTS FOR (n:Person) ON (n.name)
 
+// The audit page's name filter (audit.named).
+// name: schema.name_index.Opportunity
+CREATE INDEX graphcrm_opportunity_name IF NOT EXISTS FOR (n:Opportunity) ON (n.name)
+
 // name: schema.audit_index
 CREATE INDEX graphcrm_audit_at IF NOT EXISTS FOR (n:AuditEntry) ON (n.at)
 

@@ -446,6 +446,7 @@ class FalkorBackend(Backend):
     INDEXES = [(label, "id", f"schema.id_index:{label}") for label in LABELS] + [
         ("Account", "name", "schema.name_index.Account"),
         ("Person", "name", "schema.name_index.Person"),
+        ("Opportunity", "name", "schema.name_index.Opportunity"),
         ("User", "username", "schema.username_index"),
         ("AuditEntry", "at", "schema.audit_index"),
         ("AuditEntry", "target_id", "schema.audit_target_index"),
