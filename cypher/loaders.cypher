@@ -90,7 +90,7 @@ RETURN type(r) AS type, a.id AS start, b.id AS end, properties(r) AS props
 // database computes the later ones while the client builds the graph from
 // the earlier ones.
 // name: load.portfolio.analysis_relationships.structure
-MATCH (a)-[r:WORKS_AT|REPORTS_TO|PART_OF|FOR|MEMBER_OF|COMPETES_FOR]->(b)
+MATCH (a)-[r:WORKS_AT|WORKED_AT|REPORTS_TO|PART_OF|FOR|MEMBER_OF|COMPETES_FOR]->(b)
 RETURN type(r) AS type, a.id AS start, b.id AS end, {} AS props
 
 // name: load.portfolio.analysis_relationships.ties
