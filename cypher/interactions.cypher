@@ -140,12 +140,55 @@ SET r.last_contact_at = CASE
 RETURN DISTINCT properties(i) AS props
 
 // The interaction an integration logged with this id of its own system
-// (the API's idempotency key).
-// name: interaction.by_external_id
-MATCH (i:Interaction {external_id: $external_id})
-WHERE i.external_source = $external_source
+// (the API's idempotency key: graphcrm.model.external_key, unique).
+// name: interaction.by_external_key
+MATCH (i:Interaction {external_key: $key})
 RETURN i.id AS id
 
+
+// The API's list of interactions: those changed at $since or later, in the
+// order they changed (then by id), a page of them ($skip, $limit), each as
+// interaction.get gives it.  Of every account (directors, admins): the
+// index on updated_at.
+// name: interaction.changed_since
+MATCH (i:Interaction)
+WHERE i.updated_at >= $since
+WITH i ORDER BY i.updated_at, i.id SKIP $skip LIMIT $limit
+OPTIONAL MATCH (u:User)-[:ATTENDED]->(i)
+WITH i, collect(DISTINCT u.id) AS user_ids
+OPTIONAL MATCH (i)-[:WITH]->(p:Person)
+WITH i, user_ids, collect(DISTINCT p.id) AS person_ids
+OPTIONAL MATCH (i)-[:ABOUT]->(o:Opportunity)
+RETURN properties(i) AS props, user_ids, person_ids, collect(DISTINCT o.id) AS opportunity_ids
+ORDER BY props.updated_at, props.id
+
+// ... those with people of the accounts $accounts or about their bids (UNWIND:
+// an index lookup per account), and of these those whose every account (as
+// access.node_accounts finds them) is one of $visible (null: any).
+// name: interaction.changed_since_in
+UNWIND $accounts AS account_id
+MATCH (a:Account {id: account_id})
+OPTIONAL MATCH (a)<-[:WORKS_AT]-(:Person)<-[:WITH]-(met:Interaction)
+WHERE met.updated_at >= $since
+WITH a, collect(DISTINCT met) AS found
+OPTIONAL MATCH (a)<-[:FOR]-(:Opportunity)<-[:ABOUT]-(about:Interaction)
+WHERE about.updated_at >= $since
+WITH found, collect(DISTINCT about) AS more
+UNWIND found + more AS i
+WITH DISTINCT i
+OPTIONAL MATCH (i)-[:WITH]->(:Person)-[:WORKS_AT]->(pa:Account)
+WITH i, collect(DISTINCT pa.id) AS people_accounts
+OPTIONAL MATCH (i)-[:ABOUT]->(:Opportunity)-[:FOR]->(oa:Account)
+WITH i, people_accounts, collect(DISTINCT oa.id) AS bid_accounts
+WHERE $visible IS NULL OR all(x IN people_accounts + bid_accounts WHERE x IN $visible)
+WITH i ORDER BY i.updated_at, i.id SKIP $skip LIMIT $limit
+OPTIONAL MATCH (u:User)-[:ATTENDED]->(i)
+WITH i, collect(DISTINCT u.id) AS user_ids
+OPTIONAL MATCH (i)-[:WITH]->(p:Person)
+WITH i, user_ids, collect(DISTINCT p.id) AS person_ids
+OPTIONAL MATCH (i)-[:ABOUT]->(o:Opportunity)
+RETURN properties(i) AS props, user_ids, person_ids, collect(DISTINCT o.id) AS opportunity_ids
+ORDER BY props.updated_at, props.id
 
 // Who of ours met which stakeholders from $since to $until (ISO moments, both
 // included): one row per interaction, attendee and person met (the manager

@@ -337,3 +337,24 @@ RETURN properties(p) AS props, a.id AS account_id
 ORDER BY p.updated_at, p.id
 SKIP $skip
 LIMIT $limit
+
+// The API's list of opportunities: those changed at $since or later, in the
+// order they changed (then by id), a page of them ($skip, $limit), each with
+// its account's id.
+// name: opportunity.changed_since
+MATCH (a:Account)<-[:FOR]-(o:Opportunity)
+WHERE o.updated_at >= $since
+RETURN properties(o) AS props, a.id AS account_id
+ORDER BY o.updated_at, o.id
+SKIP $skip
+LIMIT $limit
+
+// ... or of the accounts $accounts only (UNWIND: an index lookup per account).
+// name: opportunity.changed_since_in
+UNWIND $accounts AS account_id
+MATCH (a:Account {id: account_id})<-[:FOR]-(o:Opportunity)
+WHERE o.updated_at >= $since
+RETURN properties(o) AS props, a.id AS account_id
+ORDER BY o.updated_at, o.id
+SKIP $skip
+LIMIT $limit

@@ -61,6 +61,9 @@ class Settings:
     #: the annual limit of gifts and hospitality per person, in the reporting
     #: currency of the exchange rates (graphcrm/compliance.py); None: no limit
     gift_limit: float | None = 500.0
+    #: requests an API token may make (limits' notation: "120 per minute", "10/second"),
+    #: counted in the memory of each web server process (graphcrm/web/tokens.py)
+    api_rate_limit: str = "120 per minute"
 
     @classmethod
     def from_env(cls, environ: dict | None = None, **overrides) -> "Settings":
@@ -93,6 +96,8 @@ class Settings:
             values["db_timeout"] = _seconds("GRAPHCRM_DB_TIMEOUT", env["GRAPHCRM_DB_TIMEOUT"])
         if env.get("GRAPHCRM_GIFT_LIMIT"):
             values["gift_limit"] = _gift_limit(env["GRAPHCRM_GIFT_LIMIT"])
+        if env.get("GRAPHCRM_API_RATE_LIMIT"):
+            values["api_rate_limit"] = _rate_limit(env["GRAPHCRM_API_RATE_LIMIT"])
         values.update(overrides)
         if "timezone" in values:
             _zone("GRAPHCRM_TIMEZONE", values["timezone"])
@@ -162,3 +167,17 @@ def _gift_limit(text: str) -> float | None:
         raise ConfigError(f"GRAPHCRM_GIFT_LIMIT must be an amount from 0 (in the reporting currency) or off, "
                           f"not {text!r}")
     return value
+
+
+def _rate_limit(text: str) -> str:
+    """GRAPHCRM_API_RATE_LIMIT: a number of requests per period, such as ``120 per minute``."""
+    from limits import parse
+
+    try:
+        amount = parse(text).amount
+    except ValueError:
+        amount = 0
+    if amount < 1:
+        raise ConfigError("GRAPHCRM_API_RATE_LIMIT must be a number of requests per period such as "
+                          f"'120 per minute' or '5/second', not {text!r}")
+    return text.strip()

@@ -189,6 +189,7 @@ AUDIT_ACTIONS = {
     "erase": ("Personal data erased", "删除个人数据"),
     "restore": ("Restored from a backup", "从备份恢复"),
     "undo_restore": ("Failed restore undone", "撤销未完成的恢复"),
+    "upgrade": ("Log upgraded: lines' ends recorded", "审计日志升级：补记关系的终点"),
     "leave": ("Left the account", "离开客户"),
     "join": ("Joined the account", "加入客户"),
     "compliance_refused": ("Refused in a quiet period", "静默期内拒绝"),
@@ -510,6 +511,9 @@ class InteractionProps(_Props):
     #: (``username/source``): one interaction per pair, so that a retried call logs it once
     external_id: Text | None = None
     external_source: Text | None = None
+    #: the two as one value (:func:`external_key`, set by the store): unique, so that two copies
+    #: sent at the same moment cannot both be logged (a constraint of the schema)
+    external_key: Text | None = None
     #: why an interaction of a :data:`QUIET_PERIOD_KINDS` kind with a restricted person took place in a
     #: quiet period; the store sets the flags (graphcrm/compliance.py), whatever a caller sends
     compliance_reason: Text | None = None
@@ -814,6 +818,16 @@ def feedback_problem(props: dict) -> tuple[str, str] | None:
     if props.get("follow_up_owner") or props.get("follow_up_due") or props.get("follow_up_closed_by"):
         return "follow_up_owner", "only customer feedback has a follow-up"
     return None
+
+
+def external_key(external_source: str, external_id: str) -> str:
+    """The one value an interaction's ``external_source`` and ``external_id`` make
+    (a JSON pair: no two pairs give the same key, and it holds no control character).
+
+    >>> external_key("lina/outlook", "AAMkAGI2TG93AAA=")
+    '["lina/outlook", "AAMkAGI2TG93AAA="]'
+    """
+    return json.dumps([external_source, external_id], ensure_ascii=False)
 
 
 def opens_follow_up(props: dict) -> bool:

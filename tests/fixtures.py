@@ -370,6 +370,8 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("/api/openapi.json", "GET"): Row("public", "/api/openapi.json"),
     ("/api/v1/accounts", "GET"): Row("signed_in", "/api/v1/accounts"),
     ("/api/v1/people", "GET"): Row("signed_in", "/api/v1/people"),
+    ("/api/v1/interactions", "GET"): Row("view", "/api/v1/interactions?account_id={account}"),
+    ("/api/v1/opportunities", "GET"): Row("view", "/api/v1/opportunities?account_id={account}"),
     ("/api/v1/people/<person_id>", "GET"): Row("view", "/api/v1/people/{person}"),
     ("/api/v1/people/<person_id>", "PATCH"): Row("edit", "/api/v1/people/{person}", ok=400, data={}),
     ("/api/v1/accounts/<account_id>/people", "POST"):

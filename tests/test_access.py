@@ -112,7 +112,8 @@ def test_no_data_of_a_forbidden_account_anywhere(access_app, role):
     login(client, ROLES[role])
     urls = ["/", "/api/accounts", "/accounts/acc-ours", "/accounts/acc-ours/stakeholders.csv",
             "/opportunities/opp-ours", "/people/p-ours-cio", "/people/p-ours-cfo", "/api/accounts/acc-ours",
-            "/api/opportunities/opp-ours",
+            "/api/opportunities/opp-ours", "/api/v1/people", "/api/v1/interactions",
+            "/api/v1/opportunities",
             "/accounts/acc-ours/export/json", "/accounts/acc-ours/export/graphml", "/accounts/acc-ours/export/gexf",
             "/opportunities/opp-ours/export/json"]
     urls += [f"/search?q={q}" for q in ("Secret", "孙", "Forbidden", "禁运", "Hidden", "秘密", "138", "e")]

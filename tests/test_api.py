@@ -7,10 +7,13 @@ Runs on both stores (the ``web_app`` fixtures)."""
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 
 from graphcrm import tokens
+from graphcrm.config import Settings
+from graphcrm.errors import ConfigError, Conflict
 
 from fixtures import assert_problem, signed_in, text
 
@@ -122,6 +125,15 @@ def test_requests_past_the_rate_limit_wait(app_and_store):
     assert int(r.headers["Retry-After"]) >= 1
 
 
+
+def test_the_rate_limit_is_set_from_the_environment(access_app):
+    assert Settings.from_env({"GRAPHCRM_API_RATE_LIMIT": "600 per minute"}).api_rate_limit == "600 per minute"
+    for bad in ("lots", "0 per minute", "120"):
+        with pytest.raises(ConfigError, match="GRAPHCRM_API_RATE_LIMIT must be a number of requests per period"):
+            Settings.from_env({"GRAPHCRM_API_RATE_LIMIT": bad})
+    assert access_app.config["API_RATE_LIMIT"] == access_app.config["GRAPHCRM_SETTINGS"].api_rate_limit
+
+
 # -- writes ---------------------------------------------------------------------------------------
 
 def test_a_person_made_and_changed_through_the_api_is_audited_as_the_tokens(app_and_store):
@@ -206,6 +218,62 @@ def test_a_retried_interaction_is_logged_once(app_and_store):
     _problem(api.post("/api/v1/interactions", headers=headers, json={**body, "person_ids": ["p-theirs"]}), 404)
 
 
+
+def _race(times: int, send) -> list[list]:
+    """``send(n)`` called by two threads released together by a barrier, ``times`` times: what each call
+    gave (its answer, or the error it raised), per round."""
+    rounds = []
+    for n in range(times):
+        barrier, results = threading.Barrier(2), []
+
+        def one(n=n, barrier=barrier, results=results):
+            barrier.wait()
+            try:
+                results.append(send(n))
+            except Conflict as exc:
+                results.append(exc)
+
+        threads = [threading.Thread(target=one) for _copy in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        rounds.append(results)
+    return rounds
+
+
+_RACED = {"kind": "call", "channel": "phone", "at": "2026-12-01T03:00:00+00:00", "summary": "电话确认评标时间"}
+
+
+def test_the_schema_refuses_a_second_interaction_with_the_same_external_id(app_and_store):
+    """Two writes of the same source and id at once, past the look-up: the unique constraint on
+    external_key lets one through and refuses the other whole (no node, no audit entry)."""
+    _app, store = app_and_store
+    lina = store.user_by_username("lina")["id"]
+    rounds = _race(20, lambda n: store.log_interaction(
+        {**_RACED, "external_source": "lina/outlook", "external_id": f"raced-{n}"},
+        user_ids=[lina], person_ids=["p-ours-cio"])["id"])
+    for results in rounds:
+        assert sorted(type(r).__name__ for r in results) == ["Conflict", "str"]
+    logged = [t["props"] for t in store.timeline("p-ours-cio") if t["props"].get("summary") == _RACED["summary"]]
+    assert sorted(i["external_id"] for i in logged) == sorted(f"raced-{n}" for n in range(20))
+    entries, _n = store.audit_log(target="Interaction", limit=500)
+    assert sum(e["action"] == "log_interaction" and "raced-" in (e.get("after") or "") for e in entries) == 20
+
+
+def test_two_copies_sent_at_the_same_moment_are_logged_once(app_and_store):
+    """The API's answer to the race: one 201, the other 200 with the same interaction."""
+    app, store = app_and_store
+    headers = _bearer(_token(store, "lina"))
+    body = {**_RACED, "person_ids": ["p-ours-cio"], "source": "outlook"}
+    rounds = _race(20, lambda n: app.test_client().post("/api/v1/interactions", headers=headers,
+                                                        json={**body, "external_id": f"copy-{n}"}))
+    for answers in rounds:
+        assert sorted(r.status_code for r in answers) == [200, 201], [text(r) for r in answers]
+        assert answers[0].get_json()["id"] == answers[1].get_json()["id"]
+    logged = [t for t in store.timeline("p-ours-cio") if t["props"].get("summary") == _RACED["summary"]]
+    assert len(logged) == 20
+
 # -- lists ----------------------------------------------------------------------------------------
 
 def test_people_are_listed_by_page_and_change_for_who_may_see_them(app_and_store):
@@ -229,6 +297,47 @@ def test_people_are_listed_by_page_and_change_for_who_may_see_them(app_and_store
     accounts = api.get("/api/v1/accounts?updated_since=2000-01-01", headers=lina).get_json()
     assert [a["id"] for a in accounts["items"]] == ["acc-ours"]
 
+
+def test_opportunities_are_listed_by_account_for_who_may_see_them(app_and_store):
+    app, store = app_and_store
+    api = app.test_client()
+    bo, admin = _bearer(_token(store, "bo", "read")), _bearer(_token(store, "admin", "read"))
+    mine = api.get("/api/v1/opportunities", headers=bo).get_json()  # bo: on the bid's team only
+    assert [(o["id"], o["account_id"]) for o in mine["items"]] == [("opp-ours", "acc-ours")]
+    everyone = api.get("/api/v1/opportunities?per_page=1", headers=admin).get_json()
+    assert everyone["next_page"] == 2 and len(everyone["items"]) == 1
+    theirs = api.get("/api/v1/opportunities?account_id=acc-theirs", headers=admin).get_json()["items"]
+    assert [o["name"] for o in theirs] == ["Hidden Deal 秘密项目"]
+    _problem(api.get("/api/v1/opportunities?account_id=acc-theirs", headers=bo), 404)
+
+def test_interactions_are_listed_when_the_user_may_see_every_account_they_belong_to(app_and_store):
+    """int-theirs, omar's joint visit with people of both accounts, shows to who sees both only."""
+    app, store = app_and_store
+    api = app.test_client()
+    lina, omar, admin = (_bearer(_token(store, name, "read")) for name in ("lina", "omar", "admin"))
+
+    def listed(headers, **query) -> list[str]:
+        r = api.get("/api/v1/interactions", query_string={"per_page": 500, **query}, headers=headers)
+        assert r.status_code == 200, text(r)
+        return [i["id"] for i in r.get_json()["items"]]
+
+    assert listed(lina) == ["int-ours", "int-ours-feedback"]  # in the order they were logged
+    assert listed(omar) == ["int-theirs-feedback"]
+    assert sorted(listed(admin)) == ["int-ours", "int-ours-feedback", "int-theirs", "int-theirs-feedback"]
+    assert sorted(listed(admin, account_id="acc-theirs")) == ["int-theirs", "int-theirs-feedback"]
+    assert sorted(listed(admin, account_id="acc-ours")) == ["int-ours", "int-ours-feedback", "int-theirs"]
+    assert listed(lina, account_id="acc-ours") == ["int-ours", "int-ours-feedback"]
+    first = api.get("/api/v1/interactions?per_page=1", headers=lina).get_json()
+    assert first["next_page"] == 2 and first["items"][0]["person_ids"] == ["p-ours-cfo"]
+    assert first["items"][0]["user_ids"] == ["user-lina"] and first["items"][0]["opportunity_id"] == "opp-ours"
+    assert api.get("/api/v1/interactions?per_page=1&page=2", headers=lina).get_json()["next_page"] is None
+    stamp = max(store.get_interaction(i)["updated_at"] for i in listed(admin))
+    logged = api.post("/api/v1/interactions", headers=_bearer(_token(store, "lina")), json={
+        **_RACED, "person_ids": ["p-ours-cio"]}).get_json()
+    assert logged["id"] in listed(lina, updated_since=stamp)
+    assert listed(lina, updated_since="2999-01-01") == []
+    _problem(api.get("/api/v1/interactions?account_id=acc-theirs", headers=lina), 404)
+    _problem(api.get("/api/v1/interactions?per_page=501", headers=lina), 400, "per_page")
 
 def test_the_description_covers_every_api_route(access_app):
     described = access_app.test_client().get("/api/openapi.json").get_json()

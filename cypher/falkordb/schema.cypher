@@ -47,9 +47,15 @@ CREATE INDEX FOR (n:User) ON (n.username)
 // name: schema.follow_up_index
 CREATE INDEX FOR (n:Interaction) ON (n.follow_up_owner)
 
-// An integration's id of an interaction (the API's retries: interaction.by_external_id).
-// name: schema.external_id_index
-CREATE INDEX FOR (n:Interaction) ON (n.external_id)
+// An integration's key of an interaction: its source and id in that source
+// (the API's retries: interaction.by_external_key); the exact-match index the
+// unique constraint on Interaction.external_key stands on (graphcrm/graph/backends.py).
+// name: schema.external_key_index
+CREATE INDEX FOR (n:Interaction) ON (n.external_key)
+
+// The API's list of interactions, in the order they changed (interaction.changed_since).
+// name: schema.interaction_updated_index
+CREATE INDEX FOR (n:Interaction) ON (n.updated_at)
 
 // name: schema.constraints
 CALL db.constraints() YIELD type, label, properties, status

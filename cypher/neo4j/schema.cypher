@@ -39,9 +39,16 @@ CREATE INDEX graphcrm_audit_id IF NOT EXISTS FOR (n:AuditEntry) ON (n.id)
 // name: schema.follow_up_index
 CREATE INDEX graphcrm_interaction_follow_up IF NOT EXISTS FOR (n:Interaction) ON (n.follow_up_owner)
 
-// An integration's id of an interaction (the API's retries: interaction.by_external_id).
-// name: schema.external_id_index
-CREATE INDEX graphcrm_interaction_external_id IF NOT EXISTS FOR (n:Interaction) ON (n.external_id)
+// An integration's key of an interaction: its source and id in that source,
+// once (the API's retries: interaction.by_external_key).  Two copies logged at
+// the same moment: the second is refused by the constraint, not stored twice.
+// name: schema.external_key_constraint
+CREATE CONSTRAINT graphcrm_interaction_external_key IF NOT EXISTS
+FOR (n:Interaction) REQUIRE n.external_key IS UNIQUE
+
+// The API's list of interactions, in the order they changed (interaction.changed_since).
+// name: schema.interaction_updated_index
+CREATE INDEX graphcrm_interaction_updated IF NOT EXISTS FOR (n:Interaction) ON (n.updated_at)
 
 // name: schema.username_constraint
 CREATE CONSTRAINT graphcrm_user_username IF NOT EXISTS

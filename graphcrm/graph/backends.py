@@ -455,10 +455,11 @@ class FalkorBackend(Backend):
         ("AuditEntry", "target_end", "schema.audit_end_index"),
         ("AuditEntry", "id", "schema.audit_id_index"),
         ("Interaction", "follow_up_owner", "schema.follow_up_index"),
-        ("Interaction", "external_id", "schema.external_id_index"),
+        ("Interaction", "external_key", "schema.external_key_index"),
+        ("Interaction", "updated_at", "schema.interaction_updated_index"),
     ]
     #: the schema's unique constraints: (label, property)
-    UNIQUE = [(label, "id") for label in LABELS] + [("User", "username")]
+    UNIQUE = [(label, "id") for label in LABELS] + [("User", "username"), ("Interaction", "external_key")]
 
     def missing_schema(self) -> list[str]:
         """The indexes and unique constraints of the schema that are not there (or not working)."""

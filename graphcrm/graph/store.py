@@ -37,6 +37,7 @@ from graphcrm.model import (
     FOLLOW_UP_DAYS,
     LABELS,
     RELATIONSHIP_TYPES,
+    external_key,
     feedback_problem,
     map_positions_text,
     opens_follow_up,
@@ -129,6 +130,12 @@ def _check_feedback(props: dict) -> None:
     problem = feedback_problem(props)
     if problem:
         raise ValidationError(*problem)
+
+
+def _interaction_of(row: dict) -> dict:
+    """An interaction as :meth:`GraphStore.find_interaction` gives it, from a row of its statements."""
+    return {**row["props"], "user_ids": sorted(row["user_ids"]), "person_ids": sorted(row["person_ids"]),
+            "opportunity_id": min(row["opportunity_ids"], default=None)}
 
 
 def _decision_entries(decision: Decision, interaction_id: str) -> list[dict]:
@@ -797,6 +804,8 @@ class GraphStore:
         (:meth:`compliance_decision`), open the follow-up it calls for; the
         new node, the parameters of the logging statement and the decision."""
         clean = validate_node("Interaction", props)
+        if clean.get("external_id"):
+            clean["external_key"] = external_key(clean.get("external_source") or "", clean["external_id"])
         _check_feedback(clean)
         if clean.get("follow_up_closed_by"):
             raise ValidationError("follow_up_closed_by", "a follow-up is closed by logging the interaction that "
@@ -863,11 +872,7 @@ class GraphStore:
         it was with (``person_ids``), both sorted, and the opportunity it was
         about (``opportunity_id``, or None); None when there is no such interaction."""
         rows = self._read("interaction.get", id=interaction_id)
-        if not rows:
-            return None
-        row = rows[0]
-        return {**row["props"], "user_ids": sorted(row["user_ids"]), "person_ids": sorted(row["person_ids"]),
-                "opportunity_id": min(row["opportunity_ids"], default=None)}
+        return _interaction_of(rows[0]) if rows else None
 
     def get_interaction(self, interaction_id: str) -> dict:
         """:meth:`find_interaction`, raising NotFound when there is no such interaction."""
@@ -1104,21 +1109,58 @@ class GraphStore:
         """The users who hold API tokens, by username (with their secrets: for graphcrm.tokens only)."""
         return [row["props"] for row in self._read("user.with_api_tokens")]
 
-    def interaction_by_external_id(self, external_source: str, external_id: str) -> str | None:
-        """The id of the interaction logged with this id of an integration's system, or None."""
-        rows = self._read("interaction.by_external_id", external_source=external_source, external_id=external_id)
+    def log_interaction_once(self, external_source: str, external_id: str, props: dict, *, user_ids: list[str],
+                             person_ids: list[str], opportunity_id: str | None = None) -> tuple[dict, bool]:
+        """Log an interaction an integration sent with its own id for it
+        (:meth:`log_interaction`) unless one was logged with this source and id:
+        the interaction (as :meth:`get_interaction` gives it) and whether it is new.
+
+        Two copies sent at the same moment both find none, and both write; the
+        schema's unique constraint on ``external_key`` refuses the second write
+        (Conflict, nothing of it stored), which then answers the first's."""
+        key = external_key(external_source, external_id)
+        logged = self._logged_with(key)
+        if logged is None:
+            props = {**props, "external_source": external_source, "external_id": external_id}
+            try:
+                new = self.log_interaction(props, user_ids=user_ids, person_ids=person_ids,
+                                           opportunity_id=opportunity_id)
+                return self.get_interaction(new["id"]), True
+            except Conflict:
+                logged = self._logged_with(key)
+                if logged is None:
+                    raise
+        return self.get_interaction(logged), False
+
+    def _logged_with(self, key: str) -> str | None:
+        """The id of the interaction logged with this :func:`~graphcrm.model.external_key`, or None."""
+        rows = self._read("interaction.by_external_key", key=key)
         return rows[0]["id"] if rows else None
 
-    def people_changed_since(self, since: str, *, accounts: Iterable[str] | None = None, skip: int = 0,
-                             limit: int = 100) -> list[dict]:
-        """People changed at ``since`` or later, in the order they changed (then by id),
-        each with ``account_id``: of ``accounts`` only (None: of every account)."""
+    def records_changed_since(self, label: str, since: str, *, accounts: Iterable[str] | None = None,
+                              skip: int = 0, limit: int = 100) -> list[dict]:
+        """People or opportunities (``label``) changed at ``since`` or later, in the order they
+        changed (then by id), each with ``account_id``: of ``accounts`` only (None: of every account)."""
+        statement = {"Person": "person.changed_since", "Opportunity": "opportunity.changed_since"}[label]
         if accounts is None:
-            rows = self._read("person.changed_since", since=since, skip=skip, limit=limit)
+            rows = self._read(statement, since=since, skip=skip, limit=limit)
         else:
-            rows = self._read("person.changed_since_in", accounts=sorted(accounts), since=since, skip=skip,
-                              limit=limit)
+            rows = self._read(f"{statement}_in", accounts=sorted(accounts), since=since, skip=skip, limit=limit)
         return [{**row["props"], "account_id": row["account_id"]} for row in rows]
+
+    def interactions_changed_since(self, since: str, *, accounts: Iterable[str] | None = None,
+                                   visible: Iterable[str] | None = None, skip: int = 0,
+                                   limit: int = 100) -> list[dict]:
+        """Interactions changed at ``since`` or later, in the order they changed (then by id),
+        each as :meth:`get_interaction` gives it: with people of ``accounts`` or about their
+        opportunities (None: of every account), and of these only those all of whose accounts
+        (:meth:`node_accounts`) are ``visible`` (None: any)."""
+        if accounts is None:
+            rows = self._read("interaction.changed_since", since=since, skip=skip, limit=limit)
+        else:
+            rows = self._read("interaction.changed_since_in", accounts=sorted(accounts), since=since, skip=skip,
+                              limit=limit, visible=None if visible is None else sorted(visible))
+        return [_interaction_of(row) for row in rows]
 
     def member_accounts(self, user_id: str) -> set[str]:
         """Ids of the accounts a user is on the team of (directly or through a bid)."""

@@ -35,7 +35,8 @@ Routes, one blueprint module each (``auth``, ``dashboard``, ``accounts``, ``hist
     /api/accounts/<id>              account report (JSON)
     /api/opportunities/<id>         opportunity report (JSON)
     /api/openapi.json               the API's OpenAPI description (public; web/openapi.py)
-    /api/v1/accounts, /api/v1/people[/<id>]   lists with paging and updated_since (JSON; web/api.py)
+    /api/v1/accounts, /api/v1/people[/<id>], /api/v1/opportunities, /api/v1/interactions (GET)
+                                    lists with paging and updated_since (JSON; web/api.py)
     /api/v1/accounts/<id>/people, /api/v1/people/<id> (PATCH), /api/v1/relationships[/<type>/<start>/<end>],
     /api/v1/opportunities/<id>/roles, /api/v1/interactions   writes for integrations (web/api_changes.py)
     /settings/tokens[/<id>/revoke]  the user's personal API tokens (web/tokens.py)

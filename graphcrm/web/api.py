@@ -2,7 +2,8 @@
 
 Every route here answers GET (a read-scope token is enough) and is described
 in ``/api/openapi.json`` (:mod:`graphcrm.web.openapi`).  The lists
-(``/api/v1/accounts``, ``/api/v1/people``) page through the records the user
+(``/api/v1/accounts``, ``/api/v1/people``, ``/api/v1/opportunities``,
+``/api/v1/interactions``) page through the records the user
 may see, in the order they changed: ``updated_since`` (a moment, or a day)
 keeps those changed then or later, ``page`` and ``per_page`` (at most
 :data:`PER_PAGE_MAX`) pick a page, ``next_page`` says whether there is another.
@@ -72,6 +73,41 @@ class ListQuery(BaseModel):
 
 class PeopleQuery(ListQuery):
     account_id: str | None = Field(None, max_length=200, description="the people of this account only")
+
+
+class OpportunitiesQuery(ListQuery):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"updated_since": "2026-11-01T00:00:00Z", "account_id": "acc-metro", "page": 1, "per_page": 100}]})
+
+    account_id: str | None = Field(None, max_length=200, description="the opportunities of this account only")
+
+
+class InteractionsQuery(ListQuery):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"updated_since": "2026-11-01", "account_id": "acc-metro", "page": 1, "per_page": 100}]})
+
+    account_id: str | None = Field(
+        None, max_length=200, description="the interactions with people of this account or about its bids only")
+
+
+class Interaction(Record):
+    """An interaction as stored, with who of ours attended, who it was with and the opportunity it was about."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
+        "id": "int-7b21", "version": 1, "kind": "meeting", "channel": "in_person", "at": "2026-11-30T02:00:00+00:00",
+        "summary": "评标前的技术澄清会", "sentiment": 1, "user_ids": ["u-lina"], "person_ids": ["p-3f2a"],
+        "opportunity_id": "opp-metro-erp", "external_id": "AAMkAGI2TG93AAA=", "external_source": "lina/outlook",
+        "external_key": '["lina/outlook", "AAMkAGI2TG93AAA="]', "updated_at": "2026-11-30T08:15:00+00:00"}]})
+
+    user_ids: list[str]
+    person_ids: list[str]
+    opportunity_id: str | None
+
+
+class InteractionPage(Page):
+    """A page of interactions, in the order they changed."""
+
+    items: list[Interaction]  # type: ignore[assignment]
 
 
 def since_text(moment: datetime | date | None) -> str:
@@ -155,11 +191,41 @@ def list_accounts(query: ListQuery):
 @spec.validate(query=PeopleQuery, resp=answers(HTTP_200=Page), tags=["lists"])
 def list_people(query: PeopleQuery):
     """A page of the people of the accounts the user may see (or of one of them), in the order they changed."""
+    return _records_page("Person", query)
+
+
+@bp.route("/v1/opportunities")
+@login_required
+@spec.validate(query=OpportunitiesQuery, resp=answers(HTTP_200=Page), tags=["lists"])
+def list_opportunities(query: OpportunitiesQuery):
+    """A page of the opportunities of the accounts the user may see (or of one of them), in the order they
+    changed."""
+    return _records_page("Opportunity", query)
+
+
+def _records_page(label: str, query: PeopleQuery | OpportunitiesQuery) -> dict:
+    """A page of the people or opportunities of the accounts the user may see, or of ``query.account_id``."""
     accounts = visible_account_ids()
     if query.account_id is not None:
         accounts = {require_account("Account", query.account_id)}
-    rows = get_store().people_changed_since(since_text(query.updated_since), accounts=accounts,
-                                            skip=(query.page - 1) * query.per_page, limit=query.per_page + 1)
+    rows = get_store().records_changed_since(label, since_text(query.updated_since), accounts=accounts,
+                                             skip=(query.page - 1) * query.per_page, limit=query.per_page + 1)
+    return page_of(rows, query)
+
+
+@bp.route("/v1/interactions")
+@login_required
+@spec.validate(query=InteractionsQuery, resp=answers(HTTP_200=InteractionPage), tags=["lists"])
+def list_interactions(query: InteractionsQuery):
+    """A page of the interactions the user may see (every account they belong to is one the user may see),
+    or of those at one account, in the order they changed."""
+    visible = visible_account_ids()
+    accounts = visible
+    if query.account_id is not None:
+        accounts = {require_account("Account", query.account_id)}
+    rows = get_store().interactions_changed_since(since_text(query.updated_since), accounts=accounts,
+                                                  visible=visible, skip=(query.page - 1) * query.per_page,
+                                                  limit=query.per_page + 1)
     return page_of(rows, query)
 
 

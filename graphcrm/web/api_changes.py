@@ -13,9 +13,9 @@ The bodies are validated against the graph model's own rules
   (``changes``: field, theirs, yours).
 * An interaction sent with ``external_id`` is logged once per id and
   ``source`` of the user's: sent again (a retried call), it answers the one
-  logged (200) instead of logging another (201).  The look-up and the write
-  are two statements: two copies sent at the same moment may both be logged
-  (a retry comes after the first call answered or timed out).
+  logged (200) instead of logging another (201), also when the two copies
+  come at the same moment (:meth:`~graphcrm.graph.store.GraphStore.log_interaction_once`:
+  a unique constraint of the schema).
 """
 
 from __future__ import annotations
@@ -245,15 +245,11 @@ def log_interaction(json: NewInteraction):
     if json.opportunity_id:
         require_account("Opportunity", json.opportunity_id, edit=True)
     store = get_store()
-    source = f"{current_user.username}/{json.source}"
-    if json.external_id:
-        logged = store.interaction_by_external_id(source, json.external_id)
-        if logged is not None:
-            return store.get_interaction(logged), 200
     props = json.model_dump(include=set(_INTERACTION_FIELDS), exclude_none=True)
+    links: dict[str, Any] = dict(user_ids=json.user_ids or [current_user.id],
+                                 person_ids=list(dict.fromkeys(json.person_ids)), opportunity_id=json.opportunity_id)
     if json.external_id:
-        props |= {"external_id": json.external_id, "external_source": source}
-    logged = store.log_interaction(props, user_ids=json.user_ids or [current_user.id],
-                                   person_ids=list(dict.fromkeys(json.person_ids)),
-                                   opportunity_id=json.opportunity_id)
-    return store.get_interaction(logged["id"]), 201
+        source = f"{current_user.username}/{json.source}"
+        logged, new = store.log_interaction_once(source, json.external_id, props, **links)
+        return logged, 201 if new else 200
+    return store.get_interaction(store.log_interaction(props, **links)["id"]), 201

@@ -6,8 +6,9 @@ The rules are in :mod:`graphcrm.tokens`.  A request to ``/api/`` that carries
 a bearer token is the token's user's for that request only (no session is
 made, the session cookie is not read), limited to the token's scope (a
 ``read`` token: GET only, else 403) and to ``API_RATE_LIMIT`` requests per
-token (default 120 per minute, counted in memory per process by ``limits``, the library
-under Flask-Limiter; past it, 429 with ``Retry-After``), and needs
+token (``GRAPHCRM_API_RATE_LIMIT``, default 120 per minute, counted in memory per
+process by ``limits``, the library under Flask-Limiter: behind several server
+processes a token may make that many in each; past it, 429 with ``Retry-After``), and needs
 no CSRF token: a browser never sends one by itself.  Every other request
 (pages, and the API with a session) needs the CSRF token on a write, as
 before.  An unknown, revoked or deactivated user's token answers 401.
@@ -33,9 +34,6 @@ from graphcrm.web.db import get_reports, get_store
 from graphcrm.web.forms import ConfirmForm, GraphForm, choices, save, text_field
 
 bp = Blueprint("tokens", __name__)
-
-#: requests a token may make, per token (limits' notation)
-API_RATE_LIMIT = "120 per minute"
 
 
 class TokenForm(GraphForm):
@@ -100,7 +98,7 @@ def admin_revoke(user_id: str, token_id: str):
 def init_token_auth(app: Flask, csrf) -> None:
     """Sign ``/api/`` requests in with their bearer token, and check CSRF on every
     other write (instead of Flask-WTF's own check, which cannot tell them apart)."""
-    app.config.setdefault("API_RATE_LIMIT", API_RATE_LIMIT)
+    app.config.setdefault("API_RATE_LIMIT", app.config["GRAPHCRM_SETTINGS"].api_rate_limit)
     app.extensions["graphcrm_api_limiter"] = MovingWindowRateLimiter(MemoryStorage())
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
 
