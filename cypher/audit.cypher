@@ -139,3 +139,24 @@ CALL {
 WITH e
 WHERE ($actor IS NULL OR e.actor = $actor) AND e.at >= coalesce($since, '') AND e.at < coalesce($until, '~')
 RETURN count(e) AS n
+
+// The upgrade step that gives the relationship entries written before
+// target_end was recorded their end (GraphStore.fill_audit_ends): $limit
+// entries at a time, each batch a transaction of its own with an entry of
+// its own (action 'upgrade'); none left: 0.
+// name: audit.fill_ends
+MATCH (e:AuditEntry)
+WHERE e.target_end IS NULL AND e.target_id CONTAINS '->'
+WITH e
+LIMIT $limit
+SET e.target_end = split(e.target_id, '->')[1]
+WITH count(e) AS n
+FOREACH (entry IN $audit | CREATE (a:AuditEntry) SET a = entry)
+RETURN n
+
+// How many relationship entries have no end yet (GraphStore.fill_audit_ends
+// writes only when some have: one read of the log).
+// name: audit.without_end
+MATCH (e:AuditEntry)
+WHERE e.target_end IS NULL AND e.target_id CONTAINS '->'
+RETURN count(e) AS n

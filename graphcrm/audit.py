@@ -84,12 +84,25 @@ def entry(action: str, target_label: str, target_id: str, *, before: dict | None
         "target_label": target_label,
         "target_id": target_id,
     }
-    if "->" in target_id:  # a relationship's: its end, indexed (the start is found by the range of target_id)
-        props["target_end"] = target_id.split("->", 1)[1]
+    props = with_end(props)
     for key, value in (("before", before), ("after", after)):
         if value is not None:
             props[key] = json.dumps(redact(value), ensure_ascii=False, sort_keys=True, default=str)
     return props
+
+
+def with_end(entry_props: dict) -> dict:
+    """An entry's properties with the end of the relationship it is about
+    (``target_end``, indexed: the start is found by the range of
+    ``target_id``, ``start->end``); others as they are.
+
+    >>> with_end({"target_id": "u1->p1"})["target_end"]
+    'p1'
+    """
+    target_id = entry_props["target_id"]
+    if "->" not in target_id or entry_props.get("target_end"):
+        return entry_props
+    return {**entry_props, "target_end": target_id.split("->", 1)[1]}
 
 
 def changes(entry_props: dict) -> list[dict]:

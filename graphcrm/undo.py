@@ -81,7 +81,8 @@ def plan(entry: dict) -> dict:
     if action in ("leave", "join") or (action == "update" and label == "Person" and after and "account_id" in after):
         return {"reason": "move"}
     reason = {"create": "create", "delete": "delete", "log_interaction": "interaction", "merge": "bulk",
-              "bulk_merge": "bulk", "restore": "bulk", "undo_restore": "bulk", "clear": "bulk"}.get(action)
+              "bulk_merge": "bulk", "restore": "bulk", "undo_restore": "bulk", "clear": "bulk",
+              "upgrade": "bulk"}.get(action)
     if reason:
         return {"reason": reason}
     if label == "Interaction":

@@ -112,6 +112,44 @@ def test_a_person_whose_delete_entry_names_no_account_is_placed_by_the_entry_tha
     assert _history(any_store, "acc-1", "2026-01-03") == ["老王 removed", "Acme added"]
 
 
+def test_the_upgrade_gives_older_line_entries_their_end_and_the_history_finds_them(any_store):
+    """Entries of lines written before their end was recorded (``target_end``)
+    are found by that end once ``graphcrm init`` (setup_schema) fills it in:
+    the history is then what the log holds about the account's records and
+    the lines with an end among them (as the scan of every entry gave it)."""
+    _review_week(any_store)
+    lina = any_store.user_by_username("lina")["id"]
+    logged = {"actor": "lina", "via": "web", "at": "2026-04-01T09:00:00+00:00"}
+    older = [  # as an older version wrote them: no target_end
+        {**logged, "id": "audit-old-1", "action": "relate", "target_label": "RELATIONSHIP",
+         "target_id": f"{lina}->p-1", "after": json.dumps({"strength": 1})},
+        {**logged, "id": "audit-old-2", "action": "relate", "target_label": "KNOWS",
+         "target_id": "p-9->p-2", "after": json.dumps({"strength": 3})},
+        {**logged, "id": "audit-old-3", "action": "relate", "target_label": "KNOWS",
+         "target_id": "p-1->p-9", "after": json.dumps({"strength": 2})},
+        {**logged, "id": "audit-old-4", "action": "update", "target_label": "Person", "target_id": "p-9",
+         "before": json.dumps({"title": "CTO"}), "after": json.dumps({"title": "CEO"})},
+    ]
+    any_store.backend.run("restore.audit", {"rows": older, "audit": []}, write=True)
+    found = {e["id"] for e in any_store.account_history("acc-1", ANCIENT)["entries"]}
+    assert "audit-old-3" in found and not {"audit-old-1", "audit-old-2"} & found  # by their start only
+
+    any_store.setup_schema()
+    assert [any_store.audit_entry(f"audit-old-{n}").get("target_end") for n in (1, 2, 3, 4)] == [
+        "p-1", "p-2", "p-9", None]
+    assert any_store.fill_audit_ends() == 0  # idempotent
+    interactions = [e["target_id"] for e in any_store.audit_log(target="Interaction")[0]]
+    members = {"acc-1", "p-1", "p-2", "opp-1", *interactions}
+    log, _total = any_store.audit_log(limit=500)
+    expected = sorted((e["at"], e["id"]) for e in log if members & {e["target_id"], *e["target_id"].split("->")})
+    history = any_store.account_history("acc-1", ANCIENT)["entries"]
+    assert [(e["at"], e["id"]) for e in history] == expected
+    assert {"audit-old-1", "audit-old-2", "audit-old-3"} <= {e["id"] for e in history}
+    assert _history(any_store, "acc-1", "2026-04-01")[:2] == [
+        "New line: Lina Wu has a relationship with 王伟 (strength 1)",
+        "New line: Someone Else knows Emily Chen (strength 3)"]
+
+
 def test_an_erased_person_stays_erased_in_the_history(any_store):
     any_store.create("Account", {"name": "Acme"}, id="acc-1")
     p = any_store.create_person("acc-1", {"name": "Secret Name", "title": "Secret Title",

@@ -691,7 +691,12 @@ AUDIT_READS = {
        for kind in ("list", "count") for by in ("", "_by_actor", "_by_target")},
     "audit.merged_into": {"target": "p-wang"},
     "forget.person": {"id": "p-wang", "version": 1, "props": {}, "erased": "-", "now": "-", "audit": []},
+    **{f"history.{kind}": {"ids": ["acc-1", "p-wang"], "since": "2026-09-01"}
+       for kind in ("entries", "relationship_entries", "deletions", "creations")},
 }
+
+#: the display names of an account's history: looked up by id, not by scanning a label
+NAME_READS = {"history.names:Person": {"ids": ["p-wang", "p-li"]}, "history.user_names": {"usernames": ["lina"]}}
 
 
 def plan(store, statement: str, params: dict) -> str:
@@ -718,6 +723,12 @@ def test_the_audit_log_is_read_through_its_indexes(any_store, statement):
     steps = plan(any_store, statement, AUDIT_READS[statement])
     assert "AuditEntry" in steps and not any("AuditEntry" in step and "LabelScan" in step.replace(" ", "")
                                               for step in steps.splitlines()), steps
+
+
+@pytest.mark.parametrize("statement", list(NAME_READS))
+def test_the_names_of_a_history_are_looked_up_through_indexes(any_store, statement):
+    steps = plan(any_store, statement, NAME_READS[statement])
+    assert "Index" in steps and "LabelScan" not in steps.replace(" ", ""), steps
 
 
 def test_concurrent_starts_of_the_embedded_store_all_set_up_its_schema(settings):

@@ -36,6 +36,10 @@ CREATE INDEX FOR (n:AuditEntry) ON (n.target_label)
 // name: schema.audit_end_index
 CREATE INDEX FOR (n:AuditEntry) ON (n.target_end)
 
+// The deletions since a date of an account's history (history.deletions).
+// name: schema.audit_action_index
+CREATE INDEX FOR (n:AuditEntry) ON (n.action)
+
 // Backups page through the log by id (backup.audit).
 // name: schema.audit_id_index
 CREATE INDEX FOR (n:AuditEntry) ON (n.id)

@@ -31,6 +31,10 @@ CREATE INDEX graphcrm_audit_label IF NOT EXISTS FOR (n:AuditEntry) ON (n.target_
 // name: schema.audit_end_index
 CREATE INDEX graphcrm_audit_end IF NOT EXISTS FOR (n:AuditEntry) ON (n.target_end)
 
+// The deletions since a date of an account's history (history.deletions).
+// name: schema.audit_action_index
+CREATE INDEX graphcrm_audit_action IF NOT EXISTS FOR (n:AuditEntry) ON (n.action)
+
 // Backups page through the log by id (backup.audit).
 // name: schema.audit_id_index
 CREATE INDEX graphcrm_audit_id IF NOT EXISTS FOR (n:AuditEntry) ON (n.id)

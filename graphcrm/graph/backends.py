@@ -453,6 +453,7 @@ class FalkorBackend(Backend):
         ("AuditEntry", "actor", "schema.audit_actor_index"),
         ("AuditEntry", "target_label", "schema.audit_label_index"),
         ("AuditEntry", "target_end", "schema.audit_end_index"),
+        ("AuditEntry", "action", "schema.audit_action_index"),
         ("AuditEntry", "id", "schema.audit_id_index"),
         ("Interaction", "follow_up_owner", "schema.follow_up_index"),
         ("Interaction", "external_key", "schema.external_key_index"),

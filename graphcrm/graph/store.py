@@ -189,10 +189,12 @@ class GraphStore:
         return self.backend.location
 
     def setup_schema(self) -> None:
-        """Create the unique id constraints and lookup indexes that are missing
+        """Create the unique id constraints and lookup indexes that are missing,
+        then fill in what older versions did not record (:meth:`fill_audit_ends`)
         (idempotent; several processes may run it at once).  On Neo4j this
         needs schema rights: ``graphcrm init`` runs it, the app does not."""
         self.backend.setup_schema()
+        self.fill_audit_ends()
 
     def missing_schema(self) -> list[str] | None:
         """The constraints and indexes of the schema that are not there (empty
@@ -1366,10 +1368,12 @@ class GraphStore:
             after = page[-1]["id"]
 
     def restore_audit(self, rows: list[dict], *, batch_size: int = 2000, progress=None) -> int:
-        """Write audit entries exactly as given (a restore)."""
+        """Write audit entries as given (a restore), each relationship's with
+        its end (those of a backup written before ends were recorded have none:
+        :func:`graphcrm.audit.with_end`)."""
         written = 0
         for i in range(0, len(rows), batch_size):
-            batch = rows[i : i + batch_size]
+            batch = [audit.with_end(row) for row in rows[i : i + batch_size]]
             entry = audit.entry("restore", AUDIT_LABEL, f"{len(batch)} nodes", after={"ids": [r["id"] for r in batch]})
             written += self._write("restore.audit", audit=entry, rows=batch)[0]["n"]
             if progress:
@@ -1713,8 +1717,7 @@ class GraphStore:
         indexes), else that hold it in any case (a scan of the names; at most
         :data:`AUDIT_NAMED_MAX` of them; with ``target`` too,
         only ``target`` if it is one of them), and of their relationships
-        (those written before ``target_end`` was recorded: only where they
-        start; :func:`graphcrm.audit.entry`); ``since`` / ``until``: ISO dates or
+        (:func:`graphcrm.audit.entry`); ``since`` / ``until``: ISO dates or
         timestamps (``until`` exclusive).  Filters left None match anything.
         The entries of the people or accounts merged into a target
         (:meth:`merge_people`, :meth:`merge_accounts`) count as the target's own.
@@ -1738,6 +1741,19 @@ class GraphStore:
             by = "_by_actor" if actor else ""
         rows = self._read(f"audit.list{by}", **filters, skip=max(0, int(skip)), limit=max(1, min(int(limit), 500)))
         return [row["props"] for row in rows], self._read(f"audit.count{by}", **filters)[0]["n"]
+
+    def fill_audit_ends(self, *, batch_size: int = 10_000) -> int:
+        """Give the relationship entries of the log written before their end
+        was recorded (``target_end``, :func:`graphcrm.audit.entry`) that end,
+        ``batch_size`` at a time (a transaction and an ``upgrade`` entry
+        each); return how many.  An upgrade step, idempotent: with none left
+        it reads the log once and writes nothing.  No account's stamp moves:
+        no record changes."""
+        filled = 0
+        while self._read("audit.without_end")[0]["n"]:
+            entry = audit.entry("upgrade", AUDIT_LABEL, "target_end", after={"batch": batch_size})
+            filled += self._write("audit.fill_ends", audit=entry, nodes=(), limit=batch_size)[0]["n"]
+        return filled
 
     def account_history(self, account_id: str, since: str) -> dict:
         """The audit entries of an account since ``since`` (an ISO date or
