@@ -338,6 +338,7 @@ def test_interactions_are_listed_when_the_user_may_see_every_account_they_belong
     assert listed(lina, updated_since="2999-01-01") == []
     _problem(api.get("/api/v1/interactions?account_id=acc-theirs", headers=lina), 404)
     _problem(api.get("/api/v1/interactions?per_page=501", headers=lina), 400, "per_page")
+    _problem(api.get("/api/v1/interactions?updated_since=yesterday", headers=lina), 400, "updated_since")
 
 def test_the_description_covers_every_api_route(access_app):
     described = access_app.test_client().get("/api/openapi.json").get_json()

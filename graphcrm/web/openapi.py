@@ -51,9 +51,17 @@ def _refuse_invalid(req, resp, req_validation_error, instance, model_adapter) ->
     the first field at fault (answered 400 by the app's error handler)."""
     if req_validation_error is not None:
         errors = req_validation_error.errors()
-        problems = {".".join(str(part) for part in e["loc"]) or "body": e["msg"] for e in errors}
+        problems = {_field_path(e["loc"]) or "body": e["msg"] for e in errors}
         field = next(iter(problems))
         raise ValidationError(field, problems[field], problems=problems)
+
+
+def _field_path(loc: tuple) -> str:
+    """The field an error's ``loc`` names, dotted (``person_ids.0``), without the
+    member of a union pydantic tried (``updated_since.datetime``: ``updated_since``).
+    The API's bodies and queries are flat: a field, then item numbers."""
+    parts = [str(part) for i, part in enumerate(loc) if i == 0 or isinstance(part, int)]
+    return ".".join(parts)
 
 
 def json_body(check=None):
