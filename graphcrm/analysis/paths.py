@@ -106,7 +106,6 @@ def intro_graph(ctx: Context, targets, *, max_hops: int = 4, sources=None, min_s
     G = ctx.G
     former = former_colleagues(G)
     allowed = None if sources is None else set(sources)
-    ball = {t: 0 for t in targets}
     restricted = ctx.restricted
     ball = {t: 0 for t in targets if t not in restricted}
     frontier = list(ball)
