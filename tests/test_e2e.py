@@ -139,7 +139,7 @@ def test_director_pages(session_of):
     s.page.locator("form.filters button").first.click()
     s.page.wait_for_url("**bids_stage=tender**")
     assert "bids_sort=value" in s.page.url and s.page.locator("#bids tbody tr").count() >= 1
-    assert set(s.page.locator("#bids tbody td:nth-child(3)").all_inner_texts()) == {"Tender"}
+    assert set(s.page.locator("#bids tbody td:nth-child(5)").all_inner_texts()) == {"Tender"}  # the stage
     s.goto("/opportunities/opp-citybureau-smartsite")
     assert s.page.locator(".score").inner_text().isdigit()
     s.shot("opportunity")

@@ -104,8 +104,11 @@ def test_power_map_and_what_if(session_of):
     s.goto(f"/opportunities/{OPPORTUNITY}")
     _settled(s)
     nodes = s.page.evaluate("window.graphcrmNetwork.body.data.nodes.get()")
-    assert nodes and all("level" in n for n in nodes)
-    assert s.page.evaluate("window.graphcrmNetwork.layoutEngine.options.hierarchical.enabled") is True
+    assert nodes and all("level" in n and "column" in n for n in nodes)
+    # the org chart the server laid out (the review pack's PDF draws the same): a row per level, top down
+    placed = s.page.evaluate("window.graphcrmNetwork.getPositions()")
+    level = {n["id"]: n["level"] for n in nodes}
+    assert all(placed[a]["y"] < placed[b]["y"] for a in level for b in level if level[a] < level[b])
     s.shot("power-map")
     s.page.select_option("#leaves", "u-lina")
     with s.page.expect_navigation():

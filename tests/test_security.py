@@ -331,8 +331,10 @@ def load_hostile_account(store, key: str, payload: str) -> dict:
     store.relate("RELATIONSHIP", ids["user"], ids["boss"], {"strength": 2})
     store.log_interaction(_hostile("Interaction", payload), user_ids=[ids["user"]], person_ids=[ids["person"]],
                           opportunity_id=ids["opportunity"], id=ids["interaction"])
-    store.log_interaction({**_hostile("Interaction", payload), "kind": "feedback", "satisfaction": 3},
-                          user_ids=[ids["user"]], person_ids=[ids["person"]], id=ids["feedback"])  # a follow-up
+    # a follow-up; an integration's id is unique per source, so the second one's differs
+    store.log_interaction({**_hostile("Interaction", payload), "kind": "feedback", "satisfaction": 3,
+                           "external_id": f"{payload} 2"},
+                          user_ids=[ids["user"]], person_ids=[ids["person"]], id=ids["feedback"])
     return ids
 
 

@@ -29,9 +29,9 @@ MATCH (n:User {id: $id})
 SET n._lock = true REMOVE n._lock
 WITH n
 WHERE n.version = $version
-WITH n, n.session_token AS token
+WITH n, n.session_token AS token, n.api_tokens AS api_tokens
 SET n = $props
-SET n.session_token = coalesce($props.session_token, token)
+SET n.session_token = coalesce($props.session_token, token), n.api_tokens = api_tokens
 FOREACH (entry IN $audit | CREATE (e:AuditEntry) SET e = entry)
 RETURN properties(n) AS props
 
