@@ -272,18 +272,25 @@ class AnswerForm(InteractionForm):
     summary = TextAreaField(WHAT_WAS_DONE, validators=[required(WHAT_WAS_DONE), Length(max=4000)])
 
 
-@bp.route("/interactions/<interaction_id>/close", methods=["GET", "POST"])
-@login_required
-def close_follow_up(interaction_id: str):
-    """Close the follow-up of a customer's feedback with the interaction that
-    answered it (who may edit the feedback's accounts; else 404)."""
+def _open_follow_up(interaction_id: str) -> tuple[dict, set[str], str]:
+    """A feedback whose follow-up is open and the user may edit, its accounts and the page to
+    go back to: 404 when it has no follow-up; back to that page when it is closed already."""
     stored, accounts = _editable(interaction_id)
     if not stored.get("follow_up_owner"):
         abort(404)
     back = _back(stored)
     if stored.get("follow_up_closed_by"):
         flash(_("This follow-up is closed already."))
-        return redirect(back)
+        abort(redirect(back))
+    return stored, accounts, back
+
+
+@bp.route("/interactions/<interaction_id>/close", methods=["GET", "POST"])
+@login_required
+def close_follow_up(interaction_id: str):
+    """Close the follow-up of a customer's feedback with the interaction that
+    answered it (who may edit the feedback's accounts; else 404)."""
+    stored, accounts, back = _open_follow_up(interaction_id)
     form = AnswerForm()
     offer_for(form, accounts, ticked=[*stored["person_ids"], current_user.id])
     if request.method == "GET":
@@ -330,13 +337,7 @@ def follow_up(interaction_id: str):
     """Give the open follow-up of a customer's feedback to someone else on the
     account's team, or another due date (who may edit the feedback's accounts;
     else 404); version-checked and audited like every edit."""
-    stored, _accounts = _editable(interaction_id)
-    if not stored.get("follow_up_owner"):
-        abort(404)
-    back = _back(stored)
-    if stored.get("follow_up_closed_by"):
-        flash(_("This follow-up is closed already."))
-        return redirect(back)
+    stored, _accounts, back = _open_follow_up(interaction_id)
     store = get_store()
     form = FollowUpForm(editing=True)
     owners = [(u["id"], u.get("display_name") or u["username"]) for u in store.follow_up_owners(interaction_id)]
